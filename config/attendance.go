@@ -1,0 +1,63 @@
+package config
+
+import "fmt"
+
+// Attendance is the [attendance] section (篇2, 篇3, 篇10).
+type Attendance struct {
+	DueWeekdays []int       `toml:"due_weekdays"` // 0=Sunday … 6=Saturday; default Monday and Thursday
+	DueTime     ClockTime   `toml:"due_time"`     // default 17:00
+	Reminders   []ClockTime `toml:"reminders"`    // reminder times on due days; default 15:00, 16:30
+	OverdueAt   ClockTime   `toml:"overdue_at"`   // overdue list; default 17:05
+	// Thresholds per student per month (篇2 第四条).
+	YellowHours     int `toml:"yellow_hours"`     // 黄牌警示, default 8
+	CriticizeHours  int `toml:"criticize_hours"`  // 通报批评, default 12
+	DisciplineHours int `toml:"discipline_hours"` // 纪律处分, default 15
+	DisciplineDays  int `toml:"discipline_days"`  // 擅自离校 more than this many days → 纪律处分, default 3
+	ConfirmDueDay   int `toml:"confirm_due_day"`  // grade leads confirm the monthly summary by this day, default 5
+}
+
+func defaultAttendance() Attendance {
+	return Attendance{
+		DueWeekdays:     []int{1, 4},
+		DueTime:         ClockTime{Hour: 17, Minute: 0},
+		Reminders:       []ClockTime{{Hour: 15}, {Hour: 16, Minute: 30}},
+		OverdueAt:       ClockTime{Hour: 17, Minute: 5},
+		YellowHours:     8,
+		CriticizeHours:  12,
+		DisciplineHours: 15,
+		DisciplineDays:  3,
+		ConfirmDueDay:   5,
+	}
+}
+
+func (c *Config) validateAttendance(add func(string, ...any)) {
+	a := c.Attendance
+	a.DueTime.check("[attendance] due_time", add)
+	a.OverdueAt.check("[attendance] overdue_at", add)
+	for _, r := range a.Reminders {
+		r.check("[attendance] reminders", add)
+	}
+	if len(a.DueWeekdays) == 0 {
+		add("[attendance] due_weekdays 不能为空")
+	}
+	seen := map[int]bool{}
+	for _, d := range a.DueWeekdays {
+		if d < 0 || d > 6 {
+			add("[attendance] due_weekdays 中的 %d 无效（0=周日 … 6=周六）", d)
+		}
+		if seen[d] {
+			add("[attendance] due_weekdays 中的 %d 重复", d)
+		}
+		seen[d] = true
+	}
+	if !(0 < a.YellowHours && a.YellowHours <= a.CriticizeHours && a.CriticizeHours <= a.DisciplineHours) {
+		add("[attendance] 阈值应满足 0 < yellow_hours ≤ criticize_hours ≤ discipline_hours（现为 %d、%d、%d）",
+			a.YellowHours, a.CriticizeHours, a.DisciplineHours)
+	}
+	if a.DisciplineDays < 0 {
+		add("[attendance] discipline_days 不能为负数")
+	}
+	if a.ConfirmDueDay < 1 || a.ConfirmDueDay > 28 {
+		add("[attendance] confirm_due_day %s", fmt.Sprintf("%d 应在 1 到 28 之间", a.ConfirmDueDay))
+	}
+}

@@ -1,0 +1,195 @@
+// Package config turns the TOML file into a typed Config with defaults and
+// lists every problem in it at once. Each section has its own file; the
+// sections' names and keys are a contract (SPEC §9).
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Server     Server           `toml:"server"`
+	Org        Org              `toml:"org"`
+	Units      []Unit           `toml:"unit"`
+	Members    []Member         `toml:"member"`
+	Students   []Student        `toml:"student"`
+	Rosters    []Roster         `toml:"roster"`
+	Groups     []Group          `toml:"group"`
+	Attendance Attendance       `toml:"attendance"`
+	Submission Submission       `toml:"submission"`
+	Weekly     Weekly           `toml:"weekly"`
+	Incident   Incident         `toml:"incident"`
+	Schedule   Schedule         `toml:"schedule"`
+	WeCom      WeCom            `toml:"wecom"`
+	DingTalk   DingTalk         `toml:"dingtalk"`
+	base       string           // directory of the file, for relative paths
+	undecoded  []toml.Key       // keys the file has that Config does not know
+	problems   []string         // problems found while decoding
+	loc        *time.Location   // Org.TimeZone, loaded
+	index      map[string]*Unit // units by id
+}
+
+// Problems is every problem found in a configuration.
+type Problems []string
+
+func (p Problems) Error() string {
+	return fmt.Sprintf("配置有 %d 处问题:\n  %s", len(p), strings.Join(p, "\n  "))
+}
+
+// Parse decodes TOML text, applies defaults and validates. On problems it
+// returns the (partially usable) Config and a Problems error listing all.
+// dir resolves relative paths such as roster files.
+func Parse(data []byte, dir string) (*Config, error) {
+	c := Defaults()
+	c.base = dir
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(c)
+	if err != nil {
+		return nil, Problems{fmt.Sprintf("TOML 语法错误: %v", err)}
+	}
+	c.undecoded = md.Undecoded()
+	if p := c.Validate(); len(p) > 0 {
+		return c, p
+	}
+	return c, nil
+}
+
+// Load reads and parses a file.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	dir := "."
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		dir = path[:i]
+	}
+	return Parse(data, dir)
+}
+
+// Defaults is a Config with every default set and no organisation.
+func Defaults() *Config {
+	return &Config{
+		Server:     Server{Listen: "127.0.0.1:8080", Data: "./data", RatePerMinute: 30},
+		Org:        Org{Name: "", TimeZone: "Asia/Shanghai", HolidayPolicy: "before"},
+		Attendance: defaultAttendance(),
+		Submission: defaultSubmission(),
+		Weekly:     defaultWeekly(),
+		Incident:   defaultIncident(),
+		Schedule:   defaultSchedule(),
+		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
+		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com"},
+	}
+}
+
+// Validate checks the whole file and returns every problem found.
+func (c *Config) Validate() Problems {
+	var p Problems
+	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+	for _, k := range c.undecoded {
+		add("未知的配置项 %s", k.String())
+	}
+	c.validateServer(add)
+	c.validateOrg(add)
+	c.validateDirectory(add)
+	c.validateAttendance(add)
+	c.validateSubmission(add)
+	c.validateWeekly(add)
+	c.validateIncident(add)
+	c.validateSchedule(add)
+	c.validatePlatforms(add)
+	return p
+}
+
+// Location is the organisation's time zone (Asia/Shanghai when invalid).
+func (c *Config) Location() *time.Location {
+	if c.loc == nil {
+		loc, err := time.LoadLocation(c.Org.TimeZone)
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		c.loc = loc
+	}
+	return c.loc
+}
+
+// Path resolves a path given in the file relative to the file's directory.
+func (c *Config) Path(p string) string {
+	if p == "" || strings.HasPrefix(p, "/") || c.base == "" {
+		return p
+	}
+	return c.base + "/" + p
+}
+
+// Duration is a time.Duration written as "10m", "2h", "90s" in the file.
+// A malformed value is kept and reported by Validate with every other problem.
+type Duration struct {
+	time.Duration
+	bad string
+}
+
+// UnmarshalText parses a Go duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil || v < 0 {
+		d.bad = string(b)
+		return nil
+	}
+	d.Duration, d.bad = v, ""
+	return nil
+}
+
+func (d Duration) check(key string, add func(string, ...any)) {
+	if d.bad != "" {
+		add("%s 的时长 %q 格式错误（示例：10m、2h）", key, d.bad)
+	}
+}
+
+// MarshalText writes the duration back.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// ClockTime is a time of day written "17:00". A malformed value is kept
+// and reported by Validate.
+type ClockTime struct {
+	Hour, Minute int
+	bad          string
+}
+
+// UnmarshalText parses "HH:MM".
+func (t *ClockTime) UnmarshalText(b []byte) error {
+	v, err := time.Parse("15:04", string(b))
+	if err != nil {
+		t.bad = string(b)
+		return nil
+	}
+	t.Hour, t.Minute, t.bad = v.Hour(), v.Minute(), ""
+	return nil
+}
+
+func (t ClockTime) check(key string, add func(string, ...any)) {
+	if t.bad != "" {
+		add("%s 的时间 %q 格式错误（示例：17:00）", key, t.bad)
+	}
+}
+
+// MarshalText writes "HH:MM".
+func (t ClockTime) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+func (t ClockTime) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute) }
+
+// On returns the instant at this clock time on d's date in loc.
+func (t ClockTime) On(d time.Time, loc *time.Location) time.Time {
+	d = d.In(loc)
+	return time.Date(d.Year(), d.Month(), d.Day(), t.Hour, t.Minute, 0, 0, loc)
+}
+
+func isDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
+}

@@ -1,0 +1,285 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Org is the [org] section.
+type Org struct {
+	Name          string     `toml:"name"`
+	TimeZone      string     `toml:"timezone"`       // IANA name, default Asia/Shanghai
+	HolidayPolicy string     `toml:"holiday_policy"` // before | after | keep
+	Workdays      []string   `toml:"workdays"`       // extra working days "2026-05-09"
+	Holidays      []string   `toml:"holidays"`       // extra days off "2026-06-01 儿童节"
+	Vacations     []Vacation `toml:"vacation"`       // school vacations
+}
+
+// Vacation is an [[org.vacation]] range, both ends included.
+type Vacation struct {
+	Name string `toml:"name"`
+	From string `toml:"from"`
+	To   string `toml:"to"`
+}
+
+func (c *Config) validateOrg(add func(string, ...any)) {
+	o := c.Org
+	if _, err := time.LoadLocation(o.TimeZone); err != nil || o.TimeZone == "" {
+		add("[org] timezone %q 不是有效的时区（示例：Asia/Shanghai）", o.TimeZone)
+	}
+	switch o.HolidayPolicy {
+	case "before", "after", "keep":
+	default:
+		add("[org] holiday_policy %q 无效，应为 before、after 或 keep", o.HolidayPolicy)
+	}
+	for _, d := range o.Workdays {
+		if !isDate(d) {
+			add("[org] workdays 中的日期 %q 格式错误（示例：2026-05-09）", d)
+		}
+	}
+	for _, d := range o.Holidays {
+		if f := strings.Fields(d); len(f) == 0 || !isDate(f[0]) {
+			add("[org] holidays 中的日期 %q 格式错误（示例：2026-06-01 儿童节）", d)
+		}
+	}
+	for i, v := range o.Vacations {
+		if !isDate(v.From) || !isDate(v.To) {
+			add("[[org.vacation]] 第 %d 项 %q 的日期格式错误", i+1, v.Name)
+		} else if v.To < v.From {
+			add("[[org.vacation]] 第 %d 项 %q 结束日期早于开始日期", i+1, v.Name)
+		}
+	}
+}
+
+// Unit is a [[unit]]: a class or a department.
+type Unit struct {
+	ID    string `toml:"id"`
+	Name  string `toml:"name"`
+	Kind  string `toml:"kind"`  // class | dept
+	Grade string `toml:"grade"` // classes: 高一 …
+	// Category groups departments for quotas (机关, 司法所, 公共法律服务中心); default 机关.
+	Category string `toml:"category"`
+}
+
+// Member is a [[member]] of the directory.
+type Member struct {
+	ID           string   `toml:"id"`
+	Name         string   `toml:"name"`
+	Roles        []string `toml:"roles"`
+	Units        []string `toml:"units"`
+	Grades       []string `toml:"grades"` // grade leads: the grades they lead
+	Mobile       string   `toml:"mobile"`
+	Channel      string   `toml:"channel"` // local | wecom | dingtalk
+	WeComUser    string   `toml:"wecom_user"`
+	DingTalkUser string   `toml:"dingtalk_user"`
+}
+
+// Student is a [[student]] of a class roster.
+type Student struct {
+	Unit string `toml:"unit"`
+	Name string `toml:"name"`
+	No   string `toml:"no"` // student number, tells namesakes apart
+}
+
+// Roster is a [[roster]] file (CSV with columns name[,no]) for a class.
+type Roster struct {
+	Unit string `toml:"unit"`
+	File string `toml:"file"`
+}
+
+// Group is a [[group]]: a named chat group reached by a robot webhook.
+type Group struct {
+	Name    string   `toml:"name"`
+	Channel string   `toml:"channel"` // wecom | dingtalk | local
+	Robot   string   `toml:"robot"`   // robot name in [wecom.robots] / [dingtalk.robots]
+	Mention []string `toml:"mention"` // member ids to @mention
+	Units   []string `toml:"units"`   // units whose circulars and overdue lists go here
+	Grades  []string `toml:"grades"`  // grades whose overdue lists go here
+}
+
+// Roles a member may have.
+var Roles = []string{"cadre", "teacher", "grade_lead", "office", "officer", "unit_head", "leader", "admin"}
+
+// Channels a member or group may use.
+var Channels = []string{"local", "wecom", "dingtalk"}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Unit returns the unit with the given id.
+func (c *Config) Unit(id string) (*Unit, bool) {
+	if c.index == nil {
+		c.index = make(map[string]*Unit, len(c.Units))
+		for i := range c.Units {
+			c.index[c.Units[i].ID] = &c.Units[i]
+		}
+	}
+	u, ok := c.index[id]
+	return u, ok
+}
+
+func (c *Config) validateDirectory(add func(string, ...any)) {
+	units := map[string]bool{}
+	grades := map[string]bool{}
+	for i, u := range c.Units {
+		where := fmt.Sprintf("[[unit]] %q", u.ID)
+		if u.ID == "" {
+			add("[[unit]] 第 %d 项缺少 id", i+1)
+			continue
+		}
+		if units[u.ID] {
+			add("%s 的 id 重复", where)
+		}
+		units[u.ID] = true
+		if u.Name == "" {
+			add("%s 缺少 name", where)
+		}
+		switch u.Kind {
+		case "class":
+			if u.Grade == "" {
+				add("%s 是班级，缺少 grade", where)
+			}
+			grades[u.Grade] = true
+		case "dept":
+		default:
+			add("%s 的 kind %q 无效，应为 class 或 dept", where, u.Kind)
+		}
+	}
+	members := map[string]bool{}
+	for i, m := range c.Members {
+		where := fmt.Sprintf("[[member]] %q", m.ID)
+		if m.ID == "" {
+			add("[[member]] 第 %d 项缺少 id", i+1)
+			continue
+		}
+		if members[m.ID] {
+			add("%s 的 id 重复", where)
+		}
+		members[m.ID] = true
+		if m.Name == "" {
+			add("%s 缺少 name", where)
+		}
+		if len(m.Roles) == 0 {
+			add("%s 没有角色 roles", where)
+		}
+		for _, r := range m.Roles {
+			if !contains(Roles, r) {
+				add("%s 的角色 %q 未知（可用：%s）", where, r, strings.Join(Roles, "、"))
+			}
+		}
+		for _, u := range m.Units {
+			if !units[u] {
+				add("%s 所在单位 %q 不存在", where, u)
+			}
+		}
+		for _, g := range m.Grades {
+			if !grades[g] {
+				add("%s 负责的年级 %q 没有班级", where, g)
+			}
+		}
+		if m.Channel != "" && !contains(Channels, m.Channel) {
+			add("%s 的 channel %q 无效，应为 local、wecom 或 dingtalk", where, m.Channel)
+		}
+		if m.Channel == "wecom" && !c.WeCom.Enabled {
+			add("%s 使用 wecom，但 [wecom] 未启用", where)
+		}
+		if m.Channel == "dingtalk" && !c.DingTalk.Enabled {
+			add("%s 使用 dingtalk，但 [dingtalk] 未启用", where)
+		}
+		needUnit := false
+		for _, r := range m.Roles {
+			if r == "cadre" || r == "teacher" || r == "officer" || r == "unit_head" {
+				needUnit = true
+			}
+		}
+		if needUnit && len(m.Units) == 0 {
+			add("%s 的角色需要所在单位 units", where)
+		}
+		if contains(m.Roles, "grade_lead") && len(m.Grades) == 0 {
+			add("%s 是年级组长，缺少 grades", where)
+		}
+	}
+	for i, s := range c.Students {
+		if s.Name == "" {
+			add("[[student]] 第 %d 项缺少 name", i+1)
+		}
+		if u, ok := c.Unit(s.Unit); !ok || u.Kind != "class" {
+			add("[[student]] %q 的班级 %q 不存在", s.Name, s.Unit)
+		}
+	}
+	for _, r := range c.Rosters {
+		if u, ok := c.Unit(r.Unit); !ok || u.Kind != "class" {
+			add("[[roster]] 的班级 %q 不存在", r.Unit)
+		}
+		if r.File == "" {
+			add("[[roster]] %q 缺少 file", r.Unit)
+		}
+	}
+	groups := map[string]bool{}
+	for _, g := range c.Groups {
+		where := fmt.Sprintf("[[group]] %q", g.Name)
+		if g.Name == "" {
+			add("[[group]] 缺少 name")
+		}
+		if groups[g.Name] {
+			add("%s 的名称重复", where)
+		}
+		groups[g.Name] = true
+		switch g.Channel {
+		case "wecom":
+			if _, ok := c.WeCom.Robots[g.Robot]; !ok {
+				add("%s 的机器人 %q 不在 [wecom.robots] 中", where, g.Robot)
+			}
+		case "dingtalk":
+			if _, ok := c.DingTalk.Robots[g.Robot]; !ok {
+				add("%s 的机器人 %q 不在 [dingtalk.robots] 中", where, g.Robot)
+			}
+		case "local":
+		default:
+			add("%s 的 channel %q 无效", where, g.Channel)
+		}
+		for _, m := range g.Mention {
+			if !members[m] {
+				add("%s 要 @ 的成员 %q 不存在", where, m)
+			}
+		}
+		for _, u := range g.Units {
+			if !units[u] {
+				add("%s 的单位 %q 不存在", where, u)
+			}
+		}
+	}
+	c.checkMemberRefs(members, groups, add)
+}
+
+// GroupExists reports whether a [[group]] of that name is configured.
+func (c *Config) GroupExists(name string) bool {
+	for _, g := range c.Groups {
+		if g.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) checkMemberRefs(members, groups map[string]bool, add func(string, ...any)) {
+	for i, l := range c.Incident.Levels {
+		for _, m := range l.Members {
+			if !members[m] {
+				add("[[incident.level]] 第 %d 级的成员 %q 不存在", i, m)
+			}
+		}
+		for _, g := range l.Groups {
+			if !groups[g] {
+				add("[[incident.level]] 第 %d 级的群 %q 不存在", i, g)
+			}
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package config
+
+import (
+	"encoding/base64"
+	"os"
+	"strings"
+)
+
+// WeCom is the [wecom] section: a self-built app (自建应用) and group robots.
+type WeCom struct {
+	Enabled        bool              `toml:"enabled"`
+	CorpID         string            `toml:"corp_id"`
+	AgentID        int               `toml:"agent_id"`
+	Secret         string            `toml:"secret"`
+	SecretFile     string            `toml:"secret_file"`
+	Token          string            `toml:"token"`
+	EncodingAESKey string            `toml:"encoding_aes_key"`
+	APIBase        string            `toml:"api_base"` // default https://qyapi.weixin.qq.com
+	Robots         map[string]string `toml:"robots"`   // name → webhook key (or full webhook URL)
+}
+
+// DingTalk is the [dingtalk] section: an enterprise app robot and custom group robots.
+type DingTalk struct {
+	Enabled       bool                     `toml:"enabled"`
+	AppKey        string                   `toml:"app_key"`
+	AppSecret     string                   `toml:"app_secret"`
+	AppSecretFile string                   `toml:"app_secret_file"`
+	AgentID       int64                    `toml:"agent_id"`
+	APIBase       string                   `toml:"api_base"` // default https://oapi.dingtalk.com
+	Robots        map[string]DingTalkRobot `toml:"robots"`
+}
+
+// DingTalkRobot is a custom group robot: its webhook URL and signing secret.
+type DingTalkRobot struct {
+	Webhook string `toml:"webhook"`
+	Secret  string `toml:"secret"`
+}
+
+// WeComSecret returns the secret, read from secret_file when set.
+func (c *Config) WeComSecret() string { return secret(c.Path(c.WeCom.SecretFile), c.WeCom.Secret) }
+
+// DingTalkSecret returns the app secret, read from app_secret_file when set.
+func (c *Config) DingTalkSecret() string {
+	return secret(c.Path(c.DingTalk.AppSecretFile), c.DingTalk.AppSecret)
+}
+
+func secret(file, inline string) string {
+	if file == "" {
+		return inline
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func (c *Config) validatePlatforms(add func(string, ...any)) {
+	w := c.WeCom
+	if w.Enabled {
+		if w.CorpID == "" {
+			add("[wecom] 已启用但缺少 corp_id")
+		}
+		if w.AgentID == 0 {
+			add("[wecom] 已启用但缺少 agent_id")
+		}
+		if c.WeComSecret() == "" {
+			add("[wecom] 已启用但缺少 secret（或 secret_file 不可读）")
+		}
+		if w.Token == "" {
+			add("[wecom] 已启用但缺少 token（回调 Token）")
+		}
+		if len(w.EncodingAESKey) != 43 {
+			add("[wecom] encoding_aes_key 应为 43 个字符（现为 %d 个）", len(w.EncodingAESKey))
+		} else if _, err := base64.StdEncoding.DecodeString(w.EncodingAESKey + "="); err != nil {
+			add("[wecom] encoding_aes_key 不是有效的 Base64")
+		}
+	}
+	d := c.DingTalk
+	if d.Enabled {
+		if d.AppKey == "" {
+			add("[dingtalk] 已启用但缺少 app_key")
+		}
+		if c.DingTalkSecret() == "" {
+			add("[dingtalk] 已启用但缺少 app_secret（或 app_secret_file 不可读）")
+		}
+		if d.AgentID == 0 {
+			add("[dingtalk] 已启用但缺少 agent_id（工作通知需要）")
+		}
+	}
+	for name, r := range d.Robots {
+		if !strings.HasPrefix(r.Webhook, "http") {
+			add("[dingtalk.robots.%s] webhook 应为完整的 URL", name)
+		}
+	}
+}
