@@ -1,0 +1,107 @@
+package org_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/baosong/baosong"
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
+)
+
+func demo(t *testing.T) *org.Directory {
+	t.Helper()
+	c, err := config.Parse(baosong.ExampleConfig, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := org.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestScopes(t *testing.T) {
+	d := demo(t)
+	cases := []struct {
+		member, unit string
+		want         bool
+	}{
+		{"cadre-g1c1", "g1c1", true},
+		{"cadre-g1c1", "g1c2", false},
+		{"teacher-g2c2", "g2c2", true},
+		{"teacher-g2c2", "g1c1", false},
+		{"lead-g1", "g1c2", true},
+		{"lead-g1", "g2c1", false},
+		{"office-1", "g2c2", true},
+		{"admin", "g1c1", true},
+		{"leader-1", "g1c1", false},
+		{"officer-2", "general", true},
+	}
+	for _, c := range cases {
+		m, ok := d.Member(c.member)
+		if !ok {
+			t.Fatalf("no member %s", c.member)
+		}
+		if got := d.CanSee(m, c.unit); got != c.want {
+			t.Errorf("CanSee(%s, %s) = %v, want %v", c.member, c.unit, got, c.want)
+		}
+	}
+	lead, _ := d.Member("lead-g2")
+	if s := d.Scope(lead); len(s) != 2 || s[0].ID != "g2c1" || s[1].ID != "g2c2" {
+		t.Errorf("scope of lead-g2: %v", s)
+	}
+}
+
+func TestLookupAndRoster(t *testing.T) {
+	d := demo(t)
+	if m, ok := d.ByUser("local", "teacher-g1c1"); !ok || m.Name != "刘老师" {
+		t.Errorf("ByUser local: %v %v", m, ok)
+	}
+	if m, ok := d.ByUser("wecom", "leader-1"); !ok || m.ID != "leader-1" {
+		t.Errorf("ByUser wecom default user id: %v", m)
+	}
+	if _, ok := d.ByUser("local", "stranger"); ok {
+		t.Error("stranger found")
+	}
+	if !d.OnRoster("g1c1", "张三") || d.OnRoster("g1c1", "张叁") {
+		t.Error("roster membership")
+	}
+	if !d.OnRoster("g2c1", "任何人") {
+		t.Error("a class without roster accepts every name")
+	}
+	for in, want := range map[string]string{"张叁": "张三", "李思": "李四", "王伍": "王五"} {
+		if got, ok := d.Closest("g1c1", in); !ok || got != want {
+			t.Errorf("Closest(%s) = %q %v, want %s", in, got, ok, want)
+		}
+	}
+	if got, ok := d.Closest("g1c1", "欧阳修文"); ok {
+		t.Errorf("far name suggested %q", got)
+	}
+	if leads := d.GradeLeads("高一"); len(leads) != 1 || leads[0].ID != "lead-g1" {
+		t.Errorf("grade leads: %v", leads)
+	}
+}
+
+func TestRosterFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "c1.csv"), []byte("\ufeff姓名,学号\n张三,23\n张三,24\n李四,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "[[unit]]\nid=\"c1\"\nname=\"初一(1)班\"\nkind=\"class\"\ngrade=\"初一\"\n[[roster]]\nunit=\"c1\"\nfile=\"c1.csv\"\n" +
+		"[[member]]\nid=\"l\"\nname=\"领导\"\nroles=[\"leader\"]\n[[incident.level]]\nmembers=[\"l\"]\n"
+	c, err := config.Parse([]byte(cfg), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := org.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := d.Roster("c1")
+	if len(r) != 3 || r[0].Name != "张三" || r[0].No != "23" || r[2].Name != "李四" {
+		t.Errorf("roster: %+v", r)
+	}
+}
