@@ -1,0 +1,51 @@
+package store
+
+// Every bucket and its key layout, in one place. Integers in keys are
+// 8-byte big-endian so that keys sort in numeric order.
+var (
+	// bucketMeta: "schema" → schema version (8 bytes).
+	bucketMeta = []byte("meta")
+	// bucketSeq: sequence name ("A", "S", "E", "W", "G", "reg:2026" …) → last value (8 bytes).
+	bucketSeq = []byte("seq")
+	// bucketHistory: record id + 0x00 + seq → JSON History. Every change to a record.
+	bucketHistory = []byte("history")
+	// bucketDedupe: message key (channel|message id) → JSON dedupeEntry.
+	bucketDedupe = []byte("dedupe")
+	// bucketDedupeAt: unix-nanos + message key → empty. Index for the 7-day purge.
+	bucketDedupeAt = []byte("dedupe_at")
+	// bucketOutbox: outbox seq → JSON OutboxItem. Pushes not yet delivered.
+	bucketOutbox = []byte("outbox")
+	// bucketOutboxKeys: notification idempotency key → outbox seq. A key is queued once, ever.
+	bucketOutboxKeys = []byte("outbox_keys")
+	// bucketFailed: outbox seq → JSON OutboxItem. Pushes that failed permanently (admins see them).
+	bucketFailed = []byte("failed")
+	// bucketInbox: recipient + 0x00 + outbox seq → JSON InboxMessage. Local-channel pushes.
+	bucketInbox = []byte("inbox")
+	// bucketCounters: name → count (8 bytes). Things counted but not stored (refusals, confidential texts).
+	bucketCounters = []byte("counters")
+	// bucketKV: name → JSON. Small named state (cached platform tokens, scheduler marks).
+	bucketKV = []byte("kv")
+
+	// Domain records: big-endian number of the typed id → JSON record.
+	bucketAttendance = []byte("attendance") // A<n> attendance entries
+	bucketSubmission = []byte("submission") // S<n> information items
+	bucketIncident   = []byte("incident")   // E<n> incidents
+	bucketWeekly     = []byte("weekly")     // W<n> weekly department reports
+	bucketGoodDeed   = []byte("gooddeed")   // G<n> good-deed reports
+)
+
+// allBuckets are created at open.
+var allBuckets = [][]byte{
+	bucketMeta, bucketSeq, bucketHistory, bucketDedupe, bucketDedupeAt, bucketOutbox, bucketOutboxKeys,
+	bucketFailed, bucketInbox, bucketCounters, bucketKV,
+	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed,
+}
+
+// recordBuckets maps a typed id prefix to the bucket of its records.
+var recordBuckets = map[string][]byte{
+	"A": bucketAttendance,
+	"S": bucketSubmission,
+	"E": bucketIncident,
+	"W": bucketWeekly,
+	"G": bucketGoodDeed,
+}

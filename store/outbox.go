@@ -1,0 +1,245 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/baosong/baosong/bot"
+)
+
+// OutboxItem is a queued push and its delivery state.
+type OutboxItem struct {
+	Seq          uint64           `json:"seq"`
+	Notification bot.Notification `json:"notification"`
+	Attempts     int              `json:"attempts"`
+	NextAt       time.Time        `json:"next_at"`
+	LastError    string           `json:"last_error,omitempty"`
+}
+
+// Enqueue queues pushes in this transaction, so they commit or vanish with
+// the record that causes them. A notification whose Key was queued before
+// (ever) is skipped; the result says how many were queued.
+func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
+	keys := t.bucket(bucketOutboxKeys)
+	queued := 0
+	for _, n := range ns {
+		if n.Key != "" && keys.Get([]byte(n.Key)) != nil {
+			continue
+		}
+		seq, err := t.next("outbox")
+		if err != nil {
+			return queued, err
+		}
+		n.ID = strconv.FormatUint(seq, 10)
+		if n.At.IsZero() {
+			n.At = t.Now()
+		}
+		raw, err := json.Marshal(OutboxItem{Seq: seq, Notification: n, NextAt: n.At})
+		if err != nil {
+			return queued, err
+		}
+		if err := t.bucket(bucketOutbox).Put(u64(seq), raw); err != nil {
+			return queued, err
+		}
+		if n.Key != "" {
+			if err := keys.Put([]byte(n.Key), u64(seq)); err != nil {
+				return queued, err
+			}
+		}
+		queued++
+	}
+	if queued > 0 {
+		t.queued = true
+	}
+	return queued, nil
+}
+
+// Queued reports whether a notification key was ever queued.
+func (t *Tx) Queued(key string) bool { return t.bucket(bucketOutboxKeys).Get([]byte(key)) != nil }
+
+// Enqueue queues pushes in their own transaction.
+func (s *DB) Enqueue(ns ...bot.Notification) (int, error) {
+	var n int
+	err := s.bolt.Batch(func(btx *bolt.Tx) error {
+		t := &Tx{tx: btx, db: s}
+		var err error
+		n, err = t.Enqueue(ns...)
+		return err
+	})
+	if err == nil && n > 0 {
+		s.signal()
+	}
+	return n, err
+}
+
+// Wake is signalled when new pushes are queued.
+func (s *DB) Wake() <-chan struct{} { return s.wake }
+
+// Due lists up to limit queued pushes whose next attempt is due, oldest first.
+func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, raw := c.First(); k != nil && len(out) < limit; k, raw = c.Next() {
+			var it OutboxItem
+			if err := json.Unmarshal(raw, &it); err != nil {
+				return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
+			}
+			if !it.NextAt.After(now) {
+				out = append(out, it)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// NextDue returns when the earliest queued push is due (zero when none).
+func (s *DB) NextDue() (time.Time, error) {
+	var next time.Time
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutbox).ForEach(func(_, raw []byte) error {
+			var it OutboxItem
+			if err := json.Unmarshal(raw, &it); err != nil {
+				return err
+			}
+			if next.IsZero() || it.NextAt.Before(next) {
+				next = it.NextAt
+			}
+			return nil
+		})
+	})
+	return next, err
+}
+
+// Depth counts queued pushes.
+func (s *DB) Depth() (int, error) {
+	var n int
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketOutbox).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// Delivered removes a push from the outbox.
+func (s *DB) Delivered(seq uint64) error {
+	return s.bolt.Batch(func(tx *bolt.Tx) error { return tx.Bucket(bucketOutbox).Delete(u64(seq)) })
+}
+
+// Retry records a failed attempt and when to try again.
+func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
+	return s.bolt.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		raw := b.Get(u64(seq))
+		if raw == nil {
+			return nil
+		}
+		var it OutboxItem
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return err
+		}
+		it.Attempts++
+		it.NextAt = at
+		it.LastError = cause.Error()
+		raw, err := json.Marshal(it)
+		if err != nil {
+			return err
+		}
+		return b.Put(u64(seq), raw)
+	})
+}
+
+// Fail moves a push that failed permanently to the failed list.
+func (s *DB) Fail(seq uint64, cause error) error {
+	return s.bolt.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		raw := b.Get(u64(seq))
+		if raw == nil {
+			return nil
+		}
+		var it OutboxItem
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return err
+		}
+		it.Attempts++
+		it.LastError = cause.Error()
+		out, err := json.Marshal(it)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketFailed).Put(u64(seq), out); err != nil {
+			return err
+		}
+		return b.Delete(u64(seq))
+	})
+}
+
+// Failed lists the pushes that failed permanently, newest first, at most limit.
+func (s *DB) Failed(limit int) ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketFailed).Cursor()
+		for k, raw := c.Last(); k != nil && len(out) < limit; k, raw = c.Prev() {
+			var it OutboxItem
+			if err := json.Unmarshal(raw, &it); err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// InboxMessage is a push delivered to a local-channel inbox.
+type InboxMessage struct {
+	Seq  uint64    `json:"seq"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+// DeliverLocal puts a queued push into its recipient's inbox and removes it
+// from the outbox in one transaction: exactly once, whatever crashes when.
+// The inbox sequence is the outbox sequence.
+func (s *DB) DeliverLocal(inbox string, seq uint64, text string, at time.Time) error {
+	raw, err := json.Marshal(InboxMessage{Seq: seq, Text: text, At: at})
+	if err != nil {
+		return err
+	}
+	return s.bolt.Batch(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketInbox).Put(inboxKey(inbox, seq), raw); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketOutbox).Delete(u64(seq))
+	})
+}
+
+func inboxKey(inbox string, seq uint64) []byte {
+	return append([]byte(inbox+"\x00"), u64(seq)...)
+}
+
+// Inbox lists the local pushes to a recipient with sequence > after, oldest
+// first, at most limit.
+func (s *DB) Inbox(inbox string, after uint64, limit int) ([]InboxMessage, error) {
+	out := []InboxMessage{}
+	prefix := []byte(inbox + "\x00")
+	err := s.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketInbox).Cursor()
+		for k, raw := c.Seek(inboxKey(inbox, after+1)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, raw = c.Next() {
+			var m InboxMessage
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,361 @@
+// Package store keeps everything in one bbolt file, <data>/baosong.db: the
+// records, their history, message dedupe, the outbox and the local inboxes.
+// It is the only package that imports bbolt. Every write is one fsynced
+// transaction; concurrent writers are grouped into shared commits.
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/baosong/baosong/bot"
+)
+
+// SchemaVersion is the layout version this code writes.
+const SchemaVersion = 1
+
+// migrations[v] upgrades a database from schema v to v+1.
+var migrations = map[uint64]func(*bolt.Tx) error{}
+
+// ErrLocked means another process holds the database.
+var ErrLocked = errors.New("store: database is held by another process")
+
+// ErrNotFound means no record has the id.
+var ErrNotFound = errors.New("store: not found")
+
+// DB is the opened database.
+type DB struct {
+	bolt *bolt.DB
+	path string
+	now  func() time.Time
+	wake chan struct{} // signalled when the outbox gets new items
+}
+
+// Options tune Open.
+type Options struct {
+	Now      func() time.Time // the clock; time.Now by default
+	ReadOnly bool             // open a stopped server's data for export
+	Timeout  time.Duration    // how long to wait for the file lock; default 1s
+}
+
+// Open opens (creating if needed) <dir>/baosong.db.
+func Open(dir string, o Options) (*DB, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Timeout == 0 {
+		o.Timeout = time.Second
+	}
+	if !o.ReadOnly {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	path := filepath.Join(dir, "baosong.db")
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("%w: %s", ErrLocked, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	b.MaxBatchDelay = 2 * time.Millisecond
+	s := &DB{bolt: b, path: path, now: o.Now, wake: make(chan struct{}, 1)}
+	if !o.ReadOnly {
+		if err := b.Update(s.init); err != nil {
+			b.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *DB) init(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("store: create bucket %s: %w", name, err)
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	v := uint64(SchemaVersion)
+	if raw := meta.Get([]byte("schema")); raw != nil {
+		v = binary.BigEndian.Uint64(raw)
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("store: database schema %d is newer than this program (%d)", v, SchemaVersion)
+	}
+	for ; v < SchemaVersion; v++ {
+		if m := migrations[v]; m != nil {
+			if err := m(tx); err != nil {
+				return fmt.Errorf("store: migrate from schema %d: %w", v, err)
+			}
+		}
+	}
+	return meta.Put([]byte("schema"), u64(SchemaVersion))
+}
+
+// Close closes the file.
+func (s *DB) Close() error { return s.bolt.Close() }
+
+// Path is the database file.
+func (s *DB) Path() string { return s.path }
+
+// Now reads the store's clock.
+func (s *DB) Now() time.Time { return s.now() }
+
+// Tx is one read-write transaction, with the helpers every record kind uses.
+type Tx struct {
+	tx     *bolt.Tx
+	ctx    context.Context
+	db     *DB
+	queued bool
+}
+
+// Now reads the store's clock.
+func (t *Tx) Now() time.Time { return t.db.now() }
+
+// update runs fn in one durable transaction, batched with concurrent ones.
+// fn may run more than once (bbolt retries a failed batch one by one), so it
+// must only read and write through tx. A message claim in ctx is recorded in
+// the same transaction; another handling of the same message gets
+// bot.ErrDuplicate.
+func (s *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	var queued bool
+	err := s.bolt.Batch(func(btx *bolt.Tx) error {
+		t := &Tx{tx: btx, ctx: ctx, db: s}
+		if err := t.claim(); err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		queued = t.queued
+		return nil
+	})
+	if err == nil && queued {
+		s.signal()
+	}
+	return err
+}
+
+// view runs fn in a read-only transaction.
+func (s *DB) view(fn func(*Tx) error) error {
+	return s.bolt.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, ctx: context.Background(), db: s}) })
+}
+
+func (s *DB) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (t *Tx) bucket(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }
+
+// NextID allocates the next typed id: "A" → "A1", "A2" …
+func (t *Tx) NextID(prefix string) (string, error) {
+	n, err := t.next(prefix)
+	if err != nil {
+		return "", err
+	}
+	return prefix + strconv.FormatUint(n, 10), nil
+}
+
+// next increments the named sequence.
+func (t *Tx) next(name string) (uint64, error) {
+	b := t.bucket(bucketSeq)
+	var n uint64
+	if raw := b.Get([]byte(name)); raw != nil {
+		n = binary.BigEndian.Uint64(raw)
+	}
+	n++
+	return n, b.Put([]byte(name), u64(n))
+}
+
+// Sequence increments a named sequence (e.g. "reg:2026" for registration
+// numbers) and returns the new value; gap-free because it commits or rolls
+// back with the transaction.
+func (t *Tx) Sequence(name string) (uint64, error) { return t.next(name) }
+
+// ParseID splits a typed id ("A12", "#A12", "a12") into prefix and number.
+func ParseID(id string) (prefix string, n uint64, ok bool) {
+	id = strings.TrimPrefix(strings.TrimSpace(id), "#")
+	if len(id) < 2 {
+		return "", 0, false
+	}
+	prefix = strings.ToUpper(id[:1])
+	if _, known := recordBuckets[prefix]; !known {
+		return "", 0, false
+	}
+	n, err := strconv.ParseUint(id[1:], 10, 64)
+	if err != nil || n == 0 {
+		return "", 0, false
+	}
+	return prefix, n, true
+}
+
+// Put stores a record under its typed id.
+func (t *Tx) Put(id string, v any) error {
+	prefix, n, ok := ParseID(id)
+	if !ok {
+		return fmt.Errorf("store: bad record id %q", id)
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("store: encode %s: %w", id, err)
+	}
+	return t.bucket(recordBuckets[prefix]).Put(u64(n), raw)
+}
+
+// Get loads a record by its typed id into v; ErrNotFound when absent.
+func (t *Tx) Get(id string, v any) error {
+	prefix, n, ok := ParseID(id)
+	if !ok {
+		return ErrNotFound
+	}
+	raw := t.bucket(recordBuckets[prefix]).Get(u64(n))
+	if raw == nil {
+		return ErrNotFound
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("store: decode %s: %w", id, err)
+	}
+	return nil
+}
+
+// Each decodes every record of a kind ("A", "S" …) in id order, calling fn
+// with a fresh value made by newV; fn returning false stops.
+func Each[T any](t *Tx, prefix string, fn func(*T) bool) error {
+	c := t.bucket(recordBuckets[prefix]).Cursor()
+	for k, raw := c.First(); k != nil; k, raw = c.Next() {
+		v := new(T)
+		if err := json.Unmarshal(raw, v); err != nil {
+			return fmt.Errorf("store: decode %s%d: %w", prefix, binary.BigEndian.Uint64(k), err)
+		}
+		if !fn(v) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// History is one change to a record.
+type History struct {
+	At      time.Time `json:"at"`
+	By      string    `json:"by"`
+	Channel string    `json:"channel,omitempty"`
+	Action  string    `json:"action"`
+	Detail  string    `json:"detail,omitempty"`
+}
+
+// Record appends a history entry for the record, by the actor of the
+// transaction's context.
+func (t *Tx) Record(id, action, detail string, at time.Time) error {
+	a := bot.ActorFrom(t.ctx)
+	n, err := t.next("history")
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(History{At: at, By: a.Member, Channel: a.Channel, Action: action, Detail: detail})
+	if err != nil {
+		return err
+	}
+	return t.bucket(bucketHistory).Put(append([]byte(id+"\x00"), u64(n)...), raw)
+}
+
+// HistoryOf lists the changes to a record, oldest first.
+func (s *DB) HistoryOf(id string) ([]History, error) {
+	var out []History
+	err := s.view(func(t *Tx) error {
+		prefix := []byte(id + "\x00")
+		c := t.bucket(bucketHistory).Cursor()
+		for k, raw := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, raw = c.Next() {
+			var h History
+			if err := json.Unmarshal(raw, &h); err != nil {
+				return err
+			}
+			out = append(out, h)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Update runs fn in one durable transaction (see update).
+func (s *DB) Update(ctx context.Context, fn func(*Tx) error) error { return s.update(ctx, fn) }
+
+// View runs fn in a read-only transaction.
+func (s *DB) View(fn func(*Tx) error) error { return s.view(fn) }
+
+// Count increments a named counter durably.
+func (s *DB) Count(name string) error {
+	return s.bolt.Batch(func(btx *bolt.Tx) error {
+		b := btx.Bucket(bucketCounters)
+		var n uint64
+		if raw := b.Get([]byte(name)); raw != nil {
+			n = binary.BigEndian.Uint64(raw)
+		}
+		return b.Put([]byte(name), u64(n+1))
+	})
+}
+
+// Counter reads a named counter.
+func (s *DB) Counter(name string) (uint64, error) {
+	var n uint64
+	err := s.view(func(t *Tx) error {
+		if raw := t.bucket(bucketCounters).Get([]byte(name)); raw != nil {
+			n = binary.BigEndian.Uint64(raw)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// SetKV stores small named state as JSON.
+func (s *DB) SetKV(name string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.bolt.Update(func(btx *bolt.Tx) error { return btx.Bucket(bucketKV).Put([]byte(name), raw) })
+}
+
+// KV loads named state; found is false when absent.
+func (s *DB) KV(name string, v any) (found bool, err error) {
+	err = s.view(func(t *Tx) error {
+		raw := t.bucket(bucketKV).Get([]byte(name))
+		if raw == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(raw, v)
+	})
+	return found, err
+}
+
+// Backup writes a consistent copy of the database to w while it is in use.
+func (s *DB) Backup(w interface{ Write([]byte) (int, error) }) (int64, error) {
+	var n int64
+	err := s.bolt.View(func(btx *bolt.Tx) error {
+		var err error
+		n, err = btx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
