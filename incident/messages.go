@@ -1,0 +1,223 @@
+package incident
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+)
+
+// The Chinese texts of this package, kept together.
+const (
+	msgAcked  = "已确认收到"
+	msgClosed = "已结案"
+
+	whyDead       = "死亡%d人"
+	whyMissing    = "失踪%d人"
+	whyHospital   = "住院%d人"
+	whyLoss       = "财产损失%d元（≥%d元）"
+	whyCategory   = "类别：%s"
+	whySerious    = "%s造成严重后果"
+	whyCasualties = "重大事件且有人员伤亡"
+
+	needTime     = "时间"
+	needPlace    = "地点"
+	needHarm     = "伤亡情况"
+	needHospital = "是否住院"
+	needLoss     = "财产损失"
+	needCause    = "起因"
+	needMeasures = "已采取措施"
+
+	unknown = "待核实"
+	none    = "无"
+)
+
+// Notice turns a due step into the push to queue: title, text (unique per
+// step, as DingTalk drops repeated texts), @mentions and the idempotency key.
+func Notice(inc *Incident, s Step) bot.Notification {
+	var title, head string
+	after := minutes(s.At.Sub(inc.ReportedAt))
+	switch s.Kind {
+	case StepAlert:
+		title = "急报 " + inc.ID
+		head = fmt.Sprintf("【急报 %s｜%s】", inc.ID, inc.Severity)
+	case StepEscalate:
+		title = "急报升级 " + inc.ID
+		head = fmt.Sprintf("【急报升级 %s｜%s】报告已过%s仍无人确认，现通知第%d级负责人。", inc.ID, inc.Severity, after, s.Level)
+	case StepRenotify:
+		title = "急报再次提醒 " + inc.ID
+		head = fmt.Sprintf("【急报再次提醒 %s｜%s】第%d轮：报告已过%s仍无人确认。", inc.ID, inc.Severity, s.Round, after)
+	case StepRemind:
+		left := minutes(inc.WrittenDue.Sub(s.At))
+		text := fmt.Sprintf("【书面报告提醒 %s】请在%s前提交书面报告（还剩%s）：回复“书面 %s 报告内容”。先口头后书面，逾期将告知领导。",
+			inc.ID, clock(inc.WrittenDue, inc.ReportedAt), left, inc.ID)
+		if m := Missing(inc.Facts); len(m) > 0 {
+			text += "\n书面报告请写明：" + strings.Join(m, "、") + "。"
+		}
+		return notification(s, "书面报告提醒 "+inc.ID, text)
+	case StepOverdue:
+		text := fmt.Sprintf("【书面报告逾期 %s｜%s】%s %s于%s报告的急报，未在%s前提交书面报告，请督促。",
+			inc.ID, inc.Severity, inc.UnitName, reporter(inc), clock(inc.ReportedAt, inc.ReportedAt),
+			clock(inc.WrittenDue, inc.ReportedAt))
+		return notification(s, "书面报告逾期 "+inc.ID, text)
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	fmt.Fprintf(&b, "\n%s %s %s报告：\n%s", inc.UnitName, reporter(inc), clock(inc.ReportedAt, inc.ReportedAt), inc.Text)
+	if len(inc.Why) > 0 {
+		b.WriteString("\n定级依据：" + strings.Join(inc.Why, "；"))
+	}
+	fmt.Fprintf(&b, "\n请回复“收到 %s”确认。", inc.ID)
+	return notification(s, title, b.String())
+}
+
+func notification(s Step, title, text string) bot.Notification {
+	return bot.Notification{Key: s.Key, To: s.To, Title: title, Text: text, Mention: s.Mention, At: s.At}
+}
+
+func reporter(inc *Incident) string {
+	if inc.ReporterName != "" {
+		return inc.ReporterName
+	}
+	return inc.Reporter
+}
+
+func escalatedText(s Step) string {
+	return fmt.Sprintf("无人确认，已升级通知第%d级", s.Level)
+}
+
+// UpwardReport drafts the report to higher authorities with the elements 篇9
+// requires: 名称、时间、地点、起因、经过、伤亡、损失、已采取措施、请求援助、报告人及单位.
+// Unknown elements read 待核实 so the office sees what to complete.
+func UpwardReport(inc *Incident, reporterName, unitName string) string {
+	name := unitName + eventName(inc.Facts)
+	var b strings.Builder
+	line := func(label, value string) { fmt.Fprintf(&b, "%s：%s\n", label, value) }
+	fmt.Fprintf(&b, "关于%s的报告（%s）\n\n", name, inc.ID)
+	line("名称", name)
+	line("时间", when(inc))
+	line("地点", orText(inc.Place, unknown))
+	line("起因", orText(inc.Cause, unknown))
+	line("经过", inc.Text)
+	for _, e := range inc.Timeline {
+		if e.Type == EntryFollowUp || e.Type == EntryWritten {
+			fmt.Fprintf(&b, "　　%s %s：%s\n", e.At.Format("1月2日15:04"), e.Type, e.Text)
+		}
+	}
+	line("伤亡", casualties(inc.Facts))
+	line("损失", loss(inc.Facts))
+	line("已采取措施", orText(inc.Measures, unknown))
+	line("请求援助", orText(inc.Help, none))
+	level := inc.Severity
+	if len(inc.Why) > 0 {
+		level += "（" + strings.Join(inc.Why, "；") + "）"
+	}
+	line("定级", level)
+	line("报告人及单位", strings.Trim(reporterName+"，"+unitName, "，"))
+	line("报告时间", inc.ReportedAt.Format("2006年1月2日15:04"))
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// eventName names the event for the report title: 食品卫生事故, 消防隐患,
+// 学生死亡事件, 租用车辆隐患.
+func eventName(f Facts) string {
+	kind := f.Kind
+	if kind == "" {
+		kind = KindAccident
+	}
+	switch {
+	case f.Category == "" || f.Category == CatOther:
+		return kind
+	case strings.HasSuffix(f.Category, kind):
+		return f.Category
+	case kind == KindAccident && eventLike[f.Category]:
+		return f.Category + "事件"
+	}
+	return f.Category + kind
+}
+
+// eventLike categories are called 事件 rather than 事故.
+var eventLike = map[string]bool{
+	CatStudentDeath: true, CatPropertyLoss: true, CatCorporal: true,
+	CatEpidemic: true, CatDisaster: true, CatPublicOrder: true,
+}
+
+func when(inc *Incident) string {
+	if inc.Time.IsZero() {
+		return unknown + "（报告于" + inc.ReportedAt.Format("2006年1月2日15:04") + "）"
+	}
+	s := inc.Time.Format("2006年1月2日15:04")
+	if inc.TimeApprox {
+		s += "左右"
+	}
+	return s
+}
+
+func casualties(f Facts) string {
+	if !f.HarmKnown() {
+		return unknown
+	}
+	if f.NoHarm && f.Dead+f.Missing+f.Injured+f.Ill+f.Hospitalised == 0 {
+		return "无人员伤亡"
+	}
+	var parts []string
+	add := func(n int, label string) {
+		if n > 0 {
+			parts = append(parts, label+strconv.Itoa(n)+"人")
+		}
+	}
+	add(f.Dead, "死亡")
+	add(f.Missing, "失踪")
+	add(f.Injured, "受伤")
+	add(f.SeriouslyInjured, "其中重伤")
+	add(f.Ill, "身体不适")
+	add(f.Hospitalised, "住院")
+	s := strings.Join(parts, "，")
+	if f.CountsApprox {
+		s += "（约数）"
+	}
+	return s
+}
+
+func loss(f Facts) string {
+	switch {
+	case !f.LossKnown:
+		return unknown
+	case f.LossYuan == 0:
+		return none
+	case f.LossApprox:
+		return "约" + strconv.FormatInt(f.LossYuan, 10) + "元"
+	}
+	return strconv.FormatInt(f.LossYuan, 10) + "元"
+}
+
+func orText(s, otherwise string) string {
+	if strings.TrimSpace(s) == "" {
+		return otherwise
+	}
+	return s
+}
+
+// clock formats t as 15:04, with the date when it is not ref's day.
+func clock(t, ref time.Time) string {
+	ty, tm, td := t.Date()
+	ry, rm, rd := ref.Date()
+	if ty == ry && tm == rm && td == rd {
+		return t.Format("15:04")
+	}
+	return t.Format("1月2日15:04")
+}
+
+// minutes formats a duration for a chat text: 10分钟, 1小时30分钟.
+func minutes(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return strconv.Itoa(m) + "分钟"
+	case m%60 == 0:
+		return strconv.Itoa(m/60) + "小时"
+	}
+	return strconv.Itoa(m/60) + "小时" + strconv.Itoa(m%60) + "分钟"
+}
