@@ -1,0 +1,224 @@
+// Package app wires baosong together: configuration → directory, store,
+// handlers, channels, outbox and scheduler → one http.Handler. The command
+// line (cmd/baosong) and the end-to-end tests both start it from here.
+package app
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/local"
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/handlers"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/outbox"
+	"github.com/baosong/baosong/store"
+)
+
+// Options start an App.
+type Options struct {
+	Config *config.Config
+	Data   string           // data directory; default Config.Server.Data
+	Now    func() time.Time // the one clock of rules, scheduler and outbox; default time.Now
+	Log    *slog.Logger
+}
+
+// App is a running baosong.
+type App struct {
+	Config   *config.Config
+	Dir      *org.Directory
+	Store    *store.DB
+	Metrics  *Metrics
+	Handlers *handlers.Handlers
+	Bot      bot.Handler // the whole inbound chain
+	Notifier bot.Notifier
+	now      func() time.Time
+	log      *slog.Logger
+	mux      *http.ServeMux
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// New opens the store and wires everything; Start runs the background loops.
+func New(o Options) (*App, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Data == "" {
+		o.Data = o.Config.Server.Data
+	}
+	dir, err := org.New(o.Config)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(o.Data, store.Options{Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: o.Config, Dir: dir, Store: db, now: o.Now, log: o.Log, mux: http.NewServeMux()}
+	a.Metrics = newMetrics(func() float64 {
+		n, _ := db.Depth()
+		return float64(n)
+	})
+	a.Handlers = handlers.New(handlers.Deps{Config: o.Config, Dir: dir, Store: db, Now: o.Now, Log: o.Log,
+		Count: func(name string) { _ = db.Count(name) }})
+	a.Bot = a.chain(a.Handlers.Router())
+	a.Notifier = bot.Multi{
+		Channel: a.channelOf,
+		By:      map[string]bot.Notifier{bot.Local: local.Notifier{Store: db, Now: o.Now}},
+	}
+	a.routes()
+	return a, nil
+}
+
+// chain puts the middleware around the router, outermost first.
+func (a *App) chain(h bot.Handler) bot.Handler {
+	reject := func(reason string) {
+		a.Metrics.Rejections.WithLabelValues(reason).Inc()
+		_ = a.Store.Count("rejected:" + reason)
+	}
+	find := func(channel, user string) (string, bool) {
+		m, ok := a.Dir.ByUser(channel, user)
+		if !ok {
+			return "", false
+		}
+		return m.ID, true
+	}
+	return bot.Chain(h,
+		bot.Recover(a.log),
+		bot.Observe(a.log, func(m *bot.Message, took time.Duration, _ error) {
+			a.Metrics.observe(m.Channel, m.Intent, took)
+		}),
+		bot.Lookup(find, reject),
+		handlers.Confidential(func() {
+			a.Metrics.Rejections.WithLabelValues("confidential").Inc()
+			_ = a.Store.Count("confidential")
+		}),
+		handlers.TooLong(func() { reject("too_long") }),
+		bot.RateLimit(a.Config.Server.RatePerMinute, a.now, reject),
+		bot.Dedupe(a.Store),
+	)
+}
+
+// channelOf names the channel a recipient is reached on.
+func (a *App) channelOf(r bot.Recipient) string {
+	if r.Group != "" {
+		if g, ok := a.Dir.Group(r.Group); ok {
+			return g.Channel
+		}
+		return ""
+	}
+	if m, ok := a.Dir.Member(r.Member); ok {
+		return m.Channel
+	}
+	return ""
+}
+
+func (a *App) routes() {
+	lh := &local.Hook{Handler: a.Bot, Inbox: a.Store, Token: a.Config.Server.LocalToken, Now: a.now,
+		Reject: func(reason string) { a.Metrics.Rejections.WithLabelValues(reason).Inc() }}
+	lh.Register(a.mux)
+	a.mux.HandleFunc("GET /healthz", a.healthz)
+	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{}))
+	a.mux.Handle("POST /api/backup", a.admin(http.HandlerFunc(a.backup)))
+}
+
+// ServeHTTP serves every endpoint.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
+	if err := a.Store.View(func(*store.Tx) error { return nil }); err != nil {
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = w.Write([]byte("ok"))
+}
+
+// admin lets a request through with the admin bearer token, or from
+// loopback while no token is configured.
+func (a *App) admin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := a.Config.Server.AdminToken
+		if token == "" {
+			host, _, _ := net.SplitHostPort(r.RemoteAddr)
+			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+				http.Error(w, "admin endpoints answer loopback clients only while admin_token is empty", http.StatusForbidden)
+				return
+			}
+		} else if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || !constEq(got, token) {
+			http.Error(w, "admin token required", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *App) backup(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="baosong.db"`)
+	if _, err := a.Store.Backup(w); err != nil {
+		a.log.Error("backup", "err", err)
+	}
+}
+
+// Start runs the outbox loop and the housekeeping until Close.
+func (a *App) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	loop := &outbox.Loop{Queue: a.Store, Notifier: a.Notifier, Now: a.now, Log: a.log,
+		Result: func(n bot.Notification, result string) {
+			a.Metrics.Pushes.WithLabelValues(a.channelOf(n.To), result).Inc()
+		}}
+	a.spawn(func() { loop.Run(ctx) })
+	a.spawn(func() { a.housekeeping(ctx) })
+}
+
+func (a *App) spawn(f func()) {
+	a.wg.Add(1)
+	go func() { defer a.wg.Done(); f() }()
+}
+
+// housekeeping purges message ids older than the dedupe retention, hourly.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.Store.PurgeDedupe(); err != nil {
+			a.log.Error("purge dedupe", "err", err)
+		} else if n > 0 {
+			a.log.Info("purged old message ids", "n", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close stops the loops, waits for them and closes the store.
+func (a *App) Close() error {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	if err := a.Store.Close(); err != nil {
+		return fmt.Errorf("app: close store: %w", err)
+	}
+	return nil
+}
+
+func constEq(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

@@ -1,0 +1,190 @@
+// Package local is the local channel: POST /hook/local to talk to the bot as
+// any member, GET /hook/local/inbox to read the pushes to a member, and the
+// Notifier that fills those inboxes. The demo and the acceptance tests run
+// on it; `baosong chat` and `baosong say` are its clients.
+package local
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/store"
+)
+
+// MaxBody is the largest request body accepted.
+const MaxBody = 64 << 10
+
+// Request is the body of POST /hook/local.
+type Request struct {
+	From string `json:"from"`
+	Text string `json:"text"`
+	ID   string `json:"id,omitempty"`
+	At   string `json:"at,omitempty"` // RFC 3339 message time; default now
+}
+
+// ReplyText is one reply in a Response.
+type ReplyText struct {
+	Text string `json:"text"`
+}
+
+// Response is the answer of POST /hook/local.
+type Response struct {
+	Replies []ReplyText `json:"replies"`
+	Error   string      `json:"error,omitempty"`
+}
+
+// InboxResponse is the answer of GET /hook/local/inbox.
+type InboxResponse struct {
+	Messages []store.InboxMessage `json:"messages"`
+}
+
+// Inbox reads local inboxes.
+type Inbox interface {
+	Inbox(inbox string, after uint64, limit int) ([]store.InboxMessage, error)
+}
+
+// Hook serves the local channel's HTTP endpoints.
+type Hook struct {
+	Handler bot.Handler
+	Inbox   Inbox
+	Token   string // bearer token; "" accepts every caller
+	Now     func() time.Time
+	// Reject is told why a request was refused (for a counter).
+	Reject func(reason string)
+}
+
+// Register adds the endpoints to mux.
+func (h *Hook) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /hook/local", h.post)
+	mux.HandleFunc("GET /hook/local/inbox", h.inbox)
+}
+
+func (h *Hook) reject(w http.ResponseWriter, status int, reason, text string) {
+	if h.Reject != nil {
+		h.Reject(reason)
+	}
+	writeJSON(w, status, Response{Replies: []ReplyText{}, Error: text})
+}
+
+func (h *Hook) authorized(r *http.Request) bool {
+	if h.Token == "" {
+		return true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(h.Token)) == 1
+}
+
+func (h *Hook) post(w http.ResponseWriter, r *http.Request) {
+	if !h.authorized(r) {
+		h.reject(w, http.StatusUnauthorized, "bad_token", "需要正确的 Authorization: Bearer 令牌")
+		return
+	}
+	var req Request
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.reject(w, http.StatusRequestEntityTooLarge, "too_large", "请求体超过 64 KiB")
+			return
+		}
+		h.reject(w, http.StatusBadRequest, "malformed", "请求不是有效的 JSON："+err.Error())
+		return
+	}
+	if req.From == "" || !utf8.ValidString(req.Text) || !utf8.ValidString(req.From) || !utf8.ValidString(req.ID) {
+		h.reject(w, http.StatusBadRequest, "malformed", `需要 "from"（成员编号）和有效 UTF-8 的 "text"`)
+		return
+	}
+	at := h.Now()
+	if req.At != "" {
+		t, err := time.Parse(time.RFC3339, req.At)
+		if err != nil {
+			h.reject(w, http.StatusBadRequest, "malformed", `"at" 应为 RFC 3339 时间，如 2026-11-26T16:02:00+08:00`)
+			return
+		}
+		at = t
+	}
+	m := &bot.Message{Channel: bot.Local, ID: req.ID, User: req.From, Text: req.Text, At: at}
+	reply, err := h.Handler.Handle(r.Context(), m)
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, Response{
+			Replies: []ReplyText{{Text: TextNotSaved}}, Error: "not saved"})
+		return
+	}
+	resp := Response{Replies: []ReplyText{}}
+	if reply != nil {
+		for _, t := range reply.Texts {
+			resp.Replies = append(resp.Replies, ReplyText{Text: t})
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// TextNotSaved answers a message that could not be stored.
+const TextNotSaved = "抱歉，系统暂时无法保存，本条消息未被记录，请稍后重新发送。"
+
+func (h *Hook) inbox(w http.ResponseWriter, r *http.Request) {
+	if !h.authorized(r) {
+		h.reject(w, http.StatusUnauthorized, "bad_token", "需要正确的 Authorization: Bearer 令牌")
+		return
+	}
+	member := r.URL.Query().Get("member")
+	after, err := strconv.ParseUint(defaultString(r.URL.Query().Get("after"), "0"), 10, 64)
+	if member == "" || err != nil {
+		h.reject(w, http.StatusBadRequest, "malformed", "需要 member 参数，after 为非负整数")
+		return
+	}
+	msgs, err := h.Inbox.Inbox(member, after, 500)
+	if err != nil {
+		http.Error(w, "store error", http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, http.StatusOK, InboxResponse{Messages: msgs})
+}
+
+func defaultString(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// Deliverer stores a local push in its inbox (store.DB.DeliverLocal).
+type Deliverer interface {
+	DeliverLocal(inbox string, seq uint64, text string, at time.Time) error
+}
+
+// Notifier delivers pushes to local inboxes: a member's inbox is its id, a
+// group's is "group:<name>".
+type Notifier struct {
+	Store Deliverer
+	Now   func() time.Time
+}
+
+// Notify puts the push in the inbox, exactly once per outbox item.
+func (n Notifier) Notify(_ context.Context, p bot.Notification) error {
+	seq, err := strconv.ParseUint(p.ID, 10, 64)
+	if err != nil {
+		return bot.Permanent(errors.New("local: push without outbox id"))
+	}
+	text := p.Text
+	if p.Title != "" {
+		text = p.Title + "\n" + text
+	}
+	return n.Store.DeliverLocal(p.To.String(), seq, text, n.Now())
+}

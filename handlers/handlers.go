@@ -1,0 +1,145 @@
+// Package handlers turns chat messages into actions: one file per intent
+// family, the Chinese texts in messages.go. Handlers are thin: they parse
+// (handlers/parse), check the sender's role and scope (org), call a domain
+// service, and phrase the reply.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/store"
+)
+
+// Deps is what the handlers need.
+type Deps struct {
+	Config *config.Config
+	Dir    *org.Directory
+	Store  *store.DB
+	Now    func() time.Time
+	Log    *slog.Logger
+	// Count records things that are counted but not stored (e.g. "confidential").
+	Count func(name string)
+}
+
+// Handlers answers every intent.
+type Handlers struct {
+	Deps
+	intents []intent
+	// recent lists lines describing a member's latest records, one source per record kind.
+	recent []func(m *org.Member, limit int) ([]string, error)
+}
+
+// intent is a route with who may use it and how (for 帮助).
+type intent struct {
+	bot.Route
+	Roles   []string // roles that may use it; empty: everyone
+	Usage   string   // one line: what it does
+	Example string   // one example message
+}
+
+// New builds the handlers.
+func New(d Deps) *Handlers {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Count == nil {
+		d.Count = func(string) {}
+	}
+	h := &Handlers{Deps: d}
+	h.intents = append(h.intents, h.basicIntents()...)
+	return h
+}
+
+// Router returns the router over every intent; text that matches none gets a hint.
+func (h *Handlers) Router() *bot.Router {
+	routes := make([]bot.Route, len(h.intents))
+	for i, in := range h.intents {
+		routes[i] = in.Route
+	}
+	return bot.NewRouter(bot.HandlerFunc(h.fallback), routes...)
+}
+
+// Intents lists the intent names, for metrics.
+func (h *Handlers) Intents() []string {
+	out := make([]string, len(h.intents))
+	for i, in := range h.intents {
+		out[i] = in.Intent
+	}
+	return out
+}
+
+// member returns the sender (set by the Lookup middleware).
+func (h *Handlers) member(m *bot.Message) *org.Member {
+	mem, ok := h.Dir.Member(m.Member)
+	if !ok {
+		return &org.Member{ID: m.Member}
+	}
+	return mem
+}
+
+// allowed reports whether the member has one of the roles; refusal is the
+// reply naming the roles needed.
+func (h *Handlers) allowed(mem *org.Member, roles ...string) (ok bool, refusal *bot.Reply) {
+	if len(roles) == 0 || mem.Has(roles...) {
+		return true, nil
+	}
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = org.RoleNames[r]
+	}
+	return false, bot.Text(sprintf(msgNeedRole, strings.Join(names, "、")))
+}
+
+// guarded wraps a handler with a role check.
+func (h *Handlers) guarded(roles []string, next bot.HandlerFunc) bot.Handler {
+	return bot.HandlerFunc(func(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+		if ok, refusal := h.allowed(h.member(m), roles...); !ok {
+			return refusal, nil
+		}
+		return next(ctx, m)
+	})
+}
+
+// Confidential refuses, without storing anything but a counter, any message
+// marked 涉密/机密/秘密/绝密/内部资料 (篇1 第八条, 篇7): such information must
+// not travel over the network.
+func Confidential(count func()) bot.Middleware {
+	return func(next bot.Handler) bot.Handler {
+		return bot.HandlerFunc(func(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+			for _, w := range confidentialMarks {
+				if strings.Contains(m.Text, w) {
+					m.Intent = "confidential"
+					count()
+					return bot.Text(msgConfidential), nil
+				}
+			}
+			return next.Handle(ctx, m)
+		})
+	}
+}
+
+var confidentialMarks = []string{"涉密", "机密", "秘密", "绝密", "内部资料"}
+
+// MaxRunes is the longest message the bot reads.
+const MaxRunes = 4000
+
+// TooLong refuses messages over MaxRunes characters without reading them.
+func TooLong(count func()) bot.Middleware {
+	return func(next bot.Handler) bot.Handler {
+		return bot.HandlerFunc(func(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+			if utf8.RuneCountInString(m.Text) > MaxRunes {
+				m.Intent = "too_long"
+				count()
+				return bot.Text(sprintf(msgTooLong, MaxRunes)), nil
+			}
+			return next.Handle(ctx, m)
+		})
+	}
+}

@@ -1,0 +1,18 @@
+package handlers
+
+import "fmt"
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// The Chinese texts of the replies. Keep them short, say what was
+// understood, and say how to correct it.
+const (
+	msgNeedRole     = "抱歉，这项操作需要%s身份。发送“帮助”查看您可以使用的功能。"
+	msgConfidential = "涉密信息不得通过网络报送，请按保密规定以纸质文稿报送。本条消息未保存。"
+	msgHelpHead     = "您好，%s（%s）。您可以发送："
+	msgHelpTail     = "\n编号可带或不带 #，如 A12 或 #A12。"
+	msgNoRecords    = "您还没有记录。"
+	msgMineHead     = "您最近的记录："
+	msgUnknown      = "没看懂这条消息。发送“帮助”查看可以使用的功能和示例。"
+	msgTooLong      = "消息过长（最多 %d 字），请分段发送。"
+)
