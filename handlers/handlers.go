@@ -143,3 +143,18 @@ func TooLong(count func()) bot.Middleware {
 		})
 	}
 }
+
+// Usage is how 帮助 describes an intent.
+type Usage struct {
+	Intent, Usage, Example string
+	Roles                  []string
+}
+
+// Usages lists every intent as 帮助 describes it.
+func (h *Handlers) Usages() []Usage {
+	out := make([]Usage, len(h.intents))
+	for i, in := range h.intents {
+		out[i] = Usage{Intent: in.Intent, Usage: in.Usage, Example: in.Example, Roles: in.Roles}
+	}
+	return out
+}

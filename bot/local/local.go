@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,17 +89,25 @@ func (h *Hook) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req Request
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err := dec.Decode(&req); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			h.reject(w, http.StatusRequestEntityTooLarge, "too_large", "请求体超过 64 KiB")
 			return
 		}
+		h.reject(w, http.StatusBadRequest, "malformed", "请求体读取失败")
+		return
+	}
+	if !utf8.Valid(body) {
+		h.reject(w, http.StatusBadRequest, "malformed", "请求体不是有效的 UTF-8")
+		return
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
 		h.reject(w, http.StatusBadRequest, "malformed", "请求不是有效的 JSON："+err.Error())
 		return
 	}
-	if req.From == "" || !utf8.ValidString(req.Text) || !utf8.ValidString(req.From) || !utf8.ValidString(req.ID) {
+	if req.From == "" {
 		h.reject(w, http.StatusBadRequest, "malformed", `需要 "from"（成员编号）和有效 UTF-8 的 "text"`)
 		return
 	}
