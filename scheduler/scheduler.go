@@ -1,0 +1,399 @@
+// Package scheduler is baosong's one cron engine: every reminder, overdue
+// list and periodic circular of SPEC §6 is a Job whose Task it runs at the
+// job's cron times, in the organisation's time zone.
+//
+// # One injected clock
+//
+// Every clock of the program reads one injected now func() (`baosong serve
+// -now T` starts it at T and lets it run on, see RunningClock). The runner of
+// robfig/cron reads time.Now and its timers, so it cannot follow such a
+// clock. The engine therefore uses robfig/cron for what it does well — the
+// spec parser, the job chain (Recover, SkipIfStillRunning) and its entries
+// (Schedule, WrappedJob) — and never starts the cron runner: its own loop
+// reads the injected clock every Tick and runs an entry's WrappedJob when
+// Schedule.Next of the last time checked has come. The Task gets the
+// scheduled firing time as now, not the (slightly later) time it was noticed.
+//
+// # At most once per process, catch-up, exactly once downstream
+//
+// Each firing is considered once in a process: the loop's cursor per job only
+// moves forward. A firing noticed late (at start after downtime, or after the
+// clock jumped) runs if it is less than Catchup old (default 2h) and is
+// logged and skipped otherwise; when several firings of one job are due at
+// once, only the latest runs and the older ones are logged as superseded
+// (tasks compute from stored state, so the latest subsumes them), and a
+// firing that comes while the job's previous run is still going is skipped
+// (SkipIfStillRunning).
+//
+// The engine keeps no state across restarts, so after a restart it may run a
+// firing again that the previous process already ran (Options.Since narrows
+// this). Exactly-once delivery is achieved downstream: every reminder a task
+// queues carries the idempotency key job|period|recipient, and the outbox
+// refuses a key it has seen.
+//
+// # Calendar decisions belong to the jobs
+//
+// The engine knows nothing of holidays or vacations. A job that must not act
+// on a day the calendar rules out (a holiday, a vacation), or whose date moves
+// with a deadline, decides so in its Task, and says so in its Describe for
+// planning (see Plan).
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Defaults of Options.
+const (
+	DefaultCatchup = 2 * time.Hour
+	DefaultTick    = 500 * time.Millisecond
+)
+
+// Task is the work of a job. now is the scheduled firing time in the
+// engine's time zone. ctx is cancelled when the engine is stopped hard.
+type Task func(ctx context.Context, now time.Time) error
+
+// Job is a named Task on a cron schedule.
+type Job struct {
+	Name string // unique, e.g. "attendance-remind-1630"
+	Spec string // 5-field cron in the engine's time zone, e.g. "30 16 * * 1,4"
+	Task Task
+	// Describe, optional, says what a firing at would do, for planning
+	// (`baosong schedule`); the engine never calls it when running the Task.
+	// It and the Task should share one pure decision so the plan and the
+	// run agree.
+	Describe func(at time.Time) Description
+}
+
+// Description is what a job says about one of its firings.
+type Description struct {
+	Period     string // the period the firing is about, e.g. "2026-W40 周四"
+	Deadline   string // the deadline it reminds of, after the holiday policy
+	Recipients int    // how many recipients it would notify now
+	Reason     string // the calendar's word, e.g. "2026-10-01 is 国庆节: deadline moved to 2026-09-30"
+	Skip       bool   // the Task will do nothing at this firing (holiday, vacation, not the day)
+}
+
+// Options configure an Engine. The zero value is usable.
+type Options struct {
+	Location *time.Location   // time zone of the specs; nil means Asia/Shanghai
+	Now      func() time.Time // the clock; nil means time.Now
+	Logger   *slog.Logger     // nil means slog.Default()
+	Catchup  time.Duration    // how late a firing may still run; 0 means DefaultCatchup, else at least a minute
+	Tick     time.Duration    // how often the clock is read; 0 means DefaultTick, else 10ms to 30s
+	// Since is when a previous process was last known to be running (zero
+	// if unknown). Firings up to Since are not caught up at start; missed
+	// firings between Since and the catch-up window are logged as skipped.
+	Since time.Time
+}
+
+// ErrStarted is returned by Add and Start once the engine has been started
+// (or stopped): an engine runs once.
+var ErrStarted = errors.New("scheduler: engine already started")
+
+// Engine runs Jobs. Add every job, then Start; Stop ends it.
+type Engine struct {
+	loc     *time.Location
+	now     func() time.Time
+	log     *slog.Logger
+	catchup time.Duration
+	tick    time.Duration
+	since   time.Time
+	cron    *cron.Cron
+
+	mu      sync.Mutex
+	entries []*entry // in Add order
+	started bool
+
+	stop       chan struct{}
+	stopOnce   sync.Once
+	loopDone   chan struct{}
+	running    sync.WaitGroup
+	cancelJobs context.CancelFunc
+}
+
+// entry is one job as the engine runs it.
+type entry struct {
+	job      Job
+	schedule cron.Schedule
+	wrapped  cron.Job // the runner inside the cron chain
+	runner   *runner
+	next     time.Time // the loop's cursor: the next firing not yet considered
+}
+
+// New makes an engine with no jobs.
+func New(o Options) (*Engine, error) {
+	e := &Engine{
+		loc: o.Location, now: o.Now, log: o.Logger, catchup: o.Catchup, tick: o.Tick, since: o.Since,
+		stop: make(chan struct{}), loopDone: make(chan struct{}),
+	}
+	if e.loc == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: default time zone: %w", err)
+		}
+		e.loc = loc
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	switch {
+	case e.catchup == 0:
+		e.catchup = DefaultCatchup
+	case e.catchup < time.Minute:
+		return nil, fmt.Errorf("scheduler: catch-up window %v: want at least a minute", e.catchup)
+	}
+	switch {
+	case e.tick == 0:
+		e.tick = DefaultTick
+	case e.tick < 10*time.Millisecond || e.tick > 30*time.Second:
+		return nil, fmt.Errorf("scheduler: tick %v: want 10ms to 30s", e.tick)
+	}
+	logger := cronLogger{e.log}
+	e.cron = cron.New(
+		cron.WithLocation(e.loc),
+		cron.WithLogger(logger),
+		// Order matters: the first wrapper is the outermost. In v3.0.1
+		// SkipIfStillRunning returns its token only when the job returns,
+		// so a panic unwinding through it would mark the job as running
+		// forever (robfig/cron#366, fixed after v3.0.1); Recover must sit
+		// inside it.
+		cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)),
+	)
+	return e, nil
+}
+
+// Location is the engine's time zone.
+func (e *Engine) Location() *time.Location { return e.loc }
+
+// Add registers a job. It fails on an empty or repeated name, a nil Task, a
+// spec that does not parse or never fires, or once the engine has started.
+// A spec may not name its own time zone (TZ=…): the organisation's applies.
+func (e *Engine) Add(j Job) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.started {
+		return ErrStarted
+	}
+	if j.Name == "" {
+		return fmt.Errorf("scheduler: job with spec %q has no name", j.Spec)
+	}
+	for _, en := range e.entries {
+		if en.job.Name == j.Name {
+			return fmt.Errorf("scheduler: job %q added twice", j.Name)
+		}
+	}
+	if j.Task == nil {
+		return fmt.Errorf("scheduler: job %q has no task", j.Name)
+	}
+	spec := strings.TrimSpace(j.Spec)
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		// Also keeps robfig/cron v3.0.1 from panicking on "TZ=x" (its issue #554).
+		return fmt.Errorf("scheduler: job %q: spec %q names a time zone; specs use the organisation's", j.Name, j.Spec)
+	}
+	r := &runner{engine: e, job: j}
+	id, err := e.cron.AddJob(spec, r)
+	if err != nil {
+		return fmt.Errorf("scheduler: job %q: spec %q: %w", j.Name, j.Spec, err)
+	}
+	ce := e.cron.Entry(id)
+	if ce.Schedule.Next(e.now().In(e.loc)).IsZero() {
+		e.cron.Remove(id)
+		return fmt.Errorf("scheduler: job %q: spec %q never fires", j.Name, j.Spec)
+	}
+	e.entries = append(e.entries, &entry{job: j, schedule: ce.Schedule, wrapped: ce.WrappedJob, runner: r})
+	return nil
+}
+
+// Start starts the loop. Firings missed before the start are caught up at
+// once (see the package comment). ctx is the parent of every Task's
+// context; cancelling it stops the loop and cancels running tasks.
+func (e *Engine) Start(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.started {
+		return ErrStarted
+	}
+	e.started = true
+	jobsCtx, cancel := context.WithCancel(ctx)
+	e.cancelJobs = cancel
+	start := e.now().In(e.loc)
+	from := start.Add(-e.catchup)
+	if !e.since.IsZero() {
+		from = e.since
+		if from.After(start) {
+			from = start
+		}
+	}
+	for _, en := range e.entries {
+		en.next = en.schedule.Next(from.In(e.loc))
+	}
+	e.log.Info("scheduler: started", "jobs", len(e.entries), "clock", start, "zone", e.loc.String(), "catchup", e.catchup)
+	go e.loop(jobsCtx, start)
+	return nil
+}
+
+// Stop stops the loop and waits for running tasks until ctx is done; then
+// it cancels their context and returns ctx's error. It may be called more
+// than once, and before Start.
+func (e *Engine) Stop(ctx context.Context) error {
+	e.mu.Lock()
+	started := e.started
+	e.started = true // no Start after Stop
+	e.mu.Unlock()
+	e.stopOnce.Do(func() { close(e.stop) })
+	if !started {
+		return nil
+	}
+	<-e.loopDone
+	done := make(chan struct{})
+	go func() {
+		e.running.Wait()
+		close(done)
+	}()
+	defer e.cancelJobs()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("scheduler: stop with tasks still running: %w", ctx.Err())
+	}
+}
+
+// loop owns the entries' cursors and reads the clock every tick.
+func (e *Engine) loop(ctx context.Context, start time.Time) {
+	defer close(e.loopDone)
+	e.fireDue(ctx, start)
+	ticker := time.NewTicker(e.tick)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			e.fireDue(ctx, e.now())
+		}
+	}
+}
+
+// fireDue considers, once, every firing up to now and runs what is due.
+func (e *Engine) fireDue(ctx context.Context, now time.Time) {
+	for _, en := range e.entries {
+		var latest, firstOld, lastOld time.Time
+		old, superseded := 0, 0
+		for !en.next.IsZero() && !en.next.After(now) {
+			at := en.next
+			en.next = en.schedule.Next(at)
+			if now.Sub(at) >= e.catchup {
+				if old == 0 {
+					firstOld = at
+				}
+				old++
+				lastOld = at
+				continue
+			}
+			if !latest.IsZero() {
+				superseded++
+			}
+			latest = at
+		}
+		if old > 0 {
+			e.log.Warn("scheduler: missed firings skipped, older than the catch-up window",
+				"job", en.job.Name, "count", old, "first", firstOld, "last", lastOld, "catchup", e.catchup)
+		}
+		if superseded > 0 {
+			e.log.Info("scheduler: older missed firings superseded by a later one",
+				"job", en.job.Name, "count", superseded, "run", latest)
+		}
+		if !latest.IsZero() {
+			e.dispatch(ctx, en, latest, now)
+		}
+	}
+}
+
+// dispatch runs one firing through the cron chain in its own goroutine.
+func (e *Engine) dispatch(ctx context.Context, en *entry, at, now time.Time) {
+	if late := now.Sub(at); late > time.Minute {
+		e.log.Info("scheduler: catching up a missed firing", "job", en.job.Name, "at", at, "late", late.Round(time.Second))
+	} else {
+		e.log.Debug("scheduler: firing", "job", en.job.Name, "at", at)
+	}
+	e.running.Go(func() {
+		c := &call{ctx: ctx, at: at}
+		en.runner.handoff.Lock()
+		en.runner.slot = c
+		en.wrapped.Run()
+		if !c.claimed {
+			en.runner.slot = nil
+			en.runner.handoff.Unlock()
+			e.log.Warn("scheduler: firing skipped, the previous run is still going", "job", en.job.Name, "at", at)
+		}
+	})
+}
+
+// runner is the cron.Job registered for a Job: the innermost link of the
+// chain. cron.Job.Run takes no arguments, so dispatch hands the firing over
+// in slot, under handoff: the chain calls Run synchronously in dispatch's
+// goroutine, and Run claims the slot and releases handoff before the task
+// runs; if SkipIfStillRunning skipped Run, dispatch releases it.
+type runner struct {
+	engine  *Engine
+	job     Job
+	handoff sync.Mutex
+	slot    *call
+}
+
+// call is one firing on its way through the chain.
+type call struct {
+	ctx     context.Context
+	at      time.Time
+	claimed bool
+}
+
+// Run implements cron.Job.
+func (r *runner) Run() {
+	c := r.slot
+	r.slot = nil
+	c.claimed = true
+	r.handoff.Unlock()
+	r.engine.runTask(c.ctx, r.job, c.at)
+}
+
+func (e *Engine) runTask(ctx context.Context, j Job, at time.Time) {
+	returned := false
+	defer func() {
+		if !returned { // panicking: cron.Recover logs the value and stack
+			e.log.Error("scheduler: task panicked", "job", j.Name, "at", at)
+		}
+	}()
+	err := j.Task(ctx, at)
+	returned = true
+	if err != nil {
+		e.log.Error("scheduler: task failed", "job", j.Name, "at", at, "err", err)
+	}
+}
+
+// cronLogger adapts slog to cron.Logger. cron's info messages ("skip")
+// carry no job name, so they go to debug; the engine logs its own.
+type cronLogger struct{ l *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) {
+	c.l.Debug("scheduler: cron: "+msg, kv...)
+}
+
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error("scheduler: cron: "+msg, append([]any{"err", err}, kv...)...)
+}
