@@ -1,0 +1,130 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/outbox"
+	"github.com/baosong/baosong/store"
+)
+
+// flaky fails each push a given number of times, then delivers it.
+type flaky struct {
+	mu        sync.Mutex
+	failures  map[string]int // text → remaining failures
+	permanent map[string]bool
+	delivered map[string]int
+	attempts  int
+}
+
+func (f *flaky) Notify(_ context.Context, n bot.Notification) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.attempts++
+	if f.permanent[n.Text] {
+		return bot.Permanent(errors.New("60020 not allow to access from your ip"))
+	}
+	if f.failures[n.Text] > 0 {
+		f.failures[n.Text]--
+		if n.Text == "limited" {
+			return bot.RetryAfter(errors.New("45009"), time.Hour)
+		}
+		return errors.New("HTTP 502")
+	}
+	f.delivered[n.Text]++
+	return nil
+}
+
+func TestLoopRetriesParksAndNeverDuplicates(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	db, err := store.Open(t.TempDir(), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n := &flaky{failures: map[string]int{"flaky": 2, "limited": 1}, permanent: map[string]bool{"bad": true}, delivered: map[string]int{}}
+	results := map[string]int{}
+	loop := &outbox.Loop{Queue: db, Notifier: n, Now: clock, Poll: 5 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Result: func(_ bot.Notification, r string) { mu.Lock(); results[r]++; mu.Unlock() }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { loop.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	for _, text := range []string{"ok", "flaky", "bad", "limited"} {
+		if _, err := db.Enqueue(bot.Notification{Key: text, To: bot.Recipient{Member: "m"}, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	delivered := func(text string) func() bool {
+		return func() bool { n.mu.Lock(); defer n.mu.Unlock(); return n.delivered[text] == 1 }
+	}
+	waitFor("ok delivered", delivered("ok"))
+	waitFor("bad parked", func() bool { f, _ := db.Failed(10); return len(f) == 1 })
+	failuresLeft := func(text string, want int) func() bool {
+		return func() bool { n.mu.Lock(); defer n.mu.Unlock(); return n.failures[text] == want }
+	}
+	// flaky failed once and waits 5 s (backoff); move the clock past each backoff.
+	waitFor("flaky failed once", failuresLeft("flaky", 1))
+	time.Sleep(20 * time.Millisecond)
+	if delivered("flaky")() || !failuresLeft("flaky", 1)() {
+		t.Fatal("flaky retried before its backoff")
+	}
+	advance(6 * time.Second)
+	waitFor("flaky failed twice", failuresLeft("flaky", 0))
+	advance(11 * time.Second)
+	waitFor("flaky delivered after two retries", delivered("flaky"))
+	// limited asked for an hour: not before.
+	waitFor("limited failed", failuresLeft("limited", 0))
+	advance(30 * time.Minute)
+	time.Sleep(30 * time.Millisecond)
+	if delivered("limited")() {
+		t.Fatal("rate-limited push retried before its delay")
+	}
+	advance(31 * time.Minute)
+	waitFor("limited delivered", delivered("limited"))
+	waitFor("outbox empty", func() bool { d, _ := db.Depth(); return d == 0 })
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for text, c := range n.delivered {
+		if c != 1 {
+			t.Errorf("%s delivered %d times", text, c)
+		}
+	}
+	if n.delivered["bad"] != 0 {
+		t.Error("permanent failure delivered")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if results["delivered"] != 3 || results["failed"] != 1 || results["retry"] != 3 {
+		t.Errorf("results %v", results)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for attempt, want := range map[int]time.Duration{1: 5 * time.Second, 2: 10 * time.Second, 4: 40 * time.Second, 20: 10 * time.Minute} {
+		if got := outbox.Backoff(attempt); got != want {
+			t.Errorf("Backoff(%d) = %v, want %v", attempt, got, want)
+		}
+	}
+}
