@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Incident is the [incident] section (篇4, 篇5, 篇9).
 type Incident struct {
@@ -57,15 +61,103 @@ func (c *Config) validateIncident(add func(string, ...any)) {
 	}
 }
 
-// Schedule is the [schedule] section: the cron jobs of SPEC §6.
+// Schedule is the [schedule] section: the cron jobs of SPEC §6. Deadlines
+// that fall on a non-working day move by [org] holiday_policy; see package
+// scheduler for every job and its rule.
 type Schedule struct {
 	Catchup Duration `toml:"catchup"` // missed firings younger than this are sent late, default 2h
-	// Off lists jobs switched off by name (see `baosong schedule` for the names).
+	// Off lists jobs switched off by name (see `baosong schedule` and ScheduleJobs for the names).
 	Off []string `toml:"off"`
+	// SummaryAt is when the monthly attendance summary goes out on the 1st; default 08:00.
+	SummaryAt ClockTime `toml:"summary_at"`
+	// RemindAt is the time of the day-based reminders and lists (summary
+	// confirmation, the 15th, the 28th, quarterly research and ranking); default 09:00.
+	RemindAt ClockTime `toml:"remind_at"`
+	// InfoRemindDays: reminders this many working days before the monthly
+	// information deadline ([submission] due_day); default [5, 1].
+	InfoRemindDays []int `toml:"info_remind_days"`
+	// MediaRemindDays: reminders this many working days before the media
+	// summary deadline ([submission] media_due_day); default [3, 1].
+	MediaRemindDays []int `toml:"media_remind_days"`
+	// ResearchRemindDays: the quarterly research reminder this many calendar
+	// days before the quarter ends (earlier when that is not a working day); default 14.
+	ResearchRemindDays int `toml:"research_remind_days"`
 }
 
-func defaultSchedule() Schedule { return Schedule{Catchup: Duration{Duration: 2 * time.Hour}} }
+func defaultSchedule() Schedule {
+	return Schedule{
+		Catchup:            Duration{Duration: 2 * time.Hour},
+		SummaryAt:          ClockTime{Hour: 8},
+		RemindAt:           ClockTime{Hour: 9},
+		InfoRemindDays:     []int{5, 1},
+		MediaRemindDays:    []int{3, 1},
+		ResearchRemindDays: 14,
+	}
+}
+
+// Names of the scheduled jobs that do not depend on the configuration.
+// Package scheduler names its jobs the same way (its tests check it).
+var scheduleFixedJobs = []string{
+	"attendance-overdue", "monthly-summary", "monthly-confirm-remind", "monthly-confirm-overdue",
+	"info-shortfall", "media-overdue", "quarterly-research", "quarterly-ranking",
+	"weekly-remind", "weekly-overdue", "incident-clock",
+}
+
+// ScheduleJobs lists the names of every scheduled job this configuration
+// has, whether switched off or not: the fixed ones, one attendance reminder
+// per [attendance] reminders time ("attendance-remind-1630") and one reminder
+// per day count before the monthly deadlines ("info-remind-5d", "media-remind-3d").
+func (c *Config) ScheduleJobs() []string {
+	var names []string
+	for _, r := range c.Attendance.Reminders {
+		names = append(names, fmt.Sprintf("attendance-remind-%02d%02d", r.Hour, r.Minute))
+	}
+	for _, d := range c.Schedule.InfoRemindDays {
+		names = append(names, fmt.Sprintf("info-remind-%dd", d))
+	}
+	for _, d := range c.Schedule.MediaRemindDays {
+		names = append(names, fmt.Sprintf("media-remind-%dd", d))
+	}
+	return append(names, scheduleFixedJobs...)
+}
 
 func (c *Config) validateSchedule(add func(string, ...any)) {
-	c.Schedule.Catchup.check("[schedule] catchup", add)
+	s := c.Schedule
+	s.Catchup.check("[schedule] catchup", add)
+	s.SummaryAt.check("[schedule] summary_at", add)
+	s.RemindAt.check("[schedule] remind_at", add)
+	if s.Catchup.Duration < time.Minute {
+		add("[schedule] catchup 至少为 1m（现为 %s）", s.Catchup.Duration)
+	}
+	days := func(key string, list []int) {
+		seen := map[int]bool{}
+		for _, d := range list {
+			if d < 1 || d > 20 {
+				add("[schedule] %s 中的 %d 应在 1 到 20 个工作日之间", key, d)
+			}
+			if seen[d] {
+				add("[schedule] %s 中的 %d 重复", key, d)
+			}
+			seen[d] = true
+		}
+	}
+	days("info_remind_days", s.InfoRemindDays)
+	days("media_remind_days", s.MediaRemindDays)
+	if s.ResearchRemindDays < 1 || s.ResearchRemindDays > 60 {
+		add("[schedule] research_remind_days %d 应在 1 到 60 天之间", s.ResearchRemindDays)
+	}
+	seen := map[string]bool{}
+	for _, r := range c.Attendance.Reminders {
+		name := fmt.Sprintf("%02d:%02d", r.Hour, r.Minute)
+		if seen[name] {
+			add("[attendance] reminders 中的 %s 重复", name)
+		}
+		seen[name] = true
+	}
+	known := c.ScheduleJobs()
+	for _, name := range s.Off {
+		if !contains(known, name) {
+			add("[schedule] off 中的 %q 不是任务名（可用：%s）", name, strings.Join(known, "、"))
+		}
+	}
 }
