@@ -29,6 +29,7 @@ func commands() []command {
 		{"serve", "[-config F] [-listen ADDR] [-data DIR] [-now RFC3339]", "run the bot: hooks, scheduler, outbox", runServe},
 		{"chat", "-as MEMBER [-server URL]", "chat with a running server as a member (local channel)", runChat},
 		{"say", "-as MEMBER [-server URL] [-at RFC3339] [-id ID] TEXT", "send one message and print the replies", runSay},
+		{"loadgen", "-gen F | -config F [-server URL] [-channel local|wecom] [-rate R | -c N] [-d DUR] [-mix a,q,i] [-fake-wecom ADDR]", "generate a scaled-up organisation, or drive a running server and report latency percentiles", runLoadgen},
 		{"check-config", "[-config F]", "validate a configuration and list every problem", runCheckConfig},
 		{"version", "", "print the version", func(_ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "baosong", version)
