@@ -14,6 +14,9 @@ type Attendance struct {
 	DisciplineHours int `toml:"discipline_hours"` // 纪律处分, default 15
 	DisciplineDays  int `toml:"discipline_days"`  // 擅自离校 more than this many days → 纪律处分, default 3
 	ConfirmDueDay   int `toml:"confirm_due_day"`  // grade leads confirm the monthly summary by this day, default 5
+	// DayHours is how many class hours one school day counts: a leave or an
+	// absence given in days covers or counts that many hours. Default 8.
+	DayHours int `toml:"day_hours"`
 }
 
 func defaultAttendance() Attendance {
@@ -27,6 +30,7 @@ func defaultAttendance() Attendance {
 		DisciplineHours: 15,
 		DisciplineDays:  3,
 		ConfirmDueDay:   5,
+		DayHours:        8,
 	}
 }
 
@@ -56,6 +60,9 @@ func (c *Config) validateAttendance(add func(string, ...any)) {
 	}
 	if a.DisciplineDays < 0 {
 		add("[attendance] discipline_days 不能为负数")
+	}
+	if a.DayHours < 1 || a.DayHours > 16 {
+		add("[attendance] day_hours %d 应在 1 到 16 之间", a.DayHours)
 	}
 	if a.ConfirmDueDay < 1 || a.ConfirmDueDay > 28 {
 		add("[attendance] confirm_due_day %s", fmt.Sprintf("%d 应在 1 到 28 之间", a.ConfirmDueDay))
