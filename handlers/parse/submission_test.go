@@ -1,0 +1,210 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// The -update flag rewrites golden files. Other parsers of this package may
+// register it too; whoever comes first registers it, everyone reads it
+// through flag.Lookup.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files in testdata")
+	}
+}
+
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// submissionCase is one case of testdata/submission.input and its result.
+type submissionCase struct {
+	Name    string   `json:"name"`
+	Input   string   `json:"input"`
+	Article *Article `json:"article,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+	Error   string   `json:"error,omitempty"`
+}
+
+// readSubmissionCases splits the input file on "### name" lines.
+func readSubmissionCases(t *testing.T) []submissionCase {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "submission.input"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []submissionCase
+	for _, line := range strings.SplitAfter(string(raw), "\n") {
+		if name, ok := strings.CutPrefix(line, "### "); ok {
+			cases = append(cases, submissionCase{Name: strings.TrimSpace(name)})
+			continue
+		}
+		if len(cases) == 0 {
+			t.Fatalf("input must start with a ### line, got %q", line)
+		}
+		cases[len(cases)-1].Input += line
+	}
+	for i := range cases {
+		cases[i].Input = strings.TrimSuffix(cases[i].Input, "\n")
+	}
+	return cases
+}
+
+func TestSubmissionGolden(t *testing.T) {
+	cases := readSubmissionCases(t)
+	if len(cases) < 40 {
+		t.Fatalf("only %d cases; the golden file should keep at least 40", len(cases))
+	}
+	for i, c := range cases {
+		a, err := Submission(c.Input)
+		if err != nil {
+			cases[i].Error = err.Error()
+			continue
+		}
+		cases[i].Article = &a
+		cases[i].Missing = a.Missing()
+	}
+	got, err := json.MarshalIndent(cases, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	golden := filepath.Join("testdata", "submission.golden.json")
+	if updateGolden() {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestSubmissionGolden -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		var w []submissionCase
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatal(err)
+		}
+		for i := range cases {
+			if i >= len(w) || !reflect.DeepEqual(cases[i], w[i]) {
+				g, _ := json.MarshalIndent(cases[i], "", "  ")
+				var wj []byte
+				if i < len(w) {
+					wj, _ = json.MarshalIndent(w[i], "", "  ")
+				}
+				t.Errorf("case %q:\ngot  %s\nwant %s", cases[i].Name, g, wj)
+			}
+		}
+		if len(w) != len(cases) {
+			t.Errorf("golden has %d cases, input %d", len(w), len(cases))
+		}
+	}
+}
+
+func TestSubmissionTable(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want Article
+		err  error
+	}{
+		{"SPEC example", "标题：我局开展防汛应急演练\n类别：动态\n正文：6月12日，我局组织……\n撰稿：马丽  审核：周强",
+			Article{Title: "我局开展防汛应急演练", Category: "动态", Body: "6月12日，我局组织……", Author: "马丽", Reviewer: "周强",
+				Labeled: []string{"标题", "类别", "正文", "撰稿", "审核"}}, nil},
+		{"CRLF", "标题：甲\r\n正文：乙\r\n撰稿：丙\r\n审核：丁",
+			Article{Title: "甲", Body: "乙", Author: "丙", Reviewer: "丁", Labeled: []string{"标题", "正文", "撰稿", "审核"}}, nil},
+		{"full-width colon and digits", "标题：２０２６年运动会 正文：第３２届。 作者：马丽 审核人：周强",
+			Article{Title: "2026年运动会", Body: "第32届。", Author: "马丽", Reviewer: "周强",
+				Labeled: []string{"标题", "正文", "撰稿", "审核"}}, nil},
+		{"category suffix", "标题：甲 类别：调研类 正文：乙",
+			Article{Title: "甲", Category: "调研", Body: "乙", Labeled: []string{"标题", "类别", "正文"}}, nil},
+		{"combined", "标题：甲 正文：乙 撰稿/审核：马丽/周强",
+			Article{Title: "甲", Body: "乙", Author: "马丽", Reviewer: "周强", Labeled: []string{"标题", "正文", "撰稿", "审核"}}, nil},
+		{"bare name", "马丽", Article{Title: "马丽"}, nil},
+		{"unknown category", "标题：甲 类别：通知", Article{}, ErrSubmissionCategory},
+		{"empty", "  \n ", Article{}, ErrEmptyArticle},
+		{"label without value", "撰稿：", Article{}, ErrEmptyArticle},
+		{"title too long", "标题：" + strings.Repeat("长", MaxTitleRunes+1), Article{}, ErrTitleTooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Submission(tt.in)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("error %v, want %v", err, tt.err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestArticleMissing(t *testing.T) {
+	if m := (Article{Title: "甲", Body: "乙"}).Missing(); !reflect.DeepEqual(m, []string{"撰稿", "审核"}) {
+		t.Errorf("Missing = %v", m)
+	}
+	if m := (Article{Title: "甲", Body: "乙", Author: "丙", Reviewer: "丁"}).Missing(); m != nil {
+		t.Errorf("Missing = %v", m)
+	}
+}
+
+func FuzzSubmission(f *testing.F) {
+	for _, s := range []string{
+		"标题：甲\n类别：动态\n正文：乙\n撰稿：马丽  审核：周强", "撰稿/审核：马丽/周强", "标题 甲", "（撰稿：马丽）",
+		"类别：调研报告", "题目:x 内容:y 作者:z 审稿:w", "\xff标题：", "撰稿、审核：", ":::", "标题：\n\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := Submission(s)
+		if err != nil {
+			if !reflect.DeepEqual(a, Article{}) {
+				t.Fatalf("both an article and an error for %q", s)
+			}
+			return
+		}
+		if a.Title == "" && a.Body == "" && a.Author == "" && a.Reviewer == "" && a.Category == "" {
+			t.Fatalf("empty article without error for %q", s)
+		}
+		for _, v := range []string{a.Title, a.Category, a.Body, a.Author, a.Reviewer} {
+			if !utf8.ValidString(v) || v != strings.TrimSpace(v) {
+				t.Fatalf("field %q of %q is not clean", v, s)
+			}
+		}
+		if a.Category != "" && !subContains(SubmissionCategories, a.Category) {
+			t.Fatalf("category %q for %q", a.Category, s)
+		}
+		if utf8.RuneCountInString(a.Title) > MaxTitleRunes {
+			t.Fatalf("title too long for %q", s)
+		}
+	})
+}
+
+func subContains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func BenchmarkSubmission(b *testing.B) {
+	in := "标题：我局开展防汛应急演练\n类别：动态\n正文：" + strings.Repeat("6月12日，我局组织机关干部开展防汛应急演练。", 20) +
+		"\n撰稿：马丽  审核：周强"
+	for b.Loop() {
+		if _, err := Submission(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
