@@ -26,9 +26,9 @@ const MaxTitleRunes = 80
 
 // Errors of Submission.
 var (
-	ErrEmptyArticle = errors.New("parse: empty submission")
-	ErrSubmissionCategory     = errors.New("parse: unknown category")
-	ErrTitleTooLong = errors.New("parse: title too long")
+	ErrEmptyArticle       = errors.New("parse: empty submission")
+	ErrSubmissionCategory = errors.New("parse: unknown category")
+	ErrTitleTooLong       = errors.New("parse: title too long")
 )
 
 // Article is an information item (信息稿件) as typed after 投稿 or 补充 S5.
