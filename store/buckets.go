@@ -32,6 +32,14 @@ var (
 	bucketIncident   = []byte("incident")   // E<n> incidents
 	bucketWeekly     = []byte("weekly")     // W<n> weekly department reports
 	bucketGoodDeed   = []byte("gooddeed")   // G<n> good-deed reports
+
+	// bucketAttendanceForm: class unit id + 0x00 + due time (unix seconds) + entry number → empty.
+	// Index of attendance entries by form: a form, a month of a class, a period.
+	bucketAttendanceForm = []byte("attendance_form")
+	// bucketAttendanceBy: submitter member id + 0x00 + entry number → empty. 我的, newest first.
+	bucketAttendanceBy = []byte("attendance_by")
+	// bucketAttendanceConfirm: month (2026-11) + 0x00 + grade → JSON report.Confirmation.
+	bucketAttendanceConfirm = []byte("attendance_confirm")
 )
 
 // allBuckets are created at open.
@@ -39,6 +47,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketSeq, bucketHistory, bucketDedupe, bucketDedupeAt, bucketOutbox, bucketOutboxKeys,
 	bucketFailed, bucketInbox, bucketCounters, bucketKV,
 	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed,
+	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm,
 }
 
 // recordBuckets maps a typed id prefix to the bucket of its records.
