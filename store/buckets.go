@@ -40,6 +40,10 @@ var (
 	bucketAttendanceBy = []byte("attendance_by")
 	// bucketAttendanceConfirm: month (2026-11) + 0x00 + grade → JSON report.Confirmation.
 	bucketAttendanceConfirm = []byte("attendance_confirm")
+
+	// bucketIncidentActive: big-endian number of E<n> → empty. The incidents the every-minute
+	// clock still has something to do for (escalation or written-report steps pending).
+	bucketIncidentActive = []byte("incident_active")
 )
 
 // allBuckets are created at open.
@@ -48,6 +52,7 @@ var allBuckets = [][]byte{
 	bucketFailed, bucketInbox, bucketCounters, bucketKV,
 	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed,
 	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm,
+	bucketIncidentActive,
 }
 
 // recordBuckets maps a typed id prefix to the bucket of its records.
