@@ -1,5 +1,7 @@
 package config
 
+import "time"
+
 // Submission is the [submission] section (篇1, 篇6, 篇7).
 type Submission struct {
 	DueDay          int            `toml:"due_day"`          // monthly deadline, default 15
@@ -8,6 +10,7 @@ type Submission struct {
 	QuarterResearch int            `toml:"quarter_research"` // 调研 items per officer per quarter, default 1
 	Reward          map[string]int `toml:"reward"`           // yuan per adopted item by its highest level
 	Penalty         int            `toml:"penalty"`          // yuan per item below the monthly quota, default 20
+	PointsFrom      string         `toml:"points_from"`      // first month penalties apply ("2026-09"); "" = month of the first item
 }
 
 func defaultSubmission() Submission {
@@ -42,6 +45,11 @@ func (c *Config) validateSubmission(add func(string, ...any)) {
 		}
 		if v < 0 {
 			add("[submission.reward] %s 不能为负数", k)
+		}
+	}
+	if s.PointsFrom != "" {
+		if _, err := time.Parse("2006-01", s.PointsFrom); err != nil {
+			add("[submission] points_from %q 格式错误（示例：2026-09）", s.PointsFrom)
 		}
 	}
 	if s.Penalty < 0 || s.QuarterResearch < 0 {
