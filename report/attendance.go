@@ -1,0 +1,337 @@
+// Package report holds the reporting rules of baosong: the attendance forms
+// of classes (《日常信息报表》, 篇2, 篇3, 篇10), their monthly discipline
+// ledger and summary, and (in other files) information items, weekly reports
+// and good deeds. Rules are pure functions over records; a Service per record
+// kind runs them inside one store transaction.
+//
+// # Attendance forms
+//
+// A class owes one form per window. Due times are the configured weekdays at
+// the configured time ([attendance] due_weekdays, due_time), on the
+// organisation's calendar (see Schedule): a due time that falls on a
+// non-working day moves by [org] holiday_policy, like every deadline of the
+// bot (before: to the previous working day; after: to the next; keep: it
+// stays), and two due times that move onto the same instant make one form; a
+// due time inside a school vacation is no form at all, so the first form after
+// a vacation covers it. A form's window runs from the previous due time
+// (exclusive) to its own due time (inclusive).
+//
+// Each accepted message is an Entry (A<n>) of one form (see Attribute):
+// inside a window it belongs to the form due at the window's end; after a due
+// time whose form is still missing it completes that form late; a message that
+// names a date belongs to the form whose window contains that date (the form
+// due that day, or the next one). A form is the union of its live entries;
+// its state (FormOpen, FormOnTime, FormLate, FormMissing) is judged on the
+// message times of its entries, never on the server's clock.
+package report
+
+import (
+	"errors"
+	"sort"
+	"time"
+)
+
+// Row types: the lines of the form (SPEC §5.1).
+const (
+	Absent     = "旷课"   // student, class hours
+	LateReturn = "晚归"   // student, optional clock time
+	NightAway  = "夜不归宿" // student
+	Leave      = "请假"   // student, hours or days, reason, approver
+	LeftSchool = "擅自离校" // student, days
+)
+
+// RowTypes lists the row types in the order forms show them.
+var RowTypes = []string{Absent, LateReturn, NightAway, Leave, LeftSchool}
+
+// Form states.
+const (
+	FormOpen    = "open"    // not yet due, no entry
+	FormOnTime  = "on_time" // first live entry by the due time
+	FormLate    = "late"    // first live entry after the due time
+	FormMissing = "missing" // due time passed, no live entry
+)
+
+// Errors of the attendance service. The handlers phrase them in Chinese.
+var (
+	ErrNoEntry     = errors.New("report: no such attendance entry")
+	ErrWithdrawn   = errors.New("report: attendance entry already withdrawn")
+	ErrNotYours    = errors.New("report: only the submitter, the class teacher or the office may change an entry")
+	ErrFutureDate  = errors.New("report: the date is after the message")
+	ErrNoForm      = errors.New("report: no attendance form is due")
+	ErrMonthOpen   = errors.New("report: the month is not over yet")
+	ErrNotAClass   = errors.New("report: not a class")
+	ErrNoStudent   = errors.New("report: a row names no student")
+	ErrTooManyRows = errors.New("report: too many rows in one entry")
+)
+
+// MaxRows is the most rows one entry may carry.
+const MaxRows = 200
+
+// Row is one line of a form: what happened to one student.
+type Row struct {
+	Type     string `json:"type"`
+	Student  string `json:"student"`
+	No       string `json:"no,omitempty"`       // student number, to tell namesakes apart
+	Hours    int    `json:"hours,omitempty"`    // 旷课, 请假 in class hours
+	Days     int    `json:"days,omitempty"`     // 擅自离校, 请假 in days (旷课 in days counts Days×day_hours); 夜不归宿 nights (0 is one)
+	Time     string `json:"time,omitempty"`     // 晚归: clock time "23:40"
+	Reason   string `json:"reason,omitempty"`   // 请假
+	Approver string `json:"approver,omitempty"` // 请假; "" means 待补请假条
+}
+
+// Who names the student of the row, with the number when given: 张三[23].
+func (r Row) Who() string {
+	if r.No != "" {
+		return r.Student + "[" + r.No + "]"
+	}
+	return r.Student
+}
+
+// Notable reports whether the row makes the class teacher contact the
+// guardian (旷课, 夜不归宿, 擅自离校) or chase a leave note (请假 without approver).
+func (r Row) Notable() bool {
+	switch r.Type {
+	case Absent, NightAway, LeftSchool:
+		return true
+	case Leave:
+		return r.Approver == ""
+	}
+	return false
+}
+
+// Entry is one accepted attendance message (A<n>). Unit and Due (the form)
+// never change after it is stored; a correction replaces Rows, a withdrawal
+// sets Withdrawn.
+type Entry struct {
+	ID        string    `json:"id"`
+	Unit      string    `json:"unit"`
+	Due       time.Time `json:"due"`            // the form the entry belongs to
+	Submitter string    `json:"submitter"`      // member id
+	At        time.Time `json:"at"`             // message time
+	Date      string    `json:"date,omitempty"` // explicit date named in the message, 2006-01-02
+	Rows      []Row     `json:"rows"`
+	Withdrawn bool      `json:"withdrawn,omitempty"`
+	Revision  int       `json:"rev,omitempty"`     // corrections applied
+	ChangedAt time.Time `json:"changed,omitempty"` // last correction or withdrawal
+}
+
+// Late reports whether the entry came after its form's due time.
+func (e *Entry) Late() bool { return e.At.After(e.Due) }
+
+// Form is one class's form for one window: the entries attributed to it.
+type Form struct {
+	Unit    string
+	Start   time.Time // window start: the previous due time (zero when unknown)
+	Due     time.Time
+	Entries []*Entry // in id order, withdrawn ones included
+}
+
+// Live lists the entries that are not withdrawn.
+func (f *Form) Live() []*Entry {
+	var out []*Entry
+	for _, e := range f.Entries {
+		if !e.Withdrawn {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// FirstAt is the message time of the earliest live entry.
+func (f *Form) FirstAt() (time.Time, bool) {
+	var first time.Time
+	for _, e := range f.Entries {
+		if !e.Withdrawn && (first.IsZero() || e.At.Before(first)) {
+			first = e.At
+		}
+	}
+	return first, !first.IsZero()
+}
+
+// State judges the form at now: on time or late by its first live entry's
+// message time; without live entries missing once the due time has passed,
+// else open.
+func (f *Form) State(now time.Time) string {
+	first, ok := f.FirstAt()
+	switch {
+	case ok && !first.After(f.Due):
+		return FormOnTime
+	case ok:
+		return FormLate
+	case now.After(f.Due):
+		return FormMissing
+	}
+	return FormOpen
+}
+
+// Rows is the union of the live entries' rows, in entry order.
+func (f *Form) Rows() []Row {
+	var out []Row
+	for _, e := range f.Entries {
+		if !e.Withdrawn {
+			out = append(out, e.Rows...)
+		}
+	}
+	return out
+}
+
+// Missing lists the forms that are missing at now (due time passed, no live
+// entry), in their order. The scheduler's overdue lists and 未交 use it.
+func Missing(forms []*Form, now time.Time) []*Form {
+	var out []*Form
+	for _, f := range forms {
+		if f.State(now) == FormMissing {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Lacking lists the forms that have no live entry yet, due or not: the
+// classes a reminder before the due time goes to.
+func Lacking(forms []*Form) []*Form {
+	var out []*Form
+	for _, f := range forms {
+		if _, ok := f.FirstAt(); !ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Attribute decides which form (its due time) a message belongs to (SPEC
+// §5.1). at is the message time; date, when not zero, is a date the message
+// names (any instant of that day in the organisation's zone); missing
+// reports whether the class's form due at a given time has no live entry.
+//
+//   - A date: the form whose window contains that day — the form due that
+//     day, or else the next one. A date after the message's day is refused
+//     (ErrFutureDate).
+//   - Otherwise, on a due day (up to and including the due time): the form
+//     due that day.
+//   - Otherwise, when the latest due time before at belongs to a form that is
+//     still missing, the message completes it (late); else it belongs to the
+//     form due next.
+//
+// SPEC §5.1 lets a late entry complete a missed form "before the next due
+// time"; its own example (§10.1: a class's first entry, 16:02 on a due day,
+// is that day's form, on time) and the reminders sent on due days show that a
+// message on the next form's due day is meant for that form. So late
+// completion runs until the start of the next due day.
+//
+// ErrNoForm means the schedule has no due time to attribute to.
+func Attribute(s *Schedule, at, date time.Time, missing func(due time.Time) (bool, error)) (time.Time, error) {
+	if !date.IsZero() {
+		day := s.startOfDay(date)
+		if day.After(s.startOfDay(at)) {
+			return time.Time{}, ErrFutureDate
+		}
+		due, ok := s.Next(day)
+		if !ok {
+			return time.Time{}, ErrNoForm
+		}
+		return due, nil
+	}
+	due, ok := s.Next(at)
+	if ok && !s.startOfDay(due).After(at) {
+		return due, nil // on the due day itself: that day's form
+	}
+	if prev, found := s.Prev(at); found {
+		miss, err := missing(prev)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if miss {
+			return prev, nil
+		}
+	}
+	if !ok {
+		return time.Time{}, ErrNoForm
+	}
+	return due, nil
+}
+
+// BuildForms groups entries into the forms of the given units and due
+// times: one form per (unit, due) in dues, plus one for any other due time an
+// entry carries (an entry stored before the schedule changed). Forms come in
+// units order, then by due time; each form's Start is the previous due time
+// of the schedule.
+func BuildForms(s *Schedule, units []string, dues []time.Time, entries []*Entry) []*Form {
+	type key struct {
+		unit string
+		due  int64
+	}
+	byKey := map[key]*Form{}
+	perUnit := map[string][]*Form{}
+	add := func(unit string, due time.Time) *Form {
+		k := key{unit, due.Unix()}
+		if f, ok := byKey[k]; ok {
+			return f
+		}
+		f := &Form{Unit: unit, Due: due}
+		byKey[k] = f
+		perUnit[unit] = append(perUnit[unit], f)
+		return f
+	}
+	for _, u := range units {
+		for _, d := range dues {
+			add(u, d)
+		}
+	}
+	for _, e := range entries {
+		f := add(e.Unit, e.Due)
+		f.Entries = append(f.Entries, e)
+	}
+	// Window starts: the due before each due, from the list itself where
+	// possible (one calendar walk for the whole period).
+	starts := map[int64]time.Time{}
+	for i, d := range dues {
+		if i > 0 {
+			starts[d.Unix()] = dues[i-1]
+		}
+	}
+	var out []*Form
+	seenUnit := map[string]bool{}
+	order := append([]string(nil), units...)
+	for _, e := range entries {
+		if _, listed := perUnit[e.Unit]; listed && !contains(order, e.Unit) {
+			order = append(order, e.Unit)
+		}
+	}
+	for _, u := range order {
+		if seenUnit[u] {
+			continue
+		}
+		seenUnit[u] = true
+		fs := perUnit[u]
+		sort.Slice(fs, func(i, j int) bool { return fs[i].Due.Before(fs[j].Due) })
+		for _, f := range fs {
+			start, ok := starts[f.Due.Unix()]
+			if !ok {
+				start, _ = s.Prev(f.Due)
+				starts[f.Due.Unix()] = start
+			}
+			f.Start = start
+			sort.SliceStable(f.Entries, func(i, j int) bool { return idLess(f.Entries[i].ID, f.Entries[j].ID) })
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// idLess orders typed ids by number: A9 before A10.
+func idLess(a, b string) bool {
+	if len(a) != len(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}

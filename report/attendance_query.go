@@ -1,0 +1,170 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/org"
+)
+
+// Entry loads one entry.
+func (a *Attendance) Entry(id string) (*Entry, error) {
+	var e *Entry
+	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+		var err error
+		e, err = tx.Entry(id)
+		return err
+	})
+	return e, err
+}
+
+// Recent lists the entries a member submitted, newest first.
+func (a *Attendance) Recent(member string, limit int) ([]*Entry, error) {
+	var out []*Entry
+	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+		var err error
+		out, err = tx.MemberEntries(member, limit)
+		return err
+	})
+	return out, err
+}
+
+// FormsDue returns the form due at due of each class, in the given order:
+// the scheduler's reminders (Lacking) and overdue lists (Missing) and 未交
+// read them. due should be a due time of the schedule (Schedule.Next/Prev).
+func (a *Attendance) FormsDue(classes []*org.Unit, due time.Time) ([]*Form, error) {
+	ids := unitIDs(classes)
+	var entries []*Entry
+	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+		for _, u := range ids {
+			es, err := tx.UnitEntries(u, due, due.Add(time.Second))
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if e.Due.Equal(due) {
+					entries = append(entries, e)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	forms := BuildForms(a.Schedule, ids, []time.Time{due}, entries)
+	start, _ := a.Schedule.Prev(due)
+	for _, f := range forms {
+		f.Start = start
+	}
+	return forms, nil
+}
+
+// Summary builds the 《日常信息月度汇总表》 of the classes over a period (see
+// Summarize), judging form states at now, with the grade leads'
+// confirmations when the period is a month.
+func (a *Attendance) Summary(p Period, classes []*org.Unit, now time.Time) (*Summary, error) {
+	ids := unitIDs(classes)
+	var entries []*Entry
+	conf := map[string]*Confirmation{}
+	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+		for _, u := range ids {
+			es, err := tx.UnitEntries(u, p.From, p.To)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, es...)
+		}
+		if !isMonth(p) {
+			return nil
+		}
+		for _, u := range classes {
+			if _, done := conf[u.Grade]; done {
+				continue
+			}
+			c, err := tx.Confirmation(p.Name, u.Grade)
+			if err != nil {
+				return err
+			}
+			conf[u.Grade] = c
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	forms := BuildForms(a.Schedule, ids, a.Schedule.Between(p.From, p.To), entries)
+	s := Summarize(p, classes, forms, a.Thresholds, now)
+	for _, g := range s.Grades {
+		g.Confirmed = conf[g.Grade]
+	}
+	return s, nil
+}
+
+func isMonth(p Period) bool { return p.To.Equal(p.From.AddDate(0, 1, 0)) && p.From.Day() == 1 }
+
+func unitIDs(units []*org.Unit) []string {
+	out := make([]string, 0, len(units))
+	for _, u := range units {
+		if u.Kind == org.Class {
+			out = append(out, u.ID)
+		}
+	}
+	return out
+}
+
+// Confirm records a grade lead's confirmation of the grade's summary for a
+// month that is over, and tells the office. already is true (and nothing
+// changes) when the grade's month was confirmed before.
+func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p Period, grade string, at time.Time) (c *Confirmation, already bool, err error) {
+	if at.IsZero() {
+		at = a.Now()
+	}
+	if at.Before(p.To) {
+		return nil, false, ErrMonthOpen
+	}
+	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+		old, err := tx.Confirmation(p.Name, grade)
+		if err != nil {
+			return err
+		}
+		if old != nil {
+			c, already = old, true
+			return nil
+		}
+		c, already = &Confirmation{Period: p.Name, Grade: grade, By: m.ID, At: at}, false
+		if err := tx.PutConfirmation(c); err != nil {
+			return err
+		}
+		text := fmt.Sprintf(confirmText, m.Name, grade, monthLabel(p.Name), at.In(a.Location()).Format("01-02 15:04"))
+		var pushes []bot.Notification
+		for _, o := range a.Dir.WithRole(org.Office) {
+			pushes = append(pushes, bot.Notification{Key: "confirm|" + p.Name + "|" + grade + "|" + o.ID,
+				To: bot.Recipient{Member: o.ID}, Title: confirmTitle, Text: text})
+		}
+		return tx.Enqueue(pushes...)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return c, already, nil
+}
+
+// Confirmations lists, per grade, the confirmation of a month (nil when not
+// confirmed yet): the scheduler chases the missing ones.
+func (a *Attendance) Confirmations(month string, grades []string) (map[string]*Confirmation, error) {
+	out := map[string]*Confirmation{}
+	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+		for _, g := range grades {
+			c, err := tx.Confirmation(month, g)
+			if err != nil {
+				return err
+			}
+			out[g] = c
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,122 @@
+package report
+
+import (
+	"time"
+
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
+)
+
+// Schedule knows the attendance due times: the configured weekdays at the
+// configured time, moved off non-working days by the calendar's holiday
+// policy, none inside a school vacation (see the package comment). It is
+// immutable and safe for concurrent use.
+type Schedule struct {
+	cal      *org.Calendar
+	loc      *time.Location
+	weekdays [7]bool
+	hour     int
+	minute   int
+}
+
+// searchDays bounds every walk along the calendar: no gap between two forms
+// (a long vacation) is longer than this.
+const searchDays = 400
+
+// moveSlack is how many days a holiday policy may move a due time: longer
+// than any run of holidays and weekends.
+const moveSlack = 31
+
+// NewSchedule builds the schedule of the [attendance] section on a calendar.
+func NewSchedule(a config.Attendance, cal *org.Calendar) *Schedule {
+	s := &Schedule{cal: cal, loc: cal.Location(), hour: a.DueTime.Hour, minute: a.DueTime.Minute}
+	for _, d := range a.DueWeekdays {
+		if d >= 0 && d < 7 {
+			s.weekdays[d] = true
+		}
+	}
+	return s
+}
+
+// CalendarOf builds the organisation's working-day calendar from the [org]
+// section.
+func CalendarOf(c *config.Config) (*org.Calendar, error) {
+	vac := make([]org.Vacation, len(c.Org.Vacations))
+	for i, v := range c.Org.Vacations {
+		vac[i] = org.Vacation{Name: v.Name, From: v.From, To: v.To}
+	}
+	return org.NewCalendar(org.CalendarConfig{Location: c.Location(), Policy: c.Org.HolidayPolicy,
+		Workdays: c.Org.Workdays, Holidays: c.Org.Holidays, Vacations: vac})
+}
+
+// Location is the organisation's time zone.
+func (s *Schedule) Location() *time.Location { return s.loc }
+
+// Calendar is the calendar the schedule runs on.
+func (s *Schedule) Calendar() *org.Calendar { return s.cal }
+
+// dueOn returns the due time of the nominal due day d (midnight), after the
+// holiday policy; ok is false when d is no due weekday or the due time lies
+// in a vacation.
+func (s *Schedule) dueOn(d time.Time) (time.Time, bool) {
+	if !s.weekdays[d.Weekday()] {
+		return time.Time{}, false
+	}
+	nominal := time.Date(d.Year(), d.Month(), d.Day(), s.hour, s.minute, 0, 0, s.loc)
+	if _, vac := s.cal.InVacation(nominal); vac {
+		return time.Time{}, false
+	}
+	moved, _ := s.cal.Deadline(nominal)
+	if _, vac := s.cal.InVacation(moved); vac {
+		return time.Time{}, false
+	}
+	return moved, true
+}
+
+func (s *Schedule) startOfDay(t time.Time) time.Time {
+	t = t.In(s.loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc)
+}
+
+func addDays(d time.Time, n int) time.Time { return d.AddDate(0, 0, n) }
+
+// Next is the first due time at or after t.
+func (s *Schedule) Next(t time.Time) (time.Time, bool) {
+	// Due times are monotonic in their nominal day, so walking nominal days
+	// forward from a little before t finds the first one that lands at or
+	// after t (a policy of "after" may carry an earlier day past t).
+	day := addDays(s.startOfDay(t), -moveSlack)
+	for i := 0; i < searchDays+moveSlack; i++ {
+		if due, ok := s.dueOn(addDays(day, i)); ok && !due.Before(t) {
+			return due, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Prev is the last due time strictly before t.
+func (s *Schedule) Prev(t time.Time) (time.Time, bool) {
+	day := addDays(s.startOfDay(t), moveSlack)
+	for i := 0; i < searchDays+moveSlack; i++ {
+		if due, ok := s.dueOn(addDays(day, -i)); ok && due.Before(t) {
+			return due, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Between lists the due times in [from, to), in order, each once.
+func (s *Schedule) Between(from, to time.Time) []time.Time {
+	var out []time.Time
+	last := time.Time{}
+	end := addDays(s.startOfDay(to), moveSlack)
+	for day := addDays(s.startOfDay(from), -moveSlack); !day.After(end); day = addDays(day, 1) {
+		due, ok := s.dueOn(day)
+		if !ok || due.Before(from) || !due.Before(to) || due.Equal(last) {
+			continue
+		}
+		out = append(out, due)
+		last = due
+	}
+	return out
+}

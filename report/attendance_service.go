@@ -1,0 +1,463 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
+)
+
+// AttendanceStore persists attendance entries. Package store implements it.
+type AttendanceStore interface {
+	// UpdateAttendance runs fn in one durable transaction; fn may run more
+	// than once and must only act through tx. A retried platform message
+	// fails here with bot.ErrDuplicate.
+	UpdateAttendance(ctx context.Context, fn func(tx AttendanceTx) error) error
+	// ViewAttendance runs fn in a read-only transaction (writes fail).
+	ViewAttendance(fn func(tx AttendanceTx) error) error
+}
+
+// AttendanceTx is what the rules read and write inside one transaction.
+type AttendanceTx interface {
+	// NewEntryID allocates the next id: A1, A2 …
+	NewEntryID() (string, error)
+	// Entry loads an entry by id (A12, #A12, a12); ErrNoEntry when absent.
+	Entry(id string) (*Entry, error)
+	// UnitEntries lists a class's entries whose due time is in [from, to),
+	// by due time then id.
+	UnitEntries(unit string, from, to time.Time) ([]*Entry, error)
+	// MemberEntries lists the entries a member submitted, newest first, at most limit.
+	MemberEntries(member string, limit int) ([]*Entry, error)
+	// PutEntry stores the entry (new or changed; Unit and Due never change)
+	// and appends action and detail to its history at at.
+	PutEntry(e *Entry, action, detail string, at time.Time) error
+	// Confirmation loads a grade's confirmation of a month; nil when none.
+	Confirmation(period, grade string) (*Confirmation, error)
+	// PutConfirmation stores a confirmation and records it in its history.
+	PutConfirmation(c *Confirmation) error
+	// Enqueue queues pushes in this transaction; a Key already queued is skipped.
+	Enqueue(ns ...bot.Notification) error
+	// Queued reports whether a push key was ever queued.
+	Queued(key string) bool
+}
+
+// Attendance is the attendance service: it runs the rules of this package
+// over the store, one transaction per change, queuing the pushes a change
+// causes (teacher notices, threshold warnings) in that same transaction.
+type Attendance struct {
+	Dir        *org.Directory
+	Store      AttendanceStore
+	Schedule   *Schedule
+	Thresholds Thresholds
+	Now        func() time.Time
+}
+
+// NewAttendance builds the service from the configuration.
+func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now func() time.Time) (*Attendance, error) {
+	cal, err := CalendarOf(c)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Attendance{Dir: dir, Store: st, Schedule: NewSchedule(c.Attendance, cal),
+		Thresholds: ThresholdsOf(c.Attendance), Now: now}, nil
+}
+
+// Location is the organisation's time zone.
+func (a *Attendance) Location() *time.Location { return a.Schedule.Location() }
+
+// Submission is one attendance message as understood by the parser.
+type Submission struct {
+	Member *org.Member // the sender, allowed to submit for Unit (the handler checks scope)
+	Unit   string      // the class
+	At     time.Time   // message time
+	Date   time.Time   // a date the message names; zero when none
+	Rows   []Row       // none: 无异常
+	Text   string      // the message as typed, kept in the history
+}
+
+// Result says what a change did.
+type Result struct {
+	Entry     *Entry
+	Form      *Form      // the entry's form after the change
+	Earlier   []string   // other live entries of the same form
+	Unknown   []NameHint // names not on the roster
+	Notified  []string   // members told at once (teacher notices)
+	Crossings []Crossing // levels students of the entry are at this month after the change
+}
+
+// NameHint is a name not on the class roster and the closest roster name ("" when none is close).
+type NameHint struct{ Name, Suggest string }
+
+// Submit stores a new entry in the form the rules attribute it to (see
+// Attribute), queues the teacher notice and the threshold warnings, and
+// reports the result.
+func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) {
+	u, ok := a.Dir.Unit(s.Unit)
+	if !ok || u.Kind != org.Class {
+		return nil, fmt.Errorf("%w: %s", ErrNotAClass, s.Unit)
+	}
+	rows, err := a.cleanRows(s.Member, s.Unit, s.Rows)
+	if err != nil {
+		return nil, err
+	}
+	at := s.At
+	if at.IsZero() {
+		at = a.Now()
+	}
+	at = at.In(a.Location())
+	var res *Result
+	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+		missing := func(due time.Time) (bool, error) {
+			es, err := tx.UnitEntries(s.Unit, due, due.Add(time.Second))
+			if err != nil {
+				return false, err
+			}
+			for _, e := range es {
+				if !e.Withdrawn && e.Due.Equal(due) {
+					return false, nil
+				}
+			}
+			return true, nil
+		}
+		due, err := Attribute(a.Schedule, at, s.Date, missing)
+		if err != nil {
+			return err
+		}
+		id, err := tx.NewEntryID()
+		if err != nil {
+			return err
+		}
+		e := &Entry{ID: id, Unit: s.Unit, Due: due, Submitter: s.Member.ID, At: at, Rows: rows}
+		if !s.Date.IsZero() {
+			e.Date = s.Date.In(a.Location()).Format(time.DateOnly)
+		}
+		if err := tx.PutEntry(e, "submit", s.Text, at); err != nil {
+			return err
+		}
+		res, err = a.after(tx, e, nil, "")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Correct replaces an entry's rows (更正 A12 …): by its submitter, a teacher
+// of its class or the office.
+func (a *Attendance) Correct(ctx context.Context, m *org.Member, id string, rows []Row, at time.Time, text string) (*Result, error) {
+	if at.IsZero() {
+		at = a.Now()
+	}
+	var res *Result
+	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+		e, err := a.changeable(tx, m, id)
+		if err != nil {
+			return err
+		}
+		clean, err := a.cleanRows(m, e.Unit, rows)
+		if err != nil {
+			return err
+		}
+		old := e.Rows
+		e.Rows, e.Revision, e.ChangedAt = clean, e.Revision+1, at
+		if err := tx.PutEntry(e, "correct", text, at); err != nil {
+			return err
+		}
+		res, err = a.after(tx, e, old, "correct")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Withdraw withdraws an entry (撤回 A12); its history is kept and it counts
+// for nothing. A form whose entries are all withdrawn is missing again.
+func (a *Attendance) Withdraw(ctx context.Context, m *org.Member, id string, at time.Time) (*Result, error) {
+	if at.IsZero() {
+		at = a.Now()
+	}
+	var res *Result
+	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+		e, err := a.changeable(tx, m, id)
+		if err != nil {
+			return err
+		}
+		e.Withdrawn, e.ChangedAt = true, at
+		if err := tx.PutEntry(e, "withdraw", "", at); err != nil {
+			return err
+		}
+		res, err = a.after(tx, e, e.Rows, "withdraw")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// MayChange reports whether the member may correct or withdraw the entry:
+// its submitter, a teacher of its class, or the office.
+func MayChange(m *org.Member, e *Entry) bool {
+	return m.ID == e.Submitter || (m.Has(org.Teacher) && m.In(e.Unit)) || m.Has(org.Office)
+}
+
+func (a *Attendance) changeable(tx AttendanceTx, m *org.Member, id string) (*Entry, error) {
+	e, err := tx.Entry(id)
+	if err != nil {
+		return nil, err
+	}
+	if !MayChange(m, e) {
+		return e, ErrNotYours
+	}
+	if e.Withdrawn {
+		return e, ErrWithdrawn
+	}
+	return e, nil
+}
+
+// cleanRows trims the rows, refuses rows without a student, and marks a
+// leave given by a teacher of the class without an approver as approved by
+// that teacher.
+func (a *Attendance) cleanRows(m *org.Member, unit string, rows []Row) ([]Row, error) {
+	if len(rows) > MaxRows {
+		return nil, ErrTooManyRows
+	}
+	out := make([]Row, len(rows))
+	for i, r := range rows {
+		r.Student = strings.TrimSpace(r.Student)
+		if r.Student == "" {
+			return nil, ErrNoStudent
+		}
+		r.Hours, r.Days = max(r.Hours, 0), max(r.Days, 0)
+		if r.Type == Leave && r.Approver == "" && m != nil && m.Has(org.Teacher) && m.In(unit) {
+			r.Approver = m.Name
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// after finishes a change inside its transaction: reloads the form, checks
+// the roster, queues the teacher notice and the threshold warnings.
+// old holds the rows before a correction or withdrawal.
+func (a *Attendance) after(tx AttendanceTx, e *Entry, old []Row, change string) (*Result, error) {
+	loc := a.Location()
+	monthFrom := time.Date(e.Due.In(loc).Year(), e.Due.In(loc).Month(), 1, 0, 0, 0, 0, loc)
+	month, err := tx.UnitEntries(e.Unit, monthFrom, monthFrom.AddDate(0, 1, 0))
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Entry: e}
+	var formEntries []*Entry
+	for _, x := range month {
+		if x.Due.Equal(e.Due) {
+			formEntries = append(formEntries, x)
+			if x.ID != e.ID && !x.Withdrawn {
+				res.Earlier = append(res.Earlier, x.ID)
+			}
+		}
+	}
+	res.Form = &Form{Unit: e.Unit, Due: e.Due, Entries: formEntries}
+	res.Form.Start, _ = a.Schedule.Prev(e.Due)
+	if !e.Withdrawn {
+		res.Unknown = a.rosterCheck(e.Unit, e.Rows)
+	}
+	notices := a.teacherNotices(tx, e, old, change)
+	for _, n := range notices {
+		res.Notified = append(res.Notified, n.To.Member)
+	}
+	if err := tx.Enqueue(notices...); err != nil {
+		return nil, err
+	}
+	if !e.Withdrawn && raisesLevel(e.Rows) {
+		crossings, pushes := a.crossings(tx, e, month)
+		res.Crossings = crossings
+		if err := tx.Enqueue(pushes...); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// raisesLevel reports whether rows can raise a student's level (leave and
+// the other rows only lower or keep it).
+func raisesLevel(rows []Row) bool {
+	for _, r := range rows {
+		if r.Type == Absent || r.Type == LeftSchool {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Attendance) rosterCheck(unit string, rows []Row) []NameHint {
+	var out []NameHint
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.Student] || a.Dir.OnRoster(unit, r.Student) {
+			continue
+		}
+		seen[r.Student] = true
+		s, _ := a.Dir.Closest(unit, r.Student)
+		out = append(out, NameHint{Name: r.Student, Suggest: s})
+	}
+	return out
+}
+
+// teacherNotices are the pushes to the class teachers (all but the sender)
+// when the entry has rows that need the guardian contacted or a leave note
+// chased; on a correction or withdrawal of such an entry, the teachers hear
+// of the change.
+func (a *Attendance) teacherNotices(tx AttendanceTx, e *Entry, old []Row, change string) []bot.Notification {
+	now, was := notable(e.Rows), notable(old)
+	if e.Withdrawn {
+		now = nil
+	}
+	if len(now) == 0 && len(was) == 0 {
+		return nil
+	}
+	var title, text string
+	unit := a.Dir.UnitName(e.Unit)
+	form := FormLabel(e.Due, a.Location())
+	switch {
+	case change == "withdraw":
+		title = noticeTitleChanged
+		text = fmt.Sprintf(noticeWithdrawn, unit, form, e.ID)
+	case change == "correct" && len(now) == 0:
+		title = noticeTitleChanged
+		text = fmt.Sprintf(noticeCorrectedClear, unit, form, e.ID)
+	default:
+		title = noticeTitle
+		head := noticeHead
+		if change == "correct" {
+			title, head = noticeTitleChanged, noticeHeadCorrected
+		}
+		text = fmt.Sprintf(head, unit, form, e.ID, a.memberName(e.Submitter)) + "\n" + DescribeRows(now) + "\n" + noticeTail
+	}
+	var out []bot.Notification
+	for _, t := range a.Dir.InUnit(e.Unit, org.Teacher) {
+		if t.ID == e.Submitter {
+			continue
+		}
+		key := fmt.Sprintf("%s|notice|r%d|%s", e.ID, e.Revision, t.ID)
+		if e.Withdrawn {
+			key = fmt.Sprintf("%s|notice|withdrawn|%s", e.ID, t.ID)
+		}
+		out = append(out, bot.Notification{Key: key, To: bot.Recipient{Member: t.ID}, Title: title, Text: text})
+	}
+	return out
+}
+
+func notable(rows []Row) []Row {
+	var out []Row
+	for _, r := range rows {
+		if r.Notable() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (a *Attendance) memberName(id string) string {
+	if m, ok := a.Dir.Member(id); ok && m.Name != "" {
+		return m.Name
+	}
+	return id
+}
+
+// crossings recomputes the month's ledger of the entry's class and, for each
+// student of the entry at a level, queues the first-crossing pushes to the
+// class teachers, the grade leads and the office — once per (student, month,
+// level), and not for a level below one already announced this month.
+func (a *Attendance) crossings(tx AttendanceTx, e *Entry, month []*Entry) ([]Crossing, []bot.Notification) {
+	loc := a.Location()
+	forms := BuildForms(a.Schedule, nil, nil, month)
+	tallies := Ledger(forms, a.Thresholds)
+	who := map[string]bool{}
+	for _, r := range e.Rows {
+		if r.Type == Absent || r.Type == LeftSchool {
+			who[r.Who()] = true
+		}
+	}
+	m := MonthOf(e.Due, loc)
+	recipients := a.levelRecipients(e.Unit)
+	var out []Crossing
+	var pushes []bot.Notification
+	for _, t := range tallies {
+		if !who[t.Student] || t.Level == LevelNone {
+			continue
+		}
+		c := Crossing{Month: m, Tally: t, Level: t.Level}
+		if !a.announced(tx, m, e.Unit, t.Student, DisciplineRank(t.Level), recipients) {
+			c.Reached = true
+			text := fmt.Sprintf(levelText, a.Dir.UnitName(e.Unit), t.Student, monthLabel(m), t.AbsentHours,
+				t.Nights, t.DaysLeft, t.Level, a.levelRule(t.Level))
+			for _, r := range recipients {
+				pushes = append(pushes, bot.Notification{Key: LevelKey(m, e.Unit, t.Student, t.Level, r),
+					To: bot.Recipient{Member: r}, Title: levelTitle, Text: text})
+			}
+		}
+		out = append(out, c)
+	}
+	return out, pushes
+}
+
+// LevelKey is the push key of a threshold warning: one per (month, class,
+// student, level, recipient), ever.
+func LevelKey(month, unit, student, level, recipient string) string {
+	return "lvl|" + month + "|" + unit + "|" + student + "|" + level + "|" + recipient
+}
+
+// announced reports whether the level, or a higher one, was already pushed
+// for the student this month.
+func (a *Attendance) announced(tx AttendanceTx, month, unit, student string, rank int, recipients []string) bool {
+	for _, l := range DisciplineLevels[rank-1:] {
+		for _, r := range recipients {
+			if tx.Queued(LevelKey(month, unit, student, l, r)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// levelRecipients are the class teachers, the grade leads and the office, each once.
+func (a *Attendance) levelRecipients(unit string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(ms []*org.Member) {
+		for _, m := range ms {
+			if !seen[m.ID] {
+				seen[m.ID] = true
+				out = append(out, m.ID)
+			}
+		}
+	}
+	add(a.Dir.InUnit(unit, org.Teacher))
+	if u, ok := a.Dir.Unit(unit); ok {
+		add(a.Dir.GradeLeads(u.Grade))
+	}
+	add(a.Dir.WithRole(org.Office))
+	return out
+}
+
+func (a *Attendance) levelRule(level string) string {
+	th := a.Thresholds
+	switch level {
+	case LevelDiscipline:
+		return fmt.Sprintf(ruleDiscipline, th.DisciplineHours, th.DisciplineDays)
+	case LevelCriticize:
+		return fmt.Sprintf(ruleHours, th.CriticizeHours)
+	}
+	return fmt.Sprintf(ruleHours, th.YellowHours)
+}

@@ -1,0 +1,88 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The Chinese texts of the attendance pushes.
+const (
+	noticeTitle          = "缺勤告知"
+	noticeTitleChanged   = "缺勤告知（更正）"
+	noticeHead           = "%s %s的日常信息报表 %s（%s报送）："
+	noticeHeadCorrected  = "%s %s的日常信息报表 %s（%s报送）已更正为："
+	noticeTail           = "请及时联系家长。"
+	noticeWithdrawn      = "%s %s的日常信息报表 %s 已撤回，此前告知的情况以更正后的报表为准。"
+	noticeCorrectedClear = "%s %s的日常信息报表 %s 已更正，更正后无需联系家长的情况。"
+	levelTitle           = "考勤预警"
+	levelText            = "%s %s：%s旷课累计 %d 节（已扣除请假），夜不归宿 %d 次，擅自离校 %d 天，达到“%s”（%s）。"
+	ruleHours            = "旷课满 %d 节"
+	ruleDiscipline       = "旷课满 %d 节或擅自离校超过 %d 天"
+	confirmTitle         = "月度汇总已确认"
+	confirmText          = "%s已确认%s%s日常信息月度汇总（%s）。"
+	pendingNote          = "待补请假条"
+)
+
+var weekdayNames = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// FormLabel names a form by its due time: 11月26日(周四)17:00.
+func FormLabel(due time.Time, loc *time.Location) string {
+	d := due.In(loc)
+	return fmt.Sprintf("%d月%d日(%s)%s", int(d.Month()), d.Day(), weekdayNames[d.Weekday()], d.Format("15:04"))
+}
+
+// monthLabel writes 2026-11 as 2026年11月.
+func monthLabel(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
+}
+
+// DescribeRows writes rows the way a form reads, one line per type in the
+// order of RowTypes: "旷课：张三 2节、李四 1节". No rows reads 无异常.
+func DescribeRows(rows []Row) string {
+	if len(rows) == 0 {
+		return "无异常"
+	}
+	var lines []string
+	for _, typ := range RowTypes {
+		var parts []string
+		for _, r := range rows {
+			if r.Type == typ {
+				parts = append(parts, DescribeRow(r))
+			}
+		}
+		if len(parts) > 0 {
+			lines = append(lines, typ+"："+strings.Join(parts, "、"))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// DescribeRow writes one row without its type: 张三 2节, 赵六 3节 病假 批准人刘老师.
+func DescribeRow(r Row) string {
+	parts := []string{r.Who()}
+	if r.Hours > 0 {
+		parts = append(parts, fmt.Sprintf("%d节", r.Hours))
+	}
+	if r.Days > 0 {
+		parts = append(parts, fmt.Sprintf("%d天", r.Days))
+	}
+	if r.Time != "" {
+		parts = append(parts, r.Time)
+	}
+	if r.Reason != "" {
+		parts = append(parts, r.Reason)
+	}
+	if r.Type == Leave {
+		if r.Approver != "" {
+			parts = append(parts, "批准人"+r.Approver)
+		} else {
+			parts = append(parts, "（"+pendingNote+"）")
+		}
+	}
+	return strings.Join(parts, " ")
+}
