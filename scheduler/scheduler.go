@@ -244,6 +244,23 @@ func (e *Engine) Start(ctx context.Context) error {
 	return nil
 }
 
+// Running reports whether the engine has started and its loop has not
+// ended (Stop, or the Start context cancelled).
+func (e *Engine) Running() bool {
+	e.mu.Lock()
+	started := e.started && e.cancelJobs != nil
+	e.mu.Unlock()
+	if !started {
+		return false
+	}
+	select {
+	case <-e.loopDone:
+		return false
+	default:
+		return true
+	}
+}
+
 // Stop stops the loop and waits for running tasks until ctx is done; then
 // it cancels their context and returns ctx's error. It may be called more
 // than once, and before Start.

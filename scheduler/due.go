@@ -1,0 +1,399 @@
+package scheduler
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
+)
+
+// Occasion is what one firing of a default job is about: the period, the
+// deadline after the holiday policy, and why that date moved.
+type Occasion struct {
+	// Period names the instance in idempotency keys and in `baosong
+	// schedule`: "2026-11-26" (the attendance form due that day), "2026-11"
+	// (a month), "2026-W47" (the week a weekly report covers), "2026Q4".
+	Period string
+	// Label is the period as people read it: "11月26日（周四）", "2026年11月".
+	Label string
+	// Start is the first day of a month, quarter or week period (zero for
+	// an attendance form: its window belongs to the attendance domain).
+	Start time.Time
+	// Deadline is the deadline the firing is about, after holiday_policy.
+	// When AllDay, it is midnight starting the last day ("by the 15th"):
+	// the deadline is the end of that day.
+	Deadline time.Time
+	AllDay   bool
+	// Reason says why the deadline is not on its nominal date, e.g.
+	// "2026-11-15 is 周日: deadline moved to 2026-11-13"; "" when it is.
+	// Note says the same in Chinese for the texts people get.
+	Reason, Note string
+}
+
+// DeadlineText is the deadline as `baosong schedule` prints it:
+// "2026-11-26 17:00", or "2026-11-13" for a whole-day deadline.
+func (o Occasion) DeadlineText() string {
+	if o.AllDay {
+		return o.Deadline.Format("2006-01-02")
+	}
+	return o.Deadline.Format("2006-01-02 15:04")
+}
+
+// Rules decide, for every default job, whether a firing at a given instant
+// has anything to do and what about. They are pure — the configuration
+// and the working-day calendar in, occasions out — so `baosong schedule`,
+// the running jobs and the tests share them. Each rule answers for the
+// calendar day of its argument in the organisation's time zone.
+//
+// The rules, all on the working-day calendar of package org:
+//   - Attendance: a form is due at [attendance] due_time on each due
+//     weekday, not in a school vacation; a due day that is not a working
+//     day moves by holiday_policy (two moving onto one day make one form).
+//   - Monthly summary: the 1st covers the month before; the grade leads
+//     confirm by [attendance] confirm_due_day of the month (moved by the
+//     policy, never earlier than the 2nd); the reminder goes out the
+//     working day before that deadline, the overdue list the working day
+//     after.
+//   - Monthly information (the 15th) and media summary (the 28th): the
+//     deadline moves by the policy; reminders go out the configured numbers
+//     of working days before it, the shortfall or overdue list the working
+//     day after it. A due day past the month's end means its last day.
+//   - Quarterly research: the reminder goes out research_remind_days
+//     before the quarter's last day, on the working day before when that
+//     is not one. Ranking: the first working day after the quarter.
+//   - Weekly department report: due on [weekly] weekday at due_at, moved by
+//     the policy; the reminder and the overdue list go out on the day it is
+//     due. The period is the week before the nominal due day.
+type Rules struct {
+	att  config.Attendance
+	sub  config.Submission
+	week config.Weekly
+	sch  config.Schedule
+	cal  *org.Calendar
+	loc  *time.Location
+}
+
+// NewRules binds the rules to a validated configuration and its calendar.
+func NewRules(cfg *config.Config, cal *org.Calendar) *Rules {
+	return &Rules{att: cfg.Attendance, sub: cfg.Submission, week: cfg.Weekly, sch: cfg.Schedule,
+		cal: cal, loc: cal.Location()}
+}
+
+// Calendar is the working-day calendar the rules use.
+func (r *Rules) Calendar() *org.Calendar { return r.cal }
+
+// AttendanceDue is the attendance form due on at's day, if any.
+func (r *Rules) AttendanceDue(at time.Time) (Occasion, bool) {
+	day := r.midnight(at)
+	var o Occasion
+	found := false
+	// A moved deadline lands within a holiday's length of its nominal
+	// day; three weeks either way covers the longest (Spring Festival).
+	for i := -21; i <= 21; i++ {
+		nominal := day.AddDate(0, 0, i)
+		if !r.dueWeekday(nominal.Weekday()) {
+			continue
+		}
+		if _, vac := r.cal.InVacation(nominal); vac {
+			continue
+		}
+		moved, reason, note := r.deadline(r.att.DueTime.On(nominal, r.loc))
+		if !sameDay(moved, day) {
+			continue
+		}
+		if _, vac := r.cal.InVacation(moved); vac {
+			continue
+		}
+		if !found {
+			o = Occasion{Period: moved.Format("2006-01-02"), Label: dayLabel(moved), Deadline: moved}
+			found = true
+		}
+		o.Reason, o.Note = join(o.Reason, reason, "; "), join(o.Note, note, "；")
+	}
+	return o, found
+}
+
+// AttendanceDues lists the attendance forms due in [from, to), in order.
+func (r *Rules) AttendanceDues(from, to time.Time) []Occasion {
+	var out []Occasion
+	for d := r.midnight(from); d.Before(to); d = d.AddDate(0, 0, 1) {
+		if o, ok := r.AttendanceDue(d); ok && !o.Deadline.Before(from) && o.Deadline.Before(to) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (r *Rules) dueWeekday(w time.Weekday) bool {
+	for _, d := range r.att.DueWeekdays {
+		if time.Weekday(d) == w {
+			return true
+		}
+	}
+	return false
+}
+
+// SummaryMonth: on the 1st, the monthly summary of the month before, with
+// its confirmation deadline.
+func (r *Rules) SummaryMonth(at time.Time) (Occasion, bool) {
+	day := r.midnight(at)
+	if day.Day() != 1 {
+		return Occasion{}, false
+	}
+	return r.confirmDeadline(day.AddDate(0, -1, 0)), true
+}
+
+// ConfirmRemind: the working day before the confirmation deadline of a
+// monthly summary (the deadline's day when that comes before the summary
+// itself), that summary.
+func (r *Rules) ConfirmRemind(at time.Time) (Occasion, bool) {
+	return r.confirmAround(at, -1)
+}
+
+// ConfirmOverdue: the working day after the confirmation deadline of a
+// monthly summary, that summary.
+func (r *Rules) ConfirmOverdue(at time.Time) (Occasion, bool) {
+	return r.confirmAround(at, 1)
+}
+
+func (r *Rules) confirmAround(at time.Time, n int) (Occasion, bool) {
+	day := r.midnight(at)
+	first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, r.loc)
+	for i := -3; i <= 1; i++ {
+		o := r.confirmDeadline(first.AddDate(0, i, 0))
+		on := r.cal.AddWorkdays(o.Deadline, n)
+		if on.Before(o.Start.AddDate(0, 1, 0)) {
+			// A reminder before the summary goes out (a holiday right
+			// after the 1st) goes on the deadline's day instead.
+			on = o.Deadline
+		}
+		if sameDay(on, day) {
+			return o, true
+		}
+	}
+	return Occasion{}, false
+}
+
+// confirmDeadline is the occasion of the summary of month (its 1st): due by
+// confirm_due_day of the next month, moved by the policy but never before
+// the 2nd, the day after the summary goes out.
+func (r *Rules) confirmDeadline(month time.Time) Occasion {
+	next := month.AddDate(0, 1, 0)
+	nominal := time.Date(next.Year(), next.Month(), r.att.ConfirmDueDay, 0, 0, 0, 0, r.loc)
+	moved, reason, note := r.dayDeadline(nominal, next.AddDate(0, 0, 1))
+	return Occasion{Period: month.Format("2006-01"), Label: monthLabel(month), Start: month, Deadline: moved,
+		AllDay: true, Reason: reason, Note: note}
+}
+
+// InfoRemind: n working days before the monthly information deadline.
+func (r *Rules) InfoRemind(at time.Time, n int) (Occasion, bool) {
+	return r.monthlyAround(at, r.sub.DueDay, -n)
+}
+
+// InfoShortfall: the working day after the monthly information deadline.
+func (r *Rules) InfoShortfall(at time.Time) (Occasion, bool) {
+	return r.monthlyAround(at, r.sub.DueDay, 1)
+}
+
+// MediaRemind: n working days before the media summary deadline.
+func (r *Rules) MediaRemind(at time.Time, n int) (Occasion, bool) {
+	return r.monthlyAround(at, r.sub.MediaDueDay, -n)
+}
+
+// MediaOverdue: the working day after the media summary deadline.
+func (r *Rules) MediaOverdue(at time.Time) (Occasion, bool) {
+	return r.monthlyAround(at, r.sub.MediaDueDay, 1)
+}
+
+// monthlyAround finds the month whose deadline on dueDay lies n working
+// days from at's day.
+func (r *Rules) monthlyAround(at time.Time, dueDay, n int) (Occasion, bool) {
+	day := r.midnight(at)
+	first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, r.loc)
+	for i := -1; i <= 2; i++ {
+		o := r.monthlyDeadline(first.AddDate(0, i, 0), dueDay)
+		if sameDay(r.cal.AddWorkdays(o.Deadline, n), day) {
+			return o, true
+		}
+	}
+	return Occasion{}, false
+}
+
+// MonthlyDeadline is the deadline on dueDay of month (any instant in it),
+// moved by the policy; a day past the month's end means its last day.
+func (r *Rules) monthlyDeadline(month time.Time, dueDay int) Occasion {
+	month = month.In(r.loc)
+	last := time.Date(month.Year(), month.Month()+1, 0, 0, 0, 0, 0, r.loc).Day()
+	nominal := time.Date(month.Year(), month.Month(), min(dueDay, last), 0, 0, 0, 0, r.loc)
+	moved, reason, note := r.dayDeadline(nominal, time.Time{})
+	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, r.loc)
+	return Occasion{Period: first.Format("2006-01"), Label: monthLabel(first), Start: first, Deadline: moved,
+		AllDay: true, Reason: reason, Note: note}
+}
+
+// InfoDeadline is the monthly information deadline of month (any instant in it).
+func (r *Rules) InfoDeadline(month time.Time) Occasion { return r.monthlyDeadline(month, r.sub.DueDay) }
+
+// MediaDeadline is the media summary deadline of month (any instant in it).
+func (r *Rules) MediaDeadline(month time.Time) Occasion {
+	return r.monthlyDeadline(month, r.sub.MediaDueDay)
+}
+
+// ResearchRemind: research_remind_days before the quarter's last day (the
+// working day before when that is not one), the quarter.
+func (r *Rules) ResearchRemind(at time.Time) (Occasion, bool) {
+	day := r.midnight(at)
+	for i := 0; i <= 1; i++ {
+		q := r.quarter(day, i)
+		remind := q.Start.AddDate(0, 3, -1-r.sch.ResearchRemindDays)
+		if !r.cal.IsWorkday(remind) {
+			remind = r.cal.AddWorkdays(remind, -1)
+		}
+		if sameDay(remind, day) {
+			return q, true
+		}
+	}
+	return Occasion{}, false
+}
+
+// Ranking: the first working day after a quarter, the quarter just ended.
+func (r *Rules) Ranking(at time.Time) (Occasion, bool) {
+	day := r.midnight(at)
+	for i := -1; i <= 0; i++ {
+		q := r.quarter(day, i)
+		if sameDay(r.cal.NextWorkday(q.Start.AddDate(0, 3, -1)), day) {
+			return q, true
+		}
+	}
+	return Occasion{}, false
+}
+
+// quarter is the quarter offset quarters from day's, with its last day as
+// the (whole-day) deadline, moved by the policy. Start is its first day.
+func (r *Rules) quarter(day time.Time, offset int) Occasion {
+	q := (int(day.Month())-1)/3 + offset
+	first := time.Date(day.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, r.loc)
+	last := first.AddDate(0, 3, -1)
+	moved, reason, note := r.dayDeadline(last, time.Time{})
+	qn := (int(first.Month())-1)/3 + 1
+	return Occasion{
+		Period: fmt.Sprintf("%dQ%d", first.Year(), qn),
+		Label:  fmt.Sprintf("%d年第%s季度", first.Year(), []string{"一", "二", "三", "四"}[qn-1]),
+		Start:  first, Deadline: moved, AllDay: true, Reason: reason, Note: note,
+	}
+}
+
+// WeeklyDue is the weekly department report due on at's day, if any.
+func (r *Rules) WeeklyDue(at time.Time) (Occasion, bool) {
+	day := r.midnight(at)
+	var o Occasion
+	found := false
+	for i := -21; i <= 21; i++ {
+		nominal := day.AddDate(0, 0, i)
+		if nominal.Weekday() != time.Weekday(r.week.Weekday) {
+			continue
+		}
+		moved, reason, note := r.deadline(r.week.DueAt.On(nominal, r.loc))
+		if !sameDay(moved, day) {
+			continue
+		}
+		// The report covers the week before the nominal due day; when two
+		// due days move onto one day, one report covers both weeks and is
+		// named by the later one.
+		before := nominal.AddDate(0, 0, -1)
+		year, week := before.ISOWeek()
+		monday := before.AddDate(0, 0, -(int(before.Weekday())+6)%7)
+		sunday := monday.AddDate(0, 0, 6)
+		if !found {
+			o = Occasion{Start: monday, Deadline: moved}
+			found = true
+		}
+		o.Period = fmt.Sprintf("%d-W%02d", year, week)
+		o.Label = fmt.Sprintf("%d月%d日—%d月%d日这一周", o.Start.Month(), o.Start.Day(), sunday.Month(), sunday.Day())
+		if !o.Start.Equal(monday) {
+			o.Label = fmt.Sprintf("%d月%d日—%d月%d日这两周", o.Start.Month(), o.Start.Day(), sunday.Month(), sunday.Day())
+		}
+		o.Reason, o.Note = join(o.Reason, reason, "; "), join(o.Note, note, "；")
+	}
+	return o, found
+}
+
+// deadline moves a deadline by the policy, saying why in English (the
+// calendar's words) and in Chinese.
+func (r *Rules) deadline(nominal time.Time) (moved time.Time, reason, note string) {
+	moved, reason = r.cal.Deadline(nominal)
+	if reason != "" {
+		note = moveNote(nominal, moved, r.cal.DayName(nominal))
+	}
+	return moved, reason, note
+}
+
+// dayDeadline moves a whole-day deadline by the policy; a move before
+// notBefore (when set) goes to the first working day from notBefore on
+// instead.
+func (r *Rules) dayDeadline(nominal, notBefore time.Time) (moved time.Time, reason, note string) {
+	moved, reason, note = r.deadline(nominal)
+	if notBefore.IsZero() || !moved.Before(notBefore) {
+		return moved, reason, note
+	}
+	moved = notBefore
+	if !r.cal.IsWorkday(moved) {
+		moved = r.cal.NextWorkday(moved)
+	}
+	name := r.cal.DayName(nominal)
+	return moved, fmt.Sprintf("%s is %s: deadline moved to %s", nominal.Format("2006-01-02"), name,
+		moved.Format("2006-01-02")), moveNote(nominal, moved, name)
+}
+
+// moveNote is "11月15日为周日，截止日期调整为11月13日".
+func moveNote(nominal, moved time.Time, dayName string) string {
+	return fmt.Sprintf("%d月%d日为%s，截止日期调整为%d月%d日", nominal.Month(), nominal.Day(), dayName,
+		moved.Month(), moved.Day())
+}
+
+// midnight is the start of t's day in the organisation's zone.
+func (r *Rules) midnight(t time.Time) time.Time {
+	t = t.In(r.loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, r.loc)
+}
+
+func sameDay(a, b time.Time) bool {
+	b = b.In(a.Location())
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+func join(a, b, sep string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + sep + b
+}
+
+var weekdayNames = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// dayLabel is "11月26日（周四）".
+func dayLabel(t time.Time) string {
+	return fmt.Sprintf("%d月%d日（%s）", t.Month(), t.Day(), weekdayNames[t.Weekday()])
+}
+
+// monthLabel is "2026年11月".
+func monthLabel(t time.Time) string { return fmt.Sprintf("%d年%d月", t.Year(), t.Month()) }
+
+// NewCalendar builds the organisation's working-day calendar from the [org]
+// section.
+func NewCalendar(cfg *config.Config) (*org.Calendar, error) {
+	o := cfg.Org
+	cc := org.CalendarConfig{Location: cfg.Location(), Policy: o.HolidayPolicy, Workdays: o.Workdays, Holidays: o.Holidays}
+	for _, v := range o.Vacations {
+		cc.Vacations = append(cc.Vacations, org.Vacation{Name: v.Name, From: v.From, To: v.To})
+	}
+	cal, err := org.NewCalendar(cc)
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	return cal, nil
+}
