@@ -122,6 +122,9 @@ type Incident struct {
 	WrittenState string     `json:"written_state"`
 	Reminders    int        `json:"reminders_sent"`
 
+	// UpwardAt is when the upward report (须报上级) went to the office.
+	UpwardAt *time.Time `json:"upward_at,omitempty"`
+
 	Closed   bool       `json:"closed"`
 	ClosedAt *time.Time `json:"closed_at"`
 	ClosedBy string     `json:"closed_by,omitempty"`

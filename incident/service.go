@@ -1,0 +1,448 @@
+package incident
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/org"
+)
+
+// Errors of the Service besides those of the rules (ErrClosed,
+// ErrAlreadyAcked, ErrEmpty).
+var (
+	ErrNotFound  = errors.New("incident not found")
+	ErrForbidden = errors.New("not allowed for this incident")
+)
+
+// Change is what one state change writes besides the record, in the same
+// transaction: a history line, the pushes to queue, and whether the incident
+// stays in the clock's index of active incidents.
+type Change struct {
+	Action string // history action ("report", "ack", …); "" writes none
+	Detail string
+	Pushes []bot.Notification
+	// Active keeps the incident in the index the clock reads: something is
+	// still due or scheduled for it. The clock never looks at the others.
+	Active bool
+}
+
+// Store persists incidents. Every function that changes one runs in one
+// durable transaction that also writes the history and queues the pushes,
+// so a change and its notifications commit or vanish together. fn may run
+// more than once (batched transactions are retried one by one): it must
+// only change the incident it is given and return what to write.
+type Store interface {
+	// CreateIncident allocates the next E<n> and stores what fn builds.
+	CreateIncident(ctx context.Context, fn func(id string) (*Incident, Change, error)) (*Incident, error)
+	// UpdateIncident loads the incident, lets fn change it and stores it;
+	// an error from fn writes nothing and is returned as is. An unknown id
+	// is ErrNotFound.
+	UpdateIncident(ctx context.Context, id string, fn func(*Incident) (Change, error)) (*Incident, error)
+	// Incident loads one incident (ErrNotFound).
+	Incident(id string) (*Incident, error)
+	// ActiveIncidents lists the incidents of the index (Change.Active).
+	ActiveIncidents() ([]*Incident, error)
+	// LatestIncidents lists up to limit incidents for which keep is true,
+	// newest first.
+	LatestIncidents(limit int, keep func(*Incident) bool) ([]*Incident, error)
+	// IncidentsBetween lists the incidents reported in [from, to), oldest first.
+	IncidentsBetween(from, to time.Time) ([]*Incident, error)
+}
+
+// Service runs urgent incidents over a Store: it applies the rules of this
+// package, decides who is told what, and keeps the escalation and
+// written-report clock (Tick). It holds no state of its own, so any number
+// of Services over one store agree, and a restart resumes from the store.
+type Service struct {
+	store  Store
+	policy Policy
+	dir    *org.Directory
+	now    func() time.Time
+}
+
+// NewService binds the rules to a store, a policy, the directory (names,
+// units, roles, the office) and the clock.
+func NewService(st Store, p Policy, dir *org.Directory, now func() time.Time) *Service {
+	return &Service{store: st, policy: p, dir: dir, now: now}
+}
+
+// Policy is the policy the service applies.
+func (s *Service) Policy() Policy { return s.policy }
+
+// Reported is the outcome of Report, for the reporter's reply.
+type Reported struct {
+	*Incident
+	Alerted []bot.Recipient // level 0, pushed in the same transaction
+	Missing []string        // what the written report should add (Missing)
+	Upward  bool            // the upward report was drafted and sent to the office
+}
+
+// Report records a first report (初报) by a member with the facts read from
+// text, and queues the level-0 alerts (and, for 须报上级, the upward report
+// to the office) in the same transaction.
+func (s *Service) Report(ctx context.Context, reporter, text string, f Facts) (*Reported, error) {
+	mem, ok := s.dir.Member(reporter)
+	if !ok {
+		return nil, fmt.Errorf("incident: report by %s: %w", reporter, ErrForbidden)
+	}
+	now := s.now()
+	unit := ""
+	if len(mem.Units) > 0 {
+		unit = mem.Units[0]
+	}
+	var upward bool
+	inc, err := s.store.CreateIncident(ctx, func(id string) (*Incident, Change, error) {
+		inc := New(Report{
+			ID: id, Reporter: mem.ID, ReporterName: mem.Name, Unit: unit, UnitName: s.unitName(unit),
+			At: now, Text: text, Facts: f,
+		}, s.policy)
+		steps := Due(inc, s.policy, now)
+		pushes := s.notices(inc, steps)
+		MarkSent(inc, steps, now)
+		up := s.upward(inc, now)
+		upward = len(up) > 0
+		return inc, Change{Action: "report", Detail: inc.Severity, Pushes: append(pushes, up...),
+			Active: s.active(inc, now)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var alerted []bot.Recipient
+	if len(s.policy.Levels) > 0 {
+		alerted = recipients(s.policy.Levels[0])
+	}
+	return &Reported{Incident: inc, Alerted: alerted, Missing: Missing(inc.Facts), Upward: upward}, nil
+}
+
+// Ack records a leader's acknowledgement (收到 E3). The first one wins: the
+// check and the write are one transaction, so of concurrent acknowledgements
+// exactly one succeeds and the others get ErrAlreadyAcked with the incident
+// as it is (AckedBy names the winner). The reporter and everyone alerted so
+// far are told who acknowledged; escalation stops.
+func (s *Service) Ack(ctx context.Context, member, id string) (*Incident, error) {
+	mem, ok := s.dir.Member(member)
+	if !ok || !mem.Has(org.Leader) {
+		return nil, fmt.Errorf("incident: ack %s by %s: %w", id, member, ErrForbidden)
+	}
+	now := s.now()
+	var current *Incident
+	inc, err := s.store.UpdateIncident(ctx, id, func(inc *Incident) (Change, error) {
+		current = inc
+		if err := Ack(inc, member, now); err != nil {
+			return Change{}, err
+		}
+		var pushes []bot.Notification
+		text := fmt.Sprintf(noticeAcked, inc.ID, inc.Severity, s.name(member), clock(now, now), short(inc.Text))
+		for _, to := range without(append([]bot.Recipient{{Member: inc.Reporter}}, s.Alerted(inc)...), member) {
+			pushes = append(pushes, bot.Notification{Key: inc.ID + "|acked|" + to.String(), To: to,
+				Title: "急报已确认 " + inc.ID, Text: text, At: now})
+		}
+		return Change{Action: "ack", Pushes: pushes, Active: s.active(inc, now)}, nil
+	})
+	if errors.Is(err, ErrAlreadyAcked) || errors.Is(err, ErrClosed) {
+		return current, err
+	}
+	return inc, err
+}
+
+// FollowUp appends a 续报 by member and pushes it to whoever acknowledged
+// (everyone alerted so far while nobody has). Facts read from the text, if
+// any, are merged in (see Merge) and may raise the severity; an incident
+// that becomes 须报上级 sends its upward report then.
+func (s *Service) FollowUp(ctx context.Context, member, id, text string, f *Facts) (*Incident, error) {
+	now := s.now()
+	return s.store.UpdateIncident(ctx, id, func(inc *Incident) (Change, error) {
+		if !s.mayFollowUp(member, inc) {
+			return Change{}, fmt.Errorf("incident: follow-up to %s by %s: %w", inc.ID, member, ErrForbidden)
+		}
+		before := inc.Severity
+		if err := FollowUp(inc, member, text, now); err != nil {
+			return Change{}, err
+		}
+		if f != nil {
+			SetFacts(inc, Merge(inc.Facts, *f), s.policy)
+		}
+		n := len(inc.Timeline)
+		body := fmt.Sprintf(noticeFollowUp, inc.ID, inc.Severity, s.name(member), clock(now, now), text)
+		if inc.Severity != before {
+			body += fmt.Sprintf(noticeSeverityChanged, before, inc.Severity)
+		}
+		pushes := s.tell(inc, member, "续报 "+inc.ID, body, "followup|"+strconv.Itoa(n), now)
+		pushes = append(pushes, s.upward(inc, now)...)
+		return Change{Action: "followup", Detail: text, Pushes: pushes, Active: s.active(inc, now)}, nil
+	})
+}
+
+// Written records the written report (书面报告) and returns the incident and
+// whether it came on time (WrittenOnTime) or late (WrittenLate). It is
+// pushed like a follow-up; facts from it are merged in as well.
+func (s *Service) Written(ctx context.Context, member, id, text string, f *Facts) (*Incident, string, error) {
+	now := s.now()
+	var state string
+	inc, err := s.store.UpdateIncident(ctx, id, func(inc *Incident) (Change, error) {
+		if !s.mayWrite(member, inc) {
+			return Change{}, fmt.Errorf("incident: written report for %s by %s: %w", inc.ID, member, ErrForbidden)
+		}
+		var err error
+		if state, err = Written(inc, member, text, now); err != nil {
+			return Change{}, err
+		}
+		if f != nil {
+			SetFacts(inc, Merge(inc.Facts, *f), s.policy)
+		}
+		n := len(inc.Timeline)
+		body := fmt.Sprintf(noticeWritten, inc.ID, inc.Severity, s.name(member), clock(now, now), writtenWord[state], text)
+		pushes := s.tell(inc, member, "书面报告 "+inc.ID, body, "written|"+strconv.Itoa(n), now)
+		pushes = append(pushes, s.upward(inc, now)...)
+		return Change{Action: "written", Detail: state, Pushes: pushes, Active: s.active(inc, now)}, nil
+	})
+	return inc, state, err
+}
+
+// Close closes the incident (结案): a leader, the office or the head of the
+// reporter's unit may. The reporter and whoever acknowledged (or was
+// alerted) are told.
+func (s *Service) Close(ctx context.Context, member, id, text string) (*Incident, error) {
+	now := s.now()
+	return s.store.UpdateIncident(ctx, id, func(inc *Incident) (Change, error) {
+		if !s.mayClose(member, inc) {
+			return Change{}, fmt.Errorf("incident: close %s by %s: %w", inc.ID, member, ErrForbidden)
+		}
+		if err := Close(inc, member, text, now); err != nil {
+			return Change{}, err
+		}
+		body := fmt.Sprintf(noticeClosed, inc.ID, s.name(member), clock(now, now), inc.Timeline[len(inc.Timeline)-1].Text)
+		pushes := s.tell(inc, member, "结案 "+inc.ID, body, "closed", now)
+		return Change{Action: "close", Detail: text, Pushes: pushes}, nil
+	})
+}
+
+// Tick is the incident clock (a scheduler.Task, every minute): for each
+// active incident it queues the escalation rounds and written-report
+// reminders or overdue notices due at now. What is due is decided again
+// inside the transaction that queues it, on the state as stored then, so an
+// acknowledgement that lands between the read and the write is never paged
+// over; every push carries its step's key, so a second tick, a restart or
+// two processes never send one twice.
+func (s *Service) Tick(ctx context.Context, now time.Time) error {
+	active, err := s.store.ActiveIncidents()
+	if err != nil {
+		return fmt.Errorf("incident: clock: %w", err)
+	}
+	var errs []error
+	for _, inc := range active {
+		if len(Due(inc, s.policy, now)) == 0 && s.active(inc, now) {
+			continue // nothing yet: no write
+		}
+		_, err := s.store.UpdateIncident(ctx, inc.ID, func(inc *Incident) (Change, error) {
+			steps := Due(inc, s.policy, now)
+			pushes := s.notices(inc, steps)
+			MarkSent(inc, steps, now)
+			ch := Change{Pushes: pushes, Active: s.active(inc, now)}
+			if len(steps) > 0 {
+				ch.Action, ch.Detail = "clock", stepSummary(steps)
+			}
+			return ch, nil
+		})
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("incident: clock: %w", err)
+	}
+	return nil
+}
+
+// Get loads one incident.
+func (s *Service) Get(id string) (*Incident, error) { return s.store.Incident(id) }
+
+// Open lists up to limit incidents not yet closed, newest first.
+func (s *Service) Open(limit int) ([]*Incident, error) {
+	return s.store.LatestIncidents(limit, func(inc *Incident) bool { return !inc.Closed })
+}
+
+// ReportedBy lists up to limit incidents the member reported, newest first.
+func (s *Service) ReportedBy(member string, limit int) ([]*Incident, error) {
+	return s.store.LatestIncidents(limit, func(inc *Incident) bool { return inc.Reporter == member })
+}
+
+// Between lists the incidents reported in [from, to), oldest first.
+func (s *Service) Between(from, to time.Time) ([]*Incident, error) {
+	return s.store.IncidentsBetween(from, to)
+}
+
+// Alerted lists who has been alerted about the incident so far: every
+// recipient of the levels up to the highest reached.
+func (s *Service) Alerted(inc *Incident) []bot.Recipient {
+	var out []bot.Recipient
+	for lvl := 0; lvl <= inc.LevelReached && lvl < len(s.policy.Levels); lvl++ {
+		for _, to := range recipients(s.policy.Levels[lvl]) {
+			if !slices.Contains(out, to) {
+				out = append(out, to)
+			}
+		}
+	}
+	return out
+}
+
+// Merge combines what a follow-up or the written report says with what was
+// known: people counts and the loss only grow (the audit keeps the worst
+// state: 已出院 does not undo 住院), texts stated anew replace the old ones,
+// and the kind, category and time are kept once known.
+func Merge(old, add Facts) Facts {
+	m := old
+	if m.Kind == "" {
+		m.Kind = add.Kind
+	}
+	if (m.Category == "" || m.Category == CatOther) && add.Category != "" {
+		m.Category = add.Category
+	}
+	if m.Time.IsZero() {
+		m.Time, m.TimeApprox = add.Time, add.TimeApprox
+	}
+	grow := func(dst *int, v int) {
+		if v > *dst {
+			*dst = v
+			m.CountsApprox = add.CountsApprox
+		}
+	}
+	grow(&m.Dead, add.Dead)
+	grow(&m.Missing, add.Missing)
+	grow(&m.Injured, add.Injured)
+	grow(&m.SeriouslyInjured, add.SeriouslyInjured)
+	grow(&m.Ill, add.Ill)
+	grow(&m.Hospitalised, add.Hospitalised)
+	m.NoHarm = (old.NoHarm || add.NoHarm) && m.Dead+m.Missing+m.Injured+m.Ill+m.Hospitalised == 0
+	if add.LossKnown && (!m.LossKnown || add.LossYuan > m.LossYuan) {
+		m.LossYuan, m.LossApprox = add.LossYuan, add.LossApprox
+	}
+	m.LossKnown = m.LossKnown || add.LossKnown
+	replace := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	replace(&m.Place, add.Place)
+	replace(&m.Cause, add.Cause)
+	replace(&m.Measures, add.Measures)
+	replace(&m.Help, add.Help)
+	m.Serious = m.Serious || add.Serious
+	return m
+}
+
+// notices turns due steps into pushes.
+func (s *Service) notices(inc *Incident, steps []Step) []bot.Notification {
+	out := make([]bot.Notification, len(steps))
+	for i, st := range steps {
+		out[i] = Notice(inc, st)
+	}
+	return out
+}
+
+// upward drafts the upward report of a 须报上级 incident for the office
+// members, once per incident.
+func (s *Service) upward(inc *Incident, now time.Time) []bot.Notification {
+	if inc.Severity != ReportUp || inc.UpwardAt != nil {
+		return nil
+	}
+	text := UpwardReport(inc, inc.ReporterName, inc.UnitName)
+	var out []bot.Notification
+	for _, m := range s.dir.WithRole(org.Office) {
+		out = append(out, bot.Notification{Key: inc.ID + "|upward|" + m.ID, To: bot.Recipient{Member: m.ID},
+			Title: "须报上级 " + inc.ID, Text: noticeUpwardHead + text, At: now})
+	}
+	if len(out) > 0 {
+		inc.UpwardAt = &now
+	}
+	return out
+}
+
+// tell pushes a timeline entry to the reporter and whoever follows the
+// incident (see followers), except its author. kind makes the keys unique.
+func (s *Service) tell(inc *Incident, author, title, text, kind string, now time.Time) []bot.Notification {
+	var out []bot.Notification
+	for _, to := range without(append([]bot.Recipient{{Member: inc.Reporter}}, s.followers(inc)...), author) {
+		out = append(out, bot.Notification{Key: inc.ID + "|" + kind + "|" + to.String(), To: to,
+			Title: title, Text: text, At: now})
+	}
+	return out
+}
+
+// followers are the leaders who hear about an incident's progress: the one
+// who acknowledged, or everyone alerted so far while nobody has.
+func (s *Service) followers(inc *Incident) []bot.Recipient {
+	if inc.AckedBy != "" {
+		return []bot.Recipient{{Member: inc.AckedBy}}
+	}
+	return s.Alerted(inc)
+}
+
+// without drops repeated recipients and the member except.
+func without(rs []bot.Recipient, except string) []bot.Recipient {
+	out := make([]bot.Recipient, 0, len(rs))
+	for _, r := range rs {
+		if (r.Member == "" || r.Member != except) && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// active reports whether the clock must keep looking at the incident.
+func (s *Service) active(inc *Incident, now time.Time) bool {
+	return len(Due(inc, s.policy, now)) > 0 || !NextAt(inc, s.policy, now).IsZero()
+}
+
+func (s *Service) mayFollowUp(member string, inc *Incident) bool {
+	mem, ok := s.dir.Member(member)
+	return ok && (member == inc.Reporter || mem.Has(org.Leader, org.Office) || (inc.Unit != "" && mem.In(inc.Unit)))
+}
+
+func (s *Service) mayWrite(member string, inc *Incident) bool {
+	mem, ok := s.dir.Member(member)
+	return ok && (member == inc.Reporter || mem.Has(org.Office) || (inc.Unit != "" && mem.In(inc.Unit)))
+}
+
+func (s *Service) mayClose(member string, inc *Incident) bool {
+	mem, ok := s.dir.Member(member)
+	return ok && (mem.Has(org.Leader, org.Office) || (inc.Unit != "" && mem.Has(org.UnitHead) && mem.In(inc.Unit)))
+}
+
+func (s *Service) name(member string) string {
+	if m, ok := s.dir.Member(member); ok && m.Name != "" {
+		return m.Name
+	}
+	return member
+}
+
+func (s *Service) unitName(unit string) string {
+	if unit == "" {
+		return ""
+	}
+	return s.dir.UnitName(unit)
+}
+
+func stepSummary(steps []Step) string {
+	counts := map[string]int{}
+	var kinds []string
+	for _, st := range steps {
+		if counts[st.Kind] == 0 {
+			kinds = append(kinds, st.Kind)
+		}
+		counts[st.Kind]++
+	}
+	out := ""
+	for i, k := range kinds {
+		if i > 0 {
+			out += ", "
+		}
+		out += k + "×" + strconv.Itoa(counts[k])
+	}
+	return out
+}

@@ -1,0 +1,25 @@
+package incident
+
+// The Chinese texts of the Service's pushes (the rules' own texts are in
+// messages.go).
+const (
+	noticeAcked           = "【急报已确认 %s｜%s】%s 已于%s确认收到，不再升级提醒。\n事由：%s"
+	noticeFollowUp        = "【续报 %s｜%s】%s %s：\n%s"
+	noticeSeverityChanged = "\n定级由“%s”调整为“%s”。"
+	noticeWritten         = "【书面报告 %s｜%s】%s 于%s提交（%s）：\n%s"
+	noticeClosed          = "【结案 %s】%s 于%s结案：%s"
+	noticeUpwardHead      = "【须报上级】以下为系统根据急报起草的上报材料，请核实补充后按规定报告主管部门和政府：\n\n"
+)
+
+// writtenWord names a written-report state in a push.
+var writtenWord = map[string]string{WrittenOnTime: "按时", WrittenLate: "逾期"}
+
+// short cuts a report text for a one-line mention.
+func short(text string) string {
+	const limit = 60
+	r := []rune(text)
+	if len(r) <= limit {
+		return text
+	}
+	return string(r[:limit]) + "…"
+}
