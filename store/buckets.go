@@ -44,6 +44,9 @@ var (
 	// bucketIncidentActive: big-endian number of E<n> → empty. The incidents the every-minute
 	// clock still has something to do for (escalation or written-report steps pending).
 	bucketIncidentActive = []byte("incident_active")
+
+	// bucketMediaSummary: month (2026-11) + 0x00 + member id → JSON report.MediaSummary (媒体汇总, 篇6).
+	bucketMediaSummary = []byte("media_summary")
 )
 
 // allBuckets are created at open.
@@ -53,6 +56,7 @@ var allBuckets = [][]byte{
 	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed,
 	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm,
 	bucketIncidentActive,
+	bucketMediaSummary,
 }
 
 // recordBuckets maps a typed id prefix to the bucket of its records.
