@@ -363,24 +363,25 @@ func (s *Service) upward(inc *Incident, now time.Time) []bot.Notification {
 	return out
 }
 
-// tell pushes a timeline entry to the reporter and whoever follows the
-// incident (see followers), except its author. kind makes the keys unique.
+// tell pushes a timeline entry to those Told; kind makes the keys unique.
 func (s *Service) tell(inc *Incident, author, title, text, kind string, now time.Time) []bot.Notification {
 	var out []bot.Notification
-	for _, to := range without(append([]bot.Recipient{{Member: inc.Reporter}}, s.followers(inc)...), author) {
+	for _, to := range s.Told(inc, author) {
 		out = append(out, bot.Notification{Key: inc.ID + "|" + kind + "|" + to.String(), To: to,
 			Title: title, Text: text, At: now})
 	}
 	return out
 }
 
-// followers are the leaders who hear about an incident's progress: the one
-// who acknowledged, or everyone alerted so far while nobody has.
-func (s *Service) followers(inc *Incident) []bot.Recipient {
+// Told lists who hears about a follow-up, a written report or the closing
+// by author: the reporter and the leader who acknowledged (everyone alerted
+// so far while nobody has), without the author.
+func (s *Service) Told(inc *Incident, author string) []bot.Recipient {
+	followers := s.Alerted(inc)
 	if inc.AckedBy != "" {
-		return []bot.Recipient{{Member: inc.AckedBy}}
+		followers = []bot.Recipient{{Member: inc.AckedBy}}
 	}
-	return s.Alerted(inc)
+	return without(append([]bot.Recipient{{Member: inc.Reporter}}, followers...), author)
 }
 
 // without drops repeated recipients and the member except.
