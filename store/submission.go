@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/report"
+)
+
+// UpdateDesk runs fn in one durable transaction (report.DeskStore): an
+// information item, weekly report, good deed or media summary, its history
+// and its pushes commit together.
+func (s *DB) UpdateDesk(ctx context.Context, fn func(report.DeskTx) error) error {
+	return s.update(ctx, func(t *Tx) error { return fn(deskTx{t}) })
+}
+
+// ViewDesk runs fn in a read-only transaction (report.DeskStore).
+func (s *DB) ViewDesk(fn func(report.DeskTx) error) error {
+	return s.view(func(t *Tx) error { return fn(deskTx{t}) })
+}
+
+// deskTx is report.DeskTx over a store transaction. Items, weekly reports
+// and good deeds live in the S, W and G record buckets; media summaries in
+// bucketMediaSummary.
+type deskTx struct{ t *Tx }
+
+var _ report.DeskTx = deskTx{}
+
+func (d deskTx) NewID(prefix string) (string, error) {
+	switch prefix {
+	case "S", "W", "G":
+		return d.t.NextID(prefix)
+	}
+	return "", fmt.Errorf("store: no desk records with prefix %q", prefix)
+}
+
+func (d deskTx) Article(id string) (*report.Article, error) {
+	if p, _, ok := ParseID(id); !ok || p != "S" {
+		return nil, report.ErrNoArticle
+	}
+	a := new(report.Article)
+	if err := d.t.Get(id, a); errors.Is(err, ErrNotFound) {
+		return nil, report.ErrNoArticle
+	} else if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (d deskTx) PutArticle(a *report.Article, since int) error {
+	if err := d.t.Put(a.ID, a); err != nil {
+		return err
+	}
+	for _, st := range a.Steps[min(max(since, 0), len(a.Steps)):] {
+		detail := st.Status
+		if st.Detail != "" {
+			detail += "：" + st.Detail
+		}
+		if err := d.t.Record(a.ID, st.Action, detail, st.At); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d deskTx) Articles() ([]*report.Article, error) { return collect[report.Article](d.t, "S") }
+
+func (d deskTx) PutWeekly(w *report.Weekly, action string) error {
+	if err := d.t.Put(w.ID, w); err != nil {
+		return err
+	}
+	return d.t.Record(w.ID, action, "周 "+w.Week, w.At)
+}
+
+func (d deskTx) Weeklies() ([]*report.Weekly, error) { return collect[report.Weekly](d.t, "W") }
+
+func (d deskTx) PutGoodDeed(g *report.GoodDeed, action string) error {
+	if err := d.t.Put(g.ID, g); err != nil {
+		return err
+	}
+	return d.t.Record(g.ID, action, strings.Join(g.Notified, "、"), g.At)
+}
+
+func (d deskTx) GoodDeeds() ([]*report.GoodDeed, error) { return collect[report.GoodDeed](d.t, "G") }
+
+func (d deskTx) PutMediaSummary(m *report.MediaSummary) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("store: encode media summary: %w", err)
+	}
+	return d.t.bucket(bucketMediaSummary).Put([]byte(m.Month+"\x00"+m.Member), raw)
+}
+
+func (d deskTx) MediaSummaries(month string) ([]*report.MediaSummary, error) {
+	b := d.t.bucket(bucketMediaSummary)
+	if b == nil { // a read-only database written before the bucket existed
+		return nil, nil
+	}
+	prefix := ""
+	if month != "" {
+		prefix = month + "\x00"
+	}
+	var out []*report.MediaSummary
+	c := b.Cursor()
+	for k, raw := c.Seek([]byte(prefix)); k != nil && strings.HasPrefix(string(k), prefix); k, raw = c.Next() {
+		m := new(report.MediaSummary)
+		if err := json.Unmarshal(raw, m); err != nil {
+			return nil, fmt.Errorf("store: decode media summary %q: %w", k, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func (d deskTx) Sequence(name string) (uint64, error) { return d.t.Sequence(name) }
+
+func (d deskTx) Enqueue(ns ...bot.Notification) error {
+	_, err := d.t.Enqueue(ns...)
+	return err
+}
+
+// collect decodes every record of a kind in id order.
+func collect[T any](t *Tx, prefix string) ([]*T, error) {
+	var out []*T
+	err := Each(t, prefix, func(v *T) bool {
+		out = append(out, v)
+		return true
+	})
+	return out, err
+}
+
+// Records returns the raw JSON of every record of a kind ("A", "S", "E",
+// "W", "G") in id order, for the annual archive.
+func (s *DB) Records(prefix string) ([]json.RawMessage, error) {
+	if _, ok := recordBuckets[prefix]; !ok {
+		return nil, fmt.Errorf("store: no records with prefix %q", prefix)
+	}
+	var out []json.RawMessage
+	err := s.view(func(t *Tx) error {
+		return t.bucket(recordBuckets[prefix]).ForEach(func(_, raw []byte) error {
+			out = append(out, append(json.RawMessage(nil), raw...))
+			return nil
+		})
+	})
+	return out, err
+}
