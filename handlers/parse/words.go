@@ -1,0 +1,157 @@
+package parse
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// The five attendance item types (SPEC §4, §5.1).
+const (
+	Absent         = "旷课"
+	LateReturn     = "晚归"
+	NightAway      = "夜不归宿"
+	Leave          = "请假"
+	LeftSchool     = "擅自离校"
+	attGenericNote = "已批准" // approver recorded for 已批准, 有假条 … without a person
+)
+
+// word is an entry of the attendance lexicon.
+type attWord struct {
+	kind   attKind
+	typ    string // tType: one of the five types
+	reason string // tType: the kind of leave (病假, 事假 …); tReason: the reason
+	// weak words are read only where a name cannot be going on (at the start
+	// of a piece or after another word): 无 in 张无忌, 正常 in 王正常.
+	weak bool
+}
+
+// lexicon maps every word the attendance parser knows to its meaning. Words
+// are matched longest first, so 离校未归 wins over 未归 and 无异常 over 无.
+var attLexicon = map[string]attWord{}
+
+// maxWordRunes is the length of the longest word of the lexicon, in runes.
+var attMaxWordRunes int
+
+// wordStart holds the first rune of every word, to skip lookups quickly.
+var attWordStart = map[rune]bool{}
+
+func init() {
+	types := map[string][]string{
+		Absent: {"旷课", "缺课", "逃课", "逃学", "翘课", "缺勤", "缺席", "无故缺席", "未到校", "未到", "没来", "没到",
+			"未请假", "没请假", "旷了课"},
+		LateReturn: {"晚归", "迟归", "晚回", "回来晚", "回来迟", "才回来", "才回", "才返校", "才回宿舍", "才回寝室",
+			"才回寝", "归寝晚"},
+		NightAway: {"夜不归宿", "夜不归家", "夜不归寝", "彻夜未归", "整夜未归", "夜未归", "未归", "外宿", "在外留宿",
+			"在外过夜"},
+		Leave: {"请假", "请了假", "告假"},
+		LeftSchool: {"擅自离校", "私自离校", "离校未归", "擅离学校", "擅自离开学校", "私自离开学校", "擅自外出",
+			"私自外出", "私自回家", "擅自回家", "擅离"},
+	}
+	for typ, ws := range types {
+		for _, w := range ws {
+			attAdd(w, attWord{kind: tType, typ: typ})
+		}
+	}
+	for _, kind := range []string{"病假", "事假", "公假", "丧假"} {
+		attAdd(kind, attWord{kind: tType, typ: Leave, reason: kind})
+		attAdd("请"+kind, attWord{kind: tType, typ: Leave, reason: kind})
+	}
+	for _, w := range []string{"感冒", "发烧", "发热", "生病", "身体不适", "身体不舒服", "不舒服", "肚子疼", "肚子痛",
+		"腹痛", "头疼", "头痛", "头晕", "牙疼", "牙痛", "胃疼", "胃痛", "拉肚子", "呕吐", "受伤", "扭伤", "骨折",
+		"看病", "就医", "就诊", "住院", "输液", "打针", "复查", "体检", "因病", "因事", "家里有事", "家中有事",
+		"家有急事", "回家", "奔丧", "比赛", "参加比赛", "参加活动", "考试", "办证", "办身份证"} {
+		attAdd(w, attWord{kind: tReason, reason: w})
+	}
+	attAdd("有事", attWord{kind: tReason, reason: "有事", weak: true})
+	attAddAll(tReasonMark, false, "因", "因为", "由于", "原因", "事由", "理由")
+	attAddAll(tApproverLabel, false, "批准人", "审批人", "批假人", "准假人", "签字人")
+	attAddAll(tApprove, false, "批准", "已批准", "批准了", "同意", "已同意", "同意了", "批假", "准假", "签字",
+		"已签字", "签批", "审批", "批了", "批的")
+	attAddAll(tApproved, false, "有假条", "有请假条", "已交假条", "已交请假条", "假条已交", "请假条已交", "已开假条",
+		"已附假条", "附假条", "附请假条", "请假条已附", "手续齐全", "已办手续")
+	attAddAll(tFiller, false, "待补请假条", "待补假条", "未交假条", "假条未交", "没有假条", "无假条", "没有请假条",
+		"无请假条", "请假条未交", "未批准", "请假条", "假条")
+	attAddAll(tPerson, false, "班主任", "辅导员", "班长", "副班长", "年级组长", "年级主任", "政教处", "学工办", "教务处",
+		"宿管")
+	attAddAll(tTitle, false, "老师", "主任", "校长", "书记")
+	attAddAll(tNeg, false, "暂无", "均无", "都没有", "未发现", "并无", "无人", "没有人", "均无人")
+	attAddAll(tNeg, true, "无", "没有", "没")
+	attAddAll(tNothing, false, "无异常", "全勤", "零报告", "其余正常", "其他正常", "其它正常", "其余均正常", "其余都正常",
+		"一切正常", "均正常", "全部正常", "都正常", "无违纪", "无情况", "无特殊情况", "无异常情况", "全员到齐",
+		"全部到齐", "满勤", "无缺勤", "无人缺勤")
+	attAddAll(tNothing, true, "正常")
+	attAddAll(tCount, false, "应到", "实到", "应到人数", "实到人数", "出勤", "出勤人数", "缺勤人数", "总人数", "人数",
+		"在校人数", "应出勤", "实出勤")
+	attAddAll(tEach, true, "各")
+	attAddAll(tReporter, false, "报告人", "填报人", "报送人", "填表人", "记录人", "汇报人", "考勤员", "记录员")
+	attAddAll(tOther, false, "迟到", "早退", "睡觉", "玩手机", "手机", "打架", "吸烟", "抽烟", "喝酒", "违纪", "上网",
+		"网吧", "说话", "讲话", "作业")
+	attAddAll(tFiller, false, "同学", "学生", "名单", "情况", "如下", "情况如下", "本班", "我班", "报告", "汇报", "另外",
+		"还有", "其中", "分别", "以及", "考勤", "日报", "报表", "日常信息", "日常信息报表", "人员", "次数", "时间",
+		"晚间", "上课", "上午", "下午", "中午", "晚上", "早上", "早读", "晚自习", "自习", "课上", "课堂", "早操",
+		"回宿舍", "回寝室", "回寝", "返寝", "归寝", "左右", "以后", "之后", "共计", "合计", "总计", "等人", "已经",
+		"具体", "班级", "当日", "本日", "该生", "其余", "其他", "已联系家长", "联系家长", "已处理", "已告知家长",
+		"已通知家长", "通知家长", "本周", "这周", "上周", "本月", "全班", "全体", "回来", "返校", "回到宿舍")
+	attAddAll(tFiller, true, "有", "是", "为", "了", "的", "已", "共", "计", "等", "另", "和", "与", "及", "跟", "后", "回",
+		"许", "多", "都", "均", "也", "还", "经")
+}
+
+func attAdd(w string, v attWord) {
+	attLexicon[w] = v
+	if n := utf8.RuneCountInString(w); n > attMaxWordRunes {
+		attMaxWordRunes = n
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	attWordStart[r] = true
+}
+
+func attAddAll(kind attKind, weak bool, ws ...string) {
+	for _, w := range ws {
+		attAdd(w, attWord{kind: kind, weak: weak})
+	}
+}
+
+// matchWord finds the longest lexicon word at the start of s. With strong
+// set, weak words are skipped.
+func attMatchWord(s string, strongOnly bool) (attWord, int, bool) {
+	r, _ := utf8.DecodeRuneInString(s)
+	if !attWordStart[r] {
+		return attWord{}, 0, false
+	}
+	// Byte offsets of the ends of the first maxWordRunes runes.
+	var ends [16]int
+	n, off := 0, 0
+	for off < len(s) && n < attMaxWordRunes && n < len(ends) {
+		_, size := utf8.DecodeRuneInString(s[off:])
+		off += size
+		ends[n] = off
+		n++
+	}
+	for k := n - 1; k >= 0; k-- {
+		if w, ok := attLexicon[s[:ends[k]]]; ok && !(strongOnly && w.weak) {
+			return w, ends[k], true
+		}
+	}
+	return attWord{}, 0, false
+}
+
+// units after a number, longest first.
+var attUnits = []struct {
+	text string
+	unit attUnit
+}{
+	{"个课时", uHours}, {"个学时", uHours}, {"个整天", uDays}, {"个晚上", uNights}, {"个人", uPersons},
+	{"节课", uHours}, {"课时", uHours}, {"学时", uHours}, {"堂课", uHours}, {"整天", uDays},
+	{"节", uHours}, {"堂", uHours}, {"天", uDays}, {"日", uDays}, {"晚", uNights}, {"夜", uNights},
+	{"宿", uNights}, {"次", uTimes}, {"个星期", uWeeks}, {"星期", uWeeks}, {"周", uWeeks}, {"人", uPersons}, {"名", uPersons}, {"位", uPersons},
+}
+
+// leadingUnit reads a unit at the start of s.
+func attLeadingUnit(s string) (attUnit, int, bool) {
+	for _, u := range attUnits {
+		if strings.HasPrefix(s, u.text) {
+			return u.unit, len(u.text), true
+		}
+	}
+	return 0, 0, false
+}
