@@ -113,6 +113,12 @@ type Engine struct {
 	entries []*entry // in Add order
 	started bool
 
+	// The watermark (see Watermark): the loop's last clock reading and the
+	// firings dispatched and not yet finished.
+	wmu        sync.Mutex
+	considered time.Time
+	inflight   map[*call]time.Time
+
 	stop       chan struct{}
 	stopOnce   sync.Once
 	loopDone   chan struct{}
@@ -133,7 +139,7 @@ type entry struct {
 func New(o Options) (*Engine, error) {
 	e := &Engine{
 		loc: o.Location, now: o.Now, log: o.Logger, catchup: o.Catchup, tick: o.Tick, since: o.Since,
-		stop: make(chan struct{}), loopDone: make(chan struct{}),
+		stop: make(chan struct{}), loopDone: make(chan struct{}), inflight: map[*call]time.Time{},
 	}
 	if e.loc == nil {
 		loc, err := time.LoadLocation("Asia/Shanghai")
@@ -339,6 +345,28 @@ func (e *Engine) fireDue(ctx context.Context, now time.Time) {
 			e.dispatch(ctx, en, latest, now)
 		}
 	}
+	e.wmu.Lock()
+	e.considered = now
+	e.wmu.Unlock()
+}
+
+// Watermark is the latest instant up to which every firing has been
+// considered and every run has finished; zero before the loop's first
+// reading. A process that saves it now and then and passes the last saved
+// value as Options.Since when it restarts neither reruns what it finished
+// nor loses a firing it was killed in the middle of (that one comes after
+// the watermark and is caught up), and logs the firings it missed beyond
+// the catch-up window.
+func (e *Engine) Watermark() time.Time {
+	e.wmu.Lock()
+	defer e.wmu.Unlock()
+	w := e.considered
+	for _, at := range e.inflight {
+		if before := at.Add(-time.Nanosecond); before.Before(w) {
+			w = before
+		}
+	}
+	return w
 }
 
 // dispatch runs one firing through the cron chain in its own goroutine.
@@ -348,8 +376,16 @@ func (e *Engine) dispatch(ctx context.Context, en *entry, at, now time.Time) {
 	} else {
 		e.log.Debug("scheduler: firing", "job", en.job.Name, "at", at)
 	}
+	c := &call{ctx: ctx, at: at}
+	e.wmu.Lock()
+	e.inflight[c] = at
+	e.wmu.Unlock()
 	e.running.Go(func() {
-		c := &call{ctx: ctx, at: at}
+		defer func() {
+			e.wmu.Lock()
+			delete(e.inflight, c)
+			e.wmu.Unlock()
+		}()
 		en.runner.handoff.Lock()
 		en.runner.slot = c
 		en.wrapped.Run()
