@@ -43,15 +43,21 @@ func (f *fakeState) UnconfirmedGrades(context.Context, time.Time) ([]string, err
 	return f.unconfirmed, f.fail
 }
 
-func (f *fakeState) BelowQuota(context.Context, time.Time) ([]Shortfall, error) { return f.below, f.fail }
-func (f *fakeState) MediaMissing(context.Context, time.Time) ([]string, error)  { return f.media, f.fail }
+func (f *fakeState) BelowQuota(context.Context, time.Time) ([]Shortfall, error) {
+	return f.below, f.fail
+}
+func (f *fakeState) MediaMissing(context.Context, time.Time) ([]string, error) {
+	return f.media, f.fail
+}
 func (f *fakeState) ResearchMissing(context.Context, time.Time) ([]string, error) {
 	return f.research, f.fail
 }
 func (f *fakeState) RankingText(_ context.Context, q time.Time) (string, error) {
 	return "排名正文 " + q.Format("2006-01"), f.fail
 }
-func (f *fakeState) WeeklyMissing(context.Context, time.Time) ([]string, error) { return f.weekly, f.fail }
+func (f *fakeState) WeeklyMissing(context.Context, time.Time) ([]string, error) {
+	return f.weekly, f.fail
+}
 
 func (f *fakeState) sources() Sources {
 	return Sources{Attendance: f, Summaries: f, Quotas: f, Media: f, Research: f, Rankings: f, Weekly: f}
