@@ -300,16 +300,15 @@ func (r *Rules) WeeklyDue(at time.Time) (Occasion, bool) {
 		}
 		// The report covers the week before the nominal due day; when two
 		// due days move onto one day, one report covers both weeks and is
-		// named by the later one.
+		// named by the earlier one.
 		before := nominal.AddDate(0, 0, -1)
 		year, week := before.ISOWeek()
 		monday := before.AddDate(0, 0, -(int(before.Weekday())+6)%7)
 		sunday := monday.AddDate(0, 0, 6)
 		if !found {
-			o = Occasion{Start: monday, Deadline: moved}
+			o = Occasion{Period: fmt.Sprintf("%d-W%02d", year, week), Start: monday, Deadline: moved}
 			found = true
 		}
-		o.Period = fmt.Sprintf("%d-W%02d", year, week)
 		o.Label = fmt.Sprintf("%d月%d日—%d月%d日这一周", o.Start.Month(), o.Start.Day(), sunday.Month(), sunday.Day())
 		if !o.Start.Equal(monday) {
 			o.Label = fmt.Sprintf("%d月%d日—%d月%d日这两周", o.Start.Month(), o.Start.Day(), sunday.Month(), sunday.Day())

@@ -252,7 +252,7 @@ func TestOccasionTexts(t *testing.T) {
 		t.Errorf("weekly label %q start %v", o.Label, o.Start)
 	}
 	o, _ = r.WeeklyDue(cst(t, "2026-02-14 09:00:00"))
-	if o.Period != "2026-W08" || o.Label != "2月9日—2月22日这两周" {
+	if o.Period != "2026-W07" || o.Label != "2月9日—2月22日这两周" {
 		t.Errorf("two weeks moved onto one day: %q %q", o.Period, o.Label)
 	}
 	o, _ = r.InfoRemind(cst(t, "2026-11-06 09:00:00"), 5)

@@ -66,11 +66,13 @@ type Research interface {
 	ResearchMissing(ctx context.Context, quarter time.Time) ([]string, error)
 }
 
-// Rankings writes the quarterly circular (通报).
+// Rankings writes the quarterly circular (通报) and addresses it.
 type Rankings interface {
-	// RankingText is the circular of the quarter (its first day): the
-	// units' statistics and ranking.
-	RankingText(ctx context.Context, quarter time.Time) (string, error)
+	// RankingPushes is the circular of the quarter (its first day): the
+	// units' statistics and ranking, cut to the platforms' text size and
+	// addressed to everyone concerned, each push keyed
+	// job|period|recipient|piece.
+	RankingPushes(ctx context.Context, job, period string, quarter time.Time) ([]bot.Notification, error)
 }
 
 // Weekly answers about the weekly department reports (篇8).
@@ -210,7 +212,9 @@ func (j *jobs) job(def defaultJob) Job {
 				return fmt.Errorf("scheduler: job %s, %s: %w", def.name, o.Period, err)
 			}
 			for i := range ns {
-				ns[i].Key = Key(def.name, o.Period, ns[i].To)
+				if ns[i].Key == "" { // a builder that splits a push keys its pieces
+					ns[i].Key = Key(def.name, o.Period, ns[i].To)
+				}
 			}
 			n, err := j.Outbox.Enqueue(ns...)
 			if err != nil {

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -52,8 +53,16 @@ func (f *fakeState) MediaMissing(context.Context, time.Time) ([]string, error) {
 func (f *fakeState) ResearchMissing(context.Context, time.Time) ([]string, error) {
 	return f.research, f.fail
 }
-func (f *fakeState) RankingText(_ context.Context, q time.Time) (string, error) {
-	return "排名正文 " + q.Format("2006-01"), f.fail
+// RankingPushes sends the circular in two pieces to the office and the leaders.
+func (f *fakeState) RankingPushes(_ context.Context, job, period string, q time.Time) ([]bot.Notification, error) {
+	var out []bot.Notification
+	for _, to := range []string{"leader-1", "office-1"} {
+		for i, piece := range []string{"排名正文 " + q.Format("2006-01"), "（续）"} {
+			out = append(out, bot.Notification{Key: fmt.Sprintf("%s|%s|%s|%d", job, period, to, i+1),
+				To: bot.Recipient{Member: to}, Text: piece})
+		}
+	}
+	return out, f.fail
 }
 func (f *fakeState) WeeklyMissing(context.Context, time.Time) ([]string, error) {
 	return f.weekly, f.fail
@@ -287,8 +296,8 @@ func TestMonthlyAndSubmissionJobs(t *testing.T) {
 		{"media-remind-3d", "2026-11-24 09:00:00", []string{"officer-1"}, []string{"11月27日（周五）", "2026年11月"}},
 		{JobMediaOverdue, "2026-11-30 09:00:00", []string{"office-1"}, []string{"马丽（政教处）"}},
 		{JobResearch, "2026-12-17 09:00:00", []string{"officer-1", "officer-2"}, []string{"2026年第四季度", "12月31日"}},
-		{JobRanking, "2027-01-04 09:00:00", []string{"head-general", "office-1", "officer-1", "officer-2"},
-			[]string{"2026年第四季度", "排名正文 2026-10"}},
+		{JobRanking, "2027-01-04 09:00:00", []string{"leader-1", "leader-1", "office-1", "office-1"},
+			[]string{"排名正文 2026-10"}},
 		{JobWeeklyRemind, "2026-11-23 09:00:00", []string{"officer-2"}, []string{"办公室", "11月16日—11月22日这一周", "12:00"}},
 		{JobWeeklyOverdue, "2026-11-23 12:05:00", []string{"office-1", "officer-2"}, []string{"办公室"}},
 	} {
@@ -308,7 +317,7 @@ func TestMonthlyAndSubmissionJobs(t *testing.T) {
 			}
 			mustHave(t, out.text(tt.to[0]), tt.text...)
 			for _, n := range out.queue {
-				if !strings.HasPrefix(n.Key, tt.job+"|") || !strings.HasSuffix(n.Key, "|"+n.To.String()) {
+				if !strings.HasPrefix(n.Key, tt.job+"|") || !strings.Contains(n.Key, "|"+n.To.String()) {
 					t.Errorf("key %q", n.Key)
 				}
 			}

@@ -48,7 +48,10 @@ func (j *jobs) submissionJobs() []defaultJob {
 		defaultJob{name: JobResearch, at: sch.RemindAt, remind: true, ready: j.Sources.Research != nil,
 			count: officers, when: j.rules.ResearchRemind, build: j.researchRemind},
 		defaultJob{name: JobRanking, at: sch.RemindAt, ready: j.Sources.Rankings != nil,
-			count: len(j.rankingAudience()), when: j.rules.Ranking, build: j.ranking},
+			count: j.rankingAudience(), when: j.rules.Ranking,
+			build: func(ctx context.Context, o Occasion, _ time.Time) ([]bot.Notification, error) {
+				return j.Sources.Rankings.RankingPushes(ctx, JobRanking, o.Period, o.Start)
+			}},
 	)
 	return defs
 }
@@ -116,44 +119,32 @@ func (j *jobs) researchRemind(ctx context.Context, o Occasion, _ time.Time) ([]b
 			o.Label, dayLabel(o.Deadline), j.Config.Submission.QuarterResearch, noteSuffix(o))), nil
 }
 
-func (j *jobs) ranking(ctx context.Context, o Occasion, _ time.Time) ([]bot.Notification, error) {
-	body, err := j.Sources.Rankings.RankingText(ctx, o.Start)
-	if err != nil {
-		return nil, err
-	}
-	text := fmt.Sprintf("【季度通报】%s信息报送情况通报\n%s", o.Label, body)
-	var out []bot.Notification
-	for _, to := range j.rankingAudience() {
-		out = append(out, bot.Notification{To: to, Title: "季度通报", Text: text})
-	}
-	return out, nil
-}
-
-// rankingAudience is everyone in the departments: through each
-// department's groups where it has some, else member by member.
-func (j *jobs) rankingAudience() []bot.Recipient {
-	var out []bot.Recipient
+// rankingAudience counts whom the circular reaches: each department with
+// an officer through its groups, else member by member; the office; the
+// leaders (for planning; the Rankings source addresses the pushes).
+func (j *jobs) rankingAudience() int {
+	seen := map[bot.Recipient]bool{}
 	for _, u := range j.Dir.Units() {
-		if u.Kind != org.Dept {
+		if u.Kind != org.Dept || len(j.who.deptStaff[u.ID]) == 0 {
 			continue
 		}
-		var to []bot.Recipient
 		if groups := j.Dir.GroupsFor(u.ID, ""); len(groups) > 0 {
 			for _, g := range groups {
-				to = append(to, bot.Recipient{Group: g.Name})
+				seen[bot.Recipient{Group: g.Name}] = true
 			}
-		} else {
-			for _, m := range j.who.deptAll[u.ID] {
-				to = append(to, bot.Recipient{Member: m})
-			}
+			continue
 		}
-		for _, r := range to {
-			if !slices.Contains(out, r) {
-				out = append(out, r)
-			}
+		for _, m := range j.who.deptAll[u.ID] {
+			seen[bot.Recipient{Member: m}] = true
 		}
 	}
-	return out
+	for _, m := range j.who.office {
+		seen[bot.Recipient{Member: m}] = true
+	}
+	for _, m := range j.Dir.WithRole(org.Leader) {
+		seen[bot.Recipient{Member: m.ID}] = true
+	}
+	return len(seen)
 }
 
 // unitOf is "（办公室）", the member's first unit, or "".
