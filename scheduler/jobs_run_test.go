@@ -53,6 +53,7 @@ func (f *fakeState) MediaMissing(context.Context, time.Time) ([]string, error) {
 func (f *fakeState) ResearchMissing(context.Context, time.Time) ([]string, error) {
 	return f.research, f.fail
 }
+
 // RankingPushes sends the circular in two pieces to the office and the leaders.
 func (f *fakeState) RankingPushes(_ context.Context, job, period string, q time.Time) ([]bot.Notification, error) {
 	var out []bot.Notification
