@@ -1,0 +1,644 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/handlers/parse"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/report"
+)
+
+// Information items, points, weekly reports and good deeds (SPEC §4, §5.2,
+// §5.3, §8): 投稿 (信息, 报送信息) by officers; 补充 S5 … completes a draft or
+// corrects a returned item; 通过/退回 by the head of the submitting unit
+// (退回 also by the office before adoption and by a leader before 签发);
+// 采用/不采用 by the office; 签发 by a leader; 稿件 S5 shows an item and its
+// steps; 积分 and 排名 for a month, quarter or year; 媒体汇总 (officers send
+// theirs, the office sees everyone's); 周报 by officers; 好人好事 by anyone.
+// Units without a unit head (the demo's 政教处) send their items straight
+// to the office.
+
+// infoDesk answers the information intents over one report.Desk.
+type infoDesk struct {
+	h    *Handlers
+	desk *report.Desk
+}
+
+// submissionIntents also registers the desk's records as a source of 我的.
+func (h *Handlers) submissionIntents() []intent {
+	desk, err := report.NewDesk(h.Config, h.Dir, h.Store, h.Now)
+	if err != nil {
+		h.Log.Error("information desk unavailable", "err", err)
+		return nil
+	}
+	d := &infoDesk{h: h, desk: desk}
+	h.recent = append(h.recent, d.recent)
+	officer := []string{org.Officer}
+	everyone := []string{org.Cadre, org.Teacher, org.GradeLead, org.Office, org.Officer, org.UnitHead, org.Leader, org.Admin}
+	involved := []string{org.Officer, org.UnitHead, org.Office, org.Leader}
+	returners := []string{org.UnitHead, org.Office, org.Leader}
+	in := func(name string, roles []string, fn bot.HandlerFunc, usage, example string, keywords ...string) intent {
+		return intent{Route: bot.Route{Intent: name, Keywords: keywords, Handler: h.guarded(roles, fn)},
+			Roles: roles, Usage: usage, Example: example}
+	}
+	return []intent{
+		in("submission", officer, d.submit, "报送信息稿件（撰稿人、审核人必填）", msgSubExample, "投稿", "报送信息", "信息"),
+		in("submission_complete", officer, d.complete, "补全草稿或修改被退回的信息后重新提交", "补充 S5 撰稿：马丽 审核：周强", "补充"),
+		in("submission_approve", []string{org.UnitHead}, d.approve, "审核通过本单位报送的信息", "通过 S5", "通过"),
+		in("submission_return", returners, d.giveBack, "退回信息并说明原因", "退回 S5 数据需核实", "退回"),
+		in("submission_adopt", []string{org.Office}, d.adopt, "登记信息采用级别和媒体", "采用 S5 区级 宁夏法制报", "采用"),
+		in("submission_reject", []string{org.Office}, d.reject, "登记信息不采用", "不采用 S5 内容重复", "不采用"),
+		in("submission_sign", []string{org.Leader}, d.sign, "签发已采用的信息，生成登记编号", "签发 S5", "签发"),
+		in("submission_show", involved, d.show, "查看一篇信息及其审核流程", "稿件 S5", "稿件"),
+		in("points", involved, d.points, "查看积分（信息员本人；负责人本单位；办公室、领导全部）", "积分 本季度", "积分"),
+		in("ranking", involved, d.ranking, "查看单位和个人排名", "排名 本季度", "排名"),
+		in("media_summary", []string{org.Officer, org.Office}, d.media, "信息员报送本月媒体采用汇总；办公室查看各信息员汇总", "媒体汇总 11月", "媒体汇总"),
+		in("weekly", officer, d.weekly, "报送本部门周报（上周大事、出勤）", msgWeeklyExample, "周报"),
+		in("good_deed", everyone, d.goodDeed, "报告好人好事，立即报政教处/办公室", msgDeedExample, "好人好事"),
+	}
+}
+
+// at is the message time in the organisation's zone.
+func (d *infoDesk) at(m *bot.Message) time.Time {
+	t := m.At
+	if t.IsZero() {
+		t = d.h.Now()
+	}
+	return t.In(d.desk.Policy.Loc)
+}
+
+func fieldsOf(a parse.Article) report.Fields {
+	return report.Fields{Title: a.Title, Category: a.Category, Body: a.Body, Author: a.Author, Reviewer: a.Reviewer}
+}
+
+// readArticle parses the fields, or answers why it cannot.
+func readArticle(text string) (parse.Article, *bot.Reply) {
+	a, err := parse.Submission(text)
+	switch {
+	case errors.Is(err, parse.ErrSubmissionCategory):
+		return a, bot.Text(sprintf(msgSubCategory, subQuoted(err), strings.Join(parse.SubmissionCategories, "、")))
+	case errors.Is(err, parse.ErrTitleTooLong):
+		_, detail, _ := strings.Cut(err.Error(), ": ")
+		_, detail, _ = strings.Cut(detail, ": ")
+		return a, bot.Text(sprintf(msgSubTitleLong, detail))
+	case err != nil:
+		return a, bot.Text(msgSubTemplate)
+	}
+	return a, nil
+}
+
+// subQuoted extracts the quoted value of a parse error.
+func subQuoted(err error) string {
+	s := err.Error()
+	i := strings.Index(s, `"`)
+	if i < 0 {
+		return s
+	}
+	v, err2 := strconv.QuotedPrefix(s[i:])
+	if err2 != nil {
+		return s
+	}
+	u, _ := strconv.Unquote(v)
+	return u
+}
+
+func (d *infoDesk) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	a, refusal := readArticle(m.Body)
+	if refusal != nil {
+		return refusal, nil
+	}
+	ch, err := d.desk.Submit(ctx, d.h.member(m), fieldsOf(a), d.at(m))
+	if err != nil {
+		return d.refuse(err, "", "投稿")
+	}
+	return bot.Text(d.echo(ch, a.Category == "")), nil
+}
+
+// echo answers a submission or completion: status, fields, month, what is
+// missing, who was told.
+func (d *infoDesk) echo(ch *report.Change, defaultCat bool) string {
+	a := ch.Article
+	var b strings.Builder
+	fmt.Fprintf(&b, msgSubReceived, a.ID, d.statusLine(a))
+	cat := a.Category
+	if defaultCat {
+		cat += msgSubDefaultCat
+	}
+	fmt.Fprintf(&b, "\n标题：%s\n类别：%s\n正文：%s\n撰稿：%s\n审核：%s", orDash(a.Title), cat, subClip(a.Body, 60),
+		orDash(a.Author), orDash(a.Reviewer))
+	if miss := a.Missing(); len(miss) > 0 {
+		fmt.Fprintf(&b, msgSubMissing, strings.Join(miss, "、"), a.ID, miss[0])
+	} else if a.CountedMonth != "" {
+		if a.Late {
+			own := d.desk.Policy.Loc
+			month := a.SubmittedAt.In(own).Format("2006-01")
+			day, _ := d.desk.Policy.InfoDeadline(month)
+			fmt.Fprintf(&b, msgSubLate, report.MonthLabel(month), report.DayLabel(day), report.MonthLabel(a.CountedMonth))
+		} else {
+			fmt.Fprintf(&b, msgSubCounted, report.MonthLabel(a.CountedMonth))
+		}
+	}
+	if len(ch.Pushed) > 0 {
+		fmt.Fprintf(&b, msgSubNotified, d.names(ch.Pushed))
+	}
+	return b.String()
+}
+
+func (d *infoDesk) statusLine(a *report.Article) string {
+	switch a.Status {
+	case report.Draft:
+		return msgSubDraft
+	case report.Submitted:
+		heads := d.h.Dir.InUnit(a.Unit, org.UnitHead)
+		names := make([]string, len(heads))
+		for i, m := range heads {
+			names[i] = m.Name
+		}
+		return sprintf(msgSubToHead, strings.Join(names, "、"))
+	case report.Approved:
+		return sprintf(msgSubToOffice, a.UnitName)
+	}
+	return report.StatusNames[a.Status]
+}
+
+func (d *infoDesk) names(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if m, ok := d.h.Dir.Member(id); ok {
+			out[i] = m.Name
+		} else {
+			out[i] = id
+		}
+	}
+	return strings.Join(out, "、")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "（未填）"
+	}
+	return s
+}
+
+// subClip shortens text to n runes for an echo.
+func subClip(s string, n int) string {
+	if s == "" {
+		return "（未填）"
+	}
+	s = strings.ReplaceAll(s, "\n", " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "……"
+}
+
+// subIDPattern reads a leading item id: S5, #S5, s5 (after Normalize).
+var subIDPattern = regexp.MustCompile(`^#?[Ss]([0-9]{1,9})(?:[^0-9]|$)`)
+
+// leadingItem splits "S5 rest" into "S5" and the rest.
+func leadingItem(body string) (id, rest string, ok bool) {
+	s := parse.Normalize(body)
+	loc := subIDPattern.FindStringSubmatchIndex(s)
+	if loc == nil {
+		return "", s, false
+	}
+	n := s[loc[2]:loc[3]]
+	return "S" + strings.TrimLeft(n, "0"), strings.TrimLeft(s[loc[3]:], " ,，:：、;；。"), n != "" && strings.Trim(n, "0") != ""
+}
+
+// refuse turns a desk refusal into a reply; other errors go up.
+func (d *infoDesk) refuse(err error, id, verb string) (*bot.Reply, error) {
+	var se *report.StateError
+	switch {
+	case errors.Is(err, report.ErrNoArticle):
+		return bot.Text(sprintf(msgSubNoSuch, id)), nil
+	case errors.As(err, &se):
+		a, lerr := d.desk.Article(id)
+		if verb == "签发" && lerr == nil && a.Status == report.Signed {
+			return bot.Text(sprintf(msgSubSignedBefore, a.ID, a.SignedAt.In(d.desk.Policy.Loc).Format("2006-01-02 15:04"), a.RegNo)), nil
+		}
+		return bot.Text(sprintf(msgSubState, se.ID, report.StatusNames[se.Status], verb)), nil
+	case errors.Is(err, report.ErrNotUnitHead):
+		unit := ""
+		if a, lerr := d.desk.Article(id); lerr == nil {
+			unit = a.UnitName
+		}
+		return bot.Text(sprintf(msgSubNotHead, id, unit)), nil
+	case errors.Is(err, report.ErrNotAllowed):
+		a, lerr := d.desk.Article(id)
+		if lerr != nil {
+			return nil, lerr
+		}
+		who := map[string]string{report.Submitted: "单位负责人", report.Approved: "办公室", report.Adopted: "分管领导"}[a.Status]
+		return bot.Text(sprintf(msgSubNotAllowed, a.ID, report.StatusNames[a.Status], who)), nil
+	case errors.Is(err, report.ErrNotSubmitter):
+		return bot.Text(msgSubNotSubmitter), nil
+	case errors.Is(err, report.ErrNoDeptUnit):
+		return bot.Text(msgSubNoUnit), nil
+	case errors.Is(err, report.ErrNothingToFill):
+		return bot.Text(sprintf(msgSubNothing, id)), nil
+	}
+	return nil, err
+}
+
+// withItem reads the item id or asks for it.
+func withItem(m *bot.Message, example string, fn func(id, rest string) (*bot.Reply, error)) (*bot.Reply, error) {
+	id, rest, ok := leadingItem(m.Body)
+	if !ok {
+		return bot.Text(sprintf(msgSubNeedID, example)), nil
+	}
+	return fn(id, rest)
+}
+
+func (d *infoDesk) complete(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	return withItem(m, "补充 S5 撰稿：马丽 审核：周强", func(id, rest string) (*bot.Reply, error) {
+		mem := d.h.member(m)
+		var f report.Fields
+		if rest != "" {
+			a, refusal := readArticle(rest)
+			if refusal != nil {
+				return refusal, nil
+			}
+			f = fieldsOf(a)
+			if len(a.Labeled) == 0 {
+				// "补充 S5 马丽": the text fills the one field still missing.
+				cur, err := d.desk.Article(id)
+				if err != nil {
+					return d.refuse(err, id, "补充")
+				}
+				miss := cur.Missing()
+				if len(miss) != 1 {
+					return bot.Text(sprintf(msgSubNothing, id)), nil
+				}
+				f = fillOne(miss[0], parse.Normalize(rest))
+			}
+		}
+		ch, err := d.desk.Complete(ctx, mem, id, f, d.at(m))
+		if err != nil {
+			return d.refuse(err, id, "补充")
+		}
+		return bot.Text(d.echo(ch, false)), nil
+	})
+}
+
+func fillOne(label, v string) report.Fields {
+	switch label {
+	case parse.LabelTitle:
+		return report.Fields{Title: v}
+	case parse.LabelBody:
+		return report.Fields{Body: v}
+	case parse.LabelAuthor:
+		return report.Fields{Author: v}
+	}
+	return report.Fields{Reviewer: v}
+}
+
+func (d *infoDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	return withItem(m, "通过 S5", func(id, _ string) (*bot.Reply, error) {
+		ch, err := d.desk.Approve(ctx, d.h.member(m), id, d.at(m))
+		if err != nil {
+			return d.refuse(err, id, "通过")
+		}
+		return bot.Text(sprintf(msgSubApproved, ch.Article.ID, ch.Article.Title) + sprintf(msgSubNotified, d.names(ch.Pushed))), nil
+	})
+}
+
+func (d *infoDesk) giveBack(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	return withItem(m, "退回 S5 数据需核实", func(id, reason string) (*bot.Reply, error) {
+		if reason == "" {
+			return bot.Text(sprintf(msgSubNeedReason, id)), nil
+		}
+		ch, err := d.desk.Return(ctx, d.h.member(m), id, reason, d.at(m))
+		if err != nil {
+			return d.refuse(err, id, "退回")
+		}
+		a := ch.Article
+		return bot.Text(sprintf(msgSubReturned, a.ID, a.Title, reason, a.SubmitterName)), nil
+	})
+}
+
+// levelWords maps what people write to adoption levels.
+var levelWords = map[string]string{
+	"内刊": "内刊", "内部刊物": "内刊", "县级": "县级", "县": "县级", "市级": "市级", "市": "市级",
+	"区级": "区级", "区": "区级", "自治区级": "区级", "省级": "省级", "省": "省级",
+	"国家级": "国家级", "国家": "国家级", "中央级": "国家级", "中央": "国家级",
+}
+
+// readAdoption finds the level word among the fields; the rest is the medium.
+func readAdoption(rest string) (level, media string, ok bool) {
+	var others []string
+	for _, f := range strings.Fields(rest) {
+		w := strings.TrimSuffix(strings.TrimSuffix(f, "媒体"), "采用")
+		if lv, hit := levelWords[w]; hit && !ok {
+			level, ok = lv, true
+			continue
+		}
+		others = append(others, f)
+	}
+	return level, strings.Join(others, " "), ok
+}
+
+func (d *infoDesk) adopt(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	return withItem(m, "采用 S5 市级 今日头条", func(id, rest string) (*bot.Reply, error) {
+		level, media, ok := readAdoption(rest)
+		if !ok {
+			return bot.Text(sprintf(msgSubLevel, id)), nil
+		}
+		ch, err := d.desk.Adopt(ctx, d.h.member(m), id, level, media, d.at(m))
+		if errors.Is(err, report.ErrSameAdoption) {
+			return bot.Text(sprintf(msgSubSameAdopt, id, strings.TrimSpace(level+" "+media))), nil
+		}
+		if err != nil {
+			return d.refuse(err, id, "采用")
+		}
+		a := ch.Article
+		where := level
+		if media != "" {
+			where += "（" + media + "）"
+		}
+		best := a.HighestLevel()
+		return bot.Text(sprintf(msgSubAdopted, a.ID, a.Title, where, best, d.desk.Policy.RewardOf(best)) +
+			sprintf(msgSubNotified, d.names(ch.Pushed))), nil
+	})
+}
+
+func (d *infoDesk) reject(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	return withItem(m, "不采用 S5 内容重复", func(id, reason string) (*bot.Reply, error) {
+		ch, err := d.desk.Reject(ctx, d.h.member(m), id, reason, d.at(m))
+		if err != nil {
+			return d.refuse(err, id, "不采用")
+		}
+		a := ch.Article
+		why := ""
+		if reason != "" {
+			why = "，原因：" + reason
+		}
+		return bot.Text(sprintf(msgSubRejected, a.ID, a.Title, why, a.SubmitterName)), nil
+	})
+}
+
+func (d *infoDesk) sign(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	return withItem(m, "签发 S5", func(id, _ string) (*bot.Reply, error) {
+		ch, err := d.desk.Sign(ctx, d.h.member(m), id, d.at(m))
+		if err != nil {
+			return d.refuse(err, id, "签发")
+		}
+		a := ch.Article
+		return bot.Text(sprintf(msgSubSigned, a.ID, a.Title, a.RegNo) + sprintf(msgSubNotified, d.names(ch.Pushed))), nil
+	})
+}
+
+// show answers 稿件 S5: the item and its steps, to those who may see it:
+// its submitter, its unit's members, the office and leaders.
+func (d *infoDesk) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+	return withItem(m, "稿件 S5", func(id, _ string) (*bot.Reply, error) {
+		a, err := d.desk.Article(id)
+		if err != nil {
+			return d.refuse(err, id, "查看")
+		}
+		mem := d.h.member(m)
+		if !mem.Has(org.Office, org.Leader) && !mem.In(a.Unit) && a.Submitter != mem.ID {
+			return bot.Text(sprintf(msgSubNoSuch, id)), nil
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s《%s》 %s\n单位：%s  报送：%s\n类别：%s  撰稿：%s  审核：%s", a.ID, a.Title,
+			report.StatusNames[a.Status], a.UnitName, a.SubmitterName, a.Category, orDash(a.Author), orDash(a.Reviewer))
+		if a.CountedMonth != "" {
+			fmt.Fprintf(&b, "\n计入：%s", report.MonthLabel(a.CountedMonth))
+			if a.Late {
+				b.WriteString("（延期）")
+			}
+		}
+		for _, ad := range a.Adoptions {
+			fmt.Fprintf(&b, "\n采用：%s %s", ad.Level, ad.Media)
+		}
+		if a.RegNo != "" {
+			fmt.Fprintf(&b, "\n登记编号：%s", a.RegNo)
+		}
+		b.WriteString(msgSubShowSteps)
+		for _, s := range a.Steps {
+			fmt.Fprintf(&b, "\n%s %s %s", s.At.In(d.desk.Policy.Loc).Format("01-02 15:04"), d.names([]string{s.By}), s.Action)
+			if s.Detail != "" {
+				b.WriteString("：" + s.Detail)
+			}
+		}
+		return bot.Text(b.String()), nil
+	})
+}
+
+// subPeriod reads 本月, 上月, 本季度, 上季度, 今年, 去年, 11月, 2026年11月,
+// 2026-11, 2026Q4, 2026 ("" is def).
+func (d *infoDesk) subPeriod(s, def string, now time.Time) (report.Period, bool) {
+	loc := d.desk.Policy.Loc
+	s = strings.TrimSpace(parse.Normalize(s))
+	if s == "" {
+		s = def
+	}
+	now = now.In(loc)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
+	switch s {
+	case "本月", "这个月", "当月":
+		return report.Month(month.Year(), month.Month(), loc), true
+	case "上月", "上个月":
+		p := month.AddDate(0, -1, 0)
+		return report.Month(p.Year(), p.Month(), loc), true
+	case "本季度", "本季", "这个季度":
+		return d.desk.QuarterPeriod(now), true
+	case "上季度", "上个季度":
+		return d.desk.QuarterPeriod(d.desk.QuarterPeriod(now).From.AddDate(0, -3, 0)), true
+	case "今年", "本年", "本年度", "全年":
+		s = strconv.Itoa(now.Year())
+	case "去年", "上年":
+		s = strconv.Itoa(now.Year() - 1)
+	}
+	if y, rest, ok := strings.Cut(s, "年"); ok && len(y) == 4 {
+		if rest == "" || rest == "度" {
+			s = y
+		} else if mm, ok := strings.CutSuffix(rest, "月"); ok {
+			if n, ok := parse.Number(mm); ok && n >= 1 && n <= 12 {
+				s = fmt.Sprintf("%s-%02d", y, n)
+			}
+		}
+	} else if mm, ok := strings.CutSuffix(s, "月"); ok {
+		if n, ok := parse.Number(mm); ok && n >= 1 && n <= 12 {
+			y := now.Year()
+			if n > int(now.Month()) {
+				y--
+			}
+			s = fmt.Sprintf("%d-%02d", y, n)
+		}
+	}
+	p, err := report.ParsePeriod(s, loc)
+	return p, err == nil
+}
+
+func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+	now := d.at(m)
+	per, ok := d.subPeriod(m.Body, "本月", now)
+	if !ok {
+		return bot.Text(msgSubPeriod), nil
+	}
+	s, err := d.desk.StatsFor(per)
+	if err != nil {
+		return nil, err
+	}
+	mem := d.h.member(m)
+	var b strings.Builder
+	who := "您的"
+	if !mem.Has(org.Officer) {
+		who = ""
+	}
+	fmt.Fprintf(&b, msgSubPointsHead, who, report.PeriodLabel(per.Name))
+	n, open := 0, false
+	for _, r := range s.People {
+		mine := r.Member == mem.ID || mem.Has(org.Office, org.Leader) || (mem.Has(org.UnitHead) && mem.In(r.Unit))
+		if !mine {
+			continue
+		}
+		n++
+		open = open || !r.Closed
+		fmt.Fprintf(&b, msgSubPointsRow, r.Name, r.UnitName, r.Counted, r.Quota, r.Late, r.Adopted, r.RewardYuan,
+			r.Shortfall, r.PenaltyYuan, r.NetYuan)
+	}
+	if n == 0 {
+		return bot.Text(sprintf(msgSubPointsNone, report.PeriodLabel(per.Name))), nil
+	}
+	if open {
+		b.WriteString(msgSubProvisional)
+	}
+	return bot.Text(b.String()), nil
+}
+
+func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+	per, ok := d.subPeriod(m.Body, "本月", d.at(m))
+	if !ok {
+		return bot.Text(msgSubPeriod), nil
+	}
+	s, err := d.desk.StatsFor(per)
+	if err != nil {
+		return nil, err
+	}
+	return bot.Text(report.SplitText(s.Circular(d.h.Dir.Name), report.MaxTextBytes)...), nil
+}
+
+func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	now := d.at(m)
+	body := parse.Normalize(m.Body)
+	word, note, _ := strings.Cut(body, " ")
+	per, ok := d.subPeriod(word, "本月", now)
+	if !ok || len(per.Name) != 7 {
+		// no month given: the whole text is a note on this month's summary
+		per, _ = d.subPeriod("本月", "", now)
+		note = body
+	}
+	mem := d.h.member(m)
+	if mem.Has(org.Officer) {
+		s, err := d.desk.SendMediaSummary(ctx, mem, per.Name, strings.TrimSpace(note), now)
+		if err != nil {
+			return d.refuse(err, "", "报送")
+		}
+		return bot.Text(sprintf(msgSubMediaSent, report.MonthLabel(per.Name), len(s.Lines), d.names(d.officeIDs())) +
+			"\n" + report.MediaText(s.Lines, s.Note)), nil
+	}
+	sums, err := d.desk.MediaSummaries(per.Name)
+	if err != nil {
+		return nil, err
+	}
+	arts, err := d.desk.Articles()
+	if err != nil {
+		return nil, err
+	}
+	sent := map[string]*report.MediaSummary{}
+	for _, s := range sums {
+		sent[s.Member] = s
+	}
+	day, _ := d.desk.Policy.MediaDeadline(per.Name)
+	var b strings.Builder
+	fmt.Fprintf(&b, msgSubMediaHead, report.MonthLabel(per.Name), report.DayLabel(day))
+	for _, o := range d.h.Dir.WithRole(org.Officer) {
+		state := msgSubMediaNotSent
+		if s, ok := sent[o.ID]; ok {
+			state = "已报送 " + s.At.In(d.desk.Policy.Loc).Format("01-02 15:04")
+		}
+		lines := d.desk.Policy.MediaLinesOf(arts, o.ID, per.Name, now)
+		fmt.Fprintf(&b, msgSubMediaLine, o.Name, state, strings.ReplaceAll(report.MediaText(lines, ""), "\n", "；"))
+	}
+	return bot.Text(report.SplitText(b.String(), report.MaxTextBytes)...), nil
+}
+
+func (d *infoDesk) officeIDs() []string {
+	var out []string
+	for _, m := range d.h.Dir.WithRole(org.Office) {
+		out = append(out, m.ID)
+	}
+	return out
+}
+
+func (d *infoDesk) weekly(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	text := strings.TrimSpace(m.Body)
+	if text == "" {
+		return bot.Text(msgWeeklyEmpty), nil
+	}
+	w, err := d.desk.SubmitWeekly(ctx, d.h.member(m), text, d.at(m))
+	if err != nil {
+		return d.refuse(err, "", "报送")
+	}
+	due := w.Due.In(d.desk.Policy.Loc)
+	state := sprintf(msgWeeklyOnTime, report.DayLabel(due)+due.Format(" 15:04"))
+	if w.Late {
+		state = sprintf(msgWeeklyLate, report.DayLabel(due)+due.Format(" 15:04"))
+	}
+	return bot.Text(sprintf(msgWeeklyReceived, w.ID, w.UnitName, w.Week, w.Week, state)), nil
+}
+
+func (d *infoDesk) goodDeed(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	text := strings.TrimSpace(m.Body)
+	if text == "" {
+		return bot.Text(msgDeedEmpty), nil
+	}
+	unit := ""
+	if c, _, ok := parse.LeadingClass(parse.Normalize(text)); ok {
+		for _, u := range d.h.Dir.Classes() {
+			if uc, ok := parse.ParseClass(u.Name); ok && uc == c {
+				unit = u.ID
+			}
+		}
+	}
+	g, err := d.desk.ReportGoodDeed(ctx, d.h.member(m), unit, text, d.at(m))
+	if err != nil {
+		return nil, err
+	}
+	return bot.Text(sprintf(msgDeedReceived, g.ID, orDash(g.UnitName), d.names(g.Notified))), nil
+}
+
+// recent lists the member's latest items, weekly reports and good deeds for 我的.
+func (d *infoDesk) recent(mem *org.Member, limit int) ([]string, error) {
+	arts, weeks, deeds, err := d.desk.Recent(mem.ID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	loc := d.desk.Policy.Loc
+	for _, a := range arts {
+		line := fmt.Sprintf("%s 信息《%s》%s", a.ID, a.Title, report.StatusNames[a.Status])
+		if a.RegNo != "" {
+			line += " " + a.RegNo
+		}
+		out = append(out, line)
+	}
+	for _, w := range weeks {
+		out = append(out, fmt.Sprintf("%s 周报 %s 一周（%s）", w.ID, w.Week, w.At.In(loc).Format("01-02 15:04")))
+	}
+	for _, g := range deeds {
+		out = append(out, fmt.Sprintf("%s 好人好事 %s", g.ID, subClip(g.Text, 20)))
+	}
+	return out, nil
+}
