@@ -19,6 +19,7 @@ import (
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/handlers"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/outbox"
@@ -134,6 +135,7 @@ func (a *App) routes() {
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{}))
 	a.mux.Handle("POST /api/backup", a.admin(http.HandlerFunc(a.backup)))
+	a.mux.Handle("GET /api/export", a.admin(export.Handler(&export.Source{Config: a.Config, Dir: a.Dir, Store: a.Store, Now: a.now})))
 }
 
 // ServeHTTP serves every endpoint.

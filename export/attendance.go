@@ -1,0 +1,475 @@
+package export
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/report"
+)
+
+// attendanceExport is the 《日常信息月度汇总表》 of every class for a period:
+// the forms whose due time falls in it, and the students' totals.
+type attendanceExport struct {
+	src *Source
+	s   *report.Summary
+	loc *time.Location
+}
+
+func attendanceDocument(src *Source, p report.Period) (Document, error) {
+	att, err := report.NewAttendance(src.Config, src.Dir, src.Store, src.Now)
+	if err != nil {
+		return nil, err
+	}
+	s, err := att.Summary(p, src.Dir.Classes(), src.now())
+	if err != nil {
+		return nil, err
+	}
+	return &attendanceExport{src: src, s: s, loc: src.Config.Location()}, nil
+}
+
+// The JSON of SPEC §10.1. Field names are a contract: add, never rename.
+type attendanceJSON struct {
+	Kind        string         `json:"kind"`
+	Period      string         `json:"period"`
+	Org         string         `json:"org"`
+	GeneratedAt string         `json:"generated_at"`
+	Forms       []formJSON     `json:"forms"`
+	Students    []studentJSON  `json:"students"`
+	Classes     []classJSON    `json:"classes"`
+	Grades      []gradeJSON    `json:"grades"`
+	Thresholds  thresholdsJSON `json:"thresholds"`
+}
+
+type formJSON struct {
+	Unit        string      `json:"unit"`
+	UnitName    string      `json:"unit_name"`
+	Grade       string      `json:"grade"`
+	WindowStart string      `json:"window_start,omitempty"`
+	Due         string      `json:"due"`
+	State       string      `json:"state"`
+	FirstAt     string      `json:"first_at,omitempty"`
+	Entries     []entryJSON `json:"entries"`
+}
+
+type entryJSON struct {
+	ID        string     `json:"id"`
+	Submitter string     `json:"submitter"`
+	At        string     `json:"at"`
+	Withdrawn bool       `json:"withdrawn"`
+	Date      string     `json:"date,omitempty"`     // a date named in the message
+	Revision  int        `json:"revision,omitempty"` // corrections applied
+	Items     []itemJSON `json:"items"`
+}
+
+type itemJSON struct {
+	Type      string `json:"type"`
+	Student   string `json:"student"`
+	StudentNo string `json:"student_no,omitempty"`
+	Hours     int    `json:"hours,omitempty"`
+	Days      int    `json:"days,omitempty"`
+	Nights    int    `json:"nights,omitempty"` // 夜不归宿 of more than one night
+	Time      string `json:"time,omitempty"`   // 晚归
+	Reason    string `json:"reason,omitempty"`
+	Approver  string `json:"approver,omitempty"`
+	Pending   bool   `json:"pending_note,omitempty"` // 请假 without approver: 待补请假条
+}
+
+type studentJSON struct {
+	Unit          string `json:"unit"`
+	UnitName      string `json:"unit_name"`
+	Grade         string `json:"grade"`
+	Student       string `json:"student"`
+	AbsentHours   int    `json:"absent_hours"` // 旷课 hours that count: reported − covered by approved leave
+	NightsAway    int    `json:"nights_away"`
+	DaysLeft      int    `json:"days_left"`
+	LeaveHours    int    `json:"leave_hours"` // 请假 given in hours
+	Level         string `json:"level"`
+	ReportedHours int    `json:"reported_hours"` // 旷课 hours as reported
+	CoveredHours  int    `json:"covered_hours"`  // of those, covered by approved leave
+	LateReturns   int    `json:"late_returns"`
+	LeaveDays     int    `json:"leave_days"` // 请假 given in days
+	PendingNotes  int    `json:"pending_notes"`
+}
+
+type classJSON struct {
+	Unit     string `json:"unit"`
+	UnitName string `json:"unit_name"`
+	Grade    string `json:"grade"`
+	Forms    int    `json:"forms"`
+	OnTime   int    `json:"on_time"`
+	Late     int    `json:"late"`
+	Missing  int    `json:"missing"`
+	Open     int    `json:"open"`
+}
+
+type gradeJSON struct {
+	Grade       string `json:"grade"`
+	ConfirmedBy string `json:"confirmed_by,omitempty"`
+	ConfirmedAt string `json:"confirmed_at,omitempty"`
+}
+
+type thresholdsJSON struct {
+	YellowHours     int `json:"yellow_hours"`
+	CriticizeHours  int `json:"criticize_hours"`
+	DisciplineHours int `json:"discipline_hours"`
+	DisciplineDays  int `json:"discipline_days"`
+}
+
+func (x *attendanceExport) stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(x.loc).Format(time.RFC3339)
+}
+
+func (x *attendanceExport) unit(id string) *org.Unit {
+	if u, ok := x.src.Dir.Unit(id); ok {
+		return u
+	}
+	return &org.Unit{ID: id, Name: id}
+}
+
+func (x *attendanceExport) wire() attendanceJSON {
+	a := x.src.Config.Attendance
+	out := attendanceJSON{Kind: "attendance", Period: x.s.Period.Name, Org: x.src.Dir.Name,
+		GeneratedAt: x.stamp(x.s.Now), Forms: []formJSON{}, Students: []studentJSON{}, Classes: []classJSON{},
+		Grades:     []gradeJSON{},
+		Thresholds: thresholdsJSON{a.YellowHours, a.CriticizeHours, a.DisciplineHours, a.DisciplineDays}}
+	for _, f := range x.s.Forms {
+		u := x.unit(f.Unit)
+		fj := formJSON{Unit: f.Unit, UnitName: u.Name, Grade: u.Grade, WindowStart: x.stamp(f.Start),
+			Due: x.stamp(f.Due), State: f.State(x.s.Now), Entries: []entryJSON{}}
+		if first, ok := f.FirstAt(); ok {
+			fj.FirstAt = x.stamp(first)
+		}
+		for _, e := range f.Entries {
+			ej := entryJSON{ID: e.ID, Submitter: e.Submitter, At: x.stamp(e.At), Withdrawn: e.Withdrawn,
+				Date: e.Date, Revision: e.Revision, Items: []itemJSON{}}
+			for _, r := range e.Rows {
+				ej.Items = append(ej.Items, itemOf(r))
+			}
+			fj.Entries = append(fj.Entries, ej)
+		}
+		out.Forms = append(out.Forms, fj)
+	}
+	for _, g := range x.s.Grades {
+		gj := gradeJSON{Grade: g.Grade}
+		if c := g.Confirmed; c != nil {
+			gj.ConfirmedBy, gj.ConfirmedAt = c.By, x.stamp(c.At)
+		}
+		out.Grades = append(out.Grades, gj)
+		for _, c := range g.Classes {
+			out.Classes = append(out.Classes, classJSON{Unit: c.Unit, UnitName: c.Name, Grade: g.Grade,
+				Forms: c.OnTime + c.Late + c.Missing + c.Open, OnTime: c.OnTime, Late: c.Late, Missing: c.Missing, Open: c.Open})
+			for _, t := range c.Students {
+				out.Students = append(out.Students, studentJSON{Unit: t.Unit, UnitName: c.Name, Grade: g.Grade,
+					Student: t.Student, AbsentHours: t.AbsentHours, NightsAway: t.Nights, DaysLeft: t.DaysLeft,
+					LeaveHours: t.LeaveHours, Level: t.Level, ReportedHours: t.ReportedHours, CoveredHours: t.CoveredHours,
+					LateReturns: t.LateReturns, LeaveDays: t.LeaveDays, PendingNotes: t.PendingLeaves})
+			}
+		}
+	}
+	return out
+}
+
+func itemOf(r report.Row) itemJSON {
+	it := itemJSON{Type: r.Type, Student: r.Student, StudentNo: r.No, Time: r.Time, Reason: r.Reason, Approver: r.Approver}
+	switch r.Type {
+	case report.NightAway:
+		if r.Days > 1 {
+			it.Nights = r.Days
+		}
+	case report.LateReturn:
+	default:
+		it.Hours, it.Days = r.Hours, r.Days
+	}
+	it.Pending = r.Type == report.Leave && r.Approver == ""
+	return it
+}
+
+// JSON writes the export of SPEC §10.1 (indented).
+func (x *attendanceExport) JSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(x.wire()); err != nil {
+		return fmt.Errorf("export: attendance json: %w", err)
+	}
+	return nil
+}
+
+// studentHeader are the columns of a student line, after 年级 and 班级.
+var studentHeader = []string{"学生", "旷课(节)", "请假抵扣(节)", "计入旷课(节)", "夜不归宿(次)", "擅自离校(天)",
+	"晚归(次)", "请假(节)", "请假(天)", "待补请假条", "处理等级"}
+
+func studentCells(t *report.Tally) []any {
+	return []any{t.Student, t.ReportedHours, t.CoveredHours, t.AbsentHours, t.Nights, t.DaysLeft,
+		t.LateReturns, t.LeaveHours, t.LeaveDays, t.PendingLeaves, t.Level}
+}
+
+// CSV writes one table: a line per student with anything recorded, and a
+// line (student empty) for each class without any, the class's form counts
+// on every line. UTF-8 with a byte-order mark, so that Excel reads Chinese.
+func (x *attendanceExport) CSV(w io.Writer) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	head := append([]string{"年级", "班级", "应交", "按时", "迟交", "未交", "未到期"}, studentHeader...)
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for _, g := range x.s.Grades {
+		for _, c := range g.Classes {
+			class := []any{g.Grade, c.Name, c.OnTime + c.Late + c.Missing + c.Open, c.OnTime, c.Late, c.Missing, c.Open}
+			if len(c.Students) == 0 {
+				if err := cw.Write(cells(class)); err != nil {
+					return err
+				}
+			}
+			for _, t := range c.Students {
+				if err := cw.Write(cells(append(append([]any{}, class...), studentCells(t)...))); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("export: attendance csv: %w", err)
+	}
+	return nil
+}
+
+func cells(vs []any) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		switch v := v.(type) {
+		case int:
+			out[i] = strconv.Itoa(v)
+		default:
+			out[i] = fmt.Sprint(v)
+		}
+	}
+	return out
+}
+
+var stateNames = map[string]string{report.FormOnTime: "按时", report.FormLate: "迟交", report.FormMissing: "未交", report.FormOpen: "未到期"}
+
+// Sheet layout of the workbook: row 1 a title, row 2 the column headers,
+// data from row 3.
+const (
+	overviewSheet = "总览"
+	formsSheet    = "报表明细"
+	dataRow       = 3
+)
+
+var (
+	overviewHeader = []string{"年级", "班级", "应交", "按时", "迟交", "未交", "未到期", "有记录学生", "黄牌警示", "通报批评", "纪律处分", "年级确认"}
+	overviewWidths = []float64{8, 14, 7, 7, 7, 7, 8, 11, 9, 9, 9, 26}
+	gradeHeader    = append([]string{"班级"}, studentHeader...)
+	gradeWidths    = []float64{14, 12, 9, 13, 13, 13, 13, 9, 9, 9, 11, 11}
+	formsHeader    = []string{"年级", "班级", "窗口开始", "截止时间", "状态", "首次报送", "条目", "内容"}
+	formsWidths    = []float64{8, 14, 18, 18, 8, 18, 22, 60}
+)
+
+// XLSX writes the workbook: an overview sheet (总览: one line per class),
+// one sheet per grade (its students), and 报表明细 (every form), with
+// Chinese headers, set column widths and frozen headers.
+func (x *attendanceExport) XLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	b := &book{f: f}
+	b.styles()
+	title := fmt.Sprintf("%s 日常信息月度汇总表（%s）", x.src.Dir.Name, periodTitle(x.s.Period))
+	b.sheet(overviewSheet, title, overviewHeader, overviewWidths)
+	var total [10]int
+	row := dataRow
+	for _, g := range x.s.Grades {
+		confirmed := "未确认"
+		if c := g.Confirmed; c != nil {
+			confirmed = fmt.Sprintf("%s %s", x.memberName(c.By), c.At.In(x.loc).Format("2006-01-02 15:04"))
+		}
+		for _, c := range g.Classes {
+			levels := map[string]int{}
+			for _, t := range c.Students {
+				levels[t.Level]++
+			}
+			n := []int{c.OnTime + c.Late + c.Missing + c.Open, c.OnTime, c.Late, c.Missing, c.Open, len(c.Students),
+				levels[report.LevelYellow], levels[report.LevelCriticize], levels[report.LevelDiscipline]}
+			vals := []any{g.Grade, c.Name}
+			for i, v := range n {
+				total[i] += v
+				vals = append(vals, v)
+			}
+			b.row(overviewSheet, row, append(vals, confirmed))
+			row++
+		}
+	}
+	sum := []any{"合计", fmt.Sprintf("%d 个班", row-dataRow)}
+	for _, v := range total[:9] {
+		sum = append(sum, v)
+	}
+	b.row(overviewSheet, row, append(sum, ""))
+	b.style(overviewSheet, row, len(overviewHeader), b.bold)
+
+	for _, g := range x.s.Grades {
+		name := sheetName(g.Grade)
+		b.sheet(name, fmt.Sprintf("%s 日常信息月度汇总（%s）", g.Grade, periodTitle(x.s.Period)), gradeHeader, gradeWidths)
+		row := dataRow
+		for _, c := range g.Classes {
+			if len(c.Students) == 0 {
+				b.row(name, row, []any{c.Name, "（无缺勤记录）"})
+				row++
+			}
+			for _, t := range c.Students {
+				b.row(name, row, append([]any{c.Name}, studentCells(t)...))
+				row++
+			}
+		}
+	}
+
+	b.sheet(formsSheet, "日常信息报表明细（"+periodTitle(x.s.Period)+"）", formsHeader, formsWidths)
+	row = dataRow
+	for _, fm := range x.s.Forms {
+		u := x.unit(fm.Unit)
+		first, _ := fm.FirstAt()
+		var ids []string
+		for _, e := range fm.Entries {
+			if e.Withdrawn {
+				ids = append(ids, e.ID+"(已撤回)")
+			} else {
+				ids = append(ids, e.ID)
+			}
+		}
+		content := ""
+		if len(fm.Live()) > 0 {
+			content = strings.ReplaceAll(report.DescribeRows(fm.Rows()), "\n", "；")
+		}
+		b.row(formsSheet, row, []any{u.Grade, u.Name, x.sheetTime(fm.Start), x.sheetTime(fm.Due),
+			stateNames[fm.State(x.s.Now)], x.sheetTime(first), strings.Join(ids, "、"), content})
+		row++
+	}
+	if err := f.DeleteSheet("Sheet1"); err != nil {
+		return fmt.Errorf("export: attendance xlsx: %w", err)
+	}
+	f.SetActiveSheet(0)
+	if b.err != nil {
+		return fmt.Errorf("export: attendance xlsx: %w", b.err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("export: attendance xlsx: %w", err)
+	}
+	return nil
+}
+
+func (x *attendanceExport) sheetTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(x.loc).Format("2006-01-02 15:04")
+}
+
+func (x *attendanceExport) memberName(id string) string {
+	if m, ok := x.src.Dir.Member(id); ok && m.Name != "" {
+		return m.Name
+	}
+	return id
+}
+
+// periodTitle writes 2026-11 as 2026年11月.
+func periodTitle(p report.Period) string {
+	if p.To.Equal(p.From.AddDate(0, 1, 0)) {
+		return fmt.Sprintf("%d年%d月", p.From.Year(), int(p.From.Month()))
+	}
+	return p.Name
+}
+
+// sheetName makes a valid, unique-enough sheet name of a grade.
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+	if s == "" || s == overviewSheet || s == formsSheet {
+		s = "年级" + s
+	}
+	if r := []rune(s); len(r) > 31 {
+		s = string(r[:31])
+	}
+	return s
+}
+
+// book writes sheets with one error for the whole workbook.
+type book struct {
+	f                 *excelize.File
+	title, head, bold int
+	err               error
+}
+
+func (b *book) keep(err error) {
+	if b.err == nil {
+		b.err = err
+	}
+}
+
+func (b *book) styles() {
+	var err error
+	b.title, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
+	b.keep(err)
+	b.head, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		Border:    []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}}})
+	b.keep(err)
+	b.bold, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	b.keep(err)
+}
+
+// sheet adds a sheet with its title (merged over the columns), header row,
+// column widths and frozen header.
+func (b *book) sheet(name, title string, header []string, widths []float64) {
+	_, err := b.f.NewSheet(name)
+	b.keep(err)
+	last, _ := excelize.ColumnNumberToName(len(header))
+	b.keep(b.f.SetCellValue(name, "A1", title))
+	b.keep(b.f.MergeCell(name, "A1", last+"1"))
+	b.keep(b.f.SetCellStyle(name, "A1", last+"1", b.title))
+	b.keep(b.f.SetRowHeight(name, 1, 24))
+	b.row(name, 2, toAny(header))
+	b.style(name, 2, len(header), b.head)
+	for i, wd := range widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		b.keep(b.f.SetColWidth(name, col, col, wd))
+	}
+	b.keep(b.f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: dataRow - 1, TopLeftCell: fmt.Sprintf("A%d", dataRow),
+		ActivePane: "bottomLeft"}))
+}
+
+func (b *book) row(sheet string, row int, vals []any) {
+	b.keep(b.f.SetSheetRow(sheet, fmt.Sprintf("A%d", row), &vals))
+}
+
+func (b *book) style(sheet string, row, cols, style int) {
+	last, _ := excelize.ColumnNumberToName(cols)
+	b.keep(b.f.SetCellStyle(sheet, fmt.Sprintf("A%d", row), fmt.Sprintf("%s%d", last, row), style))
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}

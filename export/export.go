@@ -1,0 +1,147 @@
+// Package export writes baosong's records as files for the office and the
+// archive: JSON (the contract of SPEC §10.1), CSV and XLSX (excelize). Each
+// record kind is a Builder registered in kinds by its -what name; the command
+// line (`baosong export`) and the HTTP endpoint (GET /api/export) both go
+// through Write.
+package export
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/report"
+)
+
+// Store is what the exports read: one embedded interface per record kind.
+type Store interface {
+	report.AttendanceStore
+}
+
+// Source is where exports read from: a running app's or a stopped server's
+// store opened read-only.
+type Source struct {
+	Config *config.Config
+	Dir    *org.Directory
+	Store  Store
+	Now    func() time.Time // judges open/missing; time.Now when nil
+}
+
+func (s *Source) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// Document is one kind's export for a period, ready to write in any format.
+type Document interface {
+	JSON(w io.Writer) error
+	CSV(w io.Writer) error
+	XLSX(w io.Writer) error
+}
+
+// Builder makes the document of a kind for a period.
+type Builder func(src *Source, p report.Period) (Document, error)
+
+// kinds maps the -what names to their builders: a new kind is one line.
+var kinds = map[string]Builder{
+	"attendance": attendanceDocument,
+}
+
+// Kinds lists the -what names, sorted.
+func Kinds() []string {
+	out := make([]string, 0, len(kinds))
+	for k := range kinds {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Formats.
+const (
+	JSON = "json"
+	CSV  = "csv"
+	XLSX = "xlsx"
+)
+
+// Errors of Write; the HTTP handler answers them with 400.
+var (
+	ErrKind   = errors.New("export: unknown kind")
+	ErrFormat = errors.New("export: format must be json, csv or xlsx")
+)
+
+// FormatOf names the format of an output file by its extension.
+func FormatOf(filename string) (string, error) {
+	switch f := strings.ToLower(strings.TrimPrefix(filepath.Ext(filename), ".")); f {
+	case JSON, CSV, XLSX:
+		return f, nil
+	}
+	return "", fmt.Errorf("%w: %s", ErrFormat, filename)
+}
+
+// Write builds what for the period (2026-11, 2026Q4, 2026) and writes it in
+// the format.
+func Write(src *Source, what, period, format string, w io.Writer) error {
+	build, ok := kinds[what]
+	if !ok {
+		return fmt.Errorf("%w %q (known: %s)", ErrKind, what, strings.Join(Kinds(), ", "))
+	}
+	p, err := report.ParsePeriod(period, src.Config.Location())
+	if err != nil {
+		return err
+	}
+	doc, err := build(src, p)
+	if err != nil {
+		return fmt.Errorf("export: %s %s: %w", what, p.Name, err)
+	}
+	switch format {
+	case JSON:
+		return doc.JSON(w)
+	case CSV:
+		return doc.CSV(w)
+	case XLSX:
+		return doc.XLSX(w)
+	}
+	return fmt.Errorf("%w: %q", ErrFormat, format)
+}
+
+var contentTypes = map[string]string{
+	JSON: "application/json; charset=utf-8",
+	CSV:  "text/csv; charset=utf-8",
+	XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+// Handler serves GET /api/export?what=attendance&period=2026-11&format=json|csv|xlsx
+// (format defaults to json). The caller guards it (admin).
+func Handler(src *Source) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		what, period, format := q.Get("what"), q.Get("period"), q.Get("format")
+		if format == "" {
+			format = JSON
+		}
+		var buf bytes.Buffer
+		err := Write(src, what, period, format, &buf)
+		switch {
+		case errors.Is(err, ErrKind), errors.Is(err, ErrFormat), errors.Is(err, report.ErrPeriod):
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		case err != nil:
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", contentTypes[format])
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, what, period, format))
+		_, _ = w.Write(buf.Bytes())
+	})
+}
