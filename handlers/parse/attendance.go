@@ -91,7 +91,7 @@ func Attendance(body string, ref time.Time) (*AttendanceForm, error) {
 	return f.result()
 }
 
-// source tells where a student's type came from.
+// attSource tells where a student's type came from.
 type attSource uint8
 
 const (
@@ -101,7 +101,7 @@ const (
 	srcOwn                 // a type word in the student's own piece: 张三旷课
 )
 
-// entry is a student being read.
+// attEntry is a student being read.
 type attEntry struct {
 	Item
 	src      attSource
@@ -113,7 +113,7 @@ type attEntry struct {
 	listed   bool // the piece started after 、
 }
 
-// label is a type word that applies to the names after it.
+// attLabel is a type word that applies to the names after it.
 type attLabel struct {
 	typ, reason string
 	src         attSource
@@ -122,7 +122,7 @@ type attLabel struct {
 	piece       int
 }
 
-// formReader walks the tokens of a message once.
+// attReader walks the tokens of a message once.
 type attReader struct {
 	toks    []attToken
 	pieces  []string
@@ -164,7 +164,7 @@ func newAttReader(toks []attToken, pieces []string) *attReader {
 }
 
 func (f *attReader) read(k int) {
-	t := f.toks[k]
+	t := &f.toks[k]
 	switch t.kind {
 	case tHard, tSoft, tList:
 		f.cur, f.candidate, f.prev = nil, "", 0
@@ -181,7 +181,8 @@ func (f *attReader) read(k int) {
 	case tColon, tFiller:
 	case tClass:
 		if f.form.Class == nil {
-			f.form.Class = &t.class
+			c := t.class
+			f.form.Class = &c
 		} else if *f.form.Class != t.class {
 			f.unread[t.piece] = true
 		}
@@ -193,15 +194,15 @@ func (f *attReader) read(k int) {
 	case tType:
 		f.typeWord(k)
 	case tName:
-		f.name(t)
+		f.name(*t)
 	case tStudentNo:
 		if f.cur != nil && f.cur.StudentNo == "" {
 			f.cur.StudentNo = t.text
 		}
 	case tQty:
-		f.quantity(t)
+		f.quantity(*t)
 	case tNum:
-		f.number(t)
+		f.number(*t)
 	case tClock:
 		if e := f.target(); e != nil {
 			c := t.clock

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// tokKind is the kind of a token of the attendance language.
+// attKind is the kind of a token of the attendance language.
 type attKind uint8
 
 const (
@@ -39,7 +39,7 @@ const (
 	tOther                            // text that is none of the above
 )
 
-// unit is what a quantity counts.
+// attUnit is what a quantity counts.
 type attUnit uint8
 
 const (
@@ -51,7 +51,7 @@ const (
 	uWeeks                      // 周, 个星期: seven days
 )
 
-// token is one word of a message.
+// attToken is one word of a message.
 type attToken struct {
 	kind   attKind
 	text   string
@@ -70,7 +70,7 @@ type attToken struct {
 // morning or the afternoon timetable of a Chinese secondary school.
 const halfDayHours = 4
 
-// lexer splits a normalized message into tokens.
+// attLexer splits a normalized message into tokens.
 type attLexer struct {
 	s          string
 	ref        time.Time
@@ -84,9 +84,9 @@ type attLexer struct {
 	reasonNext bool // the pending run is a reason (after 因, 由于 …)
 }
 
-// lex returns the tokens of s (normalized) and the texts of its pieces.
+// attLex returns the tokens of s (normalized) and the texts of its pieces.
 func attLex(s string, ref time.Time) ([]attToken, []string) {
-	l := &attLexer{s: s, ref: ref, run: -1, toks: make([]attToken, 0, 16)}
+	l := &attLexer{s: s, ref: ref, run: -1, toks: make([]attToken, 0, len(s)/6+4)}
 	for l.i < len(l.s) {
 		r, size := utf8.DecodeRuneInString(l.s[l.i:])
 		switch r {
@@ -113,7 +113,7 @@ func attLex(s string, ref time.Time) ([]attToken, []string) {
 			}
 		}
 		if start := l.i; l.word() {
-			if l.i == start { // cannot happen; guarantees progress all the same
+			if l.i == start { // defensive: a word of no length would loop forever
 				l.emit(attToken{kind: tOther}, size)
 			}
 			continue
@@ -171,19 +171,29 @@ func (l *attLexer) flush() {
 		l.push(attToken{kind: tReason, reason: text, space: space})
 		return
 	}
+	if !strings.ContainsAny(text, "和与及跟等") {
+		l.pushName(text, space)
+		return
+	}
 	for k, part := range attSplitNames(text) {
 		if k > 0 {
 			l.push(attToken{kind: tList})
 		}
-		kind := tName
-		if n := utf8.RuneCountInString(strings.ReplaceAll(part, "·", "")); n > 5 {
-			kind = tOther
-		}
-		l.push(attToken{kind: kind, text: part, space: space && k == 0})
+		l.pushName(part, space && k == 0)
 	}
 }
 
-// splitNames splits a run of name characters at the joiners 和, 与, 及 and
+// pushName pushes a name, or text too long to be one (more than five
+// characters besides the middle dot).
+func (l *attLexer) pushName(text string, space bool) {
+	kind := tName
+	if utf8.RuneCountInString(text)-strings.Count(text, "·") > 5 {
+		kind = tOther
+	}
+	l.push(attToken{kind: kind, text: text, space: space})
+}
+
+// attSplitNames splits a run of name characters at the joiners 和, 与, 及 and
 // 跟 when both sides have at least two characters (张三和李四, but not 王和平),
 // and drops a trailing 等 (张三等).
 func attSplitNames(run string) []string {
@@ -414,7 +424,7 @@ func (l *attLexer) number(s string) (attToken, int, bool) {
 	return attToken{}, 0, false
 }
 
-// leadingQty reads a number with its unit: 2节, 两节课, 4个课时, 3学时, 3天,
+// attQty reads a number with its unit: 2节, 两节课, 4个课时, 3学时, 3天,
 // 两个晚上, 2人; the ranges 3-5节 (three hours); the sections 第三节课, 第3-4节,
 // 第一、二节, 第一二节 (one hour each); 半天 (halfDayHours) and 全天 (a day).
 func attQty(s string) (attToken, int, bool) {
@@ -458,7 +468,7 @@ func attQty(s string) (attToken, int, bool) {
 	return attToken{kind: tQty, n: n, unit: u}, len(s) - len(after) + size, true
 }
 
-// sections counts the class sections named after 第: 三 (1), 3-4 (2),
+// attSections counts the class sections named after 第: 三 (1), 3-4 (2),
 // 一、二 (2), 一二 (2), 3到5 (3).
 func attSections(s string) (int, string, bool) {
 	last, rest, ok := LeadingNumber(s)
@@ -494,7 +504,7 @@ func attSections(s string) (int, string, bool) {
 	return count, rest, count <= 12
 }
 
-// cutAny cuts the first of prefixes that s starts with.
+// attCutAny cuts the first of prefixes that s starts with.
 func attCutAny(s string, prefixes ...string) (string, bool) {
 	for _, p := range prefixes {
 		if after, ok := strings.CutPrefix(s, p); ok {

@@ -15,7 +15,7 @@ const (
 	attGenericNote = "已批准" // approver recorded for 已批准, 有假条 … without a person
 )
 
-// word is an entry of the attendance lexicon.
+// attWord is an entry of the attendance lexicon.
 type attWord struct {
 	kind   attKind
 	typ    string // tType: one of the five types
@@ -25,14 +25,14 @@ type attWord struct {
 	weak bool
 }
 
-// lexicon maps every word the attendance parser knows to its meaning. Words
+// attLexicon maps every word the attendance parser knows to its meaning. Words
 // are matched longest first, so 离校未归 wins over 未归 and 无异常 over 无.
 var attLexicon = map[string]attWord{}
 
-// maxWordRunes is the length of the longest word of the lexicon, in runes.
+// attMaxWordRunes is the length of the longest word of the lexicon, in runes.
 var attMaxWordRunes int
 
-// wordStart holds the first rune of every word, to skip lookups quickly.
+// attWordStart holds the first rune of every word, to skip lookups quickly.
 var attWordStart = map[rune]bool{}
 
 func init() {
@@ -91,7 +91,8 @@ func init() {
 		"晚间", "上课", "上午", "下午", "中午", "晚上", "早上", "早读", "晚自习", "自习", "课上", "课堂", "早操",
 		"回宿舍", "回寝室", "回寝", "返寝", "归寝", "左右", "以后", "之后", "共计", "合计", "总计", "等人", "已经",
 		"具体", "班级", "当日", "本日", "该生", "其余", "其他", "已联系家长", "联系家长", "已处理", "已告知家长",
-		"已通知家长", "通知家长", "本周", "这周", "上周", "本月", "全班", "全体", "回来", "返校", "回到宿舍")
+		"已通知家长", "通知家长", "本周", "这周", "上周", "本月", "全班", "全体", "回来", "返校", "回到宿舍",
+		"查寝", "查房", "查宿", "点名", "晚点名", "早点名", "经查", "经核实", "核实", "检查")
 	attAddAll(tFiller, true, "有", "是", "为", "了", "的", "已", "共", "计", "等", "另", "和", "与", "及", "跟", "后", "回",
 		"许", "多", "都", "均", "也", "还", "经")
 }
@@ -111,8 +112,8 @@ func attAddAll(kind attKind, weak bool, ws ...string) {
 	}
 }
 
-// matchWord finds the longest lexicon word at the start of s. With strong
-// set, weak words are skipped.
+// attMatchWord finds the longest lexicon word at the start of s. With
+// strongOnly set, weak words are skipped.
 func attMatchWord(s string, strongOnly bool) (attWord, int, bool) {
 	r, _ := utf8.DecodeRuneInString(s)
 	if !attWordStart[r] {
@@ -135,7 +136,7 @@ func attMatchWord(s string, strongOnly bool) (attWord, int, bool) {
 	return attWord{}, 0, false
 }
 
-// units after a number, longest first.
+// attUnits are the units after a number, longest first.
 var attUnits = []struct {
 	text string
 	unit attUnit
@@ -146,7 +147,7 @@ var attUnits = []struct {
 	{"宿", uNights}, {"次", uTimes}, {"个星期", uWeeks}, {"星期", uWeeks}, {"周", uWeeks}, {"人", uPersons}, {"名", uPersons}, {"位", uPersons},
 }
 
-// leadingUnit reads a unit at the start of s.
+// attLeadingUnit reads a unit at the start of s.
 func attLeadingUnit(s string) (attUnit, int, bool) {
 	for _, u := range attUnits {
 		if strings.HasPrefix(s, u.text) {
