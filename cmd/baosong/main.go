@@ -31,6 +31,7 @@ func commands() []command {
 		{"say", "-as MEMBER [-server URL] [-at RFC3339] [-id ID] TEXT", "send one message and print the replies", runSay},
 		{"loadgen", "-gen F | -config F [-server URL] [-channel local|wecom] [-rate R | -c N] [-d DUR] [-mix a,q,i] [-fake-wecom ADDR]", "generate a scaled-up organisation, or drive a running server and report latency percentiles", runLoadgen},
 		{"check-config", "[-config F]", "validate a configuration and list every problem", runCheckConfig},
+		{"export", "-what KIND -period 2026-11|2026Q4|2026 -o FILE.xlsx|.csv|.json [-config F] [-data DIR] [-server URL]", "export records (works on a stopped server's data or through a running one)", runExport},
 		{"version", "", "print the version", func(_ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "baosong", version)
 			return nil

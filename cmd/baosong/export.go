@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/export"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/store"
+)
+
+// runExport writes an export file. Without -server it reads the data
+// directory of a stopped server (read-only); when a running server holds the
+// database it asks that server instead (its configured listen address).
+func runExport(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	what := fs.String("what", "", "kind: "+strings.Join(export.Kinds(), ", "))
+	period := fs.String("period", "", "period: 2026-11, 2026Q4 or 2026")
+	out := fs.String("o", "", "output file: .xlsx, .csv or .json")
+	cfgPath := fs.String("config", "", "configuration file (default: the embedded demo)")
+	data := fs.String("data", "", "data directory (default: [server] data)")
+	server := fs.String("server", "", "URL of a running server, e.g. http://127.0.0.1:8080")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *what == "" || *period == "" || *out == "" || fs.NArg() > 0 {
+		return fmt.Errorf("%w: -what, -period and -o are required", errUsage)
+	}
+	format, err := export.FormatOf(*out)
+	if err != nil {
+		return fmt.Errorf("%w: -o 的扩展名应为 .xlsx、.csv 或 .json", errUsage)
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	write := func(w io.Writer) error {
+		if *server != "" {
+			return fetchExport(*server, cfg.Server.AdminToken, *what, *period, format, w)
+		}
+		err := exportLocal(cfg, *data, *what, *period, format, w)
+		if errors.Is(err, store.ErrLocked) {
+			fmt.Fprintf(stderr, "数据库正被运行中的服务使用，改为通过 http://%s 导出\n", cfg.Server.Listen)
+			return fetchExport("http://"+cfg.Server.Listen, cfg.Server.AdminToken, *what, *period, format, w)
+		}
+		return err
+	}
+	if err := writeFileAtomic(*out, write); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已导出 %s %s → %s\n", *what, *period, *out)
+	return nil
+}
+
+func exportLocal(cfg *config.Config, data, what, period, format string, w io.Writer) error {
+	if data == "" {
+		data = cfg.Server.Data
+	}
+	if _, err := os.Stat(filepath.Join(data, "baosong.db")); err != nil {
+		return fmt.Errorf("数据目录 %s 中没有数据库（-data 指定数据目录）: %w", data, err)
+	}
+	dir, err := org.New(cfg)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(data, store.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return export.Write(&export.Source{Config: cfg, Dir: dir, Store: db, Now: time.Now}, what, period, format, w)
+}
+
+func fetchExport(server, token, what, period, format string, w io.Writer) error {
+	q := url.Values{"what": {what}, "period": {period}, "format": {format}}
+	req, err := http.NewRequest(http.MethodGet, strings.TrimRight(server, "/")+"/api/export?"+q.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	if err != nil {
+		return fmt.Errorf("无法连接 %s（服务是否已启动？）: %w", server, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+		return fmt.Errorf("服务拒绝导出（HTTP %d）: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
+	}
+	_, err = io.Copy(w, resp.Body)
+	return err
+}
+
+// writeFileAtomic writes through a temporary file in the same directory and
+// renames it, so a failed export leaves no half file behind.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
