@@ -23,6 +23,7 @@ import (
 	"github.com/baosong/baosong/handlers"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/outbox"
+	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
 )
 
@@ -43,11 +44,13 @@ type App struct {
 	Handlers *handlers.Handlers
 	Bot      bot.Handler // the whole inbound chain
 	Notifier bot.Notifier
-	now      func() time.Time
-	log      *slog.Logger
-	mux      *http.ServeMux
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
+	// Scheduler runs every job of SPEC §6 and the incident clock (app/schedule.go).
+	Scheduler *scheduler.Engine
+	now       func() time.Time
+	log       *slog.Logger
+	mux       *http.ServeMux
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
 }
 
 // New opens the store and wires everything; Start runs the background loops.
@@ -80,6 +83,10 @@ func New(o Options) (*App, error) {
 	a.Notifier = bot.Multi{
 		Channel: a.channelOf,
 		By:      map[string]bot.Notifier{bot.Local: local.Notifier{Store: db, Now: o.Now}},
+	}
+	if a.Scheduler, err = a.newScheduler(); err != nil {
+		db.Close()
+		return nil, err
 	}
 	a.routes()
 	return a, nil
@@ -146,6 +153,10 @@ func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 		return
 	}
+	if !a.Scheduler.Running() {
+		http.Error(w, "scheduler not running", http.StatusServiceUnavailable)
+		return
+	}
 	_, _ = w.Write([]byte("ok"))
 }
 
@@ -186,6 +197,7 @@ func (a *App) Start() {
 		}}
 	a.spawn(func() { loop.Run(ctx) })
 	a.spawn(func() { a.housekeeping(ctx) })
+	a.spawn(func() { a.runScheduler(ctx) })
 }
 
 func (a *App) spawn(f func()) {
@@ -211,8 +223,10 @@ func (a *App) housekeeping(ctx context.Context) {
 	}
 }
 
-// Close stops the loops, waits for them and closes the store.
+// Close stops the scheduler (waiting for running jobs) and the loops, waits
+// for them and closes the store.
 func (a *App) Close() error {
+	a.stopScheduler()
 	if a.cancel != nil {
 		a.cancel()
 	}

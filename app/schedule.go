@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/incident"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/scheduler"
+)
+
+// watermarkKey names the KV entry where the scheduler's watermark is saved:
+// the next start passes it as scheduler.Options.Since.
+const watermarkKey = "scheduler.watermark"
+
+// newScheduler builds the engine on the app's clock with every scheduled
+// job: the default jobs of SPEC §6 and the incident clock, minus [schedule]
+// off. The jobs read stored state through the domain services.
+func (a *App) newScheduler() (*scheduler.Engine, error) {
+	cal, err := scheduler.NewCalendar(a.Config)
+	if err != nil {
+		return nil, err
+	}
+	att, err := report.NewAttendance(a.Config, a.Dir, a.Store, a.now)
+	if err != nil {
+		return nil, fmt.Errorf("app: scheduler: %w", err)
+	}
+	desk, err := report.NewDesk(a.Config, a.Dir, a.Store, a.now)
+	if err != nil {
+		return nil, fmt.Errorf("app: scheduler: %w", err)
+	}
+	ds := deskSource{desk}
+	jobs := scheduler.DefaultJobs(scheduler.Deps{
+		Config: a.Config, Dir: a.Dir, Calendar: cal, Outbox: a.Store, Now: a.now,
+		Sources: scheduler.Sources{
+			Attendance: attendanceSource{att, a.Dir}, Summaries: attendanceSource{att, a.Dir},
+			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk,
+		},
+		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) },
+	})
+	incidents := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir, a.now)
+	jobs = append(jobs, scheduler.Job{Name: scheduler.JobIncidentClock, Spec: "* * * * *", Task: incidents.Tick})
+
+	var since time.Time
+	if _, err := a.Store.KV(watermarkKey, &since); err != nil {
+		a.log.Warn("scheduler: no watermark of the previous run", "err", err)
+	}
+	e, err := scheduler.New(scheduler.Options{Location: cal.Location(), Now: a.now, Logger: a.log,
+		Catchup: a.Config.Schedule.Catchup.Duration, Since: since})
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	for _, j := range scheduler.Enabled(jobs, a.Config.Schedule.Off) {
+		if err := e.Add(j); err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+	}
+	return e, nil
+}
+
+// runScheduler starts the engine and saves its watermark every half
+// minute until ctx ends.
+func (a *App) runScheduler(ctx context.Context) {
+	if err := a.Scheduler.Start(ctx); err != nil {
+		a.log.Error("scheduler: start", "err", err)
+		return
+	}
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			a.saveWatermark()
+		}
+	}
+}
+
+// stopScheduler stops the engine, waiting up to 30 seconds for running
+// jobs, and saves where it got to.
+func (a *App) stopScheduler() {
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.Scheduler.Stop(sctx); err != nil {
+		a.log.Error("scheduler: stop", "err", err)
+	}
+	a.saveWatermark()
+}
+
+func (a *App) saveWatermark() {
+	w := a.Scheduler.Watermark()
+	if w.IsZero() {
+		return
+	}
+	if err := a.Store.SetKV(watermarkKey, w); err != nil {
+		a.log.Error("scheduler: save watermark", "err", err)
+	}
+}
+
+// attendanceSource answers the attendance jobs from the stored forms.
+type attendanceSource struct {
+	att *report.Attendance
+	dir *org.Directory
+}
+
+// MissingClasses lists the classes with no live entry in the form due at due.
+func (s attendanceSource) MissingClasses(_ context.Context, due time.Time) ([]string, error) {
+	forms, err := s.att.FormsDue(s.dir.Classes(), due)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range report.Lacking(forms) {
+		out = append(out, f.Unit)
+	}
+	return out, nil
+}
+
+// SummaryText renders the 《日常信息月度汇总表》 of a grade ("" for all):
+// per class its forms by state and the students with anything recorded.
+func (s attendanceSource) SummaryText(_ context.Context, month time.Time, grade string) (string, error) {
+	var classes []*org.Unit
+	for _, c := range s.dir.Classes() {
+		if grade == "" || c.Grade == grade {
+			classes = append(classes, c)
+		}
+	}
+	p := report.MonthPeriod(month, s.att.Location())
+	sum, err := s.att.Summary(p, classes, s.att.Now())
+	if err != nil {
+		return "", err
+	}
+	var lines []string
+	for _, g := range sum.Grades {
+		for _, c := range g.Classes {
+			lines = append(lines, fmt.Sprintf("%s：按时 %d 次、迟交 %d 次、缺报 %d 次", c.Name, c.OnTime, c.Late, c.Missing))
+			for _, t := range c.Students {
+				lines = append(lines, "  "+tallyText(t))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return "本月无记录。", nil
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+// tallyText is one student's month: 张三 旷课 9 节（计 7 节）、夜不归宿 1 次 —— 黄牌警示.
+func tallyText(t *report.Tally) string {
+	var parts []string
+	if t.ReportedHours > 0 {
+		s := fmt.Sprintf("旷课 %d 节", t.ReportedHours)
+		if t.CoveredHours > 0 {
+			s += fmt.Sprintf("（计 %d 节）", t.AbsentHours)
+		}
+		parts = append(parts, s)
+	}
+	for _, p := range []struct {
+		n      int
+		format string
+	}{{t.Nights, "夜不归宿 %d 次"}, {t.DaysLeft, "擅自离校 %d 天"}, {t.LateReturns, "晚归 %d 次"},
+		{t.LeaveHours, "请假 %d 节"}, {t.LeaveDays, "请假 %d 天"}, {t.PendingLeaves, "待补请假条 %d 张"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf(p.format, p.n))
+		}
+	}
+	line := t.Student + " " + strings.Join(parts, "、")
+	if t.Level != "" {
+		line += " —— " + t.Level
+	}
+	return line
+}
+
+// UnconfirmedGrades lists the grades whose summary of month no grade lead
+// has confirmed, in directory order.
+func (s attendanceSource) UnconfirmedGrades(_ context.Context, month time.Time) ([]string, error) {
+	grades := s.dir.Grades()
+	conf, err := s.att.Confirmations(report.MonthPeriod(month, s.att.Location()).Name, grades)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, g := range grades {
+		if conf[g] == nil {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// deskSource adapts the submission desk where its answers differ in type.
+type deskSource struct{ *report.Desk }
+
+// BelowQuota lists the officers below the monthly quota.
+func (d deskSource) BelowQuota(ctx context.Context, month time.Time) ([]scheduler.Shortfall, error) {
+	gaps, err := d.Desk.BelowQuota(ctx, month)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scheduler.Shortfall, len(gaps))
+	for i, g := range gaps {
+		out[i] = scheduler.Shortfall{Member: g.Member, Counted: g.Counted, Quota: g.Quota}
+	}
+	return out, nil
+}
+
+// RankingPushes is the quarter's circular to every department (through its
+// groups, else its members), the office and the leaders, in text-sized pieces.
+func (d deskSource) RankingPushes(ctx context.Context, job, period string, quarter time.Time) ([]bot.Notification, error) {
+	text, err := d.RankingText(ctx, quarter)
+	if err != nil {
+		return nil, err
+	}
+	var units []string
+	for _, u := range d.Departments() {
+		units = append(units, u.ID)
+	}
+	return d.CircularPushes(job, period, text, units), nil
+}
