@@ -1,6 +1,10 @@
 package parse
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestNormalize(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -33,4 +37,22 @@ func TestNormalize(t *testing.T) {
 			t.Errorf("Normalize is not idempotent on %q: %q", tt.want, got)
 		}
 	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"@报送助手 考勤　旷课：张三２节", "a\r\n\r\nb", "＠x\u2005＠y\u3000z", "\xff\xfe", " \t\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if !utf8.ValidString(n) {
+			t.Fatalf("Normalize(%q) = %q: not UTF-8", s, n)
+		}
+		if again := Normalize(n); again != n {
+			t.Fatalf("Normalize is not idempotent: %q → %q → %q", s, n, again)
+		}
+		if strings.Contains(n, "  ") || strings.HasPrefix(n, " ") || strings.HasSuffix(n, " ") || strings.HasSuffix(n, "\n") {
+			t.Fatalf("Normalize(%q) = %q: untrimmed or uncollapsed space", s, n)
+		}
+	})
 }

@@ -1,6 +1,9 @@
 package parse
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestChineseInt(t *testing.T) {
 	tests := []struct {
@@ -128,4 +131,25 @@ func TestLeadingNumber(t *testing.T) {
 			t.Errorf("LeadingNumber(%q) = %d, %q, %v; want %d, %q, %v", tt.in, got, rest, ok, tt.want, tt.rest, tt.ok)
 		}
 	}
+}
+
+func FuzzLeadingNumber(f *testing.F) {
+	for _, s := range []string{"十五节", "2节", "一万二千三百", "9999999999", "三千块", "零〇两"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, rest, ok := LeadingNumber(s)
+		if !ok {
+			if n != 0 || rest != s {
+				t.Fatalf("LeadingNumber(%q) = %d, %q, false", s, n, rest)
+			}
+			return
+		}
+		if n < 0 || n > maxInt || len(rest) >= len(s) || !strings.HasSuffix(s, rest) {
+			t.Fatalf("LeadingNumber(%q) = %d, %q", s, n, rest)
+		}
+		if whole, ok := Number(s[:len(s)-len(rest)]); !ok || whole != n {
+			t.Fatalf("Number of the prefix LeadingNumber(%q) read = %d, %v; want %d", s, whole, ok, n)
+		}
+	})
 }
