@@ -89,9 +89,11 @@ func (p *InfoPolicy) firstMonth(arts []*Article) string {
 // ranked (see RankPoints). Pure.
 func (p *InfoPolicy) Points(dir *org.Directory, arts []*Article, from, to, now time.Time) []PointsRow {
 	months := p.periodMonths(from, to, now)
+	// Rewards count in any month of the period: an adoption recorded after
+	// a month closed is settled in the next one, which may not have begun.
 	inPeriod := map[string]bool{}
-	for _, m := range months {
-		inPeriod[m] = true
+	for m := from.In(p.Loc); m.Before(to); m = m.AddDate(0, 1, 0) {
+		inPeriod[p.monthOf(m)] = true
 	}
 	byMember := map[string][]*Article{}
 	for _, a := range arts {

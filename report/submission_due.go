@@ -164,8 +164,11 @@ type MediaSummary struct {
 	Late   bool        `json:"late"` // sent after the media deadline day
 }
 
-// MediaLinesOf lists a member's adoptions settled in month (the ledger's
-// attribution), oldest first; member "" means everyone's. Pure.
+// MediaLinesOf lists a member's adoptions recorded for month — after the
+// previous month's close, up to this month's — oldest first; member "" means
+// everyone's. (The ledger settles an item's reward no earlier than the
+// month the item counts for; the media summary reports adoptions when they
+// happen.) Pure.
 func (p *InfoPolicy) MediaLinesOf(arts []*Article, member, month string, now time.Time) []MediaLine {
 	var out []MediaLine
 	for _, a := range arts {
@@ -176,11 +179,7 @@ func (p *InfoPolicy) MediaLinesOf(arts []*Article, member, month string, now tim
 			if ad.At.After(now) {
 				continue
 			}
-			m := p.settleMonth(ad.At)
-			if m < a.CountedMonth {
-				m = a.CountedMonth
-			}
-			if m == month {
+			if p.settleMonth(ad.At) == month {
 				out = append(out, MediaLine{ID: a.ID, Title: a.Title, Level: ad.Level, Media: ad.Media, At: ad.At})
 			}
 		}
