@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	_ "time/tzdata" // the organisation's zone loads on machines without a zoneinfo database
 
 	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/config"
@@ -31,6 +32,7 @@ func commands() []command {
 		{"say", "-as MEMBER [-server URL] [-at RFC3339] [-id ID] TEXT", "send one message and print the replies", runSay},
 		{"loadgen", "-gen F | -config F [-server URL] [-channel local|wecom] [-rate R | -c N] [-d DUR] [-mix a,q,i] [-fake-wecom ADDR]", "generate a scaled-up organisation, or drive a running server and report latency percentiles", runLoadgen},
 		{"check-config", "[-config F]", "validate a configuration and list every problem", runCheckConfig},
+		{"schedule", "[-config F] [-from RFC3339] [-n N]", "print the next scheduled firings (reminders, deadlines, lists, circulars)", runSchedule},
 		{"export", "-what KIND -period 2026-11|2026Q4|2026 -o FILE.xlsx|.csv|.json [-config F] [-data DIR] [-server URL]", "export records (works on a stopped server's data or through a running one)", runExport},
 		{"version", "", "print the version", func(_ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "baosong", version)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/app"
+	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
 )
 
@@ -37,8 +38,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%w: -now %q is not RFC 3339", errUsage, *nowFlag)
 		}
-		real := time.Now()
-		now = func() time.Time { return start.Add(time.Since(real)) }
+		now = scheduler.RunningClock(start) // the one clock of rules, scheduler and outbox
 	}
 	level := slog.LevelInfo
 	if *verbose {
