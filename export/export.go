@@ -24,6 +24,7 @@ import (
 // Store is what the exports read: one embedded interface per record kind.
 type Store interface {
 	report.AttendanceStore
+	incidentSource
 }
 
 // Source is where exports read from: a running app's or a stopped server's
@@ -55,6 +56,7 @@ type Builder func(src *Source, p report.Period) (Document, error)
 // kinds maps the -what names to their builders: a new kind is one line.
 var kinds = map[string]Builder{
 	"attendance": attendanceDocument,
+	"incidents":  incidentsDocument,
 }
 
 // Kinds lists the -what names, sorted.

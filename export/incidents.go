@@ -1,5 +1,3 @@
-// Package export writes what baosong recorded as JSON, XLSX and CSV files:
-// the exports of SPEC §8 and §10.1.
 package export
 
 import (
@@ -7,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -104,23 +101,22 @@ func IncidentsOf(list []*incident.Incident, p report.Period, now time.Time) *Inc
 	return doc
 }
 
-// Write writes the export in the format of the file name's extension:
-// .json, .xlsx or .csv.
-func (d *Incidents) Write(w io.Writer, name string) error {
-	switch ext := strings.ToLower(filepath.Ext(name)); ext {
-	case ".json":
-		return d.WriteJSON(w)
-	case ".csv":
-		return d.WriteCSV(w)
-	case ".xlsx":
-		return d.WriteXLSX(w)
-	default:
-		return fmt.Errorf("export: incidents: unknown format %q (want .json, .xlsx or .csv)", ext)
-	}
+// incidentSource is what the incidents export reads (store.DB).
+type incidentSource interface {
+	IncidentsBetween(from, to time.Time) ([]*incident.Incident, error)
 }
 
-// WriteJSON writes the export as indented JSON.
-func (d *Incidents) WriteJSON(w io.Writer) error {
+// incidentsDocument is the Builder of -what incidents.
+func incidentsDocument(src *Source, p report.Period) (Document, error) {
+	list, err := src.Store.IncidentsBetween(p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	return IncidentsOf(list, p, src.now()), nil
+}
+
+// JSON writes the export as indented JSON.
+func (d *Incidents) JSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -168,9 +164,9 @@ func (r IncidentRow) cells() []string {
 	}
 }
 
-// WriteCSV writes one row per incident (UTF-8 with a byte-order mark, so
+// CSV writes one row per incident (UTF-8 with a byte-order mark, so
 // that Excel reads the Chinese); the timeline is one cell, a line per entry.
-func (d *Incidents) WriteCSV(w io.Writer) error {
+func (d *Incidents) CSV(w io.Writer) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return fmt.Errorf("export: incidents csv: %w", err)
 	}
@@ -186,9 +182,9 @@ func (d *Incidents) WriteCSV(w io.Writer) error {
 	return nil
 }
 
-// WriteXLSX writes a workbook with two sheets: 急报 (one row per incident,
+// XLSX writes a workbook with two sheets: 急报 (one row per incident,
 // the audit columns) and 时间线 (one row per timeline entry).
-func (d *Incidents) WriteXLSX(w io.Writer) error {
+func (d *Incidents) XLSX(w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const main, timeline = "急报", "时间线"

@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -14,9 +15,13 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/baosong/baosong"
+	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/incident"
+	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -63,7 +68,7 @@ func exportDoc(t *testing.T) *export.Incidents {
 
 func TestIncidentsJSONGolden(t *testing.T) {
 	var buf bytes.Buffer
-	if err := exportDoc(t).Write(&buf, "out.json"); err != nil {
+	if err := exportDoc(t).JSON(&buf); err != nil {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", "incidents.golden.json")
@@ -85,7 +90,7 @@ func TestIncidentsJSONGolden(t *testing.T) {
 // of the golden file.
 func TestIncidentsJSONContract(t *testing.T) {
 	var buf bytes.Buffer
-	if err := exportDoc(t).WriteJSON(&buf); err != nil {
+	if err := exportDoc(t).JSON(&buf); err != nil {
 		t.Fatal(err)
 	}
 	var doc map[string]any
@@ -151,7 +156,7 @@ func TestIncidentsJSONContract(t *testing.T) {
 func TestIncidentsCSVAndXLSX(t *testing.T) {
 	doc := exportDoc(t)
 	var buf bytes.Buffer
-	if err := doc.Write(&buf, "x.CSV"); err != nil {
+	if err := doc.CSV(&buf); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF"))).ReadAll()
@@ -165,7 +170,7 @@ func TestIncidentsCSVAndXLSX(t *testing.T) {
 	}
 
 	buf.Reset()
-	if err := doc.Write(&buf, "x.xlsx"); err != nil {
+	if err := doc.XLSX(&buf); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -181,7 +186,42 @@ func TestIncidentsCSVAndXLSX(t *testing.T) {
 	if err != nil || len(events) != 1+6+1 {
 		t.Errorf("sheet 时间线: %d rows %v", len(events), err)
 	}
-	if err := doc.Write(&buf, "x.pdf"); err == nil {
-		t.Error("unknown format accepted")
+}
+
+// -what incidents through export.Write, over a real store.
+func TestIncidentsKindOverTheStore(t *testing.T) {
+	cfg, err := config.Parse(baosong.ExampleConfig, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := org.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, inc := range sampleIncidents() {
+		if _, err := db.CreateIncident(context.Background(), func(id string) (*incident.Incident, incident.Change, error) {
+			return inc, incident.Change{Action: "report"}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := &export.Source{Config: cfg, Dir: dir, Store: db,
+		Now: func() time.Time { return time.Date(2026, 11, 30, 0, 0, 0, 0, cst) }}
+	var buf bytes.Buffer
+	if err := export.Write(src, "incidents", "2026-11", export.JSON, &buf); err != nil {
+		t.Fatal(err)
+	}
+	golden, _ := os.ReadFile(filepath.Join("testdata", "incidents.golden.json"))
+	if !bytes.Equal(buf.Bytes(), golden) {
+		t.Errorf("export over the store differs from the golden file:\n%s", buf.String())
+	}
+	buf.Reset()
+	if err := export.Write(src, "incidents", "2026Q4", export.XLSX, &buf); err != nil || buf.Len() == 0 {
+		t.Errorf("xlsx for a quarter: %v", err)
 	}
 }
