@@ -1,0 +1,277 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/baosong/baosong/app"
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/store"
+)
+
+// incidentT0 is a Thursday lunchtime.
+var incidentT0 = time.Date(2026, 11, 26, 12, 45, 0, 0, time.FixedZone("CST", 8*3600))
+
+const foodReport = "急报 高一(1)班3名学生午餐后腹痛，已送县医院，其中1人住院观察"
+
+// fastIncidents shortens the escalation so that the clock's minute ticks
+// matter: acknowledge within 2 minutes, re-notify every 2, three rounds.
+func fastIncidents(c *config.Config) {
+	c.Incident.AckWithin = config.Duration{Duration: 2 * time.Minute}
+	c.Incident.RepeatEvery = config.Duration{Duration: 2 * time.Minute}
+	c.Incident.MaxRepeats = 3
+}
+
+// texts lists the texts of an inbox.
+func texts(ms []store.InboxMessage) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Text
+	}
+	return out
+}
+
+// count counts the pushes to member that contain part.
+func (ta *testApp) count(member, part string) int {
+	n := 0
+	for _, m := range ta.inbox(member) {
+		if strings.Contains(m.Text, part) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestIncidentAlertEscalateAcknowledge(t *testing.T) {
+	ta := newTestApp(t, incidentT0, fastIncidents)
+
+	reply := ta.say("teacher-g1c1", foodReport)
+	mustContain(t, reply, "已收到急报 E1", "王副校长", "重大", "住院1人", "食品卫生", "14:45", "书面 E1", "起因")
+	ta.waitInbox("leader-1", "急报 E1", "刘老师", "腹痛", "收到 E1")
+	ta.settle()
+	if got := ta.inbox("leader-2"); len(got) != 0 {
+		t.Fatalf("leader-2 alerted before the delay: %v", texts(got))
+	}
+
+	// Without 收到, level 1 gets it once ack_within has passed (the
+	// scheduler's every-minute clock reads the app's clock).
+	ta.setNow(incidentT0.Add(2*time.Minute + 20*time.Second))
+	ta.waitInbox("leader-2", "急报升级 E1", "收到 E1")
+	ta.waitInbox("leader-1", "急报再次提醒 E1")
+
+	// A non-leader cannot acknowledge; leader-2 can.
+	mustContain(t, ta.say("teacher-g1c1", "收到 E1"), "分管领导")
+	mustContain(t, ta.say("leader-2", "收到 E1"), "已确认急报 E1", "刘老师")
+	ta.waitInbox("teacher-g1c1", "急报已确认 E1", "李校长")
+	ta.waitInbox("leader-1", "急报已确认 E1", "李校长")
+	mustContain(t, ta.say("leader-1", "确认 E1"), "已由李校长于 12:47 确认")
+
+	// Nothing more is sent for the escalation: run the clock well past
+	// every round, until the written-report reminder at 90 minutes shows
+	// it ticked.
+	ta.setNow(incidentT0.Add(91 * time.Minute))
+	ta.waitInbox("teacher-g1c1", "书面报告提醒 E1")
+	ta.settle()
+	for member, want := range map[string]int{"leader-1": 3, "leader-2": 1} {
+		if got := ta.inbox(member); len(got) != want {
+			t.Errorf("%s got %d pushes, want %d: %v", member, len(got), want, texts(got))
+		}
+	}
+	if n := ta.count("leader-2", "再次提醒"); n != 0 {
+		t.Errorf("leader-2 re-notified after acknowledging")
+	}
+}
+
+func TestIncidentRestartBetweenSteps(t *testing.T) {
+	data := t.TempDir()
+	ta := startTestApp(t, data, incidentT0, fastIncidents)
+	ta.say("teacher-g1c1", foodReport)
+	ta.setNow(incidentT0.Add(2*time.Minute + 10*time.Second))
+	ta.waitInbox("leader-2", "急报升级 E1")
+	ta.settle()
+	ta.stop()
+
+	// A new process on the same data, at round 2: round 2 is sent once,
+	// nothing of round 0 or 1 again.
+	ta = startTestApp(t, data, incidentT0.Add(4*time.Minute+10*time.Second), fastIncidents)
+	ta.waitInbox("leader-2", "第2轮")
+	ta.waitInbox("leader-1", "第2轮")
+	ta.settle()
+	for member, want := range map[string][]string{
+		"leader-1": {"【急报 E1", "第1轮", "第2轮"},
+		"leader-2": {"急报升级 E1", "第2轮"},
+	} {
+		got := texts(ta.inbox(member))
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d pushes, want %d: %v", member, len(got), len(want), got)
+		}
+		for i, part := range want {
+			if !strings.Contains(got[i], part) {
+				t.Errorf("%s push %d lacks %q: %s", member, i, part, got[i])
+			}
+		}
+	}
+}
+
+func TestIncidentTimeline(t *testing.T) {
+	ta := newTestApp(t, incidentT0)
+	ta.say("teacher-g1c1", foodReport)
+	ta.waitInbox("leader-1", "急报 E1")
+
+	// Before anyone acknowledges, a follow-up goes to those alerted; a
+	// message naming the incident with 最新进展 is a 续报 too.
+	ta.setNow(incidentT0.Add(5 * time.Minute))
+	mustContain(t, ta.say("teacher-g1c1", "E1 最新进展：又有2名学生腹痛，共5人身体不适"), "已续报 E1", "王副校长")
+	ta.waitInbox("leader-1", "续报 E1", "共5人")
+	mustContain(t, ta.say("teacher-g1c1", "E1 请领导看一下"), "续报 E1")
+
+	// A bare 收到 acknowledges the only incident waiting.
+	mustContain(t, ta.say("leader-1", "收到"), "已确认急报 E1")
+	ta.setNow(incidentT0.Add(50 * time.Minute))
+	mustContain(t, ta.say("teacher-g1c1", "续报 E1 已排除食物中毒，1人已出院"), "已续报 E1", "王副校长")
+	ta.waitInbox("leader-1", "已排除食物中毒")
+
+	mustContain(t, ta.say("leader-1", "急报列表"), "E1", "高一(1)班", "王副校长已确认", "书面报告 14:45 前")
+	mustContain(t, ta.say("teacher-g1c1", "我的"), "E1")
+	mustContain(t, ta.say("teacher-g2c1", "书面 E1 不是我班的事"), "不能处理急报 E1")
+	mustContain(t, ta.say("teacher-g1c1", "书面 E1 11月26日12时40分，在学校食堂，3名学生午餐后腹痛……"), "按时提交", "14:45")
+	ta.waitInbox("leader-1", "书面报告 E1", "按时")
+
+	mustContain(t, ta.say("teacher-g1c1", "结案 E1"), "分管领导")
+	mustContain(t, ta.say("leader-1", "结案 E1 学生均已康复返校"), "已结案", "刘老师")
+	ta.waitInbox("teacher-g1c1", "结案 E1", "学生均已康复返校")
+	mustContain(t, ta.say("teacher-g1c1", "续报 E1 还有一名学生不适"), "已于", "结案", "不再接收续报")
+	mustContain(t, ta.say("leader-1", "急报列表"), "没有未结案的急报")
+	mustContain(t, ta.say("leader-1", "收到 E9"), "没有找到急报 E9")
+}
+
+func TestIncidentUpwardReportAndRoles(t *testing.T) {
+	ta := newTestApp(t, incidentT0)
+	mustContain(t, ta.say("lead-g1", "急报 有学生摔伤"), "抱歉")
+	reply := ta.say("teacher-g1c1", "急报 今天12时50分左右，高一(1)班学生张三在校门口被车撞倒，经抢救无效死亡")
+	mustContain(t, reply, "须报上级", "死亡1人", "上报材料", "政教处郑主任")
+	ta.waitInbox("office-1", "须报上级", "名称", "报告人及单位")
+	// 隐患 sets the kind.
+	mustContain(t, ta.say("officer-2", "隐患 二楼走廊栏杆松动"), "已收到急报 E2", "隐患", "一般")
+}
+
+// wecomLike is a tiny notifier in the style of a WeCom app message: one JSON
+// POST per push to a fake API on loopback, errcode checked.
+type wecomLike struct {
+	url    string
+	client *http.Client
+}
+
+func (w wecomLike) Notify(ctx context.Context, n bot.Notification) error {
+	body, _ := json.Marshal(map[string]any{"touser": n.To.Member, "msgtype": "text", "text": map[string]string{"content": n.Text}})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		ErrCode int `json:"errcode"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.ErrCode != 0 {
+		return fmt.Errorf("fake wecom: HTTP %d errcode %d: %v", resp.StatusCode, out.ErrCode, err)
+	}
+	return nil
+}
+
+// alertID finds the incident of a first alert: 【急报 E3｜重大】.
+var alertID = regexp.MustCompile(`【急报 (E[0-9]+)｜`)
+
+// BenchmarkIncidentToFirstPush measures an incident received on the local
+// hook (durable record and outbox write) until the first push request
+// reaches a fake WeCom-style API on loopback, one incident at a time.
+func BenchmarkIncidentToFirstPush(b *testing.B) {
+	var (
+		mu      sync.Mutex
+		arrived = map[string]chan time.Time{} // incident id → arrival of its first push
+	)
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at := time.Now()
+		var msg struct {
+			Text struct{ Content string } `json:"text"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&msg)
+		if m := alertID.FindStringSubmatch(msg.Text.Content); m != nil {
+			id := m[1]
+			mu.Lock()
+			ch := arrived[id]
+			mu.Unlock()
+			if ch != nil {
+				select {
+				case ch <- at:
+				default:
+				}
+			}
+		}
+		_, _ = io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+	}))
+	defer fake.Close()
+
+	noLimit := func(c *config.Config) { c.Server.RatePerMinute = 0 }
+	a, err := app.New(app.Options{Config: demoConfig(b, noLimit), Data: b.TempDir(),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a.Notifier.(bot.Multi).By[bot.Local] = wecomLike{url: fake.URL, client: fake.Client()}
+	a.Start()
+	defer a.Close()
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		id := fmt.Sprintf("E%d", i+1)
+		ch := make(chan time.Time, 1)
+		mu.Lock()
+		arrived[id] = ch
+		mu.Unlock()
+		body, _ := json.Marshal(map[string]string{"from": "teacher-g1c1", "text": foodReport + fmt.Sprintf("（第%d次演练）", i)})
+		start := time.Now()
+		resp, err := srv.Client().Post(srv.URL+"/hook/local", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		reply, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(reply), "已收到急报 "+id) {
+			b.Fatalf("reply %s", reply)
+		}
+		select {
+		case at := <-ch:
+			lat = append(lat, at.Sub(start))
+		case <-time.After(5 * time.Second):
+			b.Fatalf("no push for %s within 5 s", id)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}

@@ -1,0 +1,519 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/handlers/parse"
+	"github.com/baosong/baosong/incident"
+	"github.com/baosong/baosong/org"
+)
+
+// Urgent incidents (SPEC §4, §7): 急报 reports, 收到/确认 acknowledges,
+// 续报 follows up (also a message naming an incident id with 最新进展, 截至,
+// 人数上升至 or 已出院), 书面 is the written report, 结案 closes, 急报列表
+// lists the open incidents to leaders and the office (the 统计 family may
+// show the same lines: h.incidentLines). 我的 shows the sender's incidents,
+// and to leaders and the office the open ones.
+
+// incidentDesk answers the incident intents over one Service.
+type incidentDesk struct {
+	h    *Handlers
+	svc  *incident.Service
+	cats parse.Categories
+}
+
+// incidentIntents also registers the incidents as a source of 我的.
+func (h *Handlers) incidentIntents() []intent {
+	d := &incidentDesk{h: h, svc: h.incidentService(), cats: parse.DefaultCategories()}
+	for name, words := range h.Config.Incident.Categories {
+		d.cats[name] = append(slices.Clone(d.cats[name]), words...)
+	}
+	h.recent = append(h.recent, h.incidentLines)
+	reporters := h.Config.Incident.Reporters
+	followers := union(reporters, []string{org.Leader, org.Office, org.UnitHead})
+	writers := union(reporters, []string{org.Office, org.UnitHead})
+	closers := []string{org.Leader, org.UnitHead, org.Office}
+	route := func(name string, roles []string, fn bot.HandlerFunc, keywords ...string) bot.Route {
+		return bot.Route{Intent: name, Keywords: keywords, Handler: h.guarded(roles, fn)}
+	}
+	return []intent{
+		{Route: route("incident", reporters, d.report, "急报", "突发", "紧急", "事故", "隐患", "初报", "首报"),
+			Roles: reporters, Usage: "报告突发事件、事故或隐患，立即通知领导", Example: msgIncidentExample},
+		{Route: route("incident_ack", []string{org.Leader}, d.ack, "收到", "确认"),
+			Roles: []string{org.Leader}, Usage: "确认收到急报，停止升级提醒", Example: "收到 E3"},
+		{Route: route("incident_followup", followers, d.followUp,
+			"续报", "最新进展", "截至", "截止", "人数上升至", "已出院", "e", "#e", "＃e", "ｅ", "＃ｅ"),
+			Roles: followers, Usage: "续报急报的最新进展", Example: "续报 E3 已排除食物中毒"},
+		{Route: route("incident_written", writers, d.written, "书面报告", "书面"),
+			Roles: writers, Usage: "提交急报的书面报告（首报后2小时内）", Example: "书面 E3 11月26日12时40分，……"},
+		{Route: route("incident_close", closers, d.close, "结案"),
+			Roles: closers, Usage: "急报处置完毕后结案", Example: "结案 E3 学生均已康复返校"},
+		{Route: route("incident_list", []string{org.Leader, org.Office, org.Admin}, d.list, "急报列表"),
+			Roles: []string{org.Leader, org.Office, org.Admin}, Usage: "查看未结案的急报", Example: "急报列表"},
+	}
+}
+
+// incidentService is the incident Service over the store, on the
+// organisation's clock. It keeps no state: every call may build its own.
+func (h *Handlers) incidentService() *incident.Service {
+	loc := h.Config.Location()
+	return incident.NewService(h.Store, incident.PolicyFrom(h.Config.Incident), h.Dir,
+		func() time.Time { return h.Now().In(loc) })
+}
+
+// report handles 急报: parse, record, alert level 0, answer with what was
+// understood and what is still to do.
+func (d *incidentDesk) report(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	body := strings.TrimSpace(m.Body)
+	parsed := body
+	if strings.HasPrefix(bot.StripMention(m.Text), "隐患") {
+		parsed = "隐患 " + body // the keyword sets the kind
+	}
+	r, err := parse.Incident(parsed, d.at(m), d.cats)
+	if errors.Is(err, parse.ErrEmptyIncident) {
+		return bot.Text(msgIncidentUsage), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("handlers: incident: %w", err)
+	}
+	rep, err := d.svc.Report(ctx, m.Member, body, incident.Facts(*r))
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, msgIncidentReported, rep.ID, d.recipients(rep.Alerted))
+	fmt.Fprintf(&b, msgIncidentSeverity, severityText(rep.Incident))
+	fmt.Fprintf(&b, msgIncidentUnderstood, understood(rep.Incident))
+	fmt.Fprintf(&b, msgIncidentWrittenDue, stamp(rep.WrittenDue, rep.ReportedAt), rep.ID)
+	if len(rep.Missing) > 0 {
+		fmt.Fprintf(&b, msgIncidentMissing, strings.Join(rep.Missing, "、"))
+	}
+	if rep.Upward {
+		fmt.Fprintf(&b, msgIncidentUpward, d.names(org.Office))
+	}
+	fmt.Fprintf(&b, msgIncidentNext, rep.ID)
+	return bot.Text(b.String()), nil
+}
+
+// ack handles 收到 E3 / 确认 E3. A bare 收到 acknowledges the one incident
+// alerted to the sender that still waits for it, if there is exactly one.
+func (d *incidentDesk) ack(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	id, _, ok := incidentRef(m.Body)
+	if !ok {
+		if strings.TrimSpace(m.Body) != "" {
+			return bot.Text(msgAckNeedID), nil
+		}
+		me := bot.Recipient{Member: m.Member}
+		waiting, err := d.waiting(func(inc *incident.Incident) bool {
+			return !inc.Acked() && slices.Contains(d.svc.Alerted(inc), me)
+		})
+		if err != nil || len(waiting) != 1 {
+			return d.pick(waiting, err, msgAckNone, msgAckWhich)
+		}
+		id = waiting[0].ID
+	}
+	inc, err := d.svc.Ack(ctx, m.Member, id)
+	switch {
+	case errors.Is(err, incident.ErrAlreadyAcked):
+		return bot.Text(sprintf(msgAckedBefore, inc.ID, d.name(inc.AckedBy), stamp(*inc.AckedAt, d.at(m)))), nil
+	case err != nil:
+		return d.refusal(err, id)
+	}
+	told := d.recipients(without(append([]bot.Recipient{{Member: inc.Reporter}}, d.svc.Alerted(inc)...), m.Member))
+	return bot.Text(sprintf(msgAcked, inc.ID, severityText(inc), inc.UnitName, reporterName(inc), quote(inc.Text),
+		told, inc.ID, inc.ID)), nil
+}
+
+// followUp handles 续报 E3 … and messages that name an incident with a
+// progress word (E3 最新进展：…; 截至15时，E3 …).
+func (d *incidentDesk) followUp(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	text := bot.StripMention(m.Text)
+	explicit := false
+	if rest, ok := strings.CutPrefix(text, "续报"); ok {
+		text, explicit = rest, true
+	}
+	id, rest, ok := incidentRef(text)
+	if !explicit && !containsAny(text, progressWords...) {
+		switch {
+		case ok && slices.Contains(ackWords, rest): // "E3 收到"
+			m.Body = id
+			return d.h.guarded([]string{org.Leader}, d.ack).Handle(ctx, m)
+		case ok:
+			return bot.Text(sprintf(msgFollowUpWhat, id, id)), nil
+		}
+		return bot.Text(msgUnknown), nil
+	}
+	inc, rest, reply, err := d.target(m, id, ok, rest, text)
+	if inc == nil {
+		return reply, err
+	}
+	if rest == "" {
+		return bot.Text(sprintf(msgFollowUpEmpty, inc.ID)), nil
+	}
+	after, err := d.svc.FollowUp(ctx, m.Member, inc.ID, rest, d.facts(rest, m))
+	if err != nil {
+		return d.refusal(err, inc.ID)
+	}
+	return bot.Text(sprintf(msgFollowedUp, after.ID, d.recipients(d.svc.Told(after, m.Member)), severityText(after))), nil
+}
+
+// written handles 书面 E3 …: the written report, on time or late.
+func (d *incidentDesk) written(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	id, rest, ok := incidentRef(m.Body)
+	inc, rest, reply, err := d.target(m, id, ok, rest, m.Body)
+	if inc == nil {
+		return reply, err
+	}
+	if rest == "" {
+		return bot.Text(sprintf(msgWrittenEmpty, inc.ID, inc.ID)), nil
+	}
+	after, state, err := d.svc.Written(ctx, m.Member, inc.ID, rest, d.facts(rest, m))
+	if err != nil {
+		return d.refusal(err, inc.ID)
+	}
+	due := stamp(after.WrittenDue, after.ReportedAt)
+	text := sprintf(msgWrittenOnTime, after.ID, due)
+	if state == incident.WrittenLate {
+		text = sprintf(msgWrittenLate, after.ID, due, stamp(*after.WrittenAt, after.ReportedAt))
+	}
+	if missing := incident.Missing(after.Facts); len(missing) > 0 {
+		text += sprintf(msgWrittenStillMissing, strings.Join(missing, "、"), after.ID)
+	}
+	return bot.Text(text + sprintf(msgWrittenTold, d.recipients(d.svc.Told(after, m.Member)))), nil
+}
+
+// close handles 结案 E3 ….
+func (d *incidentDesk) close(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	id, rest, ok := incidentRef(m.Body)
+	if !ok {
+		return bot.Text(msgCloseNeedID), nil
+	}
+	inc, err := d.svc.Close(ctx, m.Member, id, rest)
+	if err != nil {
+		return d.refusal(err, id)
+	}
+	return bot.Text(sprintf(msgClosed, inc.ID, d.recipients(d.svc.Told(inc, m.Member)))), nil
+}
+
+// list handles 急报列表: the open incidents.
+func (d *incidentDesk) list(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+	open, err := d.svc.Open(20)
+	if err != nil {
+		return nil, err
+	}
+	if len(open) == 0 {
+		return bot.Text(msgNoOpenIncidents), nil
+	}
+	lines := make([]string, len(open))
+	for i, inc := range open {
+		lines[i] = d.line(inc, d.h.Now())
+	}
+	return bot.Text(sprintf(msgOpenIncidents, len(open)) + "\n" + strings.Join(lines, "\n")), nil
+}
+
+// incidentLines describes, for 我的 (and 统计), the incidents the member
+// reported and, to leaders and the office, every incident not yet closed.
+func (h *Handlers) incidentLines(mem *org.Member, limit int) ([]string, error) {
+	svc := h.incidentService()
+	keep := func(inc *incident.Incident) bool { return inc.Reporter == mem.ID }
+	if mem.Has(org.Leader, org.Office) {
+		keep = func(inc *incident.Incident) bool { return inc.Reporter == mem.ID || !inc.Closed }
+	}
+	list, err := h.Store.LatestIncidents(limit, keep)
+	if err != nil {
+		return nil, err
+	}
+	d := &incidentDesk{h: h, svc: svc}
+	out := make([]string, len(list))
+	for i, inc := range list {
+		out[i] = d.line(inc, h.Now())
+	}
+	return out, nil
+}
+
+// target finds the incident a follow-up or written report is about: the id
+// named, or else the sender's only open incident (the reply names it).
+func (d *incidentDesk) target(m *bot.Message, id string, named bool, rest, whole string) (*incident.Incident, string, *bot.Reply, error) {
+	if !named {
+		mine, err := d.waiting(func(inc *incident.Incident) bool { return inc.Reporter == m.Member })
+		if err != nil || len(mine) != 1 {
+			r, err := d.pick(mine, err, msgNeedIncidentID, msgWhichIncident)
+			return nil, "", r, err
+		}
+		id, rest = mine[0].ID, strings.TrimSpace(whole)
+	}
+	inc, err := d.svc.Get(id)
+	if err != nil {
+		r, err := d.refusal(err, id)
+		return nil, "", r, err
+	}
+	if inc.Closed {
+		return nil, "", bot.Text(sprintf(msgIncidentClosed, inc.ID, stamp(*inc.ClosedAt, d.at(m)))), nil
+	}
+	return inc, rest, nil, nil
+}
+
+// waiting lists the open incidents (newest first) that keep accepts.
+func (d *incidentDesk) waiting(keep func(*incident.Incident) bool) ([]*incident.Incident, error) {
+	return d.h.Store.LatestIncidents(10, func(inc *incident.Incident) bool { return !inc.Closed && keep(inc) })
+}
+
+// pick answers when no single incident was meant: none, or which one.
+func (d *incidentDesk) pick(list []*incident.Incident, err error, none, which string) (*bot.Reply, error) {
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return bot.Text(none), nil
+	}
+	ids := make([]string, len(list))
+	for i, inc := range list {
+		ids[i] = inc.ID
+	}
+	return bot.Text(sprintf(which, strings.Join(ids, "、"), ids[0])), nil
+}
+
+// refusal turns the Service's errors into polite replies.
+func (d *incidentDesk) refusal(err error, id string) (*bot.Reply, error) {
+	switch {
+	case errors.Is(err, incident.ErrNotFound):
+		return bot.Text(sprintf(msgIncidentNotFound, id)), nil
+	case errors.Is(err, incident.ErrClosed):
+		return bot.Text(sprintf(msgIncidentClosedShort, id)), nil
+	case errors.Is(err, incident.ErrForbidden):
+		return bot.Text(sprintf(msgIncidentForbidden, id)), nil
+	case errors.Is(err, incident.ErrEmpty):
+		return bot.Text(sprintf(msgFollowUpEmpty, id)), nil
+	}
+	return nil, err
+}
+
+// facts reads a follow-up or written report for new facts (counts, loss,
+// place …), nil when it says nothing the parser understands.
+func (d *incidentDesk) facts(text string, m *bot.Message) *incident.Facts {
+	r, err := parse.Incident(text, d.at(m), d.cats)
+	if err != nil {
+		return nil
+	}
+	f := incident.Facts(*r)
+	return &f
+}
+
+// line is one incident in a list.
+func (d *incidentDesk) line(inc *incident.Incident, now time.Time) string {
+	ack := msgLineUnacked
+	if inc.Acked() {
+		ack = sprintf(msgLineAcked, d.name(inc.AckedBy))
+	}
+	if inc.Closed {
+		ack = msgLineClosed
+	}
+	var written string
+	switch incident.WrittenState(inc, now) {
+	case incident.WrittenPending:
+		written = sprintf(msgLineWrittenPending, stamp(inc.WrittenDue, now))
+	case incident.WrittenOnTime:
+		written = msgLineWrittenOnTime
+	case incident.WrittenLate:
+		written = msgLineWrittenLate
+	default:
+		written = msgLineWrittenMissing
+	}
+	unit := inc.UnitName
+	if unit == "" {
+		unit = reporterName(inc)
+	}
+	return sprintf(msgLine, inc.ID, inc.ReportedAt.Format("1月2日15:04"), unit, category(inc), inc.Severity, ack, written)
+}
+
+func (d *incidentDesk) at(m *bot.Message) time.Time {
+	at := m.At
+	if at.IsZero() {
+		at = d.h.Now()
+	}
+	return at.In(d.h.Config.Location())
+}
+
+func (d *incidentDesk) name(member string) string {
+	if mem, ok := d.h.Dir.Member(member); ok && mem.Name != "" {
+		return mem.Name
+	}
+	return member
+}
+
+// names lists the members with a role.
+func (d *incidentDesk) names(role string) string {
+	var out []string
+	for _, mem := range d.h.Dir.WithRole(role) {
+		out = append(out, mem.Name)
+	}
+	return strings.Join(out, "、")
+}
+
+// recipients names members and groups for a reply.
+func (d *incidentDesk) recipients(rs []bot.Recipient) string {
+	if len(rs) == 0 {
+		return msgNobody
+	}
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		if r.Group != "" {
+			out[i] = sprintf(msgGroup, r.Group)
+		} else {
+			out[i] = d.name(r.Member)
+		}
+	}
+	return strings.Join(out, "、")
+}
+
+// incidentID finds an incident id (E3, #E3, e3, full-width ＃Ｅ３) not glued
+// to a preceding letter or digit.
+var incidentID = regexp.MustCompile(`(?:^|[^A-Za-z0-9Ａ-Ｚａ-ｚ０-９])([#＃]?[EeＥｅ][0-9０-９]{1,9})(?:[^0-9０-９]|$)`)
+
+// incidentRef finds the incident id in s and returns it in canonical form
+// (E3) with the rest of s as typed, separators around the id trimmed.
+func incidentRef(s string) (id, rest string, ok bool) {
+	s = strings.TrimSpace(s)
+	loc := incidentID.FindStringSubmatchIndex(s)
+	if loc == nil {
+		return "", s, false
+	}
+	id = strings.ToUpper(strings.TrimPrefix(parse.Normalize(s[loc[2]:loc[3]]), "#"))
+	const seps = " \t\n,，:：、;；。."
+	before, after := strings.TrimRight(s[:loc[2]], " \t"), strings.TrimLeft(s[loc[3]:], seps)
+	if before == "" {
+		return id, after, true
+	}
+	if after == "" {
+		return id, strings.TrimRight(before, seps), true
+	}
+	return id, before + " " + after, true
+}
+
+// ackWords after an incident id acknowledge it ("E3 收到").
+var ackWords = []string{"收到", "确认", "已收到", "收到了"}
+
+// progressWords make a message that names an incident a 续报 without the word.
+var progressWords = []string{"最新进展", "进展", "截至", "截止", "人数上升至", "上升至", "已出院", "出院"}
+
+func containsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func without(rs []bot.Recipient, except string) []bot.Recipient {
+	out := make([]bot.Recipient, 0, len(rs))
+	for _, r := range rs {
+		if (r.Member == "" || r.Member != except) && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func severityText(inc *incident.Incident) string {
+	if len(inc.Why) == 0 {
+		return inc.Severity
+	}
+	return inc.Severity + "（" + strings.Join(inc.Why, "；") + "）"
+}
+
+func category(inc *incident.Incident) string {
+	c := inc.Category
+	if c == "" {
+		c = incident.CatOther
+	}
+	if inc.Kind != "" && inc.Kind != incident.KindAccident {
+		c += inc.Kind
+	}
+	return c
+}
+
+// understood echoes what the parser read from a report.
+func understood(inc *incident.Incident) string {
+	parts := []string{category(inc)}
+	if !inc.Time.IsZero() {
+		t := stamp(inc.Time, inc.ReportedAt)
+		if inc.TimeApprox {
+			t += "左右"
+		}
+		parts = append(parts, "时间 "+t)
+	}
+	if inc.Place != "" {
+		parts = append(parts, "地点 "+inc.Place)
+	}
+	if harm := people(inc.Facts); harm != "" {
+		parts = append(parts, harm)
+	}
+	if inc.LossKnown {
+		parts = append(parts, sprintf("损失%d元", inc.LossYuan))
+	}
+	return strings.Join(parts, "｜")
+}
+
+func people(f incident.Facts) string {
+	if f.NoHarm {
+		return "无人员伤亡"
+	}
+	var out []string
+	for _, c := range []struct {
+		n     int
+		label string
+	}{{f.Dead, "死亡"}, {f.Missing, "失踪"}, {f.Injured, "受伤"}, {f.SeriouslyInjured, "其中重伤"},
+		{f.Ill, "身体不适"}, {f.Hospitalised, "住院"}} {
+		if c.n > 0 {
+			out = append(out, sprintf("%s%d人", c.label, c.n))
+		}
+	}
+	s := strings.Join(out, "、")
+	if s != "" && f.CountsApprox {
+		s += "（约数）"
+	}
+	return s
+}
+
+func reporterName(inc *incident.Incident) string {
+	if inc.ReporterName != "" {
+		return inc.ReporterName
+	}
+	return inc.Reporter
+}
+
+func quote(text string) string {
+	r := []rune(text)
+	if len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return text
+}
+
+// stamp formats t as 15:04, with the date when it is not ref's day.
+func stamp(t, ref time.Time) string {
+	ty, tm, td := t.Date()
+	ry, rm, rd := ref.In(t.Location()).Date()
+	if ty == ry && tm == rm && td == rd {
+		return t.Format("15:04")
+	}
+	return t.Format("1月2日15:04")
+}
