@@ -25,6 +25,7 @@ import (
 type Store interface {
 	report.AttendanceStore
 	incidentSource
+	DeskRecords
 }
 
 // Source is where exports read from: a running app's or a stopped server's
@@ -55,8 +56,12 @@ type Builder func(src *Source, p report.Period) (Document, error)
 
 // kinds maps the -what names to their builders: a new kind is one line.
 var kinds = map[string]Builder{
-	"attendance": attendanceDocument,
-	"incidents":  incidentsDocument,
+	"attendance":  attendanceDocument,
+	"submissions": submissionsDocument,
+	"points":      pointsDocument,
+	"weekly":      weeklyDocument,
+	"archive":     archiveDocument,
+	"incidents":   incidentsDocument,
 }
 
 // Kinds lists the -what names, sorted.

@@ -1,0 +1,182 @@
+package export
+
+// The annual archive (篇1 第八条(四), 篇8 年底归档): `-what archive -period
+// 2026` as .xlsx is one workbook with a sheet per record kind — 信息稿件,
+// 个人积分, 单位排名, 周报, 好人好事, and generic sheets of the raw attendance
+// entries (考勤记录) and incidents (急报) — and as .json the dump of every
+// record of the year (the same -o with .json writes it). A record belongs to
+// the year of its time field (at, submitted_at, reported_at, created_at …);
+// information items go by the month they count for.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/baosong/baosong/report"
+)
+
+// Archive is a year's records of every kind.
+type Archive struct {
+	Kind        string                 `json:"kind"` // "archive"
+	Period      string                 `json:"period"`
+	Submissions *Submissions           `json:"submissions"`
+	Points      *Points                `json:"points"`
+	Weekly      *Weekly                `json:"weekly"`
+	GoodDeeds   []*report.GoodDeed     `json:"good_deeds"`
+	Attendance  []json.RawMessage      `json:"attendance"`
+	Incidents   []json.RawMessage      `json:"incidents"`
+	MediaSums   []*report.MediaSummary `json:"media_summaries"`
+	src         *Source
+}
+
+// archiveTimeFields are the fields that date a raw record, tried in order.
+var archiveTimeFields = []string{"at", "submitted_at", "reported_at", "created_at", "due"}
+
+// rawInPeriod reports whether a raw record's first time field lies in p.
+func rawInPeriod(raw json.RawMessage, p report.Period) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return false
+	}
+	for _, k := range archiveTimeFields {
+		var t time.Time
+		if v, ok := m[k]; ok && json.Unmarshal(v, &t) == nil && !t.IsZero() {
+			return !t.Before(p.From) && t.Before(p.To)
+		}
+	}
+	return false
+}
+
+func archiveDocument(src *Source, p report.Period) (Document, error) {
+	subs, err := submissionsDocument(src, p)
+	if err != nil {
+		return nil, err
+	}
+	pts, err := pointsDocument(src, p)
+	if err != nil {
+		return nil, err
+	}
+	wk, err := weeklyDocument(src, p)
+	if err != nil {
+		return nil, err
+	}
+	_, _, deeds, err := deskData(src)
+	if err != nil {
+		return nil, err
+	}
+	a := &Archive{Kind: "archive", Period: p.Name, Submissions: subs.(*Submissions), Points: pts.(*Points),
+		Weekly: wk.(*Weekly), GoodDeeds: []*report.GoodDeed{}, Attendance: []json.RawMessage{},
+		Incidents: []json.RawMessage{}, MediaSums: []*report.MediaSummary{}, src: src}
+	for _, g := range deeds {
+		if !g.At.Before(p.From) && g.At.Before(p.To) {
+			a.GoodDeeds = append(a.GoodDeeds, g)
+		}
+	}
+	for prefix, dst := range map[string]*[]json.RawMessage{"A": &a.Attendance, "E": &a.Incidents} {
+		raws, err := src.Store.Records(prefix)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range raws {
+			if rawInPeriod(r, p) {
+				*dst = append(*dst, r)
+			}
+		}
+	}
+	err = src.Store.ViewDesk(func(tx report.DeskTx) error {
+		all, err := tx.MediaSummaries("")
+		for _, s := range all {
+			if m, perr := time.ParseInLocation("2006-01", s.Month, p.From.Location()); perr == nil && !m.Before(p.From) && m.Before(p.To) {
+				a.MediaSums = append(a.MediaSums, s)
+			}
+		}
+		return err
+	})
+	return a, err
+}
+
+// JSON writes the dump.
+func (a *Archive) JSON(w io.Writer) error { return writeJSON(w, a, "archive") }
+
+// CSV is not offered: an archive has many tables.
+func (a *Archive) CSV(io.Writer) error {
+	return fmt.Errorf("%w: archive is written as .xlsx (a sheet per kind) or .json", ErrFormat)
+}
+
+var goodDeedHeader = []string{"编号", "报告人", "单位", "时间", "事迹"}
+var goodDeedWidths = []float64{7, 12, 14, 17, 70}
+
+// XLSX writes one sheet per kind.
+func (a *Archive) XLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	b := &book{f: f}
+	b.styles()
+	a.Submissions.sheet(b)
+	a.Points.sheets(b)
+	a.Weekly.sheet(b)
+	name := a.src.Dir.Name
+	label := report.PeriodLabel(a.Period)
+	b.sheet("好人好事", fmt.Sprintf("%s 好人好事（%s）", name, label), goodDeedHeader, goodDeedWidths)
+	loc := a.src.Config.Location()
+	for i, g := range a.GoodDeeds {
+		b.row("好人好事", dataRow+i, []any{g.ID, g.ReporterName, g.UnitName, g.At.In(loc).Format("2006-01-02 15:04"), g.Text})
+	}
+	rawSheet(b, "考勤记录", fmt.Sprintf("%s 考勤记录（%s）", name, label), a.Attendance)
+	rawSheet(b, "急报", fmt.Sprintf("%s 急报（%s）", name, label), a.Incidents)
+	return finish(b, w, "archive")
+}
+
+// rawSheet writes raw JSON records as a table: a column per top-level field
+// (in first-seen order), nested values as JSON text.
+func rawSheet(b *book, sheet, title string, raws []json.RawMessage) {
+	var cols []string
+	seen := map[string]bool{}
+	var recs []map[string]json.RawMessage
+	for _, r := range raws {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(r, &m) != nil {
+			continue
+		}
+		recs = append(recs, m)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if id := "id"; m[id] != nil && !seen[id] {
+			seen[id] = true
+			cols = append(cols, id)
+		}
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				cols = append(cols, k)
+			}
+		}
+	}
+	if len(cols) == 0 {
+		cols = []string{"（无记录）"}
+	}
+	widths := make([]float64, len(cols))
+	for i := range widths {
+		widths[i] = 16
+	}
+	b.sheet(sheet, title, cols, widths)
+	for i, m := range recs {
+		row := make([]any, len(cols))
+		for j, c := range cols {
+			var s string
+			if v, ok := m[c]; ok && json.Unmarshal(v, &s) != nil {
+				s = string(v)
+			}
+			row[j] = s
+		}
+		b.row(sheet, dataRow+i, row)
+	}
+}

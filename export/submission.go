@@ -1,0 +1,264 @@
+package export
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/baosong/baosong/report"
+)
+
+// DeskRecords is what the information exports read: the desk's records and
+// the raw records of every kind (for the archive). *store.DB implements it.
+type DeskRecords interface {
+	report.DeskStore
+	Records(prefix string) ([]json.RawMessage, error)
+}
+
+// deskOf builds the information desk over the source.
+func deskOf(src *Source) (*report.Desk, error) {
+	return report.NewDesk(src.Config, src.Dir, src.Store, src.now)
+}
+
+// deskData loads every item, weekly report and good deed.
+func deskData(src *Source) (arts []*report.Article, weeks []*report.Weekly, deeds []*report.GoodDeed, err error) {
+	err = src.Store.ViewDesk(func(tx report.DeskTx) error {
+		if arts, err = tx.Articles(); err != nil {
+			return err
+		}
+		if weeks, err = tx.Weeklies(); err != nil {
+			return err
+		}
+		deeds, err = tx.GoodDeeds()
+		return err
+	})
+	return arts, weeks, deeds, err
+}
+
+// inPeriod reports whether an item belongs to the period: by the month it
+// counts for, or (drafts) by when it was created.
+func inPeriod(a *report.Article, p report.Period) bool {
+	if a.CountedMonth != "" {
+		m, err := time.ParseInLocation("2006-01", a.CountedMonth, p.From.Location())
+		return err == nil && !m.Before(p.From) && m.Before(p.To)
+	}
+	return !a.CreatedAt.Before(p.From) && a.CreatedAt.Before(p.To)
+}
+
+// Submissions is the submissions export (SPEC §10.1; add fields, never
+// rename): the items counted for the period's months, and drafts created in it.
+type Submissions struct {
+	Kind   string            `json:"kind"` // "submissions"
+	Period string            `json:"period"`
+	Items  []*report.Article `json:"items"`
+	src    *Source
+}
+
+func submissionsDocument(src *Source, p report.Period) (Document, error) {
+	arts, _, _, err := deskData(src)
+	if err != nil {
+		return nil, err
+	}
+	doc := &Submissions{Kind: "submissions", Period: p.Name, Items: []*report.Article{}, src: src}
+	for _, a := range arts {
+		if inPeriod(a, p) {
+			doc.Items = append(doc.Items, a)
+		}
+	}
+	return doc, nil
+}
+
+func writeJSON(w io.Writer, v any, what string) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("export: %s json: %w", what, err)
+	}
+	return nil
+}
+
+// JSON writes the contract.
+func (s *Submissions) JSON(w io.Writer) error { return writeJSON(w, s, "submissions") }
+
+var submissionHeader = []string{"编号", "单位", "报送人", "标题", "类别", "撰稿", "审核", "状态", "报送时间", "计入月份", "延期",
+	"最高采用级别", "采用情况", "登记编号", "退回/不采用原因"}
+
+var submissionWidths = []float64{7, 12, 10, 36, 7, 10, 10, 14, 17, 10, 6, 12, 36, 14, 24}
+
+func (s *Submissions) cells(a *report.Article) []any {
+	var ads []string
+	for _, ad := range a.Adoptions {
+		ads = append(ads, strings.TrimSpace(ad.Level+" "+ad.Media))
+	}
+	submitted := ""
+	if a.SubmittedAt != nil {
+		submitted = a.SubmittedAt.In(s.src.Config.Location()).Format("2006-01-02 15:04")
+	}
+	late := ""
+	if a.Late {
+		late = "延期"
+	}
+	return []any{a.ID, a.UnitName, a.SubmitterName, a.Title, a.Category, a.Author, a.Reviewer,
+		report.StatusNames[a.Status], submitted, a.CountedMonth, late, a.HighestLevel(), strings.Join(ads, "；"), a.RegNo, a.Reason}
+}
+
+// CSV writes one line per item (UTF-8 with a byte-order mark for Excel).
+func (s *Submissions) CSV(w io.Writer) error {
+	rows := make([][]any, len(s.Items))
+	for i, a := range s.Items {
+		rows[i] = s.cells(a)
+	}
+	return writeCSV(w, submissionHeader, rows, "submissions")
+}
+
+// XLSX writes the sheet 信息稿件.
+func (s *Submissions) XLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	b := &book{f: f}
+	b.styles()
+	s.sheet(b)
+	return finish(b, w, "submissions")
+}
+
+const submissionSheet = "信息稿件"
+
+func (s *Submissions) sheet(b *book) {
+	b.sheet(submissionSheet, fmt.Sprintf("%s 信息稿件（%s）", s.src.Dir.Name, report.PeriodLabel(s.Period)),
+		submissionHeader, submissionWidths)
+	for i, a := range s.Items {
+		b.row(submissionSheet, dataRow+i, s.cells(a))
+	}
+}
+
+// writeCSV writes a header and rows with a byte-order mark.
+func writeCSV(w io.Writer, header []string, rows [][]any, what string) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write(cells(r)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("export: %s csv: %w", what, err)
+	}
+	return nil
+}
+
+// finish drops the default sheet, selects the first and writes the book.
+func finish(b *book, w io.Writer, what string) error {
+	if b.err == nil {
+		b.keep(b.f.DeleteSheet("Sheet1"))
+		b.f.SetActiveSheet(0)
+	}
+	if b.err != nil {
+		return fmt.Errorf("export: %s xlsx: %w", what, b.err)
+	}
+	if _, err := b.f.WriteTo(w); err != nil {
+		return fmt.Errorf("export: %s xlsx: %w", what, err)
+	}
+	return nil
+}
+
+// Weekly is the weekly-report export: the reports of the weeks starting in
+// the period, and the departments that missed a week whose due time passed.
+type Weekly struct {
+	Kind    string           `json:"kind"` // "weekly"
+	Period  string           `json:"period"`
+	Reports []*report.Weekly `json:"reports"`
+	Missing []WeeklyMissing  `json:"missing"`
+	src     *Source
+}
+
+// WeeklyMissing is a department without the report of a week.
+type WeeklyMissing struct {
+	Week string    `json:"week"` // Monday of the week
+	Unit string    `json:"unit"`
+	Due  time.Time `json:"due"`
+}
+
+func weeklyDocument(src *Source, p report.Period) (Document, error) {
+	desk, err := deskOf(src)
+	if err != nil {
+		return nil, err
+	}
+	_, weeks, _, err := deskData(src)
+	if err != nil {
+		return nil, err
+	}
+	doc := &Weekly{Kind: "weekly", Period: p.Name, Reports: []*report.Weekly{}, Missing: []WeeklyMissing{}, src: src}
+	for _, w := range weeks {
+		if m, err := time.ParseInLocation(time.DateOnly, w.Week, p.From.Location()); err == nil && !m.Before(p.From) && m.Before(p.To) {
+			doc.Reports = append(doc.Reports, w)
+		}
+	}
+	monday := p.From.AddDate(0, 0, (8-int(p.From.Weekday()))%7)
+	for ; monday.Before(p.To); monday = monday.AddDate(0, 0, 7) {
+		due := desk.WeeklyDue(monday)
+		if due.After(src.now()) {
+			break
+		}
+		for _, u := range report.WeeklyMissingOf(desk.Departments(), weeks, monday) {
+			doc.Missing = append(doc.Missing, WeeklyMissing{Week: monday.Format(time.DateOnly), Unit: u, Due: due})
+		}
+	}
+	return doc, nil
+}
+
+// JSON writes the export.
+func (x *Weekly) JSON(w io.Writer) error { return writeJSON(w, x, "weekly") }
+
+var weeklyHeader = []string{"编号", "部门", "报送人", "周（周一）", "截止时间", "报送时间", "状态", "内容"}
+var weeklyWidths = []float64{7, 12, 10, 12, 17, 17, 10, 60}
+
+func (x *Weekly) rows() [][]any {
+	loc := x.src.Config.Location()
+	var out [][]any
+	for _, w := range x.Reports {
+		state := "按时"
+		if w.Late {
+			state = "逾期补报"
+		}
+		out = append(out, []any{w.ID, w.UnitName, w.SubmitterName, w.Week, w.Due.In(loc).Format("2006-01-02 15:04"),
+			w.At.In(loc).Format("2006-01-02 15:04"), state, w.Text})
+	}
+	for _, m := range x.Missing {
+		out = append(out, []any{"", x.src.Dir.UnitName(m.Unit), "", m.Week, m.Due.In(loc).Format("2006-01-02 15:04"), "", "未报", ""})
+	}
+	return out
+}
+
+// CSV writes one line per report and per missing week.
+func (x *Weekly) CSV(w io.Writer) error { return writeCSV(w, weeklyHeader, x.rows(), "weekly") }
+
+const weeklySheet = "周报"
+
+func (x *Weekly) sheet(b *book) {
+	b.sheet(weeklySheet, fmt.Sprintf("%s 部门周报（%s）", x.src.Dir.Name, report.PeriodLabel(x.Period)), weeklyHeader, weeklyWidths)
+	for i, r := range x.rows() {
+		b.row(weeklySheet, dataRow+i, r)
+	}
+}
+
+// XLSX writes the sheet 周报.
+func (x *Weekly) XLSX(w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	b := &book{f: f}
+	b.styles()
+	x.sheet(b)
+	return finish(b, w, "weekly")
+}
