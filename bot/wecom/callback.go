@@ -1,0 +1,334 @@
+package wecom
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+)
+
+// MaxBody is the largest callback body accepted; larger ones get 413.
+const MaxBody = 64 << 10
+
+// passiveLimit is the most a passive text reply may carry; a longer reply
+// goes out by app message, which splits it.
+const passiveLimit = 2048
+
+// User-facing texts.
+const (
+	textOnlyText = "目前只能处理文字消息，请直接输入文字。"
+	textBusy     = "系统繁忙，请稍后再试。"
+)
+
+// Callback is the WeCom self-built app callback (GET and POST /hook/wecom).
+//
+// GET answers URL verification with the decrypted echostr. POST verifies
+// msg_signature over the Encrypt element, decrypts with receiveid = CorpID,
+// parses the message and calls the handler. If the handler answers within
+// the budget the reply goes back as an encrypted passive reply; otherwise
+// WeCom gets an empty 200 at the budget and the reply is handed to the Late
+// hook when ready. Events are acknowledged with an empty 200 and not
+// handled; other message types get a fixed "text only" reply.
+//
+// Status codes: 401 for a bad msg_signature or a ciphertext addressed to
+// another receiveid (nothing is processed), 400 for malformed queries, XML
+// or ciphertext (bad base64, length or padding), 413 for bodies over
+// MaxBody, 405 for other methods. Each rejection is counted by reason.
+type Callback struct {
+	crypt  *crypter
+	corpID string
+	h      bot.Handler
+	o      options
+	work   sync.WaitGroup
+}
+
+// NewCallback builds the callback for cfg's app. It fails if the app's
+// CorpID, Token or EncodingAESKey is missing or invalid. Options used:
+// WithBudget, WithLate, WithClock, WithLogger, WithMetrics.
+func NewCallback(cfg Config, h bot.Handler, opts ...Option) (*Callback, error) {
+	c, err := newCrypter(cfg.Token, cfg.CorpID, cfg.EncodingAESKey)
+	if err != nil {
+		return nil, err
+	}
+	if h == nil {
+		return nil, errors.New("wecom: callback needs a handler")
+	}
+	return &Callback{crypt: c, corpID: cfg.CorpID, h: h, o: buildOptions(opts)}, nil
+}
+
+// Wait blocks until work that outlived its HTTP answer (slow handlers,
+// late deliveries) has finished; for graceful shutdown and tests.
+func (c *Callback) Wait() { c.work.Wait() }
+
+// ServeHTTP implements http.Handler.
+func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		c.verifyURL(w, r)
+	case http.MethodPost:
+		c.receive(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		c.reject(w, http.StatusMethodNotAllowed, "method")
+	}
+}
+
+func (c *Callback) reject(w http.ResponseWriter, status int, reason string) {
+	c.o.metrics.rejected.WithLabelValues(reason).Inc()
+	c.o.logger.Debug("wecom: callback rejected", "reason", reason, "status", status)
+	http.Error(w, http.StatusText(status), status)
+}
+
+// rejectDecrypt answers a failed decryption.
+func (c *Callback) rejectDecrypt(w http.ResponseWriter, err error) {
+	if errors.Is(err, errReceiveID) {
+		c.reject(w, http.StatusUnauthorized, "receiveid")
+		return
+	}
+	c.reject(w, http.StatusBadRequest, "ciphertext")
+}
+
+// verifyURL answers GET ?msg_signature&timestamp&nonce&echostr with the
+// plaintext echostr only.
+func (c *Callback) verifyURL(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	echo := q.Get("echostr")
+	if echo == "" || q.Get("timestamp") == "" || q.Get("nonce") == "" {
+		c.reject(w, http.StatusBadRequest, "malformed")
+		return
+	}
+	if !c.crypt.verify(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), echo) {
+		c.reject(w, http.StatusUnauthorized, "signature")
+		return
+	}
+	plain, err := c.crypt.decrypt(echo)
+	if err != nil {
+		c.rejectDecrypt(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write(plain)
+}
+
+// envelope is the POST body: <xml><ToUserName/><AgentID/><Encrypt/></xml>.
+type envelope struct {
+	Encrypt string `xml:"Encrypt"`
+}
+
+// inbound is a decrypted app message or event.
+type inbound struct {
+	FromUserName string `xml:"FromUserName"`
+	CreateTime   int64  `xml:"CreateTime"`
+	MsgType      string `xml:"MsgType"`
+	Content      string `xml:"Content"`
+	MsgID        string `xml:"MsgId"`
+	Event        string `xml:"Event"`
+}
+
+func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	ts, nonce := q.Get("timestamp"), q.Get("nonce")
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			c.reject(w, http.StatusRequestEntityTooLarge, "too_large")
+		} else {
+			c.reject(w, http.StatusBadRequest, "malformed")
+		}
+		return
+	}
+	var env envelope
+	if xml.Unmarshal(body, &env) != nil || env.Encrypt == "" || ts == "" || nonce == "" {
+		c.reject(w, http.StatusBadRequest, "malformed")
+		return
+	}
+	if !c.crypt.verify(q.Get("msg_signature"), ts, nonce, env.Encrypt) {
+		c.reject(w, http.StatusUnauthorized, "signature")
+		return
+	}
+	plain, err := c.crypt.decrypt(env.Encrypt)
+	if err != nil {
+		c.rejectDecrypt(w, err)
+		return
+	}
+	var in inbound
+	if xml.Unmarshal(plain, &in) != nil || in.FromUserName == "" || in.MsgType == "" {
+		c.reject(w, http.StatusBadRequest, "malformed")
+		return
+	}
+	c.o.metrics.received.Inc()
+
+	switch in.MsgType {
+	case "event":
+		w.WriteHeader(http.StatusOK) // acknowledged, nothing to do
+		return
+	case "text":
+	default:
+		c.writePassive(w, in.FromUserName, textOnlyText)
+		return
+	}
+	at := time.Unix(in.CreateTime, 0)
+	if in.CreateTime == 0 {
+		at = c.o.now()
+	}
+	m := &bot.Message{
+		Channel: bot.WeCom,
+		ID:      strings.TrimSpace(in.MsgID),
+		User:    in.FromUserName,
+		Text:    in.Content,
+		At:      at,
+	}
+	c.answer(w, r.Context(), m)
+}
+
+// answer runs the handler under a context that survives the HTTP answer
+// and replies passively if it finishes within the budget.
+func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message) {
+	done := make(chan *bot.Reply)
+	gaveUp := make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), workTimeout)
+	c.work.Add(1)
+	go func() {
+		defer c.work.Done()
+		defer cancel()
+		rep := c.handle(ctx, m)
+		select {
+		case done <- rep:
+		case <-gaveUp:
+			c.deliverLate(ctx, m, rep)
+		}
+	}()
+
+	timer := time.NewTimer(c.o.budget)
+	defer timer.Stop()
+	select {
+	case rep := <-done:
+		text := joinReply(rep)
+		switch {
+		case text == "":
+			w.WriteHeader(http.StatusOK)
+		case len(text) <= passiveLimit:
+			c.writePassive(w, m.User, text)
+		default:
+			w.WriteHeader(http.StatusOK)
+			c.work.Add(1)
+			go func() {
+				defer c.work.Done()
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), workTimeout)
+				defer cancel()
+				c.deliverLate(ctx, m, rep)
+			}()
+		}
+	case <-timer.C:
+		close(gaveUp)
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// handle calls the handler; an error or a panic becomes a polite reply.
+func (c *Callback) handle(ctx context.Context, m *bot.Message) (rep *bot.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.o.logger.Error("wecom: handler panicked", "panic", fmt.Sprint(p))
+			rep = bot.Text(textBusy)
+		}
+	}()
+	rep, err := c.h.Handle(ctx, m)
+	if err != nil {
+		c.o.logger.Error("wecom: handler failed", "msg", m.Key(), "err", err)
+		return bot.Text(textBusy)
+	}
+	return rep
+}
+
+func (c *Callback) deliverLate(ctx context.Context, m *bot.Message, rep *bot.Reply) {
+	if joinReply(rep) == "" {
+		return
+	}
+	if c.o.late == nil {
+		c.o.logger.Warn("wecom: late reply dropped: no late hook", "msg", m.Key())
+		return
+	}
+	c.o.late(ctx, m, rep)
+}
+
+// joinReply joins the reply's non-empty texts with a blank line.
+func joinReply(rep *bot.Reply) string {
+	if rep == nil {
+		return ""
+	}
+	var parts []string
+	for _, t := range rep.Texts {
+		if strings.TrimSpace(t) != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+type cdata struct {
+	Text string `xml:",cdata"`
+}
+
+// passiveText is the plaintext of a passive text reply.
+type passiveText struct {
+	XMLName      xml.Name `xml:"xml"`
+	ToUserName   cdata    `xml:"ToUserName"`
+	FromUserName cdata    `xml:"FromUserName"`
+	CreateTime   int64    `xml:"CreateTime"`
+	MsgType      cdata    `xml:"MsgType"`
+	Content      cdata    `xml:"Content"`
+}
+
+// passiveEnvelope is the encrypted passive reply WeCom receives.
+type passiveEnvelope struct {
+	XMLName      xml.Name `xml:"xml"`
+	Encrypt      cdata    `xml:"Encrypt"`
+	MsgSignature cdata    `xml:"MsgSignature"`
+	TimeStamp    int64    `xml:"TimeStamp"`
+	Nonce        cdata    `xml:"Nonce"`
+}
+
+// writePassive answers with an encrypted passive text reply to user.
+func (c *Callback) writePassive(w http.ResponseWriter, user, text string) {
+	now := c.o.now().Unix()
+	plain, err := xml.Marshal(passiveText{
+		ToUserName:   cdata{user},
+		FromUserName: cdata{c.corpID},
+		CreateTime:   now,
+		MsgType:      cdata{"text"},
+		Content:      cdata{text},
+	})
+	if err != nil { // strings and ints only: cannot happen
+		c.o.logger.Error("wecom: marshal passive reply", "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	enc := c.crypt.encrypt(plain)
+	ts := strconv.FormatInt(now, 10)
+	nonce := strconv.FormatUint(rand.Uint64()%1e10, 10)
+	var buf bytes.Buffer
+	if err := xml.NewEncoder(&buf).Encode(passiveEnvelope{
+		Encrypt:      cdata{enc},
+		MsgSignature: cdata{c.crypt.sign(ts, nonce, enc)},
+		TimeStamp:    now,
+		Nonce:        cdata{nonce},
+	}); err != nil {
+		c.o.logger.Error("wecom: marshal passive envelope", "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	_, _ = w.Write(buf.Bytes())
+}

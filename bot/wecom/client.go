@@ -1,0 +1,535 @@
+package wecom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/baosong/baosong/bot"
+)
+
+// API paths under Config.APIBase.
+const (
+	pathToken   = "/cgi-bin/gettoken"
+	pathSend    = "/cgi-bin/message/send"
+	pathWebhook = "/cgi-bin/webhook/send"
+)
+
+// Platform limits (docs/protocols.md §2).
+const (
+	maxUsersPerCall    = 1000 // touser of one app message
+	textLimit          = 2048 // bytes: app text and markdown, robot text
+	robotMarkdownLimit = 4096 // bytes: robot markdown
+	memberPerMinute    = 30   // app messages to one member (excess is silently dropped)
+	robotPerMinute     = 20   // messages per group robot (excess: 45009)
+	cardTitleLimit     = 128  // characters
+	cardDescLimit      = 512  // characters
+	maxAnswer          = 1 << 20
+)
+
+// WeCom errcodes handled by name.
+const (
+	codeInvalidSecret  = 40001
+	codeInvalidToken   = 40014
+	codeInvalidChars   = 40033
+	codeInvalidSecret2 = 40091
+	codeMissingToken   = 41001
+	codeTokenExpired   = 42001
+	codeTooLong        = 45002
+	codeRateLimited    = 45009
+	codeIPNotTrusted   = 60020
+	codeNoRecipient    = 81013
+	codeRobotInvalid   = 93000
+)
+
+// rateLimitBackoff is how long a 45009 or a local pacing refusal defers a
+// push: WeCom lifts minute limits after 60 s.
+const rateLimitBackoff = time.Minute
+
+// Directory resolves baosong ids to WeCom addresses; the lead implements it
+// over the org directory and the [[group]] config.
+type Directory interface {
+	// UserID is the member's WeCom userid ("" if none: a permanent failure).
+	UserID(member string) string
+	// Mobile is the member's mobile, used to @mention in robot texts ("" if unknown).
+	Mobile(member string) string
+	// Group names the robot of a group and the members to @mention on every
+	// push to it; ok is false for an unknown group.
+	Group(name string) (robot string, mention []string, ok bool)
+}
+
+// Client pushes to WeCom: app messages to members, robot messages to
+// groups. It implements bot.Notifier and is safe for concurrent use.
+//
+// Failures are classified for the outbox: bot.Permanent for bad
+// configuration (40001/40091 secret, 60020 IP not in 企业可信IP, unknown
+// group or robot, a member without a userid, 81013, 93000) and
+// bot.RetryAfter for rate limits (45009, local pacing); other errors
+// (5xx, timeouts, -1) are plain and retryable. Access tokens are cached,
+// dropped and re-fetched once on 40014/42001, and never appear in errors
+// or logs.
+type Client struct {
+	cfg     Config
+	dir     Directory
+	o       options
+	members *limiter // by userid
+	robots  *limiter // by webhook
+
+	tokenMu  sync.Mutex
+	token    string
+	tokenExp time.Time
+}
+
+// NewClient builds a client. The app fields of cfg are needed only for
+// member pushes, the robots only for group pushes. Options used:
+// WithHTTPClient, WithClock, WithLogger, WithMetrics.
+func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
+	if dir == nil {
+		return nil, errors.New("wecom: client needs a directory")
+	}
+	return &Client{
+		cfg:     cfg,
+		dir:     dir,
+		o:       buildOptions(opts),
+		members: newLimiter(memberPerMinute, time.Minute),
+		robots:  newLimiter(robotPerMinute, time.Minute),
+	}, nil
+}
+
+// Notify delivers one push to a member (app message) or a group (robot).
+func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
+	switch {
+	case n.To.Group != "":
+		err := c.notifyGroup(ctx, n)
+		c.count(err)
+		return err
+	case n.To.Member != "":
+		return c.NotifyMany(ctx, n, []string{n.To.Member})[0]
+	}
+	return bot.Permanent(errors.New("wecom: notification has no recipient"))
+}
+
+// NotifyMany sends n's text (n.To is ignored) to many members with as few
+// calls as the limits allow: ≤ 1000 users per app message, one call per
+// part of a long text. errs[i] is the result for members[i]: nil,
+// bot.Permanent (no userid, invaliduser, configuration), bot.RetryAfter
+// (the member got 30 messages in the last minute, or 45009) or a plain error.
+// A chunk that fails after its first part was sent is retried whole.
+func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []string) []error {
+	errs := make([]error, len(members))
+	defer func() {
+		for _, err := range errs {
+			c.count(err)
+		}
+	}()
+	fail := func(err error) []error {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	if !c.cfg.appConfigured() {
+		return fail(bot.Permanent(errors.New("wecom: app not configured (corp_id, agent_id, secret)")))
+	}
+	msgs := c.appMessages(n)
+	if len(msgs) == 0 {
+		return fail(bot.Permanent(errors.New("wecom: empty notification")))
+	}
+
+	now := c.o.now()
+	result := make(map[string]error) // by userid
+	index := make(map[string][]int)  // userid → positions in members
+	var send []string
+	for i, m := range members {
+		uid := c.dir.UserID(m)
+		if uid == "" {
+			errs[i] = bot.Permanent(fmt.Errorf("wecom: member %s has no WeCom userid", m))
+			continue
+		}
+		if _, dup := index[uid]; dup {
+			index[uid] = append(index[uid], i)
+			continue
+		}
+		index[uid] = []int{i}
+		if wait, ok := c.members.reserve(uid, len(msgs), now); !ok {
+			result[uid] = paced(fmt.Sprintf("member %s", m), wait)
+			continue
+		}
+		send = append(send, uid)
+	}
+	for start := 0; start < len(send); start += maxUsersPerCall {
+		chunk := send[start:min(start+maxUsersPerCall, len(send))]
+		invalid, err := c.sendChunk(ctx, chunk, msgs)
+		for _, uid := range chunk {
+			result[uid] = err
+		}
+		for _, uid := range invalid {
+			if _, ours := result[uid]; ours && err == nil {
+				result[uid] = bot.Permanent(fmt.Errorf("wecom: userid %s is invalid or outside the app's visibility", uid))
+			}
+		}
+	}
+	for uid, is := range index {
+		for _, i := range is {
+			errs[i] = result[uid]
+		}
+	}
+	return errs
+}
+
+// paced is the error for a push refused by local pacing.
+func paced(who string, wait time.Duration) error {
+	if wait == 0 {
+		return bot.Permanent(fmt.Errorf("wecom: %s: message too long to send within the platform rate limit", who))
+	}
+	return bot.RetryAfter(fmt.Errorf("wecom: %s: rate limit reached, retry in %s", who, wait.Round(time.Second)), wait)
+}
+
+// sendChunk sends every part to the users of one chunk and returns the
+// users WeCom reported invalid.
+func (c *Client) sendChunk(ctx context.Context, users []string, msgs []appMessage) ([]string, error) {
+	var invalid []string
+	for _, m := range msgs {
+		m.ToUser = strings.Join(users, "|")
+		body, err := encodeJSON(m)
+		if err != nil {
+			return nil, bot.Permanent(fmt.Errorf("wecom: encode app message: %w", err))
+		}
+		res, err := c.callApp(ctx, body)
+		if err != nil {
+			return nil, err
+		}
+		if res.InvalidUser != "" {
+			invalid = append(invalid, strings.Split(res.InvalidUser, "|")...)
+		}
+	}
+	return invalid, nil
+}
+
+type content struct {
+	Content string `json:"content"`
+}
+
+type textCard struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	URL         string `json:"url"`
+	BtnTxt      string `json:"btntxt"`
+}
+
+// appMessage is the body of /cgi-bin/message/send. agentid is an integer,
+// as documented (the SDK sends a string).
+type appMessage struct {
+	ToUser   string    `json:"touser"`
+	MsgType  string    `json:"msgtype"`
+	AgentID  int       `json:"agentid"`
+	Text     *content  `json:"text,omitempty"`
+	Markdown *content  `json:"markdown,omitempty"`
+	TextCard *textCard `json:"textcard,omitempty"`
+}
+
+// appMessages renders n as one textcard, or as text or markdown parts of
+// at most textLimit bytes each.
+func (c *Client) appMessages(n bot.Notification) []appMessage {
+	if strings.TrimSpace(n.Text) == "" && strings.TrimSpace(n.Title) == "" {
+		return nil
+	}
+	var msgs []appMessage
+	switch {
+	case n.Markdown:
+		text := n.Text
+		if n.Title != "" {
+			text = "### " + n.Title + "\n" + text
+		}
+		for _, p := range split(text, textLimit) {
+			msgs = append(msgs, appMessage{MsgType: "markdown", AgentID: c.cfg.AgentID, Markdown: &content{p}})
+		}
+	case n.Title != "" && c.cfg.CardURL != "" && strings.TrimSpace(n.Text) != "" &&
+		utf8.RuneCountInString(n.Title) <= cardTitleLimit && utf8.RuneCountInString(n.Text) <= cardDescLimit:
+		msgs = append(msgs, appMessage{MsgType: "textcard", AgentID: c.cfg.AgentID, TextCard: &textCard{
+			Title: n.Title, Description: n.Text, URL: c.cfg.CardURL, BtnTxt: "详情",
+		}})
+	default:
+		for _, p := range split(titled(n), textLimit) {
+			msgs = append(msgs, appMessage{MsgType: "text", AgentID: c.cfg.AgentID, Text: &content{p}})
+		}
+	}
+	return msgs
+}
+
+// titled puts a notification's title on a first line of its text.
+func titled(n bot.Notification) string {
+	if n.Title == "" {
+		return n.Text
+	}
+	return "【" + n.Title + "】\n" + n.Text
+}
+
+type robotText struct {
+	Content             string   `json:"content"`
+	MentionedList       []string `json:"mentioned_list,omitempty"`
+	MentionedMobileList []string `json:"mentioned_mobile_list,omitempty"`
+}
+
+// robotMessage is the body of /cgi-bin/webhook/send.
+type robotMessage struct {
+	MsgType  string     `json:"msgtype"`
+	Text     *robotText `json:"text,omitempty"`
+	Markdown *content   `json:"markdown,omitempty"`
+}
+
+func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
+	robot, mention, ok := c.dir.Group(n.To.Group)
+	if !ok {
+		return bot.Permanent(fmt.Errorf("wecom: unknown group %q", n.To.Group))
+	}
+	hook, ok := c.cfg.robotURL(robot)
+	if !ok {
+		return bot.Permanent(fmt.Errorf("wecom: group %q: unknown robot %q", n.To.Group, robot))
+	}
+	msgs := c.robotMessages(n, slices.Concat(mention, n.Mention))
+	if len(msgs) == 0 {
+		return bot.Permanent(errors.New("wecom: empty notification"))
+	}
+	if wait, ok := c.robots.reserve(hook, len(msgs), c.o.now()); !ok {
+		return paced(fmt.Sprintf("robot %s", robot), wait)
+	}
+	for _, m := range msgs {
+		body, err := encodeJSON(m)
+		if err != nil {
+			return bot.Permanent(fmt.Errorf("wecom: encode robot message: %w", err))
+		}
+		var res apiResult
+		if err := c.do(ctx, http.MethodPost, hook, pathWebhook, body, &res); err != nil {
+			return fmt.Errorf("wecom: robot %s: %w", robot, err)
+		}
+		if err := c.codeError(pathWebhook, res); err != nil {
+			return fmt.Errorf("wecom: robot %s: %w", robot, err)
+		}
+	}
+	return nil
+}
+
+// robotMessages renders a group push. Texts @mention by mobile when known,
+// else by userid, on the first part; markdown ignores mention lists, so
+// members with a userid are mentioned as <@userid> at the end.
+func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMessage {
+	if strings.TrimSpace(n.Text) == "" && strings.TrimSpace(n.Title) == "" {
+		return nil
+	}
+	var mobiles, userIDs []string
+	seen := make(map[string]bool)
+	for _, m := range mention {
+		if m == "" || seen[m] {
+			continue
+		}
+		seen[m] = true
+		mobile, uid := c.dir.Mobile(m), c.dir.UserID(m)
+		switch {
+		case n.Markdown && uid != "":
+			userIDs = append(userIDs, uid)
+		case !n.Markdown && mobile != "":
+			mobiles = append(mobiles, mobile)
+		case !n.Markdown && uid != "":
+			userIDs = append(userIDs, uid)
+		}
+	}
+	var msgs []robotMessage
+	if n.Markdown {
+		text := n.Text
+		if n.Title != "" {
+			text = "### " + n.Title + "\n" + text
+		}
+		if len(userIDs) > 0 {
+			text += "\n" + "<@" + strings.Join(userIDs, "> <@") + ">"
+		}
+		for _, p := range split(text, robotMarkdownLimit) {
+			msgs = append(msgs, robotMessage{MsgType: "markdown", Markdown: &content{p}})
+		}
+		return msgs
+	}
+	for i, p := range split(titled(n), textLimit) {
+		t := &robotText{Content: p}
+		if i == 0 {
+			t.MentionedMobileList, t.MentionedList = mobiles, userIDs
+		}
+		msgs = append(msgs, robotMessage{MsgType: "text", Text: t})
+	}
+	return msgs
+}
+
+// apiResult is the union of the answers used here.
+type apiResult struct {
+	ErrCode     int    `json:"errcode"`
+	ErrMsg      string `json:"errmsg"`
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int    `json:"expires_in"`
+	InvalidUser string `json:"invaliduser"`
+}
+
+type apiError struct {
+	path string
+	code int
+	msg  string
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("wecom: %s: errcode %d: %s", e.path, e.code, e.msg)
+}
+
+// callApp posts an app message with the cached token, re-fetching the
+// token once on 40014/42001.
+func (c *Client) callApp(ctx context.Context, body []byte) (apiResult, error) {
+	for attempt := 0; ; attempt++ {
+		var res apiResult
+		tok, err := c.accessToken(ctx)
+		if err != nil {
+			return res, err
+		}
+		u := c.cfg.apiBase() + pathSend + "?access_token=" + url.QueryEscape(tok)
+		if err := c.do(ctx, http.MethodPost, u, pathSend, body, &res); err != nil {
+			return res, err
+		}
+		if (res.ErrCode == codeInvalidToken || res.ErrCode == codeTokenExpired) && attempt == 0 {
+			c.dropToken(tok)
+			continue
+		}
+		return res, c.codeError(pathSend, res)
+	}
+}
+
+// accessToken returns the cached token or fetches one. Fetches are
+// serialized, so a burst of pushes makes one gettoken call.
+func (c *Client) accessToken(ctx context.Context) (string, error) {
+	c.tokenMu.Lock()
+	defer c.tokenMu.Unlock()
+	now := c.o.now()
+	if c.token != "" && now.Before(c.tokenExp) {
+		return c.token, nil
+	}
+	q := url.Values{"corpid": {c.cfg.CorpID}, "corpsecret": {c.cfg.Secret}}
+	var res apiResult
+	if err := c.do(ctx, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
+		return "", err
+	}
+	if err := c.codeError(pathToken, res); err != nil {
+		return "", err
+	}
+	if res.AccessToken == "" {
+		return "", errors.New("wecom: gettoken: answer has no access_token")
+	}
+	c.o.metrics.tokenRefreshes.Inc()
+	life := time.Duration(res.ExpiresIn)*time.Second - 5*time.Minute
+	c.token, c.tokenExp = res.AccessToken, now.Add(max(life, time.Minute))
+	return c.token, nil
+}
+
+// dropToken forgets tok unless another caller already replaced it.
+func (c *Client) dropToken(tok string) {
+	c.tokenMu.Lock()
+	defer c.tokenMu.Unlock()
+	if c.token == tok {
+		c.token = ""
+	}
+}
+
+// codeError turns a non-zero errcode into an error classified for the outbox.
+func (c *Client) codeError(path string, res apiResult) error {
+	if res.ErrCode == 0 {
+		return nil
+	}
+	err := &apiError{path: path, code: res.ErrCode, msg: res.ErrMsg}
+	switch res.ErrCode {
+	case codeRateLimited:
+		return bot.RetryAfter(err, rateLimitBackoff)
+	case codeIPNotTrusted:
+		c.o.logger.Error("wecom: 60020 本服务器出口IP不在企业可信IP中：请在企业微信管理后台「应用管理 → 本应用 → 企业可信IP」加入本机出口IP（约1分钟后生效）", "path", path)
+		return bot.Permanent(err)
+	case codeInvalidSecret, codeInvalidSecret2:
+		c.o.logger.Error("wecom: secret 不正确：请核对 [wecom] corp_id 与 secret（应用管理 → 本应用 → Secret）", "errcode", res.ErrCode)
+		return bot.Permanent(err)
+	case codeRobotInvalid:
+		c.o.logger.Error("wecom: 群机器人 webhook 无效或机器人已被移出群聊：请核对 [wecom.robots]")
+		return bot.Permanent(err)
+	case codeInvalidChars, codeMissingToken, codeTooLong, codeNoRecipient:
+		return bot.Permanent(err)
+	}
+	return err
+}
+
+// do sends one request and decodes the JSON answer into res. Errors name
+// the path only: the query carries tokens, secrets and robot keys.
+func (c *Client) do(ctx context.Context, method, rawURL, path string, body []byte, res *apiResult) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
+	if err != nil {
+		return bot.Permanent(fmt.Errorf("wecom: %s %s: invalid URL", method, path))
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	resp, err := c.o.http.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("wecom: %s %s: %w", method, path, err)
+	}
+	defer func() {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer))
+		_ = resp.Body.Close()
+	}()
+	if resp.StatusCode != http.StatusOK {
+		err := fmt.Errorf("wecom: %s %s: HTTP %d", method, path, resp.StatusCode)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			return bot.RetryAfter(err, rateLimitBackoff)
+		}
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return fmt.Errorf("wecom: %s %s: read answer: %w", method, path, err)
+	}
+	if err := json.Unmarshal(data, res); err != nil {
+		return fmt.Errorf("wecom: %s %s: answer is not JSON: %w", method, path, err)
+	}
+	return nil
+}
+
+// encodeJSON marshals v without HTML escaping (WeCom rejects \u003c, 40033).
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// count records a push's result.
+func (c *Client) count(err error) {
+	result := "ok"
+	if _, ok := bot.RetryDelay(err); ok {
+		result = "rate_limited"
+	} else if bot.IsPermanent(err) {
+		result = "permanent"
+	} else if err != nil {
+		result = "error"
+	}
+	c.o.metrics.pushes.WithLabelValues(result).Inc()
+}

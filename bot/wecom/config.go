@@ -1,0 +1,141 @@
+// Package wecom is baosong's WeCom (企业微信) channel: the self-built app
+// callback (URL verification, msg_signature, AES decryption, passive
+// replies) and a Client that pushes app messages to members and group robot
+// messages to groups, within the platform's limits.
+//
+// Only github.com/silenceper/wechat/v2/util is used from the SDK (signature
+// and AES); the root package rewires the global logger and its app-message
+// structs send agentid as a string, so requests are our own structs.
+package wecom
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// DefaultAPIBase is the official WeCom API host.
+const DefaultAPIBase = "https://qyapi.weixin.qq.com"
+
+// Config is the [wecom] section. The app fields (CorpID, AgentID, Secret,
+// Token, EncodingAESKey) are all-or-nothing: a deployment may use group
+// robots alone.
+type Config struct {
+	CorpID         string // 企业ID; also the receiveid inside every ciphertext
+	AgentID        int    // the self-built app's AgentId
+	Secret         string // the app's Secret (gettoken)
+	Token          string // callback Token (msg_signature)
+	EncodingAESKey string // callback EncodingAESKey: 43 characters of base64
+	APIBase        string // default DefaultAPIBase; tests point it at a fake server
+	// CardURL, when set, turns a titled plain-text notification that fits a
+	// card (description ≤ 512 characters) into a textcard linking there.
+	CardURL string
+	// Robots maps a robot name to its webhook key, or to its full webhook URL.
+	Robots map[string]string
+}
+
+// appConfigured reports whether any app field is set.
+func (c Config) appConfigured() bool {
+	return c.CorpID != "" || c.AgentID != 0 || c.Secret != "" || c.Token != "" || c.EncodingAESKey != ""
+}
+
+// Validate lists every problem in c. Secrets never appear in the errors.
+func (c Config) Validate() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("wecom: "+format, args...)) }
+	if c.appConfigured() {
+		if strings.TrimSpace(c.CorpID) == "" {
+			bad("corp_id is empty")
+		}
+		if c.AgentID <= 0 {
+			bad("agent_id must be a positive integer, got %d", c.AgentID)
+		}
+		if strings.TrimSpace(c.Secret) == "" {
+			bad("secret is empty")
+		}
+		if strings.TrimSpace(c.Token) == "" {
+			bad("token is empty")
+		}
+		if _, err := decodeAESKey(c.EncodingAESKey); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.APIBase != "" {
+		if err := checkHTTPURL(c.APIBase); err != nil {
+			bad("api_base: %v", err)
+		}
+	}
+	if c.CardURL != "" {
+		if err := checkHTTPURL(c.CardURL); err != nil {
+			bad("card_url: %v", err)
+		}
+	}
+	names := make([]string, 0, len(c.Robots))
+	for name := range c.Robots {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := strings.TrimSpace(c.Robots[name])
+		switch {
+		case strings.TrimSpace(name) == "":
+			bad("robots: a robot has an empty name")
+		case v == "":
+			bad("robots.%s: webhook key is empty", name)
+		case strings.Contains(v, "://"):
+			if err := checkHTTPURL(v); err != nil {
+				bad("robots.%s: webhook URL is not a valid http(s) URL", name)
+			}
+		case strings.ContainsAny(v, " \t?&/#"):
+			bad("robots.%s: webhook key has characters a key cannot have (give the key or the full URL)", name)
+		}
+	}
+	return errs
+}
+
+// decodeAESKey checks and decodes an EncodingAESKey: 43 characters of
+// base64 that decode (with one "=" appended) to a 32-byte AES key.
+func decodeAESKey(s string) ([]byte, error) {
+	if len(s) != 43 {
+		return nil, fmt.Errorf("wecom: encoding_aes_key must be 43 characters, got %d", len(s))
+	}
+	key, err := base64.StdEncoding.DecodeString(s + "=")
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("wecom: encoding_aes_key is not valid base64 for a 32-byte key")
+	}
+	return key, nil
+}
+
+func checkHTTPURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("want an absolute http(s) URL")
+	}
+	return nil
+}
+
+func (c Config) apiBase() string {
+	if c.APIBase == "" {
+		return DefaultAPIBase
+	}
+	return strings.TrimRight(c.APIBase, "/")
+}
+
+// robotURL returns the webhook URL of the named robot.
+func (c Config) robotURL(name string) (string, bool) {
+	v := strings.TrimSpace(c.Robots[name])
+	switch {
+	case v == "":
+		return "", false
+	case strings.Contains(v, "://"):
+		return v, true
+	default:
+		return c.apiBase() + pathWebhook + "?key=" + url.QueryEscape(v), true
+	}
+}
