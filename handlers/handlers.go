@@ -54,6 +54,7 @@ func New(d Deps) *Handlers {
 	}
 	h := &Handlers{Deps: d}
 	h.intents = append(h.intents, h.basicIntents()...)
+	h.intents = append(h.intents, h.attendanceIntents()...)
 	h.intents = append(h.intents, h.incidentIntents()...)
 	h.intents = append(h.intents, h.submissionIntents()...)
 	return h

@@ -1,0 +1,681 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/handlers/parse"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/report"
+)
+
+// attendance is the intent family of the 《日常信息报表》 (篇2, 篇3, 篇10):
+// 考勤 and its items, 更正, 撤回, 未交, 统计, 预警, 确认汇总.
+type attendance struct {
+	*Handlers
+	att     *report.Attendance
+	classes map[parse.ClassRef]string // class name as parsed → unit id
+}
+
+// attendanceItemWords start a form without 考勤 (SPEC §4's examples
+// "请假 赵六 3节 …", "擅自离校 孙七 2天"); the parser reads them from the whole
+// text. 正常 alone is not a keyword: too common a word to mean a form.
+var attendanceItemWords = []string{"无异常", "全勤", "零报告", "旷课", "缺课", "逃课", "晚归", "迟归",
+	"夜不归宿", "夜不归家", "彻夜未归", "请假", "擅自离校", "私自离校", "离校未归"}
+
+func (h *Handlers) attendanceIntents() []intent {
+	att, err := report.NewAttendance(h.Config, h.Dir, h.Store, h.Now)
+	if err != nil {
+		h.Log.Error("attendance intents disabled", "err", err)
+		return nil
+	}
+	a := &attendance{Handlers: h, att: att, classes: map[parse.ClassRef]string{}}
+	for _, u := range h.Dir.Classes() {
+		if ref, ok := parse.ParseClass(u.Name); ok {
+			a.classes[ref] = u.ID
+		}
+	}
+	h.recent = append(h.recent, a.recent)
+	submit := []string{org.Cadre, org.Teacher}
+	change := []string{org.Cadre, org.Teacher, org.Office}
+	view := []string{org.Teacher, org.GradeLead, org.Office, org.Admin}
+	route := func(intent string, keywords []string, roles []string, fn bot.HandlerFunc) bot.Route {
+		return bot.Route{Intent: intent, Keywords: keywords, Handler: h.guarded(roles, fn)}
+	}
+	return []intent{
+		{Route: route("attendance", append([]string{"考勤", "日报", "报表", "日常信息"}, attendanceItemWords...), submit, a.submit),
+			Roles: submit, Usage: "报送本班日常信息报表（每周一、四17:00前）", Example: "考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无"},
+		{Route: route("attendance_correct", []string{"更正"}, change, a.correct),
+			Roles: change, Usage: "更正一条考勤（替换其全部内容）", Example: "更正 A12 旷课：张三2节"},
+		{Route: route("attendance_withdraw", []string{"撤回"}, change, a.withdraw),
+			Roles: change, Usage: "撤回一条考勤", Example: "撤回 A12"},
+		{Route: route("attendance_missing", []string{"未交", "未报", "谁没交"}, view, a.missing),
+			Roles: view, Usage: "查看未交日常信息报表的班级", Example: "未交"},
+		{Route: route("attendance_stats", []string{"统计", "汇总"}, append([]string{org.Cadre}, view...), a.stats),
+			Roles: append([]string{org.Cadre}, view...), Usage: "查看月度考勤汇总", Example: "统计 11月"},
+		{Route: route("attendance_warnings", []string{"预警"}, view, a.warnings),
+			Roles: view, Usage: "查看本月达到预警等级的学生", Example: "预警"},
+		{Route: route("attendance_confirm", []string{"确认汇总"}, []string{org.GradeLead}, a.confirm),
+			Roles: []string{org.GradeLead}, Usage: "确认本年级上月日常信息月度汇总", Example: "确认汇总 11月"},
+	}
+}
+
+// msgTime is the message time in the organisation's zone (now when the
+// channel gave none).
+func (a *attendance) msgTime(m *bot.Message) time.Time {
+	t := m.At
+	if t.IsZero() {
+		t = a.Now()
+	}
+	return t.In(a.att.Location())
+}
+
+func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	mem := a.member(m)
+	at := a.msgTime(m)
+	text := m.Body
+	if full := bot.StripMention(m.Text); startsWithAny(full, attendanceItemWords) {
+		text = full
+	}
+	form, err := parse.Attendance(text, at)
+	if err != nil {
+		return unreadable(err), nil
+	}
+	unit, refusal := a.unitFor(mem, form.Class)
+	if refusal != nil {
+		return refusal, nil
+	}
+	s := report.Submission{Member: mem, Unit: unit, At: at, Rows: rowsOf(form.Items), Text: m.Text}
+	if form.Date != nil {
+		s.Date = *form.Date
+	}
+	res, err := a.att.Submit(ctx, s)
+	if errors.Is(err, report.ErrFutureDate) {
+		return bot.Text(sprintf(msgAttFutureDate, s.Date.Format("1月2日"))), nil
+	}
+	if refusal := a.refusal(err, ""); refusal != nil || err != nil {
+		return refusal, errIfNoReply(refusal, err)
+	}
+	e := res.Entry
+	loc := a.att.Location()
+	lines := []string{sprintf(msgAttAccepted, e.ID, a.Dir.UnitName(unit), report.FormLabel(e.Due, loc), stateWord(res.Form.State(at)))}
+	if e.Date != "" {
+		lines[0] += sprintf(msgAttByDate, e.Date)
+	}
+	lines = append(lines, report.DescribeRows(e.Rows))
+	lines = append(lines, a.warningsOf(res, form.Unread)...)
+	if next, ok := a.att.Schedule.Next(at); ok && e.Date == "" && e.Due.Before(next) {
+		lines = append(lines, sprintf(msgAttLateOther, report.FormLabel(next, loc)))
+	}
+	if len(res.Earlier) > 0 {
+		lines = append(lines, sprintf(msgAttEarlier, strings.Join(res.Earlier, "、")))
+	}
+	lines = append(lines, sprintf(msgAttHowTo, e.ID, e.ID))
+	return bot.Text(strings.Join(lines, "\n")), nil
+}
+
+// warningsOf are the reply lines about what a change left to check: unread
+// pieces, names not on the roster, notices sent, leave notes to chase,
+// thresholds reached.
+func (a *attendance) warningsOf(res *report.Result, unread []string) []string {
+	var lines []string
+	if len(unread) > 0 {
+		lines = append(lines, sprintf(msgAttNotRead, strings.Join(unread, "；")))
+	}
+	for _, n := range res.Unknown {
+		if n.Suggest != "" {
+			lines = append(lines, sprintf(msgAttUnknownName, n.Name, n.Suggest))
+		} else {
+			lines = append(lines, sprintf(msgAttUnknownNoHint, n.Name))
+		}
+	}
+	if len(res.Notified) > 0 {
+		names := make([]string, len(res.Notified))
+		for i, id := range res.Notified {
+			names[i] = a.memberName(id)
+		}
+		lines = append(lines, sprintf(msgAttNotified, strings.Join(names, "、")))
+	}
+	if !res.Entry.Withdrawn {
+		for _, r := range res.Entry.Rows {
+			if r.Type == report.Leave && r.Approver == "" {
+				lines = append(lines, msgAttPending)
+				break
+			}
+		}
+	}
+	for _, c := range res.Crossings {
+		if c.Reached {
+			lines = append(lines, sprintf(msgAttCrossing, c.Tally.Student, c.Tally.AbsentHours, c.Level))
+		}
+	}
+	return lines
+}
+
+func (a *attendance) memberName(id string) string {
+	if m, ok := a.Dir.Member(id); ok && m.Name != "" {
+		return m.Name
+	}
+	return id
+}
+
+func stateWord(state string) string {
+	if state == report.FormLate {
+		return msgAttStateLate
+	}
+	return msgAttStateOnTime
+}
+
+func unreadable(err error) *bot.Reply {
+	hint := "未填写考勤内容"
+	var pe *parse.ParseError
+	if errors.As(err, &pe) {
+		hint = pe.Hint
+	}
+	return bot.Text(sprintf(msgAttUnread, hint))
+}
+
+// refusal phrases the errors a user can cause; nil for the others.
+func (a *attendance) refusal(err error, id string) *bot.Reply {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, report.ErrNoForm):
+		return bot.Text(msgAttNoForm)
+	case errors.Is(err, report.ErrNoEntry):
+		return bot.Text(sprintf(msgAttNoEntry, id))
+	case errors.Is(err, report.ErrNotYours):
+		return bot.Text(sprintf(msgAttNotYours, id))
+	case errors.Is(err, report.ErrWithdrawn):
+		return bot.Text(sprintf(msgAttWithdrawnYet, id))
+	case errors.Is(err, report.ErrTooManyRows), errors.Is(err, report.ErrNoStudent):
+		return bot.Text(sprintf(msgAttUnread, "内容过多或缺少学生姓名"))
+	}
+	return nil
+}
+
+// errIfNoReply passes err on when no refusal phrases it.
+func errIfNoReply(r *bot.Reply, err error) error {
+	if r != nil {
+		return nil
+	}
+	return err
+}
+
+// ownClasses lists the classes a member belongs to.
+func (a *attendance) ownClasses(mem *org.Member) []string {
+	var out []string
+	for _, u := range mem.Units {
+		if unit, ok := a.Dir.Unit(u); ok && unit.Kind == org.Class {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// unitFor picks the class a member submits for: the one named, which must
+// be theirs, or their only class.
+func (a *attendance) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
+	own := a.ownClasses(mem)
+	names := make([]string, len(own))
+	for i, u := range own {
+		names[i] = a.Dir.UnitName(u)
+	}
+	if ref != nil {
+		id, ok := a.classes[*ref]
+		if !ok {
+			return "", bot.Text(sprintf(msgAttUnknownClass, ref.String()))
+		}
+		for _, u := range own {
+			if u == id {
+				return id, nil
+			}
+		}
+		if len(own) == 0 {
+			return "", bot.Text(msgAttNoClass)
+		}
+		return "", bot.Text(sprintf(msgAttNotYourClass, strings.Join(names, "、"), a.Dir.UnitName(id)))
+	}
+	switch len(own) {
+	case 0:
+		return "", bot.Text(msgAttNoClass)
+	case 1:
+		return own[0], nil
+	}
+	return "", bot.Text(sprintf(msgAttPickClass, strings.Join(names, "、"), names[1]))
+}
+
+func rowsOf(items []parse.Item) []report.Row {
+	out := make([]report.Row, len(items))
+	for i, it := range items {
+		out[i] = report.Row{Type: it.Type, Student: it.Student, No: it.StudentNo, Hours: it.Hours, Days: it.Days,
+			Time: it.Time, Reason: it.Reason, Approver: it.Approver}
+	}
+	return out
+}
+
+// splitID reads a record id at the start of a command's body: "A12 …",
+// "#A12", "ａ１２". ok is false when the body starts with none.
+func splitID(body string) (id, rest string, ok bool) {
+	s := strings.TrimLeft(parse.Normalize(body), "#＃ ")
+	if s == "" || !('A' <= s[0] && s[0] <= 'Z' || 'a' <= s[0] && s[0] <= 'z') {
+		return "", body, false
+	}
+	i := 1
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	if i == 1 {
+		return "", body, false
+	}
+	return strings.ToUpper(s[:i]), strings.TrimLeft(s[i:], " ,，:：、;；"), true
+}
+
+// entryID reads the A-id of 更正/撤回, or phrases why it cannot.
+func entryID(body, command string) (id, rest string, refusal *bot.Reply) {
+	id, rest, ok := splitID(body)
+	if !ok {
+		return "", "", bot.Text(sprintf(msgAttIDUsage, command))
+	}
+	if !strings.HasPrefix(id, "A") {
+		return "", "", bot.Text(sprintf(msgAttNotAttID, id))
+	}
+	return id, rest, nil
+}
+
+func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	id, rest, refusal := entryID(m.Body, "更正")
+	if refusal != nil {
+		return refusal, nil
+	}
+	if strings.TrimSpace(rest) == "" {
+		return bot.Text(msgAttCorrectUsage), nil
+	}
+	at := a.msgTime(m)
+	form, err := parse.Attendance(rest, at)
+	if err != nil {
+		return unreadable(err), nil
+	}
+	res, err := a.att.Correct(ctx, a.member(m), id, rowsOf(form.Items), at, m.Text)
+	if refusal := a.refusal(err, id); refusal != nil || err != nil {
+		return refusal, errIfNoReply(refusal, err)
+	}
+	e := res.Entry
+	lines := []string{sprintf(msgAttCorrected, e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, a.att.Location()),
+		e.Revision, report.DescribeRows(e.Rows))}
+	lines = append(lines, a.warningsOf(res, form.Unread)...)
+	if form.Date != nil || form.Class != nil {
+		lines = append(lines, msgAttDateIgnored)
+	}
+	lines = append(lines, sprintf(msgAttHowTo, e.ID, e.ID))
+	return bot.Text(strings.Join(lines, "\n")), nil
+}
+
+func (a *attendance) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	id, _, refusal := entryID(m.Body, "撤回")
+	if refusal != nil {
+		return refusal, nil
+	}
+	at := a.msgTime(m)
+	res, err := a.att.Withdraw(ctx, a.member(m), id, at)
+	if refusal := a.refusal(err, id); refusal != nil || err != nil {
+		return refusal, errIfNoReply(refusal, err)
+	}
+	e := res.Entry
+	lines := []string{sprintf(msgAttWithdrawn, e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, a.att.Location()))}
+	switch live := res.Form.Live(); {
+	case len(live) > 0:
+		ids := make([]string, len(live))
+		for i, x := range live {
+			ids[i] = x.ID
+		}
+		lines = append(lines, sprintf(msgAttStillHas, strings.Join(ids, "、")))
+	case res.Form.State(at) == report.FormMissing:
+		lines = append(lines, msgAttNowMissing)
+	default:
+		lines = append(lines, msgAttNowOpen)
+	}
+	return bot.Text(strings.Join(lines, "\n")), nil
+}
+
+// missing answers 未交: the classes in the sender's scope without the form
+// of the latest due time, and those that have not yet sent the current one.
+func (a *attendance) missing(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+	mem := a.member(m)
+	now := a.msgTime(m)
+	scope := a.Dir.Scope(mem)
+	if len(scope) == 0 {
+		return bot.Text(msgAttNoClasses), nil
+	}
+	loc := a.att.Location()
+	var lines []string
+	if prev, ok := a.att.Schedule.Prev(now); ok {
+		forms, err := a.att.FormsDue(scope, prev)
+		if err != nil {
+			return nil, err
+		}
+		if miss := report.Missing(forms, now); len(miss) > 0 {
+			lines = append(lines, sprintf(msgAttMissingHead, report.FormLabel(prev, loc), len(miss), len(forms), a.formUnits(miss)))
+		} else {
+			lines = append(lines, sprintf(msgAttMissingNone, report.FormLabel(prev, loc), len(forms)))
+		}
+	}
+	if next, ok := a.att.Schedule.Next(now); ok {
+		forms, err := a.att.FormsDue(scope, next)
+		if err != nil {
+			return nil, err
+		}
+		if lack := report.Lacking(forms); len(lack) > 0 {
+			lines = append(lines, sprintf(msgAttOpenHead, report.FormLabel(next, loc), len(lack), len(forms), a.formUnits(lack)))
+		} else {
+			lines = append(lines, sprintf(msgAttOpenNone, report.FormLabel(next, loc)))
+		}
+	}
+	if len(lines) == 0 {
+		return bot.Text(msgAttNoForm), nil
+	}
+	return bot.Text(strings.Join(lines, "\n")), nil
+}
+
+func (a *attendance) formUnits(forms []*report.Form) string {
+	names := make([]string, len(forms))
+	for i, f := range forms {
+		names[i] = a.Dir.UnitName(f.Unit)
+	}
+	return strings.Join(names, "、")
+}
+
+// query reads the period and the classes a 统计/预警/确认汇总 asks about: the
+// words of the body are a month (11月, 2026年11月, 2026-11, 本月, 上月, or
+// 2026Q4 and 2026), class names and grade names, each optional; classes
+// outside the sender's scope are refused.
+func (a *attendance) query(mem *org.Member, body string, now time.Time, def report.Period) (report.Period, []*org.Unit, *bot.Reply) {
+	p := def
+	scope := a.Dir.Scope(mem)
+	var pick []*org.Unit
+	for _, w := range strings.FieldsFunc(parse.Normalize(body), func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",，、;；", r)
+	}) {
+		if ref, ok := parse.ParseClass(w); ok {
+			id, known := a.classes[ref]
+			if !known {
+				return p, nil, bot.Text(sprintf(msgAttUnknownClass, w))
+			}
+			if !a.Dir.CanSee(mem, id) {
+				return p, nil, bot.Text(sprintf(msgAttNotInScope, a.Dir.UnitName(id)))
+			}
+			u, _ := a.Dir.Unit(id)
+			pick = append(pick, u)
+			continue
+		}
+		if grade := a.grade(w); grade != "" {
+			n := 0
+			for _, u := range scope {
+				if u.Grade == grade {
+					pick = append(pick, u)
+					n++
+				}
+			}
+			if n == 0 {
+				return p, nil, bot.Text(sprintf(msgAttNotInScope, grade))
+			}
+			continue
+		}
+		period, ok := monthWord(w, now, a.att.Location())
+		if !ok {
+			return p, nil, bot.Text(sprintf(msgAttBadMonth, w))
+		}
+		p = period
+	}
+	if len(pick) == 0 {
+		pick = scope
+	}
+	return p, pick, nil
+}
+
+func (a *attendance) grade(w string) string {
+	for _, g := range a.Dir.Grades() {
+		if w == g || w == g+"年级" {
+			return g
+		}
+	}
+	return ""
+}
+
+// monthWord reads 11月, 十一月, 2026年11月, 2026-11, 本月, 上月, 2026Q4, 2026.
+// A month without a year is the latest such month not after now.
+func monthWord(w string, now time.Time, loc *time.Location) (report.Period, bool) {
+	now = now.In(loc)
+	w = strings.TrimSuffix(strings.TrimSpace(w), "份")
+	switch w {
+	case "本月", "这个月", "当月":
+		return report.MonthPeriod(now, loc), true
+	case "上月", "上个月":
+		return report.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc), true
+	}
+	if p, err := report.ParsePeriod(w, loc); err == nil {
+		return p, true
+	}
+	body, ok := strings.CutSuffix(w, "月")
+	if !ok {
+		return report.Period{}, false
+	}
+	year := now.Year()
+	if y, rest, found := strings.Cut(body, "年"); found {
+		n, ok := parse.Number(y)
+		if !ok || n < 2000 || n > 2200 {
+			return report.Period{}, false
+		}
+		year, body = n, rest
+	} else if n, ok := parse.Number(body); ok && n > int(now.Month()) {
+		year--
+	}
+	month, ok := parse.Number(body)
+	if !ok || month < 1 || month > 12 {
+		return report.Period{}, false
+	}
+	return report.Month(year, time.Month(month), loc), true
+}
+
+func (a *attendance) stats(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+	mem := a.member(m)
+	now := a.msgTime(m)
+	p, classes, refusal := a.query(mem, m.Body, now, report.MonthPeriod(now, a.att.Location()))
+	if refusal != nil {
+		return refusal, nil
+	}
+	if len(classes) == 0 {
+		return bot.Text(msgAttNoClasses), nil
+	}
+	s, err := a.att.Summary(p, classes, now)
+	if err != nil {
+		return nil, err
+	}
+	var texts []string
+	for _, g := range s.Grades {
+		lines := []string{sprintf(msgAttSummaryHead, periodLabel(p), "截至 "+now.Format("01-02 15:04"))}
+		for _, c := range g.Classes {
+			open := ""
+			if c.Open > 0 {
+				open = sprintf(msgAttSummaryOpen, c.Open)
+			}
+			lines = append(lines, sprintf(msgAttSummaryForms, c.Name, c.OnTime, c.Late, c.Missing, open))
+			if len(c.Students) == 0 {
+				lines = append(lines, msgAttSummaryNone)
+			}
+			for _, t := range c.Students {
+				lines = append(lines, "  "+tallyLine(t))
+			}
+		}
+		if line := a.confirmLine(p, g); line != "" {
+			lines = append(lines, line)
+		}
+		texts = append(texts, strings.Join(lines, "\n"))
+	}
+	return bot.Text(texts...), nil
+}
+
+func (a *attendance) confirmLine(p report.Period, g *report.GradeSummary) string {
+	if !p.To.Equal(p.From.AddDate(0, 1, 0)) {
+		return ""
+	}
+	if c := g.Confirmed; c != nil {
+		return sprintf(msgAttConfirmed, g.Grade, a.memberName(c.By), c.At.In(a.att.Location()).Format("01-02 15:04"))
+	}
+	return sprintf(msgAttUnconfirmed, g.Grade, a.Config.Attendance.ConfirmDueDay)
+}
+
+// periodLabel writes 2026-11 as 2026年11月, other periods as named.
+func periodLabel(p report.Period) string {
+	if p.To.Equal(p.From.AddDate(0, 1, 0)) {
+		return fmt.Sprintf("%d年%d月", p.From.Year(), int(p.From.Month()))
+	}
+	return p.Name
+}
+
+// tallyLine writes one student's totals: 张三：旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次 —— 黄牌警示.
+func tallyLine(t *report.Tally) string {
+	var parts []string
+	if t.ReportedHours > 0 {
+		s := fmt.Sprintf("旷课 %d 节", t.ReportedHours)
+		if t.CoveredHours > 0 {
+			s += fmt.Sprintf("（请假抵扣 %d 节，计 %d 节）", t.CoveredHours, t.AbsentHours)
+		}
+		parts = append(parts, s)
+	}
+	add := func(n int, format string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf(format, n))
+		}
+	}
+	add(t.Nights, "夜不归宿 %d 次")
+	add(t.DaysLeft, "擅自离校 %d 天")
+	add(t.LateReturns, "晚归 %d 次")
+	add(t.LeaveHours, "请假 %d 节")
+	add(t.LeaveDays, "请假 %d 天")
+	add(t.PendingLeaves, "待补请假条 %d 张")
+	line := t.Student + "：" + strings.Join(parts, "、")
+	if t.Level != "" {
+		line += " —— " + t.Level
+	}
+	return line
+}
+
+func (a *attendance) warnings(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+	mem := a.member(m)
+	now := a.msgTime(m)
+	p, classes, refusal := a.query(mem, m.Body, now, report.MonthPeriod(now, a.att.Location()))
+	if refusal != nil {
+		return refusal, nil
+	}
+	if len(classes) == 0 {
+		return bot.Text(msgAttNoClasses), nil
+	}
+	s, err := a.att.Summary(p, classes, now)
+	if err != nil {
+		return nil, err
+	}
+	scope := scopeLabel(classes)
+	at := s.AtLevel()
+	if len(at) == 0 {
+		return bot.Text(sprintf(msgAttNoWarnings, periodLabel(p), scope)), nil
+	}
+	lines := []string{sprintf(msgAttWarningsHead, periodLabel(p), scope)}
+	for _, t := range at {
+		lines = append(lines, fmt.Sprintf("%s｜%s %s", t.Level, a.Dir.UnitName(t.Unit), tallyLine(t)))
+	}
+	return bot.Text(strings.Join(lines, "\n")), nil
+}
+
+func scopeLabel(classes []*org.Unit) string {
+	if len(classes) <= 3 {
+		names := make([]string, len(classes))
+		for i, u := range classes {
+			names[i] = u.Name
+		}
+		return strings.Join(names, "、")
+	}
+	return fmt.Sprintf("%d 个班", len(classes))
+}
+
+// confirm answers 确认汇总: the grade lead confirms each of their grades'
+// summary for a month that is over (by default the previous month).
+func (a *attendance) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	mem := a.member(m)
+	now := a.msgTime(m)
+	loc := a.att.Location()
+	if len(mem.Grades) == 0 {
+		return bot.Text(msgAttNoGrade), nil
+	}
+	p, _, refusal := a.query(mem, m.Body, now, report.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc))
+	if refusal != nil {
+		return refusal, nil
+	}
+	var texts []string
+	for _, grade := range mem.Grades {
+		c, already, err := a.att.Confirm(ctx, mem, p, grade, now)
+		if errors.Is(err, report.ErrMonthOpen) {
+			return bot.Text(sprintf(msgAttConfirmOpen, periodLabel(p))), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if already {
+			texts = append(texts, sprintf(msgAttConfirmAgain, periodLabel(p), grade, a.memberName(c.By), c.At.In(loc).Format("01-02 15:04")))
+			continue
+		}
+		var classes []*org.Unit
+		for _, u := range a.Dir.Classes() {
+			if u.Grade == grade {
+				classes = append(classes, u)
+			}
+		}
+		s, err := a.att.Summary(p, classes, now)
+		if err != nil {
+			return nil, err
+		}
+		var on, late, miss int
+		for _, g := range s.Grades {
+			for _, c := range g.Classes {
+				on, late, miss = on+c.OnTime, late+c.Late, miss+c.Missing
+			}
+		}
+		texts = append(texts, sprintf(msgAttConfirmDone, periodLabel(p), grade, on, late, miss, len(s.AtLevel())))
+	}
+	return bot.Text(texts...), nil
+}
+
+// recent is the 我的 source of attendance entries.
+func (a *attendance) recent(mem *org.Member, limit int) ([]string, error) {
+	es, err := a.att.Recent(mem.ID, limit)
+	if err != nil {
+		return nil, err
+	}
+	loc := a.att.Location()
+	out := make([]string, len(es))
+	for i, e := range es {
+		line := fmt.Sprintf("%s 考勤 %s %s截止：%s", e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, loc),
+			strings.ReplaceAll(report.DescribeRows(e.Rows), "\n", "；"))
+		if e.Withdrawn {
+			line += "（已撤回）"
+		} else if e.Revision > 0 {
+			line += fmt.Sprintf("（已更正 %d 次）", e.Revision)
+		}
+		out[i] = line
+	}
+	return out, nil
+}
+
+func startsWithAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}

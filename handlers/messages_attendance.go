@@ -1,0 +1,65 @@
+package handlers
+
+// The Chinese texts of the attendance family (考勤, 更正, 撤回, 未交, 统计,
+// 预警, 确认汇总).
+const (
+	msgAttTemplate = "格式示例：\n" +
+		"考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无\n" +
+		"考勤 请假：赵六 3节 病假 批准人 刘老师；擅自离校：孙七 2天\n" +
+		"考勤 全勤\n" +
+		"可加日期（周四、11月26日）；班主任带多个班请写班级，如：考勤 高一(2)班 全勤"
+	msgAttUnread        = "没能读懂这条考勤（%s），未记录。\n" + msgAttTemplate
+	msgAttNoClass       = "您的账号没有关联班级，无法报送考勤。请联系管理员。"
+	msgAttPickClass     = "您负责多个班级（%s），请写明班级，如：考勤 %s 全勤"
+	msgAttUnknownClass  = "没有找到班级“%s”。"
+	msgAttNotYourClass  = "抱歉，您只能报送本班（%s）的考勤，%s的考勤未记录。"
+	msgAttFutureDate    = "日期 %s 还没到，未记录。请写已发生的日期，如“今天”“周四”。"
+	msgAttNoForm        = "当前没有需要报送的日常信息报表（假期中），未记录。"
+	msgAttAccepted      = "已收到 %s：%s %s截止的日常信息报表（%s）。"
+	msgAttByDate        = "（按消息中的日期 %s 归入该期）"
+	msgAttLateOther     = "注意：这条补交了上期未交的报表。本期报表（%s截止）请另行报送。"
+	msgAttEarlier       = "本期报表已有 %s，内容合并计算；如有重复，可“撤回 编号”。"
+	msgAttUnknownName   = "名单中没有“%s”，是否为“%s”？已按原名记录，如有误请更正。"
+	msgAttUnknownNoHint = "名单中没有“%s”，已按原名记录，如有误请更正。"
+	msgAttNotRead       = "以下内容未能识别，未记录：%s"
+	msgAttNotified      = "已通知班主任（%s）及时联系家长。"
+	msgAttPending       = "请假未写批准人，已标记“待补请假条”。"
+	msgAttCrossing      = "预警：%s 本月旷课累计 %d 节，达到“%s”，已报告班主任、年级组长和政教处。"
+	msgAttHowTo         = "如需修改：更正 %s 旷课：张三2节；撤回：撤回 %s"
+	msgAttStateOnTime   = "按时"
+	msgAttStateLate     = "迟交"
+
+	msgAttIDUsage      = "请写明考勤编号，如：%s A12"
+	msgAttCorrectUsage = "请写出更正后的全部内容，如：更正 A12 旷课：张三2节（改为无异常：更正 A12 无异常）"
+	msgAttNotAttID     = "%s 不是考勤编号（考勤编号以 A 开头，如 A12）。"
+	msgAttNoEntry      = "没有找到考勤 %s。"
+	msgAttNotYours     = "抱歉，只有报送人、本班班主任或政教处可以修改 %s。"
+	msgAttWithdrawnYet = "%s 已撤回，不能再修改；如需重新报送，请直接发送考勤。"
+	msgAttCorrected    = "已更正 %s（%s %s截止的报表，第 %d 次更正），现为：\n%s"
+	msgAttDateIgnored  = "更正不改变所属报表；如日期或班级有误，请撤回后重新报送。"
+	msgAttWithdrawn    = "已撤回 %s（%s %s截止的报表），记录保留备查。"
+	msgAttNowMissing   = "该期报表现已没有有效记录，视为未交，请重新报送。"
+	msgAttNowOpen      = "该期报表现已没有有效记录，请在截止前报送。"
+	msgAttStillHas     = "该期报表仍有 %s。"
+
+	msgAttMissingHead = "截至 %s 的报表未交（%d/%d 个班）：%s"
+	msgAttMissingNone = "截至 %s 的报表已全部提交（%d 个班）。"
+	msgAttOpenHead    = "本期 %s截止，尚未提交（%d/%d 个班）：%s"
+	msgAttOpenNone    = "本期 %s截止，已全部提交。"
+	msgAttNoClasses   = "您的查看范围内没有班级。"
+
+	msgAttBadMonth     = "没看懂月份“%s”，请写如“11月”“2026年11月”“上月”。"
+	msgAttNotInScope   = "抱歉，您无权查看%s的考勤。"
+	msgAttSummaryHead  = "%s 日常信息月度汇总（%s）"
+	msgAttSummaryForms = "%s：报表 按时 %d／迟交 %d／未交 %d%s"
+	msgAttSummaryOpen  = "／未到期 %d"
+	msgAttSummaryNone  = "  本期无缺勤记录"
+	msgAttConfirmed    = "%s：已由%s于 %s 确认"
+	msgAttUnconfirmed  = "%s：尚未确认（%d日前由年级组长确认）"
+	msgAttNoWarnings   = "%s 暂无达到预警等级的学生（%s）。"
+	msgAttWarningsHead = "%s 预警学生（%s）："
+	msgAttConfirmOpen  = "%s 尚未结束，月末后再确认汇总。"
+	msgAttConfirmDone  = "已确认 %s %s 日常信息月度汇总：报表 按时 %d／迟交 %d／未交 %d，预警学生 %d 人。已告知政教处。"
+	msgAttConfirmAgain = "%s %s 日常信息月度汇总已由%s于 %s 确认，无需重复确认。"
+	msgAttNoGrade      = "您的账号没有关联年级，无法确认汇总。"
+)
