@@ -114,4 +114,3 @@ func BenchmarkOverdueListYear(b *testing.B) {
 	}
 	b.ReportMetric(float64(out.n), "pushes/op")
 }
-
