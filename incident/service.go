@@ -77,7 +77,7 @@ func (s *Service) Policy() Policy { return s.policy }
 // Reported is the outcome of Report, for the reporter's reply.
 type Reported struct {
 	*Incident
-	Alerted []bot.Recipient // level 0, pushed in the same transaction
+	Alerted []bot.Recipient // level 0 (but the reporter), pushed in the same transaction
 	Missing []string        // what the written report should add (Missing)
 	Upward  bool            // the upward report was drafted and sent to the office
 }
@@ -114,7 +114,7 @@ func (s *Service) Report(ctx context.Context, reporter, text string, f Facts) (*
 	}
 	var alerted []bot.Recipient
 	if len(s.policy.Levels) > 0 {
-		alerted = recipients(s.policy.Levels[0])
+		alerted = without(recipients(s.policy.Levels[0]), inc.Reporter)
 	}
 	return &Reported{Incident: inc, Alerted: alerted, Missing: Missing(inc.Facts), Upward: upward}, nil
 }
@@ -336,11 +336,15 @@ func Merge(old, add Facts) Facts {
 	return m
 }
 
-// notices turns due steps into pushes.
+// notices turns due steps into pushes; a leader who reported the incident
+// is not paged about it.
 func (s *Service) notices(inc *Incident, steps []Step) []bot.Notification {
-	out := make([]bot.Notification, len(steps))
-	for i, st := range steps {
-		out[i] = Notice(inc, st)
+	out := make([]bot.Notification, 0, len(steps))
+	for _, st := range steps {
+		if st.Level >= 0 && st.To.Member == inc.Reporter {
+			continue
+		}
+		out = append(out, Notice(inc, st))
 	}
 	return out
 }

@@ -592,6 +592,17 @@ func TestFollowUpsCloseAndWhoMay(t *testing.T) {
 	}
 }
 
+func TestLeaderReportingIsNotPagedAboutIt(t *testing.T) {
+	r := newRig(t)
+	if _, err := r.svc.Report(as("leader-1"), "leader-1", "校门口发生交通事故", incident.Facts{Category: incident.CatTraffic}); err != nil {
+		t.Fatal(err)
+	}
+	r.tick(10)
+	if got := keys(r.drain()); !slices.Equal(got, []string{"E1|esc|1|leader-2"}) {
+		t.Errorf("pushes %v", got)
+	}
+}
+
 func TestUnitHeadClosesTheirUnitsIncident(t *testing.T) {
 	r := newRig(t)
 	if _, err := r.svc.Report(as("officer-2"), "officer-2", "办公室电脑被盗，损失约6000元",
