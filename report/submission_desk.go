@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -443,15 +442,3 @@ func orNone(s string) string {
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
-
-// IsDeskError reports whether err is one of the desk's refusals (a reply,
-// not a failure).
-func IsDeskError(err error) bool {
-	for _, e := range []error{ErrNoArticle, ErrArticleState, ErrNotUnitHead, ErrNotSubmitter, ErrNoDeptUnit,
-		ErrLevel, ErrSameAdoption, ErrNothingToFill, ErrNotAllowed} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
-}
