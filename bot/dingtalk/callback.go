@@ -1,0 +1,287 @@
+package dingtalk
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+)
+
+// MaxBody is the largest callback body accepted; larger ones get 413.
+const MaxBody = 64 << 10
+
+// maxSkew is how far the timestamp header may be from our clock.
+const maxSkew = time.Hour
+
+// sessionMargin: a sessionWebhook this close to expiry is not used.
+const sessionMargin = 10 * time.Second
+
+// User-facing texts.
+const (
+	textOnlyText    = "目前只能处理文字消息，请直接输入文字。"
+	textBusy        = "系统繁忙，请稍后再试。"
+	textSentPrivate = "已私信回复您，请查看工作通知。"
+)
+
+// Callback is the DingTalk enterprise robot HTTP callback (POST /hook/dingtalk).
+//
+// It checks the timestamp header (within an hour of our clock) and the
+// sign header (base64 HmacSHA256 of timestamp+"\n"+AppSecret, compared in
+// constant time), parses the JSON, calls the handler and acknowledges with
+// an empty 200 once the handler finished or the budget ran out. The reply
+// is then posted to the message's sessionWebhook while it is valid
+// (errcode checked); if it expired or failed, the reply goes to the Late
+// hook. A message in a group conversation from a known member is answered
+// privately through the Late hook (replies may name students, SPEC §11) and
+// the group gets a short @-notice; unknown senders are answered in place.
+// sessionWebhooks are used only on the API host (Config.APIBase), since the
+// sign does not cover the body.
+//
+// Status codes: 401 for a missing or bad sign and for a timestamp more than
+// an hour off (nothing processed), 400 for malformed JSON, 413 for bodies
+// over MaxBody, 405 for other methods. Each rejection is counted by reason.
+type Callback struct {
+	secret string
+	api    *url.URL
+	h      bot.Handler
+	o      options
+	work   sync.WaitGroup
+}
+
+// NewCallback builds the callback. It fails without an AppSecret or a
+// handler. Options used: WithBudget, WithLate, WithClock, WithLogger,
+// WithMetrics, WithHTTPClient (session replies).
+func NewCallback(cfg Config, h bot.Handler, opts ...Option) (*Callback, error) {
+	if cfg.AppSecret == "" {
+		return nil, errors.New("dingtalk: callback needs app_secret")
+	}
+	if h == nil {
+		return nil, errors.New("dingtalk: callback needs a handler")
+	}
+	api, err := url.Parse(cfg.apiBase())
+	if err != nil {
+		return nil, fmt.Errorf("dingtalk: api_base: %w", err)
+	}
+	return &Callback{secret: cfg.AppSecret, api: api, h: h, o: buildOptions(opts)}, nil
+}
+
+// Wait blocks until work that outlived its HTTP answer (handlers, reply
+// deliveries) has finished; for graceful shutdown and tests.
+func (c *Callback) Wait() { c.work.Wait() }
+
+// millis is a millisecond time that DingTalk sends as a number or a string.
+type millis int64
+
+func (m *millis) UnmarshalJSON(b []byte) error {
+	s := string(bytes.Trim(b, `"`))
+	if s == "" || s == "null" {
+		*m = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("dingtalk: bad millisecond time %q", s)
+	}
+	*m = millis(v)
+	return nil
+}
+
+// inbound is the callback body (the fields used).
+type inbound struct {
+	MsgType string `json:"msgtype"`
+	Text    struct {
+		Content string `json:"content"`
+	} `json:"text"`
+	MsgID                     string `json:"msgId"`
+	CreateAt                  millis `json:"createAt"`
+	ConversationType          string `json:"conversationType"` // "1" single, "2" group
+	SenderStaffID             string `json:"senderStaffId"`
+	SessionWebhook            string `json:"sessionWebhook"`
+	SessionWebhookExpiredTime millis `json:"sessionWebhookExpiredTime"`
+}
+
+// ServeHTTP implements http.Handler.
+func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		c.reject(w, http.StatusMethodNotAllowed, "method")
+		return
+	}
+	ts, sig := r.Header.Get("timestamp"), r.Header.Get("sign")
+	ms, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || sig == "" || !hmac.Equal([]byte(sig), []byte(signature(c.secret, ts))) {
+		c.reject(w, http.StatusUnauthorized, "signature")
+		return
+	}
+	if skew := c.o.now().Sub(time.UnixMilli(ms)); skew > maxSkew || skew < -maxSkew {
+		c.reject(w, http.StatusUnauthorized, "stale")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			c.reject(w, http.StatusRequestEntityTooLarge, "too_large")
+		} else {
+			c.reject(w, http.StatusBadRequest, "malformed")
+		}
+		return
+	}
+	var in inbound
+	if json.Unmarshal(body, &in) != nil || in.MsgType == "" {
+		c.reject(w, http.StatusBadRequest, "malformed")
+		return
+	}
+	c.o.metrics.received.Inc()
+
+	at := time.UnixMilli(int64(in.CreateAt))
+	if in.CreateAt == 0 {
+		at = c.o.now()
+	}
+	m := &bot.Message{
+		Channel: bot.DingTalk,
+		ID:      in.MsgID,
+		User:    in.SenderStaffID,
+		Text:    strings.TrimSpace(in.Text.Content),
+		At:      at,
+	}
+	handle := c.handle
+	if in.MsgType != "text" {
+		handle = func(context.Context, *bot.Message) *bot.Reply { return bot.Text(textOnlyText) }
+	}
+	c.answer(w, r.Context(), m, &in, handle)
+}
+
+func (c *Callback) reject(w http.ResponseWriter, status int, reason string) {
+	c.o.metrics.rejected.WithLabelValues(reason).Inc()
+	c.o.logger.Debug("dingtalk: callback rejected", "reason", reason, "status", status)
+	http.Error(w, http.StatusText(status), status)
+}
+
+// answer runs handle under a context that survives the HTTP answer,
+// acknowledges when it finished or at the budget, and delivers the reply.
+func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message, in *inbound,
+	handle func(context.Context, *bot.Message) *bot.Reply) {
+	finished := make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), workTimeout)
+	c.work.Add(1)
+	go func() {
+		defer c.work.Done()
+		defer cancel()
+		rep := handle(ctx, m)
+		close(finished)
+		c.deliver(ctx, m, in, rep)
+	}()
+	timer := time.NewTimer(c.o.budget)
+	defer timer.Stop()
+	select {
+	case <-finished:
+	case <-timer.C:
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// handle calls the handler; an error or a panic becomes a polite reply.
+func (c *Callback) handle(ctx context.Context, m *bot.Message) (rep *bot.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.o.logger.Error("dingtalk: handler panicked", "panic", fmt.Sprint(p))
+			rep = bot.Text(textBusy)
+		}
+	}()
+	rep, err := c.h.Handle(ctx, m)
+	if err != nil {
+		c.o.logger.Error("dingtalk: handler failed", "msg", m.Key(), "err", err)
+		return bot.Text(textBusy)
+	}
+	return rep
+}
+
+// deliver posts the reply to the session, or hands it to the Late hook.
+func (c *Callback) deliver(ctx context.Context, m *bot.Message, in *inbound, rep *bot.Reply) {
+	text := joinReply(rep)
+	if text == "" {
+		return
+	}
+	if in.ConversationType == "2" && m.Member != "" && c.o.late != nil {
+		c.o.late(ctx, m, rep)
+		notice := robotMessage{MsgType: "text", Text: &textContent{textSentPrivate}}
+		if m.User != "" {
+			notice.Text.Content = "@" + m.User + " " + textSentPrivate
+			notice.At = &robotAt{AtUserIDs: []string{m.User}}
+		}
+		if c.sessionUsable(in) {
+			if err := c.postSession(ctx, in.SessionWebhook, notice); err != nil {
+				c.o.logger.Warn("dingtalk: group notice failed", "msg", m.Key(), "err", err)
+			}
+		}
+		return
+	}
+	parts := split(text, robotLimit)
+	sent := 0
+	if c.sessionUsable(in) {
+		for _, p := range parts {
+			if err := c.postSession(ctx, in.SessionWebhook, robotMessage{MsgType: "text", Text: &textContent{p}}); err != nil {
+				c.o.logger.Warn("dingtalk: session reply failed", "msg", m.Key(), "err", err)
+				break
+			}
+			sent++
+		}
+	}
+	if sent == len(parts) {
+		return
+	}
+	if c.o.late == nil {
+		c.o.logger.Warn("dingtalk: reply dropped: session unusable and no late hook", "msg", m.Key())
+		return
+	}
+	c.o.late(ctx, m, bot.Text(strings.Join(parts[sent:], "")))
+}
+
+// sessionUsable reports whether the message's sessionWebhook is on the
+// API host and not about to expire.
+func (c *Callback) sessionUsable(in *inbound) bool {
+	u, err := url.Parse(in.SessionWebhook)
+	if err != nil || in.SessionWebhook == "" || u.Scheme != c.api.Scheme || u.Host != c.api.Host {
+		return false
+	}
+	exp := time.UnixMilli(int64(in.SessionWebhookExpiredTime))
+	return in.SessionWebhookExpiredTime == 0 || c.o.now().Add(sessionMargin).Before(exp)
+}
+
+func (c *Callback) postSession(ctx context.Context, hook string, msg robotMessage) error {
+	body, err := encodeJSON(msg)
+	if err != nil {
+		return fmt.Errorf("dingtalk: encode session reply: %w", err)
+	}
+	var res apiResult
+	if err := do(ctx, c.o.http, http.MethodPost, hook, pathSession, body, &res); err != nil {
+		return err
+	}
+	return codeError(c.o.logger, pathSession, res)
+}
+
+// joinReply joins the reply's non-empty texts with a blank line.
+func joinReply(rep *bot.Reply) string {
+	if rep == nil {
+		return ""
+	}
+	var parts []string
+	for _, t := range rep.Texts {
+		if strings.TrimSpace(t) != "" {
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}

@@ -1,0 +1,363 @@
+package dingtalk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+)
+
+// Platform limits (docs/protocols.md §3).
+const (
+	maxUsersPerCall = 100  // userid_list of one work notification
+	noticeLimit     = 2048 // bytes: a work notification's text
+	robotLimit      = 4096 // bytes: robot and session texts (conservative)
+	robotPerMinute  = 20   // messages per custom robot (excess: 130101, 10 minutes' throttle)
+)
+
+// china is the time zone of DingTalk's per-day duplicate rule and of the
+// time stamped on work notifications.
+var china = time.FixedZone("CST", 8*3600)
+
+// Directory resolves baosong ids to DingTalk addresses; the lead implements
+// it over the org directory and the [[group]] config.
+type Directory interface {
+	// UserID is the member's DingTalk userid ("" if none: a permanent failure).
+	UserID(member string) string
+	// Mobile is the member's mobile, used to @mention in robot messages ("" if unknown).
+	Mobile(member string) string
+	// Group names the robot of a group and the members to @mention on every
+	// push to it; ok is false for an unknown group.
+	Group(name string) (robot string, mention []string, ok bool)
+}
+
+// Client pushes to DingTalk: work notifications (工作通知, asyncsend_v2)
+// to members and signed custom-robot messages to groups. It implements
+// bot.Notifier and is safe for concurrent use.
+//
+// Every work notification ends with the time it was queued
+// ("（11月26日 16:02）", from Notification.At): DingTalk silently drops a
+// text identical to one the user already got that day, so two different
+// pushes never collide while a retry of an already delivered one does and
+// is dropped. asyncsend_v2 is asynchronous: success means accepted.
+//
+// Failures are classified for the outbox: bot.Permanent for bad
+// configuration (60020 IP not allowed, 40089 key/secret, 310000 robot
+// security, unknown group or robot, a member without a userid),
+// bot.RetryAfter for 130101 (10 minutes) and local pacing (≤ 20 a minute
+// per robot); other errors are plain and retryable. The access token is
+// cached, dropped and re-fetched once on 40014/42001, and never appears
+// in errors or logs.
+type Client struct {
+	cfg    Config
+	dir    Directory
+	o      options
+	robots *limiter // by robot name
+
+	tokenMu  sync.Mutex
+	token    string
+	tokenExp time.Time
+}
+
+// NewClient builds a client. The app fields of cfg are needed only for
+// member pushes, the robots only for group pushes. Options used:
+// WithHTTPClient, WithClock, WithLogger, WithMetrics.
+func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
+	if dir == nil {
+		return nil, errors.New("dingtalk: client needs a directory")
+	}
+	return &Client{cfg: cfg, dir: dir, o: buildOptions(opts), robots: newLimiter(robotPerMinute, time.Minute)}, nil
+}
+
+// Notify delivers one push to a member (work notification) or a group
+// (custom robot).
+func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
+	switch {
+	case n.To.Group != "":
+		err := c.notifyGroup(ctx, n)
+		c.count(err)
+		return err
+	case n.To.Member != "":
+		return c.NotifyMany(ctx, n, []string{n.To.Member})[0]
+	}
+	return bot.Permanent(errors.New("dingtalk: notification has no recipient"))
+}
+
+// NotifyMany sends n's text (n.To is ignored) to many members: one work
+// notification per ≤ 100 users and per part of a long text. errs[i] is the
+// result for members[i]. A chunk that fails after its first part was sent
+// is retried whole (DingTalk drops the repeated part).
+func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []string) []error {
+	errs := make([]error, len(members))
+	defer func() {
+		for _, err := range errs {
+			c.count(err)
+		}
+	}()
+	fail := func(err error) []error {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	if !c.cfg.appConfigured() {
+		return fail(bot.Permanent(errors.New("dingtalk: app not configured (app_key, app_secret, agent_id)")))
+	}
+	msgs := c.notices(n)
+	if len(msgs) == 0 {
+		return fail(bot.Permanent(errors.New("dingtalk: empty notification")))
+	}
+	index := make(map[string][]int) // userid → positions in members
+	var users []string
+	for i, m := range members {
+		uid := c.dir.UserID(m)
+		switch {
+		case uid == "":
+			errs[i] = bot.Permanent(fmt.Errorf("dingtalk: member %s has no DingTalk userid", m))
+		case index[uid] != nil:
+			index[uid] = append(index[uid], i)
+		default:
+			index[uid] = []int{i}
+			users = append(users, uid)
+		}
+	}
+	for start := 0; start < len(users); start += maxUsersPerCall {
+		chunk := users[start:min(start+maxUsersPerCall, len(users))]
+		err := c.sendNotices(ctx, chunk, msgs)
+		for _, uid := range chunk {
+			for _, i := range index[uid] {
+				errs[i] = err
+			}
+		}
+	}
+	return errs
+}
+
+// workNotice is the body of asyncsend_v2.
+type workNotice struct {
+	AgentID    int64        `json:"agent_id"`
+	UserIDList string       `json:"userid_list"`
+	Msg        robotMessage `json:"msg"`
+}
+
+func (c *Client) sendNotices(ctx context.Context, users []string, msgs []robotMessage) error {
+	for _, m := range msgs {
+		body, err := encodeJSON(workNotice{AgentID: c.cfg.AgentID, UserIDList: strings.Join(users, ","), Msg: m})
+		if err != nil {
+			return bot.Permanent(fmt.Errorf("dingtalk: encode work notification: %w", err))
+		}
+		if err := c.callApp(ctx, body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notices renders n as work-notification parts of at most noticeLimit
+// bytes, each ending with the queue time.
+func (c *Client) notices(n bot.Notification) []robotMessage {
+	if strings.TrimSpace(n.Text) == "" && strings.TrimSpace(n.Title) == "" {
+		return nil
+	}
+	at := n.At
+	if at.IsZero() {
+		at = c.o.now()
+	}
+	stamp := at.In(china).Format("\n（1月2日 15:04）")
+	var msgs []robotMessage
+	if n.Markdown {
+		for _, p := range split(mdText(n), noticeLimit-len(stamp)) {
+			msgs = append(msgs, robotMessage{MsgType: "markdown", Markdown: &markdown{Title: mdTitle(n), Text: p + stamp}})
+		}
+		return msgs
+	}
+	for _, p := range split(titled(n), noticeLimit-len(stamp)) {
+		msgs = append(msgs, robotMessage{MsgType: "text", Text: &textContent{p + stamp}})
+	}
+	return msgs
+}
+
+// titled puts a notification's title on a first line of its text.
+func titled(n bot.Notification) string {
+	if n.Title == "" {
+		return n.Text
+	}
+	return "【" + n.Title + "】\n" + n.Text
+}
+
+// mdText is a markdown notification's text under its title.
+func mdText(n bot.Notification) string {
+	if n.Title == "" {
+		return n.Text
+	}
+	return "### " + n.Title + "\n" + n.Text
+}
+
+// mdTitle is the title DingTalk shows in the conversation list for a
+// markdown message: the notification's title or the start of its text.
+func mdTitle(n bot.Notification) string {
+	if n.Title != "" {
+		return n.Title
+	}
+	line, _, _ := strings.Cut(strings.TrimLeft(n.Text, "# \n"), "\n")
+	if r := []rune(line); len(r) > 20 {
+		return string(r[:20])
+	}
+	return line
+}
+
+func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
+	robot, mention, ok := c.dir.Group(n.To.Group)
+	if !ok {
+		return bot.Permanent(fmt.Errorf("dingtalk: unknown group %q", n.To.Group))
+	}
+	if _, ok := c.cfg.robotURL(robot, 0); !ok {
+		return bot.Permanent(fmt.Errorf("dingtalk: group %q: unknown robot %q", n.To.Group, robot))
+	}
+	msgs := c.robotMessages(n, slices.Concat(mention, n.Mention))
+	if len(msgs) == 0 {
+		return bot.Permanent(errors.New("dingtalk: empty notification"))
+	}
+	if wait, ok := c.robots.reserve(robot, len(msgs), c.o.now()); !ok {
+		if wait == 0 {
+			return bot.Permanent(fmt.Errorf("dingtalk: robot %s: message too long to send within the rate limit", robot))
+		}
+		return bot.RetryAfter(fmt.Errorf("dingtalk: robot %s: rate limit reached, retry in %s", robot, wait.Round(time.Second)), wait)
+	}
+	for _, m := range msgs {
+		body, err := encodeJSON(m)
+		if err != nil {
+			return bot.Permanent(fmt.Errorf("dingtalk: encode robot message: %w", err))
+		}
+		hook, _ := c.cfg.robotURL(robot, c.o.now().UnixMilli()) // signed per request
+		var res apiResult
+		if err := do(ctx, c.o.http, http.MethodPost, hook, pathRobot, body, &res); err != nil {
+			return fmt.Errorf("dingtalk: robot %s: %w", robot, err)
+		}
+		if err := codeError(c.o.logger, pathRobot, res); err != nil {
+			return fmt.Errorf("dingtalk: robot %s: %w", robot, err)
+		}
+	}
+	return nil
+}
+
+// robotMessages renders a group push. Mentions go on the first part, by
+// mobile when known, else by userid, and are written into the text too
+// ("@138…"), which DingTalk needs to render them.
+func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMessage {
+	if strings.TrimSpace(n.Text) == "" && strings.TrimSpace(n.Title) == "" {
+		return nil
+	}
+	var at robotAt
+	var tags []string
+	seen := make(map[string]bool)
+	for _, m := range mention {
+		if m == "" || seen[m] {
+			continue
+		}
+		seen[m] = true
+		if mobile := c.dir.Mobile(m); mobile != "" {
+			at.AtMobiles = append(at.AtMobiles, mobile)
+			tags = append(tags, "@"+mobile)
+		} else if uid := c.dir.UserID(m); uid != "" {
+			at.AtUserIDs = append(at.AtUserIDs, uid)
+			tags = append(tags, "@"+uid)
+		}
+	}
+	text := titled(n)
+	if n.Markdown {
+		text = mdText(n)
+	}
+	parts := split(text, robotLimit-len(strings.Join(tags, " "))-2)
+	var msgs []robotMessage
+	for i, p := range parts {
+		m := robotMessage{MsgType: "text"}
+		if i == 0 && len(tags) > 0 {
+			p += "\n" + strings.Join(tags, " ")
+			m.At = &at
+		}
+		if n.Markdown {
+			m.MsgType, m.Markdown = "markdown", &markdown{Title: mdTitle(n), Text: p}
+		} else {
+			m.Text = &textContent{p}
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
+// callApp posts a work notification with the cached token, re-fetching
+// the token once when DingTalk rejects it.
+func (c *Client) callApp(ctx context.Context, body []byte) error {
+	for attempt := 0; ; attempt++ {
+		tok, err := c.accessToken(ctx)
+		if err != nil {
+			return err
+		}
+		var res apiResult
+		u := c.cfg.apiBase() + pathWorkNotice + "?access_token=" + url.QueryEscape(tok)
+		if err := do(ctx, c.o.http, http.MethodPost, u, pathWorkNotice, body, &res); err != nil {
+			return err
+		}
+		if res.tokenInvalid() && attempt == 0 {
+			c.dropToken(tok)
+			continue
+		}
+		return codeError(c.o.logger, pathWorkNotice, res)
+	}
+}
+
+// accessToken returns the cached token or fetches one. Fetches are
+// serialized, so a burst of pushes makes one gettoken call.
+func (c *Client) accessToken(ctx context.Context) (string, error) {
+	c.tokenMu.Lock()
+	defer c.tokenMu.Unlock()
+	now := c.o.now()
+	if c.token != "" && now.Before(c.tokenExp) {
+		return c.token, nil
+	}
+	q := url.Values{"appkey": {c.cfg.AppKey}, "appsecret": {c.cfg.AppSecret}}
+	var res apiResult
+	if err := do(ctx, c.o.http, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
+		return "", err
+	}
+	if err := codeError(c.o.logger, pathToken, res); err != nil {
+		return "", err
+	}
+	if res.AccessToken == "" {
+		return "", errors.New("dingtalk: gettoken: answer has no access_token")
+	}
+	c.o.metrics.tokenRefreshes.Inc()
+	life := time.Duration(res.ExpiresIn)*time.Second - 5*time.Minute
+	c.token, c.tokenExp = res.AccessToken, now.Add(max(life, time.Minute))
+	return c.token, nil
+}
+
+// dropToken forgets tok unless another caller already replaced it.
+func (c *Client) dropToken(tok string) {
+	c.tokenMu.Lock()
+	defer c.tokenMu.Unlock()
+	if c.token == tok {
+		c.token = ""
+	}
+}
+
+// count records a push's result.
+func (c *Client) count(err error) {
+	result := "ok"
+	if _, ok := bot.RetryDelay(err); ok {
+		result = "rate_limited"
+	} else if bot.IsPermanent(err) {
+		result = "permanent"
+	} else if err != nil {
+		result = "error"
+	}
+	c.o.metrics.pushes.WithLabelValues(result).Inc()
+}

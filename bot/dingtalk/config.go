@@ -1,0 +1,145 @@
+// Package dingtalk is baosong's DingTalk (钉钉) channel: the enterprise
+// robot HTTP callback (timestamp + sign), replies through the message's
+// sessionWebhook, and a Client that pushes work notifications (工作通知) to
+// members and signed custom-robot messages to groups, within the
+// platform's limits. HTTP goes through one shared resty client.
+package dingtalk
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// DefaultAPIBase is the official DingTalk API host.
+const DefaultAPIBase = "https://oapi.dingtalk.com"
+
+// Robot is a custom group robot (自定义机器人).
+type Robot struct {
+	Webhook string // full webhook URL, or its access_token alone
+	Secret  string // "SEC…" signing secret (加签); empty if the robot uses keywords or an IP list
+}
+
+// Config is the [dingtalk] section. The app fields (AppKey, AppSecret,
+// AgentID) are all-or-nothing: a deployment may use group robots alone.
+type Config struct {
+	AppKey    string // the robot app's AppKey (gettoken)
+	AppSecret string // its AppSecret: gettoken and the callback's sign
+	AgentID   int64  // the app's AgentId (work notifications)
+	APIBase   string // default DefaultAPIBase; tests point it at a fake server
+	Robots    map[string]Robot
+}
+
+func (c Config) appConfigured() bool {
+	return c.AppKey != "" || c.AppSecret != "" || c.AgentID != 0
+}
+
+// Validate lists every problem in c. Secrets never appear in the errors.
+func (c Config) Validate() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("dingtalk: "+format, args...)) }
+	if c.appConfigured() {
+		if strings.TrimSpace(c.AppKey) == "" {
+			bad("app_key is empty")
+		}
+		if strings.TrimSpace(c.AppSecret) == "" {
+			bad("app_secret is empty")
+		}
+		if c.AgentID <= 0 {
+			bad("agent_id must be a positive integer, got %d", c.AgentID)
+		}
+	}
+	if c.APIBase != "" {
+		if err := checkHTTPURL(c.APIBase); err != nil {
+			bad("api_base: %v", err)
+		}
+	}
+	names := make([]string, 0, len(c.Robots))
+	for name := range c.Robots {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		r := c.Robots[name]
+		hook := strings.TrimSpace(r.Webhook)
+		switch {
+		case strings.TrimSpace(name) == "":
+			bad("robots: a robot has an empty name")
+		case hook == "":
+			bad("robots.%s: webhook is empty", name)
+		case strings.Contains(hook, "://"):
+			if err := checkHTTPURL(hook); err != nil {
+				bad("robots.%s: webhook is not a valid http(s) URL", name)
+			}
+		case strings.ContainsAny(hook, " \t?&/#"):
+			bad("robots.%s: webhook is neither a URL nor an access_token", name)
+		}
+		if r.Secret != "" && strings.TrimSpace(r.Secret) != r.Secret {
+			bad("robots.%s: secret has surrounding spaces", name)
+		}
+	}
+	return errs
+}
+
+func checkHTTPURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("want an absolute http(s) URL")
+	}
+	return nil
+}
+
+func (c Config) apiBase() string {
+	if c.APIBase == "" {
+		return DefaultAPIBase
+	}
+	return strings.TrimRight(c.APIBase, "/")
+}
+
+// apiHost is the host sessionWebhooks must point at.
+func (c Config) apiHost() string {
+	u, err := url.Parse(c.apiBase())
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// robotURL returns the webhook URL of the named robot, signed at ms when
+// the robot has a secret.
+func (c Config) robotURL(name string, ms int64) (string, bool) {
+	r, ok := c.Robots[name]
+	hook := strings.TrimSpace(r.Webhook)
+	if !ok || hook == "" {
+		return "", false
+	}
+	if !strings.Contains(hook, "://") {
+		hook = c.apiBase() + pathRobot + "?access_token=" + url.QueryEscape(hook)
+	}
+	if r.Secret == "" {
+		return hook, true
+	}
+	ts := fmt.Sprint(ms)
+	sep := "?"
+	if strings.Contains(hook, "?") {
+		sep = "&"
+	}
+	return hook + sep + url.Values{"timestamp": {ts}, "sign": {signature(r.Secret, ts)}}.Encode(), true
+}
+
+// signature is DingTalk's signature: base64(HmacSHA256(secret, timestamp+"\n"+secret)),
+// used by custom robots (URL-encoded into the webhook) and by the robot
+// callback (the sign header, compared as is).
+func signature(secret, timestamp string) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(timestamp + "\n" + secret))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
