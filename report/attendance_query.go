@@ -31,7 +31,8 @@ func (a *Attendance) Recent(member string, limit int) ([]*Entry, error) {
 	return out, err
 }
 
-// FormsDue returns the form due at due of each class, in the given order:
+// FormsDue returns the form due at due of each class, in the given order,
+// its entries without their rows (states only):
 // the scheduler's reminders (Lacking) and overdue lists (Missing) and 未交
 // read them. due should be a due time of the schedule (Schedule.Next/Prev).
 func (a *Attendance) FormsDue(classes []*org.Unit, due time.Time) ([]*Form, error) {
@@ -39,15 +40,11 @@ func (a *Attendance) FormsDue(classes []*org.Unit, due time.Time) ([]*Form, erro
 	var entries []*Entry
 	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
 		for _, u := range ids {
-			es, err := tx.UnitEntries(u, due, due.Add(time.Second))
+			es, err := tx.FormEntries(u, due)
 			if err != nil {
 				return err
 			}
-			for _, e := range es {
-				if e.Due.Equal(due) {
-					entries = append(entries, e)
-				}
-			}
+			entries = append(entries, es...)
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,14 @@ type AttendanceTx interface {
 	// UnitEntries lists a class's entries whose due time is in [from, to),
 	// by due time then id.
 	UnitEntries(unit string, from, to time.Time) ([]*Entry, error)
+	// FormEntries lists the entries of one form (a class's form due at due) in
+	// id order, withdrawn ones included, WITHOUT their rows: enough for the
+	// form's state, cheap enough for every message.
+	FormEntries(unit string, due time.Time) ([]*Entry, error)
+	// StudentEntries lists the class's live entries that name the student
+	// (as Row.Who) and whose due time is in [from, to), by due time then id,
+	// each with only that student's rows (enough for the student's ledger).
+	StudentEntries(unit, student string, from, to time.Time) ([]*Entry, error)
 	// MemberEntries lists the entries a member submitted, newest first, at most limit.
 	MemberEntries(member string, limit int) ([]*Entry, error)
 	// PutEntry stores the entry (new or changed; Unit and Due never change)
@@ -115,12 +124,12 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 	var res *Result
 	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
 		missing := func(due time.Time) (bool, error) {
-			es, err := tx.UnitEntries(s.Unit, due, due.Add(time.Second))
+			es, err := tx.FormEntries(s.Unit, due)
 			if err != nil {
 				return false, err
 			}
 			for _, e := range es {
-				if !e.Withdrawn && e.Due.Equal(due) {
+				if !e.Withdrawn {
 					return false, nil
 				}
 			}
@@ -251,28 +260,24 @@ func (a *Attendance) cleanRows(m *org.Member, unit string, rows []Row) ([]Row, e
 // the roster, queues the teacher notice and the threshold warnings.
 // old holds the rows before a correction or withdrawal.
 func (a *Attendance) after(tx AttendanceTx, e *Entry, old []Row, change string) (*Result, error) {
-	loc := a.Location()
-	monthFrom := time.Date(e.Due.In(loc).Year(), e.Due.In(loc).Month(), 1, 0, 0, 0, 0, loc)
-	month, err := tx.UnitEntries(e.Unit, monthFrom, monthFrom.AddDate(0, 1, 0))
+	light, err := tx.FormEntries(e.Unit, e.Due)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Entry: e}
-	var formEntries []*Entry
-	for _, x := range month {
-		if x.Due.Equal(e.Due) {
-			formEntries = append(formEntries, x)
-			if x.ID != e.ID && !x.Withdrawn {
-				res.Earlier = append(res.Earlier, x.ID)
-			}
+	res := &Result{Entry: e, Form: &Form{Unit: e.Unit, Due: e.Due}}
+	for _, x := range light {
+		if x.ID == e.ID {
+			x = e
+		} else if !x.Withdrawn {
+			res.Earlier = append(res.Earlier, x.ID)
 		}
+		res.Form.Entries = append(res.Form.Entries, x)
 	}
-	res.Form = &Form{Unit: e.Unit, Due: e.Due, Entries: formEntries}
 	res.Form.Start, _ = a.Schedule.Prev(e.Due)
 	if !e.Withdrawn {
 		res.Unknown = a.rosterCheck(e.Unit, e.Rows)
 	}
-	notices := a.teacherNotices(tx, e, old, change)
+	notices := a.teacherNotices(e, old, change)
 	for _, n := range notices {
 		res.Notified = append(res.Notified, n.To.Member)
 	}
@@ -280,7 +285,10 @@ func (a *Attendance) after(tx AttendanceTx, e *Entry, old []Row, change string) 
 		return nil, err
 	}
 	if !e.Withdrawn && raisesLevel(e.Rows) {
-		crossings, pushes := a.crossings(tx, e, month)
+		crossings, pushes, err := a.crossings(tx, e)
+		if err != nil {
+			return nil, err
+		}
 		res.Crossings = crossings
 		if err := tx.Enqueue(pushes...); err != nil {
 			return nil, err
@@ -318,7 +326,7 @@ func (a *Attendance) rosterCheck(unit string, rows []Row) []NameHint {
 // when the entry has rows that need the guardian contacted or a leave note
 // chased; on a correction or withdrawal of such an entry, the teachers hear
 // of the change.
-func (a *Attendance) teacherNotices(tx AttendanceTx, e *Entry, old []Row, change string) []bot.Notification {
+func (a *Attendance) teacherNotices(e *Entry, old []Row, change string) []bot.Notification {
 	now, was := notable(e.Rows), notable(old)
 	if e.Withdrawn {
 		now = nil
@@ -375,26 +383,41 @@ func (a *Attendance) memberName(id string) string {
 	return id
 }
 
-// crossings recomputes the month's ledger of the entry's class and, for each
-// student of the entry at a level, queues the first-crossing pushes to the
-// class teachers, the grade leads and the office — once per (student, month,
-// level), and not for a level below one already announced this month.
-func (a *Attendance) crossings(tx AttendanceTx, e *Entry, month []*Entry) ([]Crossing, []bot.Notification) {
+// crossings recomputes the month's ledger of the entry's students that it
+// can raise (旷课, 擅自离校) from the entries naming them and, for each at a
+// level, queues the first-crossing pushes to the class teachers, the grade
+// leads and the office — once per (student, month, level), and not for a
+// level below one already announced this month.
+func (a *Attendance) crossings(tx AttendanceTx, e *Entry) ([]Crossing, []bot.Notification, error) {
 	loc := a.Location()
-	forms := BuildForms(a.Schedule, nil, nil, month)
-	tallies := Ledger(forms, a.Thresholds)
-	who := map[string]bool{}
+	due := e.Due.In(loc)
+	from := time.Date(due.Year(), due.Month(), 1, 0, 0, 0, 0, loc)
+	var who []string
+	var entries []*Entry
+	seen := map[string]bool{}
 	for _, r := range e.Rows {
-		if r.Type == Absent || r.Type == LeftSchool {
-			who[r.Who()] = true
+		if (r.Type != Absent && r.Type != LeftSchool) || slices.Contains(who, r.Who()) {
+			continue
+		}
+		who = append(who, r.Who())
+		es, err := tx.StudentEntries(e.Unit, r.Who(), from, from.AddDate(0, 1, 0))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, x := range es {
+			if !seen[x.ID] {
+				seen[x.ID] = true
+				entries = append(entries, x)
+			}
 		}
 	}
+	tallies := Ledger(BuildForms(a.Schedule, nil, nil, entries), a.Thresholds)
 	m := MonthOf(e.Due, loc)
 	recipients := a.levelRecipients(e.Unit)
 	var out []Crossing
 	var pushes []bot.Notification
 	for _, t := range tallies {
-		if !who[t.Student] || t.Level == LevelNone {
+		if !slices.Contains(who, t.Student) || t.Level == LevelNone {
 			continue
 		}
 		c := Crossing{Month: m, Tally: t, Level: t.Level}
@@ -409,7 +432,7 @@ func (a *Attendance) crossings(tx AttendanceTx, e *Entry, month []*Entry) ([]Cro
 		}
 		out = append(out, c)
 	}
-	return out, pushes
+	return out, pushes, nil
 }
 
 // LevelKey is the push key of a threshold warning: one per (month, class,

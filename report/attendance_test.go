@@ -234,7 +234,9 @@ func unitsOf(fs []*report.Form) string {
 	return strings.Join(out, " ")
 }
 
-func absent(who string, h int) report.Row { return report.Row{Type: report.Absent, Student: who, Hours: h} }
+func absent(who string, h int) report.Row {
+	return report.Row{Type: report.Absent, Student: who, Hours: h}
+}
 
 func TestLedger(t *testing.T) {
 	th := report.ThresholdsOf(demoConfig(t).Attendance)

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/baosong/baosong/bot"
@@ -90,6 +92,78 @@ func (a attendanceTx) UnitEntries(unit string, from, to time.Time) ([]*report.En
 	return out, nil
 }
 
+// FormEntries reads a form's entries from the index alone: id, class, due
+// time, message time and withdrawn, without their rows.
+func (a attendanceTx) FormEntries(unit string, due time.Time) ([]*report.Entry, error) {
+	b := a.t.bucket(bucketAttendanceForm)
+	if b == nil {
+		return nil, nil
+	}
+	prefix := formKey(unit, due, 0)
+	var out []*report.Entry
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != len(prefix)+8 {
+			continue
+		}
+		n := binary.BigEndian.Uint64(k[len(prefix):])
+		if len(v) != 9 { // written before the index carried its flags
+			e, err := a.entry(n)
+			if err != nil {
+				return nil, err
+			}
+			e.Rows = nil
+			out = append(out, e)
+			continue
+		}
+		out = append(out, &report.Entry{ID: "A" + strconv.FormatUint(n, 10), Unit: unit, Due: due,
+			At: time.Unix(0, int64(binary.BigEndian.Uint64(v[1:]))).In(due.Location()), Withdrawn: v[0]&1 != 0})
+	}
+	return out, nil
+}
+
+// studentPrefix is unit + 0x00 + student + 0x00.
+func studentPrefix(unit, student string) []byte {
+	k := make([]byte, 0, len(unit)+len(student)+18)
+	k = append(k, unit...)
+	k = append(k, 0)
+	k = append(k, student...)
+	return append(k, 0)
+}
+
+func studentKey(unit, student string, due time.Time, n uint64) []byte {
+	k := binary.BigEndian.AppendUint64(studentPrefix(unit, student), uint64(max(due.Unix(), 0)))
+	return binary.BigEndian.AppendUint64(k, n)
+}
+
+// StudentEntries lists, for each live entry of the class naming the student
+// with its due time in [from, to), a partial entry: id, class, due time and
+// only that student's rows (kept in the index, so nothing else is decoded).
+func (a attendanceTx) StudentEntries(unit, student string, from, to time.Time) ([]*report.Entry, error) {
+	b := a.t.bucket(bucketAttendanceStudent)
+	if b == nil {
+		return nil, nil
+	}
+	prefix := studentPrefix(unit, student)
+	end := binary.BigEndian.AppendUint64(studentPrefix(unit, student), uint64(max(to.Unix(), 0)))
+	var out []*report.Entry
+	c := b.Cursor()
+	start := binary.BigEndian.AppendUint64(studentPrefix(unit, student), uint64(max(from.Unix(), 0)))
+	for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k, end) < 0; k, v = c.Next() {
+		if len(k) != len(prefix)+16 {
+			continue
+		}
+		n := binary.BigEndian.Uint64(k[len(k)-8:])
+		e := &report.Entry{ID: "A" + strconv.FormatUint(n, 10), Unit: unit,
+			Due: time.Unix(int64(binary.BigEndian.Uint64(k[len(prefix):])), 0).In(from.Location())}
+		if err := json.Unmarshal(v, &e.Rows); err != nil {
+			return nil, fmt.Errorf("store: decode student index of %s: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
 func (a attendanceTx) MemberEntries(member string, limit int) ([]*report.Entry, error) {
 	b := a.t.bucket(bucketAttendanceBy)
 	if b == nil || limit <= 0 {
@@ -122,6 +196,18 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 	if !ok {
 		return fmt.Errorf("store: bad attendance id %q", e.ID)
 	}
+	students := a.t.bucket(bucketAttendanceStudent)
+	if a.t.bucket(bucketAttendance).Get(u64(n)) != nil { // a change: drop the old rows' student keys
+		old, err := a.entry(n)
+		if err != nil {
+			return err
+		}
+		for _, who := range entryStudents(old) {
+			if err := students.Delete(studentKey(old.Unit, who, old.Due, n)); err != nil {
+				return err
+			}
+		}
+	}
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("store: encode %s: %w", e.ID, err)
@@ -129,14 +215,47 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 	if err := a.t.bucket(bucketAttendance).Put(u64(n), raw); err != nil {
 		return err
 	}
-	if err := a.t.bucket(bucketAttendanceForm).Put(formKey(e.Unit, e.Due, n), nil); err != nil {
+	flags := make([]byte, 9)
+	if e.Withdrawn {
+		flags[0] = 1
+	}
+	binary.BigEndian.PutUint64(flags[1:], uint64(e.At.UnixNano()))
+	if err := a.t.bucket(bucketAttendanceForm).Put(formKey(e.Unit, e.Due, n), flags); err != nil {
 		return err
+	}
+	if !e.Withdrawn {
+		for _, who := range entryStudents(e) {
+			var rows []report.Row
+			for _, r := range e.Rows {
+				if r.Who() == who {
+					rows = append(rows, r)
+				}
+			}
+			raw, err := json.Marshal(rows)
+			if err != nil {
+				return err
+			}
+			if err := students.Put(studentKey(e.Unit, who, e.Due, n), raw); err != nil {
+				return err
+			}
+		}
 	}
 	by := binary.BigEndian.AppendUint64(append([]byte(e.Submitter), 0), n)
 	if err := a.t.bucket(bucketAttendanceBy).Put(by, nil); err != nil {
 		return err
 	}
 	return a.t.Record(e.ID, action, detail, at)
+}
+
+// entryStudents lists the students an entry names, each once.
+func entryStudents(e *report.Entry) []string {
+	var out []string
+	for _, r := range e.Rows {
+		if who := r.Who(); !slices.Contains(out, who) {
+			out = append(out, who)
+		}
+	}
+	return out
 }
 
 func confirmKey(period, grade string) []byte { return []byte(period + "\x00" + grade) }

@@ -33,9 +33,14 @@ var (
 	bucketWeekly     = []byte("weekly")     // W<n> weekly department reports
 	bucketGoodDeed   = []byte("gooddeed")   // G<n> good-deed reports
 
-	// bucketAttendanceForm: class unit id + 0x00 + due time (unix seconds) + entry number → empty.
-	// Index of attendance entries by form: a form, a month of a class, a period.
+	// bucketAttendanceForm: class unit id + 0x00 + due time (unix seconds) + entry number →
+	// flags (1 byte, 1 = withdrawn) + message time (unix nanos). Index of attendance entries by
+	// form (a form's state without decoding its entries), a month of a class, a period.
 	bucketAttendanceForm = []byte("attendance_form")
+	// bucketAttendanceStudent: class unit id + 0x00 + student (name[no]) + 0x00 + due time (unix
+	// seconds) + entry number → JSON of that student's rows in the entry. Live entries naming a
+	// student: the monthly ledger of the students of a new entry without reading the whole class.
+	bucketAttendanceStudent = []byte("attendance_student")
 	// bucketAttendanceBy: submitter member id + 0x00 + entry number → empty. 我的, newest first.
 	bucketAttendanceBy = []byte("attendance_by")
 	// bucketAttendanceConfirm: month (2026-11) + 0x00 + grade → JSON report.Confirmation.
@@ -54,7 +59,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketSeq, bucketHistory, bucketDedupe, bucketDedupeAt, bucketOutbox, bucketOutboxKeys,
 	bucketFailed, bucketInbox, bucketCounters, bucketKV,
 	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed,
-	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm,
+	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm, bucketAttendanceStudent,
 	bucketIncidentActive,
 	bucketMediaSummary,
 }
