@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,10 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	}
 	if *what == "" || *period == "" || *out == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: -what, -period and -o are required", errUsage)
+	}
+	if !slices.Contains(export.Kinds(), *what) {
+		fmt.Fprintf(stderr, "未知的导出类型 %q，可选：%s\n", *what, strings.Join(export.Kinds(), "、"))
+		return errUsage
 	}
 	format, err := export.FormatOf(*out)
 	if err != nil {
