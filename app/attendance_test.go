@@ -483,3 +483,19 @@ func TestAttendanceExportXLSX(t *testing.T) {
 	csv := string(ta.attExportRaw("2026-11", "csv"))
 	mustContain(t, csv, "\ufeff年级,班级,应交,按时", "高一,高一(1)班,9,1,0,7,1,张三,11,0,11,0,0,0,0,0,0,黄牌警示", "高一,高一(2)班,9,0,0,7,2\n", "高二,高二(2)班,9,0,1,7,1,钱二,0,0,0,1,")
 }
+
+// A platform retry of the same message id stores one entry and sends one notice.
+func TestAttendanceRetriedMessageStoresOnce(t *testing.T) {
+	ta := newAttApp(t)
+	at := attClock("2026-11-26 10:00")
+	first := ta.sayAt("cadre-g1c1", "考勤 旷课：张三2节", "wx-1", at)
+	second := ta.sayAt("cadre-g1c1", "考勤 旷课：张三2节", "wx-1", at)
+	if first != second || !strings.Contains(first, "已收到 A1") {
+		t.Fatalf("replies:\n%s\n---\n%s", first, second)
+	}
+	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:01", "考勤 全勤"), "已收到 A2", "本期报表已有 A1，")
+	ta.settle()
+	if n := len(ta.inbox("teacher-g1c1")); n != 1 {
+		t.Errorf("teacher got %d notices", n)
+	}
+}
