@@ -49,7 +49,7 @@ func (h *Handlers) attendanceIntents() []intent {
 	}
 	return []intent{
 		{Route: route("attendance", append([]string{"考勤", "日报", "报表", "日常信息"}, attendanceItemWords...), submit, a.submit),
-			Roles: submit, Usage: "报送本班日常信息报表（每周一、四17:00前）", Example: "考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无"},
+			Roles: submit, Usage: "报送本班日常信息报表（旷课、晚归、夜不归宿、请假、擅自离校，或无异常）", Example: "考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无"},
 		{Route: route("attendance_correct", []string{"更正"}, change, a.correct),
 			Roles: change, Usage: "更正一条考勤（替换其全部内容）", Example: "更正 A12 旷课：张三2节"},
 		{Route: route("attendance_withdraw", []string{"撤回"}, change, a.withdraw),

@@ -103,6 +103,9 @@ func Summarize(p Period, classes []*org.Unit, forms []*Form, th Thresholds, now 
 	grades := map[string]*GradeSummary{}
 	loc := p.From.Location()
 	for _, u := range classes {
+		if u.Kind != org.Class {
+			continue
+		}
 		g := grades[u.Grade]
 		if g == nil {
 			g = &GradeSummary{Grade: u.Grade}
