@@ -197,7 +197,7 @@ func (a *App) Start() {
 		}}
 	a.spawn(func() { loop.Run(ctx) })
 	a.spawn(func() { a.housekeeping(ctx) })
-	a.spawn(func() { a.runScheduler(ctx) })
+	a.startScheduler(ctx)
 }
 
 func (a *App) spawn(f func()) {

@@ -62,13 +62,17 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	return e, nil
 }
 
-// runScheduler starts the engine and saves its watermark every half
-// minute until ctx ends.
-func (a *App) runScheduler(ctx context.Context) {
+// startScheduler starts the engine (its firings run under ctx) and, in
+// the background, saves its watermark every half minute until ctx ends.
+func (a *App) startScheduler(ctx context.Context) {
 	if err := a.Scheduler.Start(ctx); err != nil {
 		a.log.Error("scheduler: start", "err", err)
 		return
 	}
+	a.spawn(func() { a.keepWatermark(ctx) })
+}
+
+func (a *App) keepWatermark(ctx context.Context) {
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
 	for {

@@ -19,6 +19,7 @@ import (
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
+	"github.com/baosong/baosong/store"
 )
 
 // thursday is 2026-11-26 16:29:50 in Asia/Shanghai: ten seconds before the
@@ -96,11 +97,27 @@ func TestScheduledRemindersEndToEnd(t *testing.T) {
 		`baosong_reminders_total{job="attendance-overdue"} 2`)
 	mustContain(t, get(t, ta.srv.URL+"/healthz"), "ok")
 
-	// A restart inside the catch-up window runs the firings again: nothing
-	// is queued twice.
+	// A process killed without saving where its scheduler got to (the
+	// watermark says 16:00) restarts at 17:09:50: the firings inside the
+	// catch-up window run again (the reminders are dropped, their deadline
+	// passed; the overdue list is recomputed) and nothing is queued twice.
 	ta.stop()
+	db, err := store.Open(data, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetKV("scheduler.watermark", thursday.Add(-30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
 	ta = startTestApp(t, data, thursday.Add(40*time.Minute), withGroup)
+	if err := ta.Scheduler.Stop(context.Background()); err != nil { // returns once the catch-up has run
+		t.Fatal(err)
+	}
 	ta.settle()
+	mustContain(t, get(t, ta.srv.URL+"/metrics"), `baosong_reminders_total{job="attendance-overdue"} 0`)
 	for member, part := range map[string]string{"cadre-g1c2": "考勤提醒·16:30", "cadre-g2c1": "考勤提醒·15:00", "office-1": "考勤逾期"} {
 		if n := ta.pushes(member, part); n != 1 {
 			t.Errorf("after the restart %s has %d pushes with %q", member, n, part)

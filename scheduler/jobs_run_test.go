@@ -554,3 +554,20 @@ func TestWatermark(t *testing.T) {
 		t.Error("running after Stop")
 	}
 }
+
+// Stop before Start ends the engine: a later Start fails and a second Stop
+// returns at once.
+func TestStopBeforeStart(t *testing.T) {
+	e, err := New(Options{Location: shanghai, Logger: (&logBuffer{}).logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopEngine(t, e)
+	if err := e.Start(context.Background()); !errors.Is(err, ErrStarted) {
+		t.Errorf("Start after Stop: %v", err)
+	}
+	stopEngine(t, e)
+	if e.Running() {
+		t.Error("running")
+	}
+}

@@ -272,11 +272,11 @@ func (e *Engine) Running() bool {
 // than once, and before Start.
 func (e *Engine) Stop(ctx context.Context) error {
 	e.mu.Lock()
-	started := e.started
-	e.started = true // no Start after Stop
+	launched := e.cancelJobs != nil // Start ran the loop
+	e.started = true                // no Start after Stop
 	e.mu.Unlock()
 	e.stopOnce.Do(func() { close(e.stop) })
-	if !started {
+	if !launched {
 		return nil
 	}
 	<-e.loopDone
