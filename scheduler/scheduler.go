@@ -37,6 +37,19 @@
 // on a day the calendar rules out (a holiday, a vacation), or whose date moves
 // with a deadline, decides so in its Task, and says so in its Describe for
 // planning (see Plan).
+//
+// # The default jobs
+//
+// DefaultJobs are the jobs of SPEC §6: attendance reminders and the overdue
+// list, the monthly summary and its confirmation chase, the monthly
+// information and media deadlines, the quarterly research reminder and
+// ranking, the weekly department report. Each fires daily at its
+// configured time; Rules (pure: configuration and calendar in, Occasion
+// out) decide whether the day has something to do and about which period
+// and deadline. What is missing is asked of the domains through small
+// interfaces (Sources) at the moment of the firing, so overdue lists come
+// from stored state; the pushes go to the Outbox keyed job|period|recipient.
+// The app adds the every-minute incident clock (JobIncidentClock).
 package scheduler
 
 import (
@@ -77,7 +90,7 @@ type Job struct {
 type Description struct {
 	Period     string // the period the firing is about, e.g. "2026-W40 周四"
 	Deadline   string // the deadline it reminds of, after the holiday policy
-	Recipients int    // how many recipients it would notify now
+	Recipients int    // how many recipients it addresses before anyone has reported (planning reads no stored state)
 	Reason     string // the calendar's word, e.g. "2026-10-01 is 国庆节: deadline moved to 2026-09-30"
 	Skip       bool   // the Task will do nothing at this firing (holiday, vacation, not the day)
 }
