@@ -146,13 +146,25 @@ func (c *Config) validateSchedule(add func(string, ...any)) {
 	if s.ResearchRemindDays < 1 || s.ResearchRemindDays > 60 {
 		add("[schedule] research_remind_days %d 应在 1 到 60 天之间", s.ResearchRemindDays)
 	}
+	// Times that would make a job never fire.
+	minutes := func(t ClockTime) int { return t.Hour*60 + t.Minute }
+	att, week := c.Attendance, c.Weekly
 	seen := map[string]bool{}
-	for _, r := range c.Attendance.Reminders {
-		name := fmt.Sprintf("%02d:%02d", r.Hour, r.Minute)
+	for _, r := range att.Reminders {
+		name := r.String()
 		if seen[name] {
 			add("[attendance] reminders 中的 %s 重复", name)
 		}
 		seen[name] = true
+		if minutes(r) >= minutes(att.DueTime) {
+			add("[attendance] reminders 中的 %s 应早于 due_time %s", name, att.DueTime)
+		}
+	}
+	if minutes(att.OverdueAt) < minutes(att.DueTime) {
+		add("[attendance] overdue_at %s 不应早于 due_time %s", att.OverdueAt, att.DueTime)
+	}
+	if !(minutes(week.RemindAt) < minutes(week.DueAt) && minutes(week.DueAt) <= minutes(week.OverdueAt)) {
+		add("[weekly] 应满足 remind_at < due_at ≤ overdue_at（现为 %s、%s、%s）", week.RemindAt, week.DueAt, week.OverdueAt)
 	}
 	known := c.ScheduleJobs()
 	for _, name := range s.Off {

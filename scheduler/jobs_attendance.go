@@ -56,9 +56,13 @@ func (j *jobs) missingClasses(ctx context.Context, due time.Time) ([]*org.Unit, 
 	if err != nil {
 		return nil, err
 	}
+	missing := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		missing[id] = true
+	}
 	var out []*org.Unit
 	for _, c := range j.Dir.Classes() {
-		if slices.Contains(ids, c.ID) {
+		if missing[c.ID] {
 			out = append(out, c)
 		}
 	}
