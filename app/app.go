@@ -51,6 +51,7 @@ type App struct {
 	mux       *http.ServeMux
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
+	waiters   []func() // platform callbacks' work still running after their HTTP answer
 }
 
 // New opens the store and wires everything; Start runs the background loops.
@@ -80,10 +81,12 @@ func New(o Options) (*App, error) {
 	a.Handlers = handlers.New(handlers.Deps{Config: o.Config, Dir: dir, Store: db, Now: o.Now, Log: o.Log,
 		Count: func(name string) { _ = db.Count(name) }})
 	a.Bot = a.chain(a.Handlers.Router())
-	a.Notifier = bot.Multi{
-		Channel: a.channelOf,
-		By:      map[string]bot.Notifier{bot.Local: local.Notifier{Store: db, Now: o.Now}},
+	by := map[string]bot.Notifier{bot.Local: local.Notifier{Store: db, Now: o.Now}}
+	if err := a.platforms(by); err != nil {
+		db.Close()
+		return nil, err
 	}
+	a.Notifier = bot.Multi{Channel: a.channelOf, By: by}
 	if a.Scheduler, err = a.newScheduler(); err != nil {
 		db.Close()
 		return nil, err
@@ -227,6 +230,9 @@ func (a *App) housekeeping(ctx context.Context) {
 // for them and closes the store.
 func (a *App) Close() error {
 	a.stopScheduler()
+	for _, wait := range a.waiters {
+		wait()
+	}
 	if a.cancel != nil {
 		a.cancel()
 	}

@@ -352,30 +352,13 @@ func localSender(o Options) func(message, string) error {
 	}
 }
 
-// wecomSender posts each message as WeCom would: AES-encrypted XML with a
-// msg_signature over token, timestamp, nonce and the ciphertext.
+// wecomSender posts each message as WeCom would.
 func wecomSender(o Options, c *config.Config) func(message, string) error {
-	w := c.WeCom
 	return func(m message, id string) error {
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		msgID := strconv.FormatUint(hash(id), 10)
-		plain := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
-			"<CreateTime>%s</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content>"+
-			"<MsgId>%s</MsgId><AgentID>%d</AgentID></xml>", w.CorpID, m.from, ts, m.text, msgID, w.AgentID)
-		random := make([]byte, 16)
-		_, _ = crand.Read(random)
-		for i := range random {
-			random[i] = 'a' + random[i]%26
-		}
-		enc, err := util.EncryptMsg(random, []byte(plain), w.CorpID, w.EncodingAESKey)
+		q, body, err := WeComCallback(c.WeCom, m.from, m.text, hash(id), time.Now())
 		if err != nil {
 			return fmt.Errorf("encrypt: %w", err)
 		}
-		nonce := hex.EncodeToString(random[:4])
-		sig := util.Signature(w.Token, ts, nonce, string(enc))
-		body := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><Encrypt><![CDATA[%s]]></Encrypt><AgentID><![CDATA[%d]]></AgentID></xml>",
-			w.CorpID, enc, w.AgentID)
-		q := url.Values{"msg_signature": {sig}, "timestamp": {ts}, "nonce": {nonce}}
 		req, err := http.NewRequest(http.MethodPost, o.Server+"/hook/wecom?"+q.Encode(), strings.NewReader(body))
 		if err != nil {
 			return err
@@ -384,6 +367,31 @@ func wecomSender(o Options, c *config.Config) func(message, string) error {
 		_, err = post(req)
 		return err
 	}
+}
+
+// WeComCallback builds the query and body of a WeCom text-message callback
+// exactly as WeCom sends it: the XML encrypted with the EncodingAESKey and
+// receiveid = CorpID, and msg_signature over token, timestamp, nonce and
+// the ciphertext.
+func WeComCallback(w config.WeCom, from, text string, msgID uint64, at time.Time) (url.Values, string, error) {
+	ts := strconv.FormatInt(at.Unix(), 10)
+	plain := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
+		"<CreateTime>%s</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content>"+
+		"<MsgId>%d</MsgId><AgentID>%d</AgentID></xml>", w.CorpID, from, ts, text, msgID, w.AgentID)
+	random := make([]byte, 16)
+	_, _ = crand.Read(random)
+	for i := range random {
+		random[i] = 'a' + random[i]%26
+	}
+	enc, err := util.EncryptMsg(random, []byte(plain), w.CorpID, w.EncodingAESKey)
+	if err != nil {
+		return nil, "", err
+	}
+	nonce := hex.EncodeToString(random[:4])
+	sig := util.Signature(w.Token, ts, nonce, string(enc))
+	body := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><Encrypt><![CDATA[%s]]></Encrypt><AgentID><![CDATA[%d]]></AgentID></xml>",
+		w.CorpID, enc, w.AgentID)
+	return url.Values{"msg_signature": {sig}, "timestamp": {ts}, "nonce": {nonce}}, body, nil
 }
 
 // hash turns a run-unique id into a numeric WeCom MsgId.

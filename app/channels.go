@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/dingtalk"
+	"github.com/baosong/baosong/bot/wecom"
+)
+
+// platforms wires WeCom and DingTalk when configured: their callbacks on
+// /hook/wecom and /hook/dingtalk, their clients as the notifiers of their
+// channel. Replies that miss a platform's answer window go out through the
+// outbox (late), like every other push.
+func (a *App) platforms(by map[string]bot.Notifier) error {
+	cfg := a.Config
+	dirFor := func(channel string) platformDir { return platformDir{a: a, channel: channel} }
+	if cfg.WeCom.Enabled || len(cfg.WeCom.Robots) > 0 {
+		wc := wecom.Config{CorpID: cfg.WeCom.CorpID, AgentID: cfg.WeCom.AgentID, Secret: cfg.WeComSecret(),
+			Token: cfg.WeCom.Token, EncodingAESKey: cfg.WeCom.EncodingAESKey, APIBase: cfg.WeCom.APIBase,
+			Robots: cfg.WeCom.Robots}
+		m, err := wecom.NewMetrics(a.Metrics.Registry)
+		if err != nil {
+			return err
+		}
+		opts := []wecom.Option{wecom.WithLogger(a.log), wecom.WithMetrics(m), wecom.WithClock(a.now), wecom.WithLate(a.late)}
+		client, err := wecom.NewClient(wc, dirFor(bot.WeCom), opts...)
+		if err != nil {
+			return err
+		}
+		by[bot.WeCom] = client
+		if cfg.WeCom.Enabled {
+			cb, err := wecom.NewCallback(wc, a.Bot, opts...)
+			if err != nil {
+				return err
+			}
+			a.mux.Handle("/hook/wecom", cb)
+			a.waiters = append(a.waiters, cb.Wait)
+		}
+	}
+	if cfg.DingTalk.Enabled || len(cfg.DingTalk.Robots) > 0 {
+		robots := map[string]dingtalk.Robot{}
+		for name, r := range cfg.DingTalk.Robots {
+			robots[name] = dingtalk.Robot{Webhook: r.Webhook, Secret: r.Secret}
+		}
+		dc := dingtalk.Config{AppKey: cfg.DingTalk.AppKey, AppSecret: cfg.DingTalkSecret(), AgentID: cfg.DingTalk.AgentID,
+			APIBase: cfg.DingTalk.APIBase, Robots: robots}
+		m, err := dingtalk.NewMetrics(a.Metrics.Registry)
+		if err != nil {
+			return err
+		}
+		opts := []dingtalk.Option{dingtalk.WithLogger(a.log), dingtalk.WithMetrics(m), dingtalk.WithClock(a.now), dingtalk.WithLate(a.late)}
+		client, err := dingtalk.NewClient(dc, dirFor(bot.DingTalk), opts...)
+		if err != nil {
+			return err
+		}
+		by[bot.DingTalk] = client
+		if cfg.DingTalk.Enabled {
+			cb, err := dingtalk.NewCallback(dc, a.Bot, opts...)
+			if err != nil {
+				return err
+			}
+			a.mux.Handle("POST /hook/dingtalk", cb)
+			a.waiters = append(a.waiters, cb.Wait)
+		}
+	}
+	return nil
+}
+
+// late queues, through the outbox, a reply that was ready after the
+// platform's answer window closed.
+func (a *App) late(ctx context.Context, m *bot.Message, r *bot.Reply) {
+	if m.Member == "" || r == nil || len(r.Texts) == 0 {
+		return // unknown senders get nothing more; nothing to say
+	}
+	n := bot.Notification{Key: "reply|" + m.Key(), To: bot.Recipient{Member: m.Member}, Text: strings.Join(r.Texts, "\n\n")}
+	if m.Key() == "" {
+		n.Key = ""
+	}
+	if _, err := a.Store.Enqueue(n); err != nil {
+		a.log.Error("queue late reply", "channel", m.Channel, "member", m.Member, "err", err)
+	}
+}
+
+// platformDir resolves member and group addresses for one platform.
+type platformDir struct {
+	a       *App
+	channel string
+}
+
+func (d platformDir) UserID(member string) string {
+	m, ok := d.a.Dir.Member(member)
+	if !ok {
+		return ""
+	}
+	if d.channel == bot.DingTalk {
+		return m.DingTalkUser
+	}
+	return m.WeComUser
+}
+
+func (d platformDir) Mobile(member string) string {
+	if m, ok := d.a.Dir.Member(member); ok {
+		return m.Mobile
+	}
+	return ""
+}
+
+func (d platformDir) Group(name string) (robot string, mention []string, ok bool) {
+	g, ok := d.a.Dir.Group(name)
+	if !ok || g.Channel != d.channel {
+		return "", nil, false
+	}
+	return g.Robot, g.Mention, true
+}
