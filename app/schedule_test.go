@@ -259,3 +259,60 @@ func TestServeNowBinary(t *testing.T) {
 	}
 	mustContain(t, get(t, base+"/healthz"), "ok")
 }
+
+// The monthly summary goes out on the 1st from the stored forms; the grade
+// lead who confirmed is not chased, the other is, and the office gets the
+// overdue confirmation list.
+func TestMonthlySummaryAndConfirmationChase(t *testing.T) {
+	cst := thursday.Location()
+	ta := newTestApp(t, time.Date(2026, 11, 26, 16, 0, 0, 0, cst))
+	if r := ta.say("cadre-g1c1", "考勤 旷课：张三2节"); !strings.Contains(r, "已收到 A") {
+		t.Fatalf("form not accepted: %s", r)
+	}
+	ta.setNow(time.Date(2026, 12, 1, 8, 0, 1, 0, cst))
+	lead := ta.waitInbox("lead-g1", "月度汇总", "2026年11月", "高一(1)班", "张三 旷课 2 节", "12月4日（周五）", "确认汇总 11月")
+	mustNotContain(t, lead, "高二")
+	ta.waitInbox("office-1", "月度汇总", "2026年11月", "高一(1)班", "高二(2)班")
+
+	ta.setNow(time.Date(2026, 12, 2, 10, 0, 0, 0, cst))
+	if r := ta.say("lead-g1", "确认汇总 11月"); !strings.Contains(r, "11月") {
+		t.Fatalf("确认汇总: %s", r)
+	}
+	// 12-05 is a Saturday: due Friday 12-04, reminded Thursday 12-03.
+	ta.setNow(time.Date(2026, 12, 3, 9, 0, 1, 0, cst))
+	ta.waitInbox("lead-g2", "汇总确认提醒", "高二", "12月4日（周五）")
+	ta.settle()
+	if n := ta.pushes("lead-g1", "汇总确认提醒"); n != 0 {
+		t.Errorf("lead-g1 confirmed and was chased %d times", n)
+	}
+	// Overdue the working day after: Monday 12-07.
+	ta.setNow(time.Date(2026, 12, 7, 9, 0, 1, 0, cst))
+	office := ta.waitInbox("office-1", "汇总确认逾期", "高二")
+	mustNotContain(t, office, "高一")
+	ta.waitInbox("lead-g2", "汇总确认逾期")
+}
+
+// The weekly department report: the Monday reminder to the officers, the
+// 12:05 overdue list of the departments still missing.
+func TestWeeklyReportJobs(t *testing.T) {
+	cst := thursday.Location()
+	ta := newTestApp(t, time.Date(2026, 11, 23, 8, 59, 0, 0, cst))
+	ta.setNow(time.Date(2026, 11, 23, 9, 0, 1, 0, cst))
+	ta.waitInbox("officer-1", "周报提醒", "政教处", "11月16日—11月22日这一周", "12:00")
+	ta.waitInbox("officer-2", "周报提醒", "办公室")
+	ta.setNow(time.Date(2026, 11, 23, 10, 0, 0, 0, cst))
+	// The first report completes the week before, still missing, late;
+	// the second is the one due today.
+	ta.say("officer-1", "周报 上周大事：补报；出勤：全勤")
+	if r := ta.say("officer-1", "周报 上周大事：召开学期安全工作会；出勤：全勤"); !strings.Contains(r, "2026-11-16") {
+		t.Fatalf("周报: %s", r)
+	}
+	ta.setNow(time.Date(2026, 11, 23, 12, 5, 1, 0, cst))
+	office := ta.waitInbox("office-1", "周报逾期", "办公室")
+	mustNotContain(t, office, "政教处")
+	ta.waitInbox("officer-2", "周报逾期")
+	ta.settle()
+	if n := ta.pushes("officer-1", "周报逾期"); n != 0 {
+		t.Errorf("officer-1 reported and is listed: %+v", ta.inbox("officer-1"))
+	}
+}
