@@ -197,7 +197,8 @@ func (a *App) Start() {
 	loop := &outbox.Loop{Queue: a.Store, Notifier: a.Notifier, Now: a.now, Log: a.log,
 		Result: func(n bot.Notification, result string) {
 			a.Metrics.Pushes.WithLabelValues(a.channelOf(n.To), result).Inc()
-		}}
+		},
+		Batch: a.batchOf}
 	a.spawn(func() { loop.Run(ctx) })
 	a.spawn(func() { a.housekeeping(ctx) })
 	a.startScheduler(ctx)

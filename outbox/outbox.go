@@ -19,7 +19,7 @@ import (
 type Queue interface {
 	Due(now time.Time, limit int) ([]store.OutboxItem, error)
 	NextDue() (time.Time, error)
-	Delivered(seq uint64) error
+	Delivered(seqs ...uint64) error
 	Retry(seq uint64, at time.Time, cause error) error
 	Fail(seq uint64, cause error) error
 	Wake() <-chan struct{}
@@ -39,6 +39,11 @@ type Loop struct {
 	Workers int
 	// Poll is the longest the loop sleeps between scans; default 1s.
 	Poll time.Duration
+	// Batch, when set, names the batch a push may share with others of the
+	// same text ("" for none: sent alone). Pushes of one batch go to the
+	// Notifier's NotifyMany in one go, so a fan-out to thousands of members
+	// costs as few platform calls as the platform's limits allow.
+	Batch func(n bot.Notification) string
 }
 
 // Backoff is the delay before retry number attempt (1, 2, …): 5s doubling,
@@ -65,7 +70,7 @@ func (l *Loop) Run(ctx context.Context) {
 	if l.Log == nil {
 		l.Log = slog.Default()
 	}
-	const batch = 256
+	const batch = 1000 // one WeCom app message reaches at most 1,000 users
 	for ctx.Err() == nil {
 		items, err := l.Queue.Due(l.Now(), batch)
 		if err != nil {
@@ -95,7 +100,7 @@ func (l *Loop) Run(ctx context.Context) {
 func (l *Loop) deliver(ctx context.Context, items []store.OutboxItem) {
 	sem := make(chan struct{}, l.Workers)
 	var wg sync.WaitGroup
-	for _, it := range items {
+	for _, group := range l.batches(items) {
 		if ctx.Err() != nil {
 			break
 		}
@@ -103,20 +108,64 @@ func (l *Loop) deliver(ctx context.Context, items []store.OutboxItem) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			l.one(ctx, it)
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Timeout)
+			defer cancel()
+			if len(group) == 1 {
+				n := group[0].Notification
+				if n.ID == "" {
+					n.ID = strconv.FormatUint(group[0].Seq, 10)
+				}
+				l.settle(group[0], l.Notifier.Notify(actx, n))
+				return
+			}
+			members := make([]string, len(group))
+			for i, it := range group {
+				members[i] = it.Notification.To.Member
+			}
+			errs := l.Notifier.(bot.Batcher).NotifyMany(actx, group[0].Notification, members)
+			var done []uint64
+			for i, it := range group {
+				if errs[i] == nil {
+					done = append(done, it.Seq)
+					l.report(it.Notification, "delivered")
+					continue
+				}
+				l.settle(it, errs[i])
+			}
+			if err := l.Queue.Delivered(done...); err != nil {
+				l.Log.Error("outbox: record delivery", "n", len(done), "err", err)
+			}
 		}()
 	}
 	wg.Wait()
 }
 
-func (l *Loop) one(ctx context.Context, it store.OutboxItem) {
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Timeout)
-	defer cancel()
-	n := it.Notification
-	if n.ID == "" {
-		n.ID = strconv.FormatUint(it.Seq, 10)
+// batches groups the pushes that may go out together (same batch name);
+// every other push is a group of one. Order of first appearance is kept.
+func (l *Loop) batches(items []store.OutboxItem) [][]store.OutboxItem {
+	_, canBatch := l.Notifier.(bot.Batcher)
+	var out [][]store.OutboxItem
+	index := map[string]int{}
+	for _, it := range items {
+		name := ""
+		if canBatch && l.Batch != nil && it.Notification.To.Member != "" {
+			name = l.Batch(it.Notification)
+		}
+		if i, ok := index[name]; ok && name != "" {
+			out[i] = append(out[i], it)
+			continue
+		}
+		if name != "" {
+			index[name] = len(out)
+		}
+		out = append(out, []store.OutboxItem{it})
 	}
-	err := l.Notifier.Notify(actx, n)
+	return out
+}
+
+// settle records the outcome of one push's attempt.
+func (l *Loop) settle(it store.OutboxItem, err error) {
+	n := it.Notification
 	result := "delivered"
 	switch {
 	case err == nil:
@@ -138,6 +187,10 @@ func (l *Loop) one(ctx context.Context, it store.OutboxItem) {
 	if err != nil {
 		l.Log.Error("outbox: record result", "seq", it.Seq, "err", err)
 	}
+	l.report(n, result)
+}
+
+func (l *Loop) report(n bot.Notification, result string) {
 	if l.Result != nil {
 		l.Result(n, result)
 	}

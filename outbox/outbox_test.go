@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -54,7 +55,7 @@ func TestLoopRetriesParksAndNeverDuplicates(t *testing.T) {
 	n := &flaky{failures: map[string]int{"flaky": 2, "limited": 1}, permanent: map[string]bool{"bad": true}, delivered: map[string]int{}}
 	results := map[string]int{}
 	loop := &outbox.Loop{Queue: db, Notifier: n, Now: clock, Poll: 5 * time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Result: func(_ bot.Notification, r string) { mu.Lock(); results[r]++; mu.Unlock() }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -125,6 +126,74 @@ func TestBackoff(t *testing.T) {
 	for attempt, want := range map[int]time.Duration{1: 5 * time.Second, 2: 10 * time.Second, 4: 40 * time.Second, 20: 10 * time.Minute} {
 		if got := outbox.Backoff(attempt); got != want {
 			t.Errorf("Backoff(%d) = %v, want %v", attempt, got, want)
+		}
+	}
+}
+
+// batcher counts NotifyMany calls as a platform would count API calls (≤ 1000 users each).
+type batcher struct {
+	mu       sync.Mutex
+	calls    int
+	received map[string]int
+}
+
+func (b *batcher) Notify(ctx context.Context, n bot.Notification) error {
+	return b.NotifyMany(ctx, n, []string{n.To.Member})[0]
+}
+
+func (b *batcher) NotifyMany(_ context.Context, _ bot.Notification, members []string) []error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := 0; i < len(members); i += 1000 {
+		b.calls++
+	}
+	for _, m := range members {
+		b.received[m]++
+	}
+	return make([]error, len(members))
+}
+
+func TestFanOutIsBatched(t *testing.T) {
+	db, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ns []bot.Notification
+	for i := range 2500 {
+		ns = append(ns, bot.Notification{Key: fmt.Sprintf("remind|2026-11-26|m%d", i),
+			To: bot.Recipient{Member: fmt.Sprintf("m%d", i)}, Text: "请于 11月26日 17:00 前提交日常信息报表"})
+	}
+	ns = append(ns, bot.Notification{Key: "other", To: bot.Recipient{Member: "m1"}, Text: "另一条"})
+	if _, err := db.Enqueue(ns...); err != nil {
+		t.Fatal(err)
+	}
+	b := &batcher{received: map[string]int{}}
+	loop := &outbox.Loop{Queue: db, Notifier: b, Now: time.Now, Poll: 5 * time.Millisecond,
+		Log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Batch: func(n bot.Notification) string { return n.Text }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { loop.Run(ctx); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if d, _ := db.Depth(); d == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("outbox not drained")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	// 2,500 members in scans of 1,000: three batches (one platform call each) plus the odd one.
+	if b.calls != 4 || len(b.received) != 2500 {
+		t.Errorf("%d calls for %d members", b.calls, len(b.received))
+	}
+	for m, n := range b.received {
+		if n != 1 && m != "m1" {
+			t.Errorf("%s got %d", m, n)
 		}
 	}
 }

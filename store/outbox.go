@@ -128,9 +128,17 @@ func (s *DB) Depth() (int, error) {
 	return n, err
 }
 
-// Delivered removes a push from the outbox.
-func (s *DB) Delivered(seq uint64) error {
-	return s.bolt.Batch(func(tx *bolt.Tx) error { return tx.Bucket(bucketOutbox).Delete(u64(seq)) })
+// Delivered removes pushes from the outbox.
+func (s *DB) Delivered(seqs ...uint64) error {
+	return s.bolt.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		for _, seq := range seqs {
+			if err := b.Delete(u64(seq)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Retry records a failed attempt and when to try again.
