@@ -146,7 +146,8 @@ func (c *Config) validateSchedule(add func(string, ...any)) {
 	if s.ResearchRemindDays < 1 || s.ResearchRemindDays > 60 {
 		add("[schedule] research_remind_days %d 应在 1 到 60 天之间", s.ResearchRemindDays)
 	}
-	// Times that would make a job never fire.
+	// Times that would make a job never fire. (A reminder at or after
+	// due_time is not an error: it reminds of nothing and never fires.)
 	minutes := func(t ClockTime) int { return t.Hour*60 + t.Minute }
 	att, week := c.Attendance, c.Weekly
 	seen := map[string]bool{}
@@ -156,9 +157,6 @@ func (c *Config) validateSchedule(add func(string, ...any)) {
 			add("[attendance] reminders 中的 %s 重复", name)
 		}
 		seen[name] = true
-		if minutes(r) >= minutes(att.DueTime) {
-			add("[attendance] reminders 中的 %s 应早于 due_time %s", name, att.DueTime)
-		}
 	}
 	if minutes(att.OverdueAt) < minutes(att.DueTime) {
 		add("[attendance] overdue_at %s 不应早于 due_time %s", att.OverdueAt, att.DueTime)
