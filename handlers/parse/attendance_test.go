@@ -1,29 +1,11 @@
 package parse
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 )
-
-// The -update flag rewrites golden files. Other parsers of this package
-// register it too; whoever comes first registers it.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files in testdata")
-	}
-}
-
-func attUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // attendanceCase is one case of testdata/attendance.input and its result.
 type attendanceCase struct {
@@ -34,27 +16,11 @@ type attendanceCase struct {
 	Unread []string        `json:"unread,omitempty"`
 }
 
-// readAttendanceCases splits the input file on "### name" lines; a case's
-// message is every line up to the next one.
 func readAttendanceCases(t testing.TB) []attendanceCase {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "attendance.input"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cases []attendanceCase
-	for _, line := range strings.SplitAfter(string(raw), "\n") {
-		if name, ok := strings.CutPrefix(line, "### "); ok {
-			cases = append(cases, attendanceCase{Name: strings.TrimSpace(name)})
-			continue
-		}
-		if len(cases) == 0 {
-			t.Fatalf("input must start with a ### line, got %q", line)
-		}
-		cases[len(cases)-1].Input += line
-	}
-	for i := range cases {
-		cases[i].Input = strings.TrimSuffix(cases[i].Input, "\n")
+	for _, c := range readNamedCases(t, "attendance.input") {
+		cases = append(cases, attendanceCase{Name: c.Name, Input: c.Input})
 	}
 	return cases
 }
@@ -78,48 +44,7 @@ func TestAttendanceGolden(t *testing.T) {
 		}
 		cases[i].Form = form
 	}
-	got, err := json.MarshalIndent(cases, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	golden := filepath.Join("testdata", "attendance.golden.json")
-	if attUpdate() {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestAttendanceGolden -update to create it)", err)
-	}
-	if bytes.Equal(got, want) {
-		return
-	}
-	var wantCases []attendanceCase
-	if err := json.Unmarshal(want, &wantCases); err != nil {
-		t.Fatalf("golden file: %v", err)
-	}
-	byName := map[string]json.RawMessage{}
-	for _, c := range wantCases {
-		b, _ := json.Marshal(c)
-		byName[c.Name] = b
-	}
-	for _, c := range cases {
-		b, _ := json.Marshal(c)
-		if w, ok := byName[c.Name]; !ok {
-			t.Errorf("case %q is not in the golden file", c.Name)
-		} else if !bytes.Equal(b, w) {
-			t.Errorf("case %q:\n got %s\nwant %s", c.Name, b, w)
-		}
-	}
-	if len(wantCases) != len(cases) {
-		t.Errorf("golden file has %d cases, input %d", len(wantCases), len(cases))
-	}
-	if !t.Failed() {
-		t.Error("golden file differs in layout; run with -update and review the diff")
-	}
+	checkGolden(t, "attendance.golden.json", cases, func(_ int, c attendanceCase) string { return "case " + c.Name })
 }
 
 // checkAttendance asserts what holds for every message: a form or an error,

@@ -1,30 +1,12 @@
 package parse
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
-
-// The -update flag rewrites golden files; whichever test file of the package
-// comes first registers it.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files in testdata")
-	}
-}
-
-func incUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // incRef is the message time of the golden cases: Thursday 26 November
 // 2026, 13:30 in Beijing.
@@ -36,16 +18,11 @@ type incidentCase struct {
 	Error  string          `json:"error,omitempty"`
 }
 
-// readIncidentCases splits testdata/incident.input on lines "---".
 func readIncidentCases(t *testing.T) []incidentCase {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "incident.input"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cases []incidentCase
-	for _, rec := range strings.Split(string(raw), "\n---\n") {
-		cases = append(cases, incidentCase{Input: strings.TrimSuffix(rec, "\n")})
+	for _, in := range readSeparatedCases(t, "incident.input") {
+		cases = append(cases, incidentCase{Input: in})
 	}
 	return cases
 }
@@ -63,39 +40,7 @@ func TestIncidentGolden(t *testing.T) {
 		}
 		cases[i].Report = r
 	}
-	got, err := json.MarshalIndent(cases, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	golden := filepath.Join("testdata", "incident.golden.json")
-	if incUpdate() {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestIncidentGolden -update to create it)", err)
-	}
-	if bytes.Equal(got, want) {
-		return
-	}
-	var wantCases []incidentCase
-	if err := json.Unmarshal(want, &wantCases); err != nil {
-		t.Fatalf("golden file: %v", err)
-	}
-	if len(wantCases) != len(cases) {
-		t.Fatalf("golden file has %d cases, input %d; run with -update and review the diff", len(wantCases), len(cases))
-	}
-	for i := range cases {
-		g, _ := json.Marshal(cases[i])
-		w, _ := json.Marshal(wantCases[i])
-		if !bytes.Equal(g, w) {
-			t.Errorf("case %d:\n got %s\nwant %s", i+1, g, w)
-		}
-	}
+	checkGolden(t, "incident.golden.json", cases, caseNumber)
 }
 
 // checkIncident asserts what holds for every input: a report or an error,
@@ -224,11 +169,7 @@ func TestLeadingYuan(t *testing.T) {
 }
 
 func FuzzIncident(f *testing.F) {
-	raw, err := os.ReadFile(filepath.Join("testdata", "incident.input"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, rec := range strings.Split(string(raw), "\n---\n") {
+	for _, rec := range readSeparatedCases(f, "incident.input") {
 		f.Add(rec)
 	}
 	f.Add("其中其中1人")

@@ -1,31 +1,12 @@
 package parse
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
-
-// The -update flag rewrites golden files. Other parsers of this package may
-// register it too; whoever comes first registers it, everyone reads it
-// through flag.Lookup.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files in testdata")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // submissionCase is one case of testdata/submission.input and its result.
 type submissionCase struct {
@@ -36,26 +17,11 @@ type submissionCase struct {
 	Error   string   `json:"error,omitempty"`
 }
 
-// readSubmissionCases splits the input file on "### name" lines.
 func readSubmissionCases(t *testing.T) []submissionCase {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "submission.input"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cases []submissionCase
-	for _, line := range strings.SplitAfter(string(raw), "\n") {
-		if name, ok := strings.CutPrefix(line, "### "); ok {
-			cases = append(cases, submissionCase{Name: strings.TrimSpace(name)})
-			continue
-		}
-		if len(cases) == 0 {
-			t.Fatalf("input must start with a ### line, got %q", line)
-		}
-		cases[len(cases)-1].Input += line
-	}
-	for i := range cases {
-		cases[i].Input = strings.TrimSuffix(cases[i].Input, "\n")
+	for _, c := range readNamedCases(t, "submission.input") {
+		cases = append(cases, submissionCase{Name: c.Name, Input: c.Input})
 	}
 	return cases
 }
@@ -74,41 +40,7 @@ func TestSubmissionGolden(t *testing.T) {
 		cases[i].Article = &a
 		cases[i].Missing = a.Missing()
 	}
-	got, err := json.MarshalIndent(cases, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	golden := filepath.Join("testdata", "submission.golden.json")
-	if updateGolden() {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestSubmissionGolden -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		var w []submissionCase
-		if err := json.Unmarshal(want, &w); err != nil {
-			t.Fatal(err)
-		}
-		for i := range cases {
-			if i >= len(w) || !reflect.DeepEqual(cases[i], w[i]) {
-				g, _ := json.MarshalIndent(cases[i], "", "  ")
-				var wj []byte
-				if i < len(w) {
-					wj, _ = json.MarshalIndent(w[i], "", "  ")
-				}
-				t.Errorf("case %q:\ngot  %s\nwant %s", cases[i].Name, g, wj)
-			}
-		}
-		if len(w) != len(cases) {
-			t.Errorf("golden has %d cases, input %d", len(w), len(cases))
-		}
-	}
+	checkGolden(t, "submission.golden.json", cases, func(_ int, c submissionCase) string { return "case " + c.Name })
 }
 
 func TestSubmissionTable(t *testing.T) {
