@@ -115,6 +115,8 @@ func TestLoopRetriesParksAndNeverDuplicates(t *testing.T) {
 	if n.delivered["bad"] != 0 {
 		t.Error("permanent failure delivered")
 	}
+	// The outcome is reported after the outbox records it: wait for the last report.
+	waitFor("results reported", func() bool { mu.Lock(); defer mu.Unlock(); return results["delivered"] == 3 })
 	mu.Lock()
 	defer mu.Unlock()
 	if results["delivered"] != 3 || results["failed"] != 1 || results["retry"] != 3 {

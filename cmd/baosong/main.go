@@ -55,6 +55,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			case err == nil:
 				return 0
 			case errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp):
+				if err != errUsage && !errors.Is(err, flag.ErrHelp) {
+					fmt.Fprintln(stderr, "baosong:", err)
+				}
 				fmt.Fprintf(stderr, "usage: baosong %s %s\n", c.name, c.args)
 				return 2
 			default:
