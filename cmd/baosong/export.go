@@ -86,21 +86,27 @@ func exportLocal(cfg *config.Config, data, what, period, format string, w io.Wri
 
 func fetchExport(server, token, what, period, format string, w io.Writer) error {
 	q := url.Values{"what": {what}, "period": {period}, "format": {format}}
-	req, err := http.NewRequest(http.MethodGet, strings.TrimRight(server, "/")+"/api/export?"+q.Encode(), nil)
+	return fetchAdmin(http.MethodGet, server, "/api/export?"+q.Encode(), token, w)
+}
+
+// fetchAdmin calls an admin endpoint of a running server and copies the
+// answer to w.
+func fetchAdmin(method, server, path, token string, w io.Writer) error {
+	req, err := http.NewRequest(method, strings.TrimRight(server, "/")+path, nil)
 	if err != nil {
 		return err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	resp, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
 	if err != nil {
 		return fmt.Errorf("无法连接 %s（服务是否已启动？）: %w", server, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-		return fmt.Errorf("服务拒绝导出（HTTP %d）: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
+		return fmt.Errorf("服务拒绝请求（HTTP %d）: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
 	}
 	_, err = io.Copy(w, resp.Body)
 	return err

@@ -34,6 +34,7 @@ func commands() []command {
 		{"check-config", "[-config F]", "validate a configuration and list every problem", runCheckConfig},
 		{"schedule", "[-config F] [-from RFC3339] [-n N]", "print the next scheduled firings (reminders, deadlines, lists, circulars)", runSchedule},
 		{"export", "-what KIND -period 2026-11|2026Q4|2026 -o FILE.xlsx|.csv|.json [-config F] [-data DIR] [-server URL]", "export records (works on a stopped server's data or through a running one)", runExport},
+		{"backup", "-o FILE [-server URL] [-token T]", "consistent copy of a running server's database", runBackup},
 		{"version", "", "print the version", func(_ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "baosong", version)
 			return nil
