@@ -15,25 +15,24 @@ import (
 
 // Config is the whole configuration file.
 type Config struct {
-	Server     Server           `toml:"server"`
-	Org        Org              `toml:"org"`
-	Units      []Unit           `toml:"unit"`
-	Members    []Member         `toml:"member"`
-	Students   []Student        `toml:"student"`
-	Rosters    []Roster         `toml:"roster"`
-	Groups     []Group          `toml:"group"`
-	Attendance Attendance       `toml:"attendance"`
-	Submission Submission       `toml:"submission"`
-	Weekly     Weekly           `toml:"weekly"`
-	Incident   Incident         `toml:"incident"`
-	Schedule   Schedule         `toml:"schedule"`
-	WeCom      WeCom            `toml:"wecom"`
-	DingTalk   DingTalk         `toml:"dingtalk"`
-	base       string           // directory of the file, for relative paths
-	undecoded  []toml.Key       // keys the file has that Config does not know
-	problems   []string         // problems found while decoding
-	loc        *time.Location   // Org.TimeZone, loaded
-	index      map[string]*Unit // units by id
+	Server     Server         `toml:"server"`
+	Org        Org            `toml:"org"`
+	Units      []Unit         `toml:"unit"`
+	Members    []Member       `toml:"member"`
+	Students   []Student      `toml:"student"`
+	Rosters    []Roster       `toml:"roster"`
+	Groups     []Group        `toml:"group"`
+	Attendance Attendance     `toml:"attendance"`
+	Submission Submission     `toml:"submission"`
+	Weekly     Weekly         `toml:"weekly"`
+	Incident   Incident       `toml:"incident"`
+	Schedule   Schedule       `toml:"schedule"`
+	WeCom      WeCom          `toml:"wecom"`
+	DingTalk   DingTalk       `toml:"dingtalk"`
+	base       string         // directory of the file, for relative paths
+	undecoded  []toml.Key     // keys the file has that Config does not know
+	problems   []string       // problems found while decoding
+	loc        *time.Location // Org.TimeZone, loaded
 }
 
 // Problems is every problem found in a configuration.
@@ -92,6 +91,7 @@ func Defaults() *Config {
 func (c *Config) Validate() Problems {
 	var p Problems
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+	c.loc = nil // Org.TimeZone may have changed since the last use: Location loads it again
 	for _, k := range c.undecoded {
 		add("未知的配置项 %s", k.String())
 	}

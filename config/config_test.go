@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,5 +61,54 @@ func TestBrokenFiles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A configuration changed after a Validate (tests append units, students
+// and members through options and validate again) is read as it is now:
+// Unit and Validate see the new units, Location the new time zone.
+func TestChangesAfterValidateAreSeen(t *testing.T) {
+	c, err := config.Parse(baosong.ExampleConfig, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, ok := c.Unit("g1c1"); !ok || u.Kind != "class" {
+		t.Fatalf("Unit(g1c1) = %+v, %v", u, ok)
+	}
+	if _, ok := c.Unit("g3c1"); ok {
+		t.Fatal("Unit(g3c1) found before it was added")
+	}
+	_ = c.Location()
+
+	// Appending may move Units to a new array: no pointer from before may be used.
+	for i := 0; i < 20; i++ {
+		c.Units = append(c.Units, config.Unit{ID: fmt.Sprintf("g3c%d", i+1), Name: fmt.Sprintf("高三(%d)班", i+1),
+			Kind: "class", Grade: "高三"})
+	}
+	c.Students = append(c.Students, config.Student{Unit: "g3c1", Name: "钱一"})
+	c.Members = append(c.Members, config.Member{ID: "lead-g3", Name: "高三年级组长", Roles: []string{"grade_lead"},
+		Grades: []string{"高三"}})
+	c.Org.TimeZone = "Asia/Urumqi"
+	if p := c.Validate(); len(p) > 0 {
+		t.Fatalf("valid after the change, got %v", p)
+	}
+	for _, id := range []string{"g3c1", "g3c20", "g1c1"} {
+		if u, ok := c.Unit(id); !ok || u.ID != id {
+			t.Errorf("Unit(%s) = %+v, %v after the change", id, u, ok)
+		}
+	}
+	if got := c.Location().String(); got != "Asia/Urumqi" {
+		t.Errorf("Location = %s after the time zone changed", got)
+	}
+
+	// An edit in place is seen too: a class turned department no longer takes students.
+	u, _ := c.Unit("g3c1")
+	u.Kind, u.Grade = "dept", ""
+	if u2, _ := c.Unit("g3c1"); u2.Kind != "dept" {
+		t.Errorf("Unit(g3c1).Kind = %s after the edit", u2.Kind)
+	}
+	p := c.Validate()
+	if !strings.Contains(p.Error(), `[[student]] "钱一" 的班级 "g3c1" 不存在`) {
+		t.Errorf("student of a department not reported: %v", p)
 	}
 }

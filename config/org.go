@@ -113,20 +113,21 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// Unit returns the unit with the given id.
+// Unit returns the unit with the given id. It reads Units as they are now
+// (no cached index: options and tests change Units after a Validate), so a
+// unit appended or edited later is found; the pointer is into Units.
 func (c *Config) Unit(id string) (*Unit, bool) {
-	if c.index == nil {
-		c.index = make(map[string]*Unit, len(c.Units))
-		for i := range c.Units {
-			c.index[c.Units[i].ID] = &c.Units[i]
+	for i := range c.Units {
+		if c.Units[i].ID == id {
+			return &c.Units[i], true
 		}
 	}
-	u, ok := c.index[id]
-	return u, ok
+	return nil, false
 }
 
 func (c *Config) validateDirectory(add func(string, ...any)) {
 	units := map[string]bool{}
+	classes := map[string]bool{}
 	grades := map[string]bool{}
 	for i, u := range c.Units {
 		where := fmt.Sprintf("[[unit]] %q", u.ID)
@@ -147,6 +148,7 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 				add("%s 是班级，缺少 grade", where)
 			}
 			grades[u.Grade] = true
+			classes[u.ID] = true
 		case "dept":
 		default:
 			add("%s 的 kind %q 无效，应为 class 或 dept", where, u.Kind)
@@ -210,12 +212,12 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 		if s.Name == "" {
 			add("[[student]] 第 %d 项缺少 name", i+1)
 		}
-		if u, ok := c.Unit(s.Unit); !ok || u.Kind != "class" {
+		if !classes[s.Unit] {
 			add("[[student]] %q 的班级 %q 不存在", s.Name, s.Unit)
 		}
 	}
 	for _, r := range c.Rosters {
-		if u, ok := c.Unit(r.Unit); !ok || u.Kind != "class" {
+		if !classes[r.Unit] {
 			add("[[roster]] 的班级 %q 不存在", r.Unit)
 		}
 		if r.File == "" {
