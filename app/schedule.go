@@ -33,6 +33,7 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: scheduler: %w", err)
 	}
+	desk.Forms = att // the quarterly circular counts the classes' attendance forms
 	ds := deskSource{desk}
 	jobs := scheduler.DefaultJobs(scheduler.Deps{
 		Config: a.Config, Dir: a.Dir, Calendar: cal, Outbox: a.Store, Now: a.now,

@@ -39,6 +39,10 @@ func (h *Handlers) submissionIntents() []intent {
 		h.Log.Error("information desk unavailable", "err", err)
 		return nil
 	}
+	// 积分 and 排名 show the classes' attendance forms too (篇1 第九条).
+	if att, err := report.NewAttendance(h.Config, h.Dir, h.Store, h.Now); err == nil {
+		desk.Forms = att
+	}
 	d := &infoDesk{h: h, desk: desk}
 	h.recent = append(h.recent, d.recent)
 	officer := []string{org.Officer}

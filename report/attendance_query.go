@@ -100,6 +100,56 @@ func (a *Attendance) Summary(p Period, classes []*org.Unit, now time.Time) (*Sum
 	return s, nil
 }
 
+// FormLines counts, per class of the directory, the forms due in the period
+// by their state at now: the attendance lines of the unit statistics and the
+// circular (篇1 第九条, SPEC §8; Stats.Forms). Forms not yet due and without
+// an entry are not counted, nor is a class with nothing counted (a period
+// inside a vacation). Only the form index is read, never the entries' rows.
+func (a *Attendance) FormLines(p Period, now time.Time) ([]FormLine, error) {
+	classes := a.Dir.Classes()
+	ids := unitIDs(classes)
+	dues := a.Schedule.Between(p.From, p.To)
+	var entries []*Entry
+	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+		for _, u := range ids {
+			for _, due := range dues {
+				es, err := tx.FormEntries(u, due)
+				if err != nil {
+					return err
+				}
+				entries = append(entries, es...)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	byUnit := map[string]*FormLine{}
+	for _, f := range BuildForms(a.Schedule, ids, dues, entries) {
+		l := byUnit[f.Unit]
+		if l == nil {
+			l = &FormLine{Unit: f.Unit, UnitName: a.Dir.UnitName(f.Unit)}
+			byUnit[f.Unit] = l
+		}
+		switch f.State(now) {
+		case FormOnTime:
+			l.OnTime++
+		case FormLate:
+			l.Late++
+		case FormMissing:
+			l.Missing++
+		}
+	}
+	var out []FormLine
+	for _, u := range ids {
+		if l := byUnit[u]; l != nil && l.OnTime+l.Late+l.Missing > 0 {
+			out = append(out, *l)
+		}
+	}
+	return out, nil
+}
+
 func isMonth(p Period) bool { return p.To.Equal(p.From.AddDate(0, 1, 0)) && p.From.Day() == 1 }
 
 func unitIDs(units []*org.Unit) []string {

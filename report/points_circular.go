@@ -38,6 +38,12 @@ type FormLine struct {
 	OnTime, Late, Missing int
 }
 
+// FormCounter counts the classes' attendance forms of a period by state at
+// now, for Stats.Forms; *Attendance implements it (FormLines).
+type FormCounter interface {
+	FormLines(p Period, now time.Time) ([]FormLine, error)
+}
+
 // Stats is the statistics of a period: per unit, and the ledger.
 type Stats struct {
 	Period   Period

@@ -63,6 +63,9 @@ type Desk struct {
 	Policy *InfoPolicy
 	Week   config.Weekly
 	Now    func() time.Time
+	// Forms counts the classes' attendance forms for the statistics and the
+	// circular (Stats.Forms); nil leaves them out.
+	Forms FormCounter
 }
 
 // NewDesk builds the desk from the configuration.

@@ -97,13 +97,21 @@ func (d *Desk) ResearchMissing(_ context.Context, quarter time.Time) ([]string, 
 	return d.Policy.ResearchMissingOf(d.Dir, arts, quarter, d.Now()), nil
 }
 
-// StatsFor computes the statistics of a period now.
+// StatsFor computes the statistics of a period now, with the classes'
+// attendance forms when the desk has a FormCounter.
 func (d *Desk) StatsFor(per Period) (*Stats, error) {
 	arts, weeks, deeds, err := d.load()
 	if err != nil {
 		return nil, err
 	}
-	return d.Statistics(per, arts, weeks, deeds, d.Now()), nil
+	now := d.Now()
+	s := d.Statistics(per, arts, weeks, deeds, now)
+	if d.Forms != nil {
+		if s.Forms, err = d.Forms.FormLines(per, now); err != nil {
+			return nil, fmt.Errorf("report: statistics of %s: %w", per.Name, err)
+		}
+	}
+	return s, nil
 }
 
 // QuarterPeriod is the quarter starting at (or containing) t.
