@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // MaxBody is the largest callback body accepted; larger ones get 413.
@@ -228,7 +229,7 @@ func (c *Callback) deliver(ctx context.Context, m *bot.Message, in *inbound, rep
 		}
 		return
 	}
-	parts := split(text, robotLimit)
+	parts := platform.Split(text, robotLimit)
 	sent := 0
 	if c.sessionUsable(in) {
 		for _, p := range parts {

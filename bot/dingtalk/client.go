@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // Platform limits (docs/protocols.md §3).
@@ -59,7 +60,7 @@ type Client struct {
 	cfg    Config
 	dir    Directory
 	o      options
-	robots *limiter // by robot name
+	robots *platform.Limiter // by robot name
 
 	tokenMu  sync.Mutex
 	token    string
@@ -73,7 +74,7 @@ func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
 	if dir == nil {
 		return nil, errors.New("dingtalk: client needs a directory")
 	}
-	return &Client{cfg: cfg, dir: dir, o: buildOptions(opts), robots: newLimiter(robotPerMinute, time.Minute)}, nil
+	return &Client{cfg: cfg, dir: dir, o: buildOptions(opts), robots: platform.NewLimiter(robotPerMinute, time.Minute)}, nil
 }
 
 // Notify delivers one push to a member (work notification) or a group
@@ -173,12 +174,12 @@ func (c *Client) notices(n bot.Notification) []robotMessage {
 	stamp := at.In(china).Format("\n（1月2日 15:04）")
 	var msgs []robotMessage
 	if n.Markdown {
-		for _, p := range split(mdText(n), noticeLimit-len(stamp)) {
+		for _, p := range platform.Split(mdText(n), noticeLimit-len(stamp)) {
 			msgs = append(msgs, robotMessage{MsgType: "markdown", Markdown: &markdown{Title: mdTitle(n), Text: p + stamp}})
 		}
 		return msgs
 	}
-	for _, p := range split(titled(n), noticeLimit-len(stamp)) {
+	for _, p := range platform.Split(titled(n), noticeLimit-len(stamp)) {
 		msgs = append(msgs, robotMessage{MsgType: "text", Text: &textContent{p + stamp}})
 	}
 	return msgs
@@ -225,11 +226,8 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 	if len(msgs) == 0 {
 		return bot.Permanent(errors.New("dingtalk: empty notification"))
 	}
-	if wait, ok := c.robots.reserve(robot, len(msgs), c.o.now()); !ok {
-		if wait == 0 {
-			return bot.Permanent(fmt.Errorf("dingtalk: robot %s: message too long to send within the rate limit", robot))
-		}
-		return bot.RetryAfter(fmt.Errorf("dingtalk: robot %s: rate limit reached, retry in %s", robot, wait.Round(time.Second)), wait)
+	if err := c.robots.Take(robot, len(msgs), c.o.now(), "dingtalk: robot "+robot); err != nil {
+		return err
 	}
 	for _, m := range msgs {
 		body, err := encodeJSON(m)
@@ -275,7 +273,7 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 	if n.Markdown {
 		text = mdText(n)
 	}
-	parts := split(text, robotLimit-len(strings.Join(tags, " "))-2)
+	parts := platform.Split(text, robotLimit-len(strings.Join(tags, " "))-2)
 	var msgs []robotMessage
 	for i, p := range parts {
 		m := robotMessage{MsgType: "text"}

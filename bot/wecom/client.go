@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // API paths under Config.APIBase.
@@ -82,8 +83,8 @@ type Client struct {
 	cfg     Config
 	dir     Directory
 	o       options
-	members *limiter // by userid
-	robots  *limiter // by webhook
+	members *platform.Limiter // by userid
+	robots  *platform.Limiter // by webhook
 
 	tokenMu  sync.Mutex
 	token    string
@@ -101,8 +102,8 @@ func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
 		cfg:     cfg,
 		dir:     dir,
 		o:       buildOptions(opts),
-		members: newLimiter(memberPerMinute, time.Minute),
-		robots:  newLimiter(robotPerMinute, time.Minute),
+		members: platform.NewLimiter(memberPerMinute, time.Minute),
+		robots:  platform.NewLimiter(robotPerMinute, time.Minute),
 	}, nil
 }
 
@@ -161,8 +162,8 @@ func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []s
 			continue
 		}
 		index[uid] = []int{i}
-		if wait, ok := c.members.reserve(uid, len(msgs), now); !ok {
-			result[uid] = paced(fmt.Sprintf("member %s", m), wait)
+		if err := c.members.Take(uid, len(msgs), now, "wecom: member "+m); err != nil {
+			result[uid] = err
 			continue
 		}
 		send = append(send, uid)
@@ -185,14 +186,6 @@ func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []s
 		}
 	}
 	return errs
-}
-
-// paced is the error for a push refused by local pacing.
-func paced(who string, wait time.Duration) error {
-	if wait == 0 {
-		return bot.Permanent(fmt.Errorf("wecom: %s: message too long to send within the platform rate limit", who))
-	}
-	return bot.RetryAfter(fmt.Errorf("wecom: %s: rate limit reached, retry in %s", who, wait.Round(time.Second)), wait)
 }
 
 // sendChunk sends every part to the users of one chunk and returns the
@@ -251,7 +244,7 @@ func (c *Client) appMessages(n bot.Notification) []appMessage {
 		if n.Title != "" {
 			text = "### " + n.Title + "\n" + text
 		}
-		for _, p := range split(text, textLimit) {
+		for _, p := range platform.Split(text, textLimit) {
 			msgs = append(msgs, appMessage{MsgType: "markdown", AgentID: c.cfg.AgentID, Markdown: &content{p}})
 		}
 	case n.Title != "" && c.cfg.CardURL != "" && strings.TrimSpace(n.Text) != "" &&
@@ -260,7 +253,7 @@ func (c *Client) appMessages(n bot.Notification) []appMessage {
 			Title: n.Title, Description: n.Text, URL: c.cfg.CardURL, BtnTxt: "详情",
 		}})
 	default:
-		for _, p := range split(titled(n), textLimit) {
+		for _, p := range platform.Split(titled(n), textLimit) {
 			msgs = append(msgs, appMessage{MsgType: "text", AgentID: c.cfg.AgentID, Text: &content{p}})
 		}
 	}
@@ -301,8 +294,8 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 	if len(msgs) == 0 {
 		return bot.Permanent(errors.New("wecom: empty notification"))
 	}
-	if wait, ok := c.robots.reserve(hook, len(msgs), c.o.now()); !ok {
-		return paced(fmt.Sprintf("robot %s", robot), wait)
+	if err := c.robots.Take(hook, len(msgs), c.o.now(), "wecom: robot "+robot); err != nil {
+		return err
 	}
 	for _, m := range msgs {
 		body, err := encodeJSON(m)
@@ -353,12 +346,12 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 		if len(userIDs) > 0 {
 			text += "\n" + "<@" + strings.Join(userIDs, "> <@") + ">"
 		}
-		for _, p := range split(text, robotMarkdownLimit) {
+		for _, p := range platform.Split(text, robotMarkdownLimit) {
 			msgs = append(msgs, robotMessage{MsgType: "markdown", Markdown: &content{p}})
 		}
 		return msgs
 	}
-	for i, p := range split(titled(n), textLimit) {
+	for i, p := range platform.Split(titled(n), textLimit) {
 		t := &robotText{Content: p}
 		if i == 0 {
 			t.MentionedMobileList, t.MentionedList = mobiles, userIDs

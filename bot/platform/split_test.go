@@ -1,9 +1,8 @@
-package wecom
+package platform
 
 import (
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 )
 
@@ -25,7 +24,7 @@ func TestSplit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			parts := split(tt.s, tt.limit)
+			parts := Split(tt.s, tt.limit)
 			if len(parts) != tt.wantParts {
 				t.Fatalf("%d parts, want %d", len(parts), tt.wantParts)
 			}
@@ -42,39 +41,9 @@ func TestSplit(t *testing.T) {
 			}
 		})
 	}
-	for i, p := range split(lines, 2048) {
+	for i, p := range Split(lines, 2048) {
 		if i < 2 && !strings.HasSuffix(p, "\n") {
 			t.Errorf("part %d does not end at a line break", i)
 		}
-	}
-}
-
-func TestLimiter(t *testing.T) {
-	t0 := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
-	l := newLimiter(3, time.Minute)
-	for i := range 3 {
-		if _, ok := l.reserve("u", 1, t0.Add(time.Duration(i)*time.Second)); !ok {
-			t.Fatalf("send %d refused", i)
-		}
-	}
-	wait, ok := l.reserve("u", 1, t0.Add(10*time.Second))
-	if ok || wait != 50*time.Second {
-		t.Fatalf("4th send: ok=%v wait=%v, want refused for 50s", ok, wait)
-	}
-	if _, ok := l.reserve("v", 3, t0.Add(10*time.Second)); !ok {
-		t.Error("another key is limited")
-	}
-	if wait, ok := l.reserve("u", 2, t0.Add(60500*time.Millisecond)); ok || wait != 500*time.Millisecond {
-		t.Errorf("2 sends at 60.5s: ok=%v wait=%v, want refused for 0.5s", ok, wait)
-	}
-	if _, ok := l.reserve("u", 2, t0.Add(61*time.Second)); !ok {
-		t.Error("2 sends at 61s refused")
-	}
-	if wait, ok := l.reserve("u", 4, t0); ok || wait != 0 {
-		t.Errorf("more than the limit at once: ok=%v wait=%v, want never", ok, wait)
-	}
-	l.reserve("w", 1, t0.Add(5*time.Minute)) // sweeps idle keys
-	if _, kept := l.hits["v"]; kept {
-		t.Error("idle key not swept")
 	}
 }

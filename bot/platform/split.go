@@ -1,14 +1,14 @@
-package wecom
+package platform
 
 import (
 	"strings"
 	"unicode/utf8"
 )
 
-// split cuts s into parts of at most limit bytes without breaking a UTF-8
+// Split cuts s into parts of at most limit bytes without breaking a UTF-8
 // sequence. A cut prefers to follow a newline in the second half of a part.
 // Joining the parts gives s back. An empty s gives no parts.
-func split(s string, limit int) []string {
+func Split(s string, limit int) []string {
 	var parts []string
 	for len(s) > limit {
 		cut := limit
