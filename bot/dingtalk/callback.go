@@ -125,7 +125,7 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.reject(w, http.StatusUnauthorized, "signature")
 		return
 	}
-	if skew := c.o.now().Sub(time.UnixMilli(ms)); skew > maxSkew || skew < -maxSkew {
+	if skew := c.o.Now().Sub(time.UnixMilli(ms)); skew > maxSkew || skew < -maxSkew {
 		c.reject(w, http.StatusUnauthorized, "stale")
 		return
 	}
@@ -144,11 +144,11 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.reject(w, http.StatusBadRequest, "malformed")
 		return
 	}
-	c.o.metrics.received.Inc()
+	c.o.Metrics.Received.Inc()
 
 	at := time.UnixMilli(int64(in.CreateAt))
 	if in.CreateAt == 0 {
-		at = c.o.now()
+		at = c.o.Now()
 	}
 	m := &bot.Message{
 		Channel: bot.DingTalk,
@@ -165,8 +165,8 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Callback) reject(w http.ResponseWriter, status int, reason string) {
-	c.o.metrics.rejected.WithLabelValues(reason).Inc()
-	c.o.logger.Debug("dingtalk: callback rejected", "reason", reason, "status", status)
+	c.o.Metrics.Rejected.WithLabelValues(reason).Inc()
+	c.o.Logger.Debug("dingtalk: callback rejected", "reason", reason, "status", status)
 	http.Error(w, http.StatusText(status), status)
 }
 
@@ -175,7 +175,7 @@ func (c *Callback) reject(w http.ResponseWriter, status int, reason string) {
 func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message, in *inbound,
 	handle func(context.Context, *bot.Message) *bot.Reply) {
 	finished := make(chan struct{})
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), workTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), platform.WorkTimeout)
 	c.work.Add(1)
 	go func() {
 		defer c.work.Done()
@@ -184,7 +184,7 @@ func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.
 		close(finished)
 		c.deliver(ctx, m, in, rep)
 	}()
-	timer := time.NewTimer(c.o.budget)
+	timer := time.NewTimer(c.o.Budget)
 	defer timer.Stop()
 	select {
 	case <-finished:
@@ -197,13 +197,13 @@ func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.
 func (c *Callback) handle(ctx context.Context, m *bot.Message) (rep *bot.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.o.logger.Error("dingtalk: handler panicked", "panic", fmt.Sprint(p))
+			c.o.Logger.Error("dingtalk: handler panicked", "panic", fmt.Sprint(p))
 			rep = bot.Text(textBusy)
 		}
 	}()
 	rep, err := c.h.Handle(ctx, m)
 	if err != nil {
-		c.o.logger.Error("dingtalk: handler failed", "msg", m.Key(), "err", err)
+		c.o.Logger.Error("dingtalk: handler failed", "msg", m.Key(), "err", err)
 		return bot.Text(textBusy)
 	}
 	return rep
@@ -215,8 +215,8 @@ func (c *Callback) deliver(ctx context.Context, m *bot.Message, in *inbound, rep
 	if text == "" {
 		return
 	}
-	if in.ConversationType == "2" && m.Member != "" && c.o.late != nil {
-		c.o.late(ctx, m, rep)
+	if in.ConversationType == "2" && m.Member != "" && c.o.Late != nil {
+		c.o.Late(ctx, m, rep)
 		notice := robotMessage{MsgType: "text", Text: &textContent{textSentPrivate}}
 		if m.User != "" {
 			notice.Text.Content = "@" + m.User + " " + textSentPrivate
@@ -224,7 +224,7 @@ func (c *Callback) deliver(ctx context.Context, m *bot.Message, in *inbound, rep
 		}
 		if c.sessionUsable(in) {
 			if err := c.postSession(ctx, in.SessionWebhook, notice); err != nil {
-				c.o.logger.Warn("dingtalk: group notice failed", "msg", m.Key(), "err", err)
+				c.o.Logger.Warn("dingtalk: group notice failed", "msg", m.Key(), "err", err)
 			}
 		}
 		return
@@ -234,7 +234,7 @@ func (c *Callback) deliver(ctx context.Context, m *bot.Message, in *inbound, rep
 	if c.sessionUsable(in) {
 		for _, p := range parts {
 			if err := c.postSession(ctx, in.SessionWebhook, robotMessage{MsgType: "text", Text: &textContent{p}}); err != nil {
-				c.o.logger.Warn("dingtalk: session reply failed", "msg", m.Key(), "err", err)
+				c.o.Logger.Warn("dingtalk: session reply failed", "msg", m.Key(), "err", err)
 				break
 			}
 			sent++
@@ -243,11 +243,11 @@ func (c *Callback) deliver(ctx context.Context, m *bot.Message, in *inbound, rep
 	if sent == len(parts) {
 		return
 	}
-	if c.o.late == nil {
-		c.o.logger.Warn("dingtalk: reply dropped: session unusable and no late hook", "msg", m.Key())
+	if c.o.Late == nil {
+		c.o.Logger.Warn("dingtalk: reply dropped: session unusable and no late hook", "msg", m.Key())
 		return
 	}
-	c.o.late(ctx, m, bot.Text(strings.Join(parts[sent:], "")))
+	c.o.Late(ctx, m, bot.Text(strings.Join(parts[sent:], "")))
 }
 
 // sessionUsable reports whether the message's sessionWebhook is on the
@@ -258,7 +258,7 @@ func (c *Callback) sessionUsable(in *inbound) bool {
 		return false
 	}
 	exp := time.UnixMilli(int64(in.SessionWebhookExpiredTime))
-	return in.SessionWebhookExpiredTime == 0 || c.o.now().Add(sessionMargin).Before(exp)
+	return in.SessionWebhookExpiredTime == 0 || c.o.Now().Add(sessionMargin).Before(exp)
 }
 
 func (c *Callback) postSession(ctx context.Context, hook string, msg robotMessage) error {
@@ -267,10 +267,10 @@ func (c *Callback) postSession(ctx context.Context, hook string, msg robotMessag
 		return fmt.Errorf("dingtalk: encode session reply: %w", err)
 	}
 	var res apiResult
-	if err := do(ctx, c.o.http, http.MethodPost, hook, pathSession, body, &res); err != nil {
+	if err := do(ctx, c.o.rest, http.MethodPost, hook, pathSession, body, &res); err != nil {
 		return err
 	}
-	return codeError(c.o.logger, pathSession, res)
+	return codeError(c.o.Logger, pathSession, res)
 }
 
 // joinReply joins the reply's non-empty texts with a blank line.

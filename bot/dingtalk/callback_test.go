@@ -77,7 +77,7 @@ func newCallbackEnv(t *testing.T, h bot.Handler, opts ...Option) callbackEnv {
 	clock := &fakeClock{t: testNow}
 	f := newFakeDingTalk(t, clock.now)
 	late := &lateRec{}
-	m := newMetrics()
+	m := newMetrics(t)
 	base := []Option{WithClock(clock.now), WithLate(late.hook), WithMetrics(m)}
 	cb, err := NewCallback(Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 1, APIBase: f.srv.URL}, h,
 		append(base, opts...)...)
@@ -152,7 +152,7 @@ func TestCallbackRepliesThroughSession(t *testing.T) {
 	if len(e.late.got()) != 0 {
 		t.Error("late hook called although the session worked")
 	}
-	if got := value(t, e.m.received); got != 1 {
+	if got := value(t, e.m.Received); got != 1 {
 		t.Errorf("received = %v", got)
 	}
 }
@@ -335,10 +335,10 @@ func TestCallbackRejects(t *testing.T) {
 			if w.Code != tt.status {
 				t.Errorf("status %d, want %d", w.Code, tt.status)
 			}
-			if got := value(t, e.m.rejected.WithLabelValues(tt.reason)); got != 1 {
+			if got := value(t, e.m.Rejected.WithLabelValues(tt.reason)); got != 1 {
 				t.Errorf("rejected{reason=%s} = %v, want 1", tt.reason, got)
 			}
-			if len(rec.messages()) != 0 || len(e.f.sessions()) != 0 || value(t, e.m.received) != 0 {
+			if len(rec.messages()) != 0 || len(e.f.sessions()) != 0 || value(t, e.m.Received) != 0 {
 				t.Error("a rejected callback was processed")
 			}
 		})

@@ -83,7 +83,7 @@ func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
 	switch {
 	case n.To.Group != "":
 		err := c.notifyGroup(ctx, n)
-		c.count(err)
+		c.o.Metrics.CountPush(err)
 		return err
 	case n.To.Member != "":
 		return c.NotifyMany(ctx, n, []string{n.To.Member})[0]
@@ -99,7 +99,7 @@ func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []s
 	errs := make([]error, len(members))
 	defer func() {
 		for _, err := range errs {
-			c.count(err)
+			c.o.Metrics.CountPush(err)
 		}
 	}()
 	fail := func(err error) []error {
@@ -169,7 +169,7 @@ func (c *Client) notices(n bot.Notification) []robotMessage {
 	}
 	at := n.At
 	if at.IsZero() {
-		at = c.o.now()
+		at = c.o.Now()
 	}
 	stamp := at.In(china).Format("\n（1月2日 15:04）")
 	var msgs []robotMessage
@@ -226,7 +226,7 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 	if len(msgs) == 0 {
 		return bot.Permanent(errors.New("dingtalk: empty notification"))
 	}
-	if err := c.robots.Take(robot, len(msgs), c.o.now(), "dingtalk: robot "+robot); err != nil {
+	if err := c.robots.Take(robot, len(msgs), c.o.Now(), "dingtalk: robot "+robot); err != nil {
 		return err
 	}
 	for _, m := range msgs {
@@ -234,12 +234,12 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 		if err != nil {
 			return bot.Permanent(fmt.Errorf("dingtalk: encode robot message: %w", err))
 		}
-		hook, _ := c.cfg.robotURL(robot, c.o.now().UnixMilli()) // signed per request
+		hook, _ := c.cfg.robotURL(robot, c.o.Now().UnixMilli()) // signed per request
 		var res apiResult
-		if err := do(ctx, c.o.http, http.MethodPost, hook, pathRobot, body, &res); err != nil {
+		if err := do(ctx, c.o.rest, http.MethodPost, hook, pathRobot, body, &res); err != nil {
 			return fmt.Errorf("dingtalk: robot %s: %w", robot, err)
 		}
-		if err := codeError(c.o.logger, pathRobot, res); err != nil {
+		if err := codeError(c.o.Logger, pathRobot, res); err != nil {
 			return fmt.Errorf("dingtalk: robot %s: %w", robot, err)
 		}
 	}
@@ -301,14 +301,14 @@ func (c *Client) callApp(ctx context.Context, body []byte) error {
 		}
 		var res apiResult
 		u := c.cfg.apiBase() + pathWorkNotice + "?access_token=" + url.QueryEscape(tok)
-		if err := do(ctx, c.o.http, http.MethodPost, u, pathWorkNotice, body, &res); err != nil {
+		if err := do(ctx, c.o.rest, http.MethodPost, u, pathWorkNotice, body, &res); err != nil {
 			return err
 		}
 		if res.tokenInvalid() && attempt == 0 {
 			c.dropToken(tok)
 			continue
 		}
-		return codeError(c.o.logger, pathWorkNotice, res)
+		return codeError(c.o.Logger, pathWorkNotice, res)
 	}
 }
 
@@ -317,22 +317,22 @@ func (c *Client) callApp(ctx context.Context, body []byte) error {
 func (c *Client) accessToken(ctx context.Context) (string, error) {
 	c.tokenMu.Lock()
 	defer c.tokenMu.Unlock()
-	now := c.o.now()
+	now := c.o.Now()
 	if c.token != "" && now.Before(c.tokenExp) {
 		return c.token, nil
 	}
 	q := url.Values{"appkey": {c.cfg.AppKey}, "appsecret": {c.cfg.AppSecret}}
 	var res apiResult
-	if err := do(ctx, c.o.http, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
+	if err := do(ctx, c.o.rest, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
 		return "", err
 	}
-	if err := codeError(c.o.logger, pathToken, res); err != nil {
+	if err := codeError(c.o.Logger, pathToken, res); err != nil {
 		return "", err
 	}
 	if res.AccessToken == "" {
 		return "", errors.New("dingtalk: gettoken: answer has no access_token")
 	}
-	c.o.metrics.tokenRefreshes.Inc()
+	c.o.Metrics.TokenRefreshes.Inc()
 	life := time.Duration(res.ExpiresIn)*time.Second - 5*time.Minute
 	c.token, c.tokenExp = res.AccessToken, now.Add(max(life, time.Minute))
 	return c.token, nil
@@ -345,17 +345,4 @@ func (c *Client) dropToken(tok string) {
 	if c.token == tok {
 		c.token = ""
 	}
-}
-
-// count records a push's result.
-func (c *Client) count(err error) {
-	result := "ok"
-	if _, ok := bot.RetryDelay(err); ok {
-		result = "rate_limited"
-	} else if bot.IsPermanent(err) {
-		result = "permanent"
-	} else if err != nil {
-		result = "error"
-	}
-	c.o.metrics.pushes.WithLabelValues(result).Inc()
 }

@@ -50,7 +50,7 @@ func newClientEnv(t *testing.T, opts ...Option) clientEnv {
 	clock := &fakeClock{t: testNow}
 	f := newFakeDingTalk(t, clock.now)
 	var log bytes.Buffer
-	m := newMetrics()
+	m := newMetrics(t)
 	cfg := Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 2819000001, APIBase: f.srv.URL,
 		Robots: map[string]Robot{"office": {Webhook: fakeRobotToken, Secret: fakeRobotSecret}}}
 	d := dir{
@@ -354,10 +354,10 @@ func TestRobotPacing(t *testing.T) {
 	if err := e.c.Notify(ctx, group); err != nil {
 		t.Errorf("after the wait: %v", err)
 	}
-	if got := value(t, e.m.pushes.WithLabelValues("rate_limited")); got != 1 {
+	if got := value(t, e.m.Pushes.WithLabelValues("rate_limited")); got != 1 {
 		t.Errorf("pushes{rate_limited} = %v", got)
 	}
-	if got := value(t, e.m.pushes.WithLabelValues("ok")); got != 21 {
+	if got := value(t, e.m.Pushes.WithLabelValues("ok")); got != 21 {
 		t.Errorf("pushes{ok} = %v", got)
 	}
 }
@@ -402,7 +402,7 @@ func TestConcurrentNotifyFetchesOneToken(t *testing.T) {
 	if tokens, notices, _, _ := e.f.counts(); tokens != 1 || notices != 20 {
 		t.Errorf("gettoken %d, sends %d; want 1, 20", tokens, notices)
 	}
-	if got := value(t, e.m.tokenRefreshes); got != 1 {
+	if got := value(t, e.m.TokenRefreshes); got != 1 {
 		t.Errorf("token refreshes = %v", got)
 	}
 }

@@ -7,6 +7,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// newMetrics is a fresh set of the channel's counters.
+func newMetrics(t testing.TB) *Metrics {
+	t.Helper()
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // Both channels register the same metric names on one registry, told
 // apart by their channel label.
 func TestMetricsShareARegistryWithWeCom(t *testing.T) {
@@ -18,7 +28,7 @@ func TestMetricsShareARegistryWithWeCom(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dingtalk metrics beside wecom's: %v", err)
 	}
-	m.rejected.WithLabelValues("stale").Inc()
+	m.Rejected.WithLabelValues("stale").Inc()
 	families, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // MaxBody is the largest callback body accepted; larger ones get 413.
@@ -48,7 +49,7 @@ type Callback struct {
 	crypt  *crypter
 	corpID string
 	h      bot.Handler
-	o      options
+	o      platform.Options
 	work   sync.WaitGroup
 }
 
@@ -84,8 +85,8 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Callback) reject(w http.ResponseWriter, status int, reason string) {
-	c.o.metrics.rejected.WithLabelValues(reason).Inc()
-	c.o.logger.Debug("wecom: callback rejected", "reason", reason, "status", status)
+	c.o.Metrics.Rejected.WithLabelValues(reason).Inc()
+	c.o.Logger.Debug("wecom: callback rejected", "reason", reason, "status", status)
 	http.Error(w, http.StatusText(status), status)
 }
 
@@ -167,7 +168,7 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		c.reject(w, http.StatusBadRequest, "malformed")
 		return
 	}
-	c.o.metrics.received.Inc()
+	c.o.Metrics.Received.Inc()
 
 	switch in.MsgType {
 	case "event":
@@ -180,7 +181,7 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	at := time.Unix(in.CreateTime, 0)
 	if in.CreateTime == 0 {
-		at = c.o.now()
+		at = c.o.Now()
 	}
 	m := &bot.Message{
 		Channel: bot.WeCom,
@@ -197,7 +198,7 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message) {
 	done := make(chan *bot.Reply)
 	gaveUp := make(chan struct{})
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), workTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), platform.WorkTimeout)
 	c.work.Add(1)
 	go func() {
 		defer c.work.Done()
@@ -210,7 +211,7 @@ func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.
 		}
 	}()
 
-	timer := time.NewTimer(c.o.budget)
+	timer := time.NewTimer(c.o.Budget)
 	defer timer.Stop()
 	select {
 	case rep := <-done:
@@ -225,7 +226,7 @@ func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.
 			c.work.Add(1)
 			go func() {
 				defer c.work.Done()
-				ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), workTimeout)
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), platform.WorkTimeout)
 				defer cancel()
 				c.deliverLate(ctx, m, rep)
 			}()
@@ -240,13 +241,13 @@ func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.
 func (c *Callback) handle(ctx context.Context, m *bot.Message) (rep *bot.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.o.logger.Error("wecom: handler panicked", "panic", fmt.Sprint(p))
+			c.o.Logger.Error("wecom: handler panicked", "panic", fmt.Sprint(p))
 			rep = bot.Text(textBusy)
 		}
 	}()
 	rep, err := c.h.Handle(ctx, m)
 	if err != nil {
-		c.o.logger.Error("wecom: handler failed", "msg", m.Key(), "err", err)
+		c.o.Logger.Error("wecom: handler failed", "msg", m.Key(), "err", err)
 		return bot.Text(textBusy)
 	}
 	return rep
@@ -256,11 +257,11 @@ func (c *Callback) deliverLate(ctx context.Context, m *bot.Message, rep *bot.Rep
 	if joinReply(rep) == "" {
 		return
 	}
-	if c.o.late == nil {
-		c.o.logger.Warn("wecom: late reply dropped: no late hook", "msg", m.Key())
+	if c.o.Late == nil {
+		c.o.Logger.Warn("wecom: late reply dropped: no late hook", "msg", m.Key())
 		return
 	}
-	c.o.late(ctx, m, rep)
+	c.o.Late(ctx, m, rep)
 }
 
 // joinReply joins the reply's non-empty texts with a blank line.
@@ -302,7 +303,7 @@ type passiveEnvelope struct {
 
 // writePassive answers with an encrypted passive text reply to user.
 func (c *Callback) writePassive(w http.ResponseWriter, user, text string) {
-	now := c.o.now().Unix()
+	now := c.o.Now().Unix()
 	plain, err := xml.Marshal(passiveText{
 		ToUserName:   cdata{user},
 		FromUserName: cdata{c.corpID},
@@ -311,7 +312,7 @@ func (c *Callback) writePassive(w http.ResponseWriter, user, text string) {
 		Content:      cdata{text},
 	})
 	if err != nil { // strings and ints only: cannot happen
-		c.o.logger.Error("wecom: marshal passive reply", "err", err)
+		c.o.Logger.Error("wecom: marshal passive reply", "err", err)
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -325,7 +326,7 @@ func (c *Callback) writePassive(w http.ResponseWriter, user, text string) {
 		TimeStamp:    now,
 		Nonce:        cdata{nonce},
 	}); err != nil {
-		c.o.logger.Error("wecom: marshal passive envelope", "err", err)
+		c.o.Logger.Error("wecom: marshal passive envelope", "err", err)
 		w.WriteHeader(http.StatusOK)
 		return
 	}

@@ -315,16 +315,16 @@ func TestCallbackRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
-			m := newMetrics()
+			m := newMetrics(t)
 			cb := testCallback(t, rec, WithMetrics(m))
 			w := serve(cb, tt.req)
 			if w.Code != tt.status {
 				t.Errorf("status %d, want %d (%s)", w.Code, tt.status, w.Body)
 			}
-			if got := value(t, m.rejected.WithLabelValues(tt.reason)); got != 1 {
+			if got := value(t, m.Rejected.WithLabelValues(tt.reason)); got != 1 {
 				t.Errorf("rejected{reason=%s} = %v, want 1", tt.reason, got)
 			}
-			if value(t, m.received) != 0 || len(rec.messages()) != 0 {
+			if value(t, m.Received) != 0 || len(rec.messages()) != 0 {
 				t.Error("a rejected callback was processed")
 			}
 		})
@@ -347,12 +347,12 @@ func TestNewCallbackNeedsCredentials(t *testing.T) {
 }
 
 func TestCallbackCountsReceived(t *testing.T) {
-	m := newMetrics()
+	m := newMetrics(t)
 	cb := testCallback(t, &recorder{}, WithMetrics(m))
 	for i := range 3 {
 		serve(cb, encryptedPost(t, textXML("u1", "x", fmt.Sprint(i))))
 	}
-	if got := value(t, m.received); got != 3 {
+	if got := value(t, m.Received); got != 3 {
 		t.Errorf("received = %v, want 3", got)
 	}
 }

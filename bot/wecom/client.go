@@ -82,7 +82,7 @@ type Directory interface {
 type Client struct {
 	cfg     Config
 	dir     Directory
-	o       options
+	o       platform.Options
 	members *platform.Limiter // by userid
 	robots  *platform.Limiter // by webhook
 
@@ -112,7 +112,7 @@ func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
 	switch {
 	case n.To.Group != "":
 		err := c.notifyGroup(ctx, n)
-		c.count(err)
+		c.o.Metrics.CountPush(err)
 		return err
 	case n.To.Member != "":
 		return c.NotifyMany(ctx, n, []string{n.To.Member})[0]
@@ -130,7 +130,7 @@ func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []s
 	errs := make([]error, len(members))
 	defer func() {
 		for _, err := range errs {
-			c.count(err)
+			c.o.Metrics.CountPush(err)
 		}
 	}()
 	fail := func(err error) []error {
@@ -147,7 +147,7 @@ func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []s
 		return fail(bot.Permanent(errors.New("wecom: empty notification")))
 	}
 
-	now := c.o.now()
+	now := c.o.Now()
 	result := make(map[string]error) // by userid
 	index := make(map[string][]int)  // userid → positions in members
 	var send []string
@@ -294,7 +294,7 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 	if len(msgs) == 0 {
 		return bot.Permanent(errors.New("wecom: empty notification"))
 	}
-	if err := c.robots.Take(hook, len(msgs), c.o.now(), "wecom: robot "+robot); err != nil {
+	if err := c.robots.Take(hook, len(msgs), c.o.Now(), "wecom: robot "+robot); err != nil {
 		return err
 	}
 	for _, m := range msgs {
@@ -406,7 +406,7 @@ func (c *Client) callApp(ctx context.Context, body []byte) (apiResult, error) {
 func (c *Client) accessToken(ctx context.Context) (string, error) {
 	c.tokenMu.Lock()
 	defer c.tokenMu.Unlock()
-	now := c.o.now()
+	now := c.o.Now()
 	if c.token != "" && now.Before(c.tokenExp) {
 		return c.token, nil
 	}
@@ -421,7 +421,7 @@ func (c *Client) accessToken(ctx context.Context) (string, error) {
 	if res.AccessToken == "" {
 		return "", errors.New("wecom: gettoken: answer has no access_token")
 	}
-	c.o.metrics.tokenRefreshes.Inc()
+	c.o.Metrics.TokenRefreshes.Inc()
 	life := time.Duration(res.ExpiresIn)*time.Second - 5*time.Minute
 	c.token, c.tokenExp = res.AccessToken, now.Add(max(life, time.Minute))
 	return c.token, nil
@@ -446,13 +446,13 @@ func (c *Client) codeError(path string, res apiResult) error {
 	case codeRateLimited:
 		return bot.RetryAfter(err, rateLimitBackoff)
 	case codeIPNotTrusted:
-		c.o.logger.Error("wecom: 60020 本服务器出口IP不在企业可信IP中：请在企业微信管理后台「应用管理 → 本应用 → 企业可信IP」加入本机出口IP（约1分钟后生效）", "path", path)
+		c.o.Logger.Error("wecom: 60020 本服务器出口IP不在企业可信IP中：请在企业微信管理后台「应用管理 → 本应用 → 企业可信IP」加入本机出口IP（约1分钟后生效）", "path", path)
 		return bot.Permanent(err)
 	case codeInvalidSecret, codeInvalidSecret2:
-		c.o.logger.Error("wecom: secret 不正确：请核对 [wecom] corp_id 与 secret（应用管理 → 本应用 → Secret）", "errcode", res.ErrCode)
+		c.o.Logger.Error("wecom: secret 不正确：请核对 [wecom] corp_id 与 secret（应用管理 → 本应用 → Secret）", "errcode", res.ErrCode)
 		return bot.Permanent(err)
 	case codeRobotInvalid:
-		c.o.logger.Error("wecom: 群机器人 webhook 无效或机器人已被移出群聊：请核对 [wecom.robots]")
+		c.o.Logger.Error("wecom: 群机器人 webhook 无效或机器人已被移出群聊：请核对 [wecom.robots]")
 		return bot.Permanent(err)
 	case codeInvalidChars, codeMissingToken, codeTooLong, codeNoRecipient:
 		return bot.Permanent(err)
@@ -474,7 +474,7 @@ func (c *Client) do(ctx context.Context, method, rawURL, path string, body []byt
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
-	resp, err := c.o.http.Do(req)
+	resp, err := c.o.HTTP.Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -512,17 +512,4 @@ func encodeJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-// count records a push's result.
-func (c *Client) count(err error) {
-	result := "ok"
-	if _, ok := bot.RetryDelay(err); ok {
-		result = "rate_limited"
-	} else if bot.IsPermanent(err) {
-		result = "permanent"
-	} else if err != nil {
-		result = "error"
-	}
-	c.o.metrics.pushes.WithLabelValues(result).Inc()
 }

@@ -211,7 +211,7 @@ func newClientEnv(t *testing.T, opts ...Option) clientEnv {
 	f := newFakeWeCom(t)
 	clock := &fakeClock{t: testNow}
 	var log bytes.Buffer
-	m := newMetrics()
+	m := newMetrics(t)
 	cfg := Config{CorpID: testCorp, AgentID: 1000002, Secret: fakeSecret, Token: testToken, EncodingAESKey: vecKey,
 		APIBase: f.srv.URL, Robots: map[string]string{"office": fakeRobotKey}}
 	d := dir{
@@ -264,10 +264,10 @@ func TestNotifyMemberWireFormat(t *testing.T) {
 	if tokens, _, _ := e.f.counts(); tokens != 1 {
 		t.Errorf("gettoken called %d times for two pushes", tokens)
 	}
-	if got := value(t, e.m.pushes.WithLabelValues("ok")); got != 2 {
+	if got := value(t, e.m.Pushes.WithLabelValues("ok")); got != 2 {
 		t.Errorf("pushes{ok} = %v", got)
 	}
-	if got := value(t, e.m.tokenRefreshes); got != 1 {
+	if got := value(t, e.m.TokenRefreshes); got != 1 {
 		t.Errorf("token refreshes = %v", got)
 	}
 }
@@ -394,7 +394,7 @@ func TestNotifySlowAPIIsRetryableAndRedacted(t *testing.T) {
 		t.Fatalf("slow API: err = %v, want retryable", err)
 	}
 	assertNoSecrets(t, err.Error())
-	if got := value(t, e.m.pushes.WithLabelValues("error")); got != 1 {
+	if got := value(t, e.m.Pushes.WithLabelValues("error")); got != 1 {
 		t.Errorf("pushes{error} = %v", got)
 	}
 }
@@ -516,7 +516,7 @@ func TestNotifyPacesMember(t *testing.T) {
 	if err := e.c.Notify(ctx, toMember("leader-1", "later")); err != nil {
 		t.Errorf("after the wait: %v", err)
 	}
-	if got := value(t, e.m.pushes.WithLabelValues("rate_limited")); got != 1 {
+	if got := value(t, e.m.Pushes.WithLabelValues("rate_limited")); got != 1 {
 		t.Errorf("pushes{rate_limited} = %v", got)
 	}
 }
