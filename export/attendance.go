@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -219,34 +218,20 @@ func studentCells(t *report.Tally) []any {
 // line (student empty) for each class without any, the class's form counts
 // on every line. UTF-8 with a byte-order mark, so that Excel reads Chinese.
 func (x *attendanceExport) CSV(w io.Writer) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	head := append([]string{"年级", "班级", "应交", "按时", "迟交", "未交", "未到期"}, studentHeader...)
-	if err := cw.Write(head); err != nil {
-		return err
-	}
+	c := newCSV(w)
+	c.row(append([]string{"年级", "班级", "应交", "按时", "迟交", "未交", "未到期"}, studentHeader...))
 	for _, g := range x.s.Grades {
-		for _, c := range g.Classes {
-			class := []any{g.Grade, c.Name, c.OnTime + c.Late + c.Missing + c.Open, c.OnTime, c.Late, c.Missing, c.Open}
-			if len(c.Students) == 0 {
-				if err := cw.Write(cells(class)); err != nil {
-					return err
-				}
+		for _, cl := range g.Classes {
+			class := []any{g.Grade, cl.Name, cl.OnTime + cl.Late + cl.Missing + cl.Open, cl.OnTime, cl.Late, cl.Missing, cl.Open}
+			if len(cl.Students) == 0 {
+				c.row(cells(class))
 			}
-			for _, t := range c.Students {
-				if err := cw.Write(cells(append(append([]any{}, class...), studentCells(t)...))); err != nil {
-					return err
-				}
+			for _, t := range cl.Students {
+				c.row(cells(append(append([]any{}, class...), studentCells(t)...)))
 			}
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("export: attendance csv: %w", err)
-	}
-	return nil
+	return c.close("attendance")
 }
 
 func cells(vs []any) []string {

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -167,19 +166,12 @@ func (r IncidentRow) cells() []string {
 // CSV writes one row per incident (UTF-8 with a byte-order mark, so
 // that Excel reads the Chinese); the timeline is one cell, a line per entry.
 func (d *Incidents) CSV(w io.Writer) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return fmt.Errorf("export: incidents csv: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	_ = cw.Write(incidentHeader)
+	c := newCSV(w)
+	c.row(incidentHeader)
 	for _, r := range d.Incidents {
-		_ = cw.Write(r.cells())
+		c.row(r.cells())
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("export: incidents csv: %w", err)
-	}
-	return nil
+	return c.close("incidents")
 }
 
 // XLSX writes a workbook with two sheets: 急报 (one row per incident,

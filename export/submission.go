@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -137,25 +136,14 @@ func (s *Submissions) sheet(b *book) {
 	}
 }
 
-// writeCSV writes a header and rows with a byte-order mark.
+// writeCSV writes a header and rows.
 func writeCSV(w io.Writer, header []string, rows [][]any, what string) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
+	c := newCSV(w)
+	c.row(header)
 	for _, r := range rows {
-		if err := cw.Write(cells(r)); err != nil {
-			return err
-		}
+		c.row(cells(r))
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("export: %s csv: %w", what, err)
-	}
-	return nil
+	return c.close(what)
 }
 
 // finish drops the default sheet, selects the first and writes the book.

