@@ -1,17 +1,13 @@
 package dingtalk
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 	"github.com/go-resty/resty/v2"
 )
 
@@ -21,7 +17,6 @@ const (
 	pathWorkNotice = "/topapi/message/corpconversation/asyncsend_v2"
 	pathRobot      = "/robot/send"
 	pathSession    = "sessionWebhook" // a label: the session URL is a secret
-	maxAnswer      = 1 << 20
 )
 
 // DingTalk errcodes handled by name. 40014/42001 and 40089 are widely
@@ -36,11 +31,8 @@ const (
 	codeRobotSecurity = 310000
 )
 
-// Back-offs: 130101 throttles the robot for 10 minutes; HTTP 429 for one.
-const (
-	robotThrottle = 10 * time.Minute
-	httpBackoff   = time.Minute
-)
+// robotThrottle is how long 130101 throttles a robot.
+const robotThrottle = 10 * time.Minute
 
 // apiResult is the union of the answers used here.
 type apiResult struct {
@@ -62,23 +54,13 @@ func (r apiResult) tokenInvalid() bool {
 	return false
 }
 
-type apiError struct {
-	path string
-	code int
-	msg  string
-}
-
-func (e *apiError) Error() string {
-	return fmt.Sprintf("dingtalk: %s: errcode %d: %s", e.path, e.code, e.msg)
-}
-
 // codeError turns a non-zero errcode into an error classified for the
 // outbox, logging the fix for configuration errors.
 func codeError(log *slog.Logger, path string, res apiResult) error {
 	if res.ErrCode == 0 {
 		return nil
 	}
-	err := &apiError{path: path, code: res.ErrCode, msg: res.ErrMsg}
+	err := &platform.APIError{Channel: bot.DingTalk, Path: path, Code: res.ErrCode, Msg: res.ErrMsg}
 	switch res.ErrCode {
 	case codeRobotTooFast:
 		return bot.RetryAfter(err, robotThrottle)
@@ -99,40 +81,19 @@ func codeError(log *slog.Logger, path string, res apiResult) error {
 // Errors name the path only: queries and session URLs carry tokens,
 // secrets and signatures.
 func do(ctx context.Context, rc *resty.Client, method, rawURL, path string, body []byte, res *apiResult) error {
+	call := platform.Call{Channel: bot.DingTalk, Method: method, Path: path}
 	req := rc.R().SetContext(ctx)
 	if body != nil {
 		req.SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(body)
 	}
 	resp, err := req.Execute(method, rawURL)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("dingtalk: %s %s: %w", method, path, err)
+		return call.Failed(err)
 	}
-	if resp.StatusCode() != http.StatusOK {
-		err := fmt.Errorf("dingtalk: %s %s: HTTP %d", method, path, resp.StatusCode())
-		if resp.StatusCode() == http.StatusTooManyRequests {
-			return bot.RetryAfter(err, httpBackoff)
-		}
+	if err := call.Status(resp.StatusCode()); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(resp.Body(), res); err != nil {
-		return fmt.Errorf("dingtalk: %s %s: answer is not JSON: %w", method, path, err)
-	}
-	return nil
-}
-
-// encodeJSON marshals v without HTML escaping.
-func encodeJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return call.Decode(resp.Body(), res)
 }
 
 type textContent struct {

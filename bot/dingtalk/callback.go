@@ -262,7 +262,7 @@ func (c *Callback) sessionUsable(in *inbound) bool {
 }
 
 func (c *Callback) postSession(ctx context.Context, hook string, msg robotMessage) error {
-	body, err := encodeJSON(msg)
+	body, err := platform.EncodeJSON(msg)
 	if err != nil {
 		return fmt.Errorf("dingtalk: encode session reply: %w", err)
 	}

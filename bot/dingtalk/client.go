@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/baosong/baosong/bot"
@@ -61,10 +60,7 @@ type Client struct {
 	dir    Directory
 	o      options
 	robots *platform.Limiter // by robot name
-
-	tokenMu  sync.Mutex
-	token    string
-	tokenExp time.Time
+	token  *platform.Token
 }
 
 // NewClient builds a client. The app fields of cfg are needed only for
@@ -74,7 +70,9 @@ func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
 	if dir == nil {
 		return nil, errors.New("dingtalk: client needs a directory")
 	}
-	return &Client{cfg: cfg, dir: dir, o: buildOptions(opts), robots: platform.NewLimiter(robotPerMinute, time.Minute)}, nil
+	c := &Client{cfg: cfg, dir: dir, o: buildOptions(opts), robots: platform.NewLimiter(robotPerMinute, time.Minute)}
+	c.token = platform.NewToken(c.o.Options, c.fetchToken)
+	return c, nil
 }
 
 // Notify delivers one push to a member (work notification) or a group
@@ -150,7 +148,7 @@ type workNotice struct {
 
 func (c *Client) sendNotices(ctx context.Context, users []string, msgs []robotMessage) error {
 	for _, m := range msgs {
-		body, err := encodeJSON(workNotice{AgentID: c.cfg.AgentID, UserIDList: strings.Join(users, ","), Msg: m})
+		body, err := platform.EncodeJSON(workNotice{AgentID: c.cfg.AgentID, UserIDList: strings.Join(users, ","), Msg: m})
 		if err != nil {
 			return bot.Permanent(fmt.Errorf("dingtalk: encode work notification: %w", err))
 		}
@@ -230,7 +228,7 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 		return err
 	}
 	for _, m := range msgs {
-		body, err := encodeJSON(m)
+		body, err := platform.EncodeJSON(m)
 		if err != nil {
 			return bot.Permanent(fmt.Errorf("dingtalk: encode robot message: %w", err))
 		}
@@ -294,55 +292,22 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 // callApp posts a work notification with the cached token, re-fetching
 // the token once when DingTalk rejects it.
 func (c *Client) callApp(ctx context.Context, body []byte) error {
-	for attempt := 0; ; attempt++ {
-		tok, err := c.accessToken(ctx)
-		if err != nil {
-			return err
-		}
+	return c.token.Use(ctx, func(tok string) (bool, error) {
 		var res apiResult
 		u := c.cfg.apiBase() + pathWorkNotice + "?access_token=" + url.QueryEscape(tok)
 		if err := do(ctx, c.o.rest, http.MethodPost, u, pathWorkNotice, body, &res); err != nil {
-			return err
+			return false, err
 		}
-		if res.tokenInvalid() && attempt == 0 {
-			c.dropToken(tok)
-			continue
-		}
-		return codeError(c.o.Logger, pathWorkNotice, res)
-	}
+		return res.tokenInvalid(), codeError(c.o.Logger, pathWorkNotice, res)
+	})
 }
 
-// accessToken returns the cached token or fetches one. Fetches are
-// serialized, so a burst of pushes makes one gettoken call.
-func (c *Client) accessToken(ctx context.Context) (string, error) {
-	c.tokenMu.Lock()
-	defer c.tokenMu.Unlock()
-	now := c.o.Now()
-	if c.token != "" && now.Before(c.tokenExp) {
-		return c.token, nil
-	}
+// fetchToken calls gettoken.
+func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	q := url.Values{"appkey": {c.cfg.AppKey}, "appsecret": {c.cfg.AppSecret}}
 	var res apiResult
 	if err := do(ctx, c.o.rest, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	if err := codeError(c.o.Logger, pathToken, res); err != nil {
-		return "", err
-	}
-	if res.AccessToken == "" {
-		return "", errors.New("dingtalk: gettoken: answer has no access_token")
-	}
-	c.o.Metrics.TokenRefreshes.Inc()
-	life := time.Duration(res.ExpiresIn)*time.Second - 5*time.Minute
-	c.token, c.tokenExp = res.AccessToken, now.Add(max(life, time.Minute))
-	return c.token, nil
-}
-
-// dropToken forgets tok unless another caller already replaced it.
-func (c *Client) dropToken(tok string) {
-	c.tokenMu.Lock()
-	defer c.tokenMu.Unlock()
-	if c.token == tok {
-		c.token = ""
-	}
+	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, codeError(c.o.Logger, pathToken, res)
 }

@@ -65,7 +65,7 @@ var sharedClient = newResty(platform.NewHTTPClient())
 func newResty(c *http.Client) *resty.Client {
 	return resty.NewWithClient(c).
 		SetLogger(quietLogger{}).
-		SetResponseBodyLimit(maxAnswer)
+		SetResponseBodyLimit(platform.MaxAnswer)
 }
 
 // quietLogger silences resty, whose messages may carry URLs with tokens.

@@ -3,7 +3,6 @@ package wecom
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -35,7 +33,6 @@ const (
 	robotPerMinute     = 20   // messages per group robot (excess: 45009)
 	cardTitleLimit     = 128  // characters
 	cardDescLimit      = 512  // characters
-	maxAnswer          = 1 << 20
 )
 
 // WeCom errcodes handled by name.
@@ -53,8 +50,8 @@ const (
 	codeRobotInvalid   = 93000
 )
 
-// rateLimitBackoff is how long a 45009 or a local pacing refusal defers a
-// push: WeCom lifts minute limits after 60 s.
+// rateLimitBackoff is how long a 45009 defers a push: WeCom lifts minute
+// limits after 60 s.
 const rateLimitBackoff = time.Minute
 
 // Directory resolves baosong ids to WeCom addresses; the lead implements it
@@ -85,10 +82,7 @@ type Client struct {
 	o       platform.Options
 	members *platform.Limiter // by userid
 	robots  *platform.Limiter // by webhook
-
-	tokenMu  sync.Mutex
-	token    string
-	tokenExp time.Time
+	token   *platform.Token
 }
 
 // NewClient builds a client. The app fields of cfg are needed only for
@@ -98,13 +92,15 @@ func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
 	if dir == nil {
 		return nil, errors.New("wecom: client needs a directory")
 	}
-	return &Client{
+	c := &Client{
 		cfg:     cfg,
 		dir:     dir,
 		o:       buildOptions(opts),
 		members: platform.NewLimiter(memberPerMinute, time.Minute),
 		robots:  platform.NewLimiter(robotPerMinute, time.Minute),
-	}, nil
+	}
+	c.token = platform.NewToken(c.o, c.fetchToken)
+	return c, nil
 }
 
 // Notify delivers one push to a member (app message) or a group (robot).
@@ -194,7 +190,7 @@ func (c *Client) sendChunk(ctx context.Context, users []string, msgs []appMessag
 	var invalid []string
 	for _, m := range msgs {
 		m.ToUser = strings.Join(users, "|")
-		body, err := encodeJSON(m)
+		body, err := platform.EncodeJSON(m)
 		if err != nil {
 			return nil, bot.Permanent(fmt.Errorf("wecom: encode app message: %w", err))
 		}
@@ -298,7 +294,7 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 		return err
 	}
 	for _, m := range msgs {
-		body, err := encodeJSON(m)
+		body, err := platform.EncodeJSON(m)
 		if err != nil {
 			return bot.Permanent(fmt.Errorf("wecom: encode robot message: %w", err))
 		}
@@ -370,70 +366,30 @@ type apiResult struct {
 	InvalidUser string `json:"invaliduser"`
 }
 
-type apiError struct {
-	path string
-	code int
-	msg  string
-}
-
-func (e *apiError) Error() string {
-	return fmt.Sprintf("wecom: %s: errcode %d: %s", e.path, e.code, e.msg)
-}
-
 // callApp posts an app message with the cached token, re-fetching the
 // token once on 40014/42001.
 func (c *Client) callApp(ctx context.Context, body []byte) (apiResult, error) {
-	for attempt := 0; ; attempt++ {
-		var res apiResult
-		tok, err := c.accessToken(ctx)
-		if err != nil {
-			return res, err
-		}
+	var res apiResult
+	err := c.token.Use(ctx, func(tok string) (bool, error) {
+		res = apiResult{}
 		u := c.cfg.apiBase() + pathSend + "?access_token=" + url.QueryEscape(tok)
 		if err := c.do(ctx, http.MethodPost, u, pathSend, body, &res); err != nil {
-			return res, err
+			return false, err
 		}
-		if (res.ErrCode == codeInvalidToken || res.ErrCode == codeTokenExpired) && attempt == 0 {
-			c.dropToken(tok)
-			continue
-		}
-		return res, c.codeError(pathSend, res)
-	}
+		stale := res.ErrCode == codeInvalidToken || res.ErrCode == codeTokenExpired
+		return stale, c.codeError(pathSend, res)
+	})
+	return res, err
 }
 
-// accessToken returns the cached token or fetches one. Fetches are
-// serialized, so a burst of pushes makes one gettoken call.
-func (c *Client) accessToken(ctx context.Context) (string, error) {
-	c.tokenMu.Lock()
-	defer c.tokenMu.Unlock()
-	now := c.o.Now()
-	if c.token != "" && now.Before(c.tokenExp) {
-		return c.token, nil
-	}
+// fetchToken calls gettoken.
+func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	q := url.Values{"corpid": {c.cfg.CorpID}, "corpsecret": {c.cfg.Secret}}
 	var res apiResult
 	if err := c.do(ctx, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	if err := c.codeError(pathToken, res); err != nil {
-		return "", err
-	}
-	if res.AccessToken == "" {
-		return "", errors.New("wecom: gettoken: answer has no access_token")
-	}
-	c.o.Metrics.TokenRefreshes.Inc()
-	life := time.Duration(res.ExpiresIn)*time.Second - 5*time.Minute
-	c.token, c.tokenExp = res.AccessToken, now.Add(max(life, time.Minute))
-	return c.token, nil
-}
-
-// dropToken forgets tok unless another caller already replaced it.
-func (c *Client) dropToken(tok string) {
-	c.tokenMu.Lock()
-	defer c.tokenMu.Unlock()
-	if c.token == tok {
-		c.token = ""
-	}
+	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, c.codeError(pathToken, res)
 }
 
 // codeError turns a non-zero errcode into an error classified for the outbox.
@@ -441,7 +397,7 @@ func (c *Client) codeError(path string, res apiResult) error {
 	if res.ErrCode == 0 {
 		return nil
 	}
-	err := &apiError{path: path, code: res.ErrCode, msg: res.ErrMsg}
+	err := &platform.APIError{Channel: c.o.Channel, Path: path, Code: res.ErrCode, Msg: res.ErrMsg}
 	switch res.ErrCode {
 	case codeRateLimited:
 		return bot.RetryAfter(err, rateLimitBackoff)
@@ -467,49 +423,28 @@ func (c *Client) do(ctx context.Context, method, rawURL, path string, body []byt
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
+	call := platform.Call{Channel: c.o.Channel, Method: method, Path: path}
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
 	if err != nil {
-		return bot.Permanent(fmt.Errorf("wecom: %s %s: invalid URL", method, path))
+		return bot.Permanent(fmt.Errorf("%s: invalid URL", call))
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	resp, err := c.o.HTTP.Do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("wecom: %s %s: %w", method, path, err)
+		return call.Failed(err)
 	}
 	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer))
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, platform.MaxAnswer))
 		_ = resp.Body.Close()
 	}()
-	if resp.StatusCode != http.StatusOK {
-		err := fmt.Errorf("wecom: %s %s: HTTP %d", method, path, resp.StatusCode)
-		if resp.StatusCode == http.StatusTooManyRequests {
-			return bot.RetryAfter(err, rateLimitBackoff)
-		}
+	if err := call.Status(resp.StatusCode); err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, platform.MaxAnswer))
 	if err != nil {
-		return fmt.Errorf("wecom: %s %s: read answer: %w", method, path, err)
+		return fmt.Errorf("%s: read answer: %w", call, err)
 	}
-	if err := json.Unmarshal(data, res); err != nil {
-		return fmt.Errorf("wecom: %s %s: answer is not JSON: %w", method, path, err)
-	}
-	return nil
-}
-
-// encodeJSON marshals v without HTML escaping (WeCom rejects \u003c, 40033).
-func encodeJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return call.Decode(data, res)
 }
