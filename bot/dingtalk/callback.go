@@ -7,12 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/baosong/baosong/bot"
@@ -20,7 +18,7 @@ import (
 )
 
 // MaxBody is the largest callback body accepted; larger ones get 413.
-const MaxBody = 64 << 10
+const MaxBody = platform.MaxBody
 
 // maxSkew is how far the timestamp header may be from our clock.
 const maxSkew = time.Hour
@@ -28,12 +26,8 @@ const maxSkew = time.Hour
 // sessionMargin: a sessionWebhook this close to expiry is not used.
 const sessionMargin = 10 * time.Second
 
-// User-facing texts.
-const (
-	textOnlyText    = "目前只能处理文字消息，请直接输入文字。"
-	textBusy        = "系统繁忙，请稍后再试。"
-	textSentPrivate = "已私信回复您，请查看工作通知。"
-)
+// textSentPrivate tells a group that the answer went out privately.
+const textSentPrivate = "已私信回复您，请查看工作通知。"
 
 // Callback is the DingTalk enterprise robot HTTP callback (POST /hook/dingtalk).
 //
@@ -57,7 +51,7 @@ type Callback struct {
 	api    *url.URL
 	h      bot.Handler
 	o      options
-	work   sync.WaitGroup
+	work   platform.Work
 }
 
 // NewCallback builds the callback. It fails without an AppSecret or a
@@ -116,32 +110,26 @@ type inbound struct {
 func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
-		c.reject(w, http.StatusMethodNotAllowed, "method")
+		c.o.Reject(w, http.StatusMethodNotAllowed, "method")
 		return
 	}
 	ts, sig := r.Header.Get("timestamp"), r.Header.Get("sign")
 	ms, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil || sig == "" || !hmac.Equal([]byte(sig), []byte(signature(c.secret, ts))) {
-		c.reject(w, http.StatusUnauthorized, "signature")
+		c.o.Reject(w, http.StatusUnauthorized, "signature")
 		return
 	}
 	if skew := c.o.Now().Sub(time.UnixMilli(ms)); skew > maxSkew || skew < -maxSkew {
-		c.reject(w, http.StatusUnauthorized, "stale")
+		c.o.Reject(w, http.StatusUnauthorized, "stale")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			c.reject(w, http.StatusRequestEntityTooLarge, "too_large")
-		} else {
-			c.reject(w, http.StatusBadRequest, "malformed")
-		}
+	body, ok := c.o.ReadBody(w, r)
+	if !ok {
 		return
 	}
 	var in inbound
 	if json.Unmarshal(body, &in) != nil || in.MsgType == "" {
-		c.reject(w, http.StatusBadRequest, "malformed")
+		c.o.Reject(w, http.StatusBadRequest, "malformed")
 		return
 	}
 	c.o.Metrics.Received.Inc()
@@ -157,61 +145,26 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Text:    strings.TrimSpace(in.Text.Content),
 		At:      at,
 	}
-	handle := c.handle
+	handle := func(ctx context.Context) *bot.Reply { return c.o.Handle(ctx, c.h, m) }
 	if in.MsgType != "text" {
-		handle = func(context.Context, *bot.Message) *bot.Reply { return bot.Text(textOnlyText) }
+		handle = func(context.Context) *bot.Reply { return bot.Text(platform.TextOnlyText) }
 	}
 	c.answer(w, r.Context(), m, &in, handle)
-}
-
-func (c *Callback) reject(w http.ResponseWriter, status int, reason string) {
-	c.o.Metrics.Rejected.WithLabelValues(reason).Inc()
-	c.o.Logger.Debug("dingtalk: callback rejected", "reason", reason, "status", status)
-	http.Error(w, http.StatusText(status), status)
 }
 
 // answer runs handle under a context that survives the HTTP answer,
 // acknowledges when it finished or at the budget, and delivers the reply.
 func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message, in *inbound,
-	handle func(context.Context, *bot.Message) *bot.Reply) {
-	finished := make(chan struct{})
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), platform.WorkTimeout)
-	c.work.Add(1)
-	go func() {
-		defer c.work.Done()
-		defer cancel()
-		rep := handle(ctx, m)
-		close(finished)
+	handle func(context.Context) *bot.Reply) {
+	c.work.Answer(reqCtx, c.o.Budget, handle, func(ctx context.Context, rep *bot.Reply, _ bool) {
 		c.deliver(ctx, m, in, rep)
-	}()
-	timer := time.NewTimer(c.o.Budget)
-	defer timer.Stop()
-	select {
-	case <-finished:
-	case <-timer.C:
-	}
+	})
 	w.WriteHeader(http.StatusOK)
-}
-
-// handle calls the handler; an error or a panic becomes a polite reply.
-func (c *Callback) handle(ctx context.Context, m *bot.Message) (rep *bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			c.o.Logger.Error("dingtalk: handler panicked", "panic", fmt.Sprint(p))
-			rep = bot.Text(textBusy)
-		}
-	}()
-	rep, err := c.h.Handle(ctx, m)
-	if err != nil {
-		c.o.Logger.Error("dingtalk: handler failed", "msg", m.Key(), "err", err)
-		return bot.Text(textBusy)
-	}
-	return rep
 }
 
 // deliver posts the reply to the session, or hands it to the Late hook.
 func (c *Callback) deliver(ctx context.Context, m *bot.Message, in *inbound, rep *bot.Reply) {
-	text := joinReply(rep)
+	text := platform.JoinReply(rep)
 	if text == "" {
 		return
 	}
@@ -271,18 +224,4 @@ func (c *Callback) postSession(ctx context.Context, hook string, msg robotMessag
 		return err
 	}
 	return codeError(c.o.Logger, pathSession, res)
-}
-
-// joinReply joins the reply's non-empty texts with a blank line.
-func joinReply(rep *bot.Reply) string {
-	if rep == nil {
-		return ""
-	}
-	var parts []string
-	for _, t := range rep.Texts {
-		if strings.TrimSpace(t) != "" {
-			parts = append(parts, t)
-		}
-	}
-	return strings.Join(parts, "\n\n")
 }

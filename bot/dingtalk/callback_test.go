@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // recorder is a stub bot.Handler: it records messages, sets Member like
@@ -254,7 +255,7 @@ func TestCallbackOtherTypesAndFailures(t *testing.T) {
 	if len(rec.messages()) != 0 {
 		t.Error("handler called for a picture")
 	}
-	if s := e.f.sessions(); len(s) != 1 || field(s[0].body, "text", "content") != textOnlyText {
+	if s := e.f.sessions(); len(s) != 1 || field(s[0].body, "text", "content") != platform.TextOnlyText {
 		t.Errorf("picture answered %+v", s)
 	}
 	for name, reply := range map[string]func(*bot.Message) (*bot.Reply, error){
@@ -264,7 +265,7 @@ func TestCallbackOtherTypesAndFailures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := newCallbackEnv(t, &recorder{reply: reply})
 			e.serve(e.signed(e.body(nil)))
-			if s := e.f.sessions(); len(s) != 1 || field(s[0].body, "text", "content") != textBusy {
+			if s := e.f.sessions(); len(s) != 1 || field(s[0].body, "text", "content") != platform.TextBusy {
 				t.Errorf("session posts = %+v", s)
 			}
 		})

@@ -5,13 +5,10 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
-	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/baosong/baosong/bot"
@@ -19,17 +16,11 @@ import (
 )
 
 // MaxBody is the largest callback body accepted; larger ones get 413.
-const MaxBody = 64 << 10
+const MaxBody = platform.MaxBody
 
 // passiveLimit is the most a passive text reply may carry; a longer reply
 // goes out by app message, which splits it.
 const passiveLimit = 2048
-
-// User-facing texts.
-const (
-	textOnlyText = "目前只能处理文字消息，请直接输入文字。"
-	textBusy     = "系统繁忙，请稍后再试。"
-)
 
 // Callback is the WeCom self-built app callback (GET and POST /hook/wecom).
 //
@@ -50,7 +41,7 @@ type Callback struct {
 	corpID string
 	h      bot.Handler
 	o      platform.Options
-	work   sync.WaitGroup
+	work   platform.Work
 }
 
 // NewCallback builds the callback for cfg's app. It fails if the app's
@@ -80,23 +71,17 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.receive(w, r)
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		c.reject(w, http.StatusMethodNotAllowed, "method")
+		c.o.Reject(w, http.StatusMethodNotAllowed, "method")
 	}
-}
-
-func (c *Callback) reject(w http.ResponseWriter, status int, reason string) {
-	c.o.Metrics.Rejected.WithLabelValues(reason).Inc()
-	c.o.Logger.Debug("wecom: callback rejected", "reason", reason, "status", status)
-	http.Error(w, http.StatusText(status), status)
 }
 
 // rejectDecrypt answers a failed decryption.
 func (c *Callback) rejectDecrypt(w http.ResponseWriter, err error) {
 	if errors.Is(err, errReceiveID) {
-		c.reject(w, http.StatusUnauthorized, "receiveid")
+		c.o.Reject(w, http.StatusUnauthorized, "receiveid")
 		return
 	}
-	c.reject(w, http.StatusBadRequest, "ciphertext")
+	c.o.Reject(w, http.StatusBadRequest, "ciphertext")
 }
 
 // verifyURL answers GET ?msg_signature&timestamp&nonce&echostr with the
@@ -105,11 +90,11 @@ func (c *Callback) verifyURL(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	echo := q.Get("echostr")
 	if echo == "" || q.Get("timestamp") == "" || q.Get("nonce") == "" {
-		c.reject(w, http.StatusBadRequest, "malformed")
+		c.o.Reject(w, http.StatusBadRequest, "malformed")
 		return
 	}
 	if !c.crypt.verify(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), echo) {
-		c.reject(w, http.StatusUnauthorized, "signature")
+		c.o.Reject(w, http.StatusUnauthorized, "signature")
 		return
 	}
 	plain, err := c.crypt.decrypt(echo)
@@ -139,23 +124,17 @@ type inbound struct {
 func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ts, nonce := q.Get("timestamp"), q.Get("nonce")
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			c.reject(w, http.StatusRequestEntityTooLarge, "too_large")
-		} else {
-			c.reject(w, http.StatusBadRequest, "malformed")
-		}
+	body, ok := c.o.ReadBody(w, r)
+	if !ok {
 		return
 	}
 	var env envelope
 	if xml.Unmarshal(body, &env) != nil || env.Encrypt == "" || ts == "" || nonce == "" {
-		c.reject(w, http.StatusBadRequest, "malformed")
+		c.o.Reject(w, http.StatusBadRequest, "malformed")
 		return
 	}
 	if !c.crypt.verify(q.Get("msg_signature"), ts, nonce, env.Encrypt) {
-		c.reject(w, http.StatusUnauthorized, "signature")
+		c.o.Reject(w, http.StatusUnauthorized, "signature")
 		return
 	}
 	plain, err := c.crypt.decrypt(env.Encrypt)
@@ -165,7 +144,7 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	var in inbound
 	if xml.Unmarshal(plain, &in) != nil || in.FromUserName == "" || in.MsgType == "" {
-		c.reject(w, http.StatusBadRequest, "malformed")
+		c.o.Reject(w, http.StatusBadRequest, "malformed")
 		return
 	}
 	c.o.Metrics.Received.Inc()
@@ -176,7 +155,7 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	case "text":
 	default:
-		c.writePassive(w, in.FromUserName, textOnlyText)
+		c.writePassive(w, in.FromUserName, platform.TextOnlyText)
 		return
 	}
 	at := time.Unix(in.CreateTime, 0)
@@ -196,65 +175,27 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 // answer runs the handler under a context that survives the HTTP answer
 // and replies passively if it finishes within the budget.
 func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message) {
-	done := make(chan *bot.Reply)
-	gaveUp := make(chan struct{})
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), platform.WorkTimeout)
-	c.work.Add(1)
-	go func() {
-		defer c.work.Done()
-		defer cancel()
-		rep := c.handle(ctx, m)
-		select {
-		case done <- rep:
-		case <-gaveUp:
-			c.deliverLate(ctx, m, rep)
-		}
-	}()
-
-	timer := time.NewTimer(c.o.Budget)
-	defer timer.Stop()
-	select {
-	case rep := <-done:
-		text := joinReply(rep)
-		switch {
-		case text == "":
-			w.WriteHeader(http.StatusOK)
-		case len(text) <= passiveLimit:
-			c.writePassive(w, m.User, text)
-		default:
-			w.WriteHeader(http.StatusOK)
-			c.work.Add(1)
-			go func() {
-				defer c.work.Done()
-				ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), platform.WorkTimeout)
-				defer cancel()
+	rep, inTime := c.work.Answer(reqCtx, c.o.Budget,
+		func(ctx context.Context) *bot.Reply { return c.o.Handle(ctx, c.h, m) },
+		func(ctx context.Context, rep *bot.Reply, answered bool) {
+			if !answered {
 				c.deliverLate(ctx, m, rep)
-			}()
-		}
-	case <-timer.C:
-		close(gaveUp)
+			}
+		})
+	text := platform.JoinReply(rep)
+	switch {
+	case !inTime || text == "":
 		w.WriteHeader(http.StatusOK)
+	case len(text) <= passiveLimit:
+		c.writePassive(w, m.User, text)
+	default:
+		w.WriteHeader(http.StatusOK)
+		c.work.Go(reqCtx, func(ctx context.Context) { c.deliverLate(ctx, m, rep) })
 	}
-}
-
-// handle calls the handler; an error or a panic becomes a polite reply.
-func (c *Callback) handle(ctx context.Context, m *bot.Message) (rep *bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			c.o.Logger.Error("wecom: handler panicked", "panic", fmt.Sprint(p))
-			rep = bot.Text(textBusy)
-		}
-	}()
-	rep, err := c.h.Handle(ctx, m)
-	if err != nil {
-		c.o.Logger.Error("wecom: handler failed", "msg", m.Key(), "err", err)
-		return bot.Text(textBusy)
-	}
-	return rep
 }
 
 func (c *Callback) deliverLate(ctx context.Context, m *bot.Message, rep *bot.Reply) {
-	if joinReply(rep) == "" {
+	if platform.JoinReply(rep) == "" {
 		return
 	}
 	if c.o.Late == nil {
@@ -262,20 +203,6 @@ func (c *Callback) deliverLate(ctx context.Context, m *bot.Message, rep *bot.Rep
 		return
 	}
 	c.o.Late(ctx, m, rep)
-}
-
-// joinReply joins the reply's non-empty texts with a blank line.
-func joinReply(rep *bot.Reply) string {
-	if rep == nil {
-		return ""
-	}
-	var parts []string
-	for _, t := range rep.Texts {
-		if strings.TrimSpace(t) != "" {
-			parts = append(parts, t)
-		}
-	}
-	return strings.Join(parts, "\n\n")
 }
 
 type cdata struct {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -203,7 +204,7 @@ func TestCallbackEventsAndOtherTypes(t *testing.T) {
 		"<CreateTime>1795680131</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://x]]></PicUrl>" +
 		"<MsgId>42</MsgId><AgentID>1000002</AgentID></xml>"
 	w = serve(cb, encryptedPost(t, image))
-	if in := openPassive(t, w.Body.Bytes()); in.Content != textOnlyText || in.ToUserName != "u1" {
+	if in := openPassive(t, w.Body.Bytes()); in.Content != platform.TextOnlyText || in.ToUserName != "u1" {
 		t.Errorf("image answered %+v", in)
 	}
 	if n := len(rec.messages()); n != 0 {
@@ -266,8 +267,8 @@ func TestCallbackHandlerFailure(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cb := testCallback(t, &recorder{reply: reply})
 			w := serve(cb, encryptedPost(t, textXML("u1", "x", "1")))
-			if in := openPassive(t, w.Body.Bytes()); in.Content != textBusy {
-				t.Errorf("reply %q, want %q", in.Content, textBusy)
+			if in := openPassive(t, w.Body.Bytes()); in.Content != platform.TextBusy {
+				t.Errorf("reply %q, want %q", in.Content, platform.TextBusy)
 			}
 		})
 	}
