@@ -33,6 +33,9 @@ type Options struct {
 	Data   string           // data directory; default Config.Server.Data
 	Now    func() time.Time // the one clock of rules, scheduler and outbox; default time.Now
 	Log    *slog.Logger
+	// HTTPClient calls the WeCom and DingTalk APIs; default each platform
+	// package's shared client (fault tests pass one with a short timeout).
+	HTTPClient *http.Client
 }
 
 // App is a running baosong.
@@ -48,6 +51,7 @@ type App struct {
 	Scheduler *scheduler.Engine
 	now       func() time.Time
 	log       *slog.Logger
+	httpc     *http.Client // platform API client; nil: the platforms' own
 	mux       *http.ServeMux
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -73,7 +77,7 @@ func New(o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: o.Config, Dir: dir, Store: db, now: o.Now, log: o.Log, mux: http.NewServeMux()}
+	a := &App{Config: o.Config, Dir: dir, Store: db, now: o.Now, log: o.Log, httpc: o.HTTPClient, mux: http.NewServeMux()}
 	a.Metrics = newMetrics(func() float64 {
 		n, _ := db.Depth()
 		return float64(n)

@@ -24,7 +24,8 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 		if err != nil {
 			return err
 		}
-		opts := []wecom.Option{wecom.WithLogger(a.log), wecom.WithMetrics(m), wecom.WithClock(a.now), wecom.WithLate(a.late)}
+		opts := []wecom.Option{wecom.WithLogger(a.log), wecom.WithMetrics(m), wecom.WithClock(a.now), wecom.WithLate(a.late),
+			wecom.WithHTTPClient(a.httpc)}
 		client, err := wecom.NewClient(wc, dirFor(bot.WeCom), opts...)
 		if err != nil {
 			return err
@@ -50,7 +51,8 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 		if err != nil {
 			return err
 		}
-		opts := []dingtalk.Option{dingtalk.WithLogger(a.log), dingtalk.WithMetrics(m), dingtalk.WithClock(a.now), dingtalk.WithLate(a.late)}
+		opts := []dingtalk.Option{dingtalk.WithLogger(a.log), dingtalk.WithMetrics(m), dingtalk.WithClock(a.now), dingtalk.WithLate(a.late),
+			dingtalk.WithHTTPClient(a.httpc)}
 		client, err := dingtalk.NewClient(dc, dirFor(bot.DingTalk), opts...)
 		if err != nil {
 			return err
