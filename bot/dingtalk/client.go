@@ -26,17 +26,9 @@ const (
 // time stamped on work notifications.
 var china = time.FixedZone("CST", 8*3600)
 
-// Directory resolves baosong ids to DingTalk addresses; the lead implements
-// it over the org directory and the [[group]] config.
-type Directory interface {
-	// UserID is the member's DingTalk userid ("" if none: a permanent failure).
-	UserID(member string) string
-	// Mobile is the member's mobile, used to @mention in robot messages ("" if unknown).
-	Mobile(member string) string
-	// Group names the robot of a group and the members to @mention on every
-	// push to it; ok is false for an unknown group.
-	Group(name string) (robot string, mention []string, ok bool)
-}
+// Directory resolves baosong ids to DingTalk userids, mobiles (robot
+// messages @mention by mobile) and group robots.
+type Directory = platform.Directory
 
 // Client pushes to DingTalk: work notifications (工作通知, asyncsend_v2)
 // to members and signed custom-robot messages to groups. It implements
@@ -78,15 +70,7 @@ func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
 // Notify delivers one push to a member (work notification) or a group
 // (custom robot).
 func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
-	switch {
-	case n.To.Group != "":
-		err := c.notifyGroup(ctx, n)
-		c.o.Metrics.CountPush(err)
-		return err
-	case n.To.Member != "":
-		return c.NotifyMany(ctx, n, []string{n.To.Member})[0]
-	}
-	return bot.Permanent(errors.New("dingtalk: notification has no recipient"))
+	return platform.Notify(ctx, n, c.o.Options, c.notifyGroup, c.NotifyMany)
 }
 
 // NotifyMany sends n's text (n.To is ignored) to many members: one work
@@ -94,49 +78,22 @@ func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
 // result for members[i]. A chunk that fails after its first part was sent
 // is retried whole (DingTalk drops the repeated part).
 func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []string) []error {
-	errs := make([]error, len(members))
-	defer func() {
-		for _, err := range errs {
-			c.o.Metrics.CountPush(err)
-		}
-	}()
-	fail := func(err error) []error {
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
-	}
+	f := platform.NewFanout(members)
+	defer f.Count(c.o.Metrics)
 	if !c.cfg.appConfigured() {
-		return fail(bot.Permanent(errors.New("dingtalk: app not configured (app_key, app_secret, agent_id)")))
+		return f.Fail(bot.Permanent(errors.New("dingtalk: app not configured (app_key, app_secret, agent_id)")))
 	}
 	msgs := c.notices(n)
 	if len(msgs) == 0 {
-		return fail(bot.Permanent(errors.New("dingtalk: empty notification")))
+		return f.Fail(bot.Permanent(errors.New("dingtalk: empty notification")))
 	}
-	index := make(map[string][]int) // userid → positions in members
-	var users []string
-	for i, m := range members {
-		uid := c.dir.UserID(m)
-		switch {
-		case uid == "":
-			errs[i] = bot.Permanent(fmt.Errorf("dingtalk: member %s has no DingTalk userid", m))
-		case index[uid] != nil:
-			index[uid] = append(index[uid], i)
-		default:
-			index[uid] = []int{i}
-			users = append(users, uid)
-		}
+	users := f.Resolve(c.dir.UserID, func(m string) error {
+		return bot.Permanent(fmt.Errorf("dingtalk: member %s has no DingTalk userid", m))
+	})
+	for chunk := range slices.Chunk(users, maxUsersPerCall) {
+		f.Set(c.sendNotices(ctx, chunk, msgs), chunk...)
 	}
-	for start := 0; start < len(users); start += maxUsersPerCall {
-		chunk := users[start:min(start+maxUsersPerCall, len(users))]
-		err := c.sendNotices(ctx, chunk, msgs)
-		for _, uid := range chunk {
-			for _, i := range index[uid] {
-				errs[i] = err
-			}
-		}
-	}
-	return errs
+	return f.Errs()
 }
 
 // workNotice is the body of asyncsend_v2.
@@ -162,7 +119,7 @@ func (c *Client) sendNotices(ctx context.Context, users []string, msgs []robotMe
 // notices renders n as work-notification parts of at most noticeLimit
 // bytes, each ending with the queue time.
 func (c *Client) notices(n bot.Notification) []robotMessage {
-	if strings.TrimSpace(n.Text) == "" && strings.TrimSpace(n.Title) == "" {
+	if platform.Blank(n) {
 		return nil
 	}
 	at := n.At
@@ -172,31 +129,15 @@ func (c *Client) notices(n bot.Notification) []robotMessage {
 	stamp := at.In(china).Format("\n（1月2日 15:04）")
 	var msgs []robotMessage
 	if n.Markdown {
-		for _, p := range platform.Split(mdText(n), noticeLimit-len(stamp)) {
+		for _, p := range platform.Split(platform.MarkdownTitled(n), noticeLimit-len(stamp)) {
 			msgs = append(msgs, robotMessage{MsgType: "markdown", Markdown: &markdown{Title: mdTitle(n), Text: p + stamp}})
 		}
 		return msgs
 	}
-	for _, p := range platform.Split(titled(n), noticeLimit-len(stamp)) {
+	for _, p := range platform.Split(platform.Titled(n), noticeLimit-len(stamp)) {
 		msgs = append(msgs, robotMessage{MsgType: "text", Text: &textContent{p + stamp}})
 	}
 	return msgs
-}
-
-// titled puts a notification's title on a first line of its text.
-func titled(n bot.Notification) string {
-	if n.Title == "" {
-		return n.Text
-	}
-	return "【" + n.Title + "】\n" + n.Text
-}
-
-// mdText is a markdown notification's text under its title.
-func mdText(n bot.Notification) string {
-	if n.Title == "" {
-		return n.Text
-	}
-	return "### " + n.Title + "\n" + n.Text
 }
 
 // mdTitle is the title DingTalk shows in the conversation list for a
@@ -248,7 +189,7 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 // mobile when known, else by userid, and are written into the text too
 // ("@138…"), which DingTalk needs to render them.
 func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMessage {
-	if strings.TrimSpace(n.Text) == "" && strings.TrimSpace(n.Title) == "" {
+	if platform.Blank(n) {
 		return nil
 	}
 	var at robotAt
@@ -267,9 +208,9 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 			tags = append(tags, "@"+uid)
 		}
 	}
-	text := titled(n)
+	text := platform.Titled(n)
 	if n.Markdown {
-		text = mdText(n)
+		text = platform.MarkdownTitled(n)
 	}
 	parts := platform.Split(text, robotLimit-len(strings.Join(tags, " "))-2)
 	var msgs []robotMessage

@@ -9,11 +9,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // DefaultAPIBase is the official DingTalk API host.
@@ -55,16 +57,11 @@ func (c Config) Validate() []error {
 		}
 	}
 	if c.APIBase != "" {
-		if err := checkHTTPURL(c.APIBase); err != nil {
+		if err := platform.CheckHTTPURL(c.APIBase); err != nil {
 			bad("api_base: %v", err)
 		}
 	}
-	names := make([]string, 0, len(c.Robots))
-	for name := range c.Robots {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(c.Robots)) {
 		r := c.Robots[name]
 		hook := strings.TrimSpace(r.Webhook)
 		switch {
@@ -73,7 +70,7 @@ func (c Config) Validate() []error {
 		case hook == "":
 			bad("robots.%s: webhook is empty", name)
 		case strings.Contains(hook, "://"):
-			if err := checkHTTPURL(hook); err != nil {
+			if err := platform.CheckHTTPURL(hook); err != nil {
 				bad("robots.%s: webhook is not a valid http(s) URL", name)
 			}
 		case strings.ContainsAny(hook, " \t?&/#"):
@@ -86,32 +83,7 @@ func (c Config) Validate() []error {
 	return errs
 }
 
-func checkHTTPURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return errors.New("not a URL")
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errors.New("want an absolute http(s) URL")
-	}
-	return nil
-}
-
-func (c Config) apiBase() string {
-	if c.APIBase == "" {
-		return DefaultAPIBase
-	}
-	return strings.TrimRight(c.APIBase, "/")
-}
-
-// apiHost is the host sessionWebhooks must point at.
-func (c Config) apiHost() string {
-	u, err := url.Parse(c.apiBase())
-	if err != nil {
-		return ""
-	}
-	return u.Host
-}
+func (c Config) apiBase() string { return platform.BaseURL(c.APIBase, DefaultAPIBase) }
 
 // robotURL returns the webhook URL of the named robot, signed at ms when
 // the robot has a secret.

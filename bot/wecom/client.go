@@ -54,17 +54,9 @@ const (
 // limits after 60 s.
 const rateLimitBackoff = time.Minute
 
-// Directory resolves baosong ids to WeCom addresses; the lead implements it
-// over the org directory and the [[group]] config.
-type Directory interface {
-	// UserID is the member's WeCom userid ("" if none: a permanent failure).
-	UserID(member string) string
-	// Mobile is the member's mobile, used to @mention in robot texts ("" if unknown).
-	Mobile(member string) string
-	// Group names the robot of a group and the members to @mention on every
-	// push to it; ok is false for an unknown group.
-	Group(name string) (robot string, mention []string, ok bool)
-}
+// Directory resolves baosong ids to WeCom userids, mobiles (robot texts
+// @mention by mobile) and group robots.
+type Directory = platform.Directory
 
 // Client pushes to WeCom: app messages to members, robot messages to
 // groups. It implements bot.Notifier and is safe for concurrent use.
@@ -105,15 +97,7 @@ func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
 
 // Notify delivers one push to a member (app message) or a group (robot).
 func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
-	switch {
-	case n.To.Group != "":
-		err := c.notifyGroup(ctx, n)
-		c.o.Metrics.CountPush(err)
-		return err
-	case n.To.Member != "":
-		return c.NotifyMany(ctx, n, []string{n.To.Member})[0]
-	}
-	return bot.Permanent(errors.New("wecom: notification has no recipient"))
+	return platform.Notify(ctx, n, c.o, c.notifyGroup, c.NotifyMany)
 }
 
 // NotifyMany sends n's text (n.To is ignored) to many members with as few
@@ -123,65 +107,34 @@ func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
 // (the member got 30 messages in the last minute, or 45009) or a plain error.
 // A chunk that fails after its first part was sent is retried whole.
 func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []string) []error {
-	errs := make([]error, len(members))
-	defer func() {
-		for _, err := range errs {
-			c.o.Metrics.CountPush(err)
-		}
-	}()
-	fail := func(err error) []error {
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs
-	}
+	f := platform.NewFanout(members)
+	defer f.Count(c.o.Metrics)
 	if !c.cfg.appConfigured() {
-		return fail(bot.Permanent(errors.New("wecom: app not configured (corp_id, agent_id, secret)")))
+		return f.Fail(bot.Permanent(errors.New("wecom: app not configured (corp_id, agent_id, secret)")))
 	}
 	msgs := c.appMessages(n)
 	if len(msgs) == 0 {
-		return fail(bot.Permanent(errors.New("wecom: empty notification")))
+		return f.Fail(bot.Permanent(errors.New("wecom: empty notification")))
 	}
-
 	now := c.o.Now()
-	result := make(map[string]error) // by userid
-	index := make(map[string][]int)  // userid → positions in members
 	var send []string
-	for i, m := range members {
-		uid := c.dir.UserID(m)
-		if uid == "" {
-			errs[i] = bot.Permanent(fmt.Errorf("wecom: member %s has no WeCom userid", m))
-			continue
-		}
-		if _, dup := index[uid]; dup {
-			index[uid] = append(index[uid], i)
-			continue
-		}
-		index[uid] = []int{i}
-		if err := c.members.Take(uid, len(msgs), now, "wecom: member "+m); err != nil {
-			result[uid] = err
+	for _, uid := range f.Resolve(c.dir.UserID, func(m string) error {
+		return bot.Permanent(fmt.Errorf("wecom: member %s has no WeCom userid", m))
+	}) {
+		if err := c.members.Take(uid, len(msgs), now, "wecom: member "+f.Member(uid)); err != nil {
+			f.Set(err, uid)
 			continue
 		}
 		send = append(send, uid)
 	}
-	for start := 0; start < len(send); start += maxUsersPerCall {
-		chunk := send[start:min(start+maxUsersPerCall, len(send))]
+	for chunk := range slices.Chunk(send, maxUsersPerCall) {
 		invalid, err := c.sendChunk(ctx, chunk, msgs)
-		for _, uid := range chunk {
-			result[uid] = err
-		}
-		for _, uid := range invalid {
-			if _, ours := result[uid]; ours && err == nil {
-				result[uid] = bot.Permanent(fmt.Errorf("wecom: userid %s is invalid or outside the app's visibility", uid))
-			}
+		f.Set(err, chunk...)
+		for _, uid := range invalid { // none when err != nil
+			f.Set(bot.Permanent(fmt.Errorf("wecom: userid %s is invalid or outside the app's visibility", uid)), uid)
 		}
 	}
-	for uid, is := range index {
-		for _, i := range is {
-			errs[i] = result[uid]
-		}
-	}
-	return errs
+	return f.Errs()
 }
 
 // sendChunk sends every part to the users of one chunk and returns the
@@ -230,17 +183,13 @@ type appMessage struct {
 // appMessages renders n as one textcard, or as text or markdown parts of
 // at most textLimit bytes each.
 func (c *Client) appMessages(n bot.Notification) []appMessage {
-	if strings.TrimSpace(n.Text) == "" && strings.TrimSpace(n.Title) == "" {
+	if platform.Blank(n) {
 		return nil
 	}
 	var msgs []appMessage
 	switch {
 	case n.Markdown:
-		text := n.Text
-		if n.Title != "" {
-			text = "### " + n.Title + "\n" + text
-		}
-		for _, p := range platform.Split(text, textLimit) {
+		for _, p := range platform.Split(platform.MarkdownTitled(n), textLimit) {
 			msgs = append(msgs, appMessage{MsgType: "markdown", AgentID: c.cfg.AgentID, Markdown: &content{p}})
 		}
 	case n.Title != "" && c.cfg.CardURL != "" && strings.TrimSpace(n.Text) != "" &&
@@ -249,19 +198,11 @@ func (c *Client) appMessages(n bot.Notification) []appMessage {
 			Title: n.Title, Description: n.Text, URL: c.cfg.CardURL, BtnTxt: "详情",
 		}})
 	default:
-		for _, p := range platform.Split(titled(n), textLimit) {
+		for _, p := range platform.Split(platform.Titled(n), textLimit) {
 			msgs = append(msgs, appMessage{MsgType: "text", AgentID: c.cfg.AgentID, Text: &content{p}})
 		}
 	}
 	return msgs
-}
-
-// titled puts a notification's title on a first line of its text.
-func titled(n bot.Notification) string {
-	if n.Title == "" {
-		return n.Text
-	}
-	return "【" + n.Title + "】\n" + n.Text
 }
 
 type robotText struct {
@@ -313,7 +254,7 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 // else by userid, on the first part; markdown ignores mention lists, so
 // members with a userid are mentioned as <@userid> at the end.
 func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMessage {
-	if strings.TrimSpace(n.Text) == "" && strings.TrimSpace(n.Title) == "" {
+	if platform.Blank(n) {
 		return nil
 	}
 	var mobiles, userIDs []string
@@ -335,10 +276,7 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 	}
 	var msgs []robotMessage
 	if n.Markdown {
-		text := n.Text
-		if n.Title != "" {
-			text = "### " + n.Title + "\n" + text
-		}
+		text := platform.MarkdownTitled(n)
 		if len(userIDs) > 0 {
 			text += "\n" + "<@" + strings.Join(userIDs, "> <@") + ">"
 		}
@@ -347,7 +285,7 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 		}
 		return msgs
 	}
-	for i, p := range platform.Split(titled(n), textLimit) {
+	for i, p := range platform.Split(platform.Titled(n), textLimit) {
 		t := &robotText{Content: p}
 		if i == 0 {
 			t.MentionedMobileList, t.MentionedList = mobiles, userIDs

@@ -12,9 +12,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // DefaultAPIBase is the official WeCom API host.
@@ -64,21 +67,16 @@ func (c Config) Validate() []error {
 		}
 	}
 	if c.APIBase != "" {
-		if err := checkHTTPURL(c.APIBase); err != nil {
+		if err := platform.CheckHTTPURL(c.APIBase); err != nil {
 			bad("api_base: %v", err)
 		}
 	}
 	if c.CardURL != "" {
-		if err := checkHTTPURL(c.CardURL); err != nil {
+		if err := platform.CheckHTTPURL(c.CardURL); err != nil {
 			bad("card_url: %v", err)
 		}
 	}
-	names := make([]string, 0, len(c.Robots))
-	for name := range c.Robots {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(c.Robots)) {
 		v := strings.TrimSpace(c.Robots[name])
 		switch {
 		case strings.TrimSpace(name) == "":
@@ -86,7 +84,7 @@ func (c Config) Validate() []error {
 		case v == "":
 			bad("robots.%s: webhook key is empty", name)
 		case strings.Contains(v, "://"):
-			if err := checkHTTPURL(v); err != nil {
+			if err := platform.CheckHTTPURL(v); err != nil {
 				bad("robots.%s: webhook URL is not a valid http(s) URL", name)
 			}
 		case strings.ContainsAny(v, " \t?&/#"):
@@ -109,23 +107,7 @@ func decodeAESKey(s string) ([]byte, error) {
 	return key, nil
 }
 
-func checkHTTPURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return errors.New("not a URL")
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errors.New("want an absolute http(s) URL")
-	}
-	return nil
-}
-
-func (c Config) apiBase() string {
-	if c.APIBase == "" {
-		return DefaultAPIBase
-	}
-	return strings.TrimRight(c.APIBase, "/")
-}
+func (c Config) apiBase() string { return platform.BaseURL(c.APIBase, DefaultAPIBase) }
 
 // robotURL returns the webhook URL of the named robot.
 func (c Config) robotURL(name string) (string, bool) {
