@@ -18,8 +18,9 @@ import (
 const watermarkKey = "scheduler.watermark"
 
 // newScheduler builds the engine on the app's clock with every scheduled
-// job: the default jobs of SPEC §6 and the incident clock, minus [schedule]
-// off. The jobs read stored state through the domain services.
+// job: the default jobs of SPEC §6, the incident clock and the absence clock
+// (篇3: causes not answered in time), minus [schedule] off. The jobs read
+// stored state through the domain services.
 func (a *App) newScheduler() (*scheduler.Engine, error) {
 	cal, err := scheduler.NewCalendar(a.Config)
 	if err != nil {
@@ -44,7 +45,8 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) },
 	})
 	incidents := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir, a.now)
-	jobs = append(jobs, scheduler.Job{Name: scheduler.JobIncidentClock, Spec: "* * * * *", Task: incidents.Tick})
+	jobs = append(jobs, scheduler.Job{Name: scheduler.JobIncidentClock, Spec: "* * * * *", Task: incidents.Tick},
+		scheduler.Job{Name: scheduler.JobAbsenceClock, Spec: "* * * * *", Task: att.FollowupTick})
 
 	var since time.Time
 	if _, err := a.Store.KV(watermarkKey, &since); err != nil {

@@ -1,6 +1,9 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Attendance is the [attendance] section (篇2, 篇3, 篇10).
 type Attendance struct {
@@ -17,6 +20,14 @@ type Attendance struct {
 	// DayHours is how many class hours one school day counts: a leave or an
 	// absence given in days covers or counts that many hours. Default 8.
 	DayHours int `toml:"day_hours"`
+	// ExplainWithin is how long the class teacher has to answer the cause of
+	// an abnormal absence (旷课, 夜不归宿, 擅自离校) with 查明 or 未查明 before
+	// it is reported to the office and the leaders as unexplained (篇3).
+	// Default 4h; 10m to 72h.
+	ExplainWithin Duration `toml:"explain_within"`
+	// AbsenceLeaders are the leaders (分管领导, member ids with the leader
+	// role) told of an absence whose cause is not found; empty: every leader.
+	AbsenceLeaders []string `toml:"absence_leaders"`
 }
 
 func defaultAttendance() Attendance {
@@ -31,6 +42,7 @@ func defaultAttendance() Attendance {
 		DisciplineDays:  3,
 		ConfirmDueDay:   5,
 		DayHours:        8,
+		ExplainWithin:   Duration{Duration: 4 * time.Hour},
 	}
 }
 
@@ -64,7 +76,28 @@ func (c *Config) validateAttendance(add func(string, ...any)) {
 	if a.DayHours < 1 || a.DayHours > 16 {
 		add("[attendance] day_hours %d 应在 1 到 16 之间", a.DayHours)
 	}
+	a.ExplainWithin.check("[attendance] explain_within", add)
+	if w := a.ExplainWithin.Duration; w < 10*time.Minute || w > 72*time.Hour {
+		add("[attendance] explain_within %s 应在 10m 到 72h 之间", w)
+	}
+	for _, id := range a.AbsenceLeaders {
+		if m, ok := c.member(id); !ok {
+			add("[attendance] absence_leaders 中的成员 %q 不存在", id)
+		} else if !contains(m.Roles, "leader") {
+			add("[attendance] absence_leaders 中的成员 %q 不是领导（leader）", id)
+		}
+	}
 	if a.ConfirmDueDay < 1 || a.ConfirmDueDay > 28 {
 		add("[attendance] confirm_due_day %s", fmt.Sprintf("%d 应在 1 到 28 之间", a.ConfirmDueDay))
 	}
+}
+
+// member finds a [[member]] by id.
+func (c *Config) member(id string) (*Member, bool) {
+	for i := range c.Members {
+		if c.Members[i].ID == id {
+			return &c.Members[i], true
+		}
+	}
+	return nil, false
 }

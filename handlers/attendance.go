@@ -44,6 +44,7 @@ func (h *Handlers) attendanceIntents() []intent {
 	submit := []string{org.Cadre, org.Teacher}
 	change := []string{org.Cadre, org.Teacher, org.Office}
 	view := []string{org.Teacher, org.GradeLead, org.Office, org.Admin}
+	explain := []string{org.Teacher, org.Office, org.Admin}
 	route := func(intent string, keywords []string, roles []string, fn bot.HandlerFunc) bot.Route {
 		return bot.Route{Intent: intent, Keywords: keywords, Handler: h.guarded(roles, fn)}
 	}
@@ -62,6 +63,10 @@ func (h *Handlers) attendanceIntents() []intent {
 			Roles: view, Usage: "查看本月达到预警等级的学生", Example: "预警"},
 		{Route: route("attendance_confirm", []string{"确认汇总"}, []string{org.GradeLead}, a.confirm),
 			Roles: []string{org.GradeLead}, Usage: "确认本年级上月日常信息月度汇总", Example: "确认汇总 11月"},
+		{Route: route("absence_found", causeFoundWords, explain, a.causeFound),
+			Roles: explain, Usage: "联系家长后回复学生缺勤（旷课、夜不归宿、擅自离校）的原因，报年级组长", Example: "查明 A12 张三 发烧在家，家长已知晓"},
+		{Route: route("absence_not_found", causeNotFoundWords, explain, a.causeNotFound),
+			Roles: explain, Usage: "未能查明缺勤原因，报政教处及分管领导", Example: "未查明 A12 张三 家长电话无人接听"},
 	}
 }
 
@@ -109,6 +114,9 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	}
 	lines = append(lines, report.DescribeRows(e.Rows))
 	lines = append(lines, a.warningsOf(res, form.Unread)...)
+	if ask := a.att.AskText(e); ask != "" && report.MayExplain(mem, e) {
+		lines = append(lines, ask)
+	}
 	if next, ok := a.att.Schedule.Next(at); ok && e.Date == "" && e.Due.Before(next) {
 		lines = append(lines, sprintf(msgAttLateOther, report.FormLabel(next, loc)))
 	}
@@ -309,6 +317,9 @@ func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	lines := []string{sprintf(msgAttCorrected, e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, a.att.Location()),
 		e.Revision, report.DescribeRows(e.Rows))}
 	lines = append(lines, a.warningsOf(res, form.Unread)...)
+	if ask := a.att.AskText(e); ask != "" && report.MayExplain(a.member(m), e) {
+		lines = append(lines, ask)
+	}
 	if form.Date != nil || form.Class != nil {
 		lines = append(lines, msgAttDateIgnored)
 	}

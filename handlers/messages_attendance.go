@@ -63,3 +63,19 @@ const (
 	msgAttConfirmAgain = "%s %s 日常信息月度汇总已由%s于 %s 确认，无需重复确认。"
 	msgAttNoGrade      = "您的账号没有关联年级，无法确认汇总。"
 )
+
+// The Chinese texts of the absence follow-up (查明, 未查明; 篇3).
+const (
+	msgCauseUsage         = "请写明考勤编号和学生，如：查明 A12 张三 发烧在家，家长已知晓；未能查明：未查明 A12 张三。编号见缺勤告知。"
+	msgCauseNotYours      = "抱歉，只有%s班主任、政教处或管理员可以回复 %s 的缺勤原因。"
+	msgCauseNone          = "%s 没有需要查明原因的缺勤（旷课、夜不归宿、擅自离校）。"
+	msgCausePick          = "%s 有多名学生缺勤（%s），请写明学生，如：%s %s %s 原因。"
+	msgCauseNeedText      = "请写明 %s %s 的缺勤原因，如：查明 %s %s 发烧在家，家长已知晓。"
+	msgCauseWithdrawn     = "%s 已撤回，无需回复缺勤原因。"
+	msgCauseNoStudent     = "%s 中没有“%s”的缺勤记录。"
+	msgCauseNobody        = "本年级未设年级组长，未推送"
+	msgCauseFound         = "已记录 %s %s 的缺勤原因：%s。已报告：%s。"
+	msgCauseFoundAfter    = "此前该缺勤已按未查明上报，已一并告知政教处及分管领导。"
+	msgCauseNotFound      = "已记录 %s %s 未查明缺席原因，已报告：%s。请继续联系家长，查明后回复：查明 %s %s 原因。"
+	msgCauseNotFoundAgain = "已记录。%s %s 已于 %s 按未查明上报，不再重复推送。查明后请回复：查明 %s %s 原因。"
+)

@@ -113,6 +113,9 @@ type Entry struct {
 	Withdrawn bool      `json:"withdrawn,omitempty"`
 	Revision  int       `json:"rev,omitempty"`     // corrections applied
 	ChangedAt time.Time `json:"changed,omitempty"` // last correction or withdrawal
+	// Followups are the class teacher's follow-ups of the abnormal absences
+	// the entry records, one per student (篇3; see attendance_followup.go).
+	Followups []Followup `json:"followups,omitempty"`
 }
 
 // Late reports whether the entry came after its form's due time.

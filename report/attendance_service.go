@@ -39,6 +39,9 @@ type AttendanceTx interface {
 	// (as Row.Who) and whose due time is in [from, to), by due time then id,
 	// each with only that student's rows (enough for the student's ledger).
 	StudentEntries(unit, student string, from, to time.Time) ([]*Entry, error)
+	// AwaitingCause lists the entries with a follow-up still pending
+	// (Entry.AwaitsCause), in id order.
+	AwaitingCause() ([]*Entry, error)
 	// MemberEntries lists the entries a member submitted, newest first, at most limit.
 	MemberEntries(member string, limit int) ([]*Entry, error)
 	// PutEntry stores the entry (new or changed; Unit and Due never change)
@@ -63,6 +66,12 @@ type Attendance struct {
 	Schedule   *Schedule
 	Thresholds Thresholds
 	Now        func() time.Time
+	// ExplainWithin is how long a class teacher has to answer the cause of
+	// an abnormal absence before it is reported (篇3, [attendance] explain_within).
+	ExplainWithin time.Duration
+	// Leaders are told of unexplained absences ([attendance]
+	// absence_leaders); empty: every leader.
+	Leaders []string
 }
 
 // NewAttendance builds the service from the configuration.
@@ -75,7 +84,8 @@ func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now
 		now = time.Now
 	}
 	return &Attendance{Dir: dir, Store: st, Schedule: NewSchedule(c.Attendance, cal),
-		Thresholds: ThresholdsOf(c.Attendance), Now: now}, nil
+		Thresholds: ThresholdsOf(c.Attendance), Now: now,
+		ExplainWithin: c.Attendance.ExplainWithin.Duration, Leaders: c.Attendance.AbsenceLeaders}, nil
 }
 
 // Location is the organisation's time zone.
@@ -147,6 +157,7 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 		if !s.Date.IsZero() {
 			e.Date = s.Date.In(a.Location()).Format(time.DateOnly)
 		}
+		syncFollowups(e, at)
 		if err := tx.PutEntry(e, "submit", s.Text, at); err != nil {
 			return err
 		}
@@ -177,6 +188,7 @@ func (a *Attendance) Correct(ctx context.Context, m *org.Member, id string, rows
 		}
 		old := e.Rows
 		e.Rows, e.Revision, e.ChangedAt = clean, e.Revision+1, at
+		syncFollowups(e, at)
 		if err := tx.PutEntry(e, "correct", text, at); err != nil {
 			return err
 		}
@@ -202,6 +214,7 @@ func (a *Attendance) Withdraw(ctx context.Context, m *org.Member, id string, at 
 			return err
 		}
 		e.Withdrawn, e.ChangedAt = true, at
+		syncFollowups(e, at)
 		if err := tx.PutEntry(e, "withdraw", "", at); err != nil {
 			return err
 		}
@@ -351,6 +364,9 @@ func (a *Attendance) teacherNotices(e *Entry, old []Row, change string) []bot.No
 			title, head = noticeTitleChanged, noticeHeadCorrected
 		}
 		text = fmt.Sprintf(head, unit, form, e.ID, a.memberName(e.Submitter)) + "\n" + DescribeRows(now) + "\n" + noticeTail
+		if ask := a.AskText(e); ask != "" {
+			text += "\n" + ask
+		}
 	}
 	var out []bot.Notification
 	for _, t := range a.Dir.InUnit(e.Unit, org.Teacher) {

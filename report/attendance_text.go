@@ -22,6 +22,15 @@ const (
 	confirmTitle         = "月度汇总已确认"
 	confirmText          = "%s已确认%s%s日常信息月度汇总（%s）。"
 	pendingNote          = "待补请假条"
+	// The follow-up of abnormal absences (篇3).
+	noticeAsk             = "请联系家长查明缺席原因后回复：查明 %s %s 原因（如：发烧在家，家长已知晓）；未能查明请回复：未查明 %s %s。%s内未回复的，将按未查明报政教处及分管领导。"
+	noticeAskEach         = "（%s 请逐一回复）"
+	causeFoundTitle       = "缺勤原因已查明"
+	causeFoundText        = "【缺勤原因已查明】%s：%s。——%s %s 查明。"
+	causeFoundAfterReport = "（此前已按未查明上报，现已查明。）"
+	causeNotFoundTitle    = "缺勤原因未查明"
+	causeNotFoundText     = "【缺勤原因未查明】%s：%s报告未能查明缺席原因%s。按篇3，请年级组长向政教处及分管领导汇报，做好后续教育工作。"
+	causeOverdueText      = "【缺勤原因未查明】%s：班主任自 %s 收到告知后 %s内未回复查明情况。按篇3，请年级组长向政教处及分管领导汇报，做好后续教育工作。"
 )
 
 var weekdayNames = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

@@ -129,6 +129,10 @@ const (
 	// JobIncidentClock is the every-minute incident clock the app adds
 	// (package incident); it is not a default job and not planned.
 	JobIncidentClock = "incident-clock"
+	// JobAbsenceClock is the every-minute clock the app adds that reports
+	// abnormal absences whose cause the class teacher has not answered in
+	// time (篇3, package report); it is not a default job and not planned.
+	JobAbsenceClock = "absence-clock"
 )
 
 // defaultJob is a default job before it becomes a Job.

@@ -144,7 +144,7 @@ func TestJobNamesAgreeWithConfig(t *testing.T) {
 	for _, j := range DefaultJobs(Deps{Config: cfg, Dir: dir, Calendar: cal}) {
 		names = append(names, j.Name)
 	}
-	names = append(names, JobIncidentClock)
+	names = append(names, JobIncidentClock, JobAbsenceClock)
 	known := cfg.ScheduleJobs()
 	sort.Strings(names)
 	sort.Strings(known)

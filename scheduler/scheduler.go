@@ -49,7 +49,8 @@
 // and deadline. What is missing is asked of the domains through small
 // interfaces (Sources) at the moment of the firing, so overdue lists come
 // from stored state; the pushes go to the Outbox keyed job|period|recipient.
-// The app adds the every-minute incident clock (JobIncidentClock).
+// The app adds the every-minute incident clock (JobIncidentClock) and absence
+// clock (JobAbsenceClock).
 package scheduler
 
 import (

@@ -164,6 +164,27 @@ func (a attendanceTx) StudentEntries(unit, student string, from, to time.Time) (
 	return out, nil
 }
 
+// AwaitingCause reads the entries the cause index lists.
+func (a attendanceTx) AwaitingCause() ([]*report.Entry, error) {
+	b := a.t.bucket(bucketAttendanceCause)
+	if b == nil { // a read-only database written before the index existed
+		return nil, nil
+	}
+	var out []*report.Entry
+	err := b.ForEach(func(k, _ []byte) error {
+		if len(k) != 8 {
+			return nil
+		}
+		e, err := a.entry(binary.BigEndian.Uint64(k))
+		if err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
 func (a attendanceTx) MemberEntries(member string, limit int) ([]*report.Entry, error) {
 	b := a.t.bucket(bucketAttendanceBy)
 	if b == nil || limit <= 0 {
@@ -239,6 +260,13 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 				return err
 			}
 		}
+	}
+	if cause := a.t.bucket(bucketAttendanceCause); e.AwaitsCause() {
+		if err := cause.Put(u64(n), nil); err != nil {
+			return err
+		}
+	} else if err := cause.Delete(u64(n)); err != nil {
+		return err
 	}
 	by := binary.BigEndian.AppendUint64(append([]byte(e.Submitter), 0), n)
 	if err := a.t.bucket(bucketAttendanceBy).Put(by, nil); err != nil {

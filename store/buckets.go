@@ -45,6 +45,9 @@ var (
 	bucketAttendanceBy = []byte("attendance_by")
 	// bucketAttendanceConfirm: month (2026-11) + 0x00 + grade → JSON report.Confirmation.
 	bucketAttendanceConfirm = []byte("attendance_confirm")
+	// bucketAttendanceCause: big-endian number of A<n> → empty. The entries with an abnormal
+	// absence whose cause the class teacher has not answered yet (篇3): the absence clock reads them.
+	bucketAttendanceCause = []byte("attendance_cause")
 
 	// bucketIncidentActive: big-endian number of E<n> → empty. The incidents the every-minute
 	// clock still has something to do for (escalation or written-report steps pending).
@@ -60,6 +63,7 @@ var allBuckets = [][]byte{
 	bucketFailed, bucketInbox, bucketCounters, bucketKV,
 	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed,
 	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm, bucketAttendanceStudent,
+	bucketAttendanceCause,
 	bucketIncidentActive,
 	bucketMediaSummary,
 }

@@ -1,0 +1,410 @@
+package report
+
+// The follow-up of abnormal absences (篇3 第3条: 如遇学生非正常缺席……班主任
+// 应立即与其家长联系，调查其缺席原因；班主任查明缺席原因后，需向年级组长汇报
+// 情况；如遇未查明缺席原因者，则年级组长需及时向政教处及分管领导汇报情况).
+//
+// An entry that records 旷课, 夜不归宿 or 擅自离校 opens one follow-up per
+// student (Entry.Followups), pending since the message that recorded it;
+// the class teacher's notice asks for the cause. A teacher of the class, the
+// office or an admin answers per student:
+//
+//   - 查明 A12 张三 发烧在家，家长已知晓: the cause is found. It is pushed to
+//     the grade leads of the class's grade and, when the absence had already
+//     been reported as unexplained, to the office and leaders told then. A
+//     later 查明 corrects the cause and is pushed again.
+//   - 未查明 A12 张三 [note]: the cause is not found. It is reported to the
+//     grade leads, the office and the leaders in charge ([attendance]
+//     absence_leaders, else every leader): once per student and entry.
+//
+// No answer within [attendance] explain_within of the time the teacher was
+// asked reports the absence the same way, once (FollowupTick, run every
+// minute by the scheduler's absence clock). Only stored state is read: the
+// pending follow-ups are indexed in the store, the deadline is computed from
+// each one's Since, and every push carries a key per (entry, student,
+// recipient), so a restart, a clock that missed minutes or a firing run twice
+// reports late at worst, never twice. Each answer and report is kept in the
+// entry's history. Names go to people only, never to group chats.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/org"
+)
+
+// Follow-up states.
+const (
+	CausePending  = "pending"   // the teacher was asked; no answer yet
+	CauseFound    = "found"     // 查明
+	CauseNotFound = "not_found" // 未查明, reported
+	CauseOverdue  = "overdue"   // no answer within explain_within, reported
+)
+
+// Errors of the follow-up. The handlers phrase them in Chinese.
+var (
+	ErrNotClassTeacher = errors.New("report: only a teacher of the class, the office or an admin may answer for an absence")
+	ErrNoFollowup      = errors.New("report: the entry records no abnormal absence of that student")
+	ErrNoCause         = errors.New("report: 查明 needs the cause")
+)
+
+// Followup is the class teacher's follow-up of one student's abnormal
+// absence in an entry.
+type Followup struct {
+	Student  string    `json:"student"`            // as Row.Who
+	Since    time.Time `json:"since"`              // when the teacher was asked (the message that recorded it)
+	State    string    `json:"state"`              // CausePending, CauseFound, CauseNotFound, CauseOverdue
+	Cause    string    `json:"cause,omitempty"`    // 查明: the cause; 未查明: the teacher's note
+	By       string    `json:"by,omitempty"`       // member who answered last
+	At       time.Time `json:"at,omitempty"`       // when they answered
+	Reported time.Time `json:"reported,omitempty"` // reported to the office and leaders (未查明 or overdue); zero when not
+	Answers  int       `json:"answers,omitempty"`  // 查明 answers so far
+}
+
+// Abnormal reports whether the row is an abnormal absence (非正常缺席) whose
+// cause the class teacher must find: 旷课, 夜不归宿, 擅自离校.
+func (r Row) Abnormal() bool {
+	return r.Type == Absent || r.Type == NightAway || r.Type == LeftSchool
+}
+
+// AwaitsCause reports whether a follow-up of the entry waits for its first
+// answer or report.
+func (e *Entry) AwaitsCause() bool {
+	for _, f := range e.Followups {
+		if f.State == CausePending {
+			return true
+		}
+	}
+	return false
+}
+
+// Followup finds the entry's follow-up of a student (as Row.Who).
+func (e *Entry) Followup(student string) (*Followup, bool) {
+	for i := range e.Followups {
+		if e.Followups[i].Student == student {
+			return &e.Followups[i], true
+		}
+	}
+	return nil, false
+}
+
+// syncFollowups brings the follow-ups in line with the entry's rows after a
+// change at at: each student with an abnormal row has one (a new one pending
+// since at); a pending one whose student has no such row any more (corrected
+// away, or the entry withdrawn) is dropped; answered ones are kept.
+func syncFollowups(e *Entry, at time.Time) {
+	need := map[string]bool{}
+	if !e.Withdrawn {
+		for _, r := range e.Rows {
+			if r.Abnormal() {
+				need[r.Who()] = true
+			}
+		}
+	}
+	kept := e.Followups[:0]
+	for _, f := range e.Followups {
+		if need[f.Student] || f.State != CausePending {
+			kept = append(kept, f)
+		}
+	}
+	e.Followups = kept
+	for _, r := range e.Rows {
+		if who := r.Who(); need[who] {
+			if _, ok := e.Followup(who); !ok {
+				e.Followups = append(e.Followups, Followup{Student: who, Since: at, State: CausePending})
+			}
+		}
+	}
+	if len(e.Followups) == 0 {
+		e.Followups = nil
+	}
+}
+
+// pendingStudents lists the students whose cause the entry still waits for.
+func (e *Entry) pendingStudents() []string {
+	var out []string
+	for _, f := range e.Followups {
+		if f.State == CausePending {
+			out = append(out, f.Student)
+		}
+	}
+	return out
+}
+
+// MayExplain reports whether the member may answer for the entry's
+// absences: a teacher of its class, the office or an admin.
+func MayExplain(m *org.Member, e *Entry) bool {
+	return (m.Has(org.Teacher) && m.In(e.Unit)) || m.Has(org.Office, org.Admin)
+}
+
+// Answer is a 查明 or 未查明 for one student of an entry.
+type Answer struct {
+	Member  *org.Member
+	Entry   string // A12
+	Student string // as Row.Who
+	Found   bool   // 查明; else 未查明
+	Text    string // the cause (required with Found) or a note
+	At      time.Time
+}
+
+// AnswerResult says what an answer did.
+type AnswerResult struct {
+	Entry    *Entry
+	Followup Followup // after the answer
+	Notified []string // members pushed now
+	// Reported is when the absence was reported to the office and the
+	// leaders (zero when never); Before, whether that was before this answer.
+	Reported time.Time
+	Before   bool
+}
+
+// Answer records a 查明 or 未查明 in the entry and its history and queues
+// its pushes (see the file comment).
+func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error) {
+	x.Text = strings.TrimSpace(x.Text)
+	if x.Found && x.Text == "" {
+		return nil, ErrNoCause
+	}
+	at := x.At
+	if at.IsZero() {
+		at = a.Now()
+	}
+	at = at.In(a.Location())
+	var res *AnswerResult
+	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+		e, err := tx.Entry(x.Entry)
+		if err != nil {
+			return err
+		}
+		if !MayExplain(x.Member, e) {
+			return ErrNotClassTeacher
+		}
+		if e.Withdrawn {
+			return ErrWithdrawn
+		}
+		f, ok := e.Followup(x.Student)
+		if !ok {
+			return fmt.Errorf("%w: %s %s", ErrNoFollowup, e.ID, x.Student)
+		}
+		before := f.Reported
+		f.By, f.At, f.Cause = x.Member.ID, at, x.Text
+		var pushes []bot.Notification
+		action, detail := "cause-found", f.Student+"："+x.Text
+		if x.Found {
+			f.State = CauseFound
+			f.Answers++
+			to := a.gradeLeads(e.Unit)
+			if !before.IsZero() {
+				to = a.reportRecipients(e.Unit)
+			}
+			text := fmt.Sprintf(causeFoundText, a.absenceHead(e, f.Student), x.Text, a.memberName(x.Member.ID),
+				at.Format("01-02 15:04"))
+			if !before.IsZero() {
+				text += causeFoundAfterReport
+			}
+			key := fmt.Sprintf("%s|cause|%s|%d", e.ID, f.Student, f.Answers)
+			pushes = a.pushesTo(to, x.Member.ID, key, causeFoundTitle, text)
+		} else {
+			f.State, action = CauseNotFound, "cause-not-found"
+			if x.Text == "" {
+				detail = f.Student
+			}
+			if before.IsZero() {
+				f.Reported = at
+				note := ""
+				if x.Text != "" {
+					note = "（" + x.Text + "）"
+				}
+				text := fmt.Sprintf(causeNotFoundText, a.absenceHead(e, f.Student), a.memberName(x.Member.ID), note)
+				pushes = a.reportPushes(e, f.Student, x.Member.ID, text)
+			}
+		}
+		res = &AnswerResult{Followup: *f, Reported: f.Reported, Before: !before.IsZero()}
+		if err := tx.PutEntry(e, action, detail, at); err != nil {
+			return err
+		}
+		res.Entry = e
+		for _, n := range pushes {
+			res.Notified = append(res.Notified, n.To.Member)
+		}
+		return tx.Enqueue(pushes...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// FollowupTick reports every abnormal absence whose cause nobody answered
+// within ExplainWithin of the time the teacher was asked, once, to the grade
+// leads, the office and the leaders in charge. now is the scheduler's firing
+// time. An entry with nothing overdue is not written.
+func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
+	var due []string
+	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+		es, err := tx.AwaitingCause()
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			if len(a.overdue(e, now)) > 0 {
+				due = append(due, e.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("report: absence clock: %w", err)
+	}
+	var errs []error
+	for _, id := range due {
+		err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+			e, err := tx.Entry(id)
+			if err != nil {
+				return err
+			}
+			late := a.overdue(e, now)
+			if len(late) == 0 {
+				return nil // answered meanwhile
+			}
+			var pushes []bot.Notification
+			var names []string
+			for _, f := range late {
+				f.State, f.Reported = CauseOverdue, now
+				names = append(names, f.Student)
+				text := fmt.Sprintf(causeOverdueText, a.absenceHead(e, f.Student),
+					f.Since.In(a.Location()).Format("01-02 15:04"), DurationText(a.ExplainWithin))
+				pushes = append(pushes, a.reportPushes(e, f.Student, "", text)...)
+			}
+			if err := tx.PutEntry(e, "cause-overdue", strings.Join(names, "、"), now); err != nil {
+				return err
+			}
+			return tx.Enqueue(pushes...)
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", id, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("report: absence clock: %w", err)
+	}
+	return nil
+}
+
+// overdue lists the entry's pending follow-ups whose time to answer has
+// passed at now.
+func (a *Attendance) overdue(e *Entry, now time.Time) []*Followup {
+	if e.Withdrawn {
+		return nil
+	}
+	var out []*Followup
+	for i := range e.Followups {
+		f := &e.Followups[i]
+		if f.State == CausePending && !now.Before(f.Since.Add(a.ExplainWithin)) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// reportPushes are the pushes reporting a student's absence as
+// unexplained: one per recipient (but the sender), keyed once per entry,
+// student and recipient whatever reported it (未查明 or the clock).
+func (a *Attendance) reportPushes(e *Entry, student, sender, text string) []bot.Notification {
+	return a.pushesTo(a.reportRecipients(e.Unit), sender, e.ID+"|cause-unfound|"+student, causeNotFoundTitle, text)
+}
+
+// pushesTo addresses one push per member (but the sender), keyed key|member.
+func (a *Attendance) pushesTo(to []string, sender, key, title, text string) []bot.Notification {
+	var out []bot.Notification
+	for _, id := range to {
+		if id == sender {
+			continue
+		}
+		out = append(out, bot.Notification{Key: key + "|" + id, To: bot.Recipient{Member: id}, Title: title, Text: text})
+	}
+	return out
+}
+
+// gradeLeads are the grade leads of the class's grade.
+func (a *Attendance) gradeLeads(unit string) []string {
+	var out []string
+	if u, ok := a.Dir.Unit(unit); ok {
+		for _, m := range a.Dir.GradeLeads(u.Grade) {
+			out = append(out, m.ID)
+		}
+	}
+	return out
+}
+
+// reportRecipients are who hear of an unexplained absence (篇3: 年级组长向
+// 政教处及分管领导汇报): the grade leads of the class's grade, the office and
+// the leaders in charge, each once.
+func (a *Attendance) reportRecipients(unit string) []string {
+	out := a.gradeLeads(unit)
+	add := func(id string) {
+		for _, x := range out {
+			if x == id {
+				return
+			}
+		}
+		out = append(out, id)
+	}
+	for _, m := range a.Dir.WithRole(org.Office) {
+		add(m.ID)
+	}
+	if len(a.Leaders) > 0 {
+		for _, id := range a.Leaders {
+			add(id)
+		}
+	} else {
+		for _, m := range a.Dir.WithRole(org.Leader) {
+			add(m.ID)
+		}
+	}
+	return out
+}
+
+// absenceHead names the class, the student and what the entry records of
+// them: 高一(1)班 张三（11月26日(周四)17:00的报表 A12：旷课 2节）.
+func (a *Attendance) absenceHead(e *Entry, student string) string {
+	var what []string
+	for _, r := range e.Rows {
+		if r.Abnormal() && r.Who() == student {
+			what = append(what, r.Type+strings.TrimPrefix(DescribeRow(r), r.Who()))
+		}
+	}
+	return fmt.Sprintf("%s %s（%s的报表 %s：%s）", a.Dir.UnitName(e.Unit), student,
+		FormLabel(e.Due, a.Location()), e.ID, strings.Join(what, "、"))
+}
+
+// AskText is the line of the teacher's notice (and of a class teacher's own
+// reply) asking for the causes of the entry's pending absences; "" when none.
+func (a *Attendance) AskText(e *Entry) string {
+	students := e.pendingStudents()
+	if len(students) == 0 {
+		return ""
+	}
+	s := students[0]
+	text := fmt.Sprintf(noticeAsk, e.ID, s, e.ID, s, DurationText(a.ExplainWithin))
+	if len(students) > 1 {
+		text += fmt.Sprintf(noticeAskEach, strings.Join(students, "、"))
+	}
+	return text
+}
+
+// DurationText writes a duration for people: 4小时, 30分钟, 1小时30分钟.
+func DurationText(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d分钟", max(m, 0))
+	case m%60 == 0:
+		return fmt.Sprintf("%d小时", m/60)
+	}
+	return fmt.Sprintf("%d小时%d分钟", m/60, m%60)
+}
