@@ -236,7 +236,7 @@ func (c *Callback) writePassive(w http.ResponseWriter, user, text string) {
 		FromUserName: cdata{c.corpID},
 		CreateTime:   now,
 		MsgType:      cdata{"text"},
-		Content:      cdata{text},
+		Content:      cdata{platform.DefuseTags(text)}, // WeCom renders <a href> in texts
 	})
 	if err != nil { // strings and ints only: cannot happen
 		c.o.Logger.Error("wecom: marshal passive reply", "err", err)

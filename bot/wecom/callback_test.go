@@ -163,7 +163,7 @@ func TestCallbackPassiveReply(t *testing.T) {
 	}
 	in := openPassive(t, w.Body.Bytes())
 	want := passiveInner{ToUserName: "cadre-g1c1", FromUserName: testCorp, CreateTime: testNow.Unix(), MsgType: "text",
-		Content: "已收到 g1c1 日常信息报表\n\n缺勤：张三 2学时 ]]> <b>&"}
+		Content: "已收到 g1c1 日常信息报表\n\n缺勤：张三 2学时 ]]> ＜b>&"} // a tag is defused: texts render <a href>
 	if in != want {
 		t.Errorf("passive reply = %+v, want %+v", in, want)
 	}

@@ -181,7 +181,9 @@ type appMessage struct {
 }
 
 // appMessages renders n as one textcard, or as text or markdown parts of
-// at most textLimit bytes each.
+// at most textLimit bytes each. WeCom renders <a href> in app texts and
+// <div> in textcard descriptions, so their text goes through DefuseTags:
+// a report or a name cannot plant a link.
 func (c *Client) appMessages(n bot.Notification) []appMessage {
 	if platform.Blank(n) {
 		return nil
@@ -195,10 +197,10 @@ func (c *Client) appMessages(n bot.Notification) []appMessage {
 	case n.Title != "" && c.cfg.CardURL != "" && strings.TrimSpace(n.Text) != "" &&
 		utf8.RuneCountInString(n.Title) <= cardTitleLimit && utf8.RuneCountInString(n.Text) <= cardDescLimit:
 		msgs = append(msgs, appMessage{MsgType: "textcard", AgentID: c.cfg.AgentID, TextCard: &textCard{
-			Title: n.Title, Description: n.Text, URL: c.cfg.CardURL, BtnTxt: "详情",
+			Title: n.Title, Description: platform.DefuseTags(n.Text), URL: c.cfg.CardURL, BtnTxt: "详情",
 		}})
 	default:
-		for _, p := range platform.Split(platform.Titled(n), textLimit) {
+		for _, p := range platform.Split(platform.DefuseTags(platform.Titled(n)), textLimit) {
 			msgs = append(msgs, appMessage{MsgType: "text", AgentID: c.cfg.AgentID, Text: &content{p}})
 		}
 	}

@@ -254,8 +254,9 @@ func TestNotifyMemberWireFormat(t *testing.T) {
 	if s.body["touser"] != "u-teacher-g1c1" || s.body["msgtype"] != "text" {
 		t.Errorf("touser/msgtype = %v/%v", s.body["touser"], s.body["msgtype"])
 	}
-	if got := s.body["text"].(map[string]any)["content"]; got != text {
-		t.Errorf("content = %q", got)
+	// Tags are defused (WeCom renders <a href> in texts); & and > go as they are.
+	if got, want := s.body["text"].(map[string]any)["content"], `＜font color="warning">请于17:00前＜/font> 提交 & 确认`; got != want {
+		t.Errorf("content = %q, want %q", got, want)
 	}
 	// A second push reuses the cached token.
 	if err := e.c.Notify(context.Background(), toMember("teacher-g1c1", "again")); err != nil {
