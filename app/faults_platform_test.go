@@ -248,6 +248,7 @@ func (ta *testApp) retried(attempts, pending int, delay time.Duration) {
 // shows the backlog in /metrics, and every absence notice reaches the
 // teacher exactly once.
 func TestWeComFaultsRetryWithoutLossOrDuplicate(t *testing.T) {
+	t.Parallel() // waits on the outbox's 1 s poll after each clock move
 	api := newFaultyAPI()
 	srv := httptest.NewServer(api)
 	defer srv.Close()
@@ -331,6 +332,7 @@ func TestWeComFaultsRetryWithoutLossOrDuplicate(t *testing.T) {
 // minutes), then recovers: the incident alert to the duty group is retried
 // after the backoff and after the throttle, and posted exactly once.
 func TestDingTalkRobotFaultsRetryWithoutLossOrDuplicate(t *testing.T) {
+	t.Parallel() // waits on the outbox's 1 s poll after each clock move
 	api := newFaultyAPI()
 	srv := httptest.NewServer(api)
 	defer srv.Close()
