@@ -9,12 +9,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/bot/platform"
+	"github.com/baosong/baosong/bot/platform/platformtest"
 	"github.com/silenceper/wechat/v2/util"
 )
 
@@ -24,29 +24,6 @@ const (
 )
 
 var testNow = time.Date(2026, 11, 26, 16, 2, 11, 0, time.FixedZone("CST", 8*3600))
-
-// recorder is a stub bot.Handler: it records messages and answers with reply.
-type recorder struct {
-	mu    sync.Mutex
-	msgs  []bot.Message
-	reply func(*bot.Message) (*bot.Reply, error)
-}
-
-func (r *recorder) Handle(_ context.Context, m *bot.Message) (*bot.Reply, error) {
-	r.mu.Lock()
-	r.msgs = append(r.msgs, *m)
-	r.mu.Unlock()
-	if r.reply == nil {
-		return bot.Text("已收到：" + m.Text), nil
-	}
-	return r.reply(m)
-}
-
-func (r *recorder) messages() []bot.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Message(nil), r.msgs...)
-}
 
 func testCallback(t testing.TB, h bot.Handler, opts ...Option) *Callback {
 	t.Helper()
@@ -132,7 +109,7 @@ func openPassive(t *testing.T, body []byte) passiveInner {
 }
 
 func TestCallbackOfficialVector(t *testing.T) {
-	rec := &recorder{}
+	rec := &platformtest.Recorder{}
 	cb, err := NewCallback(Config{CorpID: vecCorpID, Token: vecToken, EncodingAESKey: vecKey}, rec)
 	if err != nil {
 		t.Fatal(err)
@@ -144,7 +121,7 @@ func TestCallbackOfficialVector(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}
-	got := rec.messages()
+	got := rec.Messages()
 	want := bot.Message{Channel: bot.WeCom, ID: "4561255354251345929", User: "mycreate", Text: "hello",
 		At: time.Unix(1409659813, 0)}
 	if len(got) != 1 || got[0] != want {
@@ -153,7 +130,7 @@ func TestCallbackOfficialVector(t *testing.T) {
 }
 
 func TestCallbackPassiveReply(t *testing.T) {
-	rec := &recorder{reply: func(m *bot.Message) (*bot.Reply, error) {
+	rec := &platformtest.Recorder{Reply: func(m *bot.Message) (*bot.Reply, error) {
 		return bot.Text("已收到 g1c1 日常信息报表", "缺勤：张三 2学时 ]]> <b>&"), nil
 	}}
 	cb := testCallback(t, rec)
@@ -167,7 +144,7 @@ func TestCallbackPassiveReply(t *testing.T) {
 	if in != want {
 		t.Errorf("passive reply = %+v, want %+v", in, want)
 	}
-	msgs := rec.messages()
+	msgs := rec.Messages()
 	if len(msgs) != 1 || msgs[0].ID != "7001" || msgs[0].User != "cadre-g1c1" || msgs[0].Text != "报表 旷课 张三 2" ||
 		msgs[0].Channel != bot.WeCom || !msgs[0].At.Equal(time.Unix(1795680131, 0)) {
 		t.Errorf("handler got %+v", msgs)
@@ -175,7 +152,7 @@ func TestCallbackPassiveReply(t *testing.T) {
 }
 
 func TestCallbackURLVerification(t *testing.T) {
-	cb := testCallback(t, &recorder{})
+	cb := testCallback(t, &platformtest.Recorder{})
 	c, _ := newCrypter(testToken, testCorp, vecKey)
 	echo := c.encrypt([]byte("1616140317555161061"))
 	ts, nonce := "1597212914", "1597212914"
@@ -191,7 +168,7 @@ func TestCallbackURLVerification(t *testing.T) {
 }
 
 func TestCallbackEventsAndOtherTypes(t *testing.T) {
-	rec := &recorder{}
+	rec := &platformtest.Recorder{}
 	cb := testCallback(t, rec)
 	event := "<xml><ToUserName><![CDATA[" + testCorp + "]]></ToUserName><FromUserName><![CDATA[u1]]></FromUserName>" +
 		"<CreateTime>1795680131</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[enter_agent]]></Event>" +
@@ -207,14 +184,14 @@ func TestCallbackEventsAndOtherTypes(t *testing.T) {
 	if in := openPassive(t, w.Body.Bytes()); in.Content != platform.TextOnlyText || in.ToUserName != "u1" {
 		t.Errorf("image answered %+v", in)
 	}
-	if n := len(rec.messages()); n != 0 {
+	if n := len(rec.Messages()); n != 0 {
 		t.Errorf("handler called %d times for an event and an image", n)
 	}
 }
 
 func TestCallbackSlowHandlerGoesLate(t *testing.T) {
 	release := make(chan struct{})
-	rec := &recorder{reply: func(m *bot.Message) (*bot.Reply, error) {
+	rec := &platformtest.Recorder{Reply: func(m *bot.Message) (*bot.Reply, error) {
 		<-release
 		return bot.Text("迟到的回复"), nil
 	}}
@@ -246,7 +223,7 @@ func TestCallbackSlowHandlerGoesLate(t *testing.T) {
 
 func TestCallbackLongReplyGoesLate(t *testing.T) {
 	long := strings.Repeat("很长的回复", 200) // 3,000 bytes
-	rec := &recorder{reply: func(*bot.Message) (*bot.Reply, error) { return bot.Text(long), nil }}
+	rec := &platformtest.Recorder{Reply: func(*bot.Message) (*bot.Reply, error) { return bot.Text(long), nil }}
 	var got *bot.Reply
 	cb := testCallback(t, rec, WithLate(func(_ context.Context, _ *bot.Message, r *bot.Reply) { got = r }))
 	w := serve(cb, encryptedPost(t, textXML("u9", "查询", "8002")))
@@ -265,14 +242,14 @@ func TestCallbackHandlerFailure(t *testing.T) {
 		"panic": func(*bot.Message) (*bot.Reply, error) { panic("boom") },
 	} {
 		t.Run(name, func(t *testing.T) {
-			cb := testCallback(t, &recorder{reply: reply})
+			cb := testCallback(t, &platformtest.Recorder{Reply: reply})
 			w := serve(cb, encryptedPost(t, textXML("u1", "x", "1")))
 			if in := openPassive(t, w.Body.Bytes()); in.Content != platform.TextBusy {
 				t.Errorf("reply %q, want %q", in.Content, platform.TextBusy)
 			}
 		})
 	}
-	cb := testCallback(t, &recorder{reply: func(*bot.Message) (*bot.Reply, error) { return nil, nil }})
+	cb := testCallback(t, &platformtest.Recorder{Reply: func(*bot.Message) (*bot.Reply, error) { return nil, nil }})
 	if w := serve(cb, encryptedPost(t, textXML("u1", "x", "2"))); w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Errorf("nil reply answered %d %q, want empty 200", w.Code, w.Body)
 	}
@@ -315,17 +292,17 @@ func TestCallbackRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{}
-			m := newMetrics(t)
+			rec := &platformtest.Recorder{}
+			m := platformtest.Metrics(t, bot.WeCom)
 			cb := testCallback(t, rec, WithMetrics(m))
 			w := serve(cb, tt.req)
 			if w.Code != tt.status {
 				t.Errorf("status %d, want %d (%s)", w.Code, tt.status, w.Body)
 			}
-			if got := value(t, m.Rejected.WithLabelValues(tt.reason)); got != 1 {
+			if got := platformtest.Value(t, m.Rejected.WithLabelValues(tt.reason)); got != 1 {
 				t.Errorf("rejected{reason=%s} = %v, want 1", tt.reason, got)
 			}
-			if value(t, m.Received) != 0 || len(rec.messages()) != 0 {
+			if platformtest.Value(t, m.Received) != 0 || len(rec.Messages()) != 0 {
 				t.Error("a rejected callback was processed")
 			}
 		})
@@ -338,7 +315,7 @@ func TestNewCallbackNeedsCredentials(t *testing.T) {
 		{CorpID: testCorp, EncodingAESKey: vecKey},
 		{CorpID: testCorp, Token: testToken, EncodingAESKey: "short"},
 	} {
-		if _, err := NewCallback(cfg, &recorder{}); err == nil {
+		if _, err := NewCallback(cfg, &platformtest.Recorder{}); err == nil {
 			t.Errorf("NewCallback(%+v) succeeded", cfg)
 		}
 	}
@@ -348,12 +325,12 @@ func TestNewCallbackNeedsCredentials(t *testing.T) {
 }
 
 func TestCallbackCountsReceived(t *testing.T) {
-	m := newMetrics(t)
-	cb := testCallback(t, &recorder{}, WithMetrics(m))
+	m := platformtest.Metrics(t, bot.WeCom)
+	cb := testCallback(t, &platformtest.Recorder{}, WithMetrics(m))
 	for i := range 3 {
 		serve(cb, encryptedPost(t, textXML("u1", "x", fmt.Sprint(i))))
 	}
-	if got := value(t, m.Received); got != 3 {
+	if got := platformtest.Value(t, m.Received); got != 3 {
 		t.Errorf("received = %v, want 3", got)
 	}
 }

@@ -8,13 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
 const (
@@ -23,74 +23,21 @@ const (
 )
 
 // answer is one scripted answer of the fake API.
-type answer struct {
-	status int    // 0: 200
-	body   string // "": {"errcode":0,"errmsg":"ok"}
-	block  bool   // wait until the client gives up
-}
-
-// sent is one request the fake API accepted.
-type sent struct {
-	token string
-	body  map[string]any
-	raw   string
-}
+type answer = platformtest.Answer
 
 // fakeWeCom is an httptest WeCom API that checks the wire format.
 type fakeWeCom struct {
-	t    *testing.T
-	srv  *httptest.Server
-	done chan struct{}
-
-	mu       sync.Mutex
-	tokens   []string // issued, newest last
-	sends    []sent   // message/send
-	robots   []sent   // webhook/send
-	script   map[string][]answer
-	tokenAns []answer // scripted gettoken answers
+	*platformtest.API
+	t *testing.T
 }
 
 func newFakeWeCom(t *testing.T) *fakeWeCom {
-	f := &fakeWeCom{t: t, script: map[string][]answer{}, done: make(chan struct{})}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	t.Cleanup(func() { close(f.done) }) // runs first: releases blocked handlers
+	f := &fakeWeCom{t: t}
+	f.API = platformtest.NewAPI(t, f.route)
 	return f
 }
 
-// then scripts the next answers on path.
-func (f *fakeWeCom) then(path string, a ...answer) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.script[path] = append(f.script[path], a...)
-}
-
-func (f *fakeWeCom) next(path string) (answer, bool) {
-	q := f.script[path]
-	if len(q) == 0 {
-		return answer{}, false
-	}
-	f.script[path] = q[1:]
-	return q[0], true
-}
-
-func (f *fakeWeCom) serve(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	a, scripted := f.next(r.URL.Path)
-	f.mu.Unlock()
-	if a.block {
-		_, _ = io.Copy(io.Discard, r.Body) // lets the server notice the client hanging up
-		select {
-		case <-r.Context().Done():
-		case <-f.done:
-		}
-		return
-	}
-	if a.status != 0 {
-		w.WriteHeader(a.status)
-		_, _ = io.WriteString(w, a.body)
-		return
-	}
+func (f *fakeWeCom) route(w http.ResponseWriter, r *http.Request, a answer, scripted bool) {
 	q := r.URL.Query()
 	switch r.URL.Path {
 	case pathToken:
@@ -100,129 +47,61 @@ func (f *fakeWeCom) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if scripted {
-			_, _ = io.WriteString(w, a.body)
+			_, _ = io.WriteString(w, a.Body)
 			return
 		}
-		f.mu.Lock()
-		tok := fmt.Sprintf("ACCESS-TOKEN-%d", len(f.tokens)+1)
-		f.tokens = append(f.tokens, tok)
-		f.mu.Unlock()
-		fmt.Fprintf(w, `{"errcode":0,"errmsg":"ok","access_token":%q,"expires_in":7200}`, tok)
+		f.IssueToken(w, "ACCESS-TOKEN-")
 	case pathSend, pathWebhook:
-		s := f.record(r)
+		s := f.Record(r)
 		if r.URL.Path == pathSend {
-			f.mu.Lock()
-			current := len(f.tokens) > 0 && s.token == f.tokens[len(f.tokens)-1]
-			f.sends = append(f.sends, s)
-			f.mu.Unlock()
-			if !current && !scripted {
+			if !f.Current(s.Token) && !scripted {
 				_, _ = io.WriteString(w, `{"errcode":42001,"errmsg":"access_token expired"}`)
 				return
 			}
-		} else {
-			if q.Get("key") != fakeRobotKey {
-				f.t.Errorf("webhook key = %q", q.Get("key"))
-			}
-			f.mu.Lock()
-			f.robots = append(f.robots, s)
-			f.mu.Unlock()
+		} else if q.Get("key") != fakeRobotKey {
+			f.t.Errorf("webhook key = %q", q.Get("key"))
 		}
-		if a.body == "" {
-			a.body = `{"errcode":0,"errmsg":"ok"}`
+		if a.Body == "" {
+			a.Body = `{"errcode":0,"errmsg":"ok"}`
 		}
-		_, _ = io.WriteString(w, a.body)
+		_, _ = io.WriteString(w, a.Body)
 	default:
 		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
 		http.NotFound(w, r)
 	}
 }
 
-// record decodes a JSON POST and checks its framing.
-func (f *fakeWeCom) record(r *http.Request) sent {
-	raw, _ := io.ReadAll(r.Body)
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		f.t.Errorf("%s %s with Content-Type %q", r.Method, r.URL.Path, r.Header.Get("Content-Type"))
-	}
-	if bytes.Contains(raw, []byte(`\u003c`)) || bytes.Contains(raw, []byte(`\u0026`)) {
-		f.t.Errorf("HTML-escaped JSON: %s", raw)
-	}
-	var body map[string]any
-	if err := json.Unmarshal(raw, &body); err != nil {
-		f.t.Errorf("body is not JSON: %v", err)
-	}
-	return sent{token: r.URL.Query().Get("access_token"), body: body, raw: string(raw)}
-}
+func (f *fakeWeCom) sends() []platformtest.Sent  { return f.Sent(pathSend) }
+func (f *fakeWeCom) robots() []platformtest.Sent { return f.Sent(pathWebhook) }
 
 func (f *fakeWeCom) counts() (tokens, sends, robots int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.tokens), len(f.sends), len(f.robots)
-}
-
-// dir is a test Directory: member m has userid "u-m" and, if listed, a mobile.
-type dir struct {
-	mobiles map[string]string
-	groups  map[string][]string // group → robot, mentions...
-	noUser  map[string]bool
-}
-
-func (d dir) UserID(m string) string {
-	if d.noUser[m] {
-		return ""
-	}
-	return "u-" + m
-}
-func (d dir) Mobile(m string) string { return d.mobiles[m] }
-func (d dir) Group(name string) (string, []string, bool) {
-	g, ok := d.groups[name]
-	if !ok {
-		return "", nil, false
-	}
-	return g[0], g[1:], true
-}
-
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+	return f.Tokens(), len(f.sends()), len(f.robots())
 }
 
 type clientEnv struct {
 	f     *fakeWeCom
 	c     *Client
-	clock *fakeClock
+	clock *platformtest.Clock
 	log   *bytes.Buffer
 	m     *Metrics
 }
 
 func newClientEnv(t *testing.T, opts ...Option) clientEnv {
 	f := newFakeWeCom(t)
-	clock := &fakeClock{t: testNow}
+	clock := platformtest.NewClock(testNow)
 	var log bytes.Buffer
-	m := newMetrics(t)
+	m := platformtest.Metrics(t, bot.WeCom)
 	cfg := Config{CorpID: testCorp, AgentID: 1000002, Secret: fakeSecret, Token: testToken, EncodingAESKey: vecKey,
-		APIBase: f.srv.URL, Robots: map[string]string{"office": fakeRobotKey}}
-	d := dir{
-		mobiles: map[string]string{"leader-1": "13800000001"},
-		groups: map[string][]string{
+		APIBase: f.Srv.URL, Robots: map[string]string{"office": fakeRobotKey}}
+	d := platformtest.Dir{
+		Mobiles: map[string]string{"leader-1": "13800000001"},
+		Groups: map[string][]string{
 			"全体班主任": {"office", "leader-1"},
 			"ghost": {"no-such-robot"},
 		},
-		noUser: map[string]bool{"nobody": true},
+		NoUser: map[string]bool{"nobody": true},
 	}
-	base := []Option{WithClock(clock.now), WithLogger(slog.New(slog.NewTextHandler(&log, nil))), WithMetrics(m)}
+	base := []Option{WithClock(clock.Now), WithLogger(slog.New(slog.NewTextHandler(&log, nil))), WithMetrics(m)}
 	c, err := NewClient(cfg, d, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -244,18 +123,18 @@ func TestNotifyMemberWireFormat(t *testing.T) {
 	if tokens != 1 || sends != 1 {
 		t.Fatalf("gettoken %d, send %d; want 1, 1", tokens, sends)
 	}
-	s := e.f.sends[0]
-	if s.token != "ACCESS-TOKEN-1" {
-		t.Errorf("access_token = %q", s.token)
+	s := e.f.sends()[0]
+	if s.Token != "ACCESS-TOKEN-1" {
+		t.Errorf("access_token = %q", s.Token)
 	}
-	if agent, ok := s.body["agentid"].(float64); !ok || agent != 1000002 {
-		t.Errorf("agentid = %#v, want the number 1000002", s.body["agentid"])
+	if agent, ok := s.Body["agentid"].(float64); !ok || agent != 1000002 {
+		t.Errorf("agentid = %#v, want the number 1000002", s.Body["agentid"])
 	}
-	if s.body["touser"] != "u-teacher-g1c1" || s.body["msgtype"] != "text" {
-		t.Errorf("touser/msgtype = %v/%v", s.body["touser"], s.body["msgtype"])
+	if s.Body["touser"] != "u-teacher-g1c1" || s.Body["msgtype"] != "text" {
+		t.Errorf("touser/msgtype = %v/%v", s.Body["touser"], s.Body["msgtype"])
 	}
 	// Tags are defused (WeCom renders <a href> in texts); & and > go as they are.
-	if got, want := s.body["text"].(map[string]any)["content"], `＜font color="warning">请于17:00前＜/font> 提交 & 确认`; got != want {
+	if got, want := s.Body["text"].(map[string]any)["content"], `＜font color="warning">请于17:00前＜/font> 提交 & 确认`; got != want {
 		t.Errorf("content = %q, want %q", got, want)
 	}
 	// A second push reuses the cached token.
@@ -265,10 +144,10 @@ func TestNotifyMemberWireFormat(t *testing.T) {
 	if tokens, _, _ := e.f.counts(); tokens != 1 {
 		t.Errorf("gettoken called %d times for two pushes", tokens)
 	}
-	if got := value(t, e.m.Pushes.WithLabelValues("ok")); got != 2 {
+	if got := platformtest.Value(t, e.m.Pushes.WithLabelValues("ok")); got != 2 {
 		t.Errorf("pushes{ok} = %v", got)
 	}
-	if got := value(t, e.m.TokenRefreshes); got != 1 {
+	if got := platformtest.Value(t, e.m.TokenRefreshes); got != 1 {
 		t.Errorf("token refreshes = %v", got)
 	}
 }
@@ -279,24 +158,24 @@ func TestNotifyMarkdownAndCard(t *testing.T) {
 	if err := e.c.Notify(ctx, bot.Notification{To: bot.Recipient{Member: "a"}, Title: "逾期名单", Text: "**g1c1**", Markdown: true}); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.f.sends[0].body["markdown"].(map[string]any)["content"]; got != "### 逾期名单\n**g1c1**" {
+	if got := e.f.sends()[0].Body["markdown"].(map[string]any)["content"]; got != "### 逾期名单\n**g1c1**" {
 		t.Errorf("markdown content = %q", got)
 	}
 	// Without CardURL a titled text is text with the title on top.
 	if err := e.c.Notify(ctx, bot.Notification{To: bot.Recipient{Member: "a"}, Title: "提醒", Text: "请提交"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.f.sends[1].body["text"].(map[string]any)["content"]; got != "【提醒】\n请提交" {
+	if got := e.f.sends()[1].Body["text"].(map[string]any)["content"]; got != "【提醒】\n请提交" {
 		t.Errorf("titled text = %q", got)
 	}
 	e.c.cfg.CardURL = "https://school.example/baosong"
 	if err := e.c.Notify(ctx, bot.Notification{To: bot.Recipient{Member: "a"}, Title: "提醒", Text: "请提交"}); err != nil {
 		t.Fatal(err)
 	}
-	card, _ := e.f.sends[2].body["textcard"].(map[string]any)
-	if e.f.sends[2].body["msgtype"] != "textcard" || card["title"] != "提醒" || card["description"] != "请提交" ||
+	card, _ := e.f.sends()[2].Body["textcard"].(map[string]any)
+	if e.f.sends()[2].Body["msgtype"] != "textcard" || card["title"] != "提醒" || card["description"] != "请提交" ||
 		card["url"] != "https://school.example/baosong" || card["btntxt"] != "详情" {
-		t.Errorf("textcard = %s", e.f.sends[2].raw)
+		t.Errorf("textcard = %s", e.f.sends()[2].Raw)
 	}
 }
 
@@ -308,17 +187,17 @@ func TestNotifyTokenRefreshOnce(t *testing.T) {
 			if err := e.c.Notify(ctx, toMember("a", "warm-up")); err != nil {
 				t.Fatal(err)
 			}
-			stale := answer{body: fmt.Sprintf(`{"errcode":%d,"errmsg":"token"}`, code)}
-			e.f.then(pathSend, stale)
+			stale := answer{Body: fmt.Sprintf(`{"errcode":%d,"errmsg":"token"}`, code)}
+			e.f.Then(pathSend, stale)
 			if err := e.c.Notify(ctx, toMember("a", "x")); err != nil {
 				t.Fatalf("after one %d: %v", code, err)
 			}
 			tokens, sends, _ := e.f.counts()
-			if tokens != 2 || sends != 3 || e.f.sends[2].token != "ACCESS-TOKEN-2" {
-				t.Errorf("gettoken %d, sends %d (last token %s); want 2, 3, ACCESS-TOKEN-2", tokens, sends, e.f.sends[2].token)
+			if tokens != 2 || sends != 3 || e.f.sends()[2].Token != "ACCESS-TOKEN-2" {
+				t.Errorf("gettoken %d, sends %d (last token %s); want 2, 3, ACCESS-TOKEN-2", tokens, sends, e.f.sends()[2].Token)
 			}
 			// Twice in a row: one refresh only, then a retryable error.
-			e.f.then(pathSend, stale, stale)
+			e.f.Then(pathSend, stale, stale)
 			err := e.c.Notify(ctx, toMember("a", "y"))
 			if err == nil || bot.IsPermanent(err) {
 				t.Fatalf("two stale answers: err = %v, want a retryable error", err)
@@ -334,12 +213,12 @@ func TestNotifyTokenExpiresByClock(t *testing.T) {
 	e := newClientEnv(t)
 	ctx := context.Background()
 	_ = e.c.Notify(ctx, toMember("a", "1"))
-	e.clock.advance(7200*time.Second - 5*time.Minute - time.Second)
+	e.clock.Advance(7200*time.Second - 5*time.Minute - time.Second)
 	_ = e.c.Notify(ctx, toMember("a", "2"))
 	if tokens, _, _ := e.f.counts(); tokens != 1 {
 		t.Errorf("token re-fetched before its margin: %d fetches", tokens)
 	}
-	e.clock.advance(2 * time.Second)
+	e.clock.Advance(2 * time.Second)
 	_ = e.c.Notify(ctx, toMember("a", "3"))
 	if tokens, _, _ := e.f.counts(); tokens != 2 {
 		t.Errorf("expired token not re-fetched: %d fetches", tokens)
@@ -355,19 +234,19 @@ func TestNotifyErrorClasses(t *testing.T) {
 		retry     time.Duration // RetryAfter delay, 0: none
 		log       string
 	}{
-		{"45009 backs off", pathSend, answer{body: `{"errcode":45009,"errmsg":"api freq out of limit"}`}, false, time.Minute, ""},
-		{"60020 untrusted IP", pathSend, answer{body: `{"errcode":60020,"errmsg":"not allow to access from your ip, from ip: 1.2.3.4"}`}, true, 0, "企业可信IP"},
-		{"40001 on gettoken", pathToken, answer{body: `{"errcode":40001,"errmsg":"invalid credential"}`}, true, 0, "secret"},
-		{"81013 nobody valid", pathSend, answer{body: `{"errcode":81013,"errmsg":"user & party & tag all invalid"}`}, true, 0, ""},
-		{"-1 busy", pathSend, answer{body: `{"errcode":-1,"errmsg":"system busy"}`}, false, 0, ""},
-		{"HTTP 502", pathSend, answer{status: 502, body: "bad gateway"}, false, 0, ""},
-		{"HTTP 429", pathSend, answer{status: 429}, false, time.Minute, ""},
-		{"not JSON", pathSend, answer{body: "<html>"}, false, 0, ""},
+		{"45009 backs off", pathSend, answer{Body: `{"errcode":45009,"errmsg":"api freq out of limit"}`}, false, time.Minute, ""},
+		{"60020 untrusted IP", pathSend, answer{Body: `{"errcode":60020,"errmsg":"not allow to access from your ip, from ip: 1.2.3.4"}`}, true, 0, "企业可信IP"},
+		{"40001 on gettoken", pathToken, answer{Body: `{"errcode":40001,"errmsg":"invalid credential"}`}, true, 0, "secret"},
+		{"81013 nobody valid", pathSend, answer{Body: `{"errcode":81013,"errmsg":"user & party & tag all invalid"}`}, true, 0, ""},
+		{"-1 busy", pathSend, answer{Body: `{"errcode":-1,"errmsg":"system busy"}`}, false, 0, ""},
+		{"HTTP 502", pathSend, answer{Status: 502, Body: "bad gateway"}, false, 0, ""},
+		{"HTTP 429", pathSend, answer{Status: 429}, false, time.Minute, ""},
+		{"not JSON", pathSend, answer{Body: "<html>"}, false, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newClientEnv(t)
-			e.f.then(tt.path, tt.ans)
+			e.f.Then(tt.path, tt.ans)
 			err := e.c.Notify(context.Background(), toMember("a", "x"))
 			if err == nil {
 				t.Fatal("no error")
@@ -389,20 +268,20 @@ func TestNotifyErrorClasses(t *testing.T) {
 
 func TestNotifySlowAPIIsRetryableAndRedacted(t *testing.T) {
 	e := newClientEnv(t, WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
-	e.f.then(pathSend, answer{block: true})
+	e.f.Then(pathSend, answer{Block: true})
 	err := e.c.Notify(context.Background(), toMember("a", "x"))
 	if err == nil || bot.IsPermanent(err) {
 		t.Fatalf("slow API: err = %v, want retryable", err)
 	}
 	assertNoSecrets(t, err.Error())
-	if got := value(t, e.m.Pushes.WithLabelValues("error")); got != 1 {
+	if got := platformtest.Value(t, e.m.Pushes.WithLabelValues("error")); got != 1 {
 		t.Errorf("pushes{error} = %v", got)
 	}
 }
 
 func TestNotifyUnreachableIsRedacted(t *testing.T) {
 	e := newClientEnv(t)
-	e.f.srv.Close()
+	e.f.Srv.Close()
 	err := e.c.Notify(context.Background(), toMember("a", "x"))
 	if err == nil {
 		t.Fatal("no error from a closed server")
@@ -417,11 +296,7 @@ func TestNotifyUnreachableIsRedacted(t *testing.T) {
 
 func assertNoSecrets(t *testing.T, s string) {
 	t.Helper()
-	for _, secret := range []string{"ACCESS-TOKEN", fakeSecret, fakeRobotKey, "access_token=", "corpsecret"} {
-		if strings.Contains(s, secret) {
-			t.Errorf("%q leaks %q", s, secret)
-		}
-	}
+	platformtest.NoSecrets(t, s, "ACCESS-TOKEN", fakeSecret, fakeRobotKey, "access_token=", "corpsecret")
 }
 
 func TestNotifyManyBatches(t *testing.T) {
@@ -442,7 +317,7 @@ func TestNotifyManyBatches(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i, want := range []int{1000, 1000, 500} {
-		users := strings.Split(e.f.sends[i].body["touser"].(string), "|")
+		users := strings.Split(e.f.sends()[i].Body["touser"].(string), "|")
 		if len(users) != want {
 			t.Errorf("call %d has %d users, want %d", i, len(users), want)
 		}
@@ -457,7 +332,7 @@ func TestNotifyManyBatches(t *testing.T) {
 
 func TestNotifyManyPerMemberResults(t *testing.T) {
 	e := newClientEnv(t)
-	e.f.then(pathSend, answer{body: `{"errcode":0,"errmsg":"ok","invaliduser":"u-b"}`})
+	e.f.Then(pathSend, answer{Body: `{"errcode":0,"errmsg":"ok","invaliduser":"u-b"}`})
 	errs := e.c.NotifyMany(context.Background(), bot.Notification{Text: "x"}, []string{"a", "b", "nobody", "a"})
 	if errs[0] != nil || errs[3] != nil {
 		t.Errorf("a: %v, %v", errs[0], errs[3])
@@ -465,7 +340,7 @@ func TestNotifyManyPerMemberResults(t *testing.T) {
 	if !bot.IsPermanent(errs[1]) || !bot.IsPermanent(errs[2]) {
 		t.Errorf("invalid user b: %v; no userid: %v; want permanent", errs[1], errs[2])
 	}
-	if got := e.f.sends[0].body["touser"]; got != "u-a|u-b" {
+	if got := e.f.sends()[0].Body["touser"]; got != "u-a|u-b" {
 		t.Errorf("touser = %v, want u-a|u-b (deduplicated, nobody left out)", got)
 	}
 }
@@ -481,8 +356,8 @@ func TestNotifySplitsLongText(t *testing.T) {
 		t.Fatalf("%d calls for a 5,000-byte text, want 3", sends)
 	}
 	var joined strings.Builder
-	for _, s := range e.f.sends {
-		part := s.body["text"].(map[string]any)["content"].(string)
+	for _, s := range e.f.sends() {
+		part := s.Body["text"].(map[string]any)["content"].(string)
 		if len(part) > 2048 {
 			t.Errorf("part of %d bytes", len(part))
 		}
@@ -500,7 +375,7 @@ func TestNotifyPacesMember(t *testing.T) {
 		if err := e.c.Notify(ctx, toMember("leader-1", fmt.Sprint("提醒 ", i))); err != nil {
 			t.Fatalf("push %d: %v", i, err)
 		}
-		e.clock.advance(time.Second)
+		e.clock.Advance(time.Second)
 	}
 	err := e.c.Notify(ctx, toMember("leader-1", "31st"))
 	d, ok := bot.RetryDelay(err)
@@ -513,11 +388,11 @@ func TestNotifyPacesMember(t *testing.T) {
 	if _, sends, _ := e.f.counts(); sends != 31 {
 		t.Errorf("%d calls, want 31 (the refused push never reaches WeCom)", sends)
 	}
-	e.clock.advance(d)
+	e.clock.Advance(d)
 	if err := e.c.Notify(ctx, toMember("leader-1", "later")); err != nil {
 		t.Errorf("after the wait: %v", err)
 	}
-	if got := value(t, e.m.Pushes.WithLabelValues("rate_limited")); got != 1 {
+	if got := platformtest.Value(t, e.m.Pushes.WithLabelValues("rate_limited")); got != 1 {
 		t.Errorf("pushes{rate_limited} = %v", got)
 	}
 }
@@ -541,12 +416,12 @@ func TestNotifyGroupRobot(t *testing.T) {
 			Mobiles []string `json:"mentioned_mobile_list"`
 		} `json:"text"`
 	}
-	if err := json.Unmarshal([]byte(e.f.robots[0].raw), &got); err != nil {
+	if err := json.Unmarshal([]byte(e.f.robots()[0].Raw), &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.MsgType != "text" || got.Text.Content != "【逾期】\ng2c2 未报 <b>" ||
 		fmt.Sprint(got.Text.Mobiles) != "[13800000001]" || fmt.Sprint(got.Text.List) != "[u-teacher-g2c2]" {
-		t.Errorf("robot body = %s", e.f.robots[0].raw)
+		t.Errorf("robot body = %s", e.f.robots()[0].Raw)
 	}
 
 	md := bot.Notification{To: bot.Recipient{Group: "全体班主任"}, Text: strings.Repeat("## 通报\n", 800), Markdown: true}
@@ -557,14 +432,14 @@ func TestNotifyGroupRobot(t *testing.T) {
 	if robots != 3 { // 1 text + 8,000 bytes of markdown in 2 parts
 		t.Fatalf("%d robot calls, want 3", robots)
 	}
-	for _, r := range e.f.robots[1:] {
-		c := r.body["markdown"].(map[string]any)["content"].(string)
+	for _, r := range e.f.robots()[1:] {
+		c := r.Body["markdown"].(map[string]any)["content"].(string)
 		if len(c) > 4096 {
 			t.Errorf("markdown part of %d bytes", len(c))
 		}
 	}
-	if !strings.HasSuffix(e.f.robots[2].body["markdown"].(map[string]any)["content"].(string), "\n<@u-leader-1>") {
-		t.Errorf("markdown does not end with the group's mention: %s", e.f.robots[2].raw)
+	if !strings.HasSuffix(e.f.robots()[2].Body["markdown"].(map[string]any)["content"].(string), "\n<@u-leader-1>") {
+		t.Errorf("markdown does not end with the group's mention: %s", e.f.robots()[2].Raw)
 	}
 }
 
@@ -583,12 +458,12 @@ func TestNotifyGroupPacingAndErrors(t *testing.T) {
 	if _, _, robots := e.f.counts(); robots != 20 {
 		t.Errorf("%d robot calls, want 20", robots)
 	}
-	e.clock.advance(time.Minute)
-	e.f.then(pathWebhook, answer{body: `{"errcode":45009,"errmsg":"freq"}`})
+	e.clock.Advance(time.Minute)
+	e.f.Then(pathWebhook, answer{Body: `{"errcode":45009,"errmsg":"freq"}`})
 	if d, ok := bot.RetryDelay(e.c.Notify(ctx, group)); !ok || d != time.Minute {
 		t.Errorf("45009 from robot: delay %v %v", d, ok)
 	}
-	e.f.then(pathWebhook, answer{body: `{"errcode":93000,"errmsg":"invalid webhook url"}`})
+	e.f.Then(pathWebhook, answer{Body: `{"errcode":93000,"errmsg":"invalid webhook url"}`})
 	if err := e.c.Notify(ctx, group); !bot.IsPermanent(err) {
 		t.Errorf("93000: %v, want permanent", err)
 	}
@@ -606,7 +481,7 @@ func TestNotifyGroupPacingAndErrors(t *testing.T) {
 }
 
 func TestNotifyWithoutApp(t *testing.T) {
-	c, err := NewClient(Config{Robots: map[string]string{"office": "k"}}, dir{})
+	c, err := NewClient(Config{Robots: map[string]string{"office": "k"}}, platformtest.Dir{})
 	if err != nil {
 		t.Fatal(err)
 	}

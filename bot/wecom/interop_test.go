@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
 // interopDir holds the npm peer (package.json, peer.js). Install it with
@@ -68,7 +69,7 @@ func nodePeer(t *testing.T) func(peerIO) peerIO {
 // and opens our passive reply with @wecom/crypto.
 func TestInteropWeComCrypto(t *testing.T) {
 	peer := nodePeer(t)
-	rec := &recorder{reply: func(m *bot.Message) (*bot.Reply, error) {
+	rec := &platformtest.Recorder{Reply: func(m *bot.Message) (*bot.Reply, error) {
 		return bot.Text("已收到：" + m.Text), nil
 	}}
 	cb := testCallback(t, rec)
@@ -83,7 +84,7 @@ func TestInteropWeComCrypto(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Fatalf("callback from the npm peer answered %d: %s", w.Code, w.Body)
 	}
-	if msgs := rec.messages(); len(msgs) != 1 || msgs[0].Text != "报表 晚归 王五" || msgs[0].ID != "990001" {
+	if msgs := rec.Messages(); len(msgs) != 1 || msgs[0].Text != "报表 晚归 王五" || msgs[0].ID != "990001" {
 		t.Fatalf("handler got %+v", msgs)
 	}
 
