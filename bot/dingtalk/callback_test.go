@@ -14,33 +14,8 @@ import (
 
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/bot/platform"
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
-
-// recorder is a stub bot.Handler: it records messages, sets Member like
-// the lookup middleware would, and answers with reply.
-type recorder struct {
-	mu      sync.Mutex
-	msgs    []bot.Message
-	members map[string]string // platform user → member
-	reply   func(*bot.Message) (*bot.Reply, error)
-}
-
-func (r *recorder) Handle(_ context.Context, m *bot.Message) (*bot.Reply, error) {
-	m.Member = r.members[m.User]
-	r.mu.Lock()
-	r.msgs = append(r.msgs, *m)
-	r.mu.Unlock()
-	if r.reply == nil {
-		return bot.Text("已收到：" + m.Text), nil
-	}
-	return r.reply(m)
-}
-
-func (r *recorder) messages() []bot.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Message(nil), r.msgs...)
-}
 
 // lateRec records Late hook calls.
 type lateRec struct {
@@ -69,18 +44,18 @@ func (l *lateRec) got() []lateCall {
 type callbackEnv struct {
 	f     *fakeDingTalk
 	cb    *Callback
-	clock *fakeClock
+	clock *platformtest.Clock
 	late  *lateRec
 	m     *Metrics
 }
 
 func newCallbackEnv(t *testing.T, h bot.Handler, opts ...Option) callbackEnv {
-	clock := &fakeClock{t: testNow}
-	f := newFakeDingTalk(t, clock.now)
+	clock := platformtest.NewClock(testNow)
+	f := newFakeDingTalk(t, clock.Now)
 	late := &lateRec{}
-	m := newMetrics(t)
-	base := []Option{WithClock(clock.now), WithLate(late.hook), WithMetrics(m)}
-	cb, err := NewCallback(Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 1, APIBase: f.srv.URL}, h,
+	m := platformtest.Metrics(t, bot.DingTalk)
+	base := []Option{WithClock(clock.Now), WithLate(late.hook), WithMetrics(m)}
+	cb, err := NewCallback(Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 1, APIBase: f.Srv.URL}, h,
 		append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +93,7 @@ func (e callbackEnv) body(fields map[string]any) string {
 
 // signed builds a callback POST signed at the clock's time.
 func (e callbackEnv) signed(body string) *http.Request {
-	ts := fmt.Sprint(e.clock.now().UnixMilli())
+	ts := fmt.Sprint(e.clock.Now().UnixMilli())
 	r := httptest.NewRequest(http.MethodPost, "/hook/dingtalk", strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json; charset=utf-8")
 	r.Header.Set("timestamp", ts)
@@ -134,26 +109,26 @@ func (e callbackEnv) serve(r *http.Request) *httptest.ResponseRecorder {
 }
 
 func TestCallbackRepliesThroughSession(t *testing.T) {
-	rec := &recorder{}
+	rec := &platformtest.Recorder{}
 	e := newCallbackEnv(t, rec)
 	w := e.serve(e.signed(e.body(nil)))
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Fatalf("answered %d %q, want empty 200", w.Code, w.Body)
 	}
-	msgs := rec.messages()
+	msgs := rec.Messages()
 	want := bot.Message{Channel: bot.DingTalk, ID: "msgABCDEF==", User: "staff-cadre", Text: "报表 旷课 张三 2",
 		At: time.UnixMilli(testNow.UnixMilli())}
 	if len(msgs) != 1 || msgs[0] != want {
 		t.Fatalf("handler got %+v, want %+v", msgs, want)
 	}
 	s := e.f.sessions()
-	if len(s) != 1 || field(s[0].body, "msgtype") != "text" || field(s[0].body, "text", "content") != "已收到：报表 旷课 张三 2" {
+	if len(s) != 1 || field(s[0].Body, "msgtype") != "text" || field(s[0].Body, "text", "content") != "已收到：报表 旷课 张三 2" {
 		t.Errorf("session posts = %+v", s)
 	}
 	if len(e.late.got()) != 0 {
 		t.Error("late hook called although the session worked")
 	}
-	if got := value(t, e.m.Received); got != 1 {
+	if got := platformtest.Value(t, e.m.Received); got != 1 {
 		t.Errorf("received = %v", got)
 	}
 }
@@ -169,13 +144,13 @@ func TestCallbackFallsBackToLate(t *testing.T) {
 		{"session about to expire", map[string]any{"sessionWebhookExpiredTime": testNow.Add(5 * time.Second).UnixMilli()}, nil, 0},
 		{"no session", map[string]any{"sessionWebhook": nil}, nil, 0},
 		{"session on another host", map[string]any{"sessionWebhook": "https://attacker.example/robot/sendBySession?session=x"}, nil, 0},
-		{"session errcode", nil, []answer{{body: `{"errcode":300001,"errmsg":"session invalid"}`}}, 1},
-		{"session 500", nil, []answer{{status: 500}}, 0},
+		{"session errcode", nil, []answer{{Body: `{"errcode":300001,"errmsg":"session invalid"}`}}, 1},
+		{"session 500", nil, []answer{{Status: 500}}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newCallbackEnv(t, &recorder{})
-			e.f.then("/robot/sendBySession", tt.script...)
+			e := newCallbackEnv(t, &platformtest.Recorder{})
+			e.f.Then("/robot/sendBySession", tt.script...)
 			if w := e.serve(e.signed(e.body(tt.fields))); w.Code != http.StatusOK {
 				t.Fatalf("answered %d", w.Code)
 			}
@@ -192,21 +167,21 @@ func TestCallbackFallsBackToLate(t *testing.T) {
 
 func TestCallbackLongReplyRestGoesLate(t *testing.T) {
 	long := strings.Repeat("长", 2000) // 6,000 bytes: 2 session parts
-	e := newCallbackEnv(t, &recorder{reply: func(*bot.Message) (*bot.Reply, error) { return bot.Text(long), nil }})
-	e.f.then("/robot/sendBySession", answer{}, answer{body: `{"errcode":300001,"errmsg":"x"}`})
+	e := newCallbackEnv(t, &platformtest.Recorder{Reply: func(*bot.Message) (*bot.Reply, error) { return bot.Text(long), nil }})
+	e.f.Then("/robot/sendBySession", answer{}, answer{Body: `{"errcode":300001,"errmsg":"x"}`})
 	e.serve(e.signed(e.body(nil)))
 	s := e.f.sessions()
 	late := e.late.got()
 	if len(s) != 2 || len(late) != 1 {
 		t.Fatalf("%d session posts, %d late calls; want 2, 1", len(s), len(late))
 	}
-	if field(s[0].body, "text", "content")+late[0].r.Texts[0] != long {
+	if field(s[0].Body, "text", "content")+late[0].r.Texts[0] != long {
 		t.Error("session part and late rest do not make the reply")
 	}
 }
 
 func TestCallbackGroupAnswersPrivately(t *testing.T) {
-	rec := &recorder{members: map[string]string{"staff-cadre": "cadre-g1c1"}}
+	rec := &platformtest.Recorder{Members: map[string]string{"staff-cadre": "cadre-g1c1"}}
 	e := newCallbackEnv(t, rec)
 	e.serve(e.signed(e.body(map[string]any{"conversationType": "2", "conversationTitle": "一年级1班"})))
 	late := e.late.got()
@@ -214,12 +189,12 @@ func TestCallbackGroupAnswersPrivately(t *testing.T) {
 		t.Fatalf("late calls = %+v", late)
 	}
 	s := e.f.sessions()
-	if len(s) != 1 || field(s[0].body, "text", "content") != "@staff-cadre "+textSentPrivate ||
-		field(s[0].body, "at", "atUserIds") != `["staff-cadre"]` {
+	if len(s) != 1 || field(s[0].Body, "text", "content") != "@staff-cadre "+textSentPrivate ||
+		field(s[0].Body, "at", "atUserIds") != `["staff-cadre"]` {
 		t.Errorf("group notice = %+v", s)
 	}
 	// An unknown sender in a group is answered in place (the refusal names no one).
-	e2 := newCallbackEnv(t, &recorder{})
+	e2 := newCallbackEnv(t, &platformtest.Recorder{})
 	e2.serve(e2.signed(e2.body(map[string]any{"conversationType": "2", "senderStaffId": "stranger"})))
 	if len(e2.late.got()) != 0 || len(e2.f.sessions()) != 1 {
 		t.Errorf("unknown sender in a group: %d late, %d session", len(e2.late.got()), len(e2.f.sessions()))
@@ -228,7 +203,7 @@ func TestCallbackGroupAnswersPrivately(t *testing.T) {
 
 func TestCallbackSlowHandlerAcksFirst(t *testing.T) {
 	release := make(chan struct{})
-	rec := &recorder{reply: func(m *bot.Message) (*bot.Reply, error) {
+	rec := &platformtest.Recorder{Reply: func(m *bot.Message) (*bot.Reply, error) {
 		<-release
 		return bot.Text("迟到的回复"), nil
 	}}
@@ -243,19 +218,19 @@ func TestCallbackSlowHandlerAcksFirst(t *testing.T) {
 	}
 	close(release)
 	e.cb.Wait()
-	if s := e.f.sessions(); len(s) != 1 || field(s[0].body, "text", "content") != "迟到的回复" {
+	if s := e.f.sessions(); len(s) != 1 || field(s[0].Body, "text", "content") != "迟到的回复" {
 		t.Errorf("session posts = %+v", s)
 	}
 }
 
 func TestCallbackOtherTypesAndFailures(t *testing.T) {
-	rec := &recorder{}
+	rec := &platformtest.Recorder{}
 	e := newCallbackEnv(t, rec)
 	e.serve(e.signed(e.body(map[string]any{"msgtype": "picture", "text": nil, "content": map[string]any{"downloadCode": "x"}})))
-	if len(rec.messages()) != 0 {
+	if len(rec.Messages()) != 0 {
 		t.Error("handler called for a picture")
 	}
-	if s := e.f.sessions(); len(s) != 1 || field(s[0].body, "text", "content") != platform.TextOnlyText {
+	if s := e.f.sessions(); len(s) != 1 || field(s[0].Body, "text", "content") != platform.TextOnlyText {
 		t.Errorf("picture answered %+v", s)
 	}
 	for name, reply := range map[string]func(*bot.Message) (*bot.Reply, error){
@@ -263,18 +238,18 @@ func TestCallbackOtherTypesAndFailures(t *testing.T) {
 		"panic": func(*bot.Message) (*bot.Reply, error) { panic("boom") },
 	} {
 		t.Run(name, func(t *testing.T) {
-			e := newCallbackEnv(t, &recorder{reply: reply})
+			e := newCallbackEnv(t, &platformtest.Recorder{Reply: reply})
 			e.serve(e.signed(e.body(nil)))
-			if s := e.f.sessions(); len(s) != 1 || field(s[0].body, "text", "content") != platform.TextBusy {
+			if s := e.f.sessions(); len(s) != 1 || field(s[0].Body, "text", "content") != platform.TextBusy {
 				t.Errorf("session posts = %+v", s)
 			}
 		})
 	}
 	// createAt as a string, as the doc table says.
-	rec = &recorder{}
+	rec = &platformtest.Recorder{}
 	e = newCallbackEnv(t, rec)
 	e.serve(e.signed(e.body(map[string]any{"createAt": fmt.Sprint(testNow.UnixMilli()), "sessionWebhookExpiredTime": "0"})))
-	if msgs := rec.messages(); len(msgs) != 1 || !msgs[0].At.Equal(testNow) {
+	if msgs := rec.Messages(); len(msgs) != 1 || !msgs[0].At.Equal(testNow) {
 		t.Errorf("string createAt: %+v", msgs)
 	}
 }
@@ -309,13 +284,13 @@ func TestCallbackRejects(t *testing.T) {
 		}, 401, "signature"},
 		{"stale by 61 minutes", func(e callbackEnv) *http.Request {
 			r := e.signed(e.body(nil))
-			e.clock.advance(61 * time.Minute)
+			e.clock.Advance(61 * time.Minute)
 			return r
 		}, 401, "stale"},
 		{"from 61 minutes in the future", func(e callbackEnv) *http.Request {
-			e.clock.advance(61 * time.Minute)
+			e.clock.Advance(61 * time.Minute)
 			r := e.signed(e.body(nil))
-			e.clock.advance(-61 * time.Minute)
+			e.clock.Advance(-61 * time.Minute)
 			return r
 		}, 401, "stale"},
 		{"oversized", func(e callbackEnv) *http.Request {
@@ -330,16 +305,16 @@ func TestCallbackRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &recorder{}
+			rec := &platformtest.Recorder{}
 			e := newCallbackEnv(t, rec)
 			w := e.serve(tt.req(e))
 			if w.Code != tt.status {
 				t.Errorf("status %d, want %d", w.Code, tt.status)
 			}
-			if got := value(t, e.m.Rejected.WithLabelValues(tt.reason)); got != 1 {
+			if got := platformtest.Value(t, e.m.Rejected.WithLabelValues(tt.reason)); got != 1 {
 				t.Errorf("rejected{reason=%s} = %v, want 1", tt.reason, got)
 			}
-			if len(rec.messages()) != 0 || len(e.f.sessions()) != 0 || value(t, e.m.Received) != 0 {
+			if len(rec.Messages()) != 0 || len(e.f.sessions()) != 0 || platformtest.Value(t, e.m.Received) != 0 {
 				t.Error("a rejected callback was processed")
 			}
 		})
@@ -347,16 +322,16 @@ func TestCallbackRejects(t *testing.T) {
 }
 
 func TestCallbackWithinTheHourIsAccepted(t *testing.T) {
-	e := newCallbackEnv(t, &recorder{})
+	e := newCallbackEnv(t, &platformtest.Recorder{})
 	r := e.signed(e.body(nil))
-	e.clock.advance(59 * time.Minute)
+	e.clock.Advance(59 * time.Minute)
 	if w := e.serve(r); w.Code != http.StatusOK {
 		t.Errorf("59-minute-old timestamp answered %d", w.Code)
 	}
 }
 
 func TestNewCallbackNeeds(t *testing.T) {
-	if _, err := NewCallback(Config{AppKey: "k"}, &recorder{}); err == nil {
+	if _, err := NewCallback(Config{AppKey: "k"}, &platformtest.Recorder{}); err == nil {
 		t.Error("NewCallback without app_secret succeeded")
 	}
 	if _, err := NewCallback(Config{AppSecret: "s"}, nil); err == nil {

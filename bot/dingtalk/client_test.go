@@ -12,67 +12,35 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
-
-// dir is a test Directory: member m has userid "u-m" and, if listed, a mobile.
-type dir struct {
-	mobiles map[string]string
-	groups  map[string][]string // group → robot, mentions...
-	noUser  map[string]bool
-}
-
-func (d dir) UserID(m string) string {
-	if d.noUser[m] {
-		return ""
-	}
-	return "u-" + m
-}
-func (d dir) Mobile(m string) string { return d.mobiles[m] }
-func (d dir) Group(name string) (string, []string, bool) {
-	g, ok := d.groups[name]
-	if !ok {
-		return "", nil, false
-	}
-	return g[0], g[1:], true
-}
 
 type clientEnv struct {
 	f     *fakeDingTalk
 	c     *Client
-	clock *fakeClock
+	clock *platformtest.Clock
 	log   *bytes.Buffer
 	m     *Metrics
 }
 
 func newClientEnv(t *testing.T, opts ...Option) clientEnv {
-	clock := &fakeClock{t: testNow}
-	f := newFakeDingTalk(t, clock.now)
+	clock := platformtest.NewClock(testNow)
+	f := newFakeDingTalk(t, clock.Now)
 	var log bytes.Buffer
-	m := newMetrics(t)
-	cfg := Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 2819000001, APIBase: f.srv.URL,
+	m := platformtest.Metrics(t, bot.DingTalk)
+	cfg := Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 2819000001, APIBase: f.Srv.URL,
 		Robots: map[string]Robot{"office": {Webhook: fakeRobotToken, Secret: fakeRobotSecret}}}
-	d := dir{
-		mobiles: map[string]string{"leader-1": "13800000001"},
-		groups:  map[string][]string{"全体班主任": {"office", "leader-1"}, "ghost": {"no-such-robot"}},
-		noUser:  map[string]bool{"nobody": true},
+	d := platformtest.Dir{
+		Mobiles: map[string]string{"leader-1": "13800000001"},
+		Groups:  map[string][]string{"全体班主任": {"office", "leader-1"}, "ghost": {"no-such-robot"}},
+		NoUser:  map[string]bool{"nobody": true},
 	}
-	base := []Option{WithClock(clock.now), WithLogger(slog.New(slog.NewTextHandler(&log, nil))), WithMetrics(m)}
+	base := []Option{WithClock(clock.Now), WithLogger(slog.New(slog.NewTextHandler(&log, nil))), WithMetrics(m)}
 	c, err := NewClient(cfg, d, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return clientEnv{f: f, c: c, clock: clock, log: &log, m: m}
-}
-
-func value(t *testing.T, c prometheus.Counter) float64 {
-	t.Helper()
-	var m dto.Metric
-	if err := c.Write(&m); err != nil {
-		t.Fatal(err)
-	}
-	return m.GetCounter().GetValue()
 }
 
 func toMember(m, text string) bot.Notification {
@@ -90,17 +58,17 @@ func TestWorkNoticeWireFormat(t *testing.T) {
 	if tokens != 1 || notices != 1 {
 		t.Fatalf("gettoken %d, asyncsend %d; want 1, 1", tokens, notices)
 	}
-	s := e.f.notices[0]
-	if s.token != "DT-TOKEN-1" {
-		t.Errorf("access_token = %q", s.token)
+	s := e.f.notices()[0]
+	if s.Token != "DT-TOKEN-1" {
+		t.Errorf("access_token = %q", s.Token)
 	}
-	if agent, ok := s.body["agent_id"].(float64); !ok || agent != 2819000001 {
-		t.Errorf("agent_id = %#v, want the number", s.body["agent_id"])
+	if agent, ok := s.Body["agent_id"].(float64); !ok || agent != 2819000001 {
+		t.Errorf("agent_id = %#v, want the number", s.Body["agent_id"])
 	}
-	if field(s.body, "userid_list") != "u-teacher-g1c1" || field(s.body, "msg", "msgtype") != "text" {
-		t.Errorf("body = %s", s.raw)
+	if field(s.Body, "userid_list") != "u-teacher-g1c1" || field(s.Body, "msg", "msgtype") != "text" {
+		t.Errorf("body = %s", s.Raw)
 	}
-	if got := field(s.body, "msg", "text", "content"); got != "请于17:00前提交 <日常信息报表>"+stamp {
+	if got := field(s.Body, "msg", "text", "content"); got != "请于17:00前提交 <日常信息报表>"+stamp {
 		t.Errorf("content = %q", got)
 	}
 	_ = e.c.Notify(context.Background(), toMember("a", "again"))
@@ -118,9 +86,9 @@ func TestWorkNoticeUniqueText(t *testing.T) {
 	later.At = testNow.Add(90 * time.Minute)
 	_ = e.c.Notify(ctx, later)
 	_ = e.c.Notify(ctx, n) // a retry of the first push
-	c0 := field(e.f.notices[0].body, "msg", "text", "content")
-	c1 := field(e.f.notices[1].body, "msg", "text", "content")
-	c2 := field(e.f.notices[2].body, "msg", "text", "content")
+	c0 := field(e.f.notices()[0].Body, "msg", "text", "content")
+	c1 := field(e.f.notices()[1].Body, "msg", "text", "content")
+	c2 := field(e.f.notices()[2].Body, "msg", "text", "content")
 	if c0 == c1 {
 		t.Errorf("two pushes of one text on one day are identical: %q", c0)
 	}
@@ -132,10 +100,10 @@ func TestWorkNoticeUniqueText(t *testing.T) {
 	}
 	md := bot.Notification{To: bot.Recipient{Member: "a"}, Title: "月末汇总", Text: "**g1c1** 已确认", Markdown: true, At: testNow}
 	_ = e.c.Notify(ctx, md)
-	s := e.f.notices[3]
-	if field(s.body, "msg", "msgtype") != "markdown" || field(s.body, "msg", "markdown", "title") != "月末汇总" ||
-		field(s.body, "msg", "markdown", "text") != "### 月末汇总\n**g1c1** 已确认"+stamp {
-		t.Errorf("markdown notice = %s", s.raw)
+	s := e.f.notices()[3]
+	if field(s.Body, "msg", "msgtype") != "markdown" || field(s.Body, "msg", "markdown", "title") != "月末汇总" ||
+		field(s.Body, "msg", "markdown", "text") != "### 月末汇总\n**g1c1** 已确认"+stamp {
+		t.Errorf("markdown notice = %s", s.Raw)
 	}
 }
 
@@ -151,15 +119,15 @@ func TestWorkNoticeTokenRefreshOnce(t *testing.T) {
 			if err := e.c.Notify(ctx, toMember("a", "warm-up")); err != nil {
 				t.Fatal(err)
 			}
-			e.f.then(pathWorkNotice, answer{body: stale})
+			e.f.Then(pathWorkNotice, answer{Body: stale})
 			if err := e.c.Notify(ctx, toMember("a", "x")); err != nil {
 				t.Fatalf("after one stale answer: %v", err)
 			}
 			tokens, notices, _, _ := e.f.counts()
-			if tokens != 2 || notices != 3 || e.f.notices[2].token != "DT-TOKEN-2" {
+			if tokens != 2 || notices != 3 || e.f.notices()[2].Token != "DT-TOKEN-2" {
 				t.Errorf("gettoken %d, sends %d; want 2, 3 with the new token", tokens, notices)
 			}
-			e.f.then(pathWorkNotice, answer{body: stale}, answer{body: stale})
+			e.f.Then(pathWorkNotice, answer{Body: stale}, answer{Body: stale})
 			if err := e.c.Notify(ctx, toMember("a", "y")); err == nil || bot.IsPermanent(err) {
 				t.Errorf("two stale answers: %v, want a retryable error", err)
 			}
@@ -181,19 +149,19 @@ func TestClientErrorClasses(t *testing.T) {
 		retry     time.Duration
 		log       string
 	}{
-		{"130101 robot throttled", pathRobot, group, answer{body: `{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}`}, false, 10 * time.Minute, ""},
-		{"310000 robot security", pathRobot, group, answer{body: `{"errcode":310000,"errmsg":"sign not match"}`}, true, 0, "加签"},
-		{"60020 IP", pathWorkNotice, toMember("a", "x"), answer{body: `{"errcode":60020,"errmsg":"访问ip不在白名单之中"}`}, true, 0, "服务器出口IP"},
-		{"40089 secret", pathToken, toMember("a", "x"), answer{body: `{"errcode":40089,"errmsg":"不合法的corpid或corpsecret"}`}, true, 0, "app_secret"},
-		{"HTTP 503", pathWorkNotice, toMember("a", "x"), answer{status: 503}, false, 0, ""},
-		{"HTTP 429", pathRobot, group, answer{status: 429}, false, time.Minute, ""},
-		{"not JSON", pathWorkNotice, toMember("a", "x"), answer{body: "<html>"}, false, 0, ""},
-		{"unknown errcode", pathWorkNotice, toMember("a", "x"), answer{body: `{"errcode":-1,"errmsg":"busy"}`}, false, 0, ""},
+		{"130101 robot throttled", pathRobot, group, answer{Body: `{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}`}, false, 10 * time.Minute, ""},
+		{"310000 robot security", pathRobot, group, answer{Body: `{"errcode":310000,"errmsg":"sign not match"}`}, true, 0, "加签"},
+		{"60020 IP", pathWorkNotice, toMember("a", "x"), answer{Body: `{"errcode":60020,"errmsg":"访问ip不在白名单之中"}`}, true, 0, "服务器出口IP"},
+		{"40089 secret", pathToken, toMember("a", "x"), answer{Body: `{"errcode":40089,"errmsg":"不合法的corpid或corpsecret"}`}, true, 0, "app_secret"},
+		{"HTTP 503", pathWorkNotice, toMember("a", "x"), answer{Status: 503}, false, 0, ""},
+		{"HTTP 429", pathRobot, group, answer{Status: 429}, false, time.Minute, ""},
+		{"not JSON", pathWorkNotice, toMember("a", "x"), answer{Body: "<html>"}, false, 0, ""},
+		{"unknown errcode", pathWorkNotice, toMember("a", "x"), answer{Body: `{"errcode":-1,"errmsg":"busy"}`}, false, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newClientEnv(t)
-			e.f.then(tt.path, tt.ans)
+			e.f.Then(tt.path, tt.ans)
 			err := e.c.Notify(context.Background(), tt.n)
 			if err == nil {
 				t.Fatal("no error")
@@ -214,22 +182,18 @@ func TestClientErrorClasses(t *testing.T) {
 
 func assertNoSecrets(t *testing.T, s string) {
 	t.Helper()
-	for _, secret := range []string{"DT-TOKEN", fakeAppSecret, fakeRobotToken, fakeRobotSecret, fakeSession, "access_token=", "sign="} {
-		if strings.Contains(s, secret) {
-			t.Errorf("%q leaks %q", s, secret)
-		}
-	}
+	platformtest.NoSecrets(t, s, "DT-TOKEN", fakeAppSecret, fakeRobotToken, fakeRobotSecret, fakeSession, "access_token=", "sign=")
 }
 
 func TestClientSlowAndUnreachableAreRetryableAndRedacted(t *testing.T) {
 	e := newClientEnv(t, WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
-	e.f.then(pathWorkNotice, answer{block: true})
+	e.f.Then(pathWorkNotice, answer{Block: true})
 	err := e.c.Notify(context.Background(), toMember("a", "x"))
 	if err == nil || bot.IsPermanent(err) {
 		t.Fatalf("slow API: %v, want retryable", err)
 	}
 	assertNoSecrets(t, err.Error())
-	e.f.srv.Close()
+	e.f.Srv.Close()
 	for _, n := range []bot.Notification{toMember("a", "x"), {To: bot.Recipient{Group: "全体班主任"}, Text: "x"}} {
 		err := e.c.Notify(context.Background(), n)
 		if err == nil || bot.IsPermanent(err) {
@@ -261,7 +225,7 @@ func TestNotifyManyBatchesOf100(t *testing.T) {
 	}
 	total := 0
 	for i, want := range []int{100, 100, 50} {
-		n := len(strings.Split(field(e.f.notices[i].body, "userid_list"), ","))
+		n := len(strings.Split(field(e.f.notices()[i].Body, "userid_list"), ","))
 		if n != want {
 			t.Errorf("call %d has %d users, want %d", i, n, want)
 		}
@@ -283,8 +247,8 @@ func TestWorkNoticeSplitsLongText(t *testing.T) {
 		t.Fatalf("%d calls for a 5,000-byte text, want 3", notices)
 	}
 	var joined strings.Builder
-	for _, s := range e.f.notices {
-		part := field(s.body, "msg", "text", "content")
+	for _, s := range e.f.notices() {
+		part := field(s.Body, "msg", "text", "content")
 		if len(part) > noticeLimit {
 			t.Errorf("part of %d bytes", len(part))
 		}
@@ -309,20 +273,20 @@ func TestRobotMessages(t *testing.T) {
 	if tokens != 0 || robots != 1 {
 		t.Fatalf("gettoken %d, robot %d; want 0, 1", tokens, robots)
 	}
-	s := e.f.robots[0]
-	if field(s.body, "msgtype") != "text" || field(s.body, "text", "content") != "【逾期】\ng2c2 未报\n@13800000001 @u-teacher-g2c2" ||
-		field(s.body, "at", "atMobiles") != `["13800000001"]` || field(s.body, "at", "atUserIds") != `["u-teacher-g2c2"]` ||
-		field(s.body, "at", "isAtAll") != "false" {
-		t.Errorf("robot body = %s", s.raw)
+	s := e.f.robots()[0]
+	if field(s.Body, "msgtype") != "text" || field(s.Body, "text", "content") != "【逾期】\ng2c2 未报\n@13800000001 @u-teacher-g2c2" ||
+		field(s.Body, "at", "atMobiles") != `["13800000001"]` || field(s.Body, "at", "atUserIds") != `["u-teacher-g2c2"]` ||
+		field(s.Body, "at", "isAtAll") != "false" {
+		t.Errorf("robot body = %s", s.Raw)
 	}
 	md := bot.Notification{To: bot.Recipient{Group: "全体班主任"}, Title: "通报", Text: "## 第一名 g1c1", Markdown: true}
 	if err := e.c.Notify(ctx, md); err != nil {
 		t.Fatal(err)
 	}
-	s = e.f.robots[1]
-	if field(s.body, "msgtype") != "markdown" || field(s.body, "markdown", "title") != "通报" ||
-		field(s.body, "markdown", "text") != "### 通报\n## 第一名 g1c1\n@13800000001" {
-		t.Errorf("markdown robot body = %s", s.raw)
+	s = e.f.robots()[1]
+	if field(s.Body, "msgtype") != "markdown" || field(s.Body, "markdown", "title") != "通报" ||
+		field(s.Body, "markdown", "text") != "### 通报\n## 第一名 g1c1\n@13800000001" {
+		t.Errorf("markdown robot body = %s", s.Raw)
 	}
 	long := bot.Notification{To: bot.Recipient{Group: "全体班主任"}, Text: strings.Repeat("长", 3000)} // 9,000 bytes
 	if err := e.c.Notify(ctx, long); err != nil {
@@ -341,7 +305,7 @@ func TestRobotPacing(t *testing.T) {
 		if err := e.c.Notify(ctx, group); err != nil {
 			t.Fatalf("robot push %d: %v", i, err)
 		}
-		e.clock.advance(time.Second)
+		e.clock.Advance(time.Second)
 	}
 	d, ok := bot.RetryDelay(e.c.Notify(ctx, group))
 	if !ok || d != 40*time.Second {
@@ -350,14 +314,14 @@ func TestRobotPacing(t *testing.T) {
 	if _, _, robots, _ := e.f.counts(); robots != 20 {
 		t.Errorf("%d robot calls, want 20", robots)
 	}
-	e.clock.advance(d)
+	e.clock.Advance(d)
 	if err := e.c.Notify(ctx, group); err != nil {
 		t.Errorf("after the wait: %v", err)
 	}
-	if got := value(t, e.m.Pushes.WithLabelValues("rate_limited")); got != 1 {
+	if got := platformtest.Value(t, e.m.Pushes.WithLabelValues("rate_limited")); got != 1 {
 		t.Errorf("pushes{rate_limited} = %v", got)
 	}
-	if got := value(t, e.m.Pushes.WithLabelValues("ok")); got != 21 {
+	if got := platformtest.Value(t, e.m.Pushes.WithLabelValues("ok")); got != 21 {
 		t.Errorf("pushes{ok} = %v", got)
 	}
 }
@@ -376,7 +340,7 @@ func TestClientPermanentCases(t *testing.T) {
 			t.Errorf("%s: %v, want permanent", name, err)
 		}
 	}
-	robotsOnly, err := NewClient(Config{Robots: map[string]Robot{"office": {Webhook: "t"}}}, dir{})
+	robotsOnly, err := NewClient(Config{Robots: map[string]Robot{"office": {Webhook: "t"}}}, platformtest.Dir{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +366,7 @@ func TestConcurrentNotifyFetchesOneToken(t *testing.T) {
 	if tokens, notices, _, _ := e.f.counts(); tokens != 1 || notices != 20 {
 		t.Errorf("gettoken %d, sends %d; want 1, 20", tokens, notices)
 	}
-	if got := value(t, e.m.TokenRefreshes); got != 1 {
+	if got := platformtest.Value(t, e.m.TokenRefreshes); got != 1 {
 		t.Errorf("token refreshes = %v", got)
 	}
 }

@@ -2,8 +2,9 @@ package dingtalk
 
 import (
 	"net/url"
-	"strings"
 	"testing"
+
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
 // The DingTalk HMAC vector of docs/protocols.md §3.1, reproduced there with
@@ -77,18 +78,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid()
 			tt.modify(&c)
-			errs := c.Validate()
-			if len(errs) != len(tt.want) {
-				t.Fatalf("errors = %v, want %d matching %q", errs, len(tt.want), tt.want)
-			}
-			for i, err := range errs {
-				if !strings.Contains(err.Error(), tt.want[i]) {
-					t.Errorf("error %d = %q, want %q", i, err, tt.want[i])
-				}
-				if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "SEC1") {
-					t.Errorf("error %q leaks a secret", err)
-				}
-			}
+			platformtest.Problems(t, c.Validate(), tt.want, "s3cret", "SEC1")
 		})
 	}
 }

@@ -1,17 +1,14 @@
 package dingtalk
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
 const (
@@ -25,75 +22,34 @@ const (
 var testNow = time.Date(2026, 11, 26, 16, 2, 11, 0, china)
 
 // answer is one scripted answer of the fake API.
-type answer struct {
-	status int    // 0: 200
-	body   string // "": {"errcode":0,"errmsg":"ok"}
-	block  bool   // wait until the client gives up
-}
+type answer = platformtest.Answer
 
 // sent is one request the fake API accepted.
-type sent struct {
-	path  string
-	token string
-	body  map[string]any
-	raw   string
-}
+type sent = platformtest.Sent
+
+// pathSessionURL is where the fake's sessionWebhooks point.
+const pathSessionURL = "/robot/sendBySession"
 
 // fakeDingTalk is an httptest DingTalk API that checks the wire format.
 type fakeDingTalk struct {
+	*platformtest.API
 	t     *testing.T
-	srv   *httptest.Server
-	done  chan struct{}
 	clock func() time.Time
-
-	mu      sync.Mutex
-	tokens  []string
-	notices []sent // asyncsend_v2
-	robots  []sent // robot/send
-	session []sent // robot/sendBySession
-	script  map[string][]answer
 }
 
 func newFakeDingTalk(t *testing.T, clock func() time.Time) *fakeDingTalk {
-	f := &fakeDingTalk{t: t, clock: clock, script: map[string][]answer{}, done: make(chan struct{})}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	t.Cleanup(func() { close(f.done) })
+	f := &fakeDingTalk{t: t, clock: clock}
+	f.API = platformtest.NewAPI(t, f.route)
 	return f
 }
 
 func (f *fakeDingTalk) sessionURL() string {
-	return f.srv.URL + "/robot/sendBySession?session=" + fakeSession
+	return f.Srv.URL + pathSessionURL + "?session=" + fakeSession
 }
 
-func (f *fakeDingTalk) then(path string, a ...answer) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.script[path] = append(f.script[path], a...)
-}
-
-func (f *fakeDingTalk) serve(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	a, scripted := answer{}, false
-	if q := f.script[r.URL.Path]; len(q) > 0 {
-		a, scripted, f.script[r.URL.Path] = q[0], true, q[1:]
-	}
-	f.mu.Unlock()
-	if a.block {
-		_, _ = io.Copy(io.Discard, r.Body)
-		select {
-		case <-r.Context().Done():
-		case <-f.done:
-		}
-		return
-	}
-	if a.status != 0 {
-		w.WriteHeader(a.status)
-		_, _ = io.WriteString(w, a.body)
-		return
-	}
-	if a.body == "" {
-		a.body = `{"errcode":0,"errmsg":"ok"}`
+func (f *fakeDingTalk) route(w http.ResponseWriter, r *http.Request, a answer, scripted bool) {
+	if a.Body == "" {
+		a.Body = `{"errcode":0,"errmsg":"ok"}`
 	}
 	q := r.URL.Query()
 	switch r.URL.Path {
@@ -102,32 +58,24 @@ func (f *fakeDingTalk) serve(w http.ResponseWriter, r *http.Request) {
 			f.t.Errorf("gettoken: %s %s", r.Method, r.URL.RawQuery)
 		}
 		if scripted {
-			_, _ = io.WriteString(w, a.body)
+			_, _ = io.WriteString(w, a.Body)
 			return
 		}
-		f.mu.Lock()
-		tok := fmt.Sprintf("DT-TOKEN-%d", len(f.tokens)+1)
-		f.tokens = append(f.tokens, tok)
-		f.mu.Unlock()
-		fmt.Fprintf(w, `{"errcode":0,"errmsg":"ok","access_token":%q,"expires_in":7200}`, tok)
+		f.IssueToken(w, "DT-TOKEN-")
 	case pathWorkNotice:
-		s := f.record(r)
-		f.mu.Lock()
-		current := len(f.tokens) > 0 && s.token == f.tokens[len(f.tokens)-1]
-		f.notices = append(f.notices, s)
-		f.mu.Unlock()
-		if !current && !scripted {
+		s := f.Record(r)
+		if !f.Current(s.Token) && !scripted {
 			_, _ = io.WriteString(w, `{"errcode":40014,"errmsg":"不合法的access_token"}`)
 			return
 		}
 		if !scripted {
-			a.body = `{"errcode":0,"errmsg":"ok","task_id":256271667526,"request_id":"4jzllmte0wau"}`
+			a.Body = `{"errcode":0,"errmsg":"ok","task_id":256271667526,"request_id":"4jzllmte0wau"}`
 		}
-		_, _ = io.WriteString(w, a.body)
+		_, _ = io.WriteString(w, a.Body)
 	case pathRobot:
-		s := f.record(r)
-		if s.token != fakeRobotToken {
-			f.t.Errorf("robot access_token = %q", s.token)
+		s := f.Record(r)
+		if s.Token != fakeRobotToken {
+			f.t.Errorf("robot access_token = %q", s.Token)
 		}
 		ts := q.Get("timestamp")
 		ms, err := strconv.ParseInt(ts, 10, 64)
@@ -136,68 +84,25 @@ func (f *fakeDingTalk) serve(w http.ResponseWriter, r *http.Request) {
 		} else if d := f.clock().Sub(time.UnixMilli(ms)); d > time.Hour || d < -time.Hour {
 			f.t.Errorf("robot timestamp %s is %v off", ts, d)
 		}
-		f.mu.Lock()
-		f.robots = append(f.robots, s)
-		f.mu.Unlock()
-		_, _ = io.WriteString(w, a.body)
-	case "/robot/sendBySession":
-		s := f.record(r)
+		_, _ = io.WriteString(w, a.Body)
+	case pathSessionURL:
+		f.Record(r)
 		if q.Get("session") != fakeSession {
 			f.t.Errorf("session = %q", q.Get("session"))
 		}
-		f.mu.Lock()
-		f.session = append(f.session, s)
-		f.mu.Unlock()
-		_, _ = io.WriteString(w, a.body)
+		_, _ = io.WriteString(w, a.Body)
 	default:
 		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
 		http.NotFound(w, r)
 	}
 }
 
-func (f *fakeDingTalk) record(r *http.Request) sent {
-	raw, _ := io.ReadAll(r.Body)
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		f.t.Errorf("%s %s with Content-Type %q", r.Method, r.URL.Path, r.Header.Get("Content-Type"))
-	}
-	if bytes.Contains(raw, []byte(`\u003c`)) {
-		f.t.Errorf("HTML-escaped JSON: %s", raw)
-	}
-	var body map[string]any
-	if err := json.Unmarshal(raw, &body); err != nil {
-		f.t.Errorf("body is not JSON: %v", err)
-	}
-	return sent{path: r.URL.Path, token: r.URL.Query().Get("access_token"), body: body, raw: string(raw)}
-}
+func (f *fakeDingTalk) notices() []sent  { return f.Sent(pathWorkNotice) }
+func (f *fakeDingTalk) robots() []sent   { return f.Sent(pathRobot) }
+func (f *fakeDingTalk) sessions() []sent { return f.Sent(pathSessionURL) }
 
 func (f *fakeDingTalk) counts() (tokens, notices, robots, session int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.tokens), len(f.notices), len(f.robots), len(f.session)
-}
-
-func (f *fakeDingTalk) sessions() []sent {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]sent(nil), f.session...)
-}
-
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+	return f.Tokens(), len(f.notices()), len(f.robots()), len(f.sessions())
 }
 
 // field digs a string out of a decoded JSON body: field(b, "msg", "text", "content").

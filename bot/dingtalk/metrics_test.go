@@ -7,16 +7,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// newMetrics is a fresh set of the channel's counters.
-func newMetrics(t testing.TB) *Metrics {
-	t.Helper()
-	m, err := NewMetrics(prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // Both channels register the same metric names on one registry, told
 // apart by their channel label.
 func TestMetricsShareARegistryWithWeCom(t *testing.T) {

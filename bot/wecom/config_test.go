@@ -3,6 +3,8 @@ package wecom
 import (
 	"strings"
 	"testing"
+
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
 func validConfig() Config {
@@ -39,18 +41,7 @@ func TestValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := validConfig()
 			tt.modify(&c)
-			errs := c.Validate()
-			if len(errs) != len(tt.want) {
-				t.Fatalf("errors = %v, want %d matching %q", errs, len(tt.want), tt.want)
-			}
-			for i, err := range errs {
-				if !strings.Contains(err.Error(), tt.want[i]) {
-					t.Errorf("error %d = %q, want it to contain %q", i, err, tt.want[i])
-				}
-				if strings.Contains(err.Error(), "s3cret-value") || strings.Contains(err.Error(), vecKey[:20]) {
-					t.Errorf("error %q leaks a secret", err)
-				}
-			}
+			platformtest.Problems(t, c.Validate(), tt.want, "s3cret-value", vecKey[:20])
 		})
 	}
 }
