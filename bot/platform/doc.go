@@ -1,9 +1,12 @@
 // Package platform is what every chat-platform adapter (bot/wecom,
 // bot/dingtalk) shares: functional options, the channel's Prometheus
-// counters, per-key pacing, splitting a text at a byte limit on rune
-// boundaries, the callback's body limit, rejections and reply budget, the
-// access-token cache, and the JSON HTTP helpers that keep tokens out of
-// errors.
+// counters, the Directory a client resolves members with, routing and
+// fanning out a push (Notify, Fanout), per-key pacing (Limiter), splitting
+// a text at a byte limit on rune boundaries (Split), the callback's body
+// limit, rejections and reply budget (ReadBody, Reject, Handle, Work), the
+// access-token cache (Token), and the JSON HTTP helpers that keep tokens
+// out of errors (Call, APIError). Package platformtest holds the shared
+// test doubles.
 //
 // What differs between platforms stays in the adapters: signatures and
 // crypto, wire formats, errcodes and their fixes, and where a reply goes
