@@ -51,9 +51,9 @@ func TestDuplicateMessageIDGetsTheSameReply(t *testing.T) {
 	if first != second || first == "" {
 		t.Fatalf("replies differ:\n%s\n---\n%s", first, second)
 	}
-	replies, found, err := ta.Store.Seen(context.Background(), "local|dup-1")
-	if err != nil || !found || strings.Join(replies, "\n") != first {
-		t.Errorf("dedupe record: %v %v %v", replies, found, err)
+	h, found, err := ta.Store.Seen(context.Background(), "local|dup-1")
+	if err != nil || !found || strings.Join(h.Replies, "\n") != first {
+		t.Errorf("dedupe record: %v %v %v", h, found, err)
 	}
 	// Another id is handled afresh.
 	if r := ta.sayAt("cadre-g1c1", "我的", "dup-2", time.Time{}); r == first {

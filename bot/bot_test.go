@@ -48,9 +48,9 @@ func TestRouterPicksLongestKeyword(t *testing.T) {
 
 type memDedupe struct{ m map[string][]string }
 
-func (d *memDedupe) Seen(_ context.Context, k string) ([]string, bool, error) {
+func (d *memDedupe) Seen(_ context.Context, k string) (bot.Handled, bool, error) {
 	r, ok := d.m[k]
-	return r, ok, nil
+	return bot.Handled{Replies: r}, ok, nil
 }
 func (d *memDedupe) Remember(_ context.Context, k string, r []string) error { d.m[k] = r; return nil }
 
@@ -111,5 +111,19 @@ func TestErrorMarks(t *testing.T) {
 	}
 	if !errors.Is(bot.RetryAfter(base, time.Second), base) {
 		t.Error("RetryAfter unwraps")
+	}
+}
+
+type cutShort struct{ memDedupe }
+
+func (d *cutShort) Seen(_ context.Context, k string) (bot.Handled, bool, error) {
+	return bot.Handled{Records: []string{"A12"}}, true, nil
+}
+
+func TestDedupeNamesRecordsOfACutShortHandling(t *testing.T) {
+	h := bot.Dedupe(&cutShort{})(echo("never"))
+	r, err := h.Handle(context.Background(), &bot.Message{Channel: "local", ID: "x", Text: "考勤"})
+	if err != nil || !strings.Contains(r.Texts[0], "A12") || !strings.Contains(r.Texts[0], "已经收到") {
+		t.Errorf("%v %v", r, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 )
@@ -45,9 +46,17 @@ func Lookup(find func(channel, user string) (member string, ok bool), reject fun
 	}
 }
 
+// Handled is what a store remembers of a handled message id: the replies
+// given, and the records its handling stored (known even when the handling
+// was cut short before its replies were remembered).
+type Handled struct {
+	Replies []string
+	Records []string
+}
+
 // DedupeStore remembers what was answered to a message id.
 type DedupeStore interface {
-	Seen(ctx context.Context, key string) (replies []string, found bool, err error)
+	Seen(ctx context.Context, key string) (h Handled, found bool, err error)
 	Remember(ctx context.Context, key string, replies []string) error
 }
 
@@ -76,6 +85,11 @@ func Dedupe(s DedupeStore) Middleware {
 				return nil, err
 			}
 			if err := s.Remember(ctx, key, r.Texts); err != nil {
+				// The records (if any) are committed with the claim: say so
+				// rather than ask for a resend that would be refused.
+				if _, stored, _ := s.Seen(ctx, key); stored {
+					return r, nil
+				}
 				return nil, fmt.Errorf("bot: remember reply: %w", err)
 			}
 			return r, nil
@@ -84,17 +98,18 @@ func Dedupe(s DedupeStore) Middleware {
 }
 
 func seen(ctx context.Context, s DedupeStore, key string) (*Reply, bool, error) {
-	texts, found, err := s.Seen(ctx, key)
-	if err != nil {
+	h, found, err := s.Seen(ctx, key)
+	switch {
+	case err != nil:
 		return nil, false, fmt.Errorf("bot: dedupe: %w", err)
-	}
-	if !found {
+	case !found:
 		return nil, false, nil
+	case len(h.Replies) > 0:
+		return &Reply{Texts: h.Replies}, true, nil
+	case len(h.Records) > 0:
+		return Text(fmt.Sprintf(TextDuplicateRecords, strings.Join(h.Records, "、"))), true, nil
 	}
-	if len(texts) == 0 {
-		return Text(TextDuplicate), true, nil
-	}
-	return &Reply{Texts: texts}, true, nil
+	return Text(TextDuplicate), true, nil
 }
 
 func nonce() string {
@@ -167,5 +182,8 @@ const (
 	TextUnknownMember = "您尚未登记，请联系管理员。"
 	TextRateLimited   = "您发送得太快了，请稍候一分钟再试（每分钟最多 %d 条）。"
 	TextDuplicate     = "这条消息已经处理过了，无需重复发送。"
+	// TextDuplicateRecords answers a resend whose first handling stored
+	// records but was cut short before its reply was remembered.
+	TextDuplicateRecords = "这条消息已经收到并记录（%s），无需重复发送。发送“我的”可查看记录。"
 	TextInternalError = "抱歉，处理时出了点问题，已记录，请稍后再试。"
 )

@@ -233,6 +233,9 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 	if err != nil {
 		return fmt.Errorf("store: encode %s: %w", e.ID, err)
 	}
+	if err := a.t.noteRecord(e.ID); err != nil {
+		return err
+	}
 	if err := a.t.bucket(bucketAttendance).Put(u64(n), raw); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,6 +20,7 @@ type dedupeEntry struct {
 	At      time.Time `json:"at"`
 	Nonce   string    `json:"nonce,omitempty"` // the handling that claimed it
 	Replies []string  `json:"replies,omitempty"`
+	Records []string  `json:"records,omitempty"` // ids of the records the handling stored
 	Done    bool      `json:"done"`
 }
 
@@ -52,9 +54,10 @@ func putDedupe(tx *bolt.Tx, key string, e dedupeEntry) error {
 	return tx.Bucket(bucketDedupeAt).Put(idx, nil)
 }
 
-// Seen returns the replies remembered for a message key. found is true when
-// the message was handled (or is being handled: then replies may be empty).
-func (s *DB) Seen(_ context.Context, key string) (replies []string, found bool, err error) {
+// Seen returns what is remembered of a message key. found is true when the
+// message was handled (or is being handled: then the replies may be empty,
+// and the records say what it stored).
+func (s *DB) Seen(_ context.Context, key string) (h bot.Handled, found bool, err error) {
 	err = s.bolt.View(func(tx *bolt.Tx) error {
 		raw := tx.Bucket(bucketDedupe).Get([]byte(key))
 		if raw == nil {
@@ -64,10 +67,34 @@ func (s *DB) Seen(_ context.Context, key string) (replies []string, found bool, 
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return err
 		}
-		found, replies = true, e.Replies
+		found, h = true, bot.Handled{Replies: e.Replies, Records: e.Records}
 		return nil
 	})
-	return replies, found, err
+	return h, found, err
+}
+
+// noteRecord adds a record id to the claim of the message being handled, in
+// the transaction that stores the record.
+func (t *Tx) noteRecord(id string) error {
+	c, ok := bot.ClaimFrom(t.ctx)
+	if !ok {
+		return nil
+	}
+	b := t.bucket(bucketDedupe)
+	raw := b.Get([]byte(c.Key))
+	if raw == nil {
+		return nil
+	}
+	var e dedupeEntry
+	if err := json.Unmarshal(raw, &e); err != nil || e.Done || slices.Contains(e.Records, id) {
+		return err
+	}
+	e.Records = append(e.Records, id)
+	out, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(c.Key), out)
 }
 
 // Remember durably stores the replies given to a message, closing its claim.
@@ -88,7 +115,14 @@ func (s *DB) Remember(ctx context.Context, key string, replies []string) error {
 				at = e.At
 			}
 		}
-		return putDedupe(tx, key, dedupeEntry{At: at, Replies: replies, Done: true})
+		var records []string
+		if raw := b.Get([]byte(key)); raw != nil {
+			var e dedupeEntry
+			if json.Unmarshal(raw, &e) == nil {
+				records = e.Records
+			}
+		}
+		return putDedupe(tx, key, dedupeEntry{At: at, Replies: replies, Records: records, Done: true})
 	})
 }
 

@@ -214,6 +214,9 @@ func (t *Tx) Put(id string, v any) error {
 	if err != nil {
 		return fmt.Errorf("store: encode %s: %w", id, err)
 	}
+	if err := t.noteRecord(prefix + strconv.FormatUint(n, 10)); err != nil {
+		return err
+	}
 	return t.bucket(recordBuckets[prefix]).Put(u64(n), raw)
 }
 

@@ -118,9 +118,9 @@ func TestClaimStopsASecondHandling(t *testing.T) {
 	if err := db.Remember(second, "local|m1", []string{"另一个回复"}); err != nil {
 		t.Fatal(err)
 	}
-	replies, found, _ := db.Seen(context.Background(), "local|m1")
-	if !found || len(replies) != 1 || replies[0] != "已收到" {
-		t.Errorf("seen: %v %v", replies, found)
+	h, found, _ := db.Seen(context.Background(), "local|m1")
+	if !found || len(h.Replies) != 1 || h.Replies[0] != "已收到" {
+		t.Errorf("seen: %v %v", h, found)
 	}
 }
 
@@ -234,5 +234,34 @@ func TestOpenWhileHeldFailsFast(t *testing.T) {
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Error("open hung")
+	}
+}
+
+// A handling cut short after its record committed (a kill before the reply
+// was remembered) still tells a resend which records it stored.
+func TestClaimKnowsItsRecords(t *testing.T) {
+	db := open(t, t.TempDir())
+	defer db.Close()
+	ctx := bot.WithClaim(context.Background(), bot.Claim{Key: "local|m7", Nonce: "a"})
+	err := db.Update(ctx, func(tx *store.Tx) error {
+		id, err := tx.NextID("S")
+		if err != nil {
+			return err
+		}
+		return tx.Put(id, rec{ID: id})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, found, err := db.Seen(context.Background(), "local|m7")
+	if err != nil || !found || len(h.Replies) != 0 || len(h.Records) != 1 || h.Records[0] != "S1" {
+		t.Fatalf("seen: %+v %v %v", h, found, err)
+	}
+	if err := db.Remember(ctx, "local|m7", []string{"已收到 S1"}); err != nil {
+		t.Fatal(err)
+	}
+	h, _, _ = db.Seen(context.Background(), "local|m7")
+	if len(h.Replies) != 1 || len(h.Records) != 1 {
+		t.Errorf("after remember: %+v", h)
 	}
 }
