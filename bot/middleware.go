@@ -185,5 +185,5 @@ const (
 	// TextDuplicateRecords answers a resend whose first handling stored
 	// records but was cut short before its reply was remembered.
 	TextDuplicateRecords = "这条消息已经收到并记录（%s），无需重复发送。发送“我的”可查看记录。"
-	TextInternalError = "抱歉，处理时出了点问题，已记录，请稍后再试。"
+	TextInternalError    = "抱歉，处理时出了点问题，已记录，请稍后再试。"
 )
