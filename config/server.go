@@ -4,7 +4,7 @@ package config
 type Server struct {
 	Listen        string `toml:"listen"`          // default 127.0.0.1:8080
 	Data          string `toml:"data"`            // data directory, default ./data
-	LocalToken    string `toml:"local_token"`     // bearer token for /hook/local; empty: open
+	LocalToken    string `toml:"local_token"`     // bearer token for /hook/local; empty: loopback callers only
 	AdminToken    string `toml:"admin_token"`     // bearer token for admin endpoints; empty: loopback only
 	RatePerMinute int    `toml:"rate_per_minute"` // per-member flood limit; 0 disables
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -52,11 +53,14 @@ type Inbox interface {
 	Inbox(inbox string, after uint64, limit int) ([]store.InboxMessage, error)
 }
 
-// Hook serves the local channel's HTTP endpoints.
+// Hook serves the local channel's HTTP endpoints. Whoever may post to the
+// hook may speak as any member, so while no Token is set the endpoints
+// answer loopback clients only (the demo, `baosong chat` and `baosong say`
+// on the same machine); a server reachable from elsewhere needs the token.
 type Hook struct {
 	Handler bot.Handler
 	Inbox   Inbox
-	Token   string // bearer token; "" accepts every caller
+	Token   string // bearer token; "" accepts loopback callers only
 	Now     func() time.Time
 	// Reject is told why a request was refused (for a counter).
 	Reject func(reason string)
@@ -75,17 +79,27 @@ func (h *Hook) reject(w http.ResponseWriter, status int, reason, text string) {
 	writeJSON(w, status, Response{Replies: []ReplyText{}, Error: text})
 }
 
-func (h *Hook) authorized(r *http.Request) bool {
+// authorized lets a request through, or refuses it: 401 without the right
+// bearer token, 403 from another host while no token is set.
+func (h *Hook) authorized(w http.ResponseWriter, r *http.Request) bool {
 	if h.Token == "" {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			h.reject(w, http.StatusForbidden, "not_loopback", "未设置 [server] local_token 时只接受本机请求")
+			return false
+		}
 		return true
 	}
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(h.Token)) == 1
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(h.Token)) != 1 {
+		h.reject(w, http.StatusUnauthorized, "bad_token", "需要正确的 Authorization: Bearer 令牌")
+		return false
+	}
+	return true
 }
 
 func (h *Hook) post(w http.ResponseWriter, r *http.Request) {
-	if !h.authorized(r) {
-		h.reject(w, http.StatusUnauthorized, "bad_token", "需要正确的 Authorization: Bearer 令牌")
+	if !h.authorized(w, r) {
 		return
 	}
 	var req Request
@@ -140,8 +154,7 @@ func (h *Hook) post(w http.ResponseWriter, r *http.Request) {
 const TextNotSaved = "抱歉，系统暂时无法保存，本条消息未被记录，请稍后重新发送。"
 
 func (h *Hook) inbox(w http.ResponseWriter, r *http.Request) {
-	if !h.authorized(r) {
-		h.reject(w, http.StatusUnauthorized, "bad_token", "需要正确的 Authorization: Bearer 令牌")
+	if !h.authorized(w, r) {
 		return
 	}
 	member := r.URL.Query().Get("member")
