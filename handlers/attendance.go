@@ -45,28 +45,16 @@ func (h *Handlers) attendanceIntents() []intent {
 	change := []string{org.Cadre, org.Teacher, org.Office}
 	view := []string{org.Teacher, org.GradeLead, org.Office, org.Admin}
 	explain := []string{org.Teacher, org.Office, org.Admin}
-	route := func(intent string, keywords []string, roles []string, fn bot.HandlerFunc) bot.Route {
-		return bot.Route{Intent: intent, Keywords: keywords, Handler: h.guarded(roles, fn)}
-	}
 	return []intent{
-		{Route: route("attendance", append([]string{"考勤", "日报", "报表", "日常信息"}, attendanceItemWords...), submit, a.submit),
-			Roles: submit, Usage: "报送本班日常信息报表（旷课、晚归、夜不归宿、请假、擅自离校，或无异常）", Example: "考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无"},
-		{Route: route("attendance_correct", []string{"更正"}, change, a.correct),
-			Roles: change, Usage: "更正一条考勤（替换其全部内容）", Example: "更正 A12 旷课：张三2节"},
-		{Route: route("attendance_withdraw", []string{"撤回"}, change, a.withdraw),
-			Roles: change, Usage: "撤回一条考勤", Example: "撤回 A12"},
-		{Route: route("attendance_missing", []string{"未交", "未报", "谁没交"}, view, a.missing),
-			Roles: view, Usage: "查看未交日常信息报表的班级", Example: "未交"},
-		{Route: route("attendance_stats", []string{"统计", "汇总"}, append([]string{org.Cadre}, view...), a.stats),
-			Roles: append([]string{org.Cadre}, view...), Usage: "查看月度考勤汇总", Example: "统计 11月"},
-		{Route: route("attendance_warnings", []string{"预警"}, view, a.warnings),
-			Roles: view, Usage: "查看本月达到预警等级的学生", Example: "预警"},
-		{Route: route("attendance_confirm", []string{"确认汇总"}, []string{org.GradeLead}, a.confirm),
-			Roles: []string{org.GradeLead}, Usage: "确认本年级上月日常信息月度汇总", Example: "确认汇总 11月"},
-		{Route: route("absence_found", causeFoundWords, explain, a.causeFound),
-			Roles: explain, Usage: "联系家长后回复学生缺勤（旷课、夜不归宿、擅自离校）的原因，报年级组长", Example: "查明 A12 张三 发烧在家，家长已知晓"},
-		{Route: route("absence_not_found", causeNotFoundWords, explain, a.causeNotFound),
-			Roles: explain, Usage: "未能查明缺勤原因，报政教处及分管领导", Example: "未查明 A12 张三 家长电话无人接听"},
+		h.newIntent("attendance", submit, a.submit, "报送本班日常信息报表（旷课、晚归、夜不归宿、请假、擅自离校，或无异常）", "考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无", append([]string{"考勤", "日报", "报表", "日常信息"}, attendanceItemWords...)...),
+		h.newIntent("attendance_correct", change, a.correct, "更正一条考勤（替换其全部内容）", "更正 A12 旷课：张三2节", "更正"),
+		h.newIntent("attendance_withdraw", change, a.withdraw, "撤回一条考勤", "撤回 A12", "撤回"),
+		h.newIntent("attendance_missing", view, a.missing, "查看未交日常信息报表的班级", "未交", "未交", "未报", "谁没交"),
+		h.newIntent("attendance_stats", append([]string{org.Cadre}, view...), a.stats, "查看月度考勤汇总", "统计 11月", "统计", "汇总"),
+		h.newIntent("attendance_warnings", view, a.warnings, "查看本月达到预警等级的学生", "预警", "预警"),
+		h.newIntent("attendance_confirm", []string{org.GradeLead}, a.confirm, "确认本年级上月日常信息月度汇总", "确认汇总 11月", "确认汇总"),
+		h.newIntent("absence_found", explain, a.causeFound, "联系家长后回复学生缺勤（旷课、夜不归宿、擅自离校）的原因，报年级组长", "查明 A12 张三 发烧在家，家长已知晓", causeFoundWords...),
+		h.newIntent("absence_not_found", explain, a.causeNotFound, "未能查明缺勤原因，报政教处及分管领导", "未查明 A12 张三 家长电话无人接听", causeNotFoundWords...),
 	}
 }
 

@@ -100,6 +100,13 @@ func (h *Handlers) allowed(mem *org.Member, roles ...string) (ok bool, refusal *
 	return false, bot.Text(sprintf(msgNeedRole, strings.Join(names, "、")))
 }
 
+// newIntent builds an intent whose handler is guarded by the same roles
+// that 帮助 lists it under.
+func (h *Handlers) newIntent(name string, roles []string, fn bot.HandlerFunc, usage, example string, keywords ...string) intent {
+	return intent{Route: bot.Route{Intent: name, Keywords: keywords, Handler: h.guarded(roles, fn)},
+		Roles: roles, Usage: usage, Example: example}
+}
+
 // guarded wraps a handler with a role check.
 func (h *Handlers) guarded(roles []string, next bot.HandlerFunc) bot.Handler {
 	return bot.HandlerFunc(func(ctx context.Context, m *bot.Message) (*bot.Reply, error) {

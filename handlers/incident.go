@@ -40,23 +40,13 @@ func (h *Handlers) incidentIntents() []intent {
 	followers := union(reporters, []string{org.Leader, org.Office, org.UnitHead})
 	writers := union(reporters, []string{org.Office, org.UnitHead})
 	closers := []string{org.Leader, org.UnitHead, org.Office}
-	route := func(name string, roles []string, fn bot.HandlerFunc, keywords ...string) bot.Route {
-		return bot.Route{Intent: name, Keywords: keywords, Handler: h.guarded(roles, fn)}
-	}
 	return []intent{
-		{Route: route("incident", reporters, d.report, "急报", "突发", "紧急", "事故", "隐患", "初报", "首报"),
-			Roles: reporters, Usage: "报告突发事件、事故或隐患，立即通知领导", Example: msgIncidentExample},
-		{Route: route("incident_ack", []string{org.Leader}, d.ack, "收到", "确认"),
-			Roles: []string{org.Leader}, Usage: "确认收到急报，停止升级提醒", Example: "收到 E3"},
-		{Route: route("incident_followup", followers, d.followUp,
-			"续报", "最新进展", "截至", "截止", "人数上升至", "已出院", "e", "#e", "＃e", "ｅ", "＃ｅ"),
-			Roles: followers, Usage: "续报急报的最新进展", Example: "续报 E3 已排除食物中毒"},
-		{Route: route("incident_written", writers, d.written, "书面报告", "书面"),
-			Roles: writers, Usage: "提交急报的书面报告（首报后2小时内）", Example: "书面 E3 11月26日12时40分，……"},
-		{Route: route("incident_close", closers, d.close, "结案"),
-			Roles: closers, Usage: "急报处置完毕后结案", Example: "结案 E3 学生均已康复返校"},
-		{Route: route("incident_list", []string{org.Leader, org.Office, org.Admin}, d.list, "急报列表"),
-			Roles: []string{org.Leader, org.Office, org.Admin}, Usage: "查看未结案的急报", Example: "急报列表"},
+		h.newIntent("incident", reporters, d.report, "报告突发事件、事故或隐患，立即通知领导", msgIncidentExample, "急报", "突发", "紧急", "事故", "隐患", "初报", "首报"),
+		h.newIntent("incident_ack", []string{org.Leader}, d.ack, "确认收到急报，停止升级提醒", "收到 E3", "收到", "确认"),
+		h.newIntent("incident_followup", followers, d.followUp, "续报急报的最新进展", "续报 E3 已排除食物中毒", "续报", "最新进展", "截至", "截止", "人数上升至", "已出院", "e", "#e", "＃e", "ｅ", "＃ｅ"),
+		h.newIntent("incident_written", writers, d.written, "提交急报的书面报告（首报后2小时内）", "书面 E3 11月26日12时40分，……", "书面报告", "书面"),
+		h.newIntent("incident_close", closers, d.close, "急报处置完毕后结案", "结案 E3 学生均已康复返校", "结案"),
+		h.newIntent("incident_list", []string{org.Leader, org.Office, org.Admin}, d.list, "查看未结案的急报", "急报列表", "急报列表"),
 	}
 }
 

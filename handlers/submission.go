@@ -49,10 +49,7 @@ func (h *Handlers) submissionIntents() []intent {
 	everyone := []string{org.Cadre, org.Teacher, org.GradeLead, org.Office, org.Officer, org.UnitHead, org.Leader, org.Admin}
 	involved := []string{org.Officer, org.UnitHead, org.Office, org.Leader}
 	returners := []string{org.UnitHead, org.Office, org.Leader}
-	in := func(name string, roles []string, fn bot.HandlerFunc, usage, example string, keywords ...string) intent {
-		return intent{Route: bot.Route{Intent: name, Keywords: keywords, Handler: h.guarded(roles, fn)},
-			Roles: roles, Usage: usage, Example: example}
-	}
+	in := h.newIntent
 	return []intent{
 		in("submission", officer, d.submit, "报送信息稿件（撰稿人、审核人必填）", msgSubExample, "投稿", "报送信息", "信息"),
 		in("submission_complete", officer, d.complete, "补全草稿或修改被退回的信息后重新提交", "补充 S5 撰稿：马丽 审核：周强", "补充"),
