@@ -144,49 +144,47 @@ func (s *DB) Delivered(seqs ...uint64) error {
 // Retry records a failed attempt and when to try again.
 func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
 	return s.bolt.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		raw := b.Get(u64(seq))
-		if raw == nil {
-			return nil
-		}
-		var it OutboxItem
-		if err := json.Unmarshal(raw, &it); err != nil {
+		raw, ok, err := failedAttempt(tx, seq, cause, at)
+		if !ok || err != nil {
 			return err
 		}
-		it.Attempts++
-		it.NextAt = at
-		it.LastError = cause.Error()
-		raw, err := json.Marshal(it)
-		if err != nil {
-			return err
-		}
-		return b.Put(u64(seq), raw)
+		return tx.Bucket(bucketOutbox).Put(u64(seq), raw)
 	})
 }
 
 // Fail moves a push that failed permanently to the failed list.
 func (s *DB) Fail(seq uint64, cause error) error {
 	return s.bolt.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		raw := b.Get(u64(seq))
-		if raw == nil {
-			return nil
-		}
-		var it OutboxItem
-		if err := json.Unmarshal(raw, &it); err != nil {
+		raw, ok, err := failedAttempt(tx, seq, cause, time.Time{})
+		if !ok || err != nil {
 			return err
 		}
-		it.Attempts++
-		it.LastError = cause.Error()
-		out, err := json.Marshal(it)
-		if err != nil {
+		if err := tx.Bucket(bucketFailed).Put(u64(seq), raw); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketFailed).Put(u64(seq), out); err != nil {
-			return err
-		}
-		return b.Delete(u64(seq))
+		return tx.Bucket(bucketOutbox).Delete(u64(seq))
 	})
+}
+
+// failedAttempt counts a failed attempt on a queued push, with its cause and
+// (when not zero) the time of the next attempt, and returns it encoded; ok
+// is false when the push is no longer queued.
+func failedAttempt(tx *bolt.Tx, seq uint64, cause error, next time.Time) (raw []byte, ok bool, err error) {
+	raw = tx.Bucket(bucketOutbox).Get(u64(seq))
+	if raw == nil {
+		return nil, false, nil
+	}
+	var it OutboxItem
+	if err := json.Unmarshal(raw, &it); err != nil {
+		return nil, false, err
+	}
+	it.Attempts++
+	it.LastError = cause.Error()
+	if !next.IsZero() {
+		it.NextAt = next
+	}
+	raw, err = json.Marshal(it)
+	return raw, err == nil, err
 }
 
 // Failed lists the pushes that failed permanently, newest first, at most limit.
