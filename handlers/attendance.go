@@ -481,20 +481,36 @@ func monthWord(w string, now time.Time, loc *time.Location) (report.Period, bool
 	return report.Month(year, time.Month(month), loc), true
 }
 
+// summaryQuery is a monthly summary asked for in chat: the period and
+// classes in the sender's scope, and when it was asked.
+type summaryQuery struct {
+	*report.Summary
+	Period  report.Period
+	Classes []*org.Unit
+	Now     time.Time
+}
+
+// summary builds the summary a query asks for within the sender's scope; a
+// refusal or an empty scope comes back as the reply instead.
+func (a *attendance) summary(m *bot.Message) (q summaryQuery, reply *bot.Reply, err error) {
+	q.Now = a.msgTime(m)
+	q.Period, q.Classes, reply = a.query(a.member(m), m.Body, q.Now, report.MonthPeriod(q.Now, a.att.Location()))
+	if reply == nil && len(q.Classes) == 0 {
+		reply = bot.Text(msgAttNoClasses)
+	}
+	if reply != nil {
+		return q, reply, nil
+	}
+	q.Summary, err = a.att.Summary(q.Period, q.Classes, q.Now)
+	return q, nil, err
+}
+
 func (a *attendance) stats(_ context.Context, m *bot.Message) (*bot.Reply, error) {
-	mem := a.member(m)
-	now := a.msgTime(m)
-	p, classes, refusal := a.query(mem, m.Body, now, report.MonthPeriod(now, a.att.Location()))
-	if refusal != nil {
-		return refusal, nil
+	s, reply, err := a.summary(m)
+	if reply != nil || err != nil {
+		return reply, err
 	}
-	if len(classes) == 0 {
-		return bot.Text(msgAttNoClasses), nil
-	}
-	s, err := a.att.Summary(p, classes, now)
-	if err != nil {
-		return nil, err
-	}
+	p, now := s.Period, s.Now
 	var texts []string
 	for _, g := range s.Grades {
 		lines := []string{sprintf(msgAttSummaryHead, periodLabel(p), "截至 "+now.Format("01-02 15:04"))}
@@ -566,19 +582,11 @@ func tallyLine(t *report.Tally) string {
 }
 
 func (a *attendance) warnings(_ context.Context, m *bot.Message) (*bot.Reply, error) {
-	mem := a.member(m)
-	now := a.msgTime(m)
-	p, classes, refusal := a.query(mem, m.Body, now, report.MonthPeriod(now, a.att.Location()))
-	if refusal != nil {
-		return refusal, nil
+	s, reply, err := a.summary(m)
+	if reply != nil || err != nil {
+		return reply, err
 	}
-	if len(classes) == 0 {
-		return bot.Text(msgAttNoClasses), nil
-	}
-	s, err := a.att.Summary(p, classes, now)
-	if err != nil {
-		return nil, err
-	}
+	p, classes := s.Period, s.Classes
 	scope := scopeLabel(classes)
 	at := s.AtLevel()
 	if len(at) == 0 {
