@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/org"
 )
 
 // The Chinese texts of this package, kept together.
@@ -38,7 +39,7 @@ const (
 // step, as DingTalk drops repeated texts), @mentions and the idempotency key.
 func Notice(inc *Incident, s Step) bot.Notification {
 	var title, head string
-	after := minutes(s.At.Sub(inc.ReportedAt))
+	after := org.DurationText(s.At.Sub(inc.ReportedAt))
 	switch s.Kind {
 	case StepAlert:
 		title = "急报 " + inc.ID
@@ -50,7 +51,7 @@ func Notice(inc *Incident, s Step) bot.Notification {
 		title = "急报再次提醒 " + inc.ID
 		head = fmt.Sprintf("【急报再次提醒 %s｜%s】第%d轮：报告已过%s仍无人确认。", inc.ID, inc.Severity, s.Round, after)
 	case StepRemind:
-		left := minutes(inc.WrittenDue.Sub(s.At))
+		left := org.DurationText(inc.WrittenDue.Sub(s.At))
 		text := fmt.Sprintf("【书面报告提醒 %s】请在%s前提交书面报告（还剩%s）：回复“书面 %s 报告内容”。先口头后书面，逾期将告知领导。",
 			inc.ID, clock(inc.WrittenDue, inc.ReportedAt), left, inc.ID)
 		if m := Missing(inc.Facts); len(m) > 0 {
@@ -208,16 +209,4 @@ func clock(t, ref time.Time) string {
 		return t.Format("15:04")
 	}
 	return t.Format("1月2日15:04")
-}
-
-// minutes formats a duration for a chat text: 10分钟, 1小时30分钟.
-func minutes(d time.Duration) string {
-	m := int(d.Round(time.Minute) / time.Minute)
-	switch {
-	case m < 60:
-		return strconv.Itoa(m) + "分钟"
-	case m%60 == 0:
-		return strconv.Itoa(m/60) + "小时"
-	}
-	return strconv.Itoa(m/60) + "小时" + strconv.Itoa(m%60) + "分钟"
 }

@@ -338,3 +338,16 @@ func (d calendarDate) time() time.Time {
 func (d calendarDate) String() string {
 	return d.time().Format(calendarDateLayout)
 }
+
+// DurationText writes a duration as people say it in chat: 30分钟, 4小时,
+// 1小时30分钟 (rounded to the minute, never negative).
+func DurationText(d time.Duration) string {
+	m := max(int(d.Round(time.Minute)/time.Minute), 0)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d分钟", m)
+	case m%60 == 0:
+		return fmt.Sprintf("%d小时", m/60)
+	}
+	return fmt.Sprintf("%d小时%d分钟", m/60, m%60)
+}

@@ -322,3 +322,12 @@ func BenchmarkCalendarDeadline(b *testing.B) {
 		cal.Deadline(d)
 	}
 }
+
+func TestDurationText(t *testing.T) {
+	for d, want := range map[time.Duration]string{4 * time.Hour: "4小时", 30 * time.Minute: "30分钟",
+		90 * time.Minute: "1小时30分钟", 0: "0分钟", -time.Minute: "0分钟", 119*time.Minute + 40*time.Second: "2小时"} {
+		if got := DurationText(d); got != want {
+			t.Errorf("DurationText(%v) = %s, want %s", d, got, want)
+		}
+	}
+}

@@ -277,7 +277,7 @@ func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
 				f.State, f.Reported = CauseOverdue, now
 				names = append(names, f.Student)
 				text := fmt.Sprintf(causeOverdueText, a.absenceHead(e, f.Student),
-					f.Since.In(a.Location()).Format("01-02 15:04"), DurationText(a.ExplainWithin))
+					f.Since.In(a.Location()).Format("01-02 15:04"), org.DurationText(a.ExplainWithin))
 				pushes = append(pushes, a.reportPushes(e, f.Student, "", text)...)
 			}
 			if err := tx.PutEntry(e, "cause-overdue", strings.Join(names, "、"), now); err != nil {
@@ -390,21 +390,9 @@ func (a *Attendance) AskText(e *Entry) string {
 		return ""
 	}
 	s := students[0]
-	text := fmt.Sprintf(noticeAsk, e.ID, s, e.ID, s, DurationText(a.ExplainWithin))
+	text := fmt.Sprintf(noticeAsk, e.ID, s, e.ID, s, org.DurationText(a.ExplainWithin))
 	if len(students) > 1 {
 		text += fmt.Sprintf(noticeAskEach, strings.Join(students, "、"))
 	}
 	return text
-}
-
-// DurationText writes a duration for people: 4小时, 30分钟, 1小时30分钟.
-func DurationText(d time.Duration) string {
-	m := int(d.Round(time.Minute) / time.Minute)
-	switch {
-	case m < 60:
-		return fmt.Sprintf("%d分钟", max(m, 0))
-	case m%60 == 0:
-		return fmt.Sprintf("%d小时", m/60)
-	}
-	return fmt.Sprintf("%d小时%d分钟", m/60, m%60)
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/baosong/baosong/report"
 )
@@ -250,14 +249,5 @@ func TestCauseNotFoundIsReportedAtOnce(t *testing.T) {
 	f.tick("2026-11-26 15:00")
 	if got := f.pushesTo("office-1", "缺勤原因未查明"); len(got) != 1 {
 		t.Errorf("office told %d times", len(got))
-	}
-}
-
-func TestDurationText(t *testing.T) {
-	for d, want := range map[time.Duration]string{4 * time.Hour: "4小时", 30 * time.Minute: "30分钟",
-		90 * time.Minute: "1小时30分钟", 0: "0分钟"} {
-		if got := report.DurationText(d); got != want {
-			t.Errorf("DurationText(%v) = %s, want %s", d, got, want)
-		}
 	}
 }

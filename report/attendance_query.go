@@ -37,17 +37,7 @@ func (a *Attendance) Recent(member string, limit int) ([]*Entry, error) {
 // read them. due should be a due time of the schedule (Schedule.Next/Prev).
 func (a *Attendance) FormsDue(classes []*org.Unit, due time.Time) ([]*Form, error) {
 	ids := unitIDs(classes)
-	var entries []*Entry
-	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
-		for _, u := range ids {
-			es, err := tx.FormEntries(u, due)
-			if err != nil {
-				return err
-			}
-			entries = append(entries, es...)
-		}
-		return nil
-	})
+	entries, err := a.formEntries(ids, []time.Time{due})
 	if err != nil {
 		return nil, err
 	}
@@ -109,19 +99,7 @@ func (a *Attendance) FormLines(p Period, now time.Time) ([]FormLine, error) {
 	classes := a.Dir.Classes()
 	ids := unitIDs(classes)
 	dues := a.Schedule.Between(p.From, p.To)
-	var entries []*Entry
-	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
-		for _, u := range ids {
-			for _, due := range dues {
-				es, err := tx.FormEntries(u, due)
-				if err != nil {
-					return err
-				}
-				entries = append(entries, es...)
-			}
-		}
-		return nil
-	})
+	entries, err := a.formEntries(ids, dues)
 	if err != nil {
 		return nil, err
 	}
@@ -214,4 +192,23 @@ func (a *Attendance) Confirmations(month string, grades []string) (map[string]*C
 		return nil
 	})
 	return out, err
+}
+
+// formEntries reads the entries of the forms of the classes due at the
+// given times, in one read transaction.
+func (a *Attendance) formEntries(ids []string, dues []time.Time) ([]*Entry, error) {
+	var entries []*Entry
+	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+		for _, u := range ids {
+			for _, due := range dues {
+				es, err := tx.FormEntries(u, due)
+				if err != nil {
+					return err
+				}
+				entries = append(entries, es...)
+			}
+		}
+		return nil
+	})
+	return entries, err
 }

@@ -263,7 +263,4 @@ func TestOccasionTexts(t *testing.T) {
 	if o.Label != "2026年第四季度" || !o.Start.Equal(cst(t, "2026-10-01 00:00:00")) {
 		t.Errorf("quarter label %q start %v", o.Label, o.Start)
 	}
-	if got := remaining(90 * time.Minute); got != "1小时30分钟" {
-		t.Errorf("remaining: %q", got)
-	}
 }

@@ -154,7 +154,7 @@ func attendanceRemindText(classes []string, o Occasion, at time.Time) string {
 	return fmt.Sprintf("【考勤提醒·%s】%s %s的《日常信息报表》尚未报送，截止时间%s（还剩%s）。"+
 		"请发送「考勤 …」报送，无异常请发「考勤 无异常」。%s",
 		at.Format("15:04"), strings.Join(classes, "、"), o.Label, clock(o.Deadline),
-		remaining(o.Deadline.Sub(at)), noteSuffix(o))
+		org.DurationText(o.Deadline.Sub(at)), noteSuffix(o))
 }
 
 func attendanceOverdueText(grade string, classes []*org.Unit, o Occasion) string {
@@ -246,18 +246,6 @@ func unitNames(units []*org.Unit) string {
 
 // clock is " 17:00".
 func clock(t time.Time) string { return t.Format(" 15:04") }
-
-// remaining is "30分钟", "2小时", "1小时30分钟".
-func remaining(d time.Duration) string {
-	m := int(d.Round(time.Minute) / time.Minute)
-	switch {
-	case m < 60:
-		return fmt.Sprintf("%d分钟", max(m, 0))
-	case m%60 == 0:
-		return fmt.Sprintf("%d小时", m/60)
-	}
-	return fmt.Sprintf("%d小时%d分钟", m/60, m%60)
-}
 
 // noteSuffix is the Chinese calendar note in brackets, or "".
 func noteSuffix(o Occasion) string {
