@@ -1,0 +1,82 @@
+package loadgen_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/baosong/baosong/app"
+	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/loadgen"
+)
+
+func generated(t *testing.T, sc loadgen.Scale, api string) *config.Config {
+	t.Helper()
+	var b strings.Builder
+	if err := loadgen.WriteConfig(&b, sc, api); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse([]byte(b.String()), ".")
+	if err != nil {
+		t.Fatalf("generated config: %v", err)
+	}
+	return cfg
+}
+
+func TestGeneratedOrganisation(t *testing.T) {
+	cfg := generated(t, loadgen.DefaultScale, "http://127.0.0.1:1")
+	classes, students := 0, len(cfg.Students)
+	for _, u := range cfg.Units {
+		if u.Kind == "class" {
+			classes++
+		}
+	}
+	if classes != 60 || students != 3000 || len(cfg.Members) != 200 {
+		t.Errorf("%d classes, %d students, %d members", classes, students, len(cfg.Members))
+	}
+	names := map[string]bool{}
+	for _, s := range cfg.Students {
+		if names[s.Unit+s.Name] {
+			t.Fatalf("duplicate student %s in %s", s.Name, s.Unit)
+		}
+		names[s.Unit+s.Name] = true
+	}
+}
+
+// Both channels drive a real app without errors, and the percentiles are ordered.
+func TestRunAgainstTheApp(t *testing.T) {
+	fake := httptest.NewServer(&loadgen.FakeWeCom{})
+	defer fake.Close()
+	cfg := generated(t, loadgen.Scale{Classes: 6, Students: 10, Staff: 20}, fake.URL)
+	a, err := app.New(app.Options{Config: cfg, Data: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Start()
+	defer a.Close()
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	for _, o := range []loadgen.Options{
+		{Channel: "local", Concurrency: 4, Duration: 300 * time.Millisecond},
+		{Channel: "wecom", Rate: 100, Concurrency: 8, Duration: 300 * time.Millisecond},
+	} {
+		o.Server, o.Mix, o.Seed = srv.URL, loadgen.DefaultMix, 1
+		res, err := loadgen.Run(context.Background(), cfg, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sent < 10 || res.OK != res.Sent {
+			t.Errorf("%s: %s", o.Channel, res)
+		}
+		if !(res.Percentile(.5) <= res.Percentile(.99) && res.Percentile(.99) <= res.Percentile(1)) {
+			t.Errorf("%s: percentiles out of order: %s", o.Channel, res)
+		}
+		if res.ByKind["attendance"] == 0 {
+			t.Errorf("%s: no attendance forms in the mix: %v", o.Channel, res.ByKind)
+		}
+	}
+}
