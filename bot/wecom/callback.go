@@ -22,6 +22,14 @@ const MaxBody = platform.MaxBody
 // goes out by app message, which splits it.
 const passiveLimit = 2048
 
+// maxAge is how old a callback's signed timestamp may be. WeCom sets no
+// window (it retries within seconds); the message ids are remembered for
+// store.DedupeRetention (7 days), so a captured callback replayed within
+// that time stores nothing, and one older than maxAge is refused: a replay
+// never outlives the dedupe. Timestamps ahead of our clock are accepted (a
+// replay cannot be younger than its capture).
+const maxAge = 24 * time.Hour
+
 // Callback is the WeCom self-built app callback (GET and POST /hook/wecom).
 //
 // GET answers URL verification with the decrypted echostr. POST verifies
@@ -32,10 +40,11 @@ const passiveLimit = 2048
 // hook when ready. Events are acknowledged with an empty 200 and not
 // handled; other message types get a fixed "text only" reply.
 //
-// Status codes: 401 for a bad msg_signature or a ciphertext addressed to
-// another receiveid (nothing is processed), 400 for malformed queries, XML
-// or ciphertext (bad base64, length or padding), 413 for bodies over
-// MaxBody, 405 for other methods. Each rejection is counted by reason.
+// Status codes: 401 for a bad msg_signature, a signed timestamp more than
+// maxAge old, or a ciphertext addressed to another receiveid (nothing is
+// processed), 400 for malformed queries, XML or ciphertext (bad base64,
+// length or padding), 413 for bodies over MaxBody, 405 for other methods.
+// Each rejection is counted by reason.
 type Callback struct {
 	crypt  *crypter
 	corpID string
@@ -135,6 +144,10 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	if !c.crypt.verify(q.Get("msg_signature"), ts, nonce, env.Encrypt) {
 		c.o.Reject(w, http.StatusUnauthorized, "signature")
+		return
+	}
+	if sec, err := strconv.ParseInt(ts, 10, 64); err != nil || c.o.Now().Sub(time.Unix(sec, 0)) > maxAge {
+		c.o.Reject(w, http.StatusUnauthorized, "stale")
 		return
 	}
 	plain, err := c.crypt.decrypt(env.Encrypt)

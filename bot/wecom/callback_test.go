@@ -110,7 +110,8 @@ func openPassive(t *testing.T, body []byte) passiveInner {
 
 func TestCallbackOfficialVector(t *testing.T) {
 	rec := &platformtest.Recorder{}
-	cb, err := NewCallback(Config{CorpID: vecCorpID, Token: vecToken, EncodingAESKey: vecKey}, rec)
+	vecTime := func() time.Time { return time.Unix(1409659813, 0).Add(time.Minute) } // the vector is from 2014
+	cb, err := NewCallback(Config{CorpID: vecCorpID, Token: vecToken, EncodingAESKey: vecKey}, rec, WithClock(vecTime))
 	if err != nil {
 		t.Fatal(err)
 	}
