@@ -337,13 +337,21 @@ func TestHostileRequests(t *testing.T) {
 			send: func(h *hostileApp) (int, string) {
 				return h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9016, authzNow.Add(time.Minute))
 			}},
-		{name: "wecom: replayed MsgId, days-old timestamp", status: 200, same: true,
+		{name: "wecom: replayed MsgId, hours-old timestamp", status: 200, same: true,
 			prepare: func(h *hostileApp) string {
-				_, r := h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9017, authzNow.Add(-72*time.Hour))
+				_, r := h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9017, authzNow.Add(-20*time.Hour))
 				return r
 			},
 			send: func(h *hostileApp) (int, string) {
-				return h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9017, authzNow.Add(-72*time.Hour))
+				return h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9017, authzNow.Add(-20*time.Hour))
+			}},
+		{name: "wecom: timestamp over a day old", status: 401, unseen: "wecom|9018",
+			send: func(h *hostileApp) (int, string) {
+				return h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9018, authzNow.Add(-25*time.Hour))
+			}},
+		{name: "wecom: replay of a message older than the dedupe retention", status: 401, unseen: "wecom|9019",
+			send: func(h *hostileApp) (int, string) {
+				return h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9019, authzNow.Add(-8*24*time.Hour))
 			}},
 		{name: "wecom: URL check with a bad signature", status: 401,
 			send: func(h *hostileApp) (int, string) {
