@@ -406,12 +406,21 @@ func (s *Service) active(inc *Incident, now time.Time) bool {
 
 func (s *Service) mayFollowUp(member string, inc *Incident) bool {
 	mem, ok := s.dir.Member(member)
-	return ok && (member == inc.Reporter || mem.Has(org.Leader, org.Office) || (inc.Unit != "" && mem.In(inc.Unit)))
+	return ok && (member == inc.Reporter || mem.Has(org.Leader, org.Office) || staffOf(mem, inc.Unit))
 }
 
+// mayWrite: the written report is the school's own account (篇4: late or
+// missing reports are accountable), so besides the reporter only the office
+// and the staff of the reporter's unit may file it — not its students.
 func (s *Service) mayWrite(member string, inc *Incident) bool {
 	mem, ok := s.dir.Member(member)
-	return ok && (member == inc.Reporter || mem.Has(org.Office) || (inc.Unit != "" && mem.In(inc.Unit)))
+	return ok && (member == inc.Reporter || mem.Has(org.Office) || staffOf(mem, inc.Unit))
+}
+
+// staffOf reports whether the member works in the unit (a class's cadres are
+// students and do not count).
+func staffOf(mem *org.Member, unit string) bool {
+	return unit != "" && mem.In(unit) && mem.Has(org.Teacher, org.Officer, org.UnitHead)
 }
 
 func (s *Service) mayClose(member string, inc *Incident) bool {

@@ -555,7 +555,7 @@ func TestFollowUpsCloseAndWhoMay(t *testing.T) {
 	}
 	for who, want := range map[string]error{
 		"teacher-g1c2": incident.ErrForbidden, // another class
-		"cadre-g1c1":   nil,                   // the same class
+		"cadre-g1c1":   incident.ErrForbidden, // a student of the class: not its staff
 		"office-1":     nil,
 		"leader-1":     nil,
 	} {
