@@ -85,10 +85,15 @@ func (j *jobs) attendanceRemind(ctx context.Context, o Occasion, at time.Time) (
 			classes[id] = append(classes[id], c.Name)
 		}
 	}
+	// A reminder caught up after downtime counts the time left from now.
+	left := o.Deadline.Sub(at)
+	if now := j.Now(); now.After(at) {
+		left = o.Deadline.Sub(now)
+	}
 	out := make([]bot.Notification, 0, len(order))
 	for _, id := range order {
 		out = append(out, bot.Notification{To: bot.Recipient{Member: id}, Title: "考勤提醒",
-			Text: attendanceRemindText(classes[id], o, at)})
+			Text: attendanceRemindText(classes[id], o, at, left)})
 	}
 	return out, nil
 }
@@ -150,11 +155,11 @@ func (j *jobs) attendanceOverdue(ctx context.Context, o Occasion, _ time.Time) (
 	return out, nil
 }
 
-func attendanceRemindText(classes []string, o Occasion, at time.Time) string {
+func attendanceRemindText(classes []string, o Occasion, at time.Time, left time.Duration) string {
 	return fmt.Sprintf("【考勤提醒·%s】%s %s的《日常信息报表》尚未报送，截止时间%s（还剩%s）。"+
 		"请发送「考勤 …」报送，无异常请发「考勤 无异常」。%s",
 		at.Format("15:04"), strings.Join(classes, "、"), o.Label, clock(o.Deadline),
-		org.DurationText(o.Deadline.Sub(at)), noteSuffix(o))
+		org.DurationText(left), noteSuffix(o))
 }
 
 func attendanceOverdueText(grade string, classes []*org.Unit, o Occasion) string {

@@ -201,6 +201,8 @@ func TestAttendanceReminderSkipsClassesThatSubmitted(t *testing.T) {
 	if out15.text("cadre-g1c2") == text {
 		t.Error("the 15:00 and 16:30 reminders have the same text")
 	}
+	// Run late (the clock says 16:30), the 15:00 reminder counts what is left from now.
+	mustHave(t, out15.text("cadre-g1c2"), "考勤提醒·15:00", "还剩30分钟")
 	// A second firing (a restart, a catch-up) queues nothing new.
 	d.Outbox = out
 	if err := jobByName(t, d, "attendance-remind-1630").Task(context.Background(), at); err != nil {
