@@ -15,6 +15,9 @@ var (
 	bucketDedupeAt = []byte("dedupe_at")
 	// bucketOutbox: outbox seq → JSON OutboxItem. Pushes not yet delivered.
 	bucketOutbox = []byte("outbox")
+	// bucketOutboxDue: due time (unix nanos) + outbox seq → empty. The outbox in due order: the
+	// loop reads what is due and when the next push is due without decoding the backlog.
+	bucketOutboxDue = []byte("outbox_due")
 	// bucketOutboxKeys: notification idempotency key → outbox seq. A key is queued once, ever.
 	bucketOutboxKeys = []byte("outbox_keys")
 	// bucketFailed: outbox seq → JSON OutboxItem. Pushes that failed permanently (admins see them).
@@ -60,6 +63,7 @@ var (
 // allBuckets are created at open.
 var allBuckets = [][]byte{
 	bucketMeta, bucketSeq, bucketHistory, bucketDedupe, bucketDedupeAt, bucketOutbox, bucketOutboxKeys,
+	bucketOutboxDue,
 	bucketFailed, bucketInbox, bucketCounters, bucketKV,
 	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed,
 	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm, bucketAttendanceStudent,

@@ -2,9 +2,12 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -47,6 +50,9 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 		if err := t.bucket(bucketOutbox).Put(u64(seq), raw); err != nil {
 			return queued, err
 		}
+		if err := t.bucket(bucketOutboxDue).Put(dueKey(n.At, seq), nil); err != nil {
+			return queued, err
+		}
 		if n.Key != "" {
 			if err := keys.Put([]byte(n.Key), u64(seq)); err != nil {
 				return queued, err
@@ -81,22 +87,32 @@ func (s *DB) Enqueue(ns ...bot.Notification) (int, error) {
 // Wake is signalled when new pushes are queued.
 func (s *DB) Wake() <-chan struct{} { return s.wake }
 
-// Due lists up to limit queued pushes whose next attempt is due, oldest first.
+// Due lists up to limit queued pushes whose next attempt is due: the
+// earliest due, in queue order. It reads the due index, so a long backlog
+// waiting for later costs nothing.
 func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
 	var out []OutboxItem
+	end := dueKey(now, math.MaxUint64)
 	err := s.bolt.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, raw := c.First(); k != nil && len(out) < limit; k, raw = c.Next() {
+		b := tx.Bucket(bucketOutbox)
+		c := tx.Bucket(bucketOutboxDue).Cursor()
+		for k, _ := c.First(); k != nil && len(out) < limit && bytes.Compare(k, end) <= 0; k, _ = c.Next() {
+			if len(k) != 16 {
+				continue
+			}
+			raw := b.Get(k[8:])
+			if raw == nil {
+				continue
+			}
 			var it OutboxItem
 			if err := json.Unmarshal(raw, &it); err != nil {
-				return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
+				return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k[8:]), err)
 			}
-			if !it.NextAt.After(now) {
-				out = append(out, it)
-			}
+			out = append(out, it)
 		}
 		return nil
 	})
+	slices.SortFunc(out, func(a, b OutboxItem) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, err
 }
 
@@ -104,18 +120,56 @@ func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
 func (s *DB) NextDue() (time.Time, error) {
 	var next time.Time
 	err := s.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketOutbox).ForEach(func(_, raw []byte) error {
-			var it OutboxItem
-			if err := json.Unmarshal(raw, &it); err != nil {
-				return err
-			}
-			if next.IsZero() || it.NextAt.Before(next) {
-				next = it.NextAt
-			}
-			return nil
-		})
+		if k, _ := tx.Bucket(bucketOutboxDue).Cursor().First(); len(k) == 16 {
+			next = time.Unix(0, int64(binary.BigEndian.Uint64(k)))
+		}
+		return nil
 	})
 	return next, err
+}
+
+// dueKey is the due index key of a queued push: when it is due (unix nanos,
+// clamped to what fits) + its seq.
+func dueKey(at time.Time, seq uint64) []byte {
+	var n int64
+	switch {
+	case at.Before(time.Unix(0, 0)):
+	case at.After(time.Unix(0, math.MaxInt64)):
+		n = math.MaxInt64
+	default:
+		n = at.UnixNano()
+	}
+	return binary.BigEndian.AppendUint64(u64(uint64(n)), seq)
+}
+
+// unqueue takes a push out of the outbox and its due index; nil when it
+// was not queued (already delivered).
+func unqueue(tx *bolt.Tx, seq uint64) (*OutboxItem, error) {
+	b := tx.Bucket(bucketOutbox)
+	raw := b.Get(u64(seq))
+	if raw == nil {
+		return nil, nil
+	}
+	it := new(OutboxItem)
+	if err := json.Unmarshal(raw, it); err != nil {
+		return nil, fmt.Errorf("store: outbox %d: %w", seq, err)
+	}
+	if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(it.NextAt, seq)); err != nil {
+		return nil, err
+	}
+	return it, b.Delete(u64(seq))
+}
+
+// indexOutbox builds the due index of the queued pushes (schema 1 → 2).
+func indexOutbox(tx *bolt.Tx) error {
+	due := tx.Bucket(bucketOutboxDue)
+	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
+		var it OutboxItem
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		return due.Put(dueKey(it.NextAt, binary.BigEndian.Uint64(k)), nil)
+	})
 }
 
 // Depth counts queued pushes.
@@ -131,9 +185,8 @@ func (s *DB) Depth() (int, error) {
 // Delivered removes pushes from the outbox.
 func (s *DB) Delivered(seqs ...uint64) error {
 	return s.bolt.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
 		for _, seq := range seqs {
-			if err := b.Delete(u64(seq)); err != nil {
+			if _, err := unqueue(tx, seq); err != nil {
 				return err
 			}
 		}
@@ -148,7 +201,10 @@ func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
 		if !ok || err != nil {
 			return err
 		}
-		return tx.Bucket(bucketOutbox).Put(u64(seq), raw)
+		if err := tx.Bucket(bucketOutbox).Put(u64(seq), raw); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketOutboxDue).Put(dueKey(at, seq), nil)
 	})
 }
 
@@ -159,23 +215,16 @@ func (s *DB) Fail(seq uint64, cause error) error {
 		if !ok || err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketFailed).Put(u64(seq), raw); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketOutbox).Delete(u64(seq))
+		return tx.Bucket(bucketFailed).Put(u64(seq), raw)
 	})
 }
 
-// failedAttempt counts a failed attempt on a queued push, with its cause and
-// (when not zero) the time of the next attempt, and returns it encoded; ok
-// is false when the push is no longer queued.
+// failedAttempt takes a queued push out of the outbox, counts a failed
+// attempt with its cause and (when not zero) the time of the next attempt,
+// and returns it encoded; ok is false when the push is no longer queued.
 func failedAttempt(tx *bolt.Tx, seq uint64, cause error, next time.Time) (raw []byte, ok bool, err error) {
-	raw = tx.Bucket(bucketOutbox).Get(u64(seq))
-	if raw == nil {
-		return nil, false, nil
-	}
-	var it OutboxItem
-	if err := json.Unmarshal(raw, &it); err != nil {
+	it, err := unqueue(tx, seq)
+	if it == nil || err != nil {
 		return nil, false, err
 	}
 	it.Attempts++
@@ -223,7 +272,8 @@ func (s *DB) DeliverLocal(inbox string, seq uint64, text string, at time.Time) e
 		if err := tx.Bucket(bucketInbox).Put(inboxKey(inbox, seq), raw); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketOutbox).Delete(u64(seq))
+		_, err := unqueue(tx, seq)
+		return err
 	})
 }
 

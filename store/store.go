@@ -22,10 +22,12 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[v] upgrades a database from schema v to v+1.
-var migrations = map[uint64]func(*bolt.Tx) error{}
+var migrations = map[uint64]func(*bolt.Tx) error{
+	1: indexOutbox, // the outbox due index
+}
 
 // ErrLocked means another process holds the database.
 var ErrLocked = errors.New("store: database is held by another process")

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/baosong/baosong/bot"
+)
+
+// The due index follows every change of the outbox: what Due and NextDue
+// say is what a scan of the queued pushes would say, and nothing is left in
+// the index once the outbox is empty.
+func TestOutboxDueIndex(t *testing.T) {
+	now := time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC)
+	db, err := Open(t.TempDir(), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	to := bot.Recipient{Member: "teacher-g1c1"}
+	if _, err := db.Enqueue(
+		bot.Notification{Text: "one", To: to},                            // seq 1, due now
+		bot.Notification{Text: "two", To: to, At: now.Add(time.Hour)},    // seq 2, due in an hour
+		bot.Notification{Text: "three", To: to, At: now.Add(-time.Hour)}, // seq 3, overdue
+		bot.Notification{Text: "four", To: to},                           // seq 4, due now
+	); err != nil {
+		t.Fatal(err)
+	}
+	seqs := func(limit int) []uint64 {
+		t.Helper()
+		items, err := db.Due(now, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []uint64
+		for _, it := range items {
+			out = append(out, it.Seq)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		limit int
+		want  []uint64
+	}{
+		{10, []uint64{1, 3, 4}}, // due ones, in queue order
+		{1, []uint64{3}},        // the earliest due first when there are more than the limit
+		{2, []uint64{1, 3}},
+	} {
+		if got := seqs(tc.limit); !slices.Equal(got, tc.want) {
+			t.Errorf("Due(limit %d) = %v, want %v", tc.limit, got, tc.want)
+		}
+	}
+	next := func() time.Time {
+		t.Helper()
+		n, err := db.NextDue()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got := next(); !got.Equal(now.Add(-time.Hour)) {
+		t.Errorf("next due %v, want the overdue one", got)
+	}
+	if err := db.Retry(3, now.Add(2*time.Hour), errors.New("HTTP 502")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Fail(1, errors.New("60020")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeliverLocal("teacher-g1c1", 4, "four", now); err != nil {
+		t.Fatal(err)
+	}
+	if got := seqs(10); len(got) != 0 {
+		t.Errorf("due after retry, fail and delivery: %v", got)
+	}
+	if got := next(); !got.Equal(now.Add(time.Hour)) {
+		t.Errorf("next due %v, want push 2 in an hour", got)
+	}
+	now = now.Add(3 * time.Hour)
+	if got := seqs(10); !slices.Equal(got, []uint64{2, 3}) {
+		t.Errorf("due three hours later: %v", got)
+	}
+	if err := db.Delivered(2, 3, 3); err != nil { // delivering twice is harmless
+		t.Fatal(err)
+	}
+	if got := next(); !got.IsZero() {
+		t.Errorf("next due %v with an empty outbox", got)
+	}
+	if err := db.View(func(t *Tx) error { return expectEmpty(t.tx, bucketOutboxDue) }); err != nil {
+		t.Error(err)
+	}
+}
+
+// A database written by schema 1 (no due index) gets its index at open.
+func TestMigrateOutboxDueIndex(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC)
+	db, err := Open(dir, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := bot.Recipient{Member: "teacher-g1c1"}
+	if _, err := db.Enqueue(bot.Notification{Text: "one", To: to}, bot.Notification{Text: "two", To: to, At: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	// Make it a schema 1 database: no due index.
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketOutboxDue); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(dir, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	items, err := db.Due(now, 10)
+	if err != nil || len(items) != 1 || items[0].Notification.Text != "one" {
+		t.Errorf("due after migration: %+v, %v", items, err)
+	}
+	if next, _ := db.NextDue(); !next.Equal(now) {
+		t.Errorf("next due %v", next)
+	}
+	var schema uint64
+	_ = db.View(func(t *Tx) error {
+		schema = binary.BigEndian.Uint64(t.bucket(bucketMeta).Get([]byte("schema")))
+		return nil
+	})
+	if schema != SchemaVersion {
+		t.Errorf("schema %d after open, want %d", schema, SchemaVersion)
+	}
+}
+
+func expectEmpty(tx *bolt.Tx, bucket []byte) error {
+	if k, _ := tx.Bucket(bucket).Cursor().First(); k != nil {
+		return errors.New("store: " + string(bucket) + " is not empty")
+	}
+	return nil
+}
