@@ -211,7 +211,7 @@ func authzRows() []authzRow {
 
 		// Urgent incidents (SPEC §7: the configured reporters report; only
 		// leaders acknowledge; follow-ups and the written report by the
-		// reporter, their unit, leaders (续报) and the office; 结案 by
+		// reporter, their unit's staff (not its students), leaders (续报) and the office; 结案 by
 		// leaders, the unit head or the office).
 		{intent: "急报", text: same(authzIncidentText), need: needReporters, cells: map[string]authzCell{
 			"cadre-g1c1": writes("已收到急报 E"), "teacher-g1c1": writes("已收到急报 E"), "office-1": writes("已收到急报 E"),
@@ -220,12 +220,12 @@ func authzRows() []authzRow {
 			cells: map[string]authzCell{"leader-1": writes("已确认急报 E8")}},
 		{intent: "续报", setup: authzIncidents, text: withID("续报 E%d 学生已回教室上课"), need: needFollowers,
 			cells: map[string]authzCell{
-				"cadre-g1c1": writes("已续报 E1"), "teacher-g1c1": writes("已续报 E2"), "office-1": writes("已续报 E4"),
+				"cadre-g1c1": denied("不能处理急报 E1"), "teacher-g1c1": writes("已续报 E2"), "office-1": writes("已续报 E4"),
 				"leader-1": writes("已续报 E8"), "officer-1": denied("不能处理急报 E5"), "officer-2": denied("不能处理急报 E6"),
 				"head-general": denied("不能处理急报 E7")}},
 		{intent: "书面", setup: authzIncidents, text: withID("书面 E%d 11月26日9时40分，学生课间在操场摔倒擦伤，已送校医室"),
 			need: needFollowers, cells: map[string]authzCell{
-				"cadre-g1c1": writes("书面报告"), "teacher-g1c1": writes("书面报告"), "office-1": writes("书面报告"),
+				"cadre-g1c1": denied("不能处理急报 E1"), "teacher-g1c1": writes("书面报告"), "office-1": writes("书面报告"),
 				"officer-1": denied("不能处理急报 E5"), "officer-2": denied("不能处理急报 E6"),
 				"head-general": denied("不能处理急报 E7"), "leader-1": denied("不能处理急报 E8")}},
 		{intent: "结案", setup: authzIncidents, text: withID("结案 E%d 学生已返校"), need: "分管领导、单位负责人、政教处/办公室",

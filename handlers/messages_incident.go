@@ -39,7 +39,7 @@ const (
 	msgIncidentNotFound    = "没有找到急报 %s，请核对编号（发送“我的”可查看）。"
 	msgIncidentClosed      = "急报 %s 已于 %s 结案，不再接收续报。如有新情况，请发“急报 …”重新报告。"
 	msgIncidentClosedShort = "急报 %s 已结案，不能再更改。如有新情况，请发“急报 …”重新报告。"
-	msgIncidentForbidden   = "抱歉，您不能处理急报 %s：续报和书面报告由报告人及其单位、领导、办公室提交；结案由分管领导、报告人单位负责人或办公室办理。"
+	msgIncidentForbidden   = "抱歉，您不能处理急报 %s：续报和书面报告由报告人、其单位教职工、领导或办公室提交；结案由分管领导、报告人单位负责人或办公室办理。"
 
 	msgNoOpenIncidents = "目前没有未结案的急报。"
 	msgOpenIncidents   = "未结案的急报 %d 条："
