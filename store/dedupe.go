@@ -101,7 +101,7 @@ func (t *Tx) noteRecord(id string) error {
 // It does not overwrite the replies of a handling that finished first.
 func (s *DB) Remember(ctx context.Context, key string, replies []string) error {
 	at := s.now()
-	return s.bolt.Batch(func(tx *bolt.Tx) error {
+	return s.batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDedupe)
 		if raw := b.Get([]byte(key)); raw != nil {
 			var e dedupeEntry

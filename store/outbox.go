@@ -72,7 +72,7 @@ func (t *Tx) Queued(key string) bool { return t.bucket(bucketOutboxKeys).Get([]b
 // Enqueue queues pushes in their own transaction.
 func (s *DB) Enqueue(ns ...bot.Notification) (int, error) {
 	var n int
-	err := s.bolt.Batch(func(btx *bolt.Tx) error {
+	err := s.batch(func(btx *bolt.Tx) error {
 		t := &Tx{tx: btx, db: s}
 		var err error
 		n, err = t.Enqueue(ns...)
@@ -184,7 +184,7 @@ func (s *DB) Depth() (int, error) {
 
 // Delivered removes pushes from the outbox.
 func (s *DB) Delivered(seqs ...uint64) error {
-	return s.bolt.Batch(func(tx *bolt.Tx) error {
+	return s.batch(func(tx *bolt.Tx) error {
 		for _, seq := range seqs {
 			if _, err := unqueue(tx, seq); err != nil {
 				return err
@@ -196,7 +196,7 @@ func (s *DB) Delivered(seqs ...uint64) error {
 
 // Retry records a failed attempt and when to try again.
 func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
-	return s.bolt.Batch(func(tx *bolt.Tx) error {
+	return s.batch(func(tx *bolt.Tx) error {
 		raw, ok, err := failedAttempt(tx, seq, cause, at)
 		if !ok || err != nil {
 			return err
@@ -210,7 +210,7 @@ func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
 
 // Fail moves a push that failed permanently to the failed list.
 func (s *DB) Fail(seq uint64, cause error) error {
-	return s.bolt.Batch(func(tx *bolt.Tx) error {
+	return s.batch(func(tx *bolt.Tx) error {
 		raw, ok, err := failedAttempt(tx, seq, cause, time.Time{})
 		if !ok || err != nil {
 			return err
@@ -268,7 +268,7 @@ func (s *DB) DeliverLocal(inbox string, seq uint64, text string, at time.Time) e
 	if err != nil {
 		return err
 	}
-	return s.bolt.Batch(func(tx *bolt.Tx) error {
+	return s.batch(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketInbox).Put(inboxKey(inbox, seq), raw); err != nil {
 			return err
 		}

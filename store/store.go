@@ -41,6 +41,7 @@ type DB struct {
 	path string
 	now  func() time.Time
 	wake chan struct{} // signalled when the outbox gets new items
+	w    *committer    // shares commits between concurrent writes
 }
 
 // Options tune Open.
@@ -71,8 +72,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	b.MaxBatchDelay = 2 * time.Millisecond
-	s := &DB{bolt: b, path: path, now: o.Now, wake: make(chan struct{}, 1)}
+	s := &DB{bolt: b, path: path, now: o.Now, wake: make(chan struct{}, 1), w: &committer{db: b, max: 1000}}
 	if !o.ReadOnly {
 		if err := b.Update(s.init); err != nil {
 			b.Close()
@@ -127,13 +127,13 @@ type Tx struct {
 func (t *Tx) Now() time.Time { return t.db.now() }
 
 // update runs fn in one durable transaction, batched with concurrent ones.
-// fn may run more than once (bbolt retries a failed batch one by one), so it
-// must only read and write through tx. A message claim in ctx is recorded in
-// the same transaction; another handling of the same message gets
-// bot.ErrDuplicate.
+// fn may run more than once (a write that fails in a shared commit runs again
+// alone, and the others without it), so it must only read and write through
+// tx. A message claim in ctx is recorded in the same transaction; another
+// handling of the same message gets bot.ErrDuplicate.
 func (s *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	var queued bool
-	err := s.bolt.Batch(func(btx *bolt.Tx) error {
+	err := s.batch(func(btx *bolt.Tx) error {
 		t := &Tx{tx: btx, ctx: ctx, db: s}
 		if err := t.claim(); err != nil {
 			return err
@@ -149,6 +149,10 @@ func (s *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	return err
 }
+
+// batch runs fn in one durable transaction shared with concurrent writes
+// (fn may run more than once).
+func (s *DB) batch(fn func(*bolt.Tx) error) error { return s.w.do(fn) }
 
 // view runs fn in a read-only transaction.
 func (s *DB) view(fn func(*Tx) error) error {
@@ -304,7 +308,7 @@ func (s *DB) View(fn func(*Tx) error) error { return s.view(fn) }
 
 // Count increments a named counter durably.
 func (s *DB) Count(name string) error {
-	return s.bolt.Batch(func(btx *bolt.Tx) error {
+	return s.batch(func(btx *bolt.Tx) error {
 		b := btx.Bucket(bucketCounters)
 		var n uint64
 		if raw := b.Get([]byte(name)); raw != nil {
