@@ -28,6 +28,10 @@ type attendance struct {
 var attendanceItemWords = []string{"无异常", "全勤", "零报告", "旷课", "缺课", "逃课", "晚归", "迟归",
 	"夜不归宿", "夜不归家", "彻夜未归", "请假", "擅自离校", "私自离校", "离校未归"}
 
+// maxEarlierListed is how many earlier entries of the form a reply lists by
+// id; beyond it, the reply gives their number and the last three.
+const maxEarlierListed = 5
+
 func (h *Handlers) attendanceIntents() []intent {
 	att, err := report.NewAttendance(h.Config, h.Dir, h.Store, h.Now)
 	if err != nil {
@@ -108,7 +112,10 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	if next, ok := a.att.Schedule.Next(at); ok && e.Date == "" && e.Due.Before(next) {
 		lines = append(lines, sprintf(msgAttLateOther, report.FormLabel(next, loc)))
 	}
-	if len(res.Earlier) > 0 {
+	switch n := len(res.Earlier); {
+	case n > maxEarlierListed: // a reply (and the reply remembered for a resend) stays short
+		lines = append(lines, sprintf(msgAttEarlierMany, n, strings.Join(res.Earlier[n-3:], "、")))
+	case n > 0:
 		lines = append(lines, sprintf(msgAttEarlier, strings.Join(res.Earlier, "、")))
 	}
 	lines = append(lines, sprintf(msgAttHowTo, e.ID, e.ID))

@@ -19,6 +19,7 @@ const (
 	msgAttByDate        = "（按消息中的日期 %s 归入该期）"
 	msgAttLateOther     = "注意：这条补交了上期未交的报表。本期报表（%s截止）请另行报送。"
 	msgAttEarlier       = "本期报表已有 %s，内容合并计算；如有重复，可“撤回 编号”。"
+	msgAttEarlierMany   = "本期报表已有 %d 条（最近的是 %s），内容合并计算；如有重复，可“撤回 编号”。"
 	msgAttUnknownName   = "名单中没有“%s”，是否为“%s”？已按原名记录，如有误请更正。"
 	msgAttUnknownNoHint = "名单中没有“%s”，已按原名记录，如有误请更正。"
 	msgAttNotRead       = "以下内容未能识别，未记录：%s"
