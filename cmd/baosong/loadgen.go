@@ -21,6 +21,10 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	students := fs.Int("students", loadgen.DefaultScale.Students, "with -gen: students per class")
 	staff := fs.Int("staff", loadgen.DefaultScale.Staff, "with -gen: staff")
 	apiBase := fs.String("api-base", "http://127.0.0.1:9990", "with -gen: the WeCom API the server calls (see -fake-wecom)")
+	fill := fs.String("fill", "", "with -config: write a school year of records into this data directory (server stopped) and exit")
+	year := fs.Int("year", 2025, "with -fill: the school year that starts in September of this year")
+	items := fs.Int("items", 5000, "with -fill: information items in the year")
+	incidents := fs.Int("incidents", 120, "with -fill: incidents in the year")
 	fake := fs.String("fake-wecom", "", "serve a fake WeCom API on this address during the run and report what it received")
 	path := fs.String("config", "", "the configuration the server runs (to know its members and rosters)")
 	server := fs.String("server", "http://127.0.0.1:8080", "server URL")
@@ -52,6 +56,19 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(*path)
 	if err != nil {
 		return err
+	}
+	if *fill != "" {
+		loc := cfg.Location()
+		o := loadgen.FillOptions{From: time.Date(*year, 9, 1, 0, 0, 0, 0, loc), To: time.Date(*year+1, 7, 15, 0, 0, 0, 0, loc),
+			Items: *items, Incidents: *incidents}
+		start := time.Now()
+		res, err := loadgen.Fill(context.Background(), cfg, *fill, o, stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "filled %s in %.0fs: %d attendance entries, %d items, %d incidents, %d pushes (marked delivered)\n",
+			*fill, time.Since(start).Seconds(), res.Forms, res.Items, res.Incidents, res.Pushes)
+		return nil
 	}
 	var fw *loadgen.FakeWeCom
 	if *fake != "" {
