@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -25,8 +27,14 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "data directory (default [server] data, ./data)")
 	nowFlag := fs.String("now", "", "start the clock at this RFC 3339 instant and let it run on (demos and tests only)")
 	verbose := fs.Bool("v", false, "log every message at debug level")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *pprofAddr != "" {
+		if host, _, err := net.SplitHostPort(*pprofAddr); err != nil || !isLoopback(host) {
+			return fmt.Errorf("%w: -pprof %q must be a loopback address such as 127.0.0.1:6060", errUsage, *pprofAddr)
+		}
 	}
 	cfg, err := loadConfig(*path)
 	if err != nil {
@@ -62,7 +70,15 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	srv := &http.Server{Handler: a, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	if *pprofAddr != "" {
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		go func() { log.Error("pprof", "err", http.ListenAndServe(*pprofAddr, mux)) }()
+	}
 	a.Start()
+	debug.FreeOSMemory() // hand back what loading a large configuration used (10,000 members: ~30 MiB)
 	fmt.Fprintf(stdout, "baosong %s: %s listening on http://%s (data %s)\n", version, cfg.Org.Name, ln.Addr(), a.Store.Path())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -84,4 +100,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		err = nil
 	}
 	return err
+}
+
+// isLoopback reports whether host names this machine only.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
