@@ -177,11 +177,14 @@ func (l *Loop) settle(it store.OutboxItem, err error) {
 	default:
 		result = "retry"
 		delay := Backoff(it.Attempts + 1)
+		level := slog.LevelWarn
 		if d, ok := bot.RetryDelay(err); ok {
-			delay = max(delay, d)
+			// A platform's rate limit defers the push: flow control, not a
+			// fault, and a reminder burst defers thousands of them.
+			delay, level = max(delay, d), slog.LevelDebug
 		}
-		l.Log.Warn("outbox: push failed, will retry", "seq", it.Seq, "to", n.To.String(),
-			"attempt", it.Attempts+1, "in", delay, "err", err)
+		l.Log.Log(context.Background(), level, "outbox: push not delivered, will retry", "seq", it.Seq,
+			"to", n.To.String(), "attempt", it.Attempts+1, "in", delay, "err", err)
 		err = l.Queue.Retry(it.Seq, l.Now().Add(delay), err)
 	}
 	if err != nil {
