@@ -29,8 +29,9 @@ var attendanceItemWords = []string{"无异常", "全勤", "零报告", "旷课",
 	"夜不归宿", "夜不归家", "彻夜未归", "请假", "擅自离校", "私自离校", "离校未归"}
 
 // maxEarlierListed is how many earlier entries of the form a reply lists by
-// id; beyond it, the reply gives their number and the last three.
-const maxEarlierListed = 5
+// id; beyond it, the reply gives their number and the last three. A new
+// entry's Result lists at most report.RecentEntries-1 earlier entries.
+const maxEarlierListed = report.RecentEntries - 1
 
 func (h *Handlers) attendanceIntents() []intent {
 	att, err := report.NewAttendance(h.Config, h.Dir, h.Store, h.Now)
@@ -112,9 +113,9 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	if next, ok := a.att.Schedule.Next(at); ok && e.Date == "" && e.Due.Before(next) {
 		lines = append(lines, sprintf(msgAttLateOther, report.FormLabel(next, loc)))
 	}
-	switch n := len(res.Earlier); {
+	switch n := res.EarlierCount; {
 	case n > maxEarlierListed: // a reply (and the reply remembered for a resend) stays short
-		lines = append(lines, sprintf(msgAttEarlierMany, n, strings.Join(res.Earlier[n-3:], "、")))
+		lines = append(lines, sprintf(msgAttEarlierMany, n, strings.Join(res.Earlier[len(res.Earlier)-3:], "、")))
 	case n > 0:
 		lines = append(lines, sprintf(msgAttEarlier, strings.Join(res.Earlier, "、")))
 	}

@@ -35,6 +35,9 @@ type AttendanceTx interface {
 	// id order, withdrawn ones included, WITHOUT their rows: enough for the
 	// form's state, cheap enough for every message.
 	FormEntries(unit string, due time.Time) ([]*Entry, error)
+	// FormSummary reads what a new entry needs of its form without reading
+	// the form's entries: PutEntry keeps it up to date.
+	FormSummary(unit string, due time.Time) (FormSummary, error)
 	// StudentEntries lists the class's live entries that name the student
 	// (as Row.Who) and whose due time is in [from, to), by due time then id,
 	// each with only that student's rows (enough for the student's ledger).
@@ -55,6 +58,45 @@ type AttendanceTx interface {
 	Enqueue(ns ...bot.Notification) error
 	// Queued reports whether a push key was ever queued.
 	Queued(key string) bool
+}
+
+// RecentEntries is how many of a form's last live entries FormSummary lists.
+const RecentEntries = 6
+
+// FormSummary is what adding an entry needs of its form, kept by the store
+// with the form's index so that a new entry costs the same in a form of one
+// entry as in a form of a thousand.
+type FormSummary struct {
+	Live    int       // live (not withdrawn) entries
+	FirstID string    // the live entry with the earliest message time ("" when none)
+	FirstAt time.Time // its message time
+	Recent  []string  // the last RecentEntries live entries, in id order
+}
+
+// SummarizeForm computes a form's summary from its entries (in id order; rows
+// are not needed).
+func SummarizeForm(es []*Entry) FormSummary {
+	var s FormSummary
+	for _, e := range es {
+		s = s.Add(e)
+	}
+	return s
+}
+
+// Add is the summary after e, the form's newest entry, is added.
+func (s FormSummary) Add(e *Entry) FormSummary {
+	if e.Withdrawn {
+		return s
+	}
+	if s.Live == 0 || e.At.Before(s.FirstAt) {
+		s.FirstID, s.FirstAt = e.ID, e.At
+	}
+	s.Live++
+	s.Recent = append(slices.Clip(s.Recent), e.ID)
+	if n := len(s.Recent); n > RecentEntries {
+		s.Recent = s.Recent[n-RecentEntries:]
+	}
+	return s
 }
 
 // Attendance is the attendance service: it runs the rules of this package
@@ -103,12 +145,19 @@ type Submission struct {
 
 // Result says what a change did.
 type Result struct {
-	Entry     *Entry
-	Form      *Form      // the entry's form after the change
-	Earlier   []string   // other live entries of the same form
-	Unknown   []NameHint // names not on the roster
-	Notified  []string   // members told at once (teacher notices)
-	Crossings []Crossing // levels students of the entry are at this month after the change
+	Entry *Entry
+	// Form is the entry's form after the change. After Submit it holds only
+	// the form's first live entry and the new one (enough for its State);
+	// after Correct and Withdraw, all its entries.
+	Form *Form
+	// Earlier lists the last other live entries of the same form, at most
+	// RecentEntries-1 after Submit (all of them after Correct and Withdraw),
+	// in id order; EarlierCount counts them all.
+	Earlier      []string
+	EarlierCount int
+	Unknown      []NameHint // names not on the roster
+	Notified     []string   // members told at once (teacher notices)
+	Crossings    []Crossing // levels students of the entry are at this month after the change
 }
 
 // NameHint is a name not on the class roster and the closest roster name ("" when none is close).
@@ -134,16 +183,8 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 	var res *Result
 	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
 		missing := func(due time.Time) (bool, error) {
-			es, err := tx.FormEntries(s.Unit, due)
-			if err != nil {
-				return false, err
-			}
-			for _, e := range es {
-				if !e.Withdrawn {
-					return false, nil
-				}
-			}
-			return true, nil
+			sum, err := tx.FormSummary(s.Unit, due)
+			return sum.Live == 0, err
 		}
 		due, err := Attribute(a.Schedule, at, s.Date, missing)
 		if err != nil {
@@ -269,22 +310,41 @@ func (a *Attendance) cleanRows(m *org.Member, unit string, rows []Row) ([]Row, e
 	return out, nil
 }
 
-// after finishes a change inside its transaction: reloads the form, checks
-// the roster, queues the teacher notice and the threshold warnings.
-// old holds the rows before a correction or withdrawal.
+// after finishes a change inside its transaction: reads the form (its
+// summary for a new entry, its entries for a change), checks the roster,
+// queues the teacher notice and the threshold warnings. old holds the rows
+// before a correction or withdrawal.
 func (a *Attendance) after(tx AttendanceTx, e *Entry, old []Row, change string) (*Result, error) {
-	light, err := tx.FormEntries(e.Unit, e.Due)
-	if err != nil {
-		return nil, err
-	}
 	res := &Result{Entry: e, Form: &Form{Unit: e.Unit, Due: e.Due}}
-	for _, x := range light {
-		if x.ID == e.ID {
-			x = e
-		} else if !x.Withdrawn {
-			res.Earlier = append(res.Earlier, x.ID)
+	if change == "" {
+		sum, err := tx.FormSummary(e.Unit, e.Due)
+		if err != nil {
+			return nil, err
 		}
-		res.Form.Entries = append(res.Form.Entries, x)
+		if sum.FirstID != "" && sum.FirstID != e.ID {
+			res.Form.Entries = append(res.Form.Entries, &Entry{ID: sum.FirstID, Unit: e.Unit, Due: e.Due, At: sum.FirstAt})
+		}
+		res.Form.Entries = append(res.Form.Entries, e)
+		for _, id := range sum.Recent {
+			if id != e.ID {
+				res.Earlier = append(res.Earlier, id)
+			}
+		}
+		res.EarlierCount = max(sum.Live-1, 0)
+	} else {
+		light, err := tx.FormEntries(e.Unit, e.Due)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range light {
+			if x.ID == e.ID {
+				x = e
+			} else if !x.Withdrawn {
+				res.Earlier = append(res.Earlier, x.ID)
+			}
+			res.Form.Entries = append(res.Form.Entries, x)
+		}
+		res.EarlierCount = len(res.Earlier)
 	}
 	res.Form.Start, _ = a.Schedule.Prev(e.Due)
 	if !e.Withdrawn {

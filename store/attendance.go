@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/report"
 )
@@ -122,6 +124,107 @@ func (a attendanceTx) FormEntries(unit string, due time.Time) ([]*report.Entry, 
 	return out, nil
 }
 
+// FormSummary reads the summary PutEntry keeps under the form's own key
+// (formKey without an entry number); a form without one (a read-only
+// database of an older schema) is summarized from its index.
+func (a attendanceTx) FormSummary(unit string, due time.Time) (report.FormSummary, error) {
+	b := a.t.bucket(bucketAttendanceForm)
+	if b == nil {
+		return report.FormSummary{}, nil
+	}
+	if raw := b.Get(formKey(unit, due, 0)); raw != nil {
+		return decodeSummary(raw)
+	}
+	es, err := a.FormEntries(unit, due)
+	return report.SummarizeForm(es), err
+}
+
+// Summary value: live entries, first entry number, its message time (unix
+// nanos), then the recent entry numbers; 8 bytes each, big endian.
+func encodeSummary(s report.FormSummary) []byte {
+	out := make([]byte, 0, 24+8*len(s.Recent))
+	first, _ := entryNumber(s.FirstID)
+	out = binary.BigEndian.AppendUint64(out, uint64(s.Live))
+	out = binary.BigEndian.AppendUint64(out, first)
+	out = binary.BigEndian.AppendUint64(out, uint64(s.FirstAt.UnixNano()))
+	for _, id := range s.Recent {
+		n, _ := entryNumber(id)
+		out = binary.BigEndian.AppendUint64(out, n)
+	}
+	return out
+}
+
+func decodeSummary(raw []byte) (report.FormSummary, error) {
+	if len(raw) < 24 || len(raw)%8 != 0 {
+		return report.FormSummary{}, fmt.Errorf("store: form summary of %d bytes", len(raw))
+	}
+	s := report.FormSummary{Live: int(binary.BigEndian.Uint64(raw))}
+	if s.Live > 0 {
+		s.FirstID = "A" + strconv.FormatUint(binary.BigEndian.Uint64(raw[8:]), 10)
+		s.FirstAt = time.Unix(0, int64(binary.BigEndian.Uint64(raw[16:])))
+	}
+	for i := 24; i < len(raw); i += 8 {
+		s.Recent = append(s.Recent, "A"+strconv.FormatUint(binary.BigEndian.Uint64(raw[i:]), 10))
+	}
+	return s, nil
+}
+
+// putSummary updates the summary of e's form after e was indexed: a new
+// entry is added to it; a change (rare) summarizes the form again.
+func (a attendanceTx) putSummary(e *report.Entry, isNew bool) error {
+	b := a.t.bucket(bucketAttendanceForm)
+	key := formKey(e.Unit, e.Due, 0)
+	var sum report.FormSummary
+	if raw := b.Get(key); raw != nil && isNew {
+		old, err := decodeSummary(raw)
+		if err != nil {
+			return err
+		}
+		sum = old.Add(e)
+	} else {
+		es, err := a.FormEntries(e.Unit, e.Due)
+		if err != nil {
+			return err
+		}
+		sum = report.SummarizeForm(es)
+	}
+	return b.Put(key, encodeSummary(sum))
+}
+
+// summarizeForms is the migration to schema 3: a summary for every form.
+func summarizeForms(tx *bolt.Tx) error {
+	a := attendanceTx{&Tx{tx: tx}}
+	type form struct {
+		unit string
+		due  time.Time
+	}
+	var forms []form
+	var last []byte
+	err := tx.Bucket(bucketAttendanceForm).ForEach(func(k, _ []byte) error {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 || len(k) != i+17 || bytes.Equal(k[:i+9], last) {
+			return nil
+		}
+		last = append(last[:0], k[:i+9]...)
+		forms = append(forms, form{string(k[:i]), time.Unix(int64(binary.BigEndian.Uint64(k[i+1:])), 0)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b := tx.Bucket(bucketAttendanceForm)
+	for _, f := range forms {
+		es, err := a.FormEntries(f.unit, f.due)
+		if err != nil {
+			return err
+		}
+		if err := b.Put(formKey(f.unit, f.due, 0), encodeSummary(report.SummarizeForm(es))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // studentPrefix is unit + 0x00 + student + 0x00.
 func studentPrefix(unit, student string) []byte {
 	k := make([]byte, 0, len(unit)+len(student)+18)
@@ -218,7 +321,8 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 		return fmt.Errorf("store: bad attendance id %q", e.ID)
 	}
 	students := a.t.bucket(bucketAttendanceStudent)
-	if a.t.bucket(bucketAttendance).Get(u64(n)) != nil { // a change: drop the old rows' student keys
+	isNew := a.t.bucket(bucketAttendance).Get(u64(n)) == nil
+	if !isNew { // a change: drop the old rows' student keys
 		old, err := a.entry(n)
 		if err != nil {
 			return err
@@ -245,6 +349,9 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 	}
 	binary.BigEndian.PutUint64(flags[1:], uint64(e.At.UnixNano()))
 	if err := a.t.bucket(bucketAttendanceForm).Put(formKey(e.Unit, e.Due, n), flags); err != nil {
+		return err
+	}
+	if err := a.putSummary(e, isNew); err != nil {
 		return err
 	}
 	if !e.Withdrawn {

@@ -39,6 +39,8 @@ var (
 	// bucketAttendanceForm: class unit id + 0x00 + due time (unix seconds) + entry number →
 	// flags (1 byte, 1 = withdrawn) + message time (unix nanos). Index of attendance entries by
 	// form (a form's state without decoding its entries), a month of a class, a period.
+	// The form's own key (without an entry number) holds its summary (report.FormSummary),
+	// updated with every entry: see encodeSummary.
 	bucketAttendanceForm = []byte("attendance_form")
 	// bucketAttendanceStudent: class unit id + 0x00 + student (name[no]) + 0x00 + due time (unix
 	// seconds) + entry number → JSON of that student's rows in the entry. Live entries naming a

@@ -22,11 +22,12 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(*bolt.Tx) error{
-	1: indexOutbox, // the outbox due index
+	1: indexOutbox,    // the outbox due index
+	2: summarizeForms, // each attendance form's summary
 }
 
 // ErrLocked means another process holds the database.
