@@ -15,8 +15,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/baosong/baosong/report"
 )
 
@@ -100,8 +98,28 @@ func archiveDocument(src *Source, p report.Period) (Document, error) {
 	return a, err
 }
 
-// JSON writes the dump.
-func (a *Archive) JSON(w io.Writer) error { return writeJSON(w, a, "archive") }
+// JSON writes the dump, the raw records one at a time.
+func (a *Archive) JSON(w io.Writer) error {
+	j := newJSON(w)
+	j.field("kind", a.Kind)
+	j.field("period", a.Period)
+	j.field("submissions", a.Submissions)
+	j.field("points", a.Points)
+	j.field("weekly", a.Weekly)
+	j.field("good_deeds", a.GoodDeeds)
+	for _, list := range []struct {
+		name string
+		raws []json.RawMessage
+	}{{"attendance", a.Attendance}, {"incidents", a.Incidents}} {
+		j.open(list.name)
+		for _, r := range list.raws {
+			j.item(r)
+		}
+		j.close()
+	}
+	j.field("media_summaries", a.MediaSums)
+	return j.end("archive")
+}
 
 // CSV is not offered: an archive has many tables.
 func (a *Archive) CSV(io.Writer) error {
@@ -113,10 +131,7 @@ var goodDeedWidths = []float64{7, 12, 14, 17, 70}
 
 // XLSX writes one sheet per kind.
 func (a *Archive) XLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	b := &book{f: f}
-	b.styles()
+	b := newBook()
 	a.Submissions.sheet(b)
 	a.Points.sheets(b)
 	a.Weekly.sheet(b)
@@ -125,11 +140,11 @@ func (a *Archive) XLSX(w io.Writer) error {
 	b.sheet("好人好事", fmt.Sprintf("%s 好人好事（%s）", name, label), goodDeedHeader, goodDeedWidths)
 	loc := a.src.Config.Location()
 	for i, g := range a.GoodDeeds {
-		b.row("好人好事", dataRow+i, []any{g.ID, g.ReporterName, g.UnitName, g.At.In(loc).Format("2006-01-02 15:04"), g.Text})
+		b.row(dataRow+i, []any{g.ID, g.ReporterName, g.UnitName, g.At.In(loc).Format("2006-01-02 15:04"), g.Text})
 	}
 	rawSheet(b, "考勤记录", fmt.Sprintf("%s 考勤记录（%s）", name, label), a.Attendance)
 	rawSheet(b, "急报", fmt.Sprintf("%s 急报（%s）", name, label), a.Incidents)
-	return finish(b, w, "archive")
+	return b.finish(w, "archive")
 }
 
 // rawSheet writes raw JSON records as a table: a column per top-level field
@@ -177,6 +192,6 @@ func rawSheet(b *book, sheet, title string, raws []json.RawMessage) {
 			}
 			row[j] = s
 		}
-		b.row(sheet, dataRow+i, row)
+		b.row(dataRow+i, row)
 	}
 }

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -34,18 +33,9 @@ func attendanceDocument(src *Source, p report.Period) (Document, error) {
 	return &attendanceExport{src: src, s: s, loc: src.Config.Location()}, nil
 }
 
-// The JSON of SPEC §10.1. Field names are a contract: add, never rename.
-type attendanceJSON struct {
-	Kind        string         `json:"kind"`
-	Period      string         `json:"period"`
-	Org         string         `json:"org"`
-	GeneratedAt string         `json:"generated_at"`
-	Forms       []formJSON     `json:"forms"`
-	Students    []studentJSON  `json:"students"`
-	Classes     []classJSON    `json:"classes"`
-	Grades      []gradeJSON    `json:"grades"`
-	Thresholds  thresholdsJSON `json:"thresholds"`
-}
+// The JSON of SPEC §10.1 is an object of kind, period, org, generated_at,
+// forms, students, classes, grades and thresholds (written field by field
+// by JSON). Field names are a contract: add, never rename.
 
 type formJSON struct {
 	Unit        string      `json:"unit"`
@@ -136,47 +126,22 @@ func (x *attendanceExport) unit(id string) *org.Unit {
 	return &org.Unit{ID: id, Name: id}
 }
 
-func (x *attendanceExport) wire() attendanceJSON {
-	a := x.src.Config.Attendance
-	out := attendanceJSON{Kind: "attendance", Period: x.s.Period.Name, Org: x.src.Dir.Name,
-		GeneratedAt: x.stamp(x.s.Now), Forms: []formJSON{}, Students: []studentJSON{}, Classes: []classJSON{},
-		Grades:     []gradeJSON{},
-		Thresholds: thresholdsJSON{a.YellowHours, a.CriticizeHours, a.DisciplineHours, a.DisciplineDays}}
-	for _, f := range x.s.Forms {
-		u := x.unit(f.Unit)
-		fj := formJSON{Unit: f.Unit, UnitName: u.Name, Grade: u.Grade, WindowStart: x.stamp(f.Start),
-			Due: x.stamp(f.Due), State: f.State(x.s.Now), Entries: []entryJSON{}}
-		if first, ok := f.FirstAt(); ok {
-			fj.FirstAt = x.stamp(first)
-		}
-		for _, e := range f.Entries {
-			ej := entryJSON{ID: e.ID, Submitter: e.Submitter, At: x.stamp(e.At), Withdrawn: e.Withdrawn,
-				Date: e.Date, Revision: e.Revision, Items: []itemJSON{}}
-			for _, r := range e.Rows {
-				ej.Items = append(ej.Items, itemOf(r))
-			}
-			fj.Entries = append(fj.Entries, ej)
-		}
-		out.Forms = append(out.Forms, fj)
+func (x *attendanceExport) form(f *report.Form) formJSON {
+	u := x.unit(f.Unit)
+	fj := formJSON{Unit: f.Unit, UnitName: u.Name, Grade: u.Grade, WindowStart: x.stamp(f.Start),
+		Due: x.stamp(f.Due), State: f.State(x.s.Now), Entries: []entryJSON{}}
+	if first, ok := f.FirstAt(); ok {
+		fj.FirstAt = x.stamp(first)
 	}
-	for _, g := range x.s.Grades {
-		gj := gradeJSON{Grade: g.Grade}
-		if c := g.Confirmed; c != nil {
-			gj.ConfirmedBy, gj.ConfirmedAt = c.By, x.stamp(c.At)
+	for _, e := range f.Entries {
+		ej := entryJSON{ID: e.ID, Submitter: e.Submitter, At: x.stamp(e.At), Withdrawn: e.Withdrawn,
+			Date: e.Date, Revision: e.Revision, Items: []itemJSON{}}
+		for _, r := range e.Rows {
+			ej.Items = append(ej.Items, itemOf(r))
 		}
-		out.Grades = append(out.Grades, gj)
-		for _, c := range g.Classes {
-			out.Classes = append(out.Classes, classJSON{Unit: c.Unit, UnitName: c.Name, Grade: g.Grade,
-				Forms: c.OnTime + c.Late + c.Missing + c.Open, OnTime: c.OnTime, Late: c.Late, Missing: c.Missing, Open: c.Open})
-			for _, t := range c.Students {
-				out.Students = append(out.Students, studentJSON{Unit: t.Unit, UnitName: c.Name, Grade: g.Grade,
-					Student: t.Student, AbsentHours: t.AbsentHours, NightsAway: t.Nights, DaysLeft: t.DaysLeft,
-					LeaveHours: t.LeaveHours, Level: t.Level, ReportedHours: t.ReportedHours, CoveredHours: t.CoveredHours,
-					LateReturns: t.LateReturns, LeaveDays: t.LeaveDays, PendingNotes: t.PendingLeaves})
-			}
-		}
+		fj.Entries = append(fj.Entries, ej)
 	}
-	return out
+	return fj
 }
 
 func itemOf(r report.Row) itemJSON {
@@ -194,15 +159,51 @@ func itemOf(r report.Row) itemJSON {
 	return it
 }
 
-// JSON writes the export of SPEC §10.1 (indented).
+// JSON writes the export of SPEC §10.1 (indented), a form, student or
+// class at a time.
 func (x *attendanceExport) JSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(x.wire()); err != nil {
-		return fmt.Errorf("export: attendance json: %w", err)
+	a := x.src.Config.Attendance
+	j := newJSON(w)
+	j.field("kind", "attendance")
+	j.field("period", x.s.Period.Name)
+	j.field("org", x.src.Dir.Name)
+	j.field("generated_at", x.stamp(x.s.Now))
+	j.open("forms")
+	for _, f := range x.s.Forms {
+		j.item(x.form(f))
 	}
-	return nil
+	j.close()
+	j.open("students")
+	for _, g := range x.s.Grades {
+		for _, c := range g.Classes {
+			for _, t := range c.Students {
+				j.item(studentJSON{Unit: t.Unit, UnitName: c.Name, Grade: g.Grade,
+					Student: t.Student, AbsentHours: t.AbsentHours, NightsAway: t.Nights, DaysLeft: t.DaysLeft,
+					LeaveHours: t.LeaveHours, Level: t.Level, ReportedHours: t.ReportedHours, CoveredHours: t.CoveredHours,
+					LateReturns: t.LateReturns, LeaveDays: t.LeaveDays, PendingNotes: t.PendingLeaves})
+			}
+		}
+	}
+	j.close()
+	j.open("classes")
+	for _, g := range x.s.Grades {
+		for _, c := range g.Classes {
+			j.item(classJSON{Unit: c.Unit, UnitName: c.Name, Grade: g.Grade,
+				Forms: c.OnTime + c.Late + c.Missing + c.Open, OnTime: c.OnTime, Late: c.Late, Missing: c.Missing, Open: c.Open})
+		}
+	}
+	j.close()
+	j.open("grades")
+	for _, g := range x.s.Grades {
+		gj := gradeJSON{Grade: g.Grade}
+		if c := g.Confirmed; c != nil {
+			gj.ConfirmedBy, gj.ConfirmedAt = c.By, x.stamp(c.At)
+		}
+		j.item(gj)
+	}
+	j.close()
+	j.field("thresholds", thresholdsJSON{a.YellowHours, a.CriticizeHours, a.DisciplineHours, a.DisciplineDays})
+	return j.end("attendance")
 }
 
 // studentHeader are the columns of a student line, after 年级 and 班级.
@@ -270,10 +271,7 @@ var (
 // one sheet per grade (its students), and 报表明细 (every form), with
 // Chinese headers, set column widths and frozen headers.
 func (x *attendanceExport) XLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	b := &book{f: f}
-	b.styles()
+	b := newBook()
 	title := fmt.Sprintf("%s 日常信息月度汇总表（%s）", x.src.Dir.Name, periodTitle(x.s.Period))
 	b.sheet(overviewSheet, title, overviewHeader, overviewWidths)
 	var total [10]int
@@ -295,7 +293,7 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 				total[i] += v
 				vals = append(vals, v)
 			}
-			b.row(overviewSheet, row, append(vals, confirmed))
+			b.row(row, append(vals, confirmed))
 			row++
 		}
 	}
@@ -303,8 +301,7 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 	for _, v := range total[:9] {
 		sum = append(sum, v)
 	}
-	b.row(overviewSheet, row, append(sum, ""))
-	b.style(overviewSheet, row, len(overviewHeader), b.bold)
+	b.styledRow(row, append(sum, ""), b.bold)
 
 	for _, g := range x.s.Grades {
 		name := sheetName(g.Grade)
@@ -312,11 +309,11 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 		row := dataRow
 		for _, c := range g.Classes {
 			if len(c.Students) == 0 {
-				b.row(name, row, []any{c.Name, "（无缺勤记录）"})
+				b.row(row, []any{c.Name, "（无缺勤记录）"})
 				row++
 			}
 			for _, t := range c.Students {
-				b.row(name, row, append([]any{c.Name}, studentCells(t)...))
+				b.row(row, append([]any{c.Name}, studentCells(t)...))
 				row++
 			}
 		}
@@ -339,21 +336,11 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 		if len(fm.Live()) > 0 {
 			content = strings.ReplaceAll(report.DescribeRows(fm.Rows()), "\n", "；")
 		}
-		b.row(formsSheet, row, []any{u.Grade, u.Name, x.sheetTime(fm.Start), x.sheetTime(fm.Due),
+		b.row(row, []any{u.Grade, u.Name, x.sheetTime(fm.Start), x.sheetTime(fm.Due),
 			stateNames[fm.State(x.s.Now)], x.sheetTime(first), strings.Join(ids, "、"), content})
 		row++
 	}
-	if err := f.DeleteSheet("Sheet1"); err != nil {
-		return fmt.Errorf("export: attendance xlsx: %w", err)
-	}
-	f.SetActiveSheet(0)
-	if b.err != nil {
-		return fmt.Errorf("export: attendance xlsx: %w", b.err)
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("export: attendance xlsx: %w", err)
-	}
-	return nil
+	return b.finish(w, "attendance")
 }
 
 func (x *attendanceExport) sheetTime(t time.Time) string {
@@ -395,20 +382,21 @@ func sheetName(s string) string {
 	return s
 }
 
-// book writes sheets with one error for the whole workbook.
+// book writes a workbook a sheet at a time through excelize's StreamWriter,
+// so that only the sheet being written is held, as XML text; one error for
+// the whole workbook. Rows go in ascending order; cells are numbers or
+// strings, never formulas.
 type book struct {
 	f                 *excelize.File
+	sw                *excelize.StreamWriter
+	sheets            int
 	title, head, bold int
 	err               error
 }
 
-func (b *book) keep(err error) {
-	if b.err == nil {
-		b.err = err
-	}
-}
-
-func (b *book) styles() {
+// newBook starts a workbook with its styles; close it after writing.
+func newBook() *book {
+	b := &book{f: excelize.NewFile()}
 	var err error
 	b.title, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}})
@@ -420,35 +408,94 @@ func (b *book) styles() {
 	b.keep(err)
 	b.bold, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	b.keep(err)
+	return b
 }
 
-// sheet adds a sheet with its title (merged over the columns), header row,
-// column widths and frozen header.
-func (b *book) sheet(name, title string, header []string, widths []float64) {
-	_, err := b.f.NewSheet(name)
-	b.keep(err)
-	last, _ := excelize.ColumnNumberToName(len(header))
-	b.keep(b.f.SetCellValue(name, "A1", title))
-	b.keep(b.f.MergeCell(name, "A1", last+"1"))
-	b.keep(b.f.SetCellStyle(name, "A1", last+"1", b.title))
-	b.keep(b.f.SetRowHeight(name, 1, 24))
-	b.row(name, 2, toAny(header))
-	b.style(name, 2, len(header), b.head)
-	for i, wd := range widths {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		b.keep(b.f.SetColWidth(name, col, col, wd))
+func (b *book) keep(err error) {
+	if b.err == nil {
+		b.err = err
 	}
-	b.keep(b.f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: dataRow - 1, TopLeftCell: fmt.Sprintf("A%d", dataRow),
+}
+
+// stream flushes the sheet being written and starts the next: the first
+// sheet renames the new file's Sheet1 (first and active), the others are added.
+func (b *book) stream(name string) {
+	b.flush()
+	if b.err != nil {
+		return
+	}
+	if b.sheets == 0 {
+		b.keep(b.f.SetSheetName("Sheet1", name))
+	} else {
+		_, err := b.f.NewSheet(name)
+		b.keep(err)
+	}
+	b.sheets++
+	if b.err == nil {
+		b.sw, b.err = b.f.NewStreamWriter(name)
+	}
+}
+
+func (b *book) flush() {
+	if b.sw != nil {
+		b.keep(b.sw.Flush())
+		b.sw = nil
+	}
+}
+
+// sheet adds a sheet with its column widths, frozen header, title (merged
+// over the columns, row 1) and header row (row 2).
+func (b *book) sheet(name, title string, header []string, widths []float64) {
+	b.stream(name)
+	if b.err != nil {
+		return
+	}
+	for i, wd := range widths {
+		b.keep(b.sw.SetColWidth(i+1, i+1, wd))
+	}
+	b.keep(b.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: dataRow - 1, TopLeftCell: fmt.Sprintf("A%d", dataRow),
 		ActivePane: "bottomLeft"}))
+	last, _ := excelize.ColumnNumberToName(len(header))
+	b.keep(b.sw.MergeCell("A1", last+"1"))
+	titleRow := make([]any, len(header))
+	for i := range titleRow {
+		titleRow[i] = excelize.Cell{StyleID: b.title}
+	}
+	titleRow[0] = excelize.Cell{StyleID: b.title, Value: title}
+	b.set(1, titleRow, excelize.RowOpts{Height: 24})
+	b.styledRow(2, toAny(header), b.head)
 }
 
-func (b *book) row(sheet string, row int, vals []any) {
-	b.keep(b.f.SetSheetRow(sheet, fmt.Sprintf("A%d", row), &vals))
+// row writes a line of the current sheet.
+func (b *book) row(row int, vals []any) { b.set(row, vals) }
+
+// styledRow writes a line with every cell in the style.
+func (b *book) styledRow(row int, vals []any, style int) {
+	cells := make([]any, len(vals))
+	for i, v := range vals {
+		cells[i] = excelize.Cell{StyleID: style, Value: v}
+	}
+	b.set(row, cells)
 }
 
-func (b *book) style(sheet string, row, cols, style int) {
-	last, _ := excelize.ColumnNumberToName(cols)
-	b.keep(b.f.SetCellStyle(sheet, fmt.Sprintf("A%d", row), fmt.Sprintf("%s%d", last, row), style))
+func (b *book) set(row int, vals []any, opts ...excelize.RowOpts) {
+	if b.err != nil || b.sw == nil {
+		return
+	}
+	b.keep(b.sw.SetRow(fmt.Sprintf("A%d", row), vals, opts...))
+}
+
+// finish writes the book to w and closes it.
+func (b *book) finish(w io.Writer, what string) error {
+	defer b.f.Close()
+	b.flush()
+	if b.err != nil {
+		return fmt.Errorf("export: %s xlsx: %w", what, b.err)
+	}
+	if _, err := b.f.WriteTo(w); err != nil {
+		return fmt.Errorf("export: %s xlsx: %w", what, err)
+	}
+	return nil
 }
 
 func toAny(ss []string) []any {

@@ -6,7 +6,6 @@
 package export
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -99,18 +98,31 @@ func FormatOf(filename string) (string, error) {
 // Write builds what for the period (2026-11, 2026Q4, 2026) and writes it in
 // the format.
 func Write(src *Source, what, period, format string, w io.Writer) error {
-	build, ok := kinds[what]
-	if !ok {
-		return fmt.Errorf("%w %q (known: %s)", ErrKind, what, strings.Join(Kinds(), ", "))
-	}
-	p, err := report.ParsePeriod(period, src.Config.Location())
+	doc, err := build(src, what, period)
 	if err != nil {
 		return err
 	}
-	doc, err := build(src, p)
-	if err != nil {
-		return fmt.Errorf("export: %s %s: %w", what, p.Name, err)
+	return write(doc, format, w)
+}
+
+// build makes the document of a kind for a period.
+func build(src *Source, what, period string) (Document, error) {
+	b, ok := kinds[what]
+	if !ok {
+		return nil, fmt.Errorf("%w %q (known: %s)", ErrKind, what, strings.Join(Kinds(), ", "))
 	}
+	p, err := report.ParsePeriod(period, src.Config.Location())
+	if err != nil {
+		return nil, err
+	}
+	doc, err := b(src, p)
+	if err != nil {
+		return nil, fmt.Errorf("export: %s %s: %w", what, p.Name, err)
+	}
+	return doc, nil
+}
+
+func write(doc Document, format string, w io.Writer) error {
 	switch format {
 	case JSON:
 		return doc.JSON(w)
@@ -129,7 +141,10 @@ var contentTypes = map[string]string{
 }
 
 // Handler serves GET /api/export?what=attendance&period=2026-11&format=json|csv|xlsx
-// (format defaults to json). The caller guards it (admin).
+// (format defaults to json). The caller guards it (admin). The file is
+// written straight to the response: an error before its first byte is
+// answered with 400 or 500, one after it aborts the response, so that a
+// client never takes a cut file for a whole one.
 func Handler(src *Source) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -137,18 +152,37 @@ func Handler(src *Source) http.Handler {
 		if format == "" {
 			format = JSON
 		}
-		var buf bytes.Buffer
-		err := Write(src, what, period, format, &buf)
+		out := &response{w: w, header: func(h http.Header) {
+			h.Set("Content-Type", contentTypes[format])
+			h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, what, period, format))
+		}}
+		doc, err := build(src, what, period)
+		if err == nil {
+			err = write(doc, format, out)
+		}
 		switch {
+		case err == nil:
+		case out.started:
+			panic(http.ErrAbortHandler) // net/http's way to cut the connection: no status can follow the body
 		case errors.Is(err, ErrKind), errors.Is(err, ErrFormat), errors.Is(err, report.ErrPeriod):
 			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		case err != nil:
+		default:
 			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
 		}
-		w.Header().Set("Content-Type", contentTypes[format])
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, what, period, format))
-		_, _ = w.Write(buf.Bytes())
 	})
+}
+
+// response sets the file's headers on its first byte.
+type response struct {
+	w       http.ResponseWriter
+	header  func(http.Header)
+	started bool
+}
+
+func (r *response) Write(p []byte) (int, error) {
+	if !r.started {
+		r.started = true
+		r.header(r.w.Header())
+	}
+	return r.w.Write(p)
 }

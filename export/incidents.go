@@ -177,42 +177,22 @@ func (d *Incidents) CSV(w io.Writer) error {
 // XLSX writes a workbook with two sheets: 急报 (one row per incident,
 // the audit columns) and 时间线 (one row per timeline entry).
 func (d *Incidents) XLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const main, timeline = "急报", "时间线"
-	if err := f.SetSheetName("Sheet1", main); err != nil {
-		return fmt.Errorf("export: incidents xlsx: %w", err)
+	b := &book{f: excelize.NewFile()}
+	b.stream("急报")
+	b.row(1, toAny(incidentHeader))
+	for i, r := range d.Incidents {
+		b.row(i+2, toAny(r.cells()))
 	}
-	if _, err := f.NewSheet(timeline); err != nil {
-		return fmt.Errorf("export: incidents xlsx: %w", err)
-	}
-	rows := [][]string{incidentHeader}
-	events := [][]string{{"编号", "时间", "类型", "人员", "内容"}}
+	b.stream("时间线")
+	b.row(1, []any{"编号", "时间", "类型", "人员", "内容"})
+	row := 2
 	for _, r := range d.Incidents {
-		rows = append(rows, r.cells())
 		for _, e := range r.Timeline {
-			events = append(events, []string{r.ID, incidentCell(&e.At), e.Type, e.By, e.Text})
+			b.row(row, []any{r.ID, incidentCell(&e.At), e.Type, e.By, e.Text})
+			row++
 		}
 	}
-	for sheet, data := range map[string][][]string{main: rows, timeline: events} {
-		for i, row := range data {
-			cell, err := excelize.CoordinatesToCellName(1, i+1)
-			if err != nil {
-				return fmt.Errorf("export: incidents xlsx: %w", err)
-			}
-			values := make([]any, len(row))
-			for j, v := range row {
-				values[j] = v
-			}
-			if err := f.SetSheetRow(sheet, cell, &values); err != nil {
-				return fmt.Errorf("export: incidents xlsx: %w", err)
-			}
-		}
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("export: incidents xlsx: %w", err)
-	}
-	return nil
+	return b.finish(w, "incidents")
 }
 
 // incidentCell formats a time for a sheet cell; "" for none.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/baosong/baosong/report"
 )
 
@@ -67,21 +65,18 @@ func (x *Points) sheets(b *book) {
 	label := report.PeriodLabel(x.Period)
 	b.sheet(pointsSheet, fmt.Sprintf("%s 信息积分（%s）", x.src.Dir.Name, label), pointsHeader, pointsWidths)
 	for i, r := range x.rows() {
-		b.row(pointsSheet, dataRow+i, r)
+		b.row(dataRow+i, r)
 	}
 	b.sheet(unitPointsSheet, fmt.Sprintf("%s 单位排名（%s）", x.src.Dir.Name, label), unitPointsHeader, unitPointsWidths)
 	for i, u := range x.Units {
-		b.row(unitPointsSheet, dataRow+i, []any{u.Rank, u.UnitName, u.Members, u.Quota, u.Counted, u.Shortfall, u.Adopted,
+		b.row(dataRow+i, []any{u.Rank, u.UnitName, u.Members, u.Quota, u.Counted, u.Shortfall, u.Adopted,
 			u.RewardYuan, u.PenaltyYuan, u.NetYuan})
 	}
 }
 
 // XLSX writes the sheets 个人积分 and 单位排名.
 func (x *Points) XLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	b := &book{f: f}
-	b.styles()
+	b := newBook()
 	x.sheets(b)
-	return finish(b, w, "points")
+	return b.finish(w, "points")
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/baosong/baosong/report"
 )
 
@@ -82,8 +80,18 @@ func writeJSON(w io.Writer, v any, what string) error {
 	return nil
 }
 
-// JSON writes the contract.
-func (s *Submissions) JSON(w io.Writer) error { return writeJSON(w, s, "submissions") }
+// JSON writes the contract, an item at a time.
+func (s *Submissions) JSON(w io.Writer) error {
+	j := newJSON(w)
+	j.field("kind", s.Kind)
+	j.field("period", s.Period)
+	j.open("items")
+	for _, a := range s.Items {
+		j.item(a)
+	}
+	j.close()
+	return j.end("submissions")
+}
 
 var submissionHeader = []string{"编号", "单位", "报送人", "标题", "类别", "撰稿", "审核", "状态", "报送时间", "计入月份", "延期",
 	"最高采用级别", "采用情况", "登记编号", "退回/不采用原因"}
@@ -118,12 +126,9 @@ func (s *Submissions) CSV(w io.Writer) error {
 
 // XLSX writes the sheet 信息稿件.
 func (s *Submissions) XLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	b := &book{f: f}
-	b.styles()
+	b := newBook()
 	s.sheet(b)
-	return finish(b, w, "submissions")
+	return b.finish(w, "submissions")
 }
 
 const submissionSheet = "信息稿件"
@@ -132,7 +137,7 @@ func (s *Submissions) sheet(b *book) {
 	b.sheet(submissionSheet, fmt.Sprintf("%s 信息稿件（%s）", s.src.Dir.Name, report.PeriodLabel(s.Period)),
 		submissionHeader, submissionWidths)
 	for i, a := range s.Items {
-		b.row(submissionSheet, dataRow+i, s.cells(a))
+		b.row(dataRow+i, s.cells(a))
 	}
 }
 
@@ -144,21 +149,6 @@ func writeCSV(w io.Writer, header []string, rows [][]any, what string) error {
 		c.row(cells(r))
 	}
 	return c.close(what)
-}
-
-// finish drops the default sheet, selects the first and writes the book.
-func finish(b *book, w io.Writer, what string) error {
-	if b.err == nil {
-		b.keep(b.f.DeleteSheet("Sheet1"))
-		b.f.SetActiveSheet(0)
-	}
-	if b.err != nil {
-		return fmt.Errorf("export: %s xlsx: %w", what, b.err)
-	}
-	if _, err := b.f.WriteTo(w); err != nil {
-		return fmt.Errorf("export: %s xlsx: %w", what, err)
-	}
-	return nil
 }
 
 // Weekly is the weekly-report export: the reports of the weeks starting in
@@ -237,16 +227,13 @@ const weeklySheet = "周报"
 func (x *Weekly) sheet(b *book) {
 	b.sheet(weeklySheet, fmt.Sprintf("%s 部门周报（%s）", x.src.Dir.Name, report.PeriodLabel(x.Period)), weeklyHeader, weeklyWidths)
 	for i, r := range x.rows() {
-		b.row(weeklySheet, dataRow+i, r)
+		b.row(dataRow+i, r)
 	}
 }
 
 // XLSX writes the sheet 周报.
 func (x *Weekly) XLSX(w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	b := &book{f: f}
-	b.styles()
+	b := newBook()
 	x.sheet(b)
-	return finish(b, w, "weekly")
+	return b.finish(w, "weekly")
 }
