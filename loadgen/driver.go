@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
@@ -21,6 +22,7 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/report"
 )
 
 // Options drive a run.
@@ -35,6 +37,12 @@ type Options struct {
 	Progress    io.Writer     // a line every Every; nil for none
 	Every       time.Duration
 	Seed        uint64
+	// Spread dates each attendance form two hours before a due time of the
+	// last school year that has ended (September to July 10), chosen at
+	// random, instead of now: the local hook's "at", WeCom's CreateTime. Every
+	// class form then gets a few entries, as in a school, instead of all
+	// of a run's forms piling into each class's current form.
+	Spread bool
 }
 
 // Mix is the share of each kind of message (any scale).
@@ -130,7 +138,29 @@ func userOf(m config.Member, c *config.Config) string {
 	return m.ID
 }
 
-type message struct{ kind, from, text string }
+type message struct {
+	kind, from, text string
+	at               time.Time // the message time; zero: now
+}
+
+// spreadDues are the due times of the last school year that ended before now.
+func spreadDues(c *config.Config, now time.Time) ([]time.Time, error) {
+	cal, err := report.CalendarOf(c)
+	if err != nil {
+		return nil, fmt.Errorf("loadgen: %w", err)
+	}
+	loc := c.Location()
+	now = now.In(loc)
+	year := now.Year() - 2
+	if now.After(time.Date(now.Year(), 7, 10, 0, 0, 0, 0, loc)) {
+		year = now.Year() - 1
+	}
+	dues := report.NewSchedule(c.Attendance, cal).Between(time.Date(year, 9, 1, 0, 0, 0, 0, loc), time.Date(year+1, 7, 10, 0, 0, 0, 0, loc))
+	if len(dues) == 0 {
+		return nil, fmt.Errorf("loadgen: no attendance due time in the school year %d/%d", year, year+1)
+	}
+	return dues, nil
+}
 
 func (p *population) message(r *rand.Rand, mix Mix) message {
 	total := mix.Attendance + mix.Query + mix.Incident
@@ -139,23 +169,23 @@ func (p *population) message(r *rand.Rand, mix Mix) message {
 	case x < mix.Attendance:
 		c := p.classes[r.IntN(len(p.classes))]
 		if len(c.students) < 3 || r.IntN(4) == 0 {
-			return message{"attendance", c.cadre, "考勤 全勤"}
+			return message{kind: "attendance", from: c.cadre, text: "考勤 全勤"}
 		}
 		s := func() string { return c.students[r.IntN(len(c.students))] }
-		return message{"attendance", c.cadre, fmt.Sprintf("考勤 旷课：%s%d节，%s一节；晚归：%s；夜不归宿：无；请假：%s 病假2节 批准人 班主任",
+		return message{kind: "attendance", from: c.cadre, text: fmt.Sprintf("考勤 旷课：%s%d节，%s一节；晚归：%s；夜不归宿：无；请假：%s 病假2节 批准人 班主任",
 			s(), 1+r.IntN(3), s(), s(), s())}
 	case x < mix.Attendance+mix.Query:
 		switch r.IntN(3) {
 		case 0:
-			return message{"query", p.teachers[r.IntN(len(p.teachers))], "未交"}
+			return message{kind: "query", from: p.teachers[r.IntN(len(p.teachers))], text: "未交"}
 		case 1:
-			return message{"query", p.teachers[r.IntN(len(p.teachers))], "预警"}
+			return message{kind: "query", from: p.teachers[r.IntN(len(p.teachers))], text: "预警"}
 		default:
-			return message{"query", p.classes[r.IntN(len(p.classes))].cadre, "帮助"}
+			return message{kind: "query", from: p.classes[r.IntN(len(p.classes))].cadre, text: "帮助"}
 		}
 	default:
-		return message{"incident", p.teachers[r.IntN(len(p.teachers))],
-			fmt.Sprintf("急报 今天%d点%d分，%d名学生在食堂午餐后腹痛，已送县医院，其中1人住院观察", 11+r.IntN(2), r.IntN(60), 2+r.IntN(4))}
+		return message{kind: "incident", from: p.teachers[r.IntN(len(p.teachers))],
+			text: fmt.Sprintf("急报 今天%d点%d分，%d名学生在食堂午餐后腹痛，已送县医院，其中1人住院观察", 11+r.IntN(2), r.IntN(60), 2+r.IntN(4))}
 	}
 }
 
@@ -180,9 +210,19 @@ func Run(ctx context.Context, c *config.Config, o Options) (*Result, error) {
 	defer cancel()
 	start := time.Now()
 	stopProgress := run.progress(o.Progress, o.Every, start)
+	var dues []time.Time
+	if o.Spread {
+		if dues, err = spreadDues(c, time.Now()); err != nil {
+			return nil, err
+		}
+	}
 	var seq atomic.Int64
 	next := func(r *rand.Rand) (message, string) {
-		return pop.message(r, o.Mix), fmt.Sprintf("lg-%d-%d", o.Seed, seq.Add(1))
+		m := pop.message(r, o.Mix)
+		if len(dues) > 0 && m.kind == "attendance" {
+			m.at = dues[r.IntN(len(dues))].Add(-2 * time.Hour)
+		}
+		return m, fmt.Sprintf("lg-%d-%d", o.Seed, seq.Add(1))
 	}
 	var wg sync.WaitGroup
 	if o.Rate > 0 {
@@ -329,7 +369,11 @@ func post(req *http.Request) ([]byte, error) {
 
 func localSender(o Options) func(message, string) error {
 	return func(m message, id string) error {
-		body, _ := json.Marshal(map[string]string{"from": m.from, "text": m.text, "id": id})
+		fields := map[string]string{"from": m.from, "text": m.text, "id": id}
+		if !m.at.IsZero() {
+			fields["at"] = m.at.Format(time.RFC3339)
+		}
+		body, _ := json.Marshal(fields)
 		req, err := http.NewRequest(http.MethodPost, o.Server+"/hook/local", bytes.NewReader(body))
 		if err != nil {
 			return err
@@ -355,7 +399,8 @@ func localSender(o Options) func(message, string) error {
 // wecomSender posts each message as WeCom would.
 func wecomSender(o Options, c *config.Config) func(message, string) error {
 	return func(m message, id string) error {
-		q, body, err := WeComCallback(c.WeCom, m.from, m.text, hash(id), time.Now())
+		now := time.Now()
+		q, body, err := weComCallback(c.WeCom, m.from, m.text, hash(id), now, cmp.Or(m.at, now))
 		if err != nil {
 			return fmt.Errorf("encrypt: %w", err)
 		}
@@ -374,10 +419,15 @@ func wecomSender(o Options, c *config.Config) func(message, string) error {
 // receiveid = CorpID, and msg_signature over token, timestamp, nonce and
 // the ciphertext.
 func WeComCallback(w config.WeCom, from, text string, msgID uint64, at time.Time) (url.Values, string, error) {
-	ts := strconv.FormatInt(at.Unix(), 10)
+	return weComCallback(w, from, text, msgID, at, at)
+}
+
+// weComCallback signs the callback at now, for a message created at created.
+func weComCallback(w config.WeCom, from, text string, msgID uint64, now, created time.Time) (url.Values, string, error) {
+	ts := strconv.FormatInt(now.Unix(), 10)
 	plain := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
-		"<CreateTime>%s</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content>"+
-		"<MsgId>%d</MsgId><AgentID>%d</AgentID></xml>", w.CorpID, from, ts, text, msgID, w.AgentID)
+		"<CreateTime>%d</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content>"+
+		"<MsgId>%d</MsgId><AgentID>%d</AgentID></xml>", w.CorpID, from, created.Unix(), text, msgID, w.AgentID)
 	random := make([]byte, 16)
 	_, _ = crand.Read(random)
 	for i := range random {

@@ -12,6 +12,7 @@ import (
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/loadgen"
+	"github.com/baosong/baosong/report"
 )
 
 func generated(t *testing.T, sc loadgen.Scale, api string) *config.Config {
@@ -77,6 +78,59 @@ func TestRunAgainstTheApp(t *testing.T) {
 		}
 		if res.ByKind["attendance"] == 0 {
 			t.Errorf("%s: no attendance forms in the mix: %v", o.Channel, res.ByKind)
+		}
+	}
+}
+
+// With Spread, attendance forms are dated before due times of the last
+// school year on both channels: their entries land in many past forms
+// (without it they all land in one or two forms of each class).
+func TestRunSpreadsFormsOverTheYear(t *testing.T) {
+	fake := httptest.NewServer(&loadgen.FakeWeCom{})
+	defer fake.Close()
+	cfg := generated(t, loadgen.Scale{Classes: 6, Students: 10, Staff: 20}, fake.URL)
+	for _, channel := range []string{"local", "wecom"} {
+		a, err := app.New(app.Options{Config: cfg, Data: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Start()
+		srv := httptest.NewServer(a)
+		o := loadgen.Options{Server: srv.URL, Channel: channel, Concurrency: 2, Duration: 300 * time.Millisecond,
+			Mix: loadgen.Mix{Attendance: 1}, Seed: 1, Spread: true}
+		res, err := loadgen.Run(context.Background(), cfg, o)
+		srv.Close()
+		if err != nil {
+			a.Close()
+			t.Fatal(err)
+		}
+		now := time.Now()
+		dues := map[time.Time]int{}
+		err = a.Store.ViewAttendance(func(tx report.AttendanceTx) error {
+			for _, u := range cfg.Units {
+				es, err := tx.UnitEntries(u.ID, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), now.AddDate(1, 0, 0))
+				if err != nil {
+					return err
+				}
+				for _, e := range es {
+					dues[e.Due]++
+				}
+			}
+			return nil
+		})
+		a.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for due, n := range dues {
+			total += n
+			if !due.Before(now) || due.Before(now.AddDate(-2, 0, 0)) {
+				t.Errorf("%s: %d entries due %v, not in the last school year", channel, n, due)
+			}
+		}
+		if int64(total) != res.OK || len(dues) < 3 {
+			t.Errorf("%s: %d entries in %d due times after %s", channel, total, len(dues), res)
 		}
 	}
 }

@@ -34,6 +34,8 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	dur := fs.Duration("d", 10*time.Second, "how long to send")
 	mix := fs.String("mix", "85,14,1", "attendance,query,incident shares")
 	token := fs.String("token", os.Getenv("BAOSONG_TOKEN"), "local_token of the server")
+	spread := fs.Bool("spread", false, "date each attendance form two hours before a random due time of the last ended school year "+
+		"(the local hook's \"at\", WeCom's CreateTime) instead of now, so that each class form gets a few entries as in a school")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -84,7 +86,7 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "driving %s via %s for %v (%s)\n", *server, *channel, *dur, describeLoad(*rate, *conc))
 	res, err := loadgen.Run(context.Background(), cfg, loadgen.Options{Server: strings.TrimRight(*server, "/"),
 		Channel: *channel, Token: *token, Rate: *rate, Concurrency: *conc, Duration: *dur, Mix: m,
-		Progress: stdout, Seed: uint64(time.Now().UnixNano())})
+		Progress: stdout, Seed: uint64(time.Now().UnixNano()), Spread: *spread})
 	if err != nil {
 		return err
 	}
