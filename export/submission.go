@@ -117,11 +117,12 @@ func (s *Submissions) cells(a *report.Article) []any {
 
 // CSV writes one line per item (UTF-8 with a byte-order mark for Excel).
 func (s *Submissions) CSV(w io.Writer) error {
-	rows := make([][]any, len(s.Items))
-	for i, a := range s.Items {
-		rows[i] = s.cells(a)
+	c := newCSV(w)
+	c.row(submissionHeader)
+	for _, a := range s.Items {
+		c.row(cells(s.cells(a)))
 	}
-	return writeCSV(w, submissionHeader, rows, "submissions")
+	return c.close("submissions")
 }
 
 // XLSX writes the sheet 信息稿件.
