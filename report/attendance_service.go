@@ -42,6 +42,10 @@ type AttendanceTx interface {
 	// (as Row.Who) and whose due time is in [from, to), by due time then id,
 	// each with only that student's rows (enough for the student's ledger).
 	StudentEntries(unit, student string, from, to time.Time) ([]*Entry, error)
+	// StudentMonth reads the student's month record in the class (the month
+	// of month, named in month's zone): what PutEntry keeps of the live
+	// entries naming the student with a due time in that month.
+	StudentMonth(unit, student string, month time.Time) (StudentMonth, error)
 	// AwaitingCause lists the entries with a follow-up still pending
 	// (Entry.AwaitsCause), in id order.
 	AwaitingCause() ([]*Entry, error)
@@ -459,41 +463,45 @@ func (a *Attendance) memberName(id string) string {
 	return id
 }
 
-// crossings recomputes the month's ledger of the entry's students that it
-// can raise (旷课, 擅自离校) from the entries naming them and, for each at a
-// level, queues the first-crossing pushes to the class teachers, the grade
-// leads and the office — once per (student, month, level), and not for a
-// level below one already announced this month.
+// crossings reads the month's ledger of the entry's students that it can
+// raise (旷课, 擅自离校) from their month records and, for each at a level,
+// queues the first-crossing pushes to the class teachers, the grade leads
+// and the office — once per (student, month, level), and not for a level
+// below one already announced this month.
 func (a *Attendance) crossings(tx AttendanceTx, e *Entry) ([]Crossing, []bot.Notification, error) {
 	loc := a.Location()
-	due := e.Due.In(loc)
-	from := time.Date(due.Year(), due.Month(), 1, 0, 0, 0, 0, loc)
-	var who []string
-	var entries []*Entry
-	seen := map[string]bool{}
+	type line struct {
+		tally *Tally
+		first Place
+	}
+	var lines []line
 	for _, r := range e.Rows {
-		if (r.Type != Absent && r.Type != LeftSchool) || slices.Contains(who, r.Who()) {
+		if (r.Type != Absent && r.Type != LeftSchool) || slices.ContainsFunc(lines, func(l line) bool { return l.tally.Student == r.Who() }) {
 			continue
 		}
-		who = append(who, r.Who())
-		es, err := tx.StudentEntries(e.Unit, r.Who(), from, from.AddDate(0, 1, 0))
+		sm, err := tx.StudentMonth(e.Unit, r.Who(), e.Due.In(loc))
 		if err != nil {
 			return nil, nil, err
 		}
-		for _, x := range es {
-			if !seen[x.ID] {
-				seen[x.ID] = true
-				entries = append(entries, x)
-			}
-		}
+		lines = append(lines, line{sm.Tally(e.Unit, r.Who(), a.Thresholds), sm.First})
 	}
-	tallies := Ledger(BuildForms(a.Schedule, nil, nil, entries), a.Thresholds)
+	// The order Ledger lists them in: by where the month first names them.
+	slices.SortStableFunc(lines, func(x, y line) int {
+		switch {
+		case x.first.less(y.first):
+			return -1
+		case y.first.less(x.first):
+			return 1
+		}
+		return 0
+	})
 	m := MonthOf(e.Due, loc)
 	recipients := a.levelRecipients(e.Unit)
 	var out []Crossing
 	var pushes []bot.Notification
-	for _, t := range tallies {
-		if !slices.Contains(who, t.Student) || t.Level == LevelNone {
+	for _, l := range lines {
+		t := l.tally
+		if t.Level == LevelNone {
 			continue
 		}
 		c := Crossing{Month: m, Tally: t, Level: t.Level}

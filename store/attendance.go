@@ -267,6 +267,138 @@ func (a attendanceTx) StudentEntries(unit, student string, from, to time.Time) (
 	return out, nil
 }
 
+// monthKey is the student prefix + 'm' + the month of t in t's zone
+// (2026-11): the key of the student's month record, shorter than the index's
+// entry keys (prefix + 16 bytes), which StudentEntries alone reads.
+func monthKey(unit, student string, t time.Time) []byte {
+	return t.AppendFormat(append(studentPrefix(unit, student), 'm'), "2006-01")
+}
+
+// monthOf is the month of t in t's zone, as [from, to).
+func monthOf(t time.Time) (from, to time.Time) {
+	from = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+	return from, from.AddDate(0, 1, 0)
+}
+
+// StudentMonth reads the month record PutEntry keeps; a student without one
+// (none named this month, or a read-only database of an older schema) is
+// summarized from the student index.
+func (a attendanceTx) StudentMonth(unit, student string, month time.Time) (report.StudentMonth, error) {
+	b := a.t.bucket(bucketAttendanceStudent)
+	if b == nil {
+		return report.StudentMonth{}, nil
+	}
+	if raw := b.Get(monthKey(unit, student, month)); raw != nil {
+		return decodeMonth(raw)
+	}
+	return a.summarizeMonth(unit, student, month)
+}
+
+func decodeMonth(raw []byte) (report.StudentMonth, error) {
+	var m report.StudentMonth
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return m, fmt.Errorf("store: decode student month: %w", err)
+	}
+	return m, nil
+}
+
+func (a attendanceTx) summarizeMonth(unit, student string, month time.Time) (report.StudentMonth, error) {
+	from, to := monthOf(month)
+	es, err := a.StudentEntries(unit, student, from, to)
+	if err != nil {
+		return report.StudentMonth{}, err
+	}
+	return report.SummarizeMonth(es, student), nil
+}
+
+// putMonths updates the month records of the students e names (and, for a
+// change, named before) after its student keys were written: a new entry is
+// added to them (its form's part read from the form's few keys); a change
+// (rare) or a student without a record summarizes the student's month again.
+func (a attendanceTx) putMonths(e *report.Entry, before []string, isNew bool) error {
+	b := a.t.bucket(bucketAttendanceStudent)
+	who := entryStudents(e)
+	for _, w := range before {
+		if !slices.Contains(who, w) {
+			who = append(who, w)
+		}
+	}
+	for _, w := range who {
+		key := monthKey(e.Unit, w, e.Due)
+		var m report.StudentMonth
+		var err error
+		if raw := b.Get(key); raw != nil && isNew {
+			if m, err = decodeMonth(raw); err != nil {
+				return err
+			}
+			m.Add(e, w)
+			if report.Touches(e.Rows, w) {
+				es, err := a.StudentEntries(e.Unit, w, e.Due, e.Due.Add(time.Second))
+				if err != nil {
+					return err
+				}
+				m.SetPart(report.PartOf(e.Due, es, w))
+			}
+		} else if m, err = a.summarizeMonth(e.Unit, w, e.Due); err != nil {
+			return err
+		}
+		if m.Empty() {
+			if err := b.Delete(key); err != nil {
+				return err
+			}
+			continue
+		}
+		raw, err := json.Marshal(m)
+		if err != nil {
+			return fmt.Errorf("store: encode student month: %w", err)
+		}
+		if err := b.Put(key, raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// summarizeMonths is the migration to schema 4: a month record for every
+// (class, student, month) the live entries name.
+func summarizeMonths(tx *bolt.Tx) error {
+	a := attendanceTx{&Tx{tx: tx}}
+	type month struct{ unit, who, name string }
+	seen := map[month]bool{}
+	b := tx.Bucket(bucketAttendanceStudent)
+	return tx.Bucket(bucketAttendance).ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			return nil
+		}
+		e := new(report.Entry)
+		if err := json.Unmarshal(v, e); err != nil {
+			return fmt.Errorf("store: decode A%d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		if e.Withdrawn {
+			return nil
+		}
+		for _, w := range entryStudents(e) {
+			m := month{e.Unit, w, e.Due.Format("2006-01")}
+			if seen[m] {
+				continue
+			}
+			seen[m] = true
+			sm, err := a.summarizeMonth(e.Unit, w, e.Due)
+			if err != nil {
+				return err
+			}
+			raw, err := json.Marshal(sm)
+			if err != nil {
+				return fmt.Errorf("store: encode student month: %w", err)
+			}
+			if err := b.Put(monthKey(e.Unit, w, e.Due), raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // AwaitingCause reads the entries the cause index lists.
 func (a attendanceTx) AwaitingCause() ([]*report.Entry, error) {
 	b := a.t.bucket(bucketAttendanceCause)
@@ -322,12 +454,14 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 	}
 	students := a.t.bucket(bucketAttendanceStudent)
 	isNew := a.t.bucket(bucketAttendance).Get(u64(n)) == nil
-	if !isNew { // a change: drop the old rows' student keys
+	var before []string // the students a changed entry named
+	if !isNew {         // a change: drop the old rows' student keys
 		old, err := a.entry(n)
 		if err != nil {
 			return err
 		}
-		for _, who := range entryStudents(old) {
+		before = entryStudents(old)
+		for _, who := range before {
 			if err := students.Delete(studentKey(old.Unit, who, old.Due, n)); err != nil {
 				return err
 			}
@@ -370,6 +504,9 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 				return err
 			}
 		}
+	}
+	if err := a.putMonths(e, before, isNew); err != nil {
+		return err
 	}
 	if cause := a.t.bucket(bucketAttendanceCause); e.AwaitsCause() {
 		if err := cause.Put(u64(n), nil); err != nil {

@@ -22,12 +22,13 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(*bolt.Tx) error{
-	1: indexOutbox,    // the outbox due index
-	2: summarizeForms, // each attendance form's summary
+	1: indexOutbox,     // the outbox due index
+	2: summarizeForms,  // each attendance form's summary
+	3: summarizeMonths, // each student's attendance month record
 }
 
 // ErrLocked means another process holds the database.

@@ -1,0 +1,241 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/baosong/baosong/report"
+)
+
+var monthTh = report.Thresholds{YellowHours: 6, CriticizeHours: 12, DisciplineHours: 20, DisciplineDays: 2, DayHours: 6}
+
+// checkMonth compares the stored month record of a student with the one
+// summarized from the student's entries, and its tally with the ledger of
+// those entries' forms.
+func checkMonth(tx report.AttendanceTx, unit, who string, month time.Time) (*report.Tally, error) {
+	raw := tx.(attendanceTx).t.bucket(bucketAttendanceStudent).Get(monthKey(unit, who, month))
+	from, to := monthOf(month)
+	es, err := tx.StudentEntries(unit, who, from, to)
+	if err != nil {
+		return nil, err
+	}
+	want := report.SummarizeMonth(es, who)
+	if raw == nil {
+		if !want.Empty() {
+			return nil, fmt.Errorf("%s: no month record, want %+v", who, want)
+		}
+		return want.Tally(unit, who, monthTh), nil
+	}
+	got, err := decodeMonth(raw)
+	if err != nil {
+		return nil, err
+	}
+	if !reflect.DeepEqual(got, want) {
+		return nil, fmt.Errorf("%s: month record %+v, from the entries %+v", who, got, want)
+	}
+	var forms []*report.Form
+	for _, e := range es {
+		if n := len(forms); n == 0 || !forms[n-1].Due.Equal(e.Due) {
+			forms = append(forms, &report.Form{Unit: unit, Due: e.Due})
+		}
+		forms[len(forms)-1].Entries = append(forms[len(forms)-1].Entries, e)
+	}
+	tally := got.Tally(unit, who, monthTh)
+	if ls := report.Ledger(forms, monthTh); len(ls) != 1 || !reflect.DeepEqual(ls[0], tally) {
+		return nil, fmt.Errorf("%s: tally %+v, ledger %+v", who, tally, ls)
+	}
+	return tally, nil
+}
+
+// The month record kept next to the student index follows every change:
+// after each step it is what summarizing the student's entries gives, its
+// tally is the ledger's, and it holds the expected totals.
+func TestStudentMonthFollowsEntries(t *testing.T) {
+	db, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	loc := time.FixedZone("CST", 8*3600)
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 17, 0, 0, 0, loc) }
+	absent := func(who string, h int) report.Row { return report.Row{Type: report.Absent, Student: who, Hours: h} }
+	absentDays := func(who string, d int) report.Row { return report.Row{Type: report.Absent, Student: who, Days: d} }
+	leave := func(who string, h int, approver string) report.Row {
+		return report.Row{Type: report.Leave, Student: who, Hours: h, Reason: "病", Approver: approver}
+	}
+	left := func(who string, d int) report.Row { return report.Row{Type: report.LeftSchool, Student: who, Days: d} }
+	night := report.Row{Type: report.NightAway, Student: "张三"}
+	entries := map[string]*report.Entry{}
+	type step struct {
+		name     string
+		id       string // "" adds an entry due on day; else the entry changed
+		day      int
+		rows     []report.Row
+		withdraw bool
+		absent   map[string]int // AbsentHours after the step
+		daysLeft map[string]int
+	}
+	steps := []step{
+		{name: "first 旷课", day: 2, rows: []report.Row{absent("张三", 2)},
+			absent: map[string]int{"张三": 2, "李四": 0}},
+		{name: "two students", day: 3, rows: []report.Row{absent("李四", 3), absent("张三", 1), night},
+			absent: map[string]int{"张三": 3, "李四": 3}},
+		{name: "approved leave covers in the same form", day: 3, rows: []report.Row{leave("张三", 4, "王老师")},
+			absent: map[string]int{"张三": 2, "李四": 3}},
+		{name: "pending leave covers nothing", day: 2, rows: []report.Row{leave("张三", 2, "")},
+			absent: map[string]int{"张三": 2}},
+		{name: "旷课 in days", day: 4, rows: []report.Row{absentDays("李四", 1), left("李四", 2)},
+			absent: map[string]int{"李四": 9}, daysLeft: map[string]int{"李四": 2}},
+		{name: "earlier form, later entry", day: 1, rows: []report.Row{absent("张三", 5), leave("张三", 1, "王老师")},
+			absent: map[string]int{"张三": 6}},
+		{name: "correct the leave to pending", id: "A3", rows: []report.Row{leave("张三", 4, "")},
+			absent: map[string]int{"张三": 7}},
+		{name: "correct a student away", id: "A2", rows: []report.Row{absent("张三", 1)},
+			absent: map[string]int{"张三": 7, "李四": 6}, daysLeft: map[string]int{"李四": 2}},
+		{name: "withdraw", id: "A5", withdraw: true, absent: map[string]int{"李四": 0}, daysLeft: map[string]int{"李四": 0}},
+		{name: "next month apart", day: 30, rows: []report.Row{absent("李四", 7)},
+			absent: map[string]int{"李四": 7}},
+		{name: "more 擅自离校", day: 5, rows: []report.Row{left("李四", 1)},
+			absent: map[string]int{"李四": 0}, daysLeft: map[string]int{"李四": 1}},
+	}
+	for _, s := range steps {
+		var e *report.Entry
+		err := db.UpdateAttendance(context.Background(), func(tx report.AttendanceTx) error {
+			e = entries[s.id]
+			if e == nil {
+				id, err := tx.NewEntryID()
+				if err != nil {
+					return err
+				}
+				due := day(s.day)
+				if s.day == 30 {
+					due = time.Date(2026, 12, 1, 17, 0, 0, 0, loc)
+				}
+				e = &report.Entry{ID: id, Unit: "g1c1", Due: due, Submitter: "cadre", At: due, Rows: s.rows}
+			} else {
+				e.Withdrawn, e.Revision = s.withdraw, e.Revision+1
+				if !s.withdraw {
+					e.Rows = s.rows
+				}
+			}
+			entries[e.ID] = e
+			return tx.PutEntry(e, "test", "", e.At)
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		err = db.ViewAttendance(func(tx report.AttendanceTx) error {
+			for _, who := range []string{"张三", "李四"} {
+				for _, month := range []time.Time{day(1), time.Date(2026, 12, 1, 17, 0, 0, 0, loc)} {
+					if _, err := checkMonth(tx, "g1c1", who, month); err != nil {
+						return err
+					}
+				}
+			}
+			for who, h := range s.absent {
+				tl, err := tx.StudentMonth("g1c1", who, e.Due)
+				if err != nil {
+					return err
+				}
+				got := tl.Tally("g1c1", who, monthTh)
+				if got.AbsentHours != h || got.DaysLeft != s.daysLeft[who] {
+					return fmt.Errorf("%s: %d hours, %d days left; want %d, %d", who, got.AbsentHours, got.DaysLeft, h, s.daysLeft[who])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("%s: %v", s.name, err)
+		}
+	}
+}
+
+// A database written by schema 3 (no month records) gets them at open.
+func TestMigrateStudentMonths(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := time.FixedZone("CST", 8*3600)
+	due := time.Date(2026, 11, 26, 17, 0, 0, 0, loc)
+	puts := []struct {
+		unit     string
+		due      time.Time
+		rows     []report.Row
+		withdraw bool
+	}{
+		{"g1c1", due, []report.Row{{Type: report.Absent, Student: "张三", Hours: 4}, {Type: report.Leave, Student: "张三", Hours: 2, Approver: "王老师"}}, false},
+		{"g1c1", due.AddDate(0, 0, 1), []report.Row{{Type: report.Absent, Student: "张三", Hours: 3}, {Type: report.LeftSchool, Student: "李四", Days: 3}}, false},
+		{"g1c1", due.AddDate(0, 0, 6), []report.Row{{Type: report.Absent, Student: "张三", Hours: 9}}, false},
+		{"g1c2", due, []report.Row{{Type: report.Absent, Student: "张三", Hours: 1}}, false},
+		{"g1c2", due, []report.Row{{Type: report.Absent, Student: "王五", Hours: 8}}, true},
+	}
+	for _, p := range puts {
+		err := db.UpdateAttendance(context.Background(), func(tx report.AttendanceTx) error {
+			id, err := tx.NewEntryID()
+			if err != nil {
+				return err
+			}
+			return tx.PutEntry(&report.Entry{ID: id, Unit: p.unit, Due: p.due, At: p.due, Rows: p.rows, Withdrawn: p.withdraw}, "test", "", p.due)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	type month struct {
+		unit, who string
+		at        time.Time
+		absent    int
+		daysLeft  int
+	}
+	months := []month{
+		{"g1c1", "张三", due, 5, 0},
+		{"g1c1", "李四", due, 0, 3},
+		{"g1c1", "张三", due.AddDate(0, 0, 6), 9, 0},
+		{"g1c2", "张三", due, 1, 0},
+		{"g1c2", "王五", due, 0, 0},
+	}
+	// Make it a schema 3 database: no month records.
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, m := range months {
+			if err := tx.Bucket(bucketAttendanceStudent).Delete(monthKey(m.unit, m.who, m.at)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(3))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.ViewAttendance(func(tx report.AttendanceTx) error {
+		for _, m := range months {
+			raw := tx.(attendanceTx).t.bucket(bucketAttendanceStudent).Get(monthKey(m.unit, m.who, m.at))
+			if (raw == nil) != (m.who == "王五") {
+				return fmt.Errorf("%s %s %v: record %q after migration", m.unit, m.who, m.at, raw)
+			}
+			tally, err := checkMonth(tx, m.unit, m.who, m.at)
+			if err != nil {
+				return err
+			}
+			if tally.AbsentHours != m.absent || tally.DaysLeft != m.daysLeft {
+				return fmt.Errorf("%s %s %v: %+v after migration", m.unit, m.who, m.at, tally)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+}
