@@ -118,7 +118,22 @@ func PartOf(due time.Time, es []*Entry, student string) (p FormPart, ok bool) {
 			}
 		}
 	}
-	return p, p.AbsentHours+p.AbsentDays > 0 && p.LeaveHours+p.LeaveDays > 0
+	return p, p.mixed()
+}
+
+// mixed reports whether the part has both 旷课 and approved leave.
+func (p FormPart) mixed() bool {
+	return p.AbsentHours+p.AbsentDays > 0 && p.LeaveHours+p.LeaveDays > 0
+}
+
+// Add is the part after e, a new entry of the form, is added; ok as PartOf.
+func (p FormPart) Add(e *Entry, student string) (FormPart, bool) {
+	q, _ := PartOf(e.Due, []*Entry{e}, student)
+	p.AbsentHours += q.AbsentHours
+	p.AbsentDays += q.AbsentDays
+	p.LeaveHours += q.LeaveHours
+	p.LeaveDays += q.LeaveDays
+	return p, p.mixed()
 }
 
 // Touches reports whether the rows can change the student's form part.

@@ -269,7 +269,7 @@ func (a attendanceTx) StudentEntries(unit, student string, from, to time.Time) (
 
 // monthKey is the student prefix + 'm' + the month of t in t's zone
 // (2026-11): the key of the student's month record, shorter than the index's
-// entry keys (prefix + 16 bytes), which StudentEntries alone reads.
+// entry keys (prefix + 16 bytes), the only ones StudentEntries reads.
 func monthKey(unit, student string, t time.Time) []byte {
 	return t.AppendFormat(append(studentPrefix(unit, student), 'm'), "2006-01")
 }
@@ -311,10 +311,46 @@ func (a attendanceTx) summarizeMonth(unit, student string, month time.Time) (rep
 	return report.SummarizeMonth(es, student), nil
 }
 
+// partKey is the student prefix + due time + 'p': the key of the student's
+// part of one form (report.FormPart), shorter than the index's entry keys.
+func partKey(unit, student string, due time.Time) []byte {
+	return append(binary.BigEndian.AppendUint64(studentPrefix(unit, student), uint64(max(due.Unix(), 0))), 'p')
+}
+
+// putPart updates the student's part of e's form after e's student keys
+// were written: a new entry is added to it; a change (rare) or a form
+// without one sums the form's entries naming the student again.
+func (a attendanceTx) putPart(e *report.Entry, student string, isNew bool) (report.FormPart, bool, error) {
+	b := a.t.bucket(bucketAttendanceStudent)
+	key := partKey(e.Unit, student, e.Due)
+	var p report.FormPart
+	var ok bool
+	if raw := b.Get(key); raw != nil && isNew {
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return p, false, fmt.Errorf("store: decode form part: %w", err)
+		}
+		p, ok = p.Add(e, student)
+	} else {
+		es, err := a.StudentEntries(e.Unit, student, e.Due, e.Due.Add(time.Second))
+		if err != nil {
+			return p, false, err
+		}
+		p, ok = report.PartOf(e.Due, es, student)
+	}
+	if p == (report.FormPart{Due: p.Due}) {
+		return p, ok, b.Delete(key)
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return p, ok, fmt.Errorf("store: encode form part: %w", err)
+	}
+	return p, ok, b.Put(key, raw)
+}
+
 // putMonths updates the month records of the students e names (and, for a
 // change, named before) after its student keys were written: a new entry is
-// added to them (its form's part read from the form's few keys); a change
-// (rare) or a student without a record summarizes the student's month again.
+// added to them (its form's part kept under partKey); a change (rare) or a
+// student without a record summarizes the student's month again.
 func (a attendanceTx) putMonths(e *report.Entry, before []string, isNew bool) error {
 	b := a.t.bucket(bucketAttendanceStudent)
 	who := entryStudents(e)
@@ -324,6 +360,15 @@ func (a attendanceTx) putMonths(e *report.Entry, before []string, isNew bool) er
 		}
 	}
 	for _, w := range who {
+		var part report.FormPart
+		var mixed, touched bool
+		if !isNew || report.Touches(e.Rows, w) {
+			var err error
+			if part, mixed, err = a.putPart(e, w, isNew); err != nil {
+				return err
+			}
+			touched = true
+		}
 		key := monthKey(e.Unit, w, e.Due)
 		var m report.StudentMonth
 		var err error
@@ -332,12 +377,8 @@ func (a attendanceTx) putMonths(e *report.Entry, before []string, isNew bool) er
 				return err
 			}
 			m.Add(e, w)
-			if report.Touches(e.Rows, w) {
-				es, err := a.StudentEntries(e.Unit, w, e.Due, e.Due.Add(time.Second))
-				if err != nil {
-					return err
-				}
-				m.SetPart(report.PartOf(e.Due, es, w))
+			if touched {
+				m.SetPart(part, mixed)
 			}
 		} else if m, err = a.summarizeMonth(e.Unit, w, e.Due); err != nil {
 			return err

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -37,6 +40,27 @@ func checkMonth(tx report.AttendanceTx, unit, who string, month time.Time) (*rep
 	}
 	if !reflect.DeepEqual(got, want) {
 		return nil, fmt.Errorf("%s: month record %+v, from the entries %+v", who, got, want)
+	}
+	// Each form part kept is the form's entries' part.
+	b := tx.(attendanceTx).t.bucket(bucketAttendanceStudent)
+	prefix := studentPrefix(unit, who)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != len(prefix)+9 {
+			continue
+		}
+		due := time.Unix(int64(binary.BigEndian.Uint64(k[len(prefix):])), 0)
+		fes, err := tx.StudentEntries(unit, who, due, due.Add(time.Second))
+		if err != nil {
+			return nil, err
+		}
+		var p report.FormPart
+		if err := json.Unmarshal(v, &p); err != nil {
+			return nil, err
+		}
+		if want, _ := report.PartOf(due, fes, who); p != want || p == (report.FormPart{Due: p.Due}) {
+			return nil, fmt.Errorf("%s: form part %+v, from the entries %+v", who, p, want)
+		}
 	}
 	var forms []*report.Form
 	for _, e := range es {

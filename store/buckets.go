@@ -46,7 +46,8 @@ var (
 	// seconds) + entry number → JSON of that student's rows in the entry. Live entries naming a
 	// student: the monthly ledger of the students of a new entry without reading the whole class.
 	// The student prefix + 'm' + month (2006-01) holds the student's month record
-	// (report.StudentMonth, JSON), updated with every entry: see putMonths.
+	// (report.StudentMonth, JSON), updated with every entry: see putMonths; the prefix + due time +
+	// 'p' holds the student's 旷课 and approved leave in that form (report.FormPart, JSON): see putPart.
 	bucketAttendanceStudent = []byte("attendance_student")
 	// bucketAttendanceBy: submitter member id + 0x00 + entry number → empty. 我的, newest first.
 	bucketAttendanceBy = []byte("attendance_by")
