@@ -101,12 +101,6 @@ type Notifier interface {
 	Notify(ctx context.Context, n Notification) error
 }
 
-// NotifierFunc adapts a function to a Notifier.
-type NotifierFunc func(ctx context.Context, n Notification) error
-
-// Notify calls f.
-func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }
-
 type permanentError struct{ err error }
 
 func (e permanentError) Error() string { return e.err.Error() }

@@ -351,3 +351,12 @@ func DurationText(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d小时%d分钟", m/60, m%60)
 }
+
+// DayOfMonth is midnight of the given day of month's month (any instant in
+// it, in loc); a day past the month's end means its last day, so "the 31st"
+// is every month's last day.
+func DayOfMonth(month time.Time, day int, loc *time.Location) time.Time {
+	month = month.In(loc)
+	last := time.Date(month.Year(), month.Month()+1, 0, 0, 0, 0, 0, loc).Day()
+	return time.Date(month.Year(), month.Month(), min(day, last), 0, 0, 0, 0, loc)
+}

@@ -331,3 +331,18 @@ func TestDurationText(t *testing.T) {
 		}
 	}
 }
+
+func TestDayOfMonth(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	for _, c := range []struct {
+		month string
+		day   int
+		want  string
+	}{{"2026-11-20", 15, "2026-11-15"}, {"2026-02-03", 28, "2026-02-28"}, {"2026-02-03", 31, "2026-02-28"},
+		{"2028-02-10", 30, "2028-02-29"}, {"2026-04-30", 31, "2026-04-30"}} {
+		m, _ := time.ParseInLocation("2006-01-02", c.month, loc)
+		if got := DayOfMonth(m, c.day, loc).Format("2006-01-02"); got != c.want {
+			t.Errorf("DayOfMonth(%s, %d) = %s, want %s", c.month, c.day, got, c.want)
+		}
+	}
+}

@@ -94,13 +94,6 @@ func (d *Desk) at(t time.Time) time.Time {
 	return t
 }
 
-func (d *Desk) name(id string) string {
-	if m, ok := d.Dir.Member(id); ok {
-		return m.Name
-	}
-	return id
-}
-
 // Submit records a new item from an officer. Missing required fields make
 // it a draft; otherwise it goes to the unit head (or straight to the
 // office when the unit has none).

@@ -13,7 +13,8 @@ import (
 //
 // A monthly deadline is the due day of the month (a day past the month's end
 // means its last day), moved off a non-working day by holiday_policy; the
-// whole deadline day counts. The same rule is scheduler.Rules.InfoDeadline.
+// whole deadline day counts. The scheduler's reminders find the same day (org.DayOfMonth
+// moved by the calendar).
 type InfoPolicy struct {
 	DueDay, MediaDueDay int
 	Quota               map[string]int // items per officer per month by unit category
@@ -52,10 +53,7 @@ func (p *InfoPolicy) nextMonth(month string) string {
 // deadlineDay is the deadline day on dueDay of month, after the holiday
 // policy (midnight starting it), and the calendar's reason when it moved.
 func (p *InfoPolicy) deadlineDay(month string, dueDay int) (time.Time, string) {
-	first := p.monthStart(month)
-	last := first.AddDate(0, 1, -1).Day()
-	nominal := time.Date(first.Year(), first.Month(), min(dueDay, last), 0, 0, 0, 0, p.Loc)
-	return p.Cal.Deadline(nominal)
+	return p.Cal.Deadline(org.DayOfMonth(p.monthStart(month), dueDay, p.Loc))
 }
 
 // InfoDeadline is the information deadline day of month (midnight starting

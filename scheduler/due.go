@@ -223,21 +223,10 @@ func (r *Rules) monthlyAround(at time.Time, dueDay, n int) (Occasion, bool) {
 // MonthlyDeadline is the deadline on dueDay of month (any instant in it),
 // moved by the policy; a day past the month's end means its last day.
 func (r *Rules) monthlyDeadline(month time.Time, dueDay int) Occasion {
-	month = month.In(r.loc)
-	last := time.Date(month.Year(), month.Month()+1, 0, 0, 0, 0, 0, r.loc).Day()
-	nominal := time.Date(month.Year(), month.Month(), min(dueDay, last), 0, 0, 0, 0, r.loc)
-	moved, reason, note := r.dayDeadline(nominal, time.Time{})
-	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, r.loc)
+	moved, reason, note := r.dayDeadline(org.DayOfMonth(month, dueDay, r.loc), time.Time{})
+	first := org.DayOfMonth(month, 1, r.loc)
 	return Occasion{Period: first.Format("2006-01"), Label: monthLabel(first), Start: first, Deadline: moved,
 		AllDay: true, Reason: reason, Note: note}
-}
-
-// InfoDeadline is the monthly information deadline of month (any instant in it).
-func (r *Rules) InfoDeadline(month time.Time) Occasion { return r.monthlyDeadline(month, r.sub.DueDay) }
-
-// MediaDeadline is the media summary deadline of month (any instant in it).
-func (r *Rules) MediaDeadline(month time.Time) Occasion {
-	return r.monthlyDeadline(month, r.sub.MediaDueDay)
 }
 
 // ResearchRemind: research_remind_days before the quarter's last day (the
