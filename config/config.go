@@ -53,6 +53,11 @@ func Parse(data []byte, dir string) (*Config, error) {
 		return nil, Problems{fmt.Sprintf("TOML 语法错误: %v", err)}
 	}
 	c.undecoded = md.Undecoded()
+	for i := range c.Members {
+		if m := &c.Members[i]; m.Unit != "" && !contains(m.Units, m.Unit) {
+			m.Units = append([]string{m.Unit}, m.Units...)
+		}
+	}
 	if p := c.Validate(); len(p) > 0 {
 		return c, p
 	}

@@ -112,3 +112,16 @@ func TestChangesAfterValidateAreSeen(t *testing.T) {
 		t.Errorf("student of a department not reported: %v", p)
 	}
 }
+
+func TestMemberUnitSingular(t *testing.T) {
+	cfg := "[[unit]]\nid=\"c1\"\nname=\"一班\"\nkind=\"class\"\ngrade=\"初一\"\n" +
+		"[[member]]\nid=\"t\"\nname=\"老师\"\nroles=[\"teacher\"]\nunit=\"c1\"\n" +
+		"[[member]]\nid=\"l\"\nname=\"领导\"\nroles=[\"leader\"]\n[[incident.level]]\nmembers=[\"l\"]\n"
+	c, err := config.Parse([]byte(cfg), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Members[0].Units; len(got) != 1 || got[0] != "c1" {
+		t.Errorf("units = %v", got)
+	}
+}
