@@ -68,7 +68,7 @@ type Member struct {
 	Name         string   `toml:"name"`
 	Roles        []string `toml:"roles"`
 	Units        []string `toml:"units"`
-	Unit         string   `toml:"unit"` // one unit, the same as units = ["…"] (SPEC §9 says unit(s))
+	Unit         string   `toml:"unit"`   // one unit, the same as units = ["…"] (SPEC §9 says unit(s))
 	Grades       []string `toml:"grades"` // grade leads: the grades they lead
 	Mobile       string   `toml:"mobile"`
 	Channel      string   `toml:"channel"` // local | wecom | dingtalk
