@@ -8,7 +8,6 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -123,8 +122,8 @@ func (a *App) chain(h bot.Handler) bot.Handler {
 			_ = a.Store.Count("confidential")
 		}),
 		handlers.TooLong(func() { reject("too_long") }),
-		bot.RateLimit(a.Config.Server.RatePerMinute, a.now, reject),
 		bot.Dedupe(a.Store),
+		bot.RateLimit(a.Config.Server.RatePerMinute, a.now, reject),
 	)
 }
 
@@ -173,9 +172,8 @@ func (a *App) admin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := a.Config.Server.AdminToken
 		if token == "" {
-			host, _, _ := net.SplitHostPort(r.RemoteAddr)
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				http.Error(w, "admin endpoints answer loopback clients only while admin_token is empty", http.StatusForbidden)
+			if !local.Loopback(r) {
+				http.Error(w, "admin endpoints answer loopback clients only while admin_token is empty (a request through a reverse proxy is not loopback)", http.StatusForbidden)
 				return
 			}
 		} else if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || !constEq(got, token) {

@@ -84,7 +84,7 @@ func TestFullDiskRefusesToAcknowledge(t *testing.T) {
 	}
 	// Every acknowledged message is remembered.
 	for _, id := range acked {
-		if _, found, err := ta.Store.Seen(context.Background(), "local|"+id); !found || err != nil {
+		if _, found, err := ta.Store.Seen(context.Background(), "local|cadre-g1c1|"+id); !found || err != nil {
 			t.Errorf("acknowledged %s lost: %v", id, err)
 		}
 	}

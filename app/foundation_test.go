@@ -36,7 +36,7 @@ func TestUnknownMemberIsRefusedAndNothingStored(t *testing.T) {
 	ta := newTestApp(t, time.Time{})
 	reply := ta.sayAt("stranger", "考勤 全勤", "m-unknown-1", time.Time{})
 	mustContain(t, reply, "您尚未登记，请联系管理员")
-	if _, found, _ := ta.Store.Seen(context.Background(), "local|m-unknown-1"); found {
+	if _, found, _ := ta.Store.Seen(context.Background(), "local|stranger|m-unknown-1"); found {
 		t.Error("a message from an unknown sender was remembered")
 	}
 	if n, _ := ta.Store.Counter("rejected:unknown_member"); n != 1 {
@@ -51,7 +51,7 @@ func TestDuplicateMessageIDGetsTheSameReply(t *testing.T) {
 	if first != second || first == "" {
 		t.Fatalf("replies differ:\n%s\n---\n%s", first, second)
 	}
-	h, found, err := ta.Store.Seen(context.Background(), "local|dup-1")
+	h, found, err := ta.Store.Seen(context.Background(), "local|cadre-g1c1|dup-1")
 	if err != nil || !found || strings.Join(h.Replies, "\n") != first {
 		t.Errorf("dedupe record: %v %v %v", h, found, err)
 	}
@@ -67,7 +67,7 @@ func TestConfidentialTextIsNotStored(t *testing.T) {
 		id := fmt.Sprintf("secret-%d", i)
 		reply := ta.sayAt("officer-1", text, id, time.Time{})
 		mustContain(t, reply, "涉密信息不得通过网络报送", "纸质")
-		if _, found, _ := ta.Store.Seen(context.Background(), "local|"+id); found {
+		if _, found, _ := ta.Store.Seen(context.Background(), "local|officer-1|"+id); found {
 			t.Errorf("%q was remembered", text)
 		}
 	}

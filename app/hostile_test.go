@@ -232,15 +232,15 @@ func TestHostileRequests(t *testing.T) {
 	}
 	rows := []row{
 		// The local hook.
-		{name: "local: invalid UTF-8", status: 400, says: "UTF-8", unseen: "local|h1",
+		{name: "local: invalid UTF-8", status: 400, says: "UTF-8", unseen: "local|cadre-g1c1|h1",
 			send: func(h *hostileApp) (int, string) {
 				return h.local("{\"from\":\"cadre-g1c1\",\"text\":\"考勤 \xff\xfe全勤\",\"id\":\"h1\"}")
 			}},
-		{name: "local: body over 64 KiB", status: 413, says: "64 KiB", unseen: "local|h2",
+		{name: "local: body over 64 KiB", status: 413, says: "64 KiB", unseen: "local|cadre-g1c1|h2",
 			send: func(h *hostileApp) (int, string) {
 				return h.local(localBody("cadre-g1c1", "考勤 全勤 "+strings.Repeat("x", 70<<10), "h2"))
 			}},
-		{name: "local: 10,000 characters", status: 200, says: "消息过长", unseen: "local|h3",
+		{name: "local: 10,000 characters", status: 200, says: "消息过长", unseen: "local|cadre-g1c1|h3",
 			send: func(h *hostileApp) (int, string) { return h.local(localBody("cadre-g1c1", long, "h3")) }},
 		{name: "local: deeply nested JSON", status: 400, says: "JSON",
 			send: func(h *hostileApp) (int, string) {
@@ -248,7 +248,7 @@ func TestHostileRequests(t *testing.T) {
 			}},
 		{name: "local: wrong types", status: 400, says: "JSON",
 			send: func(h *hostileApp) (int, string) { return h.local(`{"from":["cadre-g1c1"],"text":7}`) }},
-		{name: "local: unknown member", status: 200, says: "您尚未登记", unseen: "local|h4",
+		{name: "local: unknown member", status: 200, says: "您尚未登记", unseen: "local|nobody|h4",
 			send: func(h *hostileApp) (int, string) { return h.local(localBody("nobody", "考勤 全勤", "h4")) }},
 		{name: "local: replayed id", status: 200, same: true,
 			prepare: func(h *hostileApp) string {
@@ -259,24 +259,24 @@ func TestHostileRequests(t *testing.T) {
 			}},
 
 		// WeCom: msg_signature over the Encrypt element, AES with receiveid = CorpID.
-		{name: "wecom: bad signature", status: 401, unseen: "wecom|9001",
+		{name: "wecom: bad signature", status: 401, unseen: "wecom|cadre-g1c1|9001",
 			send: func(h *hostileApp) (int, string) {
 				q, body := h.wecomSeal(wecomText("cadre-g1c1", "考勤 全勤", 9001, authzNow), loadgen.GenCorpID, authzNow)
 				q.Set("msg_signature", strings.Repeat("0", 40))
 				return h.wecom(q, body)
 			}},
-		{name: "wecom: signature of another ciphertext", status: 401, unseen: "wecom|9002",
+		{name: "wecom: signature of another ciphertext", status: 401, unseen: "wecom|cadre-g1c1|9002",
 			send: func(h *hostileApp) (int, string) {
 				q, _ := h.wecomSeal(wecomText("cadre-g1c1", "帮助", 9003, authzNow), loadgen.GenCorpID, authzNow)
 				_, body := h.wecomSeal(wecomText("cadre-g1c1", "考勤 全勤", 9002, authzNow), loadgen.GenCorpID, authzNow)
 				return h.wecom(q, body)
 			}},
-		{name: "wecom: sealed for another corp", status: 401, unseen: "wecom|9004",
+		{name: "wecom: sealed for another corp", status: 401, unseen: "wecom|cadre-g1c1|9004",
 			send: func(h *hostileApp) (int, string) {
 				q, body := h.wecomSeal(wecomText("cadre-g1c1", "考勤 全勤", 9004, authzNow), "wwsomeoneelse000", authzNow)
 				return h.wecom(q, body)
 			}},
-		{name: "wecom: no timestamp", status: 400, unseen: "wecom|9005",
+		{name: "wecom: no timestamp", status: 400, unseen: "wecom|cadre-g1c1|9005",
 			send: func(h *hostileApp) (int, string) {
 				q, body := h.wecomSeal(wecomText("cadre-g1c1", "考勤 全勤", 9005, authzNow), loadgen.GenCorpID, authzNow)
 				q.Del("timestamp")
@@ -302,32 +302,32 @@ func TestHostileRequests(t *testing.T) {
 				q, _ := h.wecomSeal(wecomText("cadre-g1c1", "考勤 全勤", 9009, authzNow), loadgen.GenCorpID, authzNow)
 				return h.wecom(q, "<xml>"+strings.Repeat("<a>", 15000))
 			}},
-		{name: "wecom: XML bomb in the signed message", status: 400, unseen: "wecom|9010",
+		{name: "wecom: XML bomb in the signed message", status: 400, unseen: "wecom|cadre-g1c1|9010",
 			send: func(h *hostileApp) (int, string) {
 				plain := xmlBomb(strings.Replace(wecomText("cadre-g1c1", "X", 9010, authzNow), "<![CDATA[X]]>", "ENTITY", 1))
 				q, body := h.wecomSeal(plain, loadgen.GenCorpID, authzNow)
 				return h.wecom(q, body)
 			}},
-		{name: "wecom: external entity in the signed message", status: 400, unseen: "wecom|9011",
+		{name: "wecom: external entity in the signed message", status: 400, unseen: "wecom|cadre-g1c1|9011",
 			send: func(h *hostileApp) (int, string) {
 				plain := xxe(strings.Replace(wecomText("cadre-g1c1", "X", 9011, authzNow), "<![CDATA[X]]>", "ENTITY", 1))
 				q, body := h.wecomSeal(plain, loadgen.GenCorpID, authzNow)
 				return h.wecom(q, body)
 			}},
-		{name: "wecom: a DOCTYPE entity would make the command", status: 400, unseen: "wecom|9012",
+		{name: "wecom: a DOCTYPE entity would make the command", status: 400, unseen: "wecom|cadre-g1c1|9012",
 			send: func(h *hostileApp) (int, string) {
 				plain := `<!DOCTYPE xml [<!ENTITY cmd "考勤 旷课：张三2节">]>` +
 					strings.Replace(wecomText("cadre-g1c1", "X", 9012, authzNow), "<![CDATA[X]]>", "&cmd;", 1)
 				q, body := h.wecomSeal(plain, loadgen.GenCorpID, authzNow)
 				return h.wecom(q, body)
 			}},
-		{name: "wecom: invalid UTF-8 in the message", status: 400, unseen: "wecom|9013",
+		{name: "wecom: invalid UTF-8 in the message", status: 400, unseen: "wecom|cadre-g1c1|9013",
 			send: func(h *hostileApp) (int, string) {
 				return h.wecomSay("cadre-g1c1", "考勤 \xff\xfe全勤", 9013, authzNow)
 			}},
-		{name: "wecom: 10,000 characters", status: 200, says: "消息过长", unseen: "wecom|9014",
+		{name: "wecom: 10,000 characters", status: 200, says: "消息过长", unseen: "wecom|cadre-g1c1|9014",
 			send: func(h *hostileApp) (int, string) { return h.wecomSay("cadre-g1c1", long, 9014, authzNow) }},
-		{name: "wecom: unknown member", status: 200, says: "您尚未登记", unseen: "wecom|9015",
+		{name: "wecom: unknown member", status: 200, says: "您尚未登记", unseen: "wecom|nobody|9015",
 			send: func(h *hostileApp) (int, string) { return h.wecomSay("nobody", "考勤 全勤", 9015, authzNow) }},
 		{name: "wecom: replayed MsgId", status: 200, same: true,
 			prepare: func(h *hostileApp) string {
@@ -345,11 +345,11 @@ func TestHostileRequests(t *testing.T) {
 			send: func(h *hostileApp) (int, string) {
 				return h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9017, authzNow.Add(-20*time.Hour))
 			}},
-		{name: "wecom: timestamp over a day old", status: 401, unseen: "wecom|9018",
+		{name: "wecom: timestamp over a day old", status: 401, unseen: "wecom|cadre-g1c1|9018",
 			send: func(h *hostileApp) (int, string) {
 				return h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9018, authzNow.Add(-25*time.Hour))
 			}},
-		{name: "wecom: replay of a message older than the dedupe retention", status: 401, unseen: "wecom|9019",
+		{name: "wecom: replay of a message older than the dedupe retention", status: 401, unseen: "wecom|cadre-g1c1|9019",
 			send: func(h *hostileApp) (int, string) {
 				return h.wecomSay("cadre-g1c1", "考勤 旷课：李四1节", 9019, authzNow.Add(-8*24*time.Hour))
 			}},
@@ -362,23 +362,23 @@ func TestHostileRequests(t *testing.T) {
 			}},
 
 		// DingTalk: sign = HMAC of timestamp+"\n"+AppSecret, within an hour.
-		{name: "dingtalk: bad sign", status: 401, unseen: "dingtalk|d1",
+		{name: "dingtalk: bad sign", status: 401, unseen: "dingtalk|cadre-g1c1|d1",
 			send: func(h *hostileApp) (int, string) {
 				return h.dingTalk(authzNow, "bm90IGEgc2lnbg==", h.dingBody("cadre-g1c1", "考勤 全勤", "d1"))
 			}},
-		{name: "dingtalk: no sign", status: 401, unseen: "dingtalk|d2",
+		{name: "dingtalk: no sign", status: 401, unseen: "dingtalk|cadre-g1c1|d2",
 			send: func(h *hostileApp) (int, string) {
 				return h.dingTalk(authzNow, "", h.dingBody("cadre-g1c1", "考勤 全勤", "d2"))
 			}},
-		{name: "dingtalk: timestamp 61 minutes old", status: 401, unseen: "dingtalk|d3",
+		{name: "dingtalk: timestamp 61 minutes old", status: 401, unseen: "dingtalk|cadre-g1c1|d3",
 			send: func(h *hostileApp) (int, string) {
 				return h.dingTalk(old, "-", h.dingBody("cadre-g1c1", "考勤 全勤", "d3"))
 			}},
-		{name: "dingtalk: timestamp 61 minutes ahead", status: 401, unseen: "dingtalk|d4",
+		{name: "dingtalk: timestamp 61 minutes ahead", status: 401, unseen: "dingtalk|cadre-g1c1|d4",
 			send: func(h *hostileApp) (int, string) {
 				return h.dingTalk(authzNow.Add(61*time.Minute), "-", h.dingBody("cadre-g1c1", "考勤 全勤", "d4"))
 			}},
-		{name: "dingtalk: body over 64 KiB", status: 413, unseen: "dingtalk|d5",
+		{name: "dingtalk: body over 64 KiB", status: 413, unseen: "dingtalk|cadre-g1c1|d5",
 			send: func(h *hostileApp) (int, string) {
 				return h.dingTalk(authzNow, "-", h.dingBody("cadre-g1c1", "考勤 全勤"+strings.Repeat(" ", 70<<10), "d5"))
 			}},
@@ -390,7 +390,7 @@ func TestHostileRequests(t *testing.T) {
 			send: func(h *hostileApp) (int, string) {
 				return h.dingTalk(authzNow, "-", strings.Replace(h.dingBody("cadre-g1c1", "X考勤 全勤", "d6"), "X", "\xff\xfe", 1))
 			}},
-		{name: "dingtalk: 10,000 characters", status: 200, says: "消息过长", unseen: "dingtalk|d7",
+		{name: "dingtalk: 10,000 characters", status: 200, says: "消息过长", unseen: "dingtalk|cadre-g1c1|d7",
 			send: func(h *hostileApp) (int, string) {
 				return h.dingTalk(authzNow, "-", h.dingBody("cadre-g1c1", long, "d7"))
 			}},

@@ -30,18 +30,23 @@ type Message struct {
 	Body   string // the text after the intent keyword, trimmed
 }
 
-// Key identifies a message for deduplication: channel and platform id.
-// It is "" when the message has no id.
+// Key identifies a message for deduplication: channel, sender and message
+// id. The sender is part of it because ids need not be unique across senders
+// (the local hook's are chosen by the client); the Lookup middleware sets
+// Member before Dedupe reads the key. It is "" when the message has no id.
 func (m *Message) Key() string {
 	if m.ID == "" {
 		return ""
 	}
-	return m.Channel + "|" + m.ID
+	return m.Channel + "|" + m.Member + "|" + m.ID
 }
 
 // Reply is what the bot answers to a message: one or more texts.
 type Reply struct {
 	Texts []string `json:"texts"`
+	// Transient marks an answer that depends on the moment (flood control):
+	// Dedupe does not remember it, so a resend of the message is handled afresh.
+	Transient bool `json:"-"`
 }
 
 // Text builds a reply of one or more texts.

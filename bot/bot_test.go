@@ -71,8 +71,8 @@ func TestMiddleware(t *testing.T) {
 		bot.Recover(slog.New(slog.NewTextHandler(io.Discard, nil))),
 		bot.Lookup(func(ch, user string) (string, bool) { return "m-" + user, user != "stranger" },
 			func(r string) { rejected = append(rejected, r) }),
-		bot.RateLimit(2, func() time.Time { return now }, func(r string) { rejected = append(rejected, r) }),
 		bot.Dedupe(&memDedupe{m: map[string][]string{}}),
+		bot.RateLimit(2, func() time.Time { return now }, func(r string) { rejected = append(rejected, r) }),
 	)
 	say := func(user, id, text string) string {
 		r, err := h.Handle(context.Background(), &bot.Message{Channel: "local", User: user, ID: id, Text: text})
@@ -93,10 +93,20 @@ func TestMiddleware(t *testing.T) {
 	if got := say("b", "2", "panic"); !strings.Contains(got, "出了点问题") {
 		t.Errorf("panic: %q", got)
 	}
+	if got := say("a", "3", "x"); got != "reply x" {
+		t.Errorf("second new message: %q", got)
+	}
 	if got := say("a", "4", "y"); !strings.Contains(got, "太快") {
 		t.Errorf("rate limit: %q", got)
 	}
-	if strings.Join(rejected, ",") != "unknown_member,rate_limited" {
+	// A retry of a handled message gets its reply; a limited one was not remembered.
+	if got := say("a", "1", "hi"); got != "reply hi" {
+		t.Errorf("retry while limited: %q", got)
+	}
+	if got := say("a", "4", "y"); !strings.Contains(got, "太快") || calls != 3 {
+		t.Errorf("limited message resent: %q calls=%d", got, calls)
+	}
+	if strings.Join(rejected, ",") != "unknown_member,rate_limited,rate_limited" {
 		t.Errorf("rejections %v", rejected)
 	}
 }

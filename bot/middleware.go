@@ -84,6 +84,9 @@ func Dedupe(s DedupeStore) Middleware {
 			if err != nil {
 				return nil, err
 			}
+			if r.Transient {
+				return r, nil
+			}
 			if err := s.Remember(ctx, key, r.Texts); err != nil {
 				// The records (if any) are committed with the claim: say so
 				// rather than ask for a resend that would be refused.
@@ -119,7 +122,9 @@ func nonce() string {
 }
 
 // RateLimit allows each member perMinute messages in any sliding minute;
-// more get a polite reply (and reject is told). perMinute 0 disables it.
+// more get a polite, Transient reply (and reject is told). perMinute 0
+// disables it. It belongs inside Dedupe: a platform's retry of a message
+// already handled gets its stored reply and counts for nothing.
 func RateLimit(perMinute int, now func() time.Time, reject func(reason string)) Middleware {
 	if perMinute <= 0 {
 		return func(next Handler) Handler { return next }
@@ -149,7 +154,7 @@ func RateLimit(perMinute int, now func() time.Time, reject func(reason string)) 
 			if !allowed {
 				m.Intent = "rate_limited"
 				reject(m.Intent)
-				return Text(fmt.Sprintf(TextRateLimited, perMinute)), nil
+				return &Reply{Texts: []string{fmt.Sprintf(TextRateLimited, perMinute)}, Transient: true}, nil
 			}
 			return next.Handle(ctx, m)
 		})

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"os"
 	"strings"
+
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // WeCom is the [wecom] section: a self-built app (自建应用) and group robots.
@@ -86,6 +88,12 @@ func (c *Config) validatePlatforms(add func(string, ...any)) {
 		}
 		if d.AgentID == 0 {
 			add("[dingtalk] 已启用但缺少 agent_id（工作通知需要）")
+		}
+	}
+	// The value is never printed: a URL may carry user:password.
+	for _, p := range []struct{ section, base string }{{"wecom", w.APIBase}, {"dingtalk", d.APIBase}} {
+		if p.base != "" && platform.CheckHTTPURL(p.base) != nil {
+			add("[%s] api_base 应为 http:// 或 https:// 开头的完整地址", p.section)
 		}
 	}
 	for name, r := range d.Robots {

@@ -79,13 +79,27 @@ func (h *Hook) reject(w http.ResponseWriter, status int, reason, text string) {
 	writeJSON(w, status, Response{Replies: []ReplyText{}, Error: text})
 }
 
+// Loopback reports whether r comes straight from this machine: a loopback
+// peer and none of the headers a reverse proxy adds (Forwarded,
+// X-Forwarded-For, X-Real-IP). Behind a proxy on the same host every client
+// has a loopback peer address; the headers tell them apart.
+func Loopback(r *http.Request) bool {
+	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-IP"} {
+		if len(r.Header.Values(h)) > 0 {
+			return false
+		}
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // authorized lets a request through, or refuses it: 401 without the right
 // bearer token, 403 from another host while no token is set.
 func (h *Hook) authorized(w http.ResponseWriter, r *http.Request) bool {
 	if h.Token == "" {
-		host, _, _ := net.SplitHostPort(r.RemoteAddr)
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			h.reject(w, http.StatusForbidden, "not_loopback", "未设置 [server] local_token 时只接受本机请求")
+		if !Loopback(r) {
+			h.reject(w, http.StatusForbidden, "not_loopback", "未设置 [server] local_token 时只接受本机请求（经反向代理转发的请求不算本机）")
 			return false
 		}
 		return true

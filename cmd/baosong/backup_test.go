@@ -48,7 +48,7 @@ func TestBackupOfARunningServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, found, err := db.Seen(context.Background(), "local|before-backup"); !found || err != nil {
+	if _, found, err := db.Seen(context.Background(), "local|cadre-g1c1|before-backup"); !found || err != nil {
 		t.Errorf("the backup lacks the message: %v", err)
 	}
 	if code := run([]string{"backup"}, &out, &errs); code != 2 {

@@ -24,5 +24,8 @@ func runCheckConfig(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "配置正确：%s，%d 个单位，%d 名成员，%d 名学生。\n", c.Org.Name, len(c.Units), len(c.Members), len(c.Students))
+	if w := c.OpenToTheProxy(); w != "" {
+		fmt.Fprintf(stdout, "警告 WARNING：%s；serve 将拒绝启动，除非加 -insecure-loopback。\n", w)
+	}
 	return nil
 }

@@ -27,7 +27,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "[-config F] [-listen ADDR] [-data DIR] [-now RFC3339] [-pprof ADDR]", "run the bot: hooks, scheduler, outbox", runServe},
+		{"serve", "[-config F] [-listen ADDR] [-data DIR] [-now RFC3339] [-pprof ADDR] [-insecure-loopback]", "run the bot: hooks, scheduler, outbox", runServe},
 		{"chat", "-as MEMBER [-server URL]", "chat with a running server as a member (local channel)", runChat},
 		{"say", "-as MEMBER [-server URL] [-at RFC3339] [-id ID] TEXT", "send one message and print the replies", runSay},
 		{"loadgen", "-gen F | -config F [-server URL] [-channel local|wecom] [-rate R | -c N] [-d DUR] [-mix a,q,i] [-fake-wecom ADDR]", "generate a scaled-up organisation, or drive a running server and report latency percentiles", runLoadgen},

@@ -28,6 +28,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	nowFlag := fs.String("now", "", "start the clock at this RFC 3339 instant and let it run on (demos and tests only)")
 	verbose := fs.Bool("v", false, "log every message at debug level")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this loopback address, e.g. 127.0.0.1:6060")
+	insecure := fs.Bool("insecure-loopback", false, "start although WeCom/DingTalk is enabled and admin_token or local_token is empty")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,6 +40,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(*path)
 	if err != nil {
 		return err
+	}
+	if w := cfg.OpenToTheProxy(); w != "" {
+		if !*insecure {
+			return fmt.Errorf("拒绝启动 refusing to start：%s；确需如此请加 -insecure-loopback", w)
+		}
+		fmt.Fprintf(stderr, "警告 WARNING（-insecure-loopback）：%s。\n", w)
 	}
 	now := time.Now
 	if *nowFlag != "" {
