@@ -356,7 +356,7 @@ func (s *crashServer) run() string {
 	s.t.Helper()
 	s.runs++
 	now := crashClock.Add(time.Since(s.start)).Format(time.RFC3339)
-	cmd := exec.Command(s.bin, "serve", "-config", s.config, "-listen", "127.0.0.1:0", "-data", s.data, "-now", now)
+	cmd := exec.Command(s.bin, "serve", "-insecure-loopback", "-config", s.config, "-listen", "127.0.0.1:0", "-data", s.data, "-now", now)
 	s.stderr = &bytes.Buffer{}
 	cmd.Stderr = &syncWriter{w: s.stderr}
 	stdout, err := cmd.StdoutPipe()
