@@ -42,7 +42,7 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 			Attendance: attendanceSource{att, a.Dir}, Summaries: attendanceSource{att, a.Dir},
 			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk,
 		},
-		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) },
+		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) }, Log: a.log,
 	})
 	incidents := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir, a.now)
 	jobs = append(jobs, scheduler.Job{Name: scheduler.JobIncidentClock, Spec: "* * * * *", Task: incidents.Tick},

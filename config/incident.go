@@ -66,6 +66,10 @@ func (c *Config) validateIncident(add func(string, ...any)) {
 // scheduler for every job and its rule.
 type Schedule struct {
 	Catchup Duration `toml:"catchup"` // missed firings younger than this are sent late, default 2h
+	// CatchupMerge: a missed reminder is not caught up when the next
+	// reminder of its family about the same deadline is due within this
+	// (it says the same, later); default 10m, 0 turns the merging off.
+	CatchupMerge Duration `toml:"catchup_merge"`
 	// Off lists jobs switched off by name (see `baosong schedule` and ScheduleJobs for the names).
 	Off []string `toml:"off"`
 	// SummaryAt is when the monthly attendance summary goes out on the 1st; default 08:00.
@@ -87,6 +91,7 @@ type Schedule struct {
 func defaultSchedule() Schedule {
 	return Schedule{
 		Catchup:            Duration{Duration: 2 * time.Hour},
+		CatchupMerge:       Duration{Duration: 10 * time.Minute},
 		SummaryAt:          ClockTime{Hour: 8},
 		RemindAt:           ClockTime{Hour: 9},
 		InfoRemindDays:     []int{5, 1},
@@ -128,6 +133,10 @@ func (c *Config) validateSchedule(add func(string, ...any)) {
 	s.RemindAt.check("[schedule] remind_at", add)
 	if s.Catchup.Duration < time.Minute {
 		add("[schedule] catchup 至少为 1m（现为 %s）", s.Catchup.Duration)
+	}
+	s.CatchupMerge.check("[schedule] catchup_merge", add)
+	if m := s.CatchupMerge.Duration; m < 0 || m > s.Catchup.Duration {
+		add("[schedule] catchup_merge %s 应在 0 到 catchup（%s）之间", m, s.Catchup.Duration)
 	}
 	days := func(key string, list []int) {
 		seen := map[int]bool{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -111,6 +112,8 @@ type Deps struct {
 	Now func() time.Time
 	// Sent is told how many pushes a firing queued (after idempotency).
 	Sent func(job string, queued int)
+	// Log is told of caught-up firings merged into a later one; nil means slog.Default().
+	Log *slog.Logger
 }
 
 // Job names that do not depend on the configuration (see
@@ -138,6 +141,7 @@ const (
 // defaultJob is a default job before it becomes a Job.
 type defaultJob struct {
 	name   string
+	family string // jobs reminding of one deadline at several times share it ("" means name)
 	at     config.ClockTime
 	when   func(at time.Time) (Occasion, bool)
 	count  int  // recipients when nothing has been done yet, for Describe
@@ -158,7 +162,10 @@ func DefaultJobs(d Deps) []Job {
 	if d.Sent == nil {
 		d.Sent = func(string, int) {}
 	}
-	j := &jobs{Deps: d, rules: NewRules(d.Config, d.Calendar), who: newAudience(d.Dir)}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	j := &jobs{Deps: d, rules: NewRules(d.Config, d.Calendar), who: newAudience(d.Dir), families: map[string][]defaultJob{}}
 	var defs []defaultJob
 	defs = append(defs, j.attendanceJobs()...)
 	defs = append(defs, j.summaryJobs()...)
@@ -166,6 +173,12 @@ func DefaultJobs(d Deps) []Job {
 	defs = append(defs, j.weeklyJobs()...)
 	out := make([]Job, len(defs))
 	for i, def := range defs {
+		if def.family == "" {
+			def.family = def.name
+		}
+		if !slices.Contains(d.Config.Schedule.Off, def.name) {
+			j.families[def.family] = append(j.families[def.family], def)
+		}
 		out[i] = j.job(def)
 	}
 	return out
@@ -185,8 +198,9 @@ func Enabled(jobs []Job, off []string) []Job {
 // jobs builds the default jobs.
 type jobs struct {
 	Deps
-	rules *Rules
-	who   *audience
+	rules    *Rules
+	who      *audience
+	families map[string][]defaultJob // the jobs switched on, by family
 }
 
 func (j *jobs) job(def defaultJob) Job {
@@ -211,6 +225,11 @@ func (j *jobs) job(def defaultJob) Job {
 			if def.remind && !j.Now().Before(o.end()) {
 				return nil // caught up after the deadline: the overdue list speaks now
 			}
+			if later, ok := j.mergedInto(def, o, at); ok {
+				j.Log.Info("scheduler: caught-up firing merged into a later one of its family",
+					"job", def.name, "at", at, "period", o.Period, "later", later)
+				return nil
+			}
 			ns, err := def.build(ctx, o, at)
 			if err != nil {
 				return fmt.Errorf("scheduler: job %s, %s: %w", def.name, o.Period, err)
@@ -228,6 +247,33 @@ func (j *jobs) job(def defaultJob) Job {
 			return nil
 		},
 	}
+}
+
+// mergedInto finds the firing that makes a caught-up firing at, about o,
+// pointless (SPEC §6 catch-up): a later firing of a job of the same family
+// about the same period and deadline that has come by now (it is caught up
+// too, and says the same with less time left) or comes within [schedule]
+// catchup_merge. Without it, a server started at 16:29:45 would send the
+// 15:00 attendance reminder and, 15 s later, the 16:30 one, both "还剩30分钟".
+// A firing run on time is never merged.
+func (j *jobs) mergedInto(def defaultJob, o Occasion, at time.Time) (time.Time, bool) {
+	now := j.Now()
+	if now.Sub(at) <= caughtUpAfter {
+		return time.Time{}, false
+	}
+	until := now.Add(j.Config.Schedule.CatchupMerge.Duration)
+	for _, sib := range j.families[def.family] {
+		for day := j.rules.midnight(at); !day.After(until); day = day.AddDate(0, 0, 1) {
+			t := sib.at.On(day, j.rules.loc)
+			if !t.After(at) || t.After(until) {
+				continue
+			}
+			if so, ok := sib.when(t); ok && so.Period == o.Period && so.Deadline.Equal(o.Deadline) {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
 }
 
 // Key is the idempotency key of one reminder instance: job|period|recipient.

@@ -22,7 +22,7 @@ func (j *jobs) attendanceJobs() []defaultJob {
 	for _, at := range att.Reminders {
 		name := fmt.Sprintf("attendance-remind-%02d%02d", at.Hour, at.Minute)
 		defs = append(defs, defaultJob{
-			name: name, at: at, remind: true, ready: ready, count: j.who.staffCount,
+			name: name, family: "attendance-remind", at: at, remind: true, ready: ready, count: j.who.staffCount,
 			when: func(t time.Time) (Occasion, bool) {
 				o, ok := j.rules.AttendanceDue(t)
 				// A reminder time at or after the due time reminds of nothing.

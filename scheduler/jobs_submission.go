@@ -22,7 +22,7 @@ func (j *jobs) submissionJobs() []defaultJob {
 	var defs []defaultJob
 	for _, n := range sch.InfoRemindDays {
 		defs = append(defs, defaultJob{
-			name: fmt.Sprintf("info-remind-%dd", n), at: sch.RemindAt, remind: true,
+			name: fmt.Sprintf("info-remind-%dd", n), family: "info-remind", at: sch.RemindAt, remind: true,
 			ready: j.Sources.Quotas != nil, count: officers,
 			when: func(t time.Time) (Occasion, bool) { return j.rules.InfoRemind(t, n) },
 			build: func(ctx context.Context, o Occasion, _ time.Time) ([]bot.Notification, error) {
@@ -34,7 +34,7 @@ func (j *jobs) submissionJobs() []defaultJob {
 		count: office, when: j.rules.InfoShortfall, build: j.infoShortfall})
 	for _, n := range sch.MediaRemindDays {
 		defs = append(defs, defaultJob{
-			name: fmt.Sprintf("media-remind-%dd", n), at: sch.RemindAt, remind: true,
+			name: fmt.Sprintf("media-remind-%dd", n), family: "media-remind", at: sch.RemindAt, remind: true,
 			ready: j.Sources.Media != nil, count: officers,
 			when: func(t time.Time) (Occasion, bool) { return j.rules.MediaRemind(t, n) },
 			build: func(ctx context.Context, o Occasion, _ time.Time) ([]bot.Notification, error) {

@@ -25,6 +25,12 @@
 // firing that comes while the job's previous run is still going is skipped
 // (SkipIfStillRunning).
 //
+// The jobs themselves merge what the engine cannot see: reminders of one
+// deadline at several times (attendance-remind-1500 and -1630) are one
+// family, and a caught-up firing runs only if no later firing of its family
+// about the same deadline has come by now or comes within [schedule]
+// catchup_merge (see mergedInto).
+//
 // The engine keeps no state across restarts, so after a restart it may run a
 // firing again that the previous process already ran (Options.Since narrows
 // this). Exactly-once delivery is achieved downstream: every reminder a task
@@ -70,6 +76,10 @@ const (
 	DefaultCatchup = 2 * time.Hour
 	DefaultTick    = 500 * time.Millisecond
 )
+
+// caughtUpAfter: a firing run more than this after its time is a catch-up
+// (the loop reads the clock at least every 30 s, so one on time never is).
+const caughtUpAfter = time.Minute
 
 // Task is the work of a job. now is the scheduled firing time in the
 // engine's time zone. ctx is cancelled when the engine is stopped hard.
@@ -385,7 +395,7 @@ func (e *Engine) Watermark() time.Time {
 
 // dispatch runs one firing through the cron chain in its own goroutine.
 func (e *Engine) dispatch(ctx context.Context, en *entry, at, now time.Time) {
-	if late := now.Sub(at); late > time.Minute {
+	if late := now.Sub(at); late > caughtUpAfter {
 		e.log.Info("scheduler: catching up a missed firing", "job", en.job.Name, "at", at, "late", late.Round(time.Second))
 	} else {
 		e.log.Debug("scheduler: firing", "job", en.job.Name, "at", at)
