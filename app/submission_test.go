@@ -242,9 +242,9 @@ func TestWeeklyGoodDeedAndMediaSummary(t *testing.T) {
 	// is still missing, so this one completes it late.
 	ta := newTestApp(t, at(11, 24, 10, 0))
 	r := ta.say("officer-2", "周报 上周大事：召开学期安全工作会；出勤：全勤")
-	mustContain(t, r, "已收到周报 W1", "办公室 2026-11-16 一周", "逾期补报")
+	mustContain(t, r, "已收到周报 W1", "办公室 11月16日—11月22日这一周", "逾期补报")
 	r = ta.say("officer-2", "周报 补充：本周大事")
-	mustContain(t, r, "W2", "2026-11-23 一周", "按时")
+	mustContain(t, r, "W2", "11月23日—11月29日这一周", "按时")
 	mustContain(t, ta.say("head-general", "周报 x"), "需要信息员身份")
 	desk, err := report.NewDesk(ta.Config, ta.Dir, ta.Store, time.Now)
 	if err != nil {

@@ -152,8 +152,10 @@ func writeCSV(w io.Writer, header []string, rows [][]any, what string) error {
 	return c.close(what)
 }
 
-// Weekly is the weekly-report export: the reports of the weeks starting in
-// the period, and the departments that missed a week whose due time passed.
+// Weekly is the weekly-report export: the reports due in the period (as the
+// attendance export takes the forms due in it, and as the overdue list of
+// the due day names them), and the departments that missed one whose due
+// time passed.
 type Weekly struct {
 	Kind    string           `json:"kind"` // "weekly"
 	Period  string           `json:"period"`
@@ -180,18 +182,16 @@ func weeklyDocument(src *Source, p report.Period) (Document, error) {
 	}
 	doc := &Weekly{Kind: "weekly", Period: p.Name, Reports: []*report.Weekly{}, Missing: []WeeklyMissing{}, src: src}
 	for _, w := range weeks {
-		if m, err := time.ParseInLocation(time.DateOnly, w.Week, p.From.Location()); err == nil && !m.Before(p.From) && m.Before(p.To) {
+		if !w.Due.Before(p.From) && w.Due.Before(p.To) {
 			doc.Reports = append(doc.Reports, w)
 		}
 	}
-	monday := p.From.AddDate(0, 0, (8-int(p.From.Weekday()))%7)
-	for ; monday.Before(p.To); monday = monday.AddDate(0, 0, 7) {
-		due := desk.WeeklyDue(monday)
-		if due.After(src.now()) {
+	for _, wd := range desk.WeeksDue(p.From, p.To) {
+		if wd.Due.After(src.now()) {
 			break
 		}
-		for _, u := range report.WeeklyMissingOf(desk.Departments(), weeks, monday) {
-			doc.Missing = append(doc.Missing, WeeklyMissing{Week: monday.Format(time.DateOnly), Unit: u, Due: due})
+		for _, u := range report.WeeklyMissingOf(desk.Departments(), weeks, wd.Monday) {
+			doc.Missing = append(doc.Missing, WeeklyMissing{Week: wd.Monday.Format(time.DateOnly), Unit: u, Due: wd.Due})
 		}
 	}
 	return doc, nil

@@ -46,7 +46,7 @@ const (
 	msgSubMonth        = "月份无法识别，例如：媒体汇总 11月"
 	msgWeeklyExample   = "周报 上周大事：召开学期安全工作会；出勤：全勤"
 	msgWeeklyEmpty     = "请在“周报”后写上周大事和出勤情况，例如：" + msgWeeklyExample
-	msgWeeklyReceived  = "已收到周报 %s：%s %s 一周（%s 起），%s。"
+	msgWeeklyReceived  = "已收到周报 %s：%s %s，%s。"
 	msgWeeklyOnTime    = "按时（截止 %s）"
 	msgWeeklyLate      = "逾期补报（截止 %s）"
 	msgDeedExample     = "好人好事 高一(1)班张三拾金不昧，主动上交钱包"

@@ -597,7 +597,16 @@ func (d *infoDesk) weekly(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 	if w.Late {
 		state = sprintf(msgWeeklyLate, report.DayLabel(due)+due.Format(" 15:04"))
 	}
-	return bot.Text(sprintf(msgWeeklyReceived, w.ID, w.UnitName, w.Week, w.Week, state)), nil
+	return bot.Text(sprintf(msgWeeklyReceived, w.ID, w.UnitName, d.weekLabel(w), state)), nil
+}
+
+// weekLabel names the week a report covers: 10月26日—11月1日这一周.
+func (d *infoDesk) weekLabel(w *report.Weekly) string {
+	monday, err := time.ParseInLocation(time.DateOnly, w.Week, d.desk.Policy.Loc)
+	if err != nil {
+		return w.Week
+	}
+	return d.desk.WeekLabel(monday)
 }
 
 func (d *infoDesk) goodDeed(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -636,7 +645,7 @@ func (d *infoDesk) recent(mem *org.Member, limit int) ([]string, error) {
 		out = append(out, line)
 	}
 	for _, w := range weeks {
-		out = append(out, fmt.Sprintf("%s 周报 %s 一周（%s）", w.ID, w.Week, w.At.In(loc).Format("01-02 15:04")))
+		out = append(out, fmt.Sprintf("%s 周报 %s（%s）", w.ID, d.weekLabel(w), w.At.In(loc).Format("01-02 15:04")))
 	}
 	for _, g := range deeds {
 		out = append(out, fmt.Sprintf("%s 好人好事 %s", g.ID, subClip(g.Text, 20)))

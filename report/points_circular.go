@@ -25,7 +25,7 @@ type UnitStat struct {
 	Quota     int            `json:"quota"`
 	Shortfall int            `json:"shortfall"`
 	GoodDeeds int            `json:"good_deeds"`
-	// Weekly reports of the weeks starting in the period whose due time passed.
+	// Weekly reports due in the period (missing: those whose due time passed).
 	WeeklyOnTime  int `json:"weekly_on_time"`
 	WeeklyLate    int `json:"weekly_late"`
 	WeeklyMissing int `json:"weekly_missing"`
@@ -109,8 +109,7 @@ func (d *Desk) Statistics(per Period, arts []*Article, weeks []*Weekly, deeds []
 		s.Shortfall += r.Shortfall
 	}
 	for _, w := range weeks {
-		monday, err := time.ParseInLocation(time.DateOnly, w.Week, p.Loc)
-		if err != nil || monday.Before(per.From) || !monday.Before(per.To) {
+		if w.Due.Before(per.From) || !w.Due.Before(per.To) {
 			continue
 		}
 		if w.Late {
@@ -119,11 +118,11 @@ func (d *Desk) Statistics(per Period, arts []*Article, weeks []*Weekly, deeds []
 			get(w.Unit).WeeklyOnTime++
 		}
 	}
-	for monday := p.weekMonday(per.From); monday.Before(per.To); monday = monday.AddDate(0, 0, 7) {
-		if monday.Before(per.From) || d.WeeklyDue(monday).After(now) {
-			continue
+	for _, wd := range d.WeeksDue(per.From, per.To) {
+		if wd.Due.After(now) {
+			break
 		}
-		for _, unit := range WeeklyMissingOf(d.Departments(), weeks, monday) {
+		for _, unit := range WeeklyMissingOf(d.Departments(), weeks, wd.Monday) {
 			get(unit).WeeklyMissing++
 		}
 	}

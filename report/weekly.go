@@ -5,15 +5,20 @@ package report
 // weekday (Monday) at due_at (12:00), moved off a non-working day by
 // holiday_policy. A report covers the week before its nominal due day
 // (the same rule as scheduler.Rules.WeeklyDue): a report due Monday
-// 2026-11-30 covers the week starting Monday 2026-11-23.
+// 2026-11-30 covers the week starting Monday 2026-11-23. When two weeks'
+// due times fall together (both moved onto one working day), one report
+// covers both and is filed under the earlier week, as the reminder names it.
 //
-// A report sent after a due time while that week's report of its unit is
-// still missing completes it late; otherwise it belongs to the week whose
-// due time is the next one. Departments are the units of kind dept that
-// have an officer.
+// A report is for the week the reminder names: the week whose due time is
+// the next one, on time. Only before the day of that due time, while the
+// week before is still missing for its unit, does a report complete that
+// week late (a Tuesday report after a missed Monday). So on the due day a
+// report is always the one due, even when older weeks were never reported.
+// Departments are the units of kind dept that have an officer.
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/baosong/baosong/bot"
@@ -53,23 +58,63 @@ func (d *Desk) WeeklyDue(monday time.Time) time.Time {
 	return due
 }
 
+// WeekDue is one weekly report owed by each department: the Monday of the
+// week it covers (the earlier week when two share the due time) and when
+// it is due.
+type WeekDue struct {
+	Monday, Due time.Time
+}
+
+// weekDue is the report covering the week of t.
+func (d *Desk) weekDue(t time.Time) WeekDue {
+	monday := d.Policy.weekMonday(t)
+	due := d.WeeklyDue(monday)
+	for prev := monday.AddDate(0, 0, -7); d.WeeklyDue(prev).Equal(due); prev = prev.AddDate(0, 0, -7) {
+		monday = prev
+	}
+	return WeekDue{Monday: monday, Due: due}
+}
+
+// WeeksDue lists the reports due in [from, to), in order.
+func (d *Desk) WeeksDue(from, to time.Time) []WeekDue {
+	var out []WeekDue
+	// A due time lies within three weeks of its week, holidays included.
+	for m := d.Policy.weekMonday(from).AddDate(0, 0, -21); !m.After(to); m = m.AddDate(0, 0, 7) {
+		w := d.weekDue(m)
+		if w.Monday.Equal(m) && !w.Due.Before(from) && w.Due.Before(to) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// WeekLabel names the week(s) a report starting on monday covers, as the
+// reminder does: "10月26日—11月1日这一周".
+func (d *Desk) WeekLabel(monday time.Time) string {
+	w := d.weekDue(monday)
+	last, n := w.Monday.AddDate(0, 0, 6), "一"
+	for d.WeeklyDue(last.AddDate(0, 0, 1)).Equal(w.Due) {
+		last, n = last.AddDate(0, 0, 7), "两"
+	}
+	return fmt.Sprintf("%d月%d日—%d月%d日这%s周", w.Monday.Month(), w.Monday.Day(), last.Month(), last.Day(), n)
+}
+
 // weekOf attributes a report of unit sent at t (see the file comment).
-func (d *Desk) weekOf(unit string, t time.Time, prior []*Weekly) (week time.Time, due time.Time, late bool) {
-	monday := d.Policy.weekMonday(t).AddDate(0, 0, -14)
-	for i := 0; i < 5; i++ {
-		if due := d.WeeklyDue(monday); !due.Before(t) {
-			break
-		}
-		monday = monday.AddDate(0, 0, 7)
+func (d *Desk) weekOf(unit string, t time.Time, prior []*Weekly) (w WeekDue, late bool) {
+	m := d.Policy.weekMonday(t).AddDate(0, 0, -21)
+	next := d.weekDue(m)
+	for next.Due.Before(t) {
+		m = m.AddDate(0, 0, 7)
+		next = d.weekDue(m)
 	}
-	prev := monday.AddDate(0, 0, -7)
-	key := prev.Format(time.DateOnly)
-	for _, w := range prior {
-		if w.Unit == unit && w.Week == key {
-			return monday, d.WeeklyDue(monday), false
-		}
+	prev := d.weekDue(next.Monday.AddDate(0, 0, -7))
+	t = t.In(d.Policy.Loc)
+	due := next.Due.In(d.Policy.Loc)
+	dueDay := time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, d.Policy.Loc)
+	if t.Before(dueDay) && !reported(prior, unit, prev.Monday) {
+		return prev, true
 	}
-	return prev, d.WeeklyDue(prev), true
+	return next, false
 }
 
 // Departments lists the units that owe weekly reports: departments with an
@@ -101,9 +146,9 @@ func (d *Desk) SubmitWeekly(ctx context.Context, m *org.Member, text string, at 
 		if err != nil {
 			return err
 		}
-		week, due, late := d.weekOf(unit, at, prior)
+		week, late := d.weekOf(unit, at, prior)
 		w := &Weekly{ID: id, Unit: unit, UnitName: d.Dir.UnitName(unit), Submitter: m.ID, SubmitterName: m.Name,
-			Text: text, At: at, Week: week.Format(time.DateOnly), Due: due, Late: late}
+			Text: text, At: at, Week: week.Monday.Format(time.DateOnly), Due: week.Due, Late: late}
 		action := "周报"
 		if late {
 			action = "周报（逾期补报）"
@@ -117,19 +162,23 @@ func (d *Desk) SubmitWeekly(ctx context.Context, m *org.Member, text string, at 
 	return out, err
 }
 
+// reported reports whether unit has a report for the week starting on monday.
+func reported(weeks []*Weekly, unit string, monday time.Time) bool {
+	key := monday.Format(time.DateOnly)
+	for _, w := range weeks {
+		if w.Unit == unit && w.Week == key {
+			return true
+		}
+	}
+	return false
+}
+
 // WeeklyMissingOf lists the departments (unit ids) without a report for the
 // week starting on monday. Pure.
 func WeeklyMissingOf(depts []*org.Unit, weeks []*Weekly, monday time.Time) []string {
-	key := monday.Format(time.DateOnly)
-	have := map[string]bool{}
-	for _, w := range weeks {
-		if w.Week == key {
-			have[w.Unit] = true
-		}
-	}
 	var out []string
 	for _, u := range depts {
-		if !have[u.ID] {
+		if !reported(weeks, u.ID, monday) {
 			out = append(out, u.ID)
 		}
 	}
@@ -148,7 +197,7 @@ func (d *Desk) WeeklyMissing(_ context.Context, monday time.Time) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	return WeeklyMissingOf(d.Departments(), weeks, d.Policy.weekMonday(monday)), nil
+	return WeeklyMissingOf(d.Departments(), weeks, d.weekDue(monday).Monday), nil
 }
 
 // officeNotices builds one push per office member.

@@ -1,0 +1,114 @@
+package app_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/baosong/baosong/report"
+)
+
+// exportOf fetches an export through the running server into out.
+func (ta *testApp) exportOf(what, period string, out any) {
+	ta.t.Helper()
+	q := url.Values{"what": {what}, "period": {period}, "format": {"json"}}
+	resp, err := http.Get(ta.srv.URL + "/api/export?" + q.Encode())
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		ta.t.Fatalf("export %s %s: HTTP %d %s", what, period, resp.StatusCode, body)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		ta.t.Fatalf("export %s: %v\n%s", what, err, body)
+	}
+}
+
+// weeklyOf reads the weekly reports straight from the store.
+func weeklyOf(t *testing.T, ta *testApp) []*report.Weekly {
+	t.Helper()
+	var out []*report.Weekly
+	err := ta.Store.ViewDesk(func(tx report.DeskTx) error {
+		var err error
+		out, err = tx.Weeklies()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+type weeklyExport struct {
+	Reports []struct {
+		ID, Unit, Week string
+		Late           bool
+	} `json:"reports"`
+	Missing []struct {
+		Week, Unit string
+	} `json:"missing"`
+}
+
+// Issue 14 item 1 (篇8), the observation as it happened: Monday 2 November,
+// the 09:00 reminder asks for the week of 26 October; 办公室's officer
+// reports at 10:00, before the noon deadline, while no department ever
+// reported an earlier week. The report is that week's, on time; the 12:05
+// overdue list names only 政教处, and the export says the same.
+func TestWeeklyReportIsForTheWeekTheReminderNames(t *testing.T) {
+	ta := newTestApp(t, time.Date(2026, 11, 2, 8, 59, 0, 0, cst))
+	ta.setNow(time.Date(2026, 11, 2, 9, 0, 1, 0, cst))
+	ta.waitInbox("officer-2", "周报提醒", "办公室10月26日—11月1日这一周", "11月2日（周一） 12:00")
+
+	ta.setNow(time.Date(2026, 11, 2, 10, 0, 0, 0, cst))
+	r := ta.say("officer-2", "周报 上周大事：召开期中考试工作会，完成校舍安全检查；出勤：全勤")
+	mustContain(t, r, "已收到周报 W1：办公室 10月26日—11月1日这一周，按时（截止 11月2日（周一） 12:00）")
+	mustNotContain(t, r, "逾期", "10月19日")
+	ws := weeklyOf(t, ta)
+	if len(ws) != 1 || ws[0].Week != "2026-10-26" || ws[0].Late || !ws[0].Due.Equal(time.Date(2026, 11, 2, 12, 0, 0, 0, cst)) {
+		t.Fatalf("stored %+v", ws[0])
+	}
+
+	ta.setNow(time.Date(2026, 11, 2, 12, 5, 1, 0, cst))
+	office := ta.waitInbox("office-1", "周报逾期", "10月26日—11月1日这一周")
+	mustContain(t, office, "以下部门仍未报送：政教处。")
+	mustNotContain(t, office, "办公室")
+	ta.waitInbox("officer-1", "周报逾期")
+	ta.settle()
+	if n := ta.pushes("officer-2", "周报逾期"); n != 0 {
+		t.Errorf("officer-2 reported on time and was chased: %v", texts(ta.inbox("officer-2")))
+	}
+
+	// The export of November (the reports due in it) agrees with the list:
+	// 办公室 on time, 政教处 missing, nothing else.
+	ta.setNow(time.Date(2026, 11, 2, 12, 6, 0, 0, cst))
+	var x weeklyExport
+	ta.exportOf("weekly", "2026-11", &x)
+	if len(x.Reports) != 1 || x.Reports[0].ID != "W1" || x.Reports[0].Week != "2026-10-26" || x.Reports[0].Late {
+		t.Errorf("export reports = %+v", x.Reports)
+	}
+	if len(x.Missing) != 1 || x.Missing[0].Unit != "office" || x.Missing[0].Week != "2026-10-26" {
+		t.Errorf("export missing = %+v, want 政教处 (office) for 2026-10-26 only", x.Missing)
+	}
+
+	// 政教处 reports on Tuesday: that completes the missed week, late; a
+	// second report that day is early for the week under way.
+	ta.setNow(time.Date(2026, 11, 3, 9, 30, 0, 0, cst))
+	mustContain(t, ta.say("officer-1", "周报 上周大事：开展宿舍安全检查；出勤：李老师病假1天"),
+		"已收到周报 W2：政教处 10月26日—11月1日这一周，逾期补报（截止 11月2日（周一） 12:00）")
+	mustContain(t, ta.say("officer-1", "周报 补充：本周大事"), "W3：政教处 11月2日—11月8日这一周，按时（截止 11月9日（周一） 12:00）")
+	ta.exportOf("weekly", "2026-11", &x)
+	if len(x.Missing) != 0 {
+		t.Errorf("after 补报 export missing = %+v", x.Missing)
+	}
+	mustContain(t, ta.say("officer-2", "我的"), "W1 周报 10月26日—11月1日这一周（11-02 10:00）")
+
+	// Sunday evening, the week before reported: the report is the one due
+	// the next morning.
+	ta.setNow(time.Date(2026, 11, 8, 20, 30, 0, 0, cst))
+	mustContain(t, ta.say("officer-2", "周报 上周大事：无；出勤：全勤"), "W4：办公室 11月2日—11月8日这一周，按时")
+}
