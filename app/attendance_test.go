@@ -253,8 +253,11 @@ func TestAttendanceTeacherNotice(t *testing.T) {
 	}
 }
 
+// attCadresSeeLevels lets the class cadres see the levels in their replies.
+func attCadresSeeLevels(c *config.Config) { c.Attendance.CadresSeeLevels = true }
+
 func TestAttendanceThresholdPushesOncePerLevel(t *testing.T) {
-	ta := newAttApp(t)
+	ta := newAttApp(t, attCadresSeeLevels)
 	ta.attAt("cadre-g1c1", "2026-11-02 10:00", "考勤 旷课：张三5节")
 	ta.attAt("cadre-g1c1", "2026-11-05 10:00", "考勤 旷课：张三2节")
 	r := ta.attAt("cadre-g1c1", "2026-11-09 10:00", "考勤 旷课：张三1节")
@@ -293,7 +296,7 @@ func TestAttendanceThresholdPushesOncePerLevel(t *testing.T) {
 		t.Errorf("lead-g2 got %d pushes", n)
 	}
 	// 擅自离校 more than 3 days is 纪律处分 at once.
-	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:00", "擅自离校 孙七 4天"), "孙七 本月旷课累计 0 节，达到“纪律处分”")
+	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:00", "擅自离校 孙七 4天"), "孙七 本月擅自离校 4 天，达到“纪律处分”")
 	ta.waitInbox("office-1", "孙七", "纪律处分")
 }
 

@@ -28,6 +28,10 @@ type Attendance struct {
 	// AbsenceLeaders are the leaders (分管领导, member ids with the leader
 	// role) told of an absence whose cause is not found; empty: every leader.
 	AbsenceLeaders []string `toml:"absence_leaders"`
+	// CadresSeeLevels lets class cadres see classmates' discipline levels
+	// (黄牌警示, 通报批评, 纪律处分) in replies and 统计. Default false: the
+	// levels are for teachers and above; cadres see forms and counts.
+	CadresSeeLevels bool `toml:"cadres_see_levels"`
 }
 
 func defaultAttendance() Attendance {

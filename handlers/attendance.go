@@ -106,7 +106,7 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 		lines[0] += sprintf(msgAttByDate, e.Date)
 	}
 	lines = append(lines, report.DescribeRows(e.Rows))
-	lines = append(lines, a.warningsOf(res, form.Unread)...)
+	lines = append(lines, a.warningsOf(mem, res, form.Unread)...)
 	if ask := a.att.AskText(e); ask != "" && report.MayExplain(mem, e) {
 		lines = append(lines, ask)
 	}
@@ -125,8 +125,9 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 
 // warningsOf are the reply lines about what a change left to check: unread
 // pieces, names not on the roster, notices sent, leave notes to chase,
-// thresholds reached.
-func (a *attendance) warningsOf(res *report.Result, unread []string) []string {
+// thresholds reached (for those who may see levels: a cadre's reply does not
+// name a classmate's level unless [attendance] cadres_see_levels).
+func (a *attendance) warningsOf(mem *org.Member, res *report.Result, unread []string) []string {
 	var lines []string
 	if len(unread) > 0 {
 		lines = append(lines, sprintf(msgAttNotRead, strings.Join(unread, "；")))
@@ -153,9 +154,12 @@ func (a *attendance) warningsOf(res *report.Result, unread []string) []string {
 			}
 		}
 	}
+	if !a.att.SeesLevels(mem) {
+		return lines
+	}
 	for _, c := range res.Crossings {
 		if c.Reached {
-			lines = append(lines, sprintf(msgAttCrossing, c.Tally.Student, c.Tally.AbsentHours, c.Level))
+			lines = append(lines, sprintf(msgAttCrossing, c.Tally.Student, a.att.Thresholds.Why(c.Tally), c.Level))
 		}
 	}
 	return lines
@@ -312,7 +316,7 @@ func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	e := res.Entry
 	lines := []string{sprintf(msgAttCorrected, e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, a.att.Location()),
 		e.Revision, report.DescribeRows(e.Rows))}
-	lines = append(lines, a.warningsOf(res, form.Unread)...)
+	lines = append(lines, a.warningsOf(a.member(m), res, form.Unread)...)
 	if ask := a.att.AskText(e); ask != "" && report.MayExplain(a.member(m), e) {
 		lines = append(lines, ask)
 	}
@@ -519,6 +523,7 @@ func (a *attendance) stats(_ context.Context, m *bot.Message) (*bot.Reply, error
 		return reply, err
 	}
 	p, now := s.Period, s.Now
+	levels := a.att.SeesLevels(a.member(m))
 	var texts []string
 	for _, g := range s.Grades {
 		lines := []string{sprintf(msgAttSummaryHead, periodLabel(p), "截至 "+now.Format("01-02 15:04"))}
@@ -532,7 +537,7 @@ func (a *attendance) stats(_ context.Context, m *bot.Message) (*bot.Reply, error
 				lines = append(lines, msgAttSummaryNone)
 			}
 			for _, t := range c.Students {
-				lines = append(lines, "  "+tallyLine(t))
+				lines = append(lines, "  "+tallyLine(t, levels))
 			}
 		}
 		if line := a.confirmLine(p, g); line != "" {
@@ -561,8 +566,9 @@ func periodLabel(p report.Period) string {
 	return p.Name
 }
 
-// tallyLine writes one student's totals: 张三：旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次 —— 黄牌警示.
-func tallyLine(t *report.Tally) string {
+// tallyLine writes one student's totals: 张三：旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次 —— 黄牌警示
+// (the level only when level is set).
+func tallyLine(t *report.Tally, level bool) string {
 	var parts []string
 	if t.ReportedHours > 0 {
 		s := fmt.Sprintf("旷课 %d 节", t.ReportedHours)
@@ -583,7 +589,7 @@ func tallyLine(t *report.Tally) string {
 	add(t.LeaveDays, "请假 %d 天")
 	add(t.PendingLeaves, "待补请假条 %d 张")
 	line := t.Student + "：" + strings.Join(parts, "、")
-	if t.Level != "" {
+	if level && t.Level != "" {
 		line += " —— " + t.Level
 	}
 	return line
@@ -602,7 +608,7 @@ func (a *attendance) warnings(_ context.Context, m *bot.Message) (*bot.Reply, er
 	}
 	lines := []string{sprintf(msgAttWarningsHead, periodLabel(p), scope)}
 	for _, t := range at {
-		lines = append(lines, fmt.Sprintf("%s｜%s %s", t.Level, a.Dir.UnitName(t.Unit), tallyLine(t)))
+		lines = append(lines, fmt.Sprintf("%s｜%s %s", t.Level, a.Dir.UnitName(t.Unit), tallyLine(t, true)))
 	}
 	return bot.Text(strings.Join(lines, "\n")), nil
 }

@@ -25,7 +25,7 @@ const (
 	msgAttNotRead       = "以下内容未能识别，未记录：%s"
 	msgAttNotified      = "已通知班主任（%s）及时联系家长。"
 	msgAttPending       = "请假未写批准人，已标记“待补请假条”。"
-	msgAttCrossing      = "预警：%s 本月旷课累计 %d 节，达到“%s”，已报告班主任、年级组长和政教处。"
+	msgAttCrossing      = "预警：%s 本月%s，达到“%s”，已报告班主任、年级组长和政教处。"
 	msgAttHowTo         = "如需修改：更正 %s 旷课：张三2节；撤回：撤回 %s"
 	msgAttStateOnTime   = "按时"
 	msgAttStateLate     = "迟交"

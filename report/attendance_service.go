@@ -118,6 +118,9 @@ type Attendance struct {
 	// Leaders are told of unexplained absences ([attendance]
 	// absence_leaders); empty: every leader.
 	Leaders []string
+	// CadresSeeLevels shows classmates' levels to class cadres too
+	// ([attendance] cadres_see_levels).
+	CadresSeeLevels bool
 }
 
 // NewAttendance builds the service from the configuration.
@@ -131,7 +134,8 @@ func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now
 	}
 	return &Attendance{Dir: dir, Store: st, Schedule: NewSchedule(c.Attendance, cal),
 		Thresholds: ThresholdsOf(c.Attendance), Now: now,
-		ExplainWithin: c.Attendance.ExplainWithin.Duration, Leaders: c.Attendance.AbsenceLeaders}, nil
+		ExplainWithin: c.Attendance.ExplainWithin.Duration, Leaders: c.Attendance.AbsenceLeaders,
+		CadresSeeLevels: c.Attendance.CadresSeeLevels}, nil
 }
 
 // Location is the organisation's time zone.
@@ -276,6 +280,13 @@ func (a *Attendance) Withdraw(ctx context.Context, m *org.Member, id string, at 
 // its submitter, a teacher of its class, or the office.
 func MayChange(m *org.Member, e *Entry) bool {
 	return m.ID == e.Submitter || (m.Has(org.Teacher) && m.In(e.Unit)) || m.Has(org.Office)
+}
+
+// SeesLevels reports whether the member may see students' discipline levels
+// (黄牌警示, 通报批评, 纪律处分): teachers and above; class cadres only when
+// CadresSeeLevels is set. A cadre still sees the class's forms and counts.
+func (a *Attendance) SeesLevels(m *org.Member) bool {
+	return a.CadresSeeLevels || m.Has(org.Teacher, org.GradeLead, org.Office, org.Leader, org.Admin)
 }
 
 func (a *Attendance) changeable(tx AttendanceTx, m *org.Member, id string) (*Entry, error) {

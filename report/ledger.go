@@ -1,7 +1,9 @@
 package report
 
 import (
+	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/baosong/baosong/config"
@@ -56,6 +58,19 @@ func (th Thresholds) Level(absentHours, daysLeft int) string {
 		return LevelYellow
 	}
 	return LevelNone
+}
+
+// Why names what brought a tally to its level: 旷课累计 16 节, 擅自离校 4 天,
+// or both joined by 、 when each alone reaches it.
+func (th Thresholds) Why(t *Tally) string {
+	var parts []string
+	if t.AbsentHours > 0 && th.Level(t.AbsentHours, 0) == t.Level {
+		parts = append(parts, fmt.Sprintf("旷课累计 %d 节", t.AbsentHours))
+	}
+	if t.Level == LevelDiscipline && t.DaysLeft > th.DisciplineDays {
+		parts = append(parts, fmt.Sprintf("擅自离校 %d 天", t.DaysLeft))
+	}
+	return strings.Join(parts, "、")
 }
 
 // Tally is one student's totals over some forms (a month for the ledger).
