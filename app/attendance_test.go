@@ -41,10 +41,18 @@ func newAttApp(t *testing.T, opts ...option) *testApp {
 	return newTestApp(t, attThursday, append([]option{attNoRateLimit}, opts...)...)
 }
 
-// at sends a message at a message time.
+// attAt sends a message at a message time. A message never comes from the
+// future (the local hook refuses an "at" after the clock): a later time moves
+// the app's clock on to it first.
 func (ta *testApp) attAt(from, when, text string) string {
 	ta.t.Helper()
-	return ta.sayAt(from, text, "", attClock(when))
+	at := attClock(when)
+	ta.mu.Lock()
+	if at.After(ta.now) {
+		ta.now = at
+	}
+	ta.mu.Unlock()
+	return ta.sayAt(from, text, "", at)
 }
 
 // exportJSON fetches the attendance export through the running server.
@@ -167,13 +175,14 @@ func TestAttendanceOnTimeAndLateByMessageTime(t *testing.T) {
 		t.Errorf("export head %q %q", e.Kind, e.Period)
 	}
 	due := "2026-11-26T17:00:00+08:00"
-	for unit, want := range map[string]string{"g1c1": "on_time", "g1c2": "on_time", "g2c1": "late", "g2c2": "open"} {
+	// The clock moved on with the messages to 18:00: g2c2's Thursday form is missing.
+	for unit, want := range map[string]string{"g1c1": "on_time", "g1c2": "on_time", "g2c1": "late", "g2c2": "missing"} {
 		state, _, _, ok := e.form(unit, due)
 		if !ok || state != want {
 			t.Errorf("%s %s: %q, want %q", unit, due, state, want)
 		}
 	}
-	// g2c2's only entry went to Monday's form: Thursday's is still open at the app's clock (12:00).
+	// g2c2's only entry went to Monday's form (its message time is earlier than the clock).
 	if state, first, ids, _ := e.form("g2c2", "2026-11-23T17:00:00+08:00"); state != "late" || first != "2026-11-25T10:00:00+08:00" || len(ids) != 1 {
 		t.Errorf("g2c2 Monday: %s %s %v", state, first, ids)
 	}
@@ -440,7 +449,8 @@ func TestAttendanceExportXLSX(t *testing.T) {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		cell("总览", col+"2", h)
 	}
-	// 高一(1)班 at 11-26 12:00: 9 forms (on time 1, missing 7, open 1), 2 students, one at 黄牌警示 (11 hours).
+	// 高一(1)班 at 11-26 18:00 (the clock moved on with the messages): 9 forms (on time 1, missing 7, open 1),
+	// 2 students, one at 黄牌警示 (11 hours); the classes without Thursday's form now miss 8.
 	for i, v := range []string{"高一", "高一(1)班", "9", "1", "0", "7", "1", "2", "1", "0", "0", "未确认"} {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		cell("总览", col+"3", v)
@@ -451,7 +461,7 @@ func TestAttendanceExportXLSX(t *testing.T) {
 	}
 	cell("总览", "A7", "合计")
 	cell("总览", "C7", "36")
-	cell("总览", "F7", "28")
+	cell("总览", "F7", "30")
 	cell("高一", "A1", "高一 日常信息月度汇总（2026年11月）")
 	for i, h := range []string{"班级", "学生", "旷课(节)", "请假抵扣(节)", "计入旷课(节)", "夜不归宿(次)", "擅自离校(天)", "晚归(次)", "请假(节)", "请假(天)", "待补请假条", "处理等级"} {
 		col, _ := excelize.ColumnNumberToName(i + 1)
@@ -484,7 +494,7 @@ func TestAttendanceExportXLSX(t *testing.T) {
 		}
 	}
 	csv := string(ta.attExportRaw("2026-11", "csv"))
-	mustContain(t, csv, "\ufeff年级,班级,应交,按时", "高一,高一(1)班,9,1,0,7,1,张三,11,0,11,0,0,0,0,0,0,黄牌警示", "高一,高一(2)班,9,0,0,7,2\n", "高二,高二(2)班,9,0,1,7,1,钱二,0,0,0,1,")
+	mustContain(t, csv, "\ufeff年级,班级,应交,按时", "高一,高一(1)班,9,1,0,7,1,张三,11,0,11,0,0,0,0,0,0,黄牌警示", "高一,高一(2)班,9,0,0,8,1\n", "高二,高二(2)班,9,0,1,7,1,钱二,0,0,0,1,")
 }
 
 // A platform retry of the same message id stores one entry and sends one notice.

@@ -98,6 +98,10 @@ func authzEntries(t *testing.T, ta *testApp) {
 	}
 }
 
+func authzConfirmed(t *testing.T, ta *testApp) {
+	mustContain(t, ta.say("lead-g1", "确认汇总 10月"), "已确认 2026年10月 高一")
+}
+
 func authzDrafts(t *testing.T, ta *testApp) {
 	for i := range authzMembers {
 		r := ta.say("officer-1", fmt.Sprintf("投稿 标题：政教处工作动态%d 类别：动态 正文：本周开展宿舍安全检查。", i+1))
@@ -169,6 +173,9 @@ func authzRows() []authzRow {
 			"admin": reads("达到预警等级")}},
 		{intent: "确认汇总", text: same("确认汇总"), need: "年级组长", cells: map[string]authzCell{
 			"lead-g1": writes("已确认 2026年10月 高一")}},
+		// Reopening a confirmed month (issue 13.5): the office only.
+		{intent: "重开汇总", setup: authzConfirmed, text: same("重开汇总 10月"), need: "政教处/办公室", cells: map[string]authzCell{
+			"office-1": writes("已重开 2026年10月 高一")}},
 		// The answer to an absence notice: the class teacher, the office or an admin.
 		{intent: "查明", setup: authzEntries, text: withID("查明 A%d 张三 发烧在家，家长已知晓"), need: needExplain,
 			cells: map[string]authzCell{"teacher-g1c1": writes("已记录 A2 张三"), "office-1": writes("已记录 A4 张三"),

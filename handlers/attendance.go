@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -15,7 +16,7 @@ import (
 )
 
 // attendance is the intent family of the 《日常信息报表》 (篇2, 篇3, 篇10):
-// 考勤 and its items, 更正, 撤回, 未交, 统计, 预警, 确认汇总.
+// 考勤 and its items, 更正, 撤回, 未交, 统计, 预警, 确认汇总, 重开汇总.
 type attendance struct {
 	*Handlers
 	att     *report.Attendance
@@ -58,6 +59,7 @@ func (h *Handlers) attendanceIntents() []intent {
 		h.newIntent("attendance_stats", append([]string{org.Cadre}, view...), a.stats, "查看月度考勤汇总", "统计 11月", "统计", "汇总"),
 		h.newIntent("attendance_warnings", view, a.warnings, "查看本月达到预警等级的学生", "预警", "预警"),
 		h.newIntent("attendance_confirm", []string{org.GradeLead}, a.confirm, "确认本年级上月日常信息月度汇总", "确认汇总 11月", "确认汇总"),
+		h.newIntent("attendance_reopen", []string{org.Office}, a.reopen, "重开已确认的月度汇总，以便补报或更正该月报表（可写年级）", "重开汇总 11月", "重开汇总"),
 		h.newIntent("absence_found", explain, a.causeFound, "联系家长后回复学生缺勤（旷课、夜不归宿、擅自离校）的原因，报年级组长", "查明 A12 张三 发烧在家，家长已知晓", causeFoundWords...),
 		h.newIntent("absence_not_found", explain, a.causeNotFound, "未能查明缺勤原因，报政教处及分管领导", "未查明 A12 张三 家长电话无人接听", causeNotFoundWords...),
 	}
@@ -95,6 +97,11 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	res, err := a.att.Submit(ctx, s)
 	if errors.Is(err, report.ErrFutureDate) {
 		return bot.Text(sprintf(msgAttFutureDate, s.Date.Format("1月2日"))), nil
+	}
+	if we := (*report.WindowError)(nil); errors.As(err, &we) {
+		loc := a.att.Location()
+		return bot.Text(sprintf(msgAttDateTooOld, s.Date.In(loc).Format("2006年1月2日"), report.FormLabel(we.Due, loc),
+			report.FormLabel(we.Floor, loc))), nil
 	}
 	if refusal := a.refusal(err, ""); refusal != nil || err != nil {
 		return refusal, errIfNoReply(refusal, err)
@@ -203,6 +210,15 @@ func (a *attendance) refusal(err error, id string) *bot.Reply {
 		return bot.Text(sprintf(msgAttWithdrawnYet, id))
 	case errors.Is(err, report.ErrTooManyRows), errors.Is(err, report.ErrNoStudent):
 		return bot.Text(sprintf(msgAttUnread, "内容过多或缺少学生姓名"))
+	}
+	loc := a.att.Location()
+	if we := (*report.WindowError)(nil); errors.As(err, &we) {
+		return bot.Text(sprintf(msgAttEntryTooOld, id, report.FormLabel(we.Due, loc), report.FormLabel(we.Floor, loc)))
+	}
+	if ce := (*report.ConfirmedError)(nil); errors.As(err, &ce) {
+		month, _ := time.ParseInLocation("2006-01", ce.Period, loc)
+		return bot.Text(sprintf(msgAttMonthConfirmed, periodLabel(report.MonthPeriod(month, loc)), ce.Grade,
+			a.memberName(ce.By), ce.At.In(loc).Format("01-02 15:04"), int(month.Month())))
 	}
 	return nil
 }
@@ -667,6 +683,38 @@ func (a *attendance) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, e
 			}
 		}
 		texts = append(texts, sprintf(msgAttConfirmDone, periodLabel(p), grade, on, late, miss, len(s.AtLevel())))
+	}
+	return bot.Text(texts...), nil
+}
+
+// reopen answers 重开汇总 (the office): it removes the confirmation of the
+// month (by default the previous one) for the grades named, or for every
+// grade, so that the month's forms may be completed and corrected again.
+func (a *attendance) reopen(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	mem := a.member(m)
+	now := a.msgTime(m)
+	loc := a.att.Location()
+	p, classes, refusal := a.query(mem, m.Body, now, report.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc))
+	if refusal != nil {
+		return refusal, nil
+	}
+	var grades []string
+	for _, u := range classes {
+		if !slices.Contains(grades, u.Grade) {
+			grades = append(grades, u.Grade)
+		}
+	}
+	cs, err := a.att.Reopen(ctx, mem, p, grades, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return bot.Text(sprintf(msgAttReopenNone, periodLabel(p), strings.Join(grades, "、"))), nil
+	}
+	var texts []string
+	for _, c := range cs {
+		texts = append(texts, sprintf(msgAttReopened, periodLabel(p), c.Grade, a.memberName(c.By),
+			c.At.In(loc).Format("01-02 15:04"), int(p.From.Month())))
 	}
 	return bot.Text(texts...), nil
 }

@@ -62,7 +62,24 @@ var (
 	ErrNotAClass   = errors.New("report: not a class")
 	ErrNoStudent   = errors.New("report: a row names no student")
 	ErrTooManyRows = errors.New("report: too many rows in one entry")
+	ErrTooOld      = errors.New("report: the form is older than the previous one")
+	ErrConfirmed   = errors.New("report: the month's summary is confirmed")
 )
+
+// WindowError refuses a date, or a change by anyone but the office, whose
+// form is older than the previous form (due at Floor): backdating stops at
+// the current and the previous form.
+type WindowError struct{ Due, Floor time.Time }
+
+func (e *WindowError) Error() string { return ErrTooOld.Error() }
+func (e *WindowError) Unwrap() error { return ErrTooOld }
+
+// ConfirmedError refuses a change to a form of a month whose summary the
+// grade lead confirmed (确认汇总); the office may reopen it (重开汇总).
+type ConfirmedError struct{ *Confirmation }
+
+func (e *ConfirmedError) Error() string { return ErrConfirmed.Error() }
+func (e *ConfirmedError) Unwrap() error { return ErrConfirmed }
 
 // MaxRows is the most rows one entry may carry.
 const MaxRows = 200
@@ -209,7 +226,9 @@ func Lacking(forms []*Form) []*Form {
 //
 //   - A date: the form whose window contains that day — the form due that
 //     day, or else the next one. A date after the message's day is refused
-//     (ErrFutureDate).
+//     (ErrFutureDate), and so is a date whose form is older than the form
+//     due last before the message (a *WindowError): a date reaches the
+//     current and the previous form only.
 //   - Otherwise, on a due day (up to and including the due time): the form
 //     due that day.
 //   - Otherwise, when the latest due time before at belongs to a form that is
@@ -232,6 +251,9 @@ func Attribute(s *Schedule, at, date time.Time, missing func(due time.Time) (boo
 		due, ok := s.Next(day)
 		if !ok {
 			return time.Time{}, ErrNoForm
+		}
+		if floor, found := s.Prev(at); found && due.Before(floor) {
+			return time.Time{}, &WindowError{Due: due, Floor: floor}
 		}
 		return due, nil
 	}

@@ -166,8 +166,11 @@ func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p Period, grade
 		text := fmt.Sprintf(confirmText, m.Name, grade, monthLabel(p.Name), at.In(a.Location()).Format("01-02 15:04"))
 		var pushes []bot.Notification
 		for _, o := range a.Dir.WithRole(org.Office) {
-			pushes = append(pushes, bot.Notification{Key: "confirm|" + p.Name + "|" + grade + "|" + o.ID,
-				To: bot.Recipient{Member: o.ID}, Title: confirmTitle, Text: text})
+			key := "confirm|" + p.Name + "|" + grade + "|" + o.ID
+			if tx.Queued(key) { // confirmed again after 重开汇总
+				key += "|" + at.Format(time.RFC3339)
+			}
+			pushes = append(pushes, bot.Notification{Key: key, To: bot.Recipient{Member: o.ID}, Title: confirmTitle, Text: text})
 		}
 		return tx.Enqueue(pushes...)
 	})
@@ -175,6 +178,44 @@ func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p Period, grade
 		return nil, false, err
 	}
 	return c, already, nil
+}
+
+// Reopen removes the grades' confirmations of a month (重开汇总, by the
+// office), so that its forms may be completed and corrected again, and tells
+// the grades' leads to confirm again. It returns the confirmations removed,
+// in the grades' order; grades not confirmed are skipped.
+func (a *Attendance) Reopen(ctx context.Context, m *org.Member, p Period, grades []string, at time.Time) ([]*Confirmation, error) {
+	if at.IsZero() {
+		at = a.Now()
+	}
+	var out []*Confirmation
+	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+		out = out[:0]
+		var pushes []bot.Notification
+		for _, g := range grades {
+			c, err := tx.Confirmation(p.Name, g)
+			if err != nil {
+				return err
+			}
+			if c == nil {
+				continue
+			}
+			if err := tx.DeleteConfirmation(p.Name, g, at); err != nil {
+				return err
+			}
+			out = append(out, c)
+			text := fmt.Sprintf(reopenText, m.Name, g, monthLabel(p.Name), int(p.From.Month()))
+			for _, l := range a.Dir.GradeLeads(g) {
+				pushes = append(pushes, bot.Notification{Key: "reopen|" + p.Name + "|" + g + "|" + l.ID + "|" + at.Format(time.RFC3339),
+					To: bot.Recipient{Member: l.ID}, Title: reopenTitle, Text: text})
+			}
+		}
+		return tx.Enqueue(pushes...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Confirmations lists, per grade, the confirmation of a month (nil when not

@@ -58,6 +58,9 @@ type AttendanceTx interface {
 	Confirmation(period, grade string) (*Confirmation, error)
 	// PutConfirmation stores a confirmation and records it in its history.
 	PutConfirmation(c *Confirmation) error
+	// DeleteConfirmation removes a grade's confirmation of a month (重开汇总)
+	// and records that in its history at at.
+	DeleteConfirmation(period, grade string, at time.Time) error
 	// Enqueue queues pushes in this transaction; a Key already queued is skipped.
 	Enqueue(ns ...bot.Notification) error
 	// Queued reports whether a push key was ever queued.
@@ -198,6 +201,9 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 		if err != nil {
 			return err
 		}
+		if err := a.unconfirmed(tx, s.Unit, due); err != nil {
+			return err
+		}
 		id, err := tx.NewEntryID()
 		if err != nil {
 			return err
@@ -227,7 +233,7 @@ func (a *Attendance) Correct(ctx context.Context, m *org.Member, id string, rows
 	}
 	var res *Result
 	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
-		e, err := a.changeable(tx, m, id)
+		e, err := a.changeable(tx, m, id, at)
 		if err != nil {
 			return err
 		}
@@ -258,7 +264,7 @@ func (a *Attendance) Withdraw(ctx context.Context, m *org.Member, id string, at 
 	}
 	var res *Result
 	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
-		e, err := a.changeable(tx, m, id)
+		e, err := a.changeable(tx, m, id, at)
 		if err != nil {
 			return err
 		}
@@ -289,7 +295,11 @@ func (a *Attendance) SeesLevels(m *org.Member) bool {
 	return a.CadresSeeLevels || m.Has(org.Teacher, org.GradeLead, org.Office, org.Leader, org.Admin)
 }
 
-func (a *Attendance) changeable(tx AttendanceTx, m *org.Member, id string) (*Entry, error) {
+// changeable loads an entry the member may change at at: theirs to change
+// (MayChange), not withdrawn, of the current or the previous form unless the
+// member is the office (who corrects older forms), and of a month whose
+// summary is not confirmed.
+func (a *Attendance) changeable(tx AttendanceTx, m *org.Member, id string, at time.Time) (*Entry, error) {
 	e, err := tx.Entry(id)
 	if err != nil {
 		return nil, err
@@ -300,7 +310,24 @@ func (a *Attendance) changeable(tx AttendanceTx, m *org.Member, id string) (*Ent
 	if e.Withdrawn {
 		return e, ErrWithdrawn
 	}
-	return e, nil
+	if floor, ok := a.Schedule.Prev(at); ok && e.Due.Before(floor) && !m.Has(org.Office) {
+		return e, &WindowError{Due: e.Due, Floor: floor}
+	}
+	return e, a.unconfirmed(tx, e.Unit, e.Due)
+}
+
+// unconfirmed refuses (a *ConfirmedError) a change to the class's form due
+// at due when the grade lead has confirmed that month's summary.
+func (a *Attendance) unconfirmed(tx AttendanceTx, unit string, due time.Time) error {
+	u, ok := a.Dir.Unit(unit)
+	if !ok {
+		return nil
+	}
+	c, err := tx.Confirmation(MonthOf(due, a.Location()), u.Grade)
+	if err != nil || c == nil {
+		return err
+	}
+	return &ConfirmedError{c}
 }
 
 // cleanRows trims the rows, refuses rows without a student, and marks a

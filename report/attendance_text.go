@@ -21,6 +21,8 @@ const (
 	ruleDiscipline       = "旷课满 %d 节或擅自离校超过 %d 天"
 	confirmTitle         = "月度汇总已确认"
 	confirmText          = "%s已确认%s%s日常信息月度汇总（%s）。"
+	reopenTitle          = "月度汇总已重开"
+	reopenText           = "%s已重开%s%s日常信息月度汇总，该月报表可再补报和更正。处理完毕后请重新确认：确认汇总 %d月"
 	pendingNote          = "待补请假条"
 	// The follow-up of abnormal absences (篇3).
 	noticeAsk             = "请联系家长查明缺席原因后回复：查明 %s %s 原因（如：发烧在家，家长已知晓）；未能查明请回复：未查明 %s %s。%s内未回复的，将按未查明报政教处及分管领导。"

@@ -603,6 +603,13 @@ func (a attendanceTx) PutConfirmation(c *report.Confirmation) error {
 	return a.t.Record("attendance-confirm|"+c.Period+"|"+c.Grade, "confirm", "", c.At)
 }
 
+func (a attendanceTx) DeleteConfirmation(period, grade string, at time.Time) error {
+	if err := a.t.bucket(bucketAttendanceConfirm).Delete(confirmKey(period, grade)); err != nil {
+		return err
+	}
+	return a.t.Record("attendance-confirm|"+period+"|"+grade, "reopen", "", at)
+}
+
 func (a attendanceTx) Enqueue(ns ...bot.Notification) error {
 	if len(ns) == 0 {
 		return nil

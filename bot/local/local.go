@@ -146,6 +146,14 @@ func (h *Hook) post(w http.ResponseWriter, r *http.Request) {
 			h.reject(w, http.StatusBadRequest, "malformed", `"at" 应为 RFC 3339 时间，如 2026-11-26T16:02:00+08:00`)
 			return
 		}
+		// A message time is bounded like a date written in the text: not
+		// after the server's clock (a minute of skew allowed). Earlier times
+		// stay allowed: a platform may deliver late, and tests and the load
+		// generator date messages in the past.
+		if t.After(at.Add(maxSkew)) {
+			h.reject(w, http.StatusBadRequest, "future_at", `"at" 晚于服务器当前时间（`+at.Format(time.RFC3339)+`），未处理`)
+			return
+		}
 		at = t
 	}
 	m := &bot.Message{Channel: bot.Local, ID: req.ID, User: req.From, Text: req.Text, At: at}
@@ -163,6 +171,9 @@ func (h *Hook) post(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
+
+// maxSkew is how far a message time may lie after the server's clock.
+const maxSkew = time.Minute
 
 // TextNotSaved answers a message that could not be stored.
 const TextNotSaved = "抱歉，系统暂时无法保存，本条消息未被记录，请稍后重新发送。"
