@@ -46,7 +46,8 @@ type App struct {
 	Handlers *handlers.Handlers
 	Bot      bot.Handler // the whole inbound chain
 	Notifier bot.Notifier
-	// Scheduler runs every job of SPEC §6 and the incident clock (app/schedule.go).
+	// Scheduler runs every job of SPEC §6 (app/schedule.go); the incident
+	// clock runs beside it.
 	Scheduler *scheduler.Engine
 	now       func() time.Time
 	log       *slog.Logger
@@ -203,6 +204,7 @@ func (a *App) Start() {
 		Batch: a.batchOf}
 	a.spawn(func() { loop.Run(ctx) })
 	a.spawn(func() { a.housekeeping(ctx) })
+	a.startIncidentClock(ctx)
 	a.startScheduler(ctx)
 }
 

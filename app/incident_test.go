@@ -275,3 +275,57 @@ func BenchmarkIncidentToFirstPush(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
+
+// pushAt waits for the push to member containing every part and returns
+// when it was delivered on the app's clock.
+func (ta *testApp) pushAt(member string, parts ...string) time.Time {
+	ta.t.Helper()
+	text := ta.waitInbox(member, parts...)
+	for _, m := range ta.inbox(member) {
+		if m.Text == text {
+			return m.At
+		}
+	}
+	return time.Time{}
+}
+
+// Escalation steps, repeats and written-report reminders go out at their
+// due instant, not at the next minute tick, also after a restart (issue 14
+// item 6): with ack_within = "4s" the level-1 leader is paged 4 s after the
+// report, not a minute later.
+func TestIncidentStepsAtTheirInstant(t *testing.T) {
+	t0 := incidentT0.Add(30 * time.Second) // 12:45:30, mid-minute
+	seconds := func(c *config.Config) {
+		c.Incident.AckWithin = config.Duration{Duration: 4 * time.Second}
+		c.Incident.RepeatEvery = config.Duration{Duration: 4 * time.Second}
+		c.Incident.MaxRepeats = 3
+	}
+	data := t.TempDir()
+	ta := startTestApp(t, data, t0, seconds)
+	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1")
+	ta.waitInbox("leader-1", "【急报 E1")
+
+	at := func(member string, due time.Time, parts ...string) {
+		t.Helper()
+		ta.setNow(due)
+		if got := ta.pushAt(member, parts...); !got.Equal(due) {
+			t.Errorf("%s got %q at %s, want %s", member, parts, got.Format(time.TimeOnly), due.Format(time.TimeOnly))
+		}
+	}
+	at("leader-2", t0.Add(4*time.Second), "急报升级 E1")
+	at("leader-1", t0.Add(8*time.Second), "急报再次提醒 E1", "第2轮")
+
+	// A new process on the same data, before round 3: it keeps the timer.
+	ta.stop()
+	ta = startTestApp(t, data, t0.Add(10*time.Second), seconds)
+	at("leader-2", t0.Add(12*time.Second), "第3轮")
+	at("teacher-g1c1", t0.Add(90*time.Minute), "书面报告提醒 E1", "还剩30分钟")
+	at("teacher-g1c1", t0.Add(115*time.Minute), "书面报告提醒 E1", "还剩5分钟")
+	at("leader-1", t0.Add(2*time.Hour), "书面报告逾期 E1")
+
+	// The default ten minutes: paged at 12:55:30, not at 12:56.
+	ta = newTestApp(t, t0)
+	ta.say("teacher-g1c1", foodReport)
+	ta.waitInbox("leader-1", "【急报 E1")
+	at("leader-2", t0.Add(10*time.Minute), "急报升级 E1")
+}

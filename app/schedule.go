@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,8 +19,9 @@ import (
 const watermarkKey = "scheduler.watermark"
 
 // newScheduler builds the engine on the app's clock with every scheduled
-// job: the default jobs of SPEC §6, the incident clock and the absence clock
-// (篇3: causes not answered in time), minus [schedule] off. The jobs read
+// job: the default jobs of SPEC §6 and the absence clock (篇3: causes not
+// answered in time), minus [schedule] off. The incident clock runs on its
+// own timer (startIncidentClock). The jobs read
 // stored state through the domain services.
 func (a *App) newScheduler() (*scheduler.Engine, error) {
 	cal, err := scheduler.NewCalendar(a.Config)
@@ -44,9 +46,7 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 		},
 		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) }, Log: a.log,
 	})
-	incidents := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir, a.now)
-	jobs = append(jobs, scheduler.Job{Name: scheduler.JobIncidentClock, Spec: "* * * * *", Task: incidents.Tick},
-		scheduler.Job{Name: scheduler.JobAbsenceClock, Spec: "* * * * *", Task: att.FollowupTick})
+	jobs = append(jobs, scheduler.Job{Name: scheduler.JobAbsenceClock, Spec: "* * * * *", Task: att.FollowupTick})
 
 	var since time.Time
 	if _, err := a.Store.KV(watermarkKey, &since); err != nil {
@@ -63,6 +63,20 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 		}
 	}
 	return e, nil
+}
+
+// startIncidentClock runs the incident clock under ctx (unless [schedule]
+// off names it): escalation rounds, repeats, written-report reminders and
+// delivery checks at their due instant, on the organisation's clock.
+func (a *App) startIncidentClock(ctx context.Context) {
+	if slices.Contains(a.Config.Schedule.Off, scheduler.JobIncidentClock) {
+		return
+	}
+	loc := a.Config.Location()
+	svc := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir,
+		func() time.Time { return a.now().In(loc) })
+	clock := &incident.Clock{Service: svc, Changed: a.Store.IncidentsChanged(), Log: a.log}
+	a.spawn(func() { clock.Run(ctx) })
 }
 
 // startScheduler starts the engine (its firings run under ctx) and, in

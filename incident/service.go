@@ -222,9 +222,9 @@ func (s *Service) Close(ctx context.Context, member, id, text string) (*Incident
 	})
 }
 
-// Tick is the incident clock (a scheduler.Task, every minute): for each
-// active incident it queues the escalation rounds and written-report
-// reminders or overdue notices due at now. What is due is decided again
+// Tick is the incident clock's work (see Clock, which runs it at each due
+// instant): for each active incident it queues the escalation rounds and
+// written-report reminders or overdue notices due at now. What is due is decided again
 // inside the transaction that queues it, on the state as stored then, so an
 // acknowledgement that lands between the read and the write is never paged
 // over; every push carries its step's key, so a second tick, a restart or
@@ -257,6 +257,27 @@ func (s *Service) Tick(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("incident: clock: %w", err)
 	}
 	return nil
+}
+
+// Next returns when Tick next has something to do: now when a step is due,
+// else the earliest instant a step of an active incident falls due (zero
+// when none will).
+func (s *Service) Next(now time.Time) (time.Time, error) {
+	active, err := s.store.ActiveIncidents()
+	if err != nil {
+		return time.Time{}, fmt.Errorf("incident: clock: %w", err)
+	}
+	var next time.Time
+	for _, inc := range active {
+		at := now
+		if len(Due(inc, s.policy, now)) == 0 {
+			at = NextAt(inc, s.policy, now)
+		}
+		if !at.IsZero() && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
+	}
+	return next, nil
 }
 
 // Get loads one incident.

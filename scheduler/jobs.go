@@ -129,8 +129,9 @@ const (
 	JobRanking           = "quarterly-ranking"
 	JobWeeklyRemind      = "weekly-remind"
 	JobWeeklyOverdue     = "weekly-overdue"
-	// JobIncidentClock is the every-minute incident clock the app adds
-	// (package incident); it is not a default job and not planned.
+	// JobIncidentClock names the incident clock (incident.Clock: a timer on
+	// the earliest due step, run by the app beside this engine) in [schedule]
+	// off; it is not a job of the engine and not planned.
 	JobIncidentClock = "incident-clock"
 	// JobAbsenceClock is the every-minute clock the app adds that reports
 	// abnormal absences whose cause the class teacher has not answered in

@@ -55,8 +55,9 @@
 // and deadline. What is missing is asked of the domains through small
 // interfaces (Sources) at the moment of the firing, so overdue lists come
 // from stored state; the pushes go to the Outbox keyed job|period|recipient.
-// The app adds the every-minute incident clock (JobIncidentClock) and absence
-// clock (JobAbsenceClock).
+// The app adds the every-minute absence clock (JobAbsenceClock); the
+// incident clock (JobIncidentClock) runs beside the engine on a timer of
+// its own (incident.Clock), since escalation is due to the second.
 package scheduler
 
 import (

@@ -35,8 +35,13 @@ func (s *DB) CreateIncident(ctx context.Context, fn func(id string) (*incident.I
 	if err != nil {
 		return nil, err
 	}
+	notify(s.incidents)
 	return out, nil
 }
+
+// IncidentsChanged is signalled after an incident was stored: the incident
+// clock then looks again for the earliest due instant.
+func (s *DB) IncidentsChanged() <-chan struct{} { return s.incidents }
 
 // UpdateIncident loads the incident, lets fn change it and stores it with
 // its history line and pushes. An error from fn writes nothing and is
@@ -58,6 +63,7 @@ func (s *DB) UpdateIncident(ctx context.Context, id string, fn func(*incident.In
 	if err != nil {
 		return nil, err
 	}
+	notify(s.incidents)
 	return out, nil
 }
 

@@ -39,11 +39,12 @@ var ErrNotFound = errors.New("store: not found")
 
 // DB is the opened database.
 type DB struct {
-	bolt *bolt.DB
-	path string
-	now  func() time.Time
-	wake chan struct{} // signalled when the outbox gets new items
-	w    *committer    // shares commits between concurrent writes
+	bolt      *bolt.DB
+	path      string
+	now       func() time.Time
+	wake      chan struct{} // signalled when the outbox gets new items
+	incidents chan struct{} // signalled when an incident was stored
+	w         *committer    // shares commits between concurrent writes
 }
 
 // Options tune Open.
@@ -74,7 +75,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &DB{bolt: b, path: path, now: o.Now, wake: make(chan struct{}, 1), w: &committer{db: b, max: 1000}}
+	s := &DB{bolt: b, path: path, now: o.Now, wake: make(chan struct{}, 1), incidents: make(chan struct{}, 1), w: &committer{db: b, max: 1000}}
 	if !o.ReadOnly {
 		if err := b.Update(s.init); err != nil {
 			b.Close()
@@ -161,9 +162,12 @@ func (s *DB) view(fn func(*Tx) error) error {
 	return s.bolt.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, ctx: context.Background(), db: s}) })
 }
 
-func (s *DB) signal() {
+func (s *DB) signal() { notify(s.wake) }
+
+// notify signals ch without blocking (a signal already pending suffices).
+func notify(ch chan struct{}) {
 	select {
-	case s.wake <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }
