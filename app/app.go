@@ -83,7 +83,10 @@ func New(o Options) (*App, error) {
 		return float64(n)
 	})
 	a.Handlers = handlers.New(handlers.Deps{Config: o.Config, Dir: dir, Store: db, Now: o.Now, Log: o.Log,
-		Count: func(name string) { _ = db.Count(name) }})
+		Count: func(name string) {
+			a.Metrics.Rejections.WithLabelValues(name).Inc()
+			_ = db.Count(name)
+		}})
 	a.Bot = a.chain(a.Handlers.Router())
 	by := map[string]bot.Notifier{bot.Local: local.Notifier{Store: db, Now: o.Now}}
 	if err := a.platforms(by); err != nil {
@@ -118,10 +121,6 @@ func (a *App) chain(h bot.Handler) bot.Handler {
 			a.Metrics.observe(m.Channel, m.Intent, took)
 		}),
 		bot.Lookup(find, reject),
-		handlers.Confidential(func() {
-			a.Metrics.Rejections.WithLabelValues("confidential").Inc()
-			_ = a.Store.Count("confidential")
-		}),
 		handlers.TooLong(func() { reject("too_long") }),
 		bot.Dedupe(a.Store),
 		bot.RateLimit(a.Config.Server.RatePerMinute, a.now, reject),

@@ -63,7 +63,7 @@ func TestDuplicateMessageIDGetsTheSameReply(t *testing.T) {
 
 func TestConfidentialTextIsNotStored(t *testing.T) {
 	ta := newTestApp(t, time.Time{})
-	for i, text := range []string{"投稿 标题：机密文件 正文：……", "急报 内部资料 请勿外传", "这份材料属于绝密"} {
+	for i, text := range []string{"投稿 标题：机密文件 正文：……", "周报 内部资料 请勿外传", "【绝密】这份材料"} {
 		id := fmt.Sprintf("secret-%d", i)
 		reply := ta.sayAt("officer-1", text, id, time.Time{})
 		mustContain(t, reply, "涉密信息不得通过网络报送", "纸质")

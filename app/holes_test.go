@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -109,4 +111,106 @@ func TestHolesProxiedRequestsAreNotLoopback(t *testing.T) {
 	if code, answer := h.local(localBody("cadre-g1c1", "考勤 全勤", "")); code != http.StatusOK || !strings.Contains(answer, "已收到 A1") {
 		t.Errorf("direct local hook: HTTP %d %s", code, answer)
 	}
+}
+
+// allPushes is every push in every member's and group's inbox, joined.
+func allPushes(t *testing.T, ta *testApp) string {
+	t.Helper()
+	ta.settle()
+	var b strings.Builder
+	for _, m := range ta.Dir.Members() {
+		for _, msg := range ta.inbox(m.ID) {
+			b.WriteString(msg.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// An urgent report that carries a confidential marking is never dropped:
+// the incident is opened and level 0 alerted with who to phone, while the
+// content is neither stored nor sent; the reporter is asked to phone. A
+// resend opens nothing more. Ordinary words that only contain the
+// characters (心中藏着秘密, 计算机密码, 秘密花园) pass, and real markings
+// hidden by spaces, zero-width characters or traditional forms are refused
+// with nothing stored, not even the message id.
+func TestHolesConfidentialGuard(t *testing.T) {
+	ta := newTestApp(t, authzNow, quiet)
+	const secret = "高一(1)班期中考试试卷在保密室被撬"
+	report := "急报 （机密）" + secret
+	before := authzSnapshot(t, ta)
+	r := ta.sayAt("teacher-g1c1", report, "c1", time.Time{})
+	mustContain(t, r, "已登记急报 E1", "已立即通知：", "含涉密标识", "内容未保存、未传送", "请立即电话向领导报告详情", "纸质")
+	mustNotContain(t, r, "试卷", "保密室")
+	if changed := authzChanged(before, authzSnapshot(t, ta)); strings.Join(changed, ",") != "E1,E1 history,pushes" {
+		t.Errorf("stored %v, want the incident E1 and its alert", changed)
+	}
+	raws, err := ta.Store.Records("E")
+	if err != nil || len(raws) != 1 {
+		t.Fatalf("incidents: %d %v", len(raws), err)
+	}
+	if strings.Contains(string(raws[0]), "试卷") || strings.Contains(string(raws[0]), "机密") {
+		t.Errorf("the content was stored: %s", raws[0])
+	}
+	alert := ta.waitInbox("leader-1", "E1")
+	mustContain(t, alert, "一条急报含涉密标识，内容未经网络传送，请电话联系报告人 刘老师（13800000201）", "收到 E1")
+	if pushes := allPushes(t, ta); strings.Contains(pushes, "试卷") || strings.Contains(pushes, "保密室") {
+		t.Errorf("the content was pushed:\n%s", pushes)
+	}
+	// The platform's retry: the same answer, no second incident.
+	before = authzSnapshot(t, ta)
+	if again := ta.sayAt("teacher-g1c1", report, "c1", time.Time{}); again != r {
+		t.Errorf("resend answered:\n%s", again)
+	}
+	if changed := authzChanged(before, authzSnapshot(t, ta)); len(changed) > 0 {
+		t.Errorf("the resend stored %v", changed)
+	}
+	// The leader who phoned acknowledges as usual.
+	mustContain(t, ta.say("leader-1", "收到 E1"), "E1")
+
+	// Urgent reports the old guard refused: stored and alerted with their text.
+	for i, text := range []string{
+		"急报 高一(1)班一名学生留下遗书称心中藏着秘密，已离校失联",
+		"急报 学校机房计算机密码被盗，教务系统被人登录",
+	} {
+		id := fmt.Sprintf("E%d", i+2)
+		mustContain(t, ta.say("teacher-g1c1", text), "已收到急报 "+id)
+		ta.waitInbox("leader-1", id, strings.Fields(text)[1][:12])
+	}
+	// Other messages the old guard refused, stored now.
+	mustContain(t, ta.say("officer-1", "投稿 标题：秘密花园主题读书会 类别：动态 正文：（不涉密）本周五举行读书会。密级：非涉密 撰稿：马丽 审核：周强"),
+		"已收到信息 S1")
+	mustContain(t, ta.say("officer-1", "好人好事 高一(1)班同学在神秘密室逃脱活动中帮助走失儿童"), "已收到好人好事 G1")
+
+	// Markings the old guard missed: refused, nothing stored or remembered.
+	before = authzSnapshot(t, ta)
+	for i, text := range []string{
+		"投稿 标题：秘　密★1年 期末考试安排 类别：动态 正文：…… 撰稿：马丽 审核：周强",
+		"投稿 标题：机 密 文件 类别：动态 正文：……",
+		"投稿 标题：机\u200b密 考场安排 类别：动态 正文：……",
+		"周报 機密 上周大事：……",
+		"好人好事 内部 资料 请勿外传",
+		"周报 密级：秘密 上周大事：……",
+	} {
+		id := fmt.Sprintf("m%d", i)
+		mustContain(t, ta.sayAt("officer-1", text, id, time.Time{}), "涉密信息不得通过网络报送", "纸质")
+		if ta.seen(id, "officer-1") {
+			t.Errorf("%q: the message id was remembered", text)
+		}
+	}
+	if changed := authzChanged(before, authzSnapshot(t, ta)); len(changed) > 0 {
+		t.Errorf("stored %v", changed)
+	}
+	if n, _ := ta.Store.Counter("confidential"); n != 7 {
+		t.Errorf("confidential counter %d, want 7 (the 急报 and six refusals; the resend is not counted)", n)
+	}
+}
+
+// seen reports whether member's local message id was remembered.
+func (ta *testApp) seen(id, member string) bool {
+	ta.t.Helper()
+	_, found, err := ta.Store.Seen(context.Background(), "local|"+member+"|"+id)
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	return found
 }

@@ -44,9 +44,10 @@ func (m *Message) Key() string {
 // Reply is what the bot answers to a message: one or more texts.
 type Reply struct {
 	Texts []string `json:"texts"`
-	// Transient marks an answer that depends on the moment (flood control):
-	// Dedupe does not remember it, so a resend of the message is handled afresh.
-	Transient bool `json:"-"`
+	// Forget tells Dedupe not to remember the message: a resend is handled
+	// afresh. For answers of the moment (flood control) and for refusals that
+	// must leave no trace (a confidential marking).
+	Forget bool `json:"-"`
 }
 
 // Text builds a reply of one or more texts.

@@ -84,7 +84,7 @@ func Dedupe(s DedupeStore) Middleware {
 			if err != nil {
 				return nil, err
 			}
-			if r.Transient {
+			if r.Forget {
 				return r, nil
 			}
 			if err := s.Remember(ctx, key, r.Texts); err != nil {
@@ -122,7 +122,7 @@ func nonce() string {
 }
 
 // RateLimit allows each member perMinute messages in any sliding minute;
-// more get a polite, Transient reply (and reject is told). perMinute 0
+// more get a polite reply that Dedupe forgets (and reject is told). perMinute 0
 // disables it. It belongs inside Dedupe: a platform's retry of a message
 // already handled gets its stored reply and counts for nothing.
 func RateLimit(perMinute int, now func() time.Time, reject func(reason string)) Middleware {
@@ -154,7 +154,7 @@ func RateLimit(perMinute int, now func() time.Time, reject func(reason string)) 
 			if !allowed {
 				m.Intent = "rate_limited"
 				reject(m.Intent)
-				return &Reply{Texts: []string{fmt.Sprintf(TextRateLimited, perMinute)}, Transient: true}, nil
+				return &Reply{Texts: []string{fmt.Sprintf(TextRateLimited, perMinute)}, Forget: true}, nil
 			}
 			return next.Handle(ctx, m)
 		})

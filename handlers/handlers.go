@@ -24,7 +24,8 @@ type Deps struct {
 	Store  *store.DB
 	Now    func() time.Time
 	Log    *slog.Logger
-	// Count records things that are counted but not stored (e.g. "confidential").
+	// Count records things that are refused and counted but not stored
+	// ("confidential").
 	Count func(name string)
 }
 
@@ -60,13 +61,16 @@ func New(d Deps) *Handlers {
 	return h
 }
 
-// Router returns the router over every intent; text that matches none gets a hint.
+// Router returns the router over every intent, each behind the
+// confidential guard; text that matches none gets a hint.
 func (h *Handlers) Router() *bot.Router {
 	routes := make([]bot.Route, len(h.intents))
 	for i, in := range h.intents {
 		routes[i] = in.Route
+		routes[i].Handler = h.guardConfidential(in)
 	}
-	return bot.NewRouter(bot.HandlerFunc(h.fallback), routes...)
+	fallback := intent{Route: bot.Route{Intent: "unknown", Handler: bot.HandlerFunc(h.fallback)}}
+	return bot.NewRouter(h.guardConfidential(fallback), routes...)
 }
 
 // Intents lists the intent names, for metrics.
@@ -116,26 +120,6 @@ func (h *Handlers) guarded(roles []string, next bot.HandlerFunc) bot.Handler {
 		return next(ctx, m)
 	})
 }
-
-// Confidential refuses, without storing anything but a counter, any message
-// marked 涉密/机密/秘密/绝密/内部资料 (篇1 第八条, 篇7): such information must
-// not travel over the network.
-func Confidential(count func()) bot.Middleware {
-	return func(next bot.Handler) bot.Handler {
-		return bot.HandlerFunc(func(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-			for _, w := range confidentialMarks {
-				if strings.Contains(m.Text, w) {
-					m.Intent = "confidential"
-					count()
-					return bot.Text(msgConfidential), nil
-				}
-			}
-			return next.Handle(ctx, m)
-		})
-	}
-}
-
-var confidentialMarks = []string{"涉密", "机密", "秘密", "绝密", "内部资料"}
 
 // MaxRunes is the longest message the bot reads.
 const MaxRunes = 4000
