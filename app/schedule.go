@@ -32,6 +32,7 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: scheduler: %w", err)
 	}
+	att.Log = a.log
 	desk, err := report.NewDesk(a.Config, a.Dir, a.Store, a.now)
 	if err != nil {
 		return nil, fmt.Errorf("app: scheduler: %w", err)

@@ -79,6 +79,9 @@ func (a *attendance) answer(ctx context.Context, m *bot.Message, found bool) (*b
 	loc := a.att.Location()
 	if found {
 		reply := sprintf(msgCauseFound, id, student, text, told)
+		if len(res.Covered) > 0 {
+			reply += sprintf(msgCauseCovered, strings.Join(res.Covered, "、"), student)
+		}
 		if res.Before {
 			reply += msgCauseFoundAfter
 		}

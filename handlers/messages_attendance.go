@@ -82,6 +82,7 @@ const (
 	msgCauseNobody        = "本年级未设年级组长，未推送"
 	msgCauseFound         = "已记录 %s %s 的缺勤原因：%s。已报告：%s。"
 	msgCauseFoundAfter    = "此前该缺勤已按未查明上报，已一并告知政教处及分管领导。"
+	msgCauseCovered       = "同一报表 %s 中 %s 的缺勤原因一并记录。"
 	msgCauseNotFound      = "已记录 %s %s 未查明缺席原因，已报告：%s。请继续联系家长，查明后回复：查明 %s %s 原因。"
 	msgCauseNotFoundAgain = "已记录。%s %s 已于 %s 按未查明上报，不再重复推送。查明后请回复：查明 %s %s 原因。"
 )

@@ -30,6 +30,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -63,6 +64,9 @@ type Followup struct {
 	At       time.Time `json:"at,omitempty"`       // when they answered
 	Reported time.Time `json:"reported,omitempty"` // reported to the office and leaders (未查明 or overdue); zero when not
 	Answers  int       `json:"answers,omitempty"`  // 查明 answers so far
+	// Via is the entry of the same form whose 查明 of the student covers
+	// this one ("" when answered here): a 查明 covers the student for the form.
+	Via string `json:"via,omitempty"`
 }
 
 // Abnormal reports whether the row is an abnormal absence (非正常缺席) whose
@@ -160,6 +164,9 @@ type AnswerResult struct {
 	// leaders (zero when never); Before, whether that was before this answer.
 	Reported time.Time
 	Before   bool
+	// Covered lists the form's other entries whose follow-up of the
+	// student a 查明 answered too.
+	Covered []string
 }
 
 // Answer records a 查明 or 未查明 in the entry and its history and queues
@@ -193,17 +200,37 @@ func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error
 		before := f.Reported
 		f.By, f.At, f.Cause = x.Member.ID, at, x.Text
 		var pushes []bot.Notification
+		var covered []string
 		action, detail := "cause-found", f.Student+"："+x.Text
 		if x.Found {
-			f.State = CauseFound
+			f.State, f.Via = CauseFound, ""
 			f.Answers++
+			// The cause covers the student for the whole form: their
+			// follow-ups in the form's other entries take it too.
+			others, err := a.formFollowups(tx, e, f.Student)
+			if err != nil {
+				return err
+			}
+			reported := !before.IsZero()
+			for _, o := range others {
+				g, _ := o.Followup(f.Student)
+				reported = reported || !g.Reported.IsZero()
+				g.State, g.Cause, g.By, g.At, g.Via = CauseFound, x.Text, x.Member.ID, at, e.ID
+				if err := tx.PutEntry(o, "cause-found", fmt.Sprintf(causeViaDetail, f.Student, x.Text, e.ID), at); err != nil {
+					return err
+				}
+				covered = append(covered, o.ID)
+			}
 			to := a.gradeLeads(e.Unit)
-			if !before.IsZero() {
+			if reported {
 				to = a.reportRecipients(e.Unit)
 			}
 			text := fmt.Sprintf(causeFoundText, a.absenceHead(e, f.Student), x.Text, a.memberName(x.Member.ID),
 				at.Format("01-02 15:04"))
-			if !before.IsZero() {
+			if len(covered) > 0 {
+				text += fmt.Sprintf(causeCoveredNote, strings.Join(covered, "、"), f.Student)
+			}
+			if reported {
 				text += causeFoundAfterReport
 			}
 			key := fmt.Sprintf("%s|cause|%s|%d", e.ID, f.Student, f.Answers)
@@ -223,7 +250,7 @@ func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error
 				pushes = a.reportPushes(e, f.Student, x.Member.ID, text)
 			}
 		}
-		res = &AnswerResult{Followup: *f, Reported: f.Reported, Before: !before.IsZero()}
+		res = &AnswerResult{Followup: *f, Reported: f.Reported, Before: !before.IsZero(), Covered: covered}
 		if err := tx.PutEntry(e, action, detail, at); err != nil {
 			return err
 		}
@@ -241,8 +268,13 @@ func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error
 
 // FollowupTick reports every abnormal absence whose cause nobody answered
 // within ExplainWithin of the time the teacher was asked, once, to the grade
-// leads, the office and the leaders in charge. now is the scheduler's firing
-// time. An entry with nothing overdue is not written.
+// leads, the office and the leaders in charge: one digest per recipient per
+// run, naming each student and entry (after downtime a leader gets one push,
+// not one per absence). now is the scheduler's firing time. An absence that
+// became overdue Catchup or more before now (the server was down) is marked
+// overdue, kept in its history and logged, but not pushed: SPEC §6 catch-up.
+// One transaction marks the follow-ups and queues the digests, so a run
+// repeated after a restart finds nothing left to report.
 func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
 	var due []string
 	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
@@ -260,39 +292,168 @@ func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("report: absence clock: %w", err)
 	}
-	var errs []error
-	for _, id := range due {
-		err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	if len(due) == 0 {
+		return nil
+	}
+	now = now.In(a.Location())
+	var missed []string
+	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+		missed = missed[:0]
+		d := &overdueDigest{a: a, byKey: map[string]*overdueLine{}, lines: map[string][]*overdueLine{}}
+		for _, id := range due {
 			e, err := tx.Entry(id)
 			if err != nil {
 				return err
 			}
-			late := a.overdue(e, now)
-			if len(late) == 0 {
-				return nil // answered meanwhile
+			var reported, skipped []string
+			for _, f := range a.overdue(e, now) {
+				f.State = CauseOverdue
+				if a.Catchup > 0 && now.Sub(f.Since.Add(a.ExplainWithin)) >= a.Catchup {
+					skipped = append(skipped, f.Student)
+					continue
+				}
+				f.Reported = now
+				reported = append(reported, f.Student)
+				d.add(e, f)
 			}
-			var pushes []bot.Notification
-			var names []string
-			for _, f := range late {
-				f.State, f.Reported = CauseOverdue, now
-				names = append(names, f.Student)
-				text := fmt.Sprintf(causeOverdueText, a.absenceHead(e, f.Student),
-					f.Since.In(a.Location()).Format("01-02 15:04"), org.DurationText(a.ExplainWithin))
-				pushes = append(pushes, a.reportPushes(e, f.Student, "", text)...)
+			if len(reported)+len(skipped) == 0 {
+				continue // answered meanwhile
 			}
-			if err := tx.PutEntry(e, "cause-overdue", strings.Join(names, "、"), now); err != nil {
+			detail := strings.Join(reported, "、")
+			if len(skipped) > 0 {
+				if detail != "" {
+					detail += "；"
+				}
+				detail += fmt.Sprintf(causeMissedDetail, strings.Join(skipped, "、"), org.DurationText(a.Catchup))
+				missed = append(missed, e.ID+" "+strings.Join(skipped, "、"))
+			}
+			if err := tx.PutEntry(e, "cause-overdue", detail, now); err != nil {
 				return err
 			}
-			return tx.Enqueue(pushes...)
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", id, err))
 		}
-	}
-	if err := errors.Join(errs...); err != nil {
+		return tx.Enqueue(d.pushes(now)...)
+	})
+	if err != nil {
 		return fmt.Errorf("report: absence clock: %w", err)
 	}
+	if len(missed) > 0 {
+		a.log().Warn("report: absence clock: absences overdue longer than the catch-up window marked overdue, not pushed",
+			"at", now, "catchup", a.Catchup, "absences", strings.Join(missed, "; "))
+	}
 	return nil
+}
+
+// overdueDigest gathers one run's overdue absences per recipient: one line
+// per class, form and student, naming the entries.
+type overdueDigest struct {
+	a     *Attendance
+	byKey map[string]*overdueLine
+	order []string                  // recipients in the order first met
+	lines map[string][]*overdueLine // recipient → lines
+}
+
+type overdueLine struct {
+	e     *Entry // the first entry met
+	more  []*Entry
+	since time.Time
+	who   string
+}
+
+func (d *overdueDigest) add(e *Entry, f *Followup) {
+	key := e.Unit + "|" + e.Due.String() + "|" + f.Student
+	if l := d.byKey[key]; l != nil {
+		l.more = append(l.more, e)
+		if f.Since.Before(l.since) {
+			l.since = f.Since
+		}
+		return
+	}
+	l := &overdueLine{e: e, since: f.Since, who: f.Student}
+	d.byKey[key] = l
+	for _, r := range d.a.reportRecipients(e.Unit) {
+		if d.lines[r] == nil {
+			d.order = append(d.order, r)
+		}
+		d.lines[r] = append(d.lines[r], l)
+	}
+}
+
+// pushes are the digests, cut to the platforms' text size, keyed per run,
+// recipient and piece.
+func (d *overdueDigest) pushes(now time.Time) []bot.Notification {
+	var out []bot.Notification
+	loc := d.a.Location()
+	for _, r := range d.order {
+		lines := d.lines[r]
+		var b strings.Builder
+		fmt.Fprintf(&b, causeOverdueHead, org.DurationText(d.a.ExplainWithin), len(lines))
+		for i, l := range lines {
+			fmt.Fprintf(&b, "\n%d. %s，%s 告知", i+1, d.a.absenceHead(l.e, l.who, l.more...), l.since.In(loc).Format("01-02 15:04"))
+		}
+		b.WriteString("\n" + causeOverdueTail)
+		for i, p := range SplitText(b.String(), MaxTextBytes) {
+			out = append(out, bot.Notification{Key: fmt.Sprintf("absence-clock|%d|%s|%d", now.Unix(), r, i+1),
+				To: bot.Recipient{Member: r}, Title: causeNotFoundTitle, Text: p})
+		}
+	}
+	return out
+}
+
+// formFollowups lists the form's other live entries (besides e) that have a
+// follow-up of the student.
+func (a *Attendance) formFollowups(tx AttendanceTx, e *Entry, student string) ([]*Entry, error) {
+	named, err := tx.StudentEntries(e.Unit, student, e.Due, e.Due.Add(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	var out []*Entry
+	for _, n := range named {
+		if n.ID == e.ID {
+			continue
+		}
+		o, err := tx.Entry(n.ID)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := o.Followup(student); ok && !o.Withdrawn {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// coverFromForm settles e's pending follow-ups of students whose cause was
+// already found in another entry of the same form: a 查明 covers the student
+// for the form, so the teacher is not asked again.
+func (a *Attendance) coverFromForm(tx AttendanceTx, e *Entry) error {
+	for i := range e.Followups {
+		f := &e.Followups[i]
+		if f.State != CausePending {
+			continue
+		}
+		others, err := a.formFollowups(tx, e, f.Student)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if g, _ := o.Followup(f.Student); g.State == CauseFound {
+				via := g.Via
+				if via == "" {
+					via = o.ID
+				}
+				f.State, f.Cause, f.By, f.At, f.Via = CauseFound, g.Cause, g.By, g.At, via
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func (a *Attendance) log() *slog.Logger {
+	if a.Log == nil {
+		return slog.Default()
+	}
+	return a.Log
 }
 
 // overdue lists the entry's pending follow-ups whose time to answer has
@@ -369,30 +530,40 @@ func (a *Attendance) reportRecipients(unit string) []string {
 	return out
 }
 
-// absenceHead names the class, the student and what the entry records of
-// them: 高一(1)班 张三（11月26日(周四)17:00的报表 A12：旷课 2节）.
-func (a *Attendance) absenceHead(e *Entry, student string) string {
-	var what []string
-	for _, r := range e.Rows {
-		if r.Abnormal() && r.Who() == student {
-			what = append(what, r.Type+strings.TrimPrefix(DescribeRow(r), r.Who()))
+// absenceHead names the class, the student and what the entry (and more
+// entries of the same form) record of them: 高一(1)班 张三（11月26日(周四)17:00的报表
+// A12：旷课 2节；A14：夜不归宿）.
+func (a *Attendance) absenceHead(e *Entry, student string, more ...*Entry) string {
+	var parts []string
+	for _, x := range append([]*Entry{e}, more...) {
+		var what []string
+		for _, r := range x.Rows {
+			if r.Abnormal() && r.Who() == student {
+				what = append(what, r.Type+strings.TrimPrefix(DescribeRow(r), r.Who()))
+			}
 		}
+		parts = append(parts, x.ID+"："+strings.Join(what, "、"))
 	}
-	return fmt.Sprintf("%s %s（%s的报表 %s：%s）", a.Dir.UnitName(e.Unit), student,
-		FormLabel(e.Due, a.Location()), e.ID, strings.Join(what, "、"))
+	return fmt.Sprintf("%s %s（%s的报表 %s）", a.Dir.UnitName(e.Unit), student,
+		FormLabel(e.Due, a.Location()), strings.Join(parts, "；"))
 }
 
 // AskText is the line of the teacher's notice (and of a class teacher's own
 // reply) asking for the causes of the entry's pending absences; "" when none.
 func (a *Attendance) AskText(e *Entry) string {
-	students := e.pendingStudents()
-	if len(students) == 0 {
-		return ""
+	var notes []string
+	if students := e.pendingStudents(); len(students) > 0 {
+		s := students[0]
+		text := fmt.Sprintf(noticeAsk, e.ID, s, e.ID, s, org.DurationText(a.ExplainWithin))
+		if len(students) > 1 {
+			text += fmt.Sprintf(noticeAskEach, strings.Join(students, "、"))
+		}
+		notes = append(notes, text)
 	}
-	s := students[0]
-	text := fmt.Sprintf(noticeAsk, e.ID, s, e.ID, s, org.DurationText(a.ExplainWithin))
-	if len(students) > 1 {
-		text += fmt.Sprintf(noticeAskEach, strings.Join(students, "、"))
+	for _, f := range e.Followups {
+		if f.State == CauseFound && f.Via != "" {
+			notes = append(notes, fmt.Sprintf(noticeCovered, f.Student, f.Via, f.Cause))
+		}
 	}
-	return text
+	return strings.Join(notes, "\n")
 }

@@ -178,7 +178,7 @@ func TestUnansweredAbsenceIsReportedOnce(t *testing.T) {
 		t.Fatalf("reported before explain_within: %q", got)
 	}
 	f.tick("2026-11-26 14:00")
-	want := "高一(1)班 李四（11月26日(周四)17:00的报表 A1：夜不归宿）：班主任自 11-26 10:00 收到告知后 4小时内未回复查明情况"
+	want := "班主任收到告知后 4小时内未回复查明情况（共 1 起）：\n1. 高一(1)班 李四（11月26日(周四)17:00的报表 A1：夜不归宿），11-26 10:00 告知"
 	for _, who := range []string{"lead-g1", "office-1", "leader-1"} {
 		if got := f.pushesTo(who, "缺勤原因未查明"); len(got) != 1 || !strings.Contains(got[0], want) {
 			t.Errorf("%s: %q", who, got)
@@ -249,5 +249,30 @@ func TestCauseNotFoundIsReportedAtOnce(t *testing.T) {
 	f.tick("2026-11-26 15:00")
 	if got := f.pushesTo("office-1", "缺勤原因未查明"); len(got) != 1 {
 		t.Errorf("office told %d times", len(got))
+	}
+}
+
+// One run of the absence clock tells each recipient once: a student overdue
+// in two entries of one form is one line naming both.
+func TestAbsenceClockDigestsPerRecipient(t *testing.T) {
+	f := newFixture(t)
+	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", report.Row{Type: report.NightAway, Student: "李四"})
+	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:05", absent("李四", 1), absent("王五", 2))
+	f.tick("2026-11-26 14:10")
+	for _, who := range []string{"lead-g1", "office-1", "leader-1"} {
+		got := f.pushesTo(who, "缺勤原因未查明")
+		if len(got) != 1 {
+			t.Fatalf("%s: %d pushes, want one digest: %q", who, len(got), got)
+		}
+		for _, part := range []string{"共 2 起",
+			"1. 高一(1)班 李四（11月26日(周四)17:00的报表 A1：夜不归宿；A2：旷课 1节），11-26 10:00 告知",
+			"2. 高一(1)班 王五（11月26日(周四)17:00的报表 A2：旷课 2节），11-26 10:05 告知"} {
+			if !strings.Contains(got[0], part) {
+				t.Errorf("%s: digest lacks %q:\n%s", who, part, got[0])
+			}
+		}
+	}
+	if got := states(f.entry("A2")); got != "李四=overdue,王五=overdue" {
+		t.Errorf("states %s", got)
 	}
 }

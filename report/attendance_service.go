@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -124,6 +125,12 @@ type Attendance struct {
 	// CadresSeeLevels shows classmates' levels to class cadres too
 	// ([attendance] cadres_see_levels).
 	CadresSeeLevels bool
+	// Catchup: an absence that became overdue this long or longer before
+	// the absence clock runs (the server was down) is not pushed ([schedule]
+	// catchup); 0 means every overdue absence is.
+	Catchup time.Duration
+	// Log is told of what the absence clock skipped; nil means slog.Default().
+	Log *slog.Logger
 }
 
 // NewAttendance builds the service from the configuration.
@@ -138,7 +145,7 @@ func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now
 	return &Attendance{Dir: dir, Store: st, Schedule: NewSchedule(c.Attendance, cal),
 		Thresholds: ThresholdsOf(c.Attendance), Now: now,
 		ExplainWithin: c.Attendance.ExplainWithin.Duration, Leaders: c.Attendance.AbsenceLeaders,
-		CadresSeeLevels: c.Attendance.CadresSeeLevels}, nil
+		CadresSeeLevels: c.Attendance.CadresSeeLevels, Catchup: c.Schedule.Catchup.Duration}, nil
 }
 
 // Location is the organisation's time zone.
@@ -213,6 +220,9 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 			e.Date = s.Date.In(a.Location()).Format(time.DateOnly)
 		}
 		syncFollowups(e, at)
+		if err := a.coverFromForm(tx, e); err != nil {
+			return err
+		}
 		if err := tx.PutEntry(e, "submit", s.Text, at); err != nil {
 			return err
 		}
@@ -244,6 +254,9 @@ func (a *Attendance) Correct(ctx context.Context, m *org.Member, id string, rows
 		old := e.Rows
 		e.Rows, e.Revision, e.ChangedAt = clean, e.Revision+1, at
 		syncFollowups(e, at)
+		if err := a.coverFromForm(tx, e); err != nil {
+			return err
+		}
 		if err := tx.PutEntry(e, "correct", text, at); err != nil {
 			return err
 		}

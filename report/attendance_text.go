@@ -32,7 +32,12 @@ const (
 	causeFoundAfterReport = "（此前已按未查明上报，现已查明。）"
 	causeNotFoundTitle    = "缺勤原因未查明"
 	causeNotFoundText     = "【缺勤原因未查明】%s：%s报告未能查明缺席原因%s。按篇3，请年级组长向政教处及分管领导汇报，做好后续教育工作。"
-	causeOverdueText      = "【缺勤原因未查明】%s：班主任自 %s 收到告知后 %s内未回复查明情况。按篇3，请年级组长向政教处及分管领导汇报，做好后续教育工作。"
+	causeOverdueHead      = "【缺勤原因未查明】以下缺勤，班主任收到告知后 %s内未回复查明情况（共 %d 起）："
+	causeOverdueTail      = "按篇3，请年级组长向政教处及分管领导汇报，做好后续教育工作。"
+	causeMissedDetail     = "%s 逾期时服务未运行，已超过补发时限 %s，未推送"
+	causeCoveredNote      = "（同一报表 %s 中 %s 的缺勤一并查明。）"
+	causeViaDetail        = "%s：%s（随 %s 查明）"
+	noticeCovered         = "%s 的缺勤原因已随 %s 查明（%s），无需再次回复。"
 )
 
 var weekdayNames = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
