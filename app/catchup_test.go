@@ -223,8 +223,8 @@ func TestAbsenceClockAfterDowntime(t *testing.T) {
 	ta.say("cadre-g1c1", "考勤 旷课：孙七2节") // A1, overdue at 12:00
 	ta.setNow(attClock("2026-11-26 11:00"))
 	ta.say("cadre-g1c1", "考勤 旷课：张三2节；夜不归宿：李四；擅自离校：王五 1天") // A2, overdue at 15:00
-	ta.say("cadre-g1c2", "考勤 旷课：周八2节；夜不归宿：吴九")              // A3
-	ta.say("cadre-g2c1", "考勤 旷课：陈一鸣2节")                       // A4
+	ta.say("cadre-g1c2", "考勤 旷课：周八2节；夜不归宿：吴九")            // A3
+	ta.say("cadre-g2c1", "考勤 旷课：陈一鸣2节")                   // A4
 	ta.waitClock(attClock("2026-11-26 11:00"))
 	ta.stop()
 
