@@ -214,3 +214,60 @@ func (ta *testApp) seen(id, member string) bool {
 	}
 	return found
 }
+
+// metric reads one line of /metrics that starts with prefix ("" when absent).
+func (h *hostileApp) metric(prefix string) string {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/metrics", nil)
+	_, raw := h.do(req)
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return line
+		}
+	}
+	return ""
+}
+
+// DingTalk's sign covers the timestamp only: a captured (timestamp, sign)
+// pair is refused for any other message in its hour — another body, another
+// msgId, another sender — with 401, nothing stored and the refusal counted;
+// the identical request again is a redelivery and gets the first answer.
+func TestHolesDingTalkSignIsNotReusable(t *testing.T) {
+	h := newHostileApp(t)
+	ts := authzNow.Add(-30 * time.Minute)
+	code, first := h.dingTalk(ts, "-", h.dingBody("cadre-g1c1", "考勤 旷课：李四1节", "dr1"))
+	if code != http.StatusOK {
+		t.Fatalf("first delivery: HTTP %d", code)
+	}
+	mustContain(t, first, "已收到 A1")
+
+	before := authzSnapshot(t, h.testApp)
+	for _, r := range []struct{ name, body, key string }{
+		{"a changed body under a new msgId", h.dingBody("cadre-g1c1", "考勤 旷课：张三2节", "dr2"), "dingtalk|cadre-g1c1|dr2"},
+		{"a changed body under the same msgId", h.dingBody("cadre-g1c1", "考勤 全勤", "dr1"), ""},
+		{"a changed senderStaffId", h.dingBody("teacher-g1c1", "考勤 旷课：李四1节", "dr1"), "dingtalk|teacher-g1c1|dr1"},
+		{"another sender and body", h.dingBody("lead-g1", "确认汇总 11月", "dr3"), "dingtalk|lead-g1|dr3"},
+	} {
+		if code, answer := h.dingTalk(ts, "-", r.body); code != http.StatusUnauthorized {
+			t.Errorf("%s: HTTP %d %s, want 401", r.name, code, answer)
+		}
+		if r.key != "" && h.seen(r.key) {
+			t.Errorf("%s: the message was remembered", r.name)
+		}
+	}
+	if changed := authzChanged(before, authzSnapshot(t, h.testApp)); len(changed) > 0 {
+		t.Errorf("replays stored %v", changed)
+	}
+	if got := h.metric(`baosong_channel_rejected_total{channel="dingtalk",reason="replay"}`); !strings.HasSuffix(got, " 4") {
+		t.Errorf("replay counter: %q, want 4", got)
+	}
+	// The identical request again: a redelivery, answered as the first time.
+	if code, again := h.dingTalk(ts, "-", h.dingBody("cadre-g1c1", "考勤 旷课：李四1节", "dr1")); code != http.StatusOK || again != first {
+		t.Errorf("redelivery: HTTP %d\n%s", code, again)
+	}
+	// A fresh timestamp signs a new message as usual.
+	if code, r := h.dingTalk(authzNow, "-", h.dingBody("cadre-g1c1", "考勤 旷课：张三2节", "dr2")); code != http.StatusOK ||
+		!strings.Contains(r, "A1") {
+		t.Errorf("new message: HTTP %d %s", code, r)
+	}
+}

@@ -43,8 +43,9 @@ const textSentPrivate = "已私信回复您，请查看工作通知。"
 // sessionWebhooks are used only on the API host (Config.APIBase), since the
 // sign does not cover the body.
 //
-// Status codes: 401 for a missing or bad sign and for a timestamp more than
-// an hour off (nothing processed), 400 for malformed JSON, 413 for bodies
+// Status codes: 401 for a missing or bad sign, for a timestamp more than
+// an hour off and for a signed timestamp reused for another message (see
+// signs; nothing processed), 400 for malformed JSON, 413 for bodies
 // over MaxBody, 405 for other methods. Each rejection is counted by reason.
 type Callback struct {
 	secret string
@@ -52,6 +53,7 @@ type Callback struct {
 	h      bot.Handler
 	o      options
 	work   platform.Work
+	signs  signs
 }
 
 // NewCallback builds the callback. It fails without an AppSecret or a
@@ -130,6 +132,10 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var in inbound
 	if json.Unmarshal(body, &in) != nil || in.MsgType == "" {
 		c.o.Reject(w, http.StatusBadRequest, "malformed")
+		return
+	}
+	if !c.signs.use(ms, in.MsgID, in.SenderStaffID, in.Text.Content, c.o.Now()) {
+		c.o.Reject(w, http.StatusUnauthorized, "replay")
 		return
 	}
 	c.o.Metrics.Received.Inc()
