@@ -28,6 +28,7 @@ type Step struct {
 	Level   int // escalation level of the recipient; -1 for the reporter
 	To      bot.Recipient
 	Mention []string  // members of the level to @mention in a group push
+	Names   string    // who the level is, for the texts (Level.Names)
 	At      time.Time // when it fell due
 }
 
@@ -172,7 +173,7 @@ func roundSteps(inc *Incident, p Policy, r int, at time.Time) []Step {
 			seen[to] = true
 			steps = append(steps, Step{
 				Key: key(inc.ID, "esc", r, to), Kind: kind, Round: r,
-				Level: lvl, To: to, Mention: mention(p.Levels[lvl], to), At: at,
+				Level: lvl, To: to, Mention: mention(p.Levels[lvl], to), Names: p.Levels[lvl].Names, At: at,
 			})
 		}
 	}

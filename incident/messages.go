@@ -46,7 +46,7 @@ func Notice(inc *Incident, s Step) bot.Notification {
 		head = fmt.Sprintf("【急报 %s｜%s】", inc.ID, inc.Severity)
 	case StepEscalate:
 		title = "急报升级 " + inc.ID
-		head = fmt.Sprintf("【急报升级 %s｜%s】报告已过%s仍无人确认，现通知第%d级负责人。", inc.ID, inc.Severity, after, s.Level)
+		head = fmt.Sprintf("【急报升级 %s｜%s】报告已过%s仍无人确认，现通知%s。", inc.ID, inc.Severity, after, levelWho(s))
 	case StepRenotify:
 		title = "急报再次提醒 " + inc.ID
 		head = fmt.Sprintf("【急报再次提醒 %s｜%s】第%d轮：报告已过%s仍无人确认。", inc.ID, inc.Severity, s.Round, after)
@@ -86,14 +86,28 @@ func reporter(inc *Incident) string {
 }
 
 func escalatedText(s Step) string {
-	return fmt.Sprintf("无人确认，已升级通知第%d级", s.Level)
+	return "无人确认，已升级通知" + levelWho(s)
+}
+
+// levelWho names the people of the step's level (王副校长、群“安全工作群”),
+// or says 第N级负责人 when the level has no names.
+func levelWho(s Step) string {
+	if s.Names != "" {
+		return s.Names
+	}
+	return fmt.Sprintf("第%d级负责人", s.Level)
 }
 
 // UpwardReport drafts the report to higher authorities with the elements 篇9
 // requires: 名称、时间、地点、起因、经过、伤亡、损失、已采取措施、请求援助、报告人及单位.
-// Unknown elements read 待核实 so the office sees what to complete.
-func UpwardReport(inc *Incident, reporterName, unitName string) string {
-	name := unitName + eventName(inc.Facts)
+// The report is the school's (school: the organisation's name), whichever
+// department or class reported it. Unknown elements read 待核实 so the office
+// sees what to complete.
+func UpwardReport(inc *Incident, school, reporterName, unitName string) string {
+	name := school + eventName(inc.Facts)
+	if !strings.HasPrefix(unitName, school) {
+		unitName = school + unitName
+	}
 	var b strings.Builder
 	line := func(label, value string) { fmt.Fprintf(&b, "%s：%s\n", label, value) }
 	fmt.Fprintf(&b, "关于%s的报告（%s）\n\n", name, inc.ID)

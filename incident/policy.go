@@ -12,6 +12,7 @@ import (
 type Level struct {
 	Members []string
 	Groups  []string
+	Names   string // the members' names and the groups, for the texts (set by NewService)
 }
 
 // Policy holds every configurable rule of urgent incidents ([incident] in

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/baosong/baosong/bot"
@@ -68,7 +69,27 @@ type Service struct {
 // NewService binds the rules to a store, a policy, the directory (names,
 // units, roles, the office) and the clock.
 func NewService(st Store, p Policy, dir *org.Directory, now func() time.Time) *Service {
+	p.Levels = slices.Clone(p.Levels)
+	for i, l := range p.Levels {
+		p.Levels[i].Names = levelNames(dir, l)
+	}
 	return &Service{store: st, policy: p, dir: dir, now: now}
+}
+
+// levelNames names a level's members and groups for the texts:
+// 王副校长、李校长、群“安全工作群”.
+func levelNames(dir *org.Directory, l Level) string {
+	var names []string
+	for _, id := range l.Members {
+		if m, ok := dir.Member(id); ok && m.Name != "" {
+			id = m.Name
+		}
+		names = append(names, id)
+	}
+	for _, g := range l.Groups {
+		names = append(names, "群“"+g+"”")
+	}
+	return strings.Join(names, "、")
 }
 
 // Policy is the policy the service applies.
@@ -376,7 +397,7 @@ func (s *Service) upward(inc *Incident, now time.Time) []bot.Notification {
 	if inc.Severity != ReportUp || inc.UpwardAt != nil {
 		return nil
 	}
-	text := UpwardReport(inc, inc.ReporterName, inc.UnitName)
+	text := UpwardReport(inc, s.dir.Name, inc.ReporterName, inc.UnitName)
 	var out []bot.Notification
 	for _, m := range s.dir.WithRole(org.Office) {
 		out = append(out, bot.Notification{Key: inc.ID + "|upward|" + m.ID, To: bot.Recipient{Member: m.ID},

@@ -196,7 +196,7 @@ func TestUpwardReportGoesToTheOfficeOnce(t *testing.T) {
 	}
 	for _, n := range pushes {
 		if n.To.Member == "office-1" {
-			mustHave(t, n.Text, "须报上级", "名称", "地点：校门口", "伤亡：死亡1人", "报告人及单位：刘老师，高一(1)班")
+			mustHave(t, n.Text, "须报上级", "名称", "地点：校门口", "伤亡：死亡1人", "关于示例中学交通事故的报告", "报告人及单位：刘老师，示例中学高一(1)班")
 		}
 	}
 

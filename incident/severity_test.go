@@ -117,10 +117,10 @@ func TestUpwardReport(t *testing.T) {
 	if err := FollowUp(inc, "teacher-g2c1", "截至14时，1人已出院", t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	got := UpwardReport(inc, "王老师", "示例中学高二(1)班")
+	got := UpwardReport(inc, "示例中学", "王老师", "高二(1)班")
 	for _, want := range []string{
-		"关于示例中学高二(1)班校舍事故的报告（E7）",
-		"名称：示例中学高二(1)班校舍事故",
+		"关于示例中学校舍事故的报告（E7）",
+		"名称：示例中学校舍事故",
 		"时间：2026年11月26日10:00左右",
 		"地点：操场看台",
 		"起因：看台栏杆断裂",
@@ -138,7 +138,7 @@ func TestUpwardReport(t *testing.T) {
 		}
 	}
 	bare := New(Report{ID: "E8", At: t0, Text: "学生打架", Facts: Facts{NoHarm: true, LossKnown: true}}, p)
-	got = UpwardReport(bare, "", "")
+	got = UpwardReport(bare, "", "", "")
 	for _, want := range []string{"名称：事故", "时间：待核实（报告于2026年11月26日12:45）", "地点：待核实",
 		"伤亡：无人员伤亡", "损失：无", "请求援助：无", "定级：一般\n"} {
 		if !strings.Contains(got, want) {
