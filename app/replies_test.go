@@ -1,10 +1,33 @@
 package app_test
 
 import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
+
+// exportRaw fetches an export through the running server.
+func (ta *testApp) exportRaw(what, period, format string) []byte {
+	ta.t.Helper()
+	q := url.Values{"what": {what}, "period": {period}, "format": {format}}
+	resp, err := http.Get(ta.srv.URL + "/api/export?" + q.Encode())
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		ta.t.Fatalf("export %s: HTTP %d %s", what, resp.StatusCode, body)
+	}
+	return body
+}
 
 // Issue 14.8: an escalation names the people it now pages, not "第1级负责人",
 // in the push and in the incident's timeline.
@@ -32,5 +55,66 @@ func TestUpwardReportIsTitledWithTheSchool(t *testing.T) {
 	mustNotContain(t, text, "关于办公室")
 	if strings.Count(text, "示例中学示例中学") > 0 {
 		t.Errorf("school named twice:\n%s", text)
+	}
+}
+
+// Issue 14.8: the 急报 workbook names people (李校长, not leader-2), has
+// column widths and a frozen header.
+func TestIncidentWorkbookNamesPeople(t *testing.T) {
+	ta := newTestApp(t, incidentT0, fastIncidents)
+	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1")
+	ta.setNow(incidentT0.Add(2*time.Minute + 20*time.Second))
+	ta.waitInbox("leader-2", "急报升级 E1")
+	mustContain(t, ta.say("leader-2", "收到 E1"), "已确认急报 E1")
+	mustContain(t, ta.say("leader-2", "结案 E1 学生均已康复返校"), "已结案")
+	f, err := excelize.OpenReader(bytes.NewReader(ta.exportRaw("incidents", "2026-11", "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("急报")
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("急报: %d rows %v", len(rows), err)
+	}
+	mustContain(t, rows[0][0], "示例中学 急报台账（2026-11）")
+	head, e1 := rows[1], rows[2]
+	col := func(name string) string {
+		i := slices.Index(head, name)
+		if i < 0 || i >= len(e1) {
+			t.Fatalf("no column %s in %v", name, head)
+		}
+		return e1[i]
+	}
+	if col("编号") != "E1" || col("报告人") != "刘老师" || col("确认人") != "李校长" || col("结案人") != "李校长" {
+		t.Errorf("names: 报告人 %q 确认人 %q 结案人 %q", col("报告人"), col("确认人"), col("结案人"))
+	}
+	mustContain(t, col("时间线"), "确认 李校长：", "结案 李校长：")
+	for _, r := range rows {
+		for _, c := range r {
+			if strings.Contains(c, "leader-2") {
+				t.Errorf("a cell shows the member id: %q", c)
+			}
+		}
+	}
+	events, _ := f.GetRows("时间线")
+	found := false
+	for _, r := range events {
+		if len(r) > 3 && r[2] == "确认" && r[3] == "李校长" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("时间线 lacks 确认 by 李校长: %v", events)
+	}
+	for _, sheet := range []string{"急报", "时间线"} {
+		panes, err := f.GetPanes(sheet)
+		if err != nil || !panes.Freeze || panes.YSplit != 2 {
+			t.Errorf("%s: header not frozen: %+v %v", sheet, panes, err)
+		}
+	}
+	for c, min := range map[string]float64{"A": 6, "B": 9, "W": 30, "AJ": 40} {
+		if w, err := f.GetColWidth("急报", c); err != nil || w < min {
+			t.Errorf("急报 column %s width %v %v, want ≥ %v", c, w, err, min)
+		}
 	}
 }

@@ -279,7 +279,7 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 	for _, g := range x.s.Grades {
 		confirmed := "未确认"
 		if c := g.Confirmed; c != nil {
-			confirmed = fmt.Sprintf("%s %s", x.memberName(c.By), c.At.In(x.loc).Format("2006-01-02 15:04"))
+			confirmed = fmt.Sprintf("%s %s", x.src.Dir.MemberName(c.By), c.At.In(x.loc).Format("2006-01-02 15:04"))
 		}
 		for _, c := range g.Classes {
 			levels := map[string]int{}
@@ -350,12 +350,6 @@ func (x *attendanceExport) sheetTime(t time.Time) string {
 	return t.In(x.loc).Format("2006-01-02 15:04")
 }
 
-func (x *attendanceExport) memberName(id string) string {
-	if m, ok := x.src.Dir.Member(id); ok && m.Name != "" {
-		return m.Name
-	}
-	return id
-}
 
 // periodTitle writes 2026-11 as 2026年11月.
 func periodTitle(p report.Period) string {

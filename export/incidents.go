@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/report"
 )
@@ -22,6 +20,9 @@ type Incidents struct {
 	Kind      string        `json:"kind"` // "incidents"
 	Period    string        `json:"period"`
 	Incidents []IncidentRow `json:"incidents"`
+
+	org  string                 // the organisation's name, for the sheets' titles
+	name func(id string) string // a member's name for the sheets (ids stay in the JSON); nil: the id
 }
 
 // IncidentRow is one incident. The first fields are the contract; the rest
@@ -111,7 +112,9 @@ func incidentsDocument(src *Source, p report.Period) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return IncidentsOf(list, p, src.now()), nil
+	doc := IncidentsOf(list, p, src.now())
+	doc.org, doc.name = src.Dir.Name, src.Dir.MemberName
+	return doc, nil
 }
 
 // JSON writes the export as indented JSON.
@@ -138,7 +141,20 @@ var incidentWrittenNames = map[string]string{
 	incident.WrittenOnTime: "按时", incident.WrittenLate: "逾期", incident.WrittenMissing: "缺报", incident.WrittenPending: "待交",
 }
 
-func (r IncidentRow) cells() []string {
+// incidentWidths are the column widths of the sheet 急报, in incidentHeader's order.
+var incidentWidths = []float64{7, 10, 14, 14, 10, 19, 19, 7, 12, 10, 28, 6, 6, 6, 8, 8, 6, 12, 16, 20, 24, 20, 40,
+	10, 19, 10, 10, 19, 19, 10, 10, 19, 8, 19, 10, 60}
+
+// who names a member in the sheets: the name, the id when unknown.
+func (d *Incidents) who(id string) string {
+	if d.name == nil || id == "" {
+		return id
+	}
+	return d.name(id)
+}
+
+// cells is a row of the CSV and of the sheet 急报; people go by name.
+func (d *Incidents) cells(r IncidentRow) []string {
 	ackMinutes := ""
 	if r.AckedAt != nil {
 		ackMinutes = strconv.Itoa(int(r.AckedAt.Sub(r.ReportedAt).Round(time.Minute) / time.Minute))
@@ -149,7 +165,7 @@ func (r IncidentRow) cells() []string {
 	}
 	lines := make([]string, len(r.Timeline))
 	for i, e := range r.Timeline {
-		lines[i] = incidentCell(&e.At) + " " + e.Type + " " + e.By + "：" + e.Text
+		lines[i] = incidentCell(&e.At) + " " + e.Type + " " + d.who(e.By) + "：" + e.Text
 	}
 	return []string{
 		r.ID, r.ReporterName, r.Reporter, r.UnitName, r.Unit, incidentCell(&r.ReportedAt), incidentCell(r.OccurredAt), r.Kind,
@@ -157,9 +173,9 @@ func (r IncidentRow) cells() []string {
 		strconv.Itoa(r.Dead), strconv.Itoa(r.Missing), strconv.Itoa(r.Injured), strconv.Itoa(r.SeriouslyInjured),
 		strconv.Itoa(r.Ill), strconv.Itoa(r.Hospitalised), strconv.FormatInt(r.LossYuan, 10), r.Place, r.Cause,
 		r.Measures, r.Help, r.Text,
-		r.AckedBy, incidentCell(r.AckedAt), ackMinutes, strconv.Itoa(r.LevelReached), incidentCell(&r.WrittenDue),
+		d.who(r.AckedBy), incidentCell(r.AckedAt), ackMinutes, strconv.Itoa(r.LevelReached), incidentCell(&r.WrittenDue),
 		incidentCell(r.WrittenAt), incidentWrittenNames[r.WrittenState], strconv.Itoa(r.Reminders),
-		incidentCell(r.UpwardAt), closed, incidentCell(r.ClosedAt), r.ClosedBy, strings.Join(lines, "\n"),
+		incidentCell(r.UpwardAt), closed, incidentCell(r.ClosedAt), d.who(r.ClosedBy), strings.Join(lines, "\n"),
 	}
 }
 
@@ -169,26 +185,26 @@ func (d *Incidents) CSV(w io.Writer) error {
 	c := newCSV(w)
 	c.row(incidentHeader)
 	for _, r := range d.Incidents {
-		c.row(r.cells())
+		c.row(d.cells(r))
 	}
 	return c.close("incidents")
 }
 
 // XLSX writes a workbook with two sheets: 急报 (one row per incident,
-// the audit columns) and 时间线 (one row per timeline entry).
+// the audit columns) and 时间线 (one row per timeline entry), each with a
+// title, column widths and a frozen header; people go by name.
 func (d *Incidents) XLSX(w io.Writer) error {
-	b := &book{f: excelize.NewFile()}
-	b.stream("急报")
-	b.row(1, toAny(incidentHeader))
+	b := newBook()
+	b.sheet("急报", strings.TrimSpace(fmt.Sprintf("%s 急报台账（%s）", d.org, d.Period)), incidentHeader, incidentWidths)
 	for i, r := range d.Incidents {
-		b.row(i+2, toAny(r.cells()))
+		b.row(dataRow+i, toAny(d.cells(r)))
 	}
-	b.stream("时间线")
-	b.row(1, []any{"编号", "时间", "类型", "人员", "内容"})
-	row := 2
+	b.sheet("时间线", strings.TrimSpace(fmt.Sprintf("%s 急报时间线（%s）", d.org, d.Period)),
+		[]string{"编号", "时间", "类型", "人员", "内容"}, []float64{7, 19, 8, 12, 60})
+	row := dataRow
 	for _, r := range d.Incidents {
 		for _, e := range r.Timeline {
-			b.row(row, []any{r.ID, incidentCell(&e.At), e.Type, e.By, e.Text})
+			b.row(row, []any{r.ID, incidentCell(&e.At), e.Type, d.who(e.By), e.Text})
 			row++
 		}
 	}

@@ -179,12 +179,18 @@ func TestIncidentsCSVAndXLSX(t *testing.T) {
 	}
 	defer f.Close()
 	main, err := f.GetRows("急报")
-	if err != nil || len(main) != 3 || main[1][0] != "E1" {
+	if err != nil || len(main) != 4 || main[1][0] != "编号" || main[2][0] != "E1" {
 		t.Errorf("sheet 急报: %d rows %v", len(main), err)
 	}
 	events, err := f.GetRows("时间线")
-	if err != nil || len(events) != 1+6+1 {
+	if err != nil || len(events) != 2+6+1 {
 		t.Errorf("sheet 时间线: %d rows %v", len(events), err)
+	}
+	for _, sheet := range []string{"急报", "时间线"} {
+		panes, err := f.GetPanes(sheet)
+		if err != nil || !panes.Freeze || panes.YSplit != 2 {
+			t.Errorf("%s: header not frozen: %+v %v", sheet, panes, err)
+		}
 	}
 }
 

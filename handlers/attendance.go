@@ -149,7 +149,7 @@ func (a *attendance) warningsOf(mem *org.Member, res *report.Result, unread []st
 	if len(res.Notified) > 0 {
 		names := make([]string, len(res.Notified))
 		for i, id := range res.Notified {
-			names[i] = a.memberName(id)
+			names[i] = a.Dir.MemberName(id)
 		}
 		lines = append(lines, sprintf(msgAttNotified, strings.Join(names, "、")))
 	}
@@ -172,12 +172,6 @@ func (a *attendance) warningsOf(mem *org.Member, res *report.Result, unread []st
 	return lines
 }
 
-func (a *attendance) memberName(id string) string {
-	if m, ok := a.Dir.Member(id); ok && m.Name != "" {
-		return m.Name
-	}
-	return id
-}
 
 func stateWord(state string) string {
 	if state == report.FormLate {
@@ -218,7 +212,7 @@ func (a *attendance) refusal(err error, id string) *bot.Reply {
 	if ce := (*report.ConfirmedError)(nil); errors.As(err, &ce) {
 		month, _ := time.ParseInLocation("2006-01", ce.Period, loc)
 		return bot.Text(sprintf(msgAttMonthConfirmed, periodLabel(report.MonthPeriod(month, loc)), ce.Grade,
-			a.memberName(ce.By), ce.At.In(loc).Format("01-02 15:04"), int(month.Month())))
+			a.Dir.MemberName(ce.By), ce.At.In(loc).Format("01-02 15:04"), int(month.Month())))
 	}
 	return nil
 }
@@ -569,7 +563,7 @@ func (a *attendance) confirmLine(p report.Period, g *report.GradeSummary) string
 		return ""
 	}
 	if c := g.Confirmed; c != nil {
-		return sprintf(msgAttConfirmed, g.Grade, a.memberName(c.By), c.At.In(a.att.Location()).Format("01-02 15:04"))
+		return sprintf(msgAttConfirmed, g.Grade, a.Dir.MemberName(c.By), c.At.In(a.att.Location()).Format("01-02 15:04"))
 	}
 	return sprintf(msgAttUnconfirmed, g.Grade, a.Config.Attendance.ConfirmDueDay)
 }
@@ -663,7 +657,7 @@ func (a *attendance) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, e
 			return nil, err
 		}
 		if already {
-			texts = append(texts, sprintf(msgAttConfirmAgain, periodLabel(p), grade, a.memberName(c.By), c.At.In(loc).Format("01-02 15:04")))
+			texts = append(texts, sprintf(msgAttConfirmAgain, periodLabel(p), grade, a.Dir.MemberName(c.By), c.At.In(loc).Format("01-02 15:04")))
 			continue
 		}
 		var classes []*org.Unit
@@ -713,7 +707,7 @@ func (a *attendance) reopen(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	}
 	var texts []string
 	for _, c := range cs {
-		texts = append(texts, sprintf(msgAttReopened, periodLabel(p), c.Grade, a.memberName(c.By),
+		texts = append(texts, sprintf(msgAttReopened, periodLabel(p), c.Grade, a.Dir.MemberName(c.By),
 			c.At.In(loc).Format("01-02 15:04"), int(p.From.Month())))
 	}
 	return bot.Text(texts...), nil

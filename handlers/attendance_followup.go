@@ -70,7 +70,7 @@ func (a *attendance) answer(ctx context.Context, m *bot.Message, found bool) (*b
 	}
 	names := make([]string, len(res.Notified))
 	for i, n := range res.Notified {
-		names[i] = a.memberName(n)
+		names[i] = a.Dir.MemberName(n)
 	}
 	told := strings.Join(names, "、")
 	if told == "" {

@@ -199,6 +199,14 @@ func (d *Directory) Member(id string) (*Member, bool) {
 	return m, ok
 }
 
+// MemberName is the member's name, or the id when the member is unknown or unnamed.
+func (d *Directory) MemberName(id string) string {
+	if m, ok := d.Member(id); ok && m.Name != "" {
+		return m.Name
+	}
+	return id
+}
+
 // ByUser returns the member with that user id on a channel.
 func (d *Directory) ByUser(channel, user string) (*Member, bool) {
 	m, ok := d.byUser[channel+"|"+user]

@@ -225,7 +225,7 @@ func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error
 			if reported {
 				to = a.reportRecipients(e.Unit)
 			}
-			text := fmt.Sprintf(causeFoundText, a.absenceHead(e, f.Student), x.Text, a.memberName(x.Member.ID),
+			text := fmt.Sprintf(causeFoundText, a.absenceHead(e, f.Student), x.Text, a.Dir.MemberName(x.Member.ID),
 				at.Format("01-02 15:04"))
 			if len(covered) > 0 {
 				text += fmt.Sprintf(causeCoveredNote, strings.Join(covered, "、"), f.Student)
@@ -246,7 +246,7 @@ func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error
 				if x.Text != "" {
 					note = "（" + x.Text + "）"
 				}
-				text := fmt.Sprintf(causeNotFoundText, a.absenceHead(e, f.Student), a.memberName(x.Member.ID), note)
+				text := fmt.Sprintf(causeNotFoundText, a.absenceHead(e, f.Student), a.Dir.MemberName(x.Member.ID), note)
 				pushes = a.reportPushes(e, f.Student, x.Member.ID, text)
 			}
 		}

@@ -478,7 +478,7 @@ func (a *Attendance) teacherNotices(e *Entry, old []Row, change string) []bot.No
 		if change == "correct" {
 			title, head = noticeTitleChanged, noticeHeadCorrected
 		}
-		text = fmt.Sprintf(head, unit, form, e.ID, a.memberName(e.Submitter)) + "\n" + DescribeRows(now) + "\n" + noticeTail
+		text = fmt.Sprintf(head, unit, form, e.ID, a.Dir.MemberName(e.Submitter)) + "\n" + DescribeRows(now) + "\n" + noticeTail
 		if ask := a.AskText(e); ask != "" {
 			text += "\n" + ask
 		}
@@ -507,12 +507,6 @@ func notable(rows []Row) []Row {
 	return out
 }
 
-func (a *Attendance) memberName(id string) string {
-	if m, ok := a.Dir.Member(id); ok && m.Name != "" {
-		return m.Name
-	}
-	return id
-}
 
 // crossings reads the month's ledger of the entry's students that it can
 // raise (旷课, 擅自离校) from their month records and, for each at a level,
