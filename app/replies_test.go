@@ -118,3 +118,49 @@ func TestIncidentWorkbookNamesPeople(t *testing.T) {
 		}
 	}
 }
+
+// Issue 14.8: the attendance export carries the class teacher's 查明/未查明
+// answers: in the JSON entries, the grade sheets, 报表明细 and the CSV.
+func TestAttendanceExportCarriesCauses(t *testing.T) {
+	ta := newAttApp(t)
+	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:00", "考勤 旷课：张三2节；夜不归宿：李四；擅自离校：孙七 1天"), "已收到 A1")
+	mustContain(t, ta.attAt("teacher-g1c1", "2026-11-26 10:05", "查明 A1 张三 发烧在家，家长已知晓"), "已记录 A1 张三")
+	mustContain(t, ta.attAt("teacher-g1c1", "2026-11-26 10:06", "未查明 A1 李四 家长电话无人接听"), "未查明")
+	found := "A1 张三 已查明：发烧在家，家长已知晓（刘老师 11-26 10:05）"
+	notFound := "A1 李四 未查明：家长电话无人接听（刘老师 11-26 10:06，已上报）"
+	pending := "A1 孙七 待查明"
+
+	f, err := excelize.OpenReader(bytes.NewReader(ta.attExportRaw("2026-11", "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	forms, _ := f.GetRows("报表明细")
+	if i := slices.Index(forms[1], "缺勤原因"); i < 0 {
+		t.Fatalf("报表明细 header %v", forms[1])
+	}
+	var cell string
+	for _, r := range forms {
+		if len(r) > 8 && r[1] == "高一(1)班" && r[3] == "2026-11-26 17:00" {
+			cell = r[8]
+		}
+	}
+	mustContain(t, cell, found, notFound, pending)
+	grade, _ := f.GetRows("高一")
+	if grade[1][len(grade[1])-1] != "缺勤原因" {
+		t.Fatalf("高一 header %v", grade[1])
+	}
+	byStudent := map[string]string{}
+	for _, r := range grade[2:] {
+		if len(r) > 12 {
+			byStudent[r[1]] = r[12]
+		}
+	}
+	if byStudent["张三"] != "A1 已查明：发烧在家，家长已知晓（刘老师 11-26 10:05）" ||
+		byStudent["李四"] != "A1 未查明：家长电话无人接听（刘老师 11-26 10:06，已上报）" || byStudent["孙七"] != "A1 待查明" {
+		t.Errorf("高一 causes %v", byStudent)
+	}
+	mustContain(t, string(ta.attExportRaw("2026-11", "csv")), "张三,2,0,2,0,0,0,0,0,0,,A1 已查明：发烧在家，家长已知晓（刘老师 11-26 10:05）")
+	mustContain(t, string(ta.attExportRaw("2026-11", "json")), `"followups": [`, `"state": "found"`, `"cause": "发烧在家，家长已知晓"`,
+		`"state": "not_found"`, `"state": "pending"`)
+}

@@ -16,9 +16,10 @@ import (
 // attendanceExport is the 《日常信息月度汇总表》 of every class for a period:
 // the forms whose due time falls in it, and the students' totals.
 type attendanceExport struct {
-	src *Source
-	s   *report.Summary
-	loc *time.Location
+	src    *Source
+	s      *report.Summary
+	loc    *time.Location
+	causes map[string][]string // class + "\x00" + student → the follow-ups of the student's absences (篇3), as text
 }
 
 func attendanceDocument(src *Source, p report.Period) (Document, error) {
@@ -30,7 +31,44 @@ func attendanceDocument(src *Source, p report.Period) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &attendanceExport{src: src, s: s, loc: src.Config.Location()}, nil
+	x := &attendanceExport{src: src, s: s, loc: src.Config.Location(), causes: map[string][]string{}}
+	for _, f := range s.Forms {
+		for _, e := range f.Live() {
+			for _, fu := range e.Followups {
+				k := e.Unit + "\x00" + fu.Student
+				x.causes[k] = append(x.causes[k], e.ID+" "+x.causeText(fu))
+			}
+		}
+	}
+	return x, nil
+}
+
+// causeText says where the class teacher's follow-up of an absence stands:
+// 已查明：发烧在家（刘老师 11-26 18:00）, 未查明：家长电话无人接听（刘老师 11-26 18:00，已上报）,
+// 逾期未回复（已上报）, 待查明.
+func (x *attendanceExport) causeText(f report.Followup) string {
+	who := ""
+	if f.By != "" {
+		who = x.src.Dir.MemberName(f.By) + " " + f.At.In(x.loc).Format("01-02 15:04")
+	}
+	switch f.State {
+	case report.CauseFound:
+		return "已查明：" + f.Cause + "（" + who + "）"
+	case report.CauseNotFound:
+		note := ""
+		if f.Cause != "" {
+			note = "：" + f.Cause
+		}
+		return "未查明" + note + "（" + who + "，已上报）"
+	case report.CauseOverdue:
+		return "逾期未回复（已上报）"
+	}
+	return "待查明"
+}
+
+// studentCauses lists a student's follow-ups of the period, one cell.
+func (x *attendanceExport) studentCauses(t *report.Tally) string {
+	return strings.Join(x.causes[t.Unit+"\x00"+t.Student], "；")
 }
 
 // The JSON of SPEC §10.1 is an object of kind, period, org, generated_at,
@@ -56,6 +94,18 @@ type entryJSON struct {
 	Date      string     `json:"date,omitempty"`     // a date named in the message
 	Revision  int        `json:"revision,omitempty"` // corrections applied
 	Items     []itemJSON `json:"items"`
+	// Followups are the class teacher's answers about the entry's abnormal
+	// absences (篇3): state pending, found (查明), not_found (未查明) or overdue.
+	Followups []followupJSON `json:"followups,omitempty"`
+}
+
+type followupJSON struct {
+	Student  string `json:"student"`
+	State    string `json:"state"`
+	Cause    string `json:"cause,omitempty"`
+	By       string `json:"by,omitempty"`
+	At       string `json:"at,omitempty"`
+	Reported string `json:"reported_at,omitempty"`
 }
 
 type itemJSON struct {
@@ -139,6 +189,10 @@ func (x *attendanceExport) form(f *report.Form) formJSON {
 		for _, r := range e.Rows {
 			ej.Items = append(ej.Items, itemOf(r))
 		}
+		for _, f := range e.Followups {
+			ej.Followups = append(ej.Followups, followupJSON{Student: f.Student, State: f.State, Cause: f.Cause, By: f.By,
+				At: x.stamp(f.At), Reported: x.stamp(f.Reported)})
+		}
 		fj.Entries = append(fj.Entries, ej)
 	}
 	return fj
@@ -208,11 +262,11 @@ func (x *attendanceExport) JSON(w io.Writer) error {
 
 // studentHeader are the columns of a student line, after 年级 and 班级.
 var studentHeader = []string{"学生", "旷课(节)", "请假抵扣(节)", "计入旷课(节)", "夜不归宿(次)", "擅自离校(天)",
-	"晚归(次)", "请假(节)", "请假(天)", "待补请假条", "处理等级"}
+	"晚归(次)", "请假(节)", "请假(天)", "待补请假条", "处理等级", "缺勤原因"}
 
-func studentCells(t *report.Tally) []any {
+func (x *attendanceExport) studentCells(t *report.Tally) []any {
 	return []any{t.Student, t.ReportedHours, t.CoveredHours, t.AbsentHours, t.Nights, t.DaysLeft,
-		t.LateReturns, t.LeaveHours, t.LeaveDays, t.PendingLeaves, t.Level}
+		t.LateReturns, t.LeaveHours, t.LeaveDays, t.PendingLeaves, t.Level, x.studentCauses(t)}
 }
 
 // CSV writes one table: a line per student with anything recorded, and a
@@ -228,7 +282,7 @@ func (x *attendanceExport) CSV(w io.Writer) error {
 				c.row(cells(class))
 			}
 			for _, t := range cl.Students {
-				c.row(cells(append(append([]any{}, class...), studentCells(t)...)))
+				c.row(cells(append(append([]any{}, class...), x.studentCells(t)...)))
 			}
 		}
 	}
@@ -262,9 +316,9 @@ var (
 	overviewHeader = []string{"年级", "班级", "应交", "按时", "迟交", "未交", "未到期", "有记录学生", "黄牌警示", "通报批评", "纪律处分", "年级确认"}
 	overviewWidths = []float64{8, 14, 7, 7, 7, 7, 8, 11, 9, 9, 9, 26}
 	gradeHeader    = append([]string{"班级"}, studentHeader...)
-	gradeWidths    = []float64{14, 12, 9, 13, 13, 13, 13, 9, 9, 9, 11, 11}
-	formsHeader    = []string{"年级", "班级", "窗口开始", "截止时间", "状态", "首次报送", "条目", "内容"}
-	formsWidths    = []float64{8, 14, 18, 18, 8, 18, 22, 60}
+	gradeWidths    = []float64{14, 12, 9, 13, 13, 13, 13, 9, 9, 9, 11, 11, 48}
+	formsHeader    = []string{"年级", "班级", "窗口开始", "截止时间", "状态", "首次报送", "条目", "内容", "缺勤原因"}
+	formsWidths    = []float64{8, 14, 18, 18, 8, 18, 22, 60, 48}
 )
 
 // XLSX writes the workbook: an overview sheet (总览: one line per class),
@@ -313,7 +367,7 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 				row++
 			}
 			for _, t := range c.Students {
-				b.row(row, append([]any{c.Name}, studentCells(t)...))
+				b.row(row, append([]any{c.Name}, x.studentCells(t)...))
 				row++
 			}
 		}
@@ -333,11 +387,17 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 			}
 		}
 		content := ""
-		if len(fm.Live()) > 0 {
+		var causes []string
+		if live := fm.Live(); len(live) > 0 {
 			content = strings.ReplaceAll(report.DescribeRows(fm.Rows()), "\n", "；")
+			for _, e := range live {
+				for _, f := range e.Followups {
+					causes = append(causes, e.ID+" "+f.Student+" "+x.causeText(f))
+				}
+			}
 		}
 		b.row(row, []any{u.Grade, u.Name, x.sheetTime(fm.Start), x.sheetTime(fm.Due),
-			stateNames[fm.State(x.s.Now)], x.sheetTime(first), strings.Join(ids, "、"), content})
+			stateNames[fm.State(x.s.Now)], x.sheetTime(first), strings.Join(ids, "、"), content, strings.Join(causes, "；")})
 		row++
 	}
 	return b.finish(w, "attendance")
@@ -349,7 +409,6 @@ func (x *attendanceExport) sheetTime(t time.Time) string {
 	}
 	return t.In(x.loc).Format("2006-01-02 15:04")
 }
-
 
 // periodTitle writes 2026-11 as 2026年11月.
 func periodTitle(p report.Period) string {
