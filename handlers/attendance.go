@@ -172,7 +172,6 @@ func (a *attendance) warningsOf(mem *org.Member, res *report.Result, unread []st
 	return lines
 }
 
-
 func stateWord(state string) string {
 	if state == report.FormLate {
 		return msgAttStateLate

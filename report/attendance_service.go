@@ -507,7 +507,6 @@ func notable(rows []Row) []Row {
 	return out
 }
 
-
 // crossings reads the month's ledger of the entry's students that it can
 // raise (旷课, 擅自离校) from their month records and, for each at a level,
 // queues the first-crossing pushes to the class teachers, the grade leads
