@@ -233,13 +233,20 @@ func TestAttendanceCorrectAndWithdraw(t *testing.T) {
 	}
 }
 
+// A class with a roster takes only roster names (SPEC §5.1): a name off the
+// roster is asked back with the closest roster name, and nothing is stored.
 func TestAttendanceRosterSuggestion(t *testing.T) {
 	ta := newAttApp(t)
 	r := ta.attAt("cadre-g1c1", "2026-11-26 10:00", "考勤 旷课：张叁2节，李四1节")
-	mustContain(t, r, "名单中没有“张叁”，是否为“张三”？", "已按原名记录")
-	mustNotContain(t, r, "“李四”")
-	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:01", "更正 A1 旷课：张三2节，李四1节"), "已更正 A1")
-	mustNotContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:02", "更正 A1 旷课：张三2节，李四1节"), "名单中没有")
+	mustContain(t, r, "未记录", "已读懂：旷课：张叁 2节、李四 1节", "名单中没有“张叁”，是否为“张三”？", "重新发送")
+	mustNotContain(t, r, "“李四”", "已收到")
+	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:01", "考勤 旷课：张三2节，李四1节"), "已收到 A1")
+	r = ta.attAt("cadre-g1c1", "2026-11-26 10:02", "更正 A1 旷课：张三2节，李四1节，钱多多1节")
+	mustContain(t, r, "未记录", "名单中没有“钱多多”，请核对姓名")
+	mustNotContain(t, r, "已更正")
+	// A class without a roster takes any name that looks like one.
+	mustContain(t, ta.attAt("cadre-g2c1", "2026-11-26 10:03", "考勤 旷课：钱多多1节"), "已收到 A2", "旷课：钱多多 1节")
+	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:04", "我的"), "A1 考勤 高一(1)班 11月26日(周四)17:00截止：旷课：张三 2节、李四 1节")
 }
 
 func TestAttendanceTeacherNotice(t *testing.T) {

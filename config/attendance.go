@@ -20,6 +20,10 @@ type Attendance struct {
 	// DayHours is how many class hours one school day counts: a leave or an
 	// absence given in days covers or counts that many hours. Default 8.
 	DayHours int `toml:"day_hours"`
+	// MaxHoursPerForm is the most class hours one item of a form may count
+	// (旷课 in days counts days × DayHours); beyond it the form is asked
+	// back, never stored (SPEC §5.1). Default 16.
+	MaxHoursPerForm int `toml:"max_hours_per_form"`
 	// ExplainWithin is how long the class teacher has to answer the cause of
 	// an abnormal absence (旷课, 夜不归宿, 擅自离校) with 查明 or 未查明 before
 	// it is reported to the office and the leaders as unexplained (篇3).
@@ -46,6 +50,7 @@ func defaultAttendance() Attendance {
 		DisciplineDays:  3,
 		ConfirmDueDay:   5,
 		DayHours:        8,
+		MaxHoursPerForm: 16,
 		ExplainWithin:   Duration{Duration: 4 * time.Hour},
 	}
 }
@@ -79,6 +84,9 @@ func (c *Config) validateAttendance(add func(string, ...any)) {
 	}
 	if a.DayHours < 1 || a.DayHours > 16 {
 		add("[attendance] day_hours %d 应在 1 到 16 之间", a.DayHours)
+	}
+	if a.MaxHoursPerForm < 1 || a.MaxHoursPerForm > 200 {
+		add("[attendance] max_hours_per_form %d 应在 1 到 200 之间", a.MaxHoursPerForm)
 	}
 	a.ExplainWithin.check("[attendance] explain_within", add)
 	if w := a.ExplainWithin.Duration; w < 10*time.Minute || w > 72*time.Hour {

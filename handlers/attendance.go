@@ -90,6 +90,9 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	if refusal != nil {
 		return refusal, nil
 	}
+	if r := a.notWhole(form, unit); r != nil {
+		return r, nil
+	}
 	s := report.Submission{Member: mem, Unit: unit, At: at, Rows: rowsOf(form.Items), Text: m.Text}
 	if form.Date != nil {
 		s.Date = *form.Date
@@ -113,7 +116,7 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 		lines[0] += sprintf(msgAttByDate, e.Date)
 	}
 	lines = append(lines, report.DescribeRows(e.Rows))
-	lines = append(lines, a.warningsOf(mem, res, form.Unread)...)
+	lines = append(lines, a.warningsOf(mem, res)...)
 	if ask := a.att.AskText(e); ask != "" && report.MayExplain(mem, e) {
 		lines = append(lines, ask)
 	}
@@ -126,26 +129,73 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	case n > 0:
 		lines = append(lines, sprintf(msgAttEarlier, strings.Join(res.Earlier, "、")))
 	}
-	lines = append(lines, sprintf(msgAttHowTo, e.ID, e.ID))
+	lines = append(lines, howTo(e))
 	return bot.Text(strings.Join(lines, "\n")), nil
 }
 
-// warningsOf are the reply lines about what a change left to check: unread
-// pieces, names not on the roster, notices sent, leave notes to chase,
-// thresholds reached (for those who may see levels: a cadre's reply does not
-// name a classmate's level unless [attendance] cadres_see_levels).
-func (a *attendance) warningsOf(mem *org.Member, res *report.Result, unread []string) []string {
-	var lines []string
-	if len(unread) > 0 {
-		lines = append(lines, sprintf(msgAttNotRead, strings.Join(unread, "；")))
-	}
-	for _, n := range res.Unknown {
-		if n.Suggest != "" {
-			lines = append(lines, sprintf(msgAttUnknownName, n.Name, n.Suggest))
-		} else {
-			lines = append(lines, sprintf(msgAttUnknownNoHint, n.Name))
+// howTo is the reply's last line: how to correct or withdraw the entry,
+// with an example from its own rows (or a placeholder, never a student of
+// another class).
+func howTo(e *report.Entry) string {
+	example := msgAttExamplePlaceholder
+	if len(e.Rows) > 0 {
+		r := e.Rows[0]
+		example = r.Type + "：" + r.Who()
+		switch {
+		case r.Hours > 0:
+			example += fmt.Sprintf("%d节", r.Hours)
+		case r.Days > 0:
+			example += fmt.Sprintf("%d天", r.Days)
 		}
 	}
+	return sprintf(msgAttHowTo, e.ID, e.ID, example, e.ID)
+}
+
+// notWhole is the reply to a form that may not be stored as it stands (SPEC
+// §5.1): a piece of it was not understood, a student is reported twice with
+// one type, or a name is not on the class roster. It shows what was
+// understood and what was not, and asks for the whole form again; nil when
+// the form is whole.
+func (a *attendance) notWhole(form *parse.AttendanceForm, unit string) *bot.Reply {
+	rows := rowsOf(form.Items)
+	unknown := a.att.OffRoster(unit, rows)
+	if form.Whole() && len(unknown) == 0 {
+		return nil
+	}
+	understood := msgAttNothingRead
+	if len(rows) > 0 || form.Nothing {
+		understood = strings.ReplaceAll(report.DescribeRows(rows), "\n", "；")
+	}
+	lines := []string{msgAttNotWhole, sprintf(msgAttUnderstood, understood)}
+	if len(form.Unread) > 0 {
+		lines = append(lines, sprintf(msgAttNotUnderstood, strings.Join(form.Unread, "；")))
+	}
+	for _, name := range form.Repeated {
+		var seen []string
+		for _, r := range rows {
+			if r.Student == name {
+				seen = append(seen, report.DescribeRow(r))
+			}
+		}
+		lines = append(lines, sprintf(msgAttRepeated, name, strings.Join(seen, "、")))
+	}
+	for _, n := range unknown {
+		if n.Suggest != "" {
+			lines = append(lines, sprintf(msgAttOffRoster, n.Name, n.Suggest))
+		} else {
+			lines = append(lines, sprintf(msgAttOffRosterNoHint, n.Name))
+		}
+	}
+	return bot.Text(strings.Join(append(lines, msgAttSendAgain), "\n"))
+}
+
+// warningsOf are the reply lines about what a change left to check:
+// notices sent, leave notes to chase, thresholds reached (for those who may
+// see levels: a cadre's reply does not name a classmate's level unless
+// [attendance] cadres_see_levels). A form with unread pieces or names off
+// the roster never gets this far: see notWhole.
+func (a *attendance) warningsOf(mem *org.Member, res *report.Result) []string {
+	var lines []string
 	if len(res.Notified) > 0 {
 		names := make([]string, len(res.Notified))
 		for i, id := range res.Notified {
@@ -212,6 +262,16 @@ func (a *attendance) refusal(err error, id string) *bot.Reply {
 		month, _ := time.ParseInLocation("2006-01", ce.Period, loc)
 		return bot.Text(sprintf(msgAttMonthConfirmed, periodLabel(report.MonthPeriod(month, loc)), ce.Grade,
 			a.Dir.MemberName(ce.By), ce.At.In(loc).Format("01-02 15:04"), int(month.Month())))
+	}
+	var b *report.BoundsError
+	if errors.As(err, &b) {
+		switch {
+		case b.Days && b.Row.Type == report.Leave:
+			return bot.Text(sprintf(msgAttTooManyDays, b.Row.Type, report.DescribeRow(b.Row), b.Limit))
+		case b.Days:
+			return bot.Text(sprintf(msgAttTooManyDaysAway, b.Row.Type, report.DescribeRow(b.Row), b.Limit))
+		}
+		return bot.Text(sprintf(msgAttTooManyHours, b.Row.Type, report.DescribeRow(b.Row), b.Limit))
 	}
 	return nil
 }
@@ -318,6 +378,13 @@ func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	if err != nil {
 		return unreadable(err), nil
 	}
+	old, err := a.att.Entry(id)
+	if refusal := a.refusal(err, id); refusal != nil || err != nil {
+		return refusal, errIfNoReply(refusal, err)
+	}
+	if r := a.notWhole(form, old.Unit); r != nil {
+		return r, nil
+	}
 	res, err := a.att.Correct(ctx, a.member(m), id, rowsOf(form.Items), at, m.Text)
 	if refusal := a.refusal(err, id); refusal != nil || err != nil {
 		return refusal, errIfNoReply(refusal, err)
@@ -325,14 +392,14 @@ func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	e := res.Entry
 	lines := []string{sprintf(msgAttCorrected, e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, a.att.Location()),
 		e.Revision, report.DescribeRows(e.Rows))}
-	lines = append(lines, a.warningsOf(a.member(m), res, form.Unread)...)
+	lines = append(lines, a.warningsOf(a.member(m), res)...)
 	if ask := a.att.AskText(e); ask != "" && report.MayExplain(a.member(m), e) {
 		lines = append(lines, ask)
 	}
 	if form.Date != nil || form.Class != nil {
 		lines = append(lines, msgAttDateIgnored)
 	}
-	lines = append(lines, sprintf(msgAttHowTo, e.ID, e.ID))
+	lines = append(lines, howTo(e))
 	return bot.Text(strings.Join(lines, "\n")), nil
 }
 

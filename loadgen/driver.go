@@ -172,8 +172,14 @@ func (p *population) message(r *rand.Rand, mix Mix) message {
 			return message{kind: "attendance", from: c.cadre, text: "考勤 全勤"}
 		}
 		s := func() string { return c.students[r.IntN(len(c.students))] }
+		// Two different students for 旷课: one student twice with one type is asked back.
+		n := len(c.students)
+		i, j := r.IntN(n), r.IntN(n-1)
+		if j >= i {
+			j++
+		}
 		return message{kind: "attendance", from: c.cadre, text: fmt.Sprintf("考勤 旷课：%s%d节，%s一节；晚归：%s；夜不归宿：无；请假：%s 病假2节 批准人 班主任",
-			s(), 1+r.IntN(3), s(), s(), s())}
+			c.students[i], 1+r.IntN(3), c.students[j], s(), s())}
 	case x < mix.Attendance+mix.Query:
 		switch r.IntN(3) {
 		case 0:

@@ -27,6 +27,7 @@ package report
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -64,6 +65,7 @@ var (
 	ErrTooManyRows = errors.New("report: too many rows in one entry")
 	ErrTooOld      = errors.New("report: the form is older than the previous one")
 	ErrConfirmed   = errors.New("report: the month's summary is confirmed")
+	ErrOutOfBounds = errors.New("report: a row counts more than a form can hold")
 )
 
 // WindowError refuses a date, or a change by anyone but the office, whose
@@ -80,6 +82,26 @@ type ConfirmedError struct{ *Confirmation }
 
 func (e *ConfirmedError) Error() string { return ErrConfirmed.Error() }
 func (e *ConfirmedError) Unwrap() error { return ErrConfirmed }
+
+// BoundsError is a row beyond the bounds of SPEC §5.1: more class hours
+// than [attendance] max_hours_per_form, or more days than the form's
+// window. It wraps ErrOutOfBounds.
+type BoundsError struct {
+	Row   Row
+	Days  bool // the days exceed the window (else the hours exceed the limit)
+	Limit int  // the most hours, or days, the row may count
+}
+
+func (e *BoundsError) Error() string {
+	unit := "hours"
+	if e.Days {
+		unit = "days"
+	}
+	return fmt.Sprintf("report: %s %s beyond %d %s", e.Row.Type, e.Row.Who(), e.Limit, unit)
+}
+
+// Unwrap returns ErrOutOfBounds.
+func (e *BoundsError) Unwrap() error { return ErrOutOfBounds }
 
 // MaxRows is the most rows one entry may carry.
 const MaxRows = 200

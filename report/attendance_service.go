@@ -131,6 +131,9 @@ type Attendance struct {
 	Catchup time.Duration
 	// Log is told of what the absence clock skipped; nil means slog.Default().
 	Log *slog.Logger
+	// MaxHours is the most class hours one row may count ([attendance]
+	// max_hours_per_form); 0: no limit.
+	MaxHours int
 }
 
 // NewAttendance builds the service from the configuration.
@@ -145,7 +148,8 @@ func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now
 	return &Attendance{Dir: dir, Store: st, Schedule: NewSchedule(c.Attendance, cal),
 		Thresholds: ThresholdsOf(c.Attendance), Now: now,
 		ExplainWithin: c.Attendance.ExplainWithin.Duration, Leaders: c.Attendance.AbsenceLeaders,
-		CadresSeeLevels: c.Attendance.CadresSeeLevels, Catchup: c.Schedule.Catchup.Duration}, nil
+		CadresSeeLevels: c.Attendance.CadresSeeLevels, Catchup: c.Schedule.Catchup.Duration,
+		MaxHours: c.Attendance.MaxHoursPerForm}, nil
 }
 
 // Location is the organisation's time zone.
@@ -211,6 +215,9 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 		if err := a.unconfirmed(tx, s.Unit, due); err != nil {
 			return err
 		}
+		if err := a.checkBounds(rows, due); err != nil {
+			return err
+		}
 		id, err := tx.NewEntryID()
 		if err != nil {
 			return err
@@ -249,6 +256,9 @@ func (a *Attendance) Correct(ctx context.Context, m *org.Member, id string, rows
 		}
 		clean, err := a.cleanRows(m, e.Unit, rows)
 		if err != nil {
+			return err
+		}
+		if err := a.checkBounds(clean, e.Due); err != nil {
 			return err
 		}
 		old := e.Rows
@@ -365,6 +375,39 @@ func (a *Attendance) cleanRows(m *org.Member, unit string, rows []Row) ([]Row, e
 	return out, nil
 }
 
+// checkBounds refuses a row of the form due at due that counts more class
+// hours than MaxHours (旷课 in days at DayHours a day), a leave of more days
+// than the form's window holds (SPEC §5.1; a started day counts whole), or
+// any other count of days or nights beyond the window and the one before it
+// (a student away since before the last due time and reported only now).
+func (a *Attendance) checkBounds(rows []Row, due time.Time) error {
+	days := func(from, to time.Time) int { return int((to.Sub(from) + 24*time.Hour - 1) / (24 * time.Hour)) }
+	window, reach := 0, 0
+	if start, ok := a.Schedule.Prev(due); ok {
+		window, reach = days(start, due), days(start, due)
+		if before, ok := a.Schedule.Prev(start); ok {
+			reach = days(before, due)
+		}
+	}
+	for _, r := range rows {
+		hours := r.Hours
+		if r.Type == Absent {
+			hours += r.Days * max(a.Thresholds.DayHours, 1)
+		}
+		if a.MaxHours > 0 && hours > a.MaxHours {
+			return &BoundsError{Row: r, Limit: a.MaxHours}
+		}
+		limit := reach
+		if r.Type == Leave {
+			limit = window
+		}
+		if limit > 0 && r.Days > limit {
+			return &BoundsError{Row: r, Days: true, Limit: limit}
+		}
+	}
+	return nil
+}
+
 // after finishes a change inside its transaction: reads the form (its
 // summary for a new entry, its entries for a change), checks the roster,
 // queues the teacher notice and the threshold warnings. old holds the rows
@@ -403,7 +446,7 @@ func (a *Attendance) after(tx AttendanceTx, e *Entry, old []Row, change string) 
 	}
 	res.Form.Start, _ = a.Schedule.Prev(e.Due)
 	if !e.Withdrawn {
-		res.Unknown = a.rosterCheck(e.Unit, e.Rows)
+		res.Unknown = a.OffRoster(e.Unit, e.Rows)
 	}
 	notices := a.teacherNotices(e, old, change)
 	for _, n := range notices {
@@ -436,7 +479,7 @@ func raisesLevel(rows []Row) bool {
 	return false
 }
 
-func (a *Attendance) rosterCheck(unit string, rows []Row) []NameHint {
+func (a *Attendance) OffRoster(unit string, rows []Row) []NameHint {
 	var out []NameHint
 	seen := map[string]bool{}
 	for _, r := range rows {

@@ -535,7 +535,12 @@ func (g *crashLoad) next() *sentMessage {
 	case r < 8:
 		m.form = true
 		roster := g.students[cid]
-		s1, s2 := roster[g.rnd.IntN(len(roster))], roster[g.rnd.IntN(len(roster))]
+		// Two different students: one student twice with one type is asked back.
+		i, j := g.rnd.IntN(len(roster)), g.rnd.IntN(len(roster)-1)
+		if j >= i {
+			j++
+		}
+		s1, s2 := roster[i], roster[j]
 		m.text = fmt.Sprintf("考勤 旷课：%s%d节，%s1节", s1, 1+g.rnd.IntN(2), s2)
 	case r == 8:
 		m.from, m.text = "teacher-"+cid, "未交"

@@ -24,7 +24,16 @@ type AttendanceForm struct {
 	// could not be understood, as typed, so that the reply can say so. A
 	// form is returned with Unread set when something else was read.
 	Unread []string `json:"unread,omitempty"`
+	// Repeated names the students reported twice with the same type (张三2节，
+	// 张三3节): one item or two events? A form with Unread or Repeated is
+	// not to be stored as it stands (see Whole).
+	Repeated []string `json:"repeated,omitempty"`
 }
+
+// Whole reports whether every piece of the message was attributed to an
+// item or to "nothing to report", each student once per type: only such a
+// form may be stored (SPEC §5.1).
+func (f *AttendanceForm) Whole() bool { return len(f.Unread) == 0 && len(f.Repeated) == 0 }
 
 // Item is one student's entry in a form.
 //
@@ -104,13 +113,19 @@ const (
 // attEntry is a student being read.
 type attEntry struct {
 	Item
-	src      attSource
-	lab      *attLabel // the label the type came from
-	times    int       // a count in 次, resolved by type
-	clock    *Clock
-	sentence int
-	piece    int
-	listed   bool // the piece started after 、
+	src       attSource
+	lab       *attLabel // the label the type came from
+	times     int       // a count in 次, resolved by type
+	clock     *Clock
+	sentence  int
+	piece     int
+	listed    bool   // the piece started after 、
+	inherited string // the reason the label gave
+	soft      bool   // the type is a soft 旷课 (没来, 早退): a leave wins
+	leaveCue  bool   // a leave reason of the lexicon or an approval was read
+	// shares is the student later in a 、 list whose type this one took
+	// (张三、李四旷课2节): its quantity too, when this one has none.
+	shares *attEntry
 }
 
 // attLabel is a type word that applies to the names after it.
@@ -143,6 +158,7 @@ type attReader struct {
 	approver  bool   // after 批准人
 	reporter  bool   // after 报告人
 	count     bool   // after 应到/实到
+	heads     []int  // the head counts read after 应到/实到, in order
 	each      bool   // after 各
 	unread    []bool // per piece
 }
@@ -213,6 +229,7 @@ func (f *attReader) read(k int) {
 	case tReason:
 		if e := f.target(); e != nil {
 			e.addReason(t.reason)
+			e.leaveCue = e.leaveCue || !t.free
 		} else {
 			f.unread[t.piece] = true
 		}
@@ -272,7 +289,7 @@ func (f *attReader) name(t attToken) {
 	}
 	e := &attEntry{Item: Item{Student: t.text}, sentence: f.sentence, piece: t.piece, listed: f.lastSep == tList}
 	if f.lab != nil && !f.neg {
-		e.Type, e.Reason, e.src, e.lab = f.lab.typ, f.lab.reason, f.lab.src, f.lab
+		e.Type, e.Reason, e.src, e.lab, e.inherited = f.lab.typ, f.lab.reason, f.lab.src, f.lab, f.lab.reason
 		f.lab.used = true
 	}
 	f.neg = false
@@ -293,19 +310,20 @@ func (f *attReader) typeWord(k int) {
 		case e.Type == "":
 			e.setType(t)
 			f.backPatch(e)
-		case e.Type == t.typ:
-			if e.src != srcOwn && t.reason != "" {
-				e.Reason = ""
+		case e.Type == t.typ || e.yields(t):
+			if e.src != srcOwn {
+				// 事假：王五1，孙七肚子疼请假 — the student's own word wins
+				// over the label's reason
+				e.dropLabel()
 			}
-			e.addReason(t.reason)
-			e.src = srcOwn
-		case t.space && e.src != srcOwn:
+			e.setType(t)
+		case t.space && e.src != srcOwn && f.restOfPieceHas(k, tName):
 			// 晚归 王五 夜不归宿 李四: a new label
 			f.newLabel(t, srcLabel)
 			f.cur = nil
 			return
 		case e.src != srcOwn:
-			e.Reason = "" // 晚归：张三旷课 — the student's own word wins
+			e.dropLabel() // 晚归：张三旷课 — the student's own word wins
 			e.setType(t)
 		default:
 			// 张三旷课2节、晚归: a second item for the same student
@@ -317,16 +335,21 @@ func (f *attReader) typeWord(k int) {
 		f.lab = &attLabel{typ: t.typ, reason: t.reason, src: srcInherited, piece: t.piece, used: true}
 		return
 	}
-	if !f.restOfSentenceHas(k, tName) && !f.restOfPieceHas(k, tColon, tNeg, tNothing) && !f.pieceHasPersons(k) {
+	last := f.lastInSentence()
+	goesOn := last != nil && f.prev == 0 && !f.restOfPieceHas(k, tName) &&
+		(f.restOfPieceHas(k, tQty) || last.Type == t.typ || last.yields(t))
+	if (goesOn || !f.restOfSentenceHas(k, tName)) && !f.restOfPieceHas(k, tColon, tNeg, tNothing) && !f.pieceHasPersons(k) {
 		// A type after the names of the sentence: 张三，请假 / 张三2节，旷课
-		// / 请假：赵六，病假.
+		// / 请假：赵六，病假; or a piece that goes on about the sentence's
+		// last student: 张三上午没来，旷了两节课，王五…
 		if f.patchPending(t) {
 			return
 		}
-		if e := f.lastInSentence(); e != nil {
+		if e := last; e != nil {
 			switch {
-			case e.Type == t.typ:
-				e.addReason(t.reason)
+			case e.Type == t.typ || e.yields(t):
+				e.setType(t)
+				f.cur = e
 				return
 			case e.src == srcOwn:
 				second := &attEntry{Item: Item{Student: e.Student, StudentNo: e.StudentNo}, sentence: e.sentence, piece: t.piece}
@@ -374,7 +397,7 @@ func (f *attReader) backPatch(e *attEntry) {
 		if !next.listed || p.sentence != e.sentence || !p.bare() || p.src == srcLabel || p.src == srcOwn {
 			break
 		}
-		p.Type, p.Reason, p.src = e.Type, e.Reason, srcOwn
+		p.Type, p.Reason, p.src, p.soft, p.shares = e.Type, e.Reason, srcOwn, e.soft, e
 	}
 	for _, p := range f.entries[:i] {
 		if p.sentence == e.sentence && p.Type == "" && p.fits(e.Type) {
@@ -384,6 +407,10 @@ func (f *attReader) backPatch(e *attEntry) {
 }
 
 func (f *attReader) quantity(t attToken) {
+	if f.count && t.unit == uPersons {
+		f.heads = append(f.heads, t.n)
+	}
+	f.count = false
 	if t.unit == uPersons || t.n == 0 {
 		if t.n == 0 {
 			f.zero(t)
@@ -419,6 +446,7 @@ func (f *attReader) number(t attToken) {
 	switch {
 	case f.count:
 		f.count = false // 实到43
+		f.heads = append(f.heads, t.n)
 	case t.n == 0:
 		f.zero(t) // 旷课：0
 	case f.cur != nil && (f.prev == tName || f.prev == tType || f.prev == tStudentNo):
@@ -443,22 +471,22 @@ func (f *attReader) zero(t attToken) {
 func (f *attReader) approve(who string, piece int) {
 	f.approver, f.candidate = false, ""
 	if f.cur != nil {
-		f.cur.Approver = who
+		f.cur.Approver, f.cur.leaveCue = who, true
 		return
 	}
 	done := false
 	for _, e := range f.entries {
-		if e.sentence == f.sentence && (e.Type == Leave || e.Type == "") && e.Approver == "" {
-			e.Approver, done = who, true
+		if e.sentence == f.sentence && (e.Type == Leave || e.Type == "" || e.soft) && e.Approver == "" {
+			e.Approver, e.leaveCue, done = who, true, true
 		}
 	}
 	if done {
 		return
 	}
 	for i := len(f.entries) - 1; i >= 0; i-- {
-		if e := f.entries[i]; e.Type == Leave || e.Type == "" {
+		if e := f.entries[i]; e.Type == Leave || e.Type == "" || e.soft {
 			if e.Approver == "" {
-				e.Approver = who
+				e.Approver, e.leaveCue = who, true
 			}
 			return
 		}
@@ -523,8 +551,27 @@ func (f *attReader) pieceHasPersons(k int) bool {
 }
 
 func (e *attEntry) setType(t attToken) {
+	if e.Type == t.typ && e.soft && !t.soft {
+		e.soft = false // 没来，旷了两节课
+	} else if e.Type != t.typ {
+		e.soft = t.soft
+	}
 	e.Type, e.src = t.typ, srcOwn
 	e.addReason(t.reason)
+}
+
+// dropLabel forgets what e took from a label: its quantity and its reason.
+func (e *attEntry) dropLabel() {
+	if r := e.inherited; r != "" {
+		e.Reason = strings.TrimPrefix(strings.TrimPrefix(e.Reason, r), "、")
+	}
+	e.lab, e.inherited = nil, ""
+}
+
+// yields reports whether e's soft 旷课 gives way to the leave t: 张三没来，
+// 请假了.
+func (e *attEntry) yields(t attToken) bool {
+	return e.soft && e.Type == Absent && t.typ == Leave
 }
 
 func (e *attEntry) addReason(r string) {
@@ -590,6 +637,12 @@ func (e *attEntry) finish() Item {
 	if l := e.lab; l != nil && e.Hours == 0 && e.Days == 0 && e.times == 0 {
 		e.Hours, e.Days = l.hours, l.days
 	}
+	if s := e.shares; s != nil && e.Hours == 0 && e.Days == 0 && e.times == 0 && s.Type == e.Type {
+		e.Hours, e.Days, e.times = s.Hours, s.Days, s.times
+	}
+	if e.soft && e.Type == Absent && e.leaveCue {
+		e.Type = Leave // 孙七发烧没来，班主任已批准
+	}
 	switch e.Type {
 	case Absent:
 		e.Hours += e.times
@@ -610,6 +663,12 @@ func (e *attEntry) finish() Item {
 		e.Time = fmt.Sprintf("%02d:%02d", h, c.Minute)
 	}
 	return e.Item
+}
+
+// fullCount reports a message that gives the same number of students
+// expected and present (应到45人，实到45人).
+func (f *attReader) fullCount() bool {
+	return len(f.heads) == 2 && f.heads[0] == f.heads[1] && f.heads[0] > 0
 }
 
 // said reports whether the message holds anything besides separators and
@@ -650,7 +709,15 @@ func (f *attReader) result() (*AttendanceForm, error) {
 			form.Unread = append(form.Unread, f.pieces[i])
 		}
 	}
-	form.Nothing = len(form.Items) == 0 && (f.nothing || f.sawNeg)
+	seen := map[[3]string]bool{}
+	for _, it := range form.Items {
+		k := [3]string{it.Type, it.Student, it.StudentNo}
+		if seen[k] && !slices.Contains(form.Repeated, it.Student) {
+			form.Repeated = append(form.Repeated, it.Student)
+		}
+		seen[k] = true
+	}
+	form.Nothing = len(form.Items) == 0 && (f.nothing || f.sawNeg || f.fullCount())
 	if len(form.Items) == 0 && !form.Nothing {
 		hint := "未填写考勤内容"
 		if len(form.Unread) > 0 {

@@ -64,6 +64,10 @@ type attToken struct {
 	class  ClassRef
 	space  bool // whitespace right before the token
 	piece  int  // index of the piece (text between separators) holding it
+	// soft marks an absence word that only says the student was not there
+	// (没来, 早退): with a leave reason or an approval it is a leave.
+	soft bool
+	free bool // a reason as typed after 因, 由于 …, not a lexicon word
 }
 
 // halfDayHours is the number of class hours a half day (半天) counts for: the
@@ -109,6 +113,13 @@ func attLex(s string, ref time.Time) ([]attToken, []string) {
 			continue
 		case '[', '(':
 			if l.studentNo() {
+				continue
+			}
+		case '-', '~':
+			// A sign before a number (李四-3节) or a range without its
+			// start: never a quantity.
+			if next, _ := utf8.DecodeRuneInString(l.s[l.i+size:]); isArabic(next) || isChineseNumeral(next) {
+				l.emit(attToken{kind: tOther}, size+l.sectionRun(l.s[l.i+size:]))
 				continue
 			}
 		}
@@ -168,7 +179,7 @@ func (l *attLexer) flush() {
 	l.run = -1
 	if l.reasonNext {
 		l.reasonNext = false
-		l.push(attToken{kind: tReason, reason: text, space: space})
+		l.push(attToken{kind: tReason, reason: text, space: space, free: true})
 		return
 	}
 	if !strings.ContainsAny(text, "和与及跟等") {
@@ -183,11 +194,10 @@ func (l *attLexer) flush() {
 	}
 }
 
-// pushName pushes a name, or text too long to be one (more than five
-// characters besides the middle dot).
+// pushName pushes a name, or text that cannot be one (see plausibleName).
 func (l *attLexer) pushName(text string, space bool) {
 	kind := tName
-	if utf8.RuneCountInString(text)-strings.Count(text, "·") > 5 {
+	if !plausibleName(text) {
 		kind = tOther
 	}
 	l.push(attToken{kind: kind, text: text, space: space})
@@ -270,6 +280,11 @@ func (l *attLexer) word() bool {
 			l.emit(t, n)
 			return true
 		}
+		if r == '第' {
+			// 第3-1节, 第十五六节: sections that cannot be counted
+			l.emit(attToken{kind: tOther}, size+l.sectionRun(rest[size:]))
+			return true
+		}
 		if isArabic(r) {
 			digits := strings.TrimLeftFunc(rest, isArabic)
 			v, _, ok := leadingArabic(rest)
@@ -316,6 +331,10 @@ func (l *attLexer) word() bool {
 			return true
 		}
 	}
+	if r == '许' && !inRun && len(l.toks) > 0 && l.toks[len(l.toks)-1].kind == tClock || r == '计' && !inRun && numberNext(rest[size:]) {
+		l.i += size // 23时许; 计2人 (许 and 计 are surnames too: 许明静)
+		return true
+	}
 	if r == '请' && l.leaveWithQty(rest) {
 		return true
 	}
@@ -349,8 +368,28 @@ func (l *attLexer) word() bool {
 		l.i += n
 		return true
 	}
-	l.emit(attToken{kind: w.kind, typ: w.typ, reason: w.reason, text: rest[:n]}, n)
+	l.emit(attToken{kind: w.kind, typ: w.typ, reason: w.reason, text: rest[:n], soft: w.soft}, n)
 	return true
+}
+
+// numberNext reports whether s starts with a number.
+func numberNext(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return isArabic(r) || isChineseNumeral(r)
+}
+
+// sectionRun is the length in bytes of the numerals, range marks and hour
+// units at the start of s: what is left of a quantity that did not read.
+func (l *attLexer) sectionRun(s string) int {
+	n := 0
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !isArabic(r) && !isChineseNumeral(r) && !strings.ContainsRune("-~至到—、第节课堂", r) {
+			break
+		}
+		n += size
+	}
+	return n
 }
 
 // leaveWithQty reads 请两天假, 请了一天病假, 请2节事假.
@@ -451,8 +490,10 @@ func attQty(s string) (attToken, int, bool) {
 			return attToken{kind: tQty, n: count, unit: uHours}, len(s) - len(a2), true
 		}
 	}
+	after = strings.TrimLeft(after, " ") // 张三 旷课 2 节
 	if r2, ok := attCutAny(after, "-", "~", "至", "到", "—"); ok {
-		if m, a2, ok := LeadingNumber(r2); ok && m >= n && m-n < 12 {
+		if m, a2, ok := LeadingNumber(strings.TrimLeft(r2, " ")); ok && m >= n && m-n < 12 {
+			a2 = strings.TrimLeft(a2, " ")
 			if u, size, ok := attLeadingUnit(a2); ok && u == uHours {
 				return attToken{kind: tQty, n: m - n + 1, unit: uHours}, len(s) - len(a2) + size, true
 			}

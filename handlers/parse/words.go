@@ -23,6 +23,7 @@ type attWord struct {
 	// weak words are read only where a name cannot be going on (at the start
 	// of a piece or after another word): 无 in 张无忌, 正常 in 王正常.
 	weak bool
+	soft bool // an absence word that yields to a leave (see attToken.soft)
 }
 
 // attLexicon maps every word the attendance parser knows to its meaning. Words
@@ -37,13 +38,14 @@ var attWordStart = map[rune]bool{}
 
 func init() {
 	types := map[string][]string{
-		Absent: {"旷课", "缺课", "逃课", "逃学", "翘课", "缺勤", "缺席", "无故缺席", "未到校", "未到", "没来", "没到",
-			"未请假", "没请假", "旷了课"},
+		Absent: {"旷课", "缺课", "逃课", "逃学", "翘课", "无故缺席", "无故缺勤", "未请假", "没请假", "旷了课", "旷了",
+			"无故旷课", "无故未到"},
 		LateReturn: {"晚归", "迟归", "晚回", "回来晚", "回来迟", "才回来", "才回", "才返校", "才回宿舍", "才回寝室",
 			"才回寝", "归寝晚"},
 		NightAway: {"夜不归宿", "夜不归家", "夜不归寝", "彻夜未归", "整夜未归", "夜未归", "未归", "外宿", "在外留宿",
 			"在外过夜"},
-		Leave: {"请假", "请了假", "告假"},
+		Leave: {"请假", "请了假", "告假", "家长请假", "家长已请假", "家长请了假", "家长代请假", "家长帮请假",
+			"家长打电话请假", "家长电话请假", "家长来电请假"},
 		LeftSchool: {"擅自离校", "私自离校", "离校未归", "擅离学校", "擅自离开学校", "私自离开学校", "擅自外出",
 			"私自外出", "私自回家", "擅自回家", "擅离"},
 	}
@@ -51,6 +53,12 @@ func init() {
 		for _, w := range ws {
 			attAdd(w, attWord{kind: tType, typ: typ})
 		}
+	}
+	// Words that say only that a student was not there: 旷课 unless the
+	// student's leave reason or approval says it was a leave.
+	for _, w := range []string{"缺勤", "缺席", "未到校", "未到", "没来", "没到", "没来上课", "未来", "未来上课",
+		"没有来", "没有到", "早退", "提前离开"} {
+		attAdd(w, attWord{kind: tType, typ: Absent, soft: true})
 	}
 	for _, kind := range []string{"病假", "事假", "公假", "丧假"} {
 		attAdd(kind, attWord{kind: tType, typ: Leave, reason: kind})
@@ -84,7 +92,7 @@ func init() {
 		"在校人数", "应出勤", "实出勤")
 	attAddAll(tEach, true, "各")
 	attAddAll(tReporter, false, "报告人", "填报人", "报送人", "填表人", "记录人", "汇报人", "考勤员", "记录员")
-	attAddAll(tOther, false, "迟到", "早退", "睡觉", "玩手机", "手机", "打架", "吸烟", "抽烟", "喝酒", "违纪", "上网",
+	attAddAll(tOther, false, "迟到", "睡觉", "玩手机", "手机", "打架", "吸烟", "抽烟", "喝酒", "违纪", "上网",
 		"网吧", "说话", "讲话", "作业")
 	attAddAll(tFiller, false, "同学", "学生", "名单", "情况", "如下", "情况如下", "本班", "我班", "报告", "汇报", "另外",
 		"还有", "其中", "分别", "以及", "考勤", "日报", "报表", "日常信息", "日常信息报表", "人员", "次数", "时间",
@@ -92,9 +100,10 @@ func init() {
 		"回宿舍", "回寝室", "回寝", "返寝", "归寝", "左右", "以后", "之后", "共计", "合计", "总计", "等人", "已经",
 		"具体", "班级", "当日", "本日", "该生", "其余", "其他", "已联系家长", "联系家长", "已处理", "已告知家长",
 		"已通知家长", "通知家长", "本周", "这周", "上周", "本月", "全班", "全体", "回来", "返校", "回到宿舍",
-		"查寝", "查房", "查宿", "点名", "晚点名", "早点名", "经查", "经核实", "核实", "检查")
-	attAddAll(tFiller, true, "有", "是", "为", "了", "的", "已", "共", "计", "等", "另", "和", "与", "及", "跟", "后", "回",
-		"许", "多", "都", "均", "也", "还", "经")
+		"查寝", "查房", "查宿", "点名", "晚点名", "早点名", "经查", "经核实", "核实", "检查", "最后", "前面", "后面",
+		"头", "整个", "一整天")
+	attAddAll(tFiller, true, "有", "是", "为", "了", "的", "已", "共", "等", "另", "和", "与", "及", "跟", "后", "回",
+		"多", "都", "均", "也", "还", "经")
 }
 
 func attAdd(w string, v attWord) {
