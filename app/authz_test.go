@@ -119,7 +119,7 @@ func authzSubmitted(t *testing.T, ta *testApp) {
 func authzApproved(t *testing.T, ta *testApp) {
 	for i := range authzMembers {
 		r := ta.say("officer-1", fmt.Sprintf("投稿 标题：政教处工作动态%d 类别：动态 正文：检查宿舍120间。 撰稿：马丽 审核：郑主任", i+1))
-		mustContain(t, r, fmt.Sprintf("已收到信息 S%d", i+1), "直接报送办公室")
+		mustContain(t, r, fmt.Sprintf("已收到信息 S%d", i+1), "直接报送政教处")
 	}
 }
 
@@ -328,7 +328,7 @@ func TestAuthorizationScope(t *testing.T) {
 		{"leader-2", "收到 E1", writes("已确认急报 E1"), ""},
 		{"head-general", "通过 S1", denied("只有 S1 所属单位（政教处）的负责人"), ""},
 		{"office-1", "退回 S1 数据需核实", writes("已退回 S1"), ""},
-		{"leader-1", "退回 S1 数据需核实", denied("应由办公室处理"), ""},
+		{"leader-1", "退回 S1 数据需核实", denied("应由政教处处理"), ""},
 		{"leader-1", "退回 S2 数据需核实", writes("已退回 S2"), ""},
 		{"office-1", "签发 S2", authzCell{authzRole, "需要分管领导身份"}, ""},
 		{"officer-2", "稿件 S1", denied("没有找到信息 S1"), ""},

@@ -112,3 +112,30 @@ func TestWeeklyReportIsForTheWeekTheReminderNames(t *testing.T) {
 	ta.setNow(time.Date(2026, 11, 8, 20, 30, 0, 0, cst))
 	mustContain(t, ta.say("officer-2", "周报 上周大事：无；出勤：全勤"), "W4：办公室 11月2日—11月8日这一周，按时")
 }
+
+// Issue 14 item 8: the office role sits in 政教处, while 办公室 is the
+// department of the head who approves. Replies and pushes name where an item
+// really went (政教处), never 办公室.
+func TestRepliesNameTheUnitWhereTheOfficeSits(t *testing.T) {
+	ta := newTestApp(t, at(11, 10, 9, 0))
+	ta.say("officer-2", fullItem)
+	r := ta.say("head-general", "通过 S1")
+	mustContain(t, r, "已通过 S1《我局开展防汛应急演练》，已转政教处采用。", "已通知：政教处郑主任、孙敏")
+	mustNotContain(t, r, "转办公室")
+	ta.waitInbox("officer-2", "S1", "已由周强审核通过，已转政教处。")
+	mustContain(t, ta.say("leader-1", "退回 S1 再议"), "这一步应由政教处处理")
+
+	r = ta.say("officer-1", "投稿 标题：政教处开展宿舍安全检查 正文：共检查宿舍120间。 撰稿：马丽 审核：郑主任")
+	mustContain(t, r, "政教处未设单位负责人，已直接报送政教处")
+	mustContain(t, ta.say("office-1", "稿件 S2"), "直送：单位未设负责人，直接报送政教处")
+
+	r = ta.say("cadre-g1c1", "好人好事 高一(1)班李四扶摔倒的同学去医务室")
+	mustContain(t, r, "已收到好人好事 G1（高一(1)班），已报政教处：政教处郑主任。")
+	r = ta.say("officer-2", "媒体汇总 11月")
+	mustContain(t, r, "已转政教处：政教处郑主任")
+	for _, who := range []string{"head-general", "officer-2", "officer-1", "cadre-g1c1", "leader-1"} {
+		for _, m := range ta.inbox(who) {
+			mustNotContain(t, m.Text, "转办公室", "报送办公室")
+		}
+	}
+}

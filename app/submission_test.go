@@ -45,7 +45,7 @@ func TestSubmissionReviewChain(t *testing.T) {
 
 	// officer-1's unit (政教处) has no unit head: straight to the office.
 	r = ta.say("officer-1", "投稿 标题：政教处开展宿舍安全检查 类别：动态 正文：共检查宿舍120间。 撰稿：马丽 审核：郑主任")
-	mustContain(t, r, "S2", "直接报送办公室", "已通知：政教处郑主任")
+	mustContain(t, r, "S2", "直接报送政教处", "已通知：政教处郑主任")
 	ta.waitInbox("office-1", "S2", "直接报送")
 
 	// Roles and scope: only the head of the submitting unit approves.
@@ -113,7 +113,7 @@ func TestSubmissionDraftReturnAndReject(t *testing.T) {
 	ta.waitInbox("officer-2", "S1", "被周强退回：数据需核实")
 	mustContain(t, ta.say("officer-2", "补充 S1 正文：会议研究了宿舍管理细则，明确了责任分工。"), "待周强审核")
 	mustContain(t, ta.say("head-general", "通过 S1"), "已通过")
-	mustContain(t, ta.say("leader-1", "退回 S1 再议"), "这一步应由办公室处理")
+	mustContain(t, ta.say("leader-1", "退回 S1 再议"), "这一步应由政教处处理")
 	mustContain(t, ta.say("office-1", "不采用 S1 内容重复"), "不采用，原因：内容重复")
 	ta.waitInbox("officer-2", "S1", "未被采用", "内容重复")
 	mustContain(t, ta.say("office-1", "采用 S1 县级"), "当前状态为“不采用”")
@@ -158,17 +158,27 @@ func TestPointsHighestLevelPenaltyAndRanking(t *testing.T) {
 	ta.say("officer-1", "投稿 标题：甲 正文：乙 撰稿：马丽 审核：郑主任")
 	ta.say("officer-1", "投稿 标题：丙 正文：丁 撰稿：马丽 审核：郑主任")
 
-	ta.setNow(at(11, 20, 9, 0))
+	// Before the deadline (the 15th is a Sunday: Friday the 13th) the
+	// shortfall can still be made up: no fine yet, and the reply says when.
+	ta.setNow(at(11, 13, 17, 0))
 	r := ta.say("officer-2", "积分 本月")
-	mustContain(t, r, "孙敏（办公室）：计入 1 篇/任务 2 篇", "采用 1 篇，奖励 80 元，少报 1 篇，罚 0 元，合计 80 元", "尚未结算")
+	mustContain(t, r, "孙敏（办公室）：计入 1 篇/任务 2 篇", "采用 1 篇，奖励 80 元，少报 1 篇，罚 0 元，合计 80 元",
+		"本月信息月报 11月13日（周五） 截止，少报罚款在截止后计入")
 	mustNotContain(t, r, "马丽")
 
+	// Once the deadline has passed the fine shows (issue 14 item 8: it
+	// said 罚 0 元 beside 少报 1 篇 until the month closed on the 27th).
+	ta.setNow(at(11, 20, 9, 0))
+	r = ta.say("officer-2", "积分 本月")
+	mustContain(t, r, "少报 1 篇，罚 20 元，合计 60 元", "月报已截止，少报罚款已计入；11月27日（周五） 结算前")
+	mustNotContain(t, r, "罚 0 元")
+
 	// After the month closes (the 28th is a Saturday: the media deadline is
-	// Friday the 27th), the shortfall is fined.
+	// Friday the 27th) the figures are final.
 	ta.setNow(at(11, 28, 9, 0))
 	r = ta.say("officer-2", "积分 2026-11")
 	mustContain(t, r, "少报 1 篇，罚 20 元，合计 60 元")
-	mustNotContain(t, r, "尚未结算")
+	mustNotContain(t, r, "结算前", "截止后计入")
 	r = ta.say("office-1", "积分 2026年11月")
 	mustContain(t, r, "马丽（政教处）：计入 2 篇/任务 2 篇", "合计 0 元", "孙敏（办公室）")
 

@@ -165,7 +165,7 @@ func (d *infoDesk) statusLine(a *report.Article) string {
 		}
 		return sprintf(msgSubToHead, strings.Join(names, "、"))
 	case report.Approved:
-		return sprintf(msgSubToOffice, a.UnitName)
+		return sprintf(msgSubToOffice, a.UnitName, d.h.Dir.OfficeName())
 	}
 	return report.StatusNames[a.Status]
 }
@@ -238,7 +238,7 @@ func (d *infoDesk) refuse(err error, id, verb string) (*bot.Reply, error) {
 		if lerr != nil {
 			return nil, lerr
 		}
-		who := map[string]string{report.Submitted: "单位负责人", report.Approved: "办公室", report.Adopted: "分管领导"}[a.Status]
+		who := map[string]string{report.Submitted: "单位负责人", report.Approved: d.h.Dir.OfficeName(), report.Adopted: "分管领导"}[a.Status]
 		return bot.Text(sprintf(msgSubNotAllowed, a.ID, report.StatusNames[a.Status], who)), nil
 	case errors.Is(err, report.ErrNotSubmitter):
 		return bot.Text(msgSubNotSubmitter), nil
@@ -308,7 +308,8 @@ func (d *infoDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, err
 		if err != nil {
 			return d.refuse(err, id, "通过")
 		}
-		return bot.Text(sprintf(msgSubApproved, ch.Article.ID, ch.Article.Title) + sprintf(msgSubNotified, d.names(ch.Pushed))), nil
+		return bot.Text(sprintf(msgSubApproved, ch.Article.ID, ch.Article.Title, d.h.Dir.OfficeName()) +
+			sprintf(msgSubNotified, d.names(ch.Pushed))), nil
 	})
 }
 
@@ -513,9 +514,22 @@ func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error)
 		return bot.Text(sprintf(msgSubPointsNone, report.PeriodLabel(per.Name))), nil
 	}
 	if open {
-		b.WriteString(msgSubProvisional)
+		b.WriteString(d.pointsNote(per, now))
 	}
 	return bot.Text(b.String()), nil
+}
+
+// pointsNote says why the figures of an unsettled period may change: the
+// current month's deadline has not passed (no fine yet), or it has and the
+// month settles at its close.
+func (d *infoDesk) pointsNote(per report.Period, now time.Time) string {
+	p := d.desk.Policy
+	month := now.In(p.Loc).Format("2006-01")
+	day, _ := p.InfoDeadline(month)
+	if !now.Before(per.From) && now.Before(per.To) && now.Before(day.AddDate(0, 0, 1)) {
+		return sprintf(msgSubProvisional, report.DayLabel(day))
+	}
+	return sprintf(msgSubUnsettled, report.DayLabel(p.Close(month).AddDate(0, 0, -1)))
 }
 
 func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -546,7 +560,7 @@ func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error
 		if err != nil {
 			return d.refuse(err, "", "报送")
 		}
-		return bot.Text(sprintf(msgSubMediaSent, report.MonthLabel(per.Name), len(s.Lines), d.names(d.officeIDs())) +
+		return bot.Text(sprintf(msgSubMediaSent, report.MonthLabel(per.Name), len(s.Lines), d.h.Dir.OfficeName(), d.names(d.officeIDs())) +
 			"\n" + report.MediaText(s.Lines, s.Note)), nil
 	}
 	sums, err := d.desk.MediaSummaries(per.Name)
@@ -626,7 +640,7 @@ func (d *infoDesk) goodDeed(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	if err != nil {
 		return nil, err
 	}
-	return bot.Text(sprintf(msgDeedReceived, g.ID, orDash(g.UnitName), d.names(g.Notified))), nil
+	return bot.Text(sprintf(msgDeedReceived, g.ID, orDash(g.UnitName), d.h.Dir.OfficeName(), d.names(g.Notified))), nil
 }
 
 // recent lists the member's latest items, weekly reports and good deeds for 我的.

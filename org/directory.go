@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -239,6 +240,25 @@ func (d *Directory) UnitName(id string) string {
 		return u.Name
 	}
 	return id
+}
+
+// OfficeName names where the office role sits, as replies say where an
+// item or a report went: the names of its members' units ("政教处"), or
+// "办公室" when none has a unit. The office is a role, so a department
+// called 办公室 may well be another unit (the demo's).
+func (d *Directory) OfficeName() string {
+	var names []string
+	for _, m := range d.WithRole(Office) {
+		for _, u := range m.Units {
+			if n := d.UnitName(u); !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return "办公室"
+	}
+	return strings.Join(names, "、")
 }
 
 // Units lists every unit in configuration order.

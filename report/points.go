@@ -4,9 +4,12 @@ package report
 //
 // Per month and officer: the items counted for the month (CountedMonth, not
 // a draft, returned or rejected item), the monthly quota by unit category,
-// the shortfall, and — once the month is closed (InfoPolicy.Close: the end
-// of the later of its information and media deadline days) — the penalty of
-// `penalty` yuan per item below the quota. Rewards are per item by its
+// the shortfall, and — once the month's information deadline has passed,
+// when nothing sent later can count for it any more — the penalty of
+// `penalty` yuan per item below the quota. The month is settled (closed) at
+// InfoPolicy.Close, the end of the later of its information and media
+// deadline days; until then an item returned or rejected stops counting and
+// the penalty grows accordingly. Rewards are per item by its
 // highest adoption level only (县级 20, 市级 50, 区级/省级 80, 国家级 150):
 // an adoption is settled in the month of the item (its CountedMonth) or,
 // when recorded after that month closed, in the first month still open at
@@ -135,7 +138,7 @@ func (p *InfoPolicy) Points(dir *org.Directory, arts []*Article, from, to, now t
 			row.Quota += quota
 			gap := max(0, quota-counted)
 			row.Shortfall += gap
-			if closed {
+			if !now.Before(p.infoEnd(month)) {
 				row.PenaltyYuan += gap * p.Penalty
 			}
 		}

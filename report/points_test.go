@@ -114,10 +114,16 @@ func TestPointsRewardPenaltyAndReplay(t *testing.T) {
 	if o1.Counted != 0 || o1.Shortfall != 2 || o1.PenaltyYuan != 40 || o1.NetYuan != -40 || o1.Rank != 2 {
 		t.Errorf("officer-1 November = %+v", o1)
 	}
-	// Before the close, November is provisional: the shortfall is not fined.
-	open := row(t, p.Points(dir, arts, nov, dec, at("2026-11-25 09:00")), "officer-1")
-	if open.Closed || open.PenaltyYuan != 0 || open.Shortfall != 2 {
-		t.Errorf("open November = %+v", open)
+	// Before the information deadline (Friday the 13th) the shortfall is
+	// not fined yet; after it the fine shows, though the month settles only
+	// at its close (the 27th).
+	early := row(t, p.Points(dir, arts, nov, dec, at("2026-11-13 18:00")), "officer-1")
+	if early.Closed || early.PenaltyYuan != 0 || early.Shortfall != 2 {
+		t.Errorf("November before its deadline = %+v", early)
+	}
+	open := row(t, p.Points(dir, arts, nov, dec, at("2026-11-14 00:00")), "officer-1")
+	if open.Closed || open.PenaltyYuan != 40 || open.NetYuan != -40 || open.Shortfall != 2 {
+		t.Errorf("November after its deadline, before the close = %+v", open)
 	}
 	// December: +70 for S1, officer-1's late S3 counts, December still open.
 	drows := p.Points(dir, arts, dec, dec.AddDate(0, 1, 0), at("2026-12-10 09:00"))

@@ -180,7 +180,7 @@ func (d *Desk) advance(tx DeskTx, a *Article, since int, at time.Time) (*Change,
 		if len(heads) > 0 {
 			pushes = d.notify(a, ids(heads), sprintf(pushToHead, a.SubmitterName, a.UnitName, a.brief(), a.ID, a.ID, a.ID))
 		} else {
-			a.step(at, "system", "直送", Approved, "单位未设负责人，直接报送办公室")
+			a.step(at, "system", "直送", Approved, "单位未设负责人，直接报送"+d.Dir.OfficeName())
 			pushes = d.notify(a, ids(d.Dir.WithRole(org.Office)), sprintf(pushToOffice, a.UnitName, a.SubmitterName, a.brief(), a.ID))
 		}
 	}
@@ -204,7 +204,7 @@ func (d *Desk) Approve(ctx context.Context, m *org.Member, id string, at time.Ti
 		}
 		a.step(d.at(at), m.ID, "通过", Approved, "")
 		ps := d.notify(a, ids(d.Dir.WithRole(org.Office)), sprintf(pushToOfficeApproved, m.Name, a.UnitName, a.brief(), a.ID))
-		return append(ps, d.notify(a, []string{a.Submitter}, sprintf(pushApproved, a.ID, a.Title, m.Name))...), nil
+		return append(ps, d.notify(a, []string{a.Submitter}, sprintf(pushApproved, a.ID, a.Title, m.Name, d.Dir.OfficeName()))...), nil
 	})
 }
 
