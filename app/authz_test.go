@@ -130,6 +130,12 @@ func authzAdopted(t *testing.T, ta *testApp) {
 	}
 }
 
+func authzOutings(t *testing.T, ta *testApp) {
+	for i := range authzMembers {
+		mustContain(t, ta.say("office-1", "外出 高一(1)班 12月10日 参观科技馆"), fmt.Sprintf("已登记外出活动 O%d", i+1))
+	}
+}
+
 const authzIncidentText = "急报 高一(1)班一名学生课间在操场摔倒，膝盖擦伤，已送校医室处理"
 
 func authzIncidents(t *testing.T, ta *testApp) {
@@ -214,6 +220,12 @@ func authzRows() []authzRow {
 			"officer-1": writes("已报送"), "officer-2": writes("已报送"), "office-1": reads("媒体采用汇总")}},
 		{intent: "周报", text: same("周报 上周大事：召开安全工作会；出勤：全勤"), need: "信息员", cells: map[string]authzCell{
 			"officer-1": writes("已收到周报"), "officer-2": writes("已收到周报")}},
+		// Outing notices (篇10: a teacher for their class or the office
+		// registers; the class teacher confirms the guardians were told).
+		{intent: "外出", text: same("外出 高一(1)班 12月10日 参观科技馆"), need: "班主任、政教处/办公室",
+			cells: map[string]authzCell{"teacher-g1c1": writes("已登记外出活动 O1"), "office-1": writes("已登记外出活动 O")}},
+		{intent: "已通知", setup: authzOutings, text: withID("已通知 O%d"), need: "班主任",
+			cells: map[string]authzCell{"teacher-g1c1": writes("已记录：O2")}},
 		{intent: "好人好事", text: same("好人好事 高一(1)班张三拾金不昧，主动上交钱包"), cells: everyone(writes("已收到好人好事"))},
 
 		// Urgent incidents (SPEC §7: the configured reporters report; only
@@ -352,14 +364,14 @@ func TestAuthorizationScope(t *testing.T) {
 }
 
 // authzSnapshot is what a message may change, once the outbox is empty:
-// every record (A, S, E, W, G) as stored, its history length, the monthly
+// every record (A, S, E, W, G, O) as stored, its history length, the monthly
 // confirmations, the media summaries and the number of pushes delivered or
 // failed.
 func authzSnapshot(t *testing.T, ta *testApp) map[string]string {
 	t.Helper()
 	ta.settle()
 	snap := map[string]string{}
-	for _, prefix := range []string{"A", "S", "E", "W", "G"} {
+	for _, prefix := range []string{"A", "S", "E", "W", "G", "O"} {
 		raws, err := ta.Store.Records(prefix)
 		if err != nil {
 			t.Fatal(err)

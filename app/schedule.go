@@ -43,7 +43,7 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 		Config: a.Config, Dir: a.Dir, Calendar: cal, Outbox: a.Store, Now: a.now,
 		Sources: scheduler.Sources{
 			Attendance: attendanceSource{att, a.Dir}, Summaries: attendanceSource{att, a.Dir},
-			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk,
+			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk, Outings: ds,
 		},
 		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) }, Log: a.log,
 	})
@@ -243,4 +243,18 @@ func (d deskSource) RankingPushes(ctx context.Context, job, period string, quart
 		units = append(units, u.ID)
 	}
 	return d.CircularPushes(job, period, text, units), nil
+}
+
+// UnnotifiedOutings lists the outings of [from, to] whose guardians no class
+// teacher has confirmed notifying.
+func (d deskSource) UnnotifiedOutings(_ context.Context, from, to time.Time) ([]scheduler.Outing, error) {
+	list, err := d.Outings(from, to, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scheduler.Outing, len(list))
+	for i, o := range list {
+		out[i] = scheduler.Outing{ID: o.ID, Unit: o.Unit, Brief: o.Brief(d.Policy.Loc)}
+	}
+	return out, nil
 }

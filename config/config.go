@@ -25,6 +25,7 @@ type Config struct {
 	Attendance Attendance     `toml:"attendance"`
 	Submission Submission     `toml:"submission"`
 	Weekly     Weekly         `toml:"weekly"`
+	Outing     Outing         `toml:"outing"`
 	Incident   Incident       `toml:"incident"`
 	Schedule   Schedule       `toml:"schedule"`
 	WeCom      WeCom          `toml:"wecom"`
@@ -85,6 +86,7 @@ func Defaults() *Config {
 		Attendance: defaultAttendance(),
 		Submission: defaultSubmission(),
 		Weekly:     defaultWeekly(),
+		Outing:     defaultOuting(),
 		Incident:   defaultIncident(),
 		Schedule:   defaultSchedule(),
 		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
@@ -106,6 +108,7 @@ func (c *Config) Validate() Problems {
 	c.validateAttendance(add)
 	c.validateSubmission(add)
 	c.validateWeekly(add)
+	c.validateOuting(add)
 	c.validateIncident(add)
 	c.validateSchedule(add)
 	c.validatePlatforms(add)

@@ -105,7 +105,7 @@ func defaultSchedule() Schedule {
 var scheduleFixedJobs = []string{
 	"attendance-overdue", "monthly-summary", "monthly-confirm-remind", "monthly-confirm-overdue",
 	"info-shortfall", "media-overdue", "quarterly-research", "quarterly-ranking",
-	"weekly-remind", "weekly-overdue", "incident-clock", "absence-clock",
+	"weekly-remind", "weekly-overdue", "outing-remind", "outing-overdue", "incident-clock", "absence-clock",
 }
 
 // ScheduleJobs lists the names of every scheduled job this configuration

@@ -2,9 +2,10 @@ package export
 
 // The annual archive (篇1 第八条(四), 篇8 年底归档): `-what archive -period
 // 2026` as .xlsx is one workbook with a sheet per record kind — 信息稿件,
-// 个人积分, 单位排名, 周报, 好人好事, and generic sheets of the raw attendance
-// entries (考勤记录) and incidents (急报) — and as .json the dump of every
-// record of the year (the same -o with .json writes it). A record belongs to
+// 个人积分, 单位排名, 周报, 好人好事, 外出活动 (by the outing's day), and
+// generic sheets of the raw attendance entries (考勤记录) and incidents
+// (急报) — and as .json the dump of every record of the year (the same -o
+// with .json writes it). A record belongs to
 // the year of its time field (at, submitted_at, reported_at, created_at …);
 // information items go by the month they count for.
 
@@ -26,6 +27,7 @@ type Archive struct {
 	Points      *Points                `json:"points"`
 	Weekly      *Weekly                `json:"weekly"`
 	GoodDeeds   []*report.GoodDeed     `json:"good_deeds"`
+	Outings     []*report.Outing       `json:"outings"` // by the outing's day
 	Attendance  []json.RawMessage      `json:"attendance"`
 	Incidents   []json.RawMessage      `json:"incidents"`
 	MediaSums   []*report.MediaSummary `json:"media_summaries"`
@@ -68,12 +70,25 @@ func archiveDocument(src *Source, p report.Period) (Document, error) {
 		return nil, err
 	}
 	a := &Archive{Kind: "archive", Period: p.Name, Submissions: subs.(*Submissions), Points: pts.(*Points),
-		Weekly: wk.(*Weekly), GoodDeeds: []*report.GoodDeed{}, Attendance: []json.RawMessage{},
+		Weekly: wk.(*Weekly), GoodDeeds: []*report.GoodDeed{}, Outings: []*report.Outing{}, Attendance: []json.RawMessage{},
 		Incidents: []json.RawMessage{}, MediaSums: []*report.MediaSummary{}, src: src}
 	for _, g := range deeds {
 		if !g.At.Before(p.From) && g.At.Before(p.To) {
 			a.GoodDeeds = append(a.GoodDeeds, g)
 		}
+	}
+	first, last := p.From.Format(time.DateOnly), p.To.AddDate(0, 0, -1).Format(time.DateOnly)
+	err = src.Store.ViewDesk(func(tx report.DeskTx) error {
+		all, err := tx.Outings()
+		for _, o := range all {
+			if o.Date >= first && o.Date <= last {
+				a.Outings = append(a.Outings, o)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	for prefix, dst := range map[string]*[]json.RawMessage{"A": &a.Attendance, "E": &a.Incidents} {
 		raws, err := src.Store.Records(prefix)
@@ -107,6 +122,7 @@ func (a *Archive) JSON(w io.Writer) error {
 	j.field("points", a.Points)
 	j.field("weekly", a.Weekly)
 	j.field("good_deeds", a.GoodDeeds)
+	j.field("outings", a.Outings)
 	for _, list := range []struct {
 		name string
 		raws []json.RawMessage
@@ -129,6 +145,9 @@ func (a *Archive) CSV(io.Writer) error {
 var goodDeedHeader = []string{"编号", "报告人", "单位", "时间", "事迹"}
 var goodDeedWidths = []float64{7, 12, 14, 17, 70}
 
+var outingHeader = []string{"编号", "班级", "日期", "时间", "活动", "地点", "人数", "紧急", "登记人", "登记时间", "通知家长"}
+var outingWidths = []float64{7, 14, 12, 12, 30, 16, 7, 7, 12, 17, 24}
+
 // XLSX writes one sheet per kind.
 func (a *Archive) XLSX(w io.Writer) error {
 	b := newBook()
@@ -141,6 +160,19 @@ func (a *Archive) XLSX(w io.Writer) error {
 	loc := a.src.Config.Location()
 	for i, g := range a.GoodDeeds {
 		b.row(dataRow+i, []any{g.ID, g.ReporterName, g.UnitName, g.At.In(loc).Format("2006-01-02 15:04"), g.Text})
+	}
+	b.sheet("外出活动", fmt.Sprintf("%s 外出活动（%s）", name, label), outingHeader, outingWidths)
+	for i, o := range a.Outings {
+		notified := "未确认"
+		if o.NotifiedAt != nil {
+			notified = o.NotifiedAt.In(loc).Format("2006-01-02 15:04") + " " + o.NotifiedByName
+		}
+		urgent := ""
+		if o.Urgent {
+			urgent = "紧急"
+		}
+		b.row(dataRow+i, []any{o.ID, o.UnitName, o.Date, o.Time, o.Activity, o.Place, o.Students, urgent,
+			o.SubmitterName, o.At.In(loc).Format("2006-01-02 15:04"), notified})
 	}
 	rawSheet(b, "考勤记录", fmt.Sprintf("%s 考勤记录（%s）", name, label), a.Attendance)
 	rawSheet(b, "急报", fmt.Sprintf("%s 急报（%s）", name, label), a.Incidents)

@@ -168,7 +168,7 @@ func TestSubmissionXLSXReadBack(t *testing.T) {
 	}
 	defer f.Close()
 	sheets := strings.Join(f.GetSheetList(), ",")
-	if sheets != "信息稿件,个人积分,单位排名,周报,好人好事,考勤记录,急报" {
+	if sheets != "信息稿件,个人积分,单位排名,周报,好人好事,外出活动,考勤记录,急报" {
 		t.Errorf("sheets = %s", sheets)
 	}
 	rows, err := f.GetRows("信息稿件")

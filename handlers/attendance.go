@@ -40,12 +40,7 @@ func (h *Handlers) attendanceIntents() []intent {
 		h.Log.Error("attendance intents disabled", "err", err)
 		return nil
 	}
-	a := &attendance{Handlers: h, att: att, classes: map[parse.ClassRef]string{}}
-	for _, u := range h.Dir.Classes() {
-		if ref, ok := parse.ParseClass(u.Name); ok {
-			a.classes[ref] = u.ID
-		}
-	}
+	a := &attendance{Handlers: h, att: att, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, a.recent)
 	submit := []string{org.Cadre, org.Teacher}
 	change := []string{org.Cadre, org.Teacher, org.Office}
@@ -285,16 +280,6 @@ func errIfNoReply(r *bot.Reply, err error) error {
 }
 
 // ownClasses lists the classes a member belongs to.
-func (a *attendance) ownClasses(mem *org.Member) []string {
-	var out []string
-	for _, u := range mem.Units {
-		if unit, ok := a.Dir.Unit(u); ok && unit.Kind == org.Class {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
 // unitFor picks the class a member submits for: the one named, which must
 // be theirs, or their only class.
 func (a *attendance) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/handlers/parse"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/store"
 )
@@ -56,6 +57,7 @@ func New(d Deps) *Handlers {
 	h := &Handlers{Deps: d}
 	h.intents = append(h.intents, h.basicIntents()...)
 	h.intents = append(h.intents, h.attendanceIntents()...)
+	h.intents = append(h.intents, h.outingIntents()...)
 	h.intents = append(h.intents, h.incidentIntents()...)
 	h.intents = append(h.intents, h.submissionIntents()...)
 	return h
@@ -89,6 +91,40 @@ func (h *Handlers) member(m *bot.Message) *org.Member {
 		return &org.Member{ID: m.Member}
 	}
 	return mem
+}
+
+// memberNames lists the members' names (ids when unknown), joined by 、.
+func (h *Handlers) memberNames(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if m, ok := h.Dir.Member(id); ok {
+			out[i] = m.Name
+		}
+	}
+	return strings.Join(out, "、")
+}
+
+// ownClasses lists the ids of the member's classes.
+func (h *Handlers) ownClasses(mem *org.Member) []string {
+	var out []string
+	for _, u := range mem.Units {
+		if unit, ok := h.Dir.Unit(u); ok && unit.Kind == org.Class {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// classIndex maps the parsed class names of the directory to unit ids.
+func classIndex(dir *org.Directory) map[parse.ClassRef]string {
+	out := map[parse.ClassRef]string{}
+	for _, u := range dir.Classes() {
+		if ref, ok := parse.ParseClass(u.Name); ok {
+			out[ref] = u.ID
+		}
+	}
+	return out
 }
 
 // allowed reports whether the member has one of the roles; refusal is the

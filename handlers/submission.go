@@ -170,17 +170,7 @@ func (d *infoDesk) statusLine(a *report.Article) string {
 	return report.StatusNames[a.Status]
 }
 
-func (d *infoDesk) names(ids []string) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		if m, ok := d.h.Dir.Member(id); ok {
-			out[i] = m.Name
-		} else {
-			out[i] = id
-		}
-	}
-	return strings.Join(out, "、")
-}
+func (d *infoDesk) names(ids []string) string { return d.h.memberNames(ids) }
 
 func orDash(s string) string {
 	if s == "" {

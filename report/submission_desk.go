@@ -12,8 +12,8 @@ import (
 	"github.com/baosong/baosong/org"
 )
 
-// DeskStore persists information items, weekly reports, good deeds and
-// media summaries. Package store implements it.
+// DeskStore persists information items, weekly reports, good deeds,
+// outing notices and media summaries. Package store implements it.
 type DeskStore interface {
 	// UpdateDesk runs fn in one durable transaction; fn may run more than
 	// once and must only act through tx. A retried platform message fails
@@ -25,7 +25,7 @@ type DeskStore interface {
 
 // DeskTx is what the rules read and write inside one transaction.
 type DeskTx interface {
-	// NewID allocates the next id of a kind: "S" → S1, "W" → W1, "G" → G1.
+	// NewID allocates the next id of a kind: "S" → S1, "W" → W1, "G" → G1, "O" → O1.
 	NewID(prefix string) (string, error)
 	// Article loads an item (S5, #S5, s5); ErrNoArticle when absent.
 	Article(id string) (*Article, error)
@@ -38,6 +38,12 @@ type DeskTx interface {
 	PutWeekly(w *Weekly, action string) error
 	// Weeklies lists every weekly report in id order.
 	Weeklies() ([]*Weekly, error)
+	// PutOuting stores an outing notice and records action in its history.
+	PutOuting(o *Outing, action string) error
+	// Outing loads an outing notice (O3, #O3, o3); ErrNoOuting when absent.
+	Outing(id string) (*Outing, error)
+	// Outings lists every outing notice in id order.
+	Outings() ([]*Outing, error)
 	// PutGoodDeed stores a good-deed report and records action in its history.
 	PutGoodDeed(g *GoodDeed, action string) error
 	// GoodDeeds lists every good-deed report in id order.
@@ -58,11 +64,12 @@ type DeskTx interface {
 // with its history and pushes. Its pure rules are the package functions
 // and InfoPolicy; the Desk only loads, applies and stores.
 type Desk struct {
-	Dir    *org.Directory
-	Store  DeskStore
-	Policy *InfoPolicy
-	Week   config.Weekly
-	Now    func() time.Time
+	Dir         *org.Directory
+	Store       DeskStore
+	Policy      *InfoPolicy
+	Week        config.Weekly
+	OutingTimes config.Outing
+	Now         func() time.Time
 	// Forms counts the classes' attendance forms for the statistics and the
 	// circular (Stats.Forms); nil leaves them out.
 	Forms FormCounter
@@ -74,7 +81,8 @@ func NewDesk(c *config.Config, dir *org.Directory, st DeskStore, now func() time
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	return &Desk{Dir: dir, Store: st, Policy: NewInfoPolicy(c.Submission, cal), Week: c.Weekly, Now: now}, nil
+	return &Desk{Dir: dir, Store: st, Policy: NewInfoPolicy(c.Submission, cal), Week: c.Weekly,
+		OutingTimes: c.Outing, Now: now}, nil
 }
 
 // DefaultCategory is the category of an item sent without one.

@@ -69,6 +69,7 @@ type Rules struct {
 	att  config.Attendance
 	sub  config.Submission
 	week config.Weekly
+	out  config.Outing
 	sch  config.Schedule
 	cal  *org.Calendar
 	loc  *time.Location
@@ -76,7 +77,7 @@ type Rules struct {
 
 // NewRules binds the rules to a validated configuration and its calendar.
 func NewRules(cfg *config.Config, cal *org.Calendar) *Rules {
-	return &Rules{att: cfg.Attendance, sub: cfg.Submission, week: cfg.Weekly, sch: cfg.Schedule,
+	return &Rules{att: cfg.Attendance, sub: cfg.Submission, week: cfg.Weekly, out: cfg.Outing, sch: cfg.Schedule,
 		cal: cal, loc: cal.Location()}
 }
 

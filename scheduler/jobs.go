@@ -93,6 +93,7 @@ type Sources struct {
 	Research   Research
 	Rankings   Rankings
 	Weekly     Weekly
+	Outings    Outings
 }
 
 // ErrNoSource is returned by the Task of a job whose domain source is not
@@ -147,6 +148,7 @@ type defaultJob struct {
 	when   func(at time.Time) (Occasion, bool)
 	count  int  // recipients when nothing has been done yet, for Describe
 	remind bool // pointless once the deadline passed
+	daily  bool // every working day, on stored records (Description.Routine)
 	ready  bool // its source is wired
 	build  func(ctx context.Context, o Occasion, at time.Time) ([]bot.Notification, error)
 }
@@ -172,6 +174,7 @@ func DefaultJobs(d Deps) []Job {
 	defs = append(defs, j.summaryJobs()...)
 	defs = append(defs, j.submissionJobs()...)
 	defs = append(defs, j.weeklyJobs()...)
+	defs = append(defs, j.outingJobs()...)
 	out := make([]Job, len(defs))
 	for i, def := range defs {
 		if def.family == "" {
@@ -213,7 +216,8 @@ func (j *jobs) job(def defaultJob) Job {
 			if !ok {
 				return Description{Skip: true}
 			}
-			return Description{Period: o.Period, Deadline: o.DeadlineText(), Recipients: def.count, Reason: o.Reason}
+			return Description{Period: o.Period, Deadline: o.DeadlineText(), Recipients: def.count, Reason: o.Reason,
+				Routine: def.daily}
 		},
 		Task: func(ctx context.Context, at time.Time) error {
 			o, ok := def.when(at)

@@ -105,6 +105,10 @@ type Description struct {
 	Recipients int    // how many recipients it addresses before anyone has reported (planning reads no stored state)
 	Reason     string // the calendar's word, e.g. "2026-10-01 is 国庆节: deadline moved to 2026-09-30"
 	Skip       bool   // the Task will do nothing at this firing (holiday, vacation, not the day)
+	// Routine marks a job that fires every working day and acts only on
+	// stored records (outing notices): `baosong schedule` shows its next
+	// firing once instead of every day.
+	Routine bool
 }
 
 // Options configure an Engine. The zero value is usable.

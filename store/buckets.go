@@ -5,7 +5,7 @@ package store
 var (
 	// bucketMeta: "schema" → schema version (8 bytes).
 	bucketMeta = []byte("meta")
-	// bucketSeq: sequence name ("A", "S", "E", "W", "G", "reg:2026" …) → last value (8 bytes).
+	// bucketSeq: sequence name ("A", "S", "E", "W", "G", "O", "reg:2026" …) → last value (8 bytes).
 	bucketSeq = []byte("seq")
 	// bucketHistory: record id + 0x00 + seq → JSON History. Every change to a record.
 	bucketHistory = []byte("history")
@@ -35,6 +35,7 @@ var (
 	bucketIncident   = []byte("incident")   // E<n> incidents
 	bucketWeekly     = []byte("weekly")     // W<n> weekly department reports
 	bucketGoodDeed   = []byte("gooddeed")   // G<n> good-deed reports
+	bucketOuting     = []byte("outing")     // O<n> outing notices (篇10)
 
 	// bucketAttendanceForm: class unit id + 0x00 + due time (unix seconds) + entry number →
 	// flags (1 byte, 1 = withdrawn) + message time (unix nanos). Index of attendance entries by
@@ -70,7 +71,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketSeq, bucketHistory, bucketDedupe, bucketDedupeAt, bucketOutbox, bucketOutboxKeys,
 	bucketOutboxDue,
 	bucketFailed, bucketInbox, bucketCounters, bucketKV,
-	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed,
+	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed, bucketOuting,
 	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm, bucketAttendanceStudent,
 	bucketAttendanceCause,
 	bucketIncidentActive,
@@ -84,4 +85,5 @@ var recordBuckets = map[string][]byte{
 	"E": bucketIncident,
 	"W": bucketWeekly,
 	"G": bucketGoodDeed,
+	"O": bucketOuting,
 }

@@ -251,7 +251,11 @@ func (t *Tx) Get(id string, v any) error {
 // Each decodes every record of a kind ("A", "S" …) in id order, calling fn
 // with a fresh value made by newV; fn returning false stops.
 func Each[T any](t *Tx, prefix string, fn func(*T) bool) error {
-	c := t.bucket(recordBuckets[prefix]).Cursor()
+	b := t.bucket(recordBuckets[prefix])
+	if b == nil { // a read-only database written before the kind existed
+		return nil
+	}
+	c := b.Cursor()
 	for k, raw := c.First(); k != nil; k, raw = c.Next() {
 		v := new(T)
 		if err := json.Unmarshal(raw, v); err != nil {

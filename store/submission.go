@@ -23,16 +23,16 @@ func (s *DB) ViewDesk(fn func(report.DeskTx) error) error {
 	return s.view(func(t *Tx) error { return fn(deskTx{t}) })
 }
 
-// deskTx is report.DeskTx over a store transaction. Items, weekly reports
-// and good deeds live in the S, W and G record buckets; media summaries in
-// bucketMediaSummary.
+// deskTx is report.DeskTx over a store transaction. Items, weekly reports,
+// good deeds and outing notices live in the S, W, G and O record buckets;
+// media summaries in bucketMediaSummary.
 type deskTx struct{ t *Tx }
 
 var _ report.DeskTx = deskTx{}
 
 func (d deskTx) NewID(prefix string) (string, error) {
 	switch prefix {
-	case "S", "W", "G":
+	case "S", "W", "G", "O":
 		return d.t.NextID(prefix)
 	}
 	return "", fmt.Errorf("store: no desk records with prefix %q", prefix)
@@ -87,6 +87,28 @@ func (d deskTx) PutGoodDeed(g *report.GoodDeed, action string) error {
 
 func (d deskTx) GoodDeeds() ([]*report.GoodDeed, error) { return collect[report.GoodDeed](d.t, "G") }
 
+func (d deskTx) PutOuting(o *report.Outing, action string) error {
+	if err := d.t.Put(o.ID, o); err != nil {
+		return err
+	}
+	return d.t.Record(o.ID, action, o.Date+" "+o.Activity, o.At)
+}
+
+func (d deskTx) Outing(id string) (*report.Outing, error) {
+	if p, _, ok := ParseID(id); !ok || p != "O" {
+		return nil, report.ErrNoOuting
+	}
+	o := new(report.Outing)
+	if err := d.t.Get(id, o); errors.Is(err, ErrNotFound) {
+		return nil, report.ErrNoOuting
+	} else if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func (d deskTx) Outings() ([]*report.Outing, error) { return collect[report.Outing](d.t, "O") }
+
 func (d deskTx) PutMediaSummary(m *report.MediaSummary) error {
 	raw, err := json.Marshal(m)
 	if err != nil {
@@ -134,14 +156,18 @@ func collect[T any](t *Tx, prefix string) ([]*T, error) {
 }
 
 // Records returns the raw JSON of every record of a kind ("A", "S", "E",
-// "W", "G") in id order, for the annual archive.
+// "W", "G", "O") in id order, for the annual archive.
 func (s *DB) Records(prefix string) ([]json.RawMessage, error) {
 	if _, ok := recordBuckets[prefix]; !ok {
 		return nil, fmt.Errorf("store: no records with prefix %q", prefix)
 	}
 	var out []json.RawMessage
 	err := s.view(func(t *Tx) error {
-		return t.bucket(recordBuckets[prefix]).ForEach(func(_, raw []byte) error {
+		b := t.bucket(recordBuckets[prefix])
+		if b == nil { // a read-only database written before the kind existed
+			return nil
+		}
+		return b.ForEach(func(_, raw []byte) error {
 			out = append(out, append(json.RawMessage(nil), raw...))
 			return nil
 		})

@@ -15,7 +15,9 @@ import (
 // runSchedule prints the next firings of the scheduled jobs that have
 // something to do, on the working-day calendar, without the every-minute
 // incident clock. It reads the configuration only: the recipients are
-// those a firing addresses before anyone has reported.
+// those a firing addresses before anyone has reported. A routine job (it
+// fires every working day on stored records: the outing notices) is shown
+// at its next firing only.
 func runSchedule(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("schedule", stderr)
 	path := fs.String("config", "", "configuration file (default: the embedded demo 示例中学)")
@@ -67,16 +69,22 @@ func runSchedule(args []string, stdout, stderr io.Writer) error {
 	w := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "TIME\tJOB\tPERIOD\tDEADLINE\tRECIPIENTS\tCALENDAR")
 	printed := 0
+	routine := map[string]bool{}     // jobs shown once: they fire every working day
 	horizon := from.AddDate(5, 0, 0) // a job whose firings all skip must not spin forever
 	for f := range e.Firings(from) {
 		if f.At.After(horizon) {
 			break
 		}
-		if f.Skip {
+		if f.Skip || routine[f.Job] {
 			continue
 		}
+		why := f.Reason
+		if f.Routine {
+			routine[f.Job] = true
+			why = "every working day, for the outings registered up to the next working day"
+		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\n", f.At.Format("2006-01-02 Mon 15:04"), f.Job, f.Period, f.Deadline,
-			f.Recipients, f.Reason)
+			f.Recipients, why)
 		if printed++; printed == *n {
 			break
 		}

@@ -21,7 +21,7 @@ func schedule(t *testing.T, args ...string) (string, int) {
 }
 
 func TestScheduleGolden(t *testing.T) {
-	got, code := schedule(t, "-from", "2026-11-01T00:00:00+08:00", "-n", "40")
+	got, code := schedule(t, "-from", "2026-11-01T00:00:00+08:00", "-n", "42")
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, got)
 	}
@@ -45,6 +45,9 @@ func TestScheduleGolden(t *testing.T) {
 		"2026-11-06 Fri 09:00  info-remind-5d           2026-11     2026-11-13        2           2026-11-15 is 周日: deadline moved to 2026-11-13",
 		"2026-11-12 Thu 09:00  info-remind-1d           2026-11     2026-11-13        2           2026-11-15 is 周日: deadline moved to 2026-11-13",
 		"2026-11-26 Thu 16:30  attendance-remind-1630   2026-11-26  2026-11-26 17:00  8",
+		// Outing notices (篇10): listed once, they run every working day.
+		"2026-11-02 Mon 15:00  outing-remind            2026-11-03  2026-11-02 18:00  4           every working day, for the outings registered up to the next working day",
+		"2026-11-02 Mon 18:00  outing-overdue           2026-11-03  2026-11-02 18:00  1           every working day, for the outings registered up to the next working day",
 	} {
 		if !strings.Contains(got, line+"\n") {
 			t.Errorf("output lacks\n%s", line)
@@ -53,8 +56,8 @@ func TestScheduleGolden(t *testing.T) {
 	if strings.Contains(got, "incident-clock") {
 		t.Error("the every-minute incident clock is listed")
 	}
-	if n := strings.Count(got, "\n"); n != 42 {
-		t.Errorf("%d lines, want a heading, a header and 40 firings", n)
+	if n := strings.Count(got, "\n"); n != 44 {
+		t.Errorf("%d lines, want a heading, a header and 42 firings", n)
 	}
 }
 

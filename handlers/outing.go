@@ -1,0 +1,214 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/handlers/parse"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/report"
+)
+
+// Outing notices (篇10, SPEC §2): 外出 (外出活动, 组织学生外出, 春游, 秋游,
+// 社会实践, 研学) by a teacher for their own class or by the office for any
+// class; 已通知 O3 by a class teacher once the guardians are told. The
+// rules (one working day ahead unless 紧急, the reminder, the office's
+// list) are report.Desk's.
+type outings struct {
+	*Handlers
+	desk    *report.Desk
+	classes map[parse.ClassRef]string
+}
+
+// outingKinds are keywords that also name the activity.
+var outingKinds = []string{"春游", "秋游", "社会实践", "研学"}
+
+func (h *Handlers) outingIntents() []intent {
+	desk, err := report.NewDesk(h.Config, h.Dir, h.Store, h.Now)
+	if err != nil {
+		h.Log.Error("outing notices unavailable", "err", err)
+		return nil
+	}
+	o := &outings{Handlers: h, desk: desk, classes: classIndex(h.Dir)}
+	h.recent = append(h.recent, o.recent)
+	return []intent{
+		h.newIntent("outing", []string{org.Teacher, org.Office}, o.register,
+			"登记学生外出活动（至少提前一个工作日；班主任前一天通知家长）", msgOutingExample,
+			append([]string{"外出", "外出活动", "组织学生外出", "组织外出"}, outingKinds...)...),
+		h.newIntent("outing_notified", []string{org.Teacher}, o.confirm, "确认外出活动已通知学生家长", "已通知 O3",
+			"已通知家长", "已通知"),
+	}
+}
+
+func (o *outings) at(m *bot.Message) time.Time {
+	t := m.At
+	if t.IsZero() {
+		t = o.Now()
+	}
+	return t.In(o.desk.Policy.Loc)
+}
+
+func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	mem := o.member(m)
+	now := o.at(m)
+	n := parse.Outing(m.Body, now)
+	head := parse.Normalize(bot.StripMention(m.Text))
+	for _, k := range outingKinds {
+		if strings.HasPrefix(head, k) {
+			n.Activity = strings.TrimSpace(k + " " + n.Activity)
+		}
+	}
+	switch {
+	case n.Day.IsZero():
+		return bot.Text(msgOutingNoDay), nil
+	case n.Activity == "" && n.Place == "":
+		return bot.Text(msgOutingNoWhat), nil
+	}
+	unit, refusal := o.classFor(mem, n.Class)
+	if refusal != nil {
+		return refusal, nil
+	}
+	out, err := o.desk.RegisterOuting(ctx, mem, report.OutingPlan{Unit: unit, Day: n.Day, Time: n.Time, Place: n.Place,
+		Activity: n.Activity, Students: n.Students, Urgent: n.Urgent, Text: strings.TrimSpace(m.Text)}, now)
+	var late *report.OutingTooLateError
+	switch {
+	case errors.As(err, &late):
+		d := late.Deadline.In(o.desk.Policy.Loc)
+		return bot.Text(sprintf(msgOutingTooLate, report.DayLabel(n.Day), report.DayLabel(d), d.Format("15:04"))), nil
+	case errors.Is(err, report.ErrOutingPast):
+		return bot.Text(sprintf(msgOutingPast, report.DayLabel(n.Day))), nil
+	case errors.Is(err, report.ErrOutingNotYours):
+		return o.notYours(mem, unit), nil
+	case errors.Is(err, report.ErrNoActivity):
+		return bot.Text(msgOutingNoWhat), nil
+	case err != nil:
+		return nil, err
+	}
+	loc := o.desk.Policy.Loc
+	var b strings.Builder
+	fmt.Fprintf(&b, msgOutingReceived, out.ID, out.Brief(loc))
+	var teachers []string
+	for _, t := range o.Dir.InUnit(out.Unit, org.Teacher) {
+		teachers = append(teachers, t.Name)
+	}
+	if !now.Before(out.RemindAt) {
+		fmt.Fprintf(&b, msgOutingNow, strings.Join(teachers, "、"), out.ID)
+	} else {
+		r := out.RemindAt.In(loc)
+		fmt.Fprintf(&b, msgOutingRemind, strings.Join(teachers, "、"), report.DayLabel(r), r.Format("15:04"), out.ID,
+			o.desk.OutingTimes.OverdueAt)
+	}
+	if len(out.Pushed) > 0 {
+		fmt.Fprintf(&b, msgOutingTold, o.memberNames(out.Pushed))
+	}
+	return bot.Text(b.String()), nil
+}
+
+// classFor picks the outing's class: the one named (a teacher's own, any
+// for the office), or a teacher's only class.
+func (o *outings) classFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
+	own := o.ownClasses(mem)
+	if ref != nil {
+		id, ok := o.classes[*ref]
+		switch {
+		case !ok:
+			return "", bot.Text(sprintf(msgOutingUnknown, ref.String()))
+		case mem.Has(org.Office) || mem.In(id):
+			return id, nil
+		}
+		return "", o.notYours(mem, id)
+	}
+	switch {
+	case len(own) == 1:
+		return own[0], nil
+	case len(own) > 1:
+		return "", bot.Text(sprintf(msgOutingPickClass, o.unitNames(own), o.Dir.UnitName(own[1])))
+	case mem.Has(org.Office):
+		return "", bot.Text(msgOutingWhichOne)
+	}
+	return "", bot.Text(msgOutingNoClass)
+}
+
+func (o *outings) notYours(mem *org.Member, unit string) *bot.Reply {
+	own := o.unitNames(o.ownClasses(mem))
+	if own == "" {
+		return bot.Text(msgOutingNoClass)
+	}
+	return bot.Text(sprintf(msgOutingNotYours, own, o.Dir.UnitName(unit)))
+}
+
+func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	mem := o.member(m)
+	id, _, ok := splitID(m.Body)
+	if !ok || !strings.HasPrefix(id, "O") {
+		text := msgOutingNeedID
+		if pending := o.pending(mem); pending != "" {
+			text += sprintf(msgOutingPending, pending)
+		}
+		return bot.Text(text), nil
+	}
+	out, again, err := o.desk.ConfirmOuting(ctx, mem, id, o.at(m))
+	loc := o.desk.Policy.Loc
+	switch {
+	case errors.Is(err, report.ErrNoOuting):
+		return bot.Text(sprintf(msgOutingNoSuch, id)), nil
+	case errors.Is(err, report.ErrNotOutingHolder):
+		cur, lerr := o.desk.Outing(id)
+		if lerr != nil {
+			return nil, lerr
+		}
+		return bot.Text(sprintf(msgOutingNotHolder, cur.UnitName, cur.ID)), nil
+	case err != nil:
+		return nil, err
+	case again:
+		return bot.Text(sprintf(msgOutingAgain, out.ID, out.NotifiedAt.In(loc).Format("01-02 15:04"),
+			o.memberNames([]string{out.NotifiedBy}))), nil
+	}
+	return bot.Text(sprintf(msgOutingConfirmed, out.ID, out.Brief(loc))), nil
+}
+
+// pending lists the member's classes' upcoming unconfirmed outings.
+func (o *outings) pending(mem *org.Member) string {
+	today := o.Now()
+	list, err := o.desk.Outings(today, today.AddDate(1, 0, 0), true)
+	if err != nil {
+		return ""
+	}
+	var out []string
+	for _, x := range list {
+		if mem.In(x.Unit) {
+			out = append(out, x.ID+" "+x.Brief(o.desk.Policy.Loc))
+		}
+	}
+	return strings.Join(out, "；")
+}
+
+// recent lists the member's outing notices for 我的.
+func (o *outings) recent(mem *org.Member, limit int) ([]string, error) {
+	list, err := o.desk.RecentOutings(mem, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(list))
+	for i, x := range list {
+		state := "待通知家长"
+		if x.NotifiedAt != nil {
+			state = "已通知家长"
+		}
+		out[i] = fmt.Sprintf("%s 外出 %s %s", x.ID, x.Brief(o.desk.Policy.Loc), state)
+	}
+	return out, nil
+}
+
+// unitNames lists the units' names, joined by 、.
+func (o *outings) unitNames(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = o.Dir.UnitName(id)
+	}
+	return strings.Join(out, "、")
+}
