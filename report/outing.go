@@ -96,6 +96,9 @@ func (d *Desk) OutingRemindAt(day time.Time) time.Time {
 func (d *Desk) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, at time.Time) (*Outing, error) {
 	at = d.at(at).In(d.Policy.Loc)
 	day := d.Policy.midnight(p.Day)
+	if u, ok := d.Dir.Unit(p.Unit); !ok || u.Kind != org.Class {
+		return nil, ErrNotAClass
+	}
 	switch {
 	case strings.TrimSpace(p.Activity) == "" && strings.TrimSpace(p.Place) == "":
 		return nil, ErrNoActivity
@@ -103,6 +106,9 @@ func (d *Desk) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, 
 		return nil, ErrOutingPast
 	case !m.Has(org.Office) && !(m.Has(org.Teacher) && m.In(p.Unit)):
 		return nil, ErrOutingNotYours
+	}
+	if p.Activity == "" {
+		p.Activity = "外出活动" // only the place was given
 	}
 	remind := d.OutingRemindAt(day)
 	late := !at.Before(remind)
@@ -114,9 +120,6 @@ func (d *Desk) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, 
 		id, err := tx.NewID("O")
 		if err != nil {
 			return err
-		}
-		if p.Activity == "" {
-			p.Activity = "外出活动"
 		}
 		o := &Outing{ID: id, Unit: p.Unit, UnitName: d.Dir.UnitName(p.Unit), Submitter: m.ID, SubmitterName: m.Name,
 			Date: day.Format(time.DateOnly), Time: p.Time, Place: p.Place, Activity: p.Activity, Students: p.Students,
