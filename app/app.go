@@ -5,10 +5,14 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -184,12 +188,28 @@ func (a *App) admin(next http.Handler) http.Handler {
 	})
 }
 
+// The backup's integrity: its length in a header before the copy, and its
+// SHA-256 (hex) in a trailer after it. A copy cut short (a failed read, a
+// dropped connection) lacks the trailer or the length; `baosong backup`
+// checks both and keeps nothing else.
+const (
+	BackupLengthHeader  = "X-Backup-Length"
+	BackupSHA256Trailer = "X-Backup-Sha256"
+)
+
 func (a *App) backup(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="baosong.db"`)
-	if _, err := a.Store.Backup(w); err != nil {
+	w.Header().Set("Trailer", BackupSHA256Trailer)
+	sum := sha256.New()
+	_, err := a.Store.Backup(io.MultiWriter(w, sum), func(size int64) {
+		w.Header().Set(BackupLengthHeader, strconv.FormatInt(size, 10))
+	})
+	if err != nil {
 		a.log.Error("backup", "err", err)
+		return
 	}
+	w.Header().Set(BackupSHA256Trailer, hex.EncodeToString(sum.Sum(nil)))
 }
 
 // Start runs the outbox loop and the housekeeping until Close.

@@ -362,10 +362,14 @@ func (s *DB) KV(name string, v any) (found bool, err error) {
 	return found, err
 }
 
-// Backup writes a consistent copy of the database to w while it is in use.
-func (s *DB) Backup(w interface{ Write([]byte) (int, error) }) (int64, error) {
+// Backup writes a consistent copy of the database to w while it is in use;
+// size, when not nil, is told the copy's length before the first byte.
+func (s *DB) Backup(w interface{ Write([]byte) (int, error) }, size func(int64)) (int64, error) {
 	var n int64
 	err := s.bolt.View(func(btx *bolt.Tx) error {
+		if size != nil {
+			size(btx.Size())
+		}
 		var err error
 		n, err = btx.WriteTo(w)
 		return err

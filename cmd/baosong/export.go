@@ -86,30 +86,33 @@ func exportLocal(cfg *config.Config, data, what, period, format string, w io.Wri
 
 func fetchExport(server, token, what, period, format string, w io.Writer) error {
 	q := url.Values{"what": {what}, "period": {period}, "format": {format}}
-	return fetchAdmin(http.MethodGet, server, "/api/export?"+q.Encode(), token, w)
+	_, err := fetchAdmin(http.MethodGet, server, "/api/export?"+q.Encode(), token, w)
+	return err
 }
 
 // fetchAdmin calls an admin endpoint of a running server and copies the
-// answer to w.
-func fetchAdmin(method, server, path, token string, w io.Writer) error {
+// answer to w; the response it returns has its body read and its Trailer set.
+func fetchAdmin(method, server, path, token string, w io.Writer) (*http.Response, error) {
 	req, err := http.NewRequest(method, strings.TrimRight(server, "/")+path, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
 	if err != nil {
-		return fmt.Errorf("无法连接 %s（服务是否已启动？）: %w", server, err)
+		return nil, fmt.Errorf("无法连接 %s（服务是否已启动？）: %w", server, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-		return fmt.Errorf("服务拒绝请求（HTTP %d）: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
+		return nil, fmt.Errorf("服务拒绝请求（HTTP %d）: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
 	}
-	_, err = io.Copy(w, resp.Body)
-	return err
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return nil, fmt.Errorf("传输中断 transfer cut short: %w", err)
+	}
+	return resp, nil
 }
 
 // writeFileAtomic writes through a temporary file in the same directory and
