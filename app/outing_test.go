@@ -104,6 +104,11 @@ func TestOutingNoticeEndToEnd(t *testing.T) {
 		}
 	}
 
+	// 帮助 lists both commands to teachers, none to cadres.
+	mustContain(t, ta.say("teacher-g1c1", "帮助"), "外出：登记学生外出活动", "例：外出 高一(1)班 12月10日 参观科技馆",
+		"已通知：确认外出活动已通知学生家长")
+	mustNotContain(t, ta.say("cadre-g1c1", "帮助"), "外出", "已通知")
+
 	// 我的 shows the outing and whether the guardians were told.
 	mustContain(t, ta.say("teacher-g1c1", "我的"), "O1 外出 高一(1)班 12月10日（周四） 参观科技馆 已通知家长")
 	mustContain(t, ta.say("teacher-g1c2", "我的"), "O2 外出 高一(2)班 12月10日（周四）08:30 参观", "待通知家长")

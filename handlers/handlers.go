@@ -97,10 +97,7 @@ func (h *Handlers) member(m *bot.Message) *org.Member {
 func (h *Handlers) memberNames(ids []string) string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = id
-		if m, ok := h.Dir.Member(id); ok {
-			out[i] = m.Name
-		}
+		out[i] = h.Dir.MemberName(id)
 	}
 	return strings.Join(out, "、")
 }

@@ -16,6 +16,7 @@ const (
 	msgOutingReceived  = "已登记外出活动 %s：%s。"
 	msgOutingRemind    = "\n班主任（%s）将于%s %s 收到提醒，请在当天通知学生家长（监护人）后回复“已通知 %s”；%s 前未确认的将报政教处/办公室。"
 	msgOutingNow       = "\n紧急外出：请班主任（%s）立即通知学生家长（监护人），通知后回复“已通知 %s”。"
+	msgOutingNoTeacher = "该班未登记班主任，请政教处/办公室安排"
 	msgOutingTold      = "\n已告知：%s。"
 	msgOutingNeedID    = "请注明外出活动编号，例如：已通知 O3。"
 	msgOutingPending   = "\n待确认的外出活动：%s"

@@ -40,7 +40,7 @@ func (h *Handlers) outingIntents() []intent {
 			"登记学生外出活动（至少提前一个工作日；班主任前一天通知家长）", msgOutingExample,
 			append([]string{"外出", "外出活动", "组织学生外出", "组织外出"}, outingKinds...)...),
 		h.newIntent("outing_notified", []string{org.Teacher}, o.confirm, "确认外出活动已通知学生家长", "已通知 O3",
-			"已通知家长", "已通知"),
+			"已通知", "已通知家长"),
 	}
 }
 
@@ -91,9 +91,12 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	loc := o.desk.Policy.Loc
 	var b strings.Builder
 	fmt.Fprintf(&b, msgOutingReceived, out.ID, out.Brief(loc))
-	var teachers []string
-	for _, t := range o.Dir.InUnit(out.Unit, org.Teacher) {
-		teachers = append(teachers, t.Name)
+	teachers := []string{msgOutingNoTeacher}
+	if ts := o.Dir.InUnit(out.Unit, org.Teacher); len(ts) > 0 {
+		teachers = teachers[:0]
+		for _, t := range ts {
+			teachers = append(teachers, t.Name)
+		}
 	}
 	if !now.Before(out.RemindAt) {
 		fmt.Fprintf(&b, msgOutingNow, strings.Join(teachers, "、"), out.ID)
@@ -166,7 +169,7 @@ func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 		return nil, err
 	case again:
 		return bot.Text(sprintf(msgOutingAgain, out.ID, out.NotifiedAt.In(loc).Format("01-02 15:04"),
-			o.memberNames([]string{out.NotifiedBy}))), nil
+			o.Dir.MemberName(out.NotifiedBy))), nil
 	}
 	return bot.Text(sprintf(msgOutingConfirmed, out.ID, out.Brief(loc))), nil
 }

@@ -36,8 +36,8 @@ type OutingNotice struct {
 //   - the number of students: 45人, 45名学生, 学生45人, 共45人, 人数：45;
 //   - the place: 地点：X, or X after 去/到/赴/前往/在 (a trailing 参观, 游览 …
 //     stays the activity: 去科技馆参观 is 参观 at 科技馆);
-//   - filler words (组织学生外出, 组织, 外出, 开展 …) are dropped; the rest is
-//     the activity.
+//   - filler words (组织学生外出, 定于, 组织, 外出, 开展 …) are dropped; the
+//     rest is the activity.
 func Outing(text string, ref time.Time) OutingNotice {
 	var o OutingNotice
 	s := Normalize(text)
@@ -122,7 +122,8 @@ func (o *OutingNotice) read(seg string, ref time.Time) string {
 }
 
 // outingFiller are words that say "an outing" and nothing more; longest first.
-var outingFiller = []string{"组织学生外出", "组织全班学生", "组织学生", "学生外出", "外出活动", "组织", "开展", "举行", "外出", "全班", "学生"}
+var outingFiller = []string{"组织学生外出", "组织全班学生", "组织全体学生", "组织学生", "带领学生", "带学生", "学生外出",
+	"外出活动", "计划于", "定于", "将于", "拟于", "组织", "开展", "举行", "外出", "全班", "全体", "学生", "准备", "计划", "于"}
 
 // outingVerbs end a place written with 去/到 and are the activity: 去科技馆参观.
 var outingVerbs = []string{"参观学习", "参观", "游览", "学习", "研学", "春游", "秋游", "实践", "活动", "比赛", "演出"}

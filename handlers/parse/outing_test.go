@@ -22,6 +22,8 @@ func TestOuting(t *testing.T) {
 			"class=高二(2)班 day=2026-12-09 time= place=植物园 students=45 urgent=false activity=秋游"},
 		{"周五 全天 社会实践 45名学生",
 			"class= day=2026-12-11 time=全天 place= students=45 urgent=false activity=社会实践"},
+		{"高一(1)班定于12月10日带领学生到科技馆参观",
+			"class=高一(1)班 day=2026-12-10 time= place=科技馆 students=0 urgent=false activity=参观"},
 		// A date without a year months past is next year's; a recent one stays past.
 		{"3月20日 高一(1)班 去植物园", "class=高一(1)班 day=2027-03-20 time= place=植物园 students=0 urgent=false activity="},
 		{"12月1日 参观", "class= day=2026-12-01 time= place= students=0 urgent=false activity=参观"},
