@@ -28,6 +28,10 @@ type Message struct {
 	// Set by the Router.
 	Intent string // canonical intent name, e.g. "attendance"
 	Body   string // the text after the intent keyword, trimmed
+	// Suggest is set on a message that matches no keyword but starts
+	// with a near miss of one (考情 全勤, 急保 …): the message as the sender
+	// probably meant it (考勤 全勤). See Router.
+	Suggest string
 }
 
 // Key identifies a message for deduplication: channel, sender and message

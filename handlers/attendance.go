@@ -42,6 +42,7 @@ func (h *Handlers) attendanceIntents() []intent {
 	}
 	a := &attendance{Handlers: h, att: att, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, a.recent)
+	h.unrouted = append(h.unrouted, a.unrouted)
 	submit := []string{org.Cadre, org.Teacher}
 	change := []string{org.Cadre, org.Teacher, org.Office}
 	view := []string{org.Teacher, org.GradeLead, org.Office, org.Admin}
@@ -68,6 +69,21 @@ func (a *attendance) msgTime(m *bot.Message) time.Time {
 		t = a.Now()
 	}
 	return t.In(a.att.Location())
+}
+
+// unrouted takes a form sent without a keyword (今天全勤, 张三今天没来) from
+// those who may submit one, when it reads whole; other messages are not
+// its business (nil reply).
+func (a *attendance) unrouted(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	if !a.member(m).Has(org.Cadre, org.Teacher) {
+		return nil, nil
+	}
+	form, err := parse.Attendance(m.Body, a.msgTime(m))
+	if err != nil || !form.Whole() {
+		return nil, nil
+	}
+	m.Intent = "attendance"
+	return a.submit(ctx, m)
 }
 
 func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -342,7 +358,7 @@ func splitID(body string) (id, rest string, ok bool) {
 func entryID(body, command string) (id, rest string, refusal *bot.Reply) {
 	id, rest, ok := splitID(body)
 	if !ok {
-		return "", "", bot.Text(sprintf(msgAttIDUsage, command))
+		return "", "", bot.Text(sprintf(msgAttIDUsage, command, command))
 	}
 	if !strings.HasPrefix(id, "A") {
 		return "", "", bot.Text(sprintf(msgAttNotAttID, id))
@@ -350,8 +366,28 @@ func entryID(body, command string) (id, rest string, refusal *bot.Reply) {
 	return id, rest, nil
 }
 
+// latestWords name the sender's latest entry instead of its id: 撤回上一条,
+// 更正上一条 旷课：张三1节.
+var latestWords = []string{"上一条", "上条", "刚才那条", "刚才的", "刚才", "最后一条", "最新一条"}
+
+// entryRef reads the entry a 更正/撤回 is about: its id, or a word for the
+// sender's latest attendance entry; rest is what follows.
+func (a *attendance) entryRef(m *bot.Message, command string) (id, rest string, refusal *bot.Reply) {
+	body := strings.TrimSpace(m.Body)
+	for _, w := range latestWords {
+		if after, ok := strings.CutPrefix(body, w); ok {
+			es, err := a.att.Recent(m.Member, 1)
+			if err != nil || len(es) == 0 {
+				return "", "", bot.Text(sprintf(msgAttNoLatest, command))
+			}
+			return es[0].ID, strings.TrimLeft(after, " ,，:：、;；"), nil
+		}
+	}
+	return entryID(body, command)
+}
+
 func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	id, rest, refusal := entryID(m.Body, "更正")
+	id, rest, refusal := a.entryRef(m, "更正")
 	if refusal != nil {
 		return refusal, nil
 	}
@@ -389,7 +425,7 @@ func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, e
 }
 
 func (a *attendance) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	id, _, refusal := entryID(m.Body, "撤回")
+	id, _, refusal := a.entryRef(m, "撤回")
 	if refusal != nil {
 		return refusal, nil
 	}

@@ -56,7 +56,18 @@ func (h *Handlers) mine(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	return bot.Text(msgMineHead + "\n" + strings.Join(lines, "\n")), nil
 }
 
-// fallback answers text that names no intent.
-func (h *Handlers) fallback(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+// fallback answers text that names no intent: a near miss of a keyword is
+// asked back (您是不是想发：考勤 全勤？), a message an intent can read whole
+// without its keyword goes to it, and anything else gets a hint.
+func (h *Handlers) fallback(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	if m.Suggest != "" {
+		m.Intent = "near_miss"
+		return bot.Text(sprintf(msgNearMiss, m.Suggest)), nil
+	}
+	for _, fn := range h.unrouted {
+		if reply, err := fn(ctx, m); reply != nil || err != nil {
+			return reply, err
+		}
+	}
 	return bot.Text(msgUnknown), nil
 }

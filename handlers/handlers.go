@@ -36,6 +36,9 @@ type Handlers struct {
 	intents []intent
 	// recent lists lines describing a member's latest records, one source per record kind.
 	recent []func(m *org.Member, limit int) ([]string, error)
+	// unrouted take a message that names no intent when they can read it
+	// whole (今天全勤); nil reply: not theirs.
+	unrouted []bot.HandlerFunc
 }
 
 // intent is a route with who may use it and how (for 帮助).

@@ -18,5 +18,6 @@ const (
 	msgNoRecords = "您还没有记录。"
 	msgMineHead  = "您最近的记录："
 	msgUnknown   = "没看懂这条消息。发送“帮助”查看可以使用的功能和示例。"
+	msgNearMiss  = "您是不是想发：%s？这条消息未处理，请确认后重新发送。发送“帮助”查看可以使用的功能和示例。"
 	msgTooLong   = "消息过长（最多 %d 字），请分段发送。"
 )

@@ -43,7 +43,8 @@ const (
 	msgAttStateOnTime     = "按时"
 	msgAttStateLate       = "迟交"
 
-	msgAttIDUsage      = "请写明考勤编号，如：%s A12"
+	msgAttIDUsage      = "请写明考勤编号，如：%s A12（或：%s上一条）"
+	msgAttNoLatest     = "您还没有报送过考勤，没有可以%s的记录。"
 	msgAttCorrectUsage = "请写出更正后的全部内容，如：更正 A12 旷课：张三2节（改为无异常：更正 A12 无异常）"
 	msgAttNotAttID     = "%s 不是考勤编号（考勤编号以 A 开头，如 A12）。"
 	msgAttNoEntry      = "没有找到考勤 %s。"

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
 )
 
@@ -371,7 +372,7 @@ func (d *Directory) OnRoster(unit, name string) bool {
 func (d *Directory) Closest(unit, name string) (string, bool) {
 	best, bestDist := "", -1
 	for _, s := range d.rosters[unit] {
-		dist := editDistance([]rune(name), []rune(s.Name))
+		dist := bot.EditDistance([]rune(name), []rune(s.Name))
 		if bestDist < 0 || dist < bestDist {
 			best, bestDist = s.Name, dist
 		}
@@ -381,26 +382,6 @@ func (d *Directory) Closest(unit, name string) (string, bool) {
 		return "", false
 	}
 	return best, true
-}
-
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Group returns the named group.

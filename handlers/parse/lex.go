@@ -135,6 +135,8 @@ func attLex(s string, ref time.Time) ([]attToken, []string) {
 				l.run, l.runSpace, l.space = l.i, l.space, false
 			}
 			l.i += size
+		case r == utf8.RuneError:
+			l.emit(attToken{kind: tOther}, size) // garbled text is never transparent
 		case unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r):
 			l.flush() // brackets, quotes and the like are transparent
 			l.i += size
