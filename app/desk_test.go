@@ -139,3 +139,29 @@ func TestRepliesNameTheUnitWhereTheOfficeSits(t *testing.T) {
 		}
 	}
 }
+
+// Issue 14 item 4 (篇11 (三), SPEC §5.3): the monthly summary on the 1st
+// lists the month's good deeds per class — the office's all of them (and
+// those of departments), a grade lead's those of the grade.
+func TestMonthlySummaryListsGoodDeedsPerClass(t *testing.T) {
+	ta := newTestApp(t, at(10, 30, 10, 0))
+	ta.say("cadre-g1c2", "好人好事 高一(2)班周八帮助同学补课") // October: not November's
+	ta.setNow(at(11, 5, 10, 0))
+	mustContain(t, ta.say("cadre-g1c1", "好人好事 高一(1)班张三拾金不昧，主动上交钱包"), "G2（高一(1)班）")
+	ta.setNow(at(11, 12, 16, 0))
+	mustContain(t, ta.say("teacher-g2c1", "好人好事 高二(1)班王同学雨中护送低年级同学回家"), "G3（高二(1)班）")
+	ta.setNow(at(11, 20, 9, 0))
+	ta.say("teacher-g1c1", "好人好事 高一(1)班李四扶摔倒的同学去医务室")
+	ta.say("officer-2", "好人好事 门卫刘师傅深夜巡查发现并扑灭垃圾桶火情")
+
+	ta.setNow(time.Date(2026, 12, 1, 8, 0, 1, 0, cst))
+	office := ta.waitInbox("office-1", "月度汇总", "2026年11月", "好人好事")
+	mustContain(t, office, "好人好事（4 件，请表彰）：",
+		"高一(1)班 2 件：G2 高一(1)班张三拾金不昧，主动上交钱包（", "G4 高一(1)班李四扶摔倒的同学去医务室（",
+		"高二(1)班 1 件：G3 高二(1)班王同学雨中护送低年级同学回家（", "办公室 1 件：G5 门卫刘师傅深夜巡查发现并扑灭垃圾桶火情（孙敏报，11-20）")
+	mustNotContain(t, office, "周八帮助同学补课")
+	lead := ta.waitInbox("lead-g1", "月度汇总", "2026年11月")
+	mustContain(t, lead, "好人好事（2 件，请表彰）：", "高一(1)班 2 件：G2")
+	mustNotContain(t, lead, "高二(1)班王同学", "门卫刘师傅")
+	ta.waitInbox("lead-g2", "月度汇总", "高二(1)班 1 件：G3")
+}

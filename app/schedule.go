@@ -42,7 +42,7 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	jobs := scheduler.DefaultJobs(scheduler.Deps{
 		Config: a.Config, Dir: a.Dir, Calendar: cal, Outbox: a.Store, Now: a.now,
 		Sources: scheduler.Sources{
-			Attendance: attendanceSource{att, a.Dir}, Summaries: attendanceSource{att, a.Dir},
+			Attendance: attendanceSource{att, a.Dir, desk}, Summaries: attendanceSource{att, a.Dir, desk},
 			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk, Outings: ds,
 		},
 		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) }, Log: a.log,
@@ -124,10 +124,12 @@ func (a *App) saveWatermark() {
 	}
 }
 
-// attendanceSource answers the attendance jobs from the stored forms.
+// attendanceSource answers the attendance jobs from the stored forms (and
+// the monthly summary's good deeds from the desk).
 type attendanceSource struct {
-	att *report.Attendance
-	dir *org.Directory
+	att  *report.Attendance
+	dir  *org.Directory
+	desk *report.Desk
 }
 
 // MissingClasses lists the classes with no live entry in the form due at due.
@@ -144,7 +146,9 @@ func (s attendanceSource) MissingClasses(_ context.Context, due time.Time) ([]st
 }
 
 // SummaryText renders the 《日常信息月度汇总表》 of a grade ("" for all):
-// per class its forms by state and the students with anything recorded.
+// per class its forms by state and the students with anything recorded,
+// then the month's good deeds per class (the office's, for all, also those
+// of other units).
 func (s attendanceSource) SummaryText(_ context.Context, month time.Time, grade string) (string, error) {
 	var classes []*org.Unit
 	for _, c := range s.dir.Classes() {
@@ -167,8 +171,13 @@ func (s attendanceSource) SummaryText(_ context.Context, month time.Time, grade 
 		}
 	}
 	if len(lines) == 0 {
-		return "本月无记录。", nil
+		lines = append(lines, "本月无考勤记录。")
 	}
+	deeds, err := s.desk.GoodDeedsOf(p.Name)
+	if err != nil {
+		return "", err
+	}
+	lines = append(lines, report.DeedLines(deeds, classes, grade == "")...)
 	return strings.Join(lines, "\n"), nil
 }
 

@@ -91,7 +91,11 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := &discard{}
-	src := attendanceSource{att, a.Dir}
+	desk, err := report.NewDesk(cfg, a.Dir, a.Store, a.now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := attendanceSource{att, a.Dir, desk}
 	jobs := scheduler.DefaultJobs(scheduler.Deps{Config: cfg, Dir: a.Dir, Calendar: cal, Outbox: out, Now: a.now,
 		Sources: scheduler.Sources{Attendance: src, Summaries: src}})
 	var overdue scheduler.Job

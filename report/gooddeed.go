@@ -6,6 +6,8 @@ package report
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/baosong/baosong/org"
@@ -61,4 +63,62 @@ func (d *Desk) ReportGoodDeed(ctx context.Context, m *org.Member, unit, text str
 		return nil
 	})
 	return out, err
+}
+
+// GoodDeedsOf lists the good deeds of month ("2026-11") in id order.
+func (d *Desk) GoodDeedsOf(month string) ([]*GoodDeed, error) {
+	var out []*GoodDeed
+	err := d.Store.ViewDesk(func(tx DeskTx) error {
+		all, err := tx.GoodDeeds()
+		for _, g := range all {
+			if g.Month == month {
+				out = append(out, g)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// DeedLines lists good deeds for the monthly summary (篇11 (三), SPEC §5.3):
+// a count, then one line per class of classes that has any, in their
+// order, and — when others — one line per other unit (departments, or no
+// unit named) in the order of their first deed. Nothing when there are none.
+func DeedLines(deeds []*GoodDeed, classes []*org.Unit, others bool) []string {
+	byUnit := map[string][]*GoodDeed{}
+	for _, g := range deeds {
+		byUnit[g.Unit] = append(byUnit[g.Unit], g)
+	}
+	var lines []string
+	n := 0
+	line := func(name string, gs []*GoodDeed) {
+		items := make([]string, len(gs))
+		for i, g := range gs {
+			items[i] = fmt.Sprintf("%s %s（%s报，%s）", g.ID, g.Text, g.ReporterName, g.At.Format("01-02"))
+		}
+		lines = append(lines, fmt.Sprintf("  %s %d 件：%s", name, len(gs), strings.Join(items, "；")))
+		n += len(gs)
+	}
+	for _, c := range classes {
+		if gs := byUnit[c.ID]; len(gs) > 0 {
+			line(c.Name, gs)
+			delete(byUnit, c.ID)
+		}
+	}
+	if others {
+		for _, g := range deeds {
+			if gs, ok := byUnit[g.Unit]; ok {
+				name := g.UnitName
+				if name == "" {
+					name = "未注明单位"
+				}
+				line(name, gs)
+				delete(byUnit, g.Unit)
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return append([]string{fmt.Sprintf("好人好事（%d 件，请表彰）：", n)}, lines...)
 }
