@@ -164,3 +164,16 @@ func TestAttendanceExportCarriesCauses(t *testing.T) {
 	mustContain(t, string(ta.attExportRaw("2026-11", "json")), `"followups": [`, `"state": "found"`, `"cause": "发烧在家，家长已知晓"`,
 		`"state": "not_found"`, `"state": "pending"`)
 }
+
+// Issue 14.8: the forms of Thursday 10-01 and Monday 10-05 (国庆节) both move
+// to Wednesday 09-30; its reminder says the holiday once.
+func TestHolidayReminderSaysTheMoveOnce(t *testing.T) {
+	cst := incidentT0.Location()
+	ta := newTestApp(t, time.Date(2026, 9, 30, 14, 59, 50, 0, cst))
+	ta.setNow(time.Date(2026, 9, 30, 15, 0, 1, 0, cst))
+	text := ta.waitInbox("cadre-g1c1", "考勤提醒·15:00", "9月30日")
+	mustContain(t, text, "（10月1日、10月5日为国庆节，截止日期调整为9月30日）")
+	if n := strings.Count(text, "国庆节"); n != 1 {
+		t.Errorf("国庆节 said %d times:\n%s", n, text)
+	}
+}

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/baosong/baosong/config"
@@ -88,6 +89,7 @@ func (r *Rules) Calendar() *org.Calendar { return r.cal }
 func (r *Rules) AttendanceDue(at time.Time) (Occasion, bool) {
 	day := r.midnight(at)
 	var o Occasion
+	var moves []time.Time // the nominal due times moved onto this day
 	found := false
 	// A moved deadline lands within a holiday's length of its nominal
 	// day; three weeks either way covers the longest (Spring Festival).
@@ -99,7 +101,7 @@ func (r *Rules) AttendanceDue(at time.Time) (Occasion, bool) {
 		if _, vac := r.cal.InVacation(nominal); vac {
 			continue
 		}
-		moved, reason, note := r.deadline(r.att.DueTime.On(nominal, r.loc))
+		moved, reason := r.cal.Deadline(r.att.DueTime.On(nominal, r.loc))
 		if !sameDay(moved, day) {
 			continue
 		}
@@ -110,8 +112,12 @@ func (r *Rules) AttendanceDue(at time.Time) (Occasion, bool) {
 			o = Occasion{Period: moved.Format("2006-01-02"), Label: dayLabel(moved), Deadline: moved}
 			found = true
 		}
-		o.Reason, o.Note = join(o.Reason, reason, "; "), join(o.Note, note, "；")
+		if reason != "" {
+			o.Reason = join(o.Reason, reason, "; ")
+			moves = append(moves, nominal)
+		}
 	}
+	o.Note = r.moveNote(moves, o.Deadline)
 	return o, found
 }
 
@@ -279,12 +285,13 @@ func (r *Rules) WeeklyDue(at time.Time) (Occasion, bool) {
 	day := r.midnight(at)
 	var o Occasion
 	found := false
+	var moves []time.Time // the nominal due days moved onto this day
 	for i := -21; i <= 21; i++ {
 		nominal := day.AddDate(0, 0, i)
 		if nominal.Weekday() != time.Weekday(r.week.Weekday) {
 			continue
 		}
-		moved, reason, note := r.deadline(r.week.DueAt.On(nominal, r.loc))
+		moved, reason := r.cal.Deadline(r.week.DueAt.On(nominal, r.loc))
 		if !sameDay(moved, day) {
 			continue
 		}
@@ -303,8 +310,12 @@ func (r *Rules) WeeklyDue(at time.Time) (Occasion, bool) {
 		if !o.Start.Equal(monday) {
 			o.Label = fmt.Sprintf("%d月%d日—%d月%d日这两周", o.Start.Month(), o.Start.Day(), sunday.Month(), sunday.Day())
 		}
-		o.Reason, o.Note = join(o.Reason, reason, "; "), join(o.Note, note, "；")
+		if reason != "" {
+			o.Reason = join(o.Reason, reason, "; ")
+			moves = append(moves, nominal)
+		}
 	}
+	o.Note = r.moveNote(moves, o.Deadline)
 	return o, found
 }
 
@@ -313,7 +324,7 @@ func (r *Rules) WeeklyDue(at time.Time) (Occasion, bool) {
 func (r *Rules) deadline(nominal time.Time) (moved time.Time, reason, note string) {
 	moved, reason = r.cal.Deadline(nominal)
 	if reason != "" {
-		note = moveNote(nominal, moved, r.cal.DayName(nominal))
+		note = r.moveNote([]time.Time{nominal}, moved)
 	}
 	return moved, reason, note
 }
@@ -330,15 +341,31 @@ func (r *Rules) dayDeadline(nominal, notBefore time.Time) (moved time.Time, reas
 	if !r.cal.IsWorkday(moved) {
 		moved = r.cal.NextWorkday(moved)
 	}
-	name := r.cal.DayName(nominal)
-	return moved, fmt.Sprintf("%s is %s: deadline moved to %s", nominal.Format("2006-01-02"), name,
-		moved.Format("2006-01-02")), moveNote(nominal, moved, name)
+	return moved, fmt.Sprintf("%s is %s: deadline moved to %s", nominal.Format("2006-01-02"), r.cal.DayName(nominal),
+		moved.Format("2006-01-02")), r.moveNote([]time.Time{nominal}, moved)
 }
 
-// moveNote is "11月15日为周日，截止日期调整为11月13日".
-func moveNote(nominal, moved time.Time, dayName string) string {
-	return fmt.Sprintf("%d月%d日为%s，截止日期调整为%d月%d日", nominal.Month(), nominal.Day(), dayName,
-		moved.Month(), moved.Day())
+// moveNote says why deadlines moved onto moved, once: "11月15日为周日，截止日期
+// 调整为11月13日"; several days moved together are named together, by their
+// day's name: "10月1日、10月5日为国庆节，截止日期调整为9月30日". "" when none moved.
+func (r *Rules) moveNote(nominals []time.Time, moved time.Time) string {
+	var names []string
+	days := map[string][]string{}
+	for _, d := range nominals {
+		name := r.cal.DayName(d)
+		if _, ok := days[name]; !ok {
+			names = append(names, name)
+		}
+		days[name] = append(days[name], fmt.Sprintf("%d月%d日", d.Month(), d.Day()))
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = strings.Join(days[name], "、") + "为" + name
+	}
+	return fmt.Sprintf("%s，截止日期调整为%d月%d日", strings.Join(parts, "，"), moved.Month(), moved.Day())
 }
 
 // midnight is the start of t's day in the organisation's zone.
