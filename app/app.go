@@ -24,6 +24,7 @@ import (
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/handlers"
+	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/outbox"
 	"github.com/baosong/baosong/scheduler"
@@ -220,7 +221,7 @@ func (a *App) Start() {
 		Result: func(n bot.Notification, result string) {
 			a.Metrics.Pushes.WithLabelValues(a.channelOf(n.To), result).Inc()
 		},
-		Batch: a.batchOf}
+		Batch: a.batchOf, Digest: incident.Digest}
 	a.spawn(func() { loop.Run(ctx) })
 	a.spawn(func() { a.housekeeping(ctx) })
 	a.startIncidentClock(ctx)

@@ -81,7 +81,27 @@ type Notification struct {
 	Markdown bool      `json:"markdown,omitempty"` // Text is markdown
 	Mention  []string  `json:"mention,omitempty"`  // member ids to @mention in a group
 	At       time.Time `json:"at"`                 // when it was queued
+	// Priority orders the pushes waiting for one recipient: lower first,
+	// then oldest first (PriorityAlert … PriorityReminder; 0 for answers,
+	// notices and lists).
+	Priority int `json:"priority,omitempty"`
+	// Digest, when set, is the push's line in a digest: pushes to one
+	// recipient that have one and go out together are sent as one message
+	// (outbox.Loop.Digest), e.g. a round of repeats of unacknowledged
+	// incidents.
+	Digest string `json:"digest,omitempty"`
 }
+
+// Priorities of pushes (Notification.Priority): when a recipient's pushes
+// queue up (a robot paced at 20 a minute, a platform that was down), first
+// alerts go before escalations, escalations before everything else, repeats
+// after that and reminders last.
+const (
+	PriorityAlert    = -2 // the first alert of an urgent incident
+	PriorityEscalate = -1 // an incident's first push to a higher level
+	PriorityRepeat   = 1  // an incident re-notified: still not acknowledged
+	PriorityReminder = 2  // a scheduled reminder
+)
 
 // Handler answers a message.
 type Handler interface {

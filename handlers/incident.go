@@ -78,7 +78,7 @@ func (d *incidentDesk) report(ctx context.Context, m *bot.Message) (*bot.Reply, 
 		return nil, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, msgIncidentReported, rep.ID, d.recipients(rep.Alerted))
+	fmt.Fprintf(&b, msgIncidentReported, rep.ID, d.notified(ctx, rep))
 	fmt.Fprintf(&b, msgIncidentSeverity, severityText(rep.Incident))
 	fmt.Fprintf(&b, msgIncidentUnderstood, understood(rep.Incident))
 	fmt.Fprintf(&b, msgIncidentWrittenDue, stamp(rep.WrittenDue, rep.ReportedAt), rep.ID)
@@ -90,6 +90,44 @@ func (d *incidentDesk) report(ctx context.Context, m *bot.Message) (*bot.Reply, 
 	}
 	fmt.Fprintf(&b, msgIncidentNext, rep.ID)
 	return bot.Text(b.String()), nil
+}
+
+// alertWait bounds how long the reply to 急报 waits for the first alerts to
+// be delivered (SPEC §7: the reply comes at once; WeCom wants an answer
+// within 5 s). A push delivered in that time is reported as 已通知, the
+// others as 正在通知; the clock tells the reporter if they stay undelivered.
+const alertWait = time.Second
+
+// notified says who has the first alert and who is still being notified:
+// 已通知 only for pushes delivered before the reply.
+func (d *incidentDesk) notified(ctx context.Context, rep *incident.Reported) string {
+	if len(rep.Alerted) == 0 {
+		return sprintf(msgIncidentNotified, msgNobody)
+	}
+	keys := make([]string, len(rep.Alerted))
+	for i, to := range rep.Alerted {
+		keys[i] = rep.AlertKey(to)
+	}
+	left, err := d.h.Store.AwaitDelivery(ctx, alertWait, keys...)
+	if err != nil {
+		left = keys // unknown: do not claim delivery
+	}
+	var done, pending []bot.Recipient
+	for i, to := range rep.Alerted {
+		if slices.Contains(left, keys[i]) {
+			pending = append(pending, to)
+		} else {
+			done = append(done, to)
+		}
+	}
+	var parts []string
+	if len(done) > 0 {
+		parts = append(parts, sprintf(msgIncidentNotified, d.recipients(done)))
+	}
+	if len(pending) > 0 {
+		parts = append(parts, sprintf(msgIncidentNotifying, d.recipients(pending), org.DurationText(d.svc.Policy().CheckAfter)))
+	}
+	return strings.Join(parts, "；")
 }
 
 // ack handles 收到 E3 / 确认 E3. A bare 收到 acknowledges the one incident

@@ -6,7 +6,9 @@ const (
 	msgIncidentUsage   = "请在“急报”后写明发生了什么，例如：\n" + msgIncidentExample +
 		"\n尽量写明时间、地点、伤亡（几人受伤、住院）、财产损失、已采取的措施。"
 
-	msgIncidentReported   = "已收到急报 %s，并已立即通知：%s。"
+	msgIncidentReported   = "已收到急报 %s，%s。"
+	msgIncidentNotified   = "已通知：%s"
+	msgIncidentNotifying  = "正在通知：%s…（%s后仍未送达会告诉您）"
 	msgIncidentSeverity   = "\n定级：%s"
 	msgIncidentUnderstood = "\n识别：%s"
 	msgIncidentWrittenDue = "\n请于 %s 前提交书面报告（先口头后书面）：发送“书面 %s 报告内容”。"

@@ -15,6 +15,11 @@ const (
 	StepRenotify = "renotify" // the same level again: still not acknowledged
 	StepRemind   = "remind"   // written-report reminder to the reporter
 	StepOverdue  = "overdue"  // written report not received by the deadline: level 0
+	// StepUnreached tells the reporter, CheckAfter after a round that paged
+	// someone for the first time, which of those first pushes are still not
+	// delivered, so that a person phones (Checks lists them; the Service
+	// asks the outbox).
+	StepUnreached = "unreached"
 )
 
 // Step is one push that is due. Key is stable across restarts
@@ -30,6 +35,7 @@ type Step struct {
 	Mention []string  // members of the level to @mention in a group push
 	Names   string    // who the level is, for the texts (Level.Names)
 	At      time.Time // when it fell due
+	Checks  []Step    // StepUnreached: the first pushes whose delivery it checks
 }
 
 // Due returns what must be pushed at now, given the stored incident and the
@@ -58,6 +64,11 @@ func Due(inc *Incident, p Policy, now time.Time) []Step {
 		if r, at, ok := latestRound(inc.ReportedAt, p, now); ok {
 			for _, s := range roundSteps(inc, p, r, at) {
 				add(s)
+			}
+		}
+		for _, c := range checks(inc, p) {
+			if !now.Before(c.At) {
+				add(c)
 			}
 		}
 	}
@@ -123,6 +134,11 @@ func NextAt(inc *Incident, p Policy, now time.Time) time.Time {
 		for r := 1; r <= p.MaxRepeats; r++ {
 			consider(roundAt(inc.ReportedAt, p, r))
 		}
+		for _, c := range checks(inc, p) {
+			if _, done := inc.Sent[c.Key]; !done {
+				consider(c.At)
+			}
+		}
 	}
 	if inc.WrittenAt == nil {
 		for _, o := range p.Reminders {
@@ -178,6 +194,41 @@ func roundSteps(inc *Incident, p Policy, r int, at time.Time) []Step {
 		}
 	}
 	return steps
+}
+
+// checks lists the delivery checks of the rounds sent so far: for each
+// round that paged recipients for the first time (the first alert, an
+// escalation to a new level, or a round that followed downtime), a check
+// CheckAfter after the round was queued, covering those first pushes.
+func checks(inc *Incident, p Policy) []Step {
+	if len(p.Levels) == 0 || p.CheckAfter <= 0 {
+		return nil
+	}
+	paged := map[bot.Recipient]bool{}
+	var out []Step
+	for r := 0; r <= p.MaxRepeats; r++ {
+		var first []Step
+		var at time.Time
+		for _, s := range roundSteps(inc, p, r, roundAt(inc.ReportedAt, p, r)) {
+			sent, ok := inc.Sent[s.Key]
+			if !ok {
+				continue
+			}
+			if at.IsZero() || sent.Before(at) {
+				at = sent
+			}
+			if !paged[s.To] {
+				paged[s.To] = true
+				first = append(first, s)
+			}
+		}
+		if len(first) > 0 {
+			to := bot.Recipient{Member: inc.Reporter}
+			out = append(out, Step{Key: key(inc.ID, StepUnreached, r, to), Kind: StepUnreached, Round: r,
+				Level: -1, To: to, At: at.Add(p.CheckAfter), Checks: first})
+		}
+	}
+	return out
 }
 
 // latestReminder is the last written-report reminder due at now (1-based).

@@ -15,13 +15,54 @@ var (
 	t0       = time.Date(2026, 11, 26, 12, 45, 0, 0, shanghai)
 )
 
+// testPolicy has no delivery checks (TestDeliveryChecks has them): the
+// other tests count the pushes of the escalation and the written report.
 func testPolicy() Policy {
 	p := DefaultPolicy()
 	p.Levels = []Level{
 		{Members: []string{"leader-1"}, Groups: []string{"safety"}},
 		{Members: []string{"leader-2"}},
 	}
+	p.CheckAfter = 0
 	return p
+}
+
+// TestDeliveryChecks: CheckAfter after each round that paged someone for
+// the first time, one check of those first pushes; none once acknowledged.
+func TestDeliveryChecks(t *testing.T) {
+	p := testPolicy()
+	p.CheckAfter = 2 * time.Minute
+	inc := newTestIncident(p)
+	var got []string
+	for m := 0; m <= 40; m++ {
+		now := t0.Add(time.Duration(m) * time.Minute)
+		steps := Due(inc, p, now)
+		for _, s := range steps {
+			if s.Kind == StepUnreached {
+				var whom []string
+				for _, c := range s.Checks {
+					whom = append(whom, c.To.String())
+				}
+				got = append(got, fmt.Sprintf("%d %s %s→%s", m, s.Key, s.To, strings.Join(whom, ",")))
+			}
+		}
+		MarkSent(inc, steps, now)
+		if next := NextAt(inc, p, now); m == 0 && !next.Equal(t0.Add(2*time.Minute)) {
+			t.Errorf("NextAt after the report = %v, want the check at 12:47", next)
+		}
+		if m == 15 {
+			if err := Ack(inc, "leader-2", now); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want := []string{
+		"2 E3|unreached|0|teacher-g1c1 teacher-g1c1→leader-1,group:safety",
+		"12 E3|unreached|1|teacher-g1c1 teacher-g1c1→leader-2",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
 }
 
 func newTestIncident(p Policy) *Incident {

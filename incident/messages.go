@@ -2,6 +2,7 @@ package incident
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,9 @@ const (
 
 	unknown = "待核实"
 	none    = "无"
+
+	digestLine = "%s｜%s｜%s %s %s报告：%s（已过%s，第%d轮）"
+	digestText = "【急报再次提醒】仍有 %d 起急报未确认：%s。\n%s\n请逐一回复确认，例如“收到 %s”。"
 )
 
 // Notice turns a due step into the push to queue: title, text (unique per
@@ -57,7 +61,9 @@ func Notice(inc *Incident, s Step) bot.Notification {
 		if m := Missing(inc.Facts); len(m) > 0 {
 			text += "\n书面报告请写明：" + strings.Join(m, "、") + "。"
 		}
-		return notification(s, "书面报告提醒 "+inc.ID, text)
+		n := notification(s, "书面报告提醒 "+inc.ID, text)
+		n.Priority = bot.PriorityReminder
+		return n
 	case StepOverdue:
 		text := fmt.Sprintf("【书面报告逾期 %s｜%s】%s %s于%s报告的急报，未在%s前提交书面报告，请督促。",
 			inc.ID, inc.Severity, inc.UnitName, reporter(inc), clock(inc.ReportedAt, inc.ReportedAt),
@@ -66,12 +72,48 @@ func Notice(inc *Incident, s Step) bot.Notification {
 	}
 	var b strings.Builder
 	b.WriteString(head)
+	priority, digest := bot.PriorityAlert, ""
+	switch s.Kind {
+	case StepEscalate:
+		priority = bot.PriorityEscalate
+	case StepRenotify:
+		priority = bot.PriorityRepeat
+		digest = fmt.Sprintf(digestLine, inc.ID, inc.Severity, inc.UnitName, reporter(inc),
+			clock(inc.ReportedAt, inc.ReportedAt), short(inc.Text), after, s.Round)
+	}
 	fmt.Fprintf(&b, "\n%s %s %s报告：\n%s", inc.UnitName, reporter(inc), clock(inc.ReportedAt, inc.ReportedAt), inc.Text)
 	if len(inc.Why) > 0 {
 		b.WriteString("\n定级依据：" + strings.Join(inc.Why, "；"))
 	}
 	fmt.Fprintf(&b, "\n请回复“收到 %s”确认。", inc.ID)
-	return notification(s, title, b.String())
+	n := notification(s, title, b.String())
+	n.Priority, n.Digest = priority, digest
+	return n
+}
+
+// Digest merges repeats waiting for one recipient into one push (the
+// outbox's Loop.Digest): 仍有 3 起急报未确认：E1、E2、E3, then a line per
+// incident (its latest repeat), with the @mentions of them all.
+func Digest(ns []bot.Notification) bot.Notification {
+	var ids, lines, mention []string
+	for _, n := range ns {
+		for _, line := range strings.Split(n.Digest, "\n") {
+			id, _, _ := strings.Cut(line, "｜")
+			if i := slices.Index(ids, id); i >= 0 {
+				lines[i] = line
+				continue
+			}
+			ids, lines = append(ids, id), append(lines, line)
+		}
+		for _, m := range n.Mention {
+			if !slices.Contains(mention, m) {
+				mention = append(mention, m)
+			}
+		}
+	}
+	text := fmt.Sprintf(digestText, len(ids), strings.Join(ids, "、"), strings.Join(lines, "\n"), ids[0])
+	return bot.Notification{To: ns[0].To, Title: "急报再次提醒", Text: text, Mention: mention,
+		Priority: bot.PriorityRepeat, Digest: strings.Join(lines, "\n")}
 }
 
 func notification(s Step, title, text string) bot.Notification {

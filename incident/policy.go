@@ -27,6 +27,9 @@ type Policy struct {
 	RepeatEvery time.Duration
 	MaxRepeats  int
 	Levels      []Level
+	// CheckAfter is how long after a round the reporter is told which of
+	// its first pushes are still not delivered (0: never).
+	CheckAfter time.Duration
 
 	// WrittenWithin is the written-report deadline after the first report.
 	// Reminders are offsets for a 2-hour window (ReminderBase); they are
@@ -66,7 +69,8 @@ const (
 )
 
 // DefaultPolicy returns the defaults taken from the regulations: 10 minutes
-// to acknowledge, re-notify every 10 minutes three times, written report
+// to acknowledge, re-notify every 10 minutes three times, the reporter told
+// of a first push still undelivered after 2 minutes, written report
 // within 2 hours with reminders at 90 and 115 minutes, 重大 from 500 yuan,
 // 须报上级 from 3000 yuan. It has no levels: they come from the configuration.
 func DefaultPolicy() Policy {
@@ -74,6 +78,7 @@ func DefaultPolicy() Policy {
 		AckWithin:         10 * time.Minute,
 		RepeatEvery:       10 * time.Minute,
 		MaxRepeats:        3,
+		CheckAfter:        2 * time.Minute,
 		WrittenWithin:     2 * time.Hour,
 		Reminders:         []time.Duration{90 * time.Minute, 115 * time.Minute},
 		MajorLossYuan:     500,

@@ -53,6 +53,9 @@ type Store interface {
 	LatestIncidents(limit int, keep func(*Incident) bool) ([]*Incident, error)
 	// IncidentsBetween lists the incidents reported in [from, to), oldest first.
 	IncidentsBetween(from, to time.Time) ([]*Incident, error)
+	// Undelivered returns those of the push keys that were queued and are
+	// not delivered (still waiting, or parked as failed).
+	Undelivered(keys ...string) ([]string, error)
 }
 
 // Service runs urgent incidents over a Store: it applies the rules of this
@@ -103,6 +106,9 @@ type Reported struct {
 	Upward  bool            // the upward report was drafted and sent to the office
 }
 
+// AlertKey is the key of the first alert's push to a recipient of level 0.
+func (r *Reported) AlertKey(to bot.Recipient) string { return key(r.ID, "esc", 0, to) }
+
 // Report records a first report (初报) by a member with the facts read from
 // text, and queues the level-0 alerts (and, for 须报上级, the upward report
 // to the office) in the same transaction.
@@ -123,7 +129,7 @@ func (s *Service) Report(ctx context.Context, reporter, text string, f Facts) (*
 			At: now, Text: text, Facts: f,
 		}, s.policy)
 		steps := Due(inc, s.policy, now)
-		pushes := s.notices(inc, steps)
+		pushes := s.notices(inc, steps, nil)
 		MarkSent(inc, steps, now)
 		up := s.upward(inc, now)
 		upward = len(up) > 0
@@ -257,12 +263,22 @@ func (s *Service) Tick(ctx context.Context, now time.Time) error {
 	}
 	var errs []error
 	for _, inc := range active {
-		if len(Due(inc, s.policy, now)) == 0 && s.active(inc, now) {
+		steps := Due(inc, s.policy, now)
+		if len(steps) == 0 && s.active(inc, now) {
 			continue // nothing yet: no write
 		}
-		_, err := s.store.UpdateIncident(ctx, inc.ID, func(inc *Incident) (Change, error) {
-			steps := Due(inc, s.policy, now)
-			pushes := s.notices(inc, steps)
+		// The outbox is read before the transaction, not inside it.
+		unreached, err := s.unreached(steps)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		_, err = s.store.UpdateIncident(ctx, inc.ID, func(inc *Incident) (Change, error) {
+			steps := slices.DeleteFunc(Due(inc, s.policy, now), func(st Step) bool {
+				_, read := unreached[st.Key]
+				return st.Kind == StepUnreached && !read // due meanwhile: the next tick reads it
+			})
+			pushes := s.notices(inc, steps, unreached)
 			MarkSent(inc, steps, now)
 			ch := Change{Pushes: pushes, Active: s.active(inc, now)}
 			if len(steps) > 0 {
@@ -379,16 +395,62 @@ func Merge(old, add Facts) Facts {
 }
 
 // notices turns due steps into pushes; a leader who reported the incident
-// is not paged about it.
-func (s *Service) notices(inc *Incident, steps []Step) []bot.Notification {
+// is not paged about it. A delivery check becomes a push to the reporter
+// only when unreached (by step key) names someone not reached.
+func (s *Service) notices(inc *Incident, steps []Step, unreached map[string][]bot.Recipient) []bot.Notification {
 	out := make([]bot.Notification, 0, len(steps))
 	for _, st := range steps {
-		if st.Level >= 0 && st.To.Member == inc.Reporter {
-			continue
+		switch {
+		case st.Level >= 0 && st.To.Member == inc.Reporter:
+		case st.Kind == StepUnreached:
+			if rs := unreached[st.Key]; len(rs) > 0 {
+				out = append(out, bot.Notification{Key: st.Key, To: st.To, Title: "急报通知未送达 " + inc.ID,
+					Text: fmt.Sprintf(noticeUnreached, inc.ID, inc.ID, s.names(rs)), At: st.At})
+			}
+		default:
+			out = append(out, Notice(inc, st))
 		}
-		out = append(out, Notice(inc, st))
 	}
 	return out
+}
+
+// unreached reads from the outbox, for each delivery check among steps,
+// the recipients of its first pushes not delivered yet.
+func (s *Service) unreached(steps []Step) (map[string][]bot.Recipient, error) {
+	out := map[string][]bot.Recipient{}
+	for _, st := range steps {
+		if st.Kind != StepUnreached {
+			continue
+		}
+		keys := make([]string, len(st.Checks))
+		for i, c := range st.Checks {
+			keys[i] = c.Key
+		}
+		left, err := s.store.Undelivered(keys...)
+		if err != nil {
+			return nil, fmt.Errorf("incident: delivery check %s: %w", st.Key, err)
+		}
+		var rs []bot.Recipient
+		for _, c := range st.Checks {
+			if slices.Contains(left, c.Key) {
+				rs = append(rs, c.To)
+			}
+		}
+		out[st.Key] = rs
+	}
+	return out, nil
+}
+
+// names lists recipients by name: 王副校长、群“值班群”.
+func (s *Service) names(rs []bot.Recipient) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = s.name(r.Member)
+		if r.Group != "" {
+			out[i] = fmt.Sprintf(groupName, r.Group)
+		}
+	}
+	return strings.Join(out, "、")
 }
 
 // upward drafts the upward report of a 须报上级 incident for the office

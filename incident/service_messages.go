@@ -9,6 +9,8 @@ const (
 	noticeWritten         = "【书面报告 %s｜%s】%s 于%s提交（%s）：\n%s"
 	noticeClosed          = "【结案 %s】%s 于%s结案：%s"
 	noticeUpwardHead      = "【须报上级】以下为系统根据急报起草的上报材料，请核实补充后按规定报告主管部门和政府：\n\n"
+	noticeUnreached       = "【急报通知未送达 %s】%s 的通知尚未送达%s，请电话联系。"
+	groupName             = "群“%s”"
 )
 
 // writtenWord names a written-report state in a push.

@@ -5,8 +5,10 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -22,6 +24,9 @@ type Queue interface {
 	Delivered(seqs ...uint64) error
 	Retry(seq uint64, at time.Time, cause error) error
 	Fail(seq uint64, cause error) error
+	// Merge makes the push into carry n and takes the others out of the
+	// queue, in one transaction: they go out as part of it.
+	Merge(into uint64, n bot.Notification, others ...uint64) error
 	Wake() <-chan struct{}
 }
 
@@ -44,6 +49,10 @@ type Loop struct {
 	// Notifier's NotifyMany in one go, so a fan-out to thousands of members
 	// costs as few platform calls as the platform's limits allow.
 	Batch func(n bot.Notification) string
+	// Digest, when set, merges pushes to one recipient that have a
+	// Notification.Digest line and go out together into one push (e.g. a
+	// round of repeats: 仍有 3 起急报未确认). It gets them in order.
+	Digest func(ns []bot.Notification) bot.Notification
 }
 
 // Backoff is the delay before retry number attempt (1, 2, …): 5s doubling,
@@ -57,6 +66,13 @@ func Backoff(attempt int) time.Duration {
 }
 
 // Run delivers until ctx is cancelled.
+//
+// Each recipient's due pushes go out one after the other, by Priority and
+// then oldest first, while other recipients are served at the same time
+// (Workers): a robot that does not answer holds only its own queue. When a
+// push fails, the rest of its recipient's queue stays behind it (the store
+// holds them until its retry), so that they all follow it, in order, once
+// it is through. Pushes that may share a platform call (Batch) go together.
 func (l *Loop) Run(ctx context.Context) {
 	if l.Timeout == 0 {
 		l.Timeout = 15 * time.Second
@@ -71,96 +87,189 @@ func (l *Loop) Run(ctx context.Context) {
 		l.Log = slog.Default()
 	}
 	const batch = 1000 // one WeCom app message reaches at most 1,000 users
+	var (
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, l.Workers)
+		busy  = map[string]bool{} // recipients with pushes in flight
+		done  = make(chan []string)
+	)
+	defer wg.Wait()
 	for ctx.Err() == nil {
 		items, err := l.Queue.Due(l.Now(), batch)
 		if err != nil {
 			l.Log.Error("outbox: read", "err", err)
 		}
-		l.deliver(ctx, items)
-		if len(items) == batch {
+		units, blocked := l.plan(items, busy)
+		for _, u := range units {
+			for _, to := range u.to {
+				busy[to] = true
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				slots <- struct{}{}
+				l.run(ctx, u)
+				<-slots
+				select {
+				case done <- u.to:
+				case <-ctx.Done():
+				}
+			}()
+		}
+		if len(items) == batch && len(units) > 0 {
 			continue
 		}
 		wait := l.Poll
-		if next, err := l.Queue.NextDue(); err == nil && !next.IsZero() {
-			wait = min(wait, max(next.Sub(l.Now()), 0))
-		}
-		if len(items) > 0 && wait == 0 {
-			continue
+		if !blocked { // else the earliest due push is in flight: wait for it
+			if next, err := l.Queue.NextDue(); err == nil && !next.IsZero() {
+				wait = min(wait, max(next.Sub(l.Now()), 0))
+			}
 		}
 		t := time.NewTimer(max(wait, 10*time.Millisecond))
 		select {
 		case <-ctx.Done():
 		case <-l.Queue.Wake():
+		case to := <-done:
+			for _, r := range to {
+				delete(busy, r)
+			}
 		case <-t.C:
 		}
 		t.Stop()
 	}
 }
 
-func (l *Loop) deliver(ctx context.Context, items []store.OutboxItem) {
-	sem := make(chan struct{}, l.Workers)
-	var wg sync.WaitGroup
-	for _, group := range l.batches(items) {
-		if ctx.Err() != nil {
-			break
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Timeout)
-			defer cancel()
-			if len(group) == 1 {
-				n := group[0].Notification
-				if n.ID == "" {
-					n.ID = strconv.FormatUint(group[0].Seq, 10)
-				}
-				l.settle(group[0], l.Notifier.Notify(actx, n))
-				return
-			}
-			members := make([]string, len(group))
-			for i, it := range group {
-				members[i] = it.Notification.To.Member
-			}
-			errs := l.Notifier.(bot.Batcher).NotifyMany(actx, group[0].Notification, members)
-			var done []uint64
-			for i, it := range group {
-				if errs[i] == nil {
-					done = append(done, it.Seq)
-					l.report(it.Notification, "delivered")
-					continue
-				}
-				l.settle(it, errs[i])
-			}
-			if err := l.Queue.Delivered(done...); err != nil {
-				l.Log.Error("outbox: record delivery", "n", len(done), "err", err)
-			}
-		}()
-	}
-	wg.Wait()
+// unit is what one worker delivers: one recipient's pushes in order, or a
+// batch of pushes of one text to many members.
+type unit struct {
+	items []store.OutboxItem
+	to    []string // the recipients
+	batch bool
 }
 
-// batches groups the pushes that may go out together (same batch name);
-// every other push is a group of one. Order of first appearance is kept.
-func (l *Loop) batches(items []store.OutboxItem) [][]store.OutboxItem {
+// plan sorts the due pushes into units, leaving those of recipients in
+// flight (busy) for later; blocked says whether it left any.
+func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool) (units []*unit, blocked bool) {
+	slices.SortStableFunc(items, func(a, b store.OutboxItem) int {
+		return cmp.Or(cmp.Compare(a.Notification.Priority, b.Notification.Priority), cmp.Compare(a.Seq, b.Seq))
+	})
 	_, canBatch := l.Notifier.(bot.Batcher)
-	var out [][]store.OutboxItem
-	index := map[string]int{}
+	of := map[string]*unit{}      // recipient → its unit in this plan
+	batches := map[string]*unit{} // batch name → unit
 	for _, it := range items {
+		to := it.Notification.To.String()
+		if u := of[to]; busy[to] || (u != nil && u.batch) {
+			blocked = true // one unit per recipient at a time
+			continue
+		} else if u != nil {
+			u.items = append(u.items, it)
+			continue
+		}
 		name := ""
 		if canBatch && l.Batch != nil && it.Notification.To.Member != "" {
 			name = l.Batch(it.Notification)
 		}
-		if i, ok := index[name]; ok && name != "" {
-			out[i] = append(out[i], it)
+		u := batches[name]
+		if u == nil || name == "" {
+			u = &unit{batch: name != ""}
+			units = append(units, u)
+			if name != "" {
+				batches[name] = u
+			}
+		}
+		u.items = append(u.items, it)
+		u.to = append(u.to, to)
+		of[to] = u
+	}
+	return units, blocked
+}
+
+// run delivers a unit. A recipient's pushes stop at the first that is to be
+// retried: the others wait behind it.
+func (l *Loop) run(ctx context.Context, u *unit) {
+	if u.batch && len(u.items) > 1 {
+		l.many(ctx, u.items)
+		return
+	}
+	for _, it := range l.digest(u.items) {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Timeout)
+		n := it.Notification
+		if n.ID == "" {
+			n.ID = strconv.FormatUint(it.Seq, 10)
+		}
+		err := l.Notifier.Notify(actx, n)
+		cancel()
+		l.settle(it, err)
+		if err != nil && !bot.IsPermanent(err) {
+			return
+		}
+	}
+}
+
+// digest merges a recipient's pushes that have a Digest line into the
+// first of them. The store rewrites it and drops the others in one
+// transaction, so that a crash leaves either the digest or the pushes.
+func (l *Loop) digest(items []store.OutboxItem) []store.OutboxItem {
+	if l.Digest == nil {
+		return items
+	}
+	var in []int
+	for i, it := range items {
+		if it.Notification.Digest != "" {
+			in = append(in, i)
+		}
+	}
+	if len(in) < 2 {
+		return items
+	}
+	ns := make([]bot.Notification, len(in))
+	others := make([]uint64, 0, len(in)-1)
+	for j, i := range in {
+		ns[j] = items[i].Notification
+		if j > 0 {
+			others = append(others, items[i].Seq)
+		}
+	}
+	merged := l.Digest(ns)
+	merged.ID, merged.Key, merged.At = ns[0].ID, ns[0].Key, ns[0].At
+	if err := l.Queue.Merge(items[in[0]].Seq, merged, others...); err != nil {
+		l.Log.Error("outbox: merge a digest", "seq", items[in[0]].Seq, "err", err)
+		return items
+	}
+	out := make([]store.OutboxItem, 0, len(items)-len(others))
+	for i, it := range items {
+		switch {
+		case i == in[0]:
+			it.Notification = merged
+		case it.Notification.Digest != "":
 			continue
 		}
-		if name != "" {
-			index[name] = len(out)
-		}
-		out = append(out, []store.OutboxItem{it})
+		out = append(out, it)
 	}
 	return out
+}
+
+// many sends one text to many members in one go (bot.Batcher).
+func (l *Loop) many(ctx context.Context, group []store.OutboxItem) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Timeout)
+	defer cancel()
+	members := make([]string, len(group))
+	for i, it := range group {
+		members[i] = it.Notification.To.Member
+	}
+	errs := l.Notifier.(bot.Batcher).NotifyMany(actx, group[0].Notification, members)
+	var done []uint64
+	for i, it := range group {
+		if errs[i] == nil {
+			done = append(done, it.Seq)
+			l.report(it.Notification, "delivered")
+			continue
+		}
+		l.settle(it, errs[i])
+	}
+	if err := l.Queue.Delivered(done...); err != nil {
+		l.Log.Error("outbox: record delivery", "n", len(done), "err", err)
+	}
 }
 
 // settle records the outcome of one push's attempt.

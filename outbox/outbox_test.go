@@ -62,8 +62,8 @@ func TestLoopRetriesParksAndNeverDuplicates(t *testing.T) {
 	go func() { loop.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 
-	for _, text := range []string{"ok", "flaky", "bad", "limited"} {
-		if _, err := db.Enqueue(bot.Notification{Key: text, To: bot.Recipient{Member: "m"}, Text: text}); err != nil {
+	for _, text := range []string{"ok", "flaky", "bad", "limited"} { // one recipient each: they do not wait for one another
+		if _, err := db.Enqueue(bot.Notification{Key: text, To: bot.Recipient{Member: "m-" + text}, Text: text}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -243,6 +243,9 @@ func (j *jobs) job(def defaultJob) Job {
 				if ns[i].Key == "" { // a builder that splits a push keys its pieces
 					ns[i].Key = Key(def.name, o.Period, ns[i].To)
 				}
+				if def.remind {
+					ns[i].Priority = bot.PriorityReminder
+				}
 			}
 			n, err := j.Outbox.Enqueue(ns...)
 			if err != nil {

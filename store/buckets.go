@@ -18,6 +18,10 @@ var (
 	// bucketOutboxDue: due time (unix nanos) + outbox seq → empty. The outbox in due order: the
 	// loop reads what is due and when the next push is due without decoding the backlog.
 	bucketOutboxDue = []byte("outbox_due")
+	// bucketOutboxTo: recipient (bot.Recipient.String()) + 0x00 + outbox seq → due time (unix nanos,
+	// 8 bytes) + 1 byte (1: it waits for a retry, its own or an older push's). The pushes waiting for each recipient: a retry holds them all until it (Retry), and a
+	// push queued meanwhile waits too (Enqueue), so a recipient gets its pushes in order.
+	bucketOutboxTo = []byte("outbox_to")
 	// bucketOutboxKeys: notification idempotency key → outbox seq. A key is queued once, ever.
 	bucketOutboxKeys = []byte("outbox_keys")
 	// bucketFailed: outbox seq → JSON OutboxItem. Pushes that failed permanently (admins see them).
@@ -69,7 +73,7 @@ var (
 // allBuckets are created at open.
 var allBuckets = [][]byte{
 	bucketMeta, bucketSeq, bucketHistory, bucketDedupe, bucketDedupeAt, bucketOutbox, bucketOutboxKeys,
-	bucketOutboxDue,
+	bucketOutboxDue, bucketOutboxTo,
 	bucketFailed, bucketInbox, bucketCounters, bucketKV,
 	bucketAttendance, bucketSubmission, bucketIncident, bucketWeekly, bucketGoodDeed, bucketOuting,
 	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm, bucketAttendanceStudent,

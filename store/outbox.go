@@ -3,12 +3,14 @@ package store
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -43,14 +45,11 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 		if n.At.IsZero() {
 			n.At = t.Now()
 		}
-		raw, err := json.Marshal(OutboxItem{Seq: seq, Notification: n, NextAt: n.At})
-		if err != nil {
-			return queued, err
+		it := OutboxItem{Seq: seq, Notification: n, NextAt: n.At}
+		if held := heldUntil(t.tx, n.To); held.After(it.NextAt) {
+			it.NextAt = held // behind the recipient's pushes waiting for a retry
 		}
-		if err := t.bucket(bucketOutbox).Put(u64(seq), raw); err != nil {
-			return queued, err
-		}
-		if err := t.bucket(bucketOutboxDue).Put(dueKey(n.At, seq), nil); err != nil {
+		if err := putQueued(t.tx, &it); err != nil {
 			return queued, err
 		}
 		if n.Key != "" {
@@ -64,6 +63,74 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 		t.queued = true
 	}
 	return queued, nil
+}
+
+// putQueued writes a queued push and its due and recipient index entries.
+func putQueued(tx *bolt.Tx, it *OutboxItem) error {
+	raw, err := json.Marshal(it)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketOutbox).Put(u64(it.Seq), raw); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(it.NextAt, it.Seq), nil); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketOutboxTo).Put(toKey(it.Notification.To, it.Seq), toValue(it))
+}
+
+// toValue is the recipient index value of a queued push: when it is due,
+// and 1 when it waits for a retry (its own or an older push's), else 0.
+func toValue(it *OutboxItem) []byte {
+	waiting := byte(0)
+	if it.NextAt.After(it.Notification.At) {
+		waiting = 1
+	}
+	return append(dueKey(it.NextAt, 0)[:8], waiting)
+}
+
+// toKey is the recipient index key of a queued push.
+func toKey(to bot.Recipient, seq uint64) []byte {
+	return append([]byte(to.String()+"\x00"), u64(seq)...)
+}
+
+// heldUntil is when the recipient's oldest queued push is due if it waits
+// for a retry: the pushes of a recipient in retry all wait until the retry
+// (see Retry); zero otherwise.
+func heldUntil(tx *bolt.Tx, to bot.Recipient) time.Time {
+	prefix := []byte(to.String() + "\x00")
+	k, v := tx.Bucket(bucketOutboxTo).Cursor().Seek(prefix)
+	if !bytes.HasPrefix(k, prefix) || len(v) != 9 || v[8] != 1 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(v)))
+}
+
+// hold makes every other push queued for to wait until at (those due
+// sooner): a retry to a recipient holds its queue, so that the pushes go
+// out together, in order, once it is through.
+func hold(tx *bolt.Tx, to bot.Recipient, at time.Time, except uint64) error {
+	prefix := []byte(to.String() + "\x00")
+	due := dueKey(at, 0)[:8]
+	var held []uint64
+	c := tx.Bucket(bucketOutboxTo).Cursor()
+	for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if seq := binary.BigEndian.Uint64(k[len(prefix):]); seq != except && len(v) == 9 && bytes.Compare(v[:8], due) < 0 {
+			held = append(held, seq)
+		}
+	}
+	for _, seq := range held {
+		it, err := unqueue(tx, seq)
+		if err != nil || it == nil {
+			return err
+		}
+		it.NextAt = at
+		if err := putQueued(tx, it); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Queued reports whether a notification key was ever queued.
@@ -157,7 +224,22 @@ func unqueue(tx *bolt.Tx, seq uint64) (*OutboxItem, error) {
 	if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(it.NextAt, seq)); err != nil {
 		return nil, err
 	}
+	if err := tx.Bucket(bucketOutboxTo).Delete(toKey(it.Notification.To, seq)); err != nil {
+		return nil, err
+	}
 	return it, b.Delete(u64(seq))
+}
+
+// indexOutboxTo builds the recipient index of the queued pushes (schema 4 → 5).
+func indexOutboxTo(tx *bolt.Tx) error {
+	idx := tx.Bucket(bucketOutboxTo)
+	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
+		var it OutboxItem
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		return idx.Put(toKey(it.Notification.To, binary.BigEndian.Uint64(k)), toValue(&it))
+	})
 }
 
 // indexOutbox builds the due index of the queued pushes (schema 1 → 2).
@@ -184,7 +266,7 @@ func (s *DB) Depth() (int, error) {
 
 // Delivered removes pushes from the outbox.
 func (s *DB) Delivered(seqs ...uint64) error {
-	return s.batch(func(tx *bolt.Tx) error {
+	return s.settle(func(tx *bolt.Tx) error {
 		for _, seq := range seqs {
 			if _, err := unqueue(tx, seq); err != nil {
 				return err
@@ -194,46 +276,167 @@ func (s *DB) Delivered(seqs ...uint64) error {
 	})
 }
 
-// Retry records a failed attempt and when to try again.
+// Retry records a failed attempt and when to try again. The recipient's
+// other queued pushes wait until then too, so that they follow it in order
+// (see Enqueue and outbox.Loop).
 func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
+	return s.settle(func(tx *bolt.Tx) error {
+		it, err := failedAttempt(tx, seq, cause, at)
+		if it == nil || err != nil {
+			return err
+		}
+		if err := putQueued(tx, it); err != nil {
+			return err
+		}
+		return hold(tx, it.Notification.To, at, seq)
+	})
+}
+
+// Merge makes the queued push into carry n (a digest) and takes the others
+// out of the queue, in one transaction: they are delivered with it. Their
+// keys then name it, so Undelivered follows the digest.
+func (s *DB) Merge(into uint64, n bot.Notification, others ...uint64) error {
 	return s.batch(func(tx *bolt.Tx) error {
-		raw, ok, err := failedAttempt(tx, seq, cause, at)
-		if !ok || err != nil {
+		it, err := unqueue(tx, into)
+		if it == nil || err != nil {
+			return fmt.Errorf("store: merge into outbox %d: not queued (%v)", into, err)
+		}
+		it.Notification = n
+		if err := putQueued(tx, it); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketOutbox).Put(u64(seq), raw); err != nil {
-			return err
+		keys := tx.Bucket(bucketOutboxKeys)
+		for _, seq := range others {
+			o, err := unqueue(tx, seq)
+			if err != nil {
+				return err
+			}
+			if o != nil && o.Notification.Key != "" {
+				if err := keys.Put([]byte(o.Notification.Key), u64(into)); err != nil {
+					return err
+				}
+			}
 		}
-		return tx.Bucket(bucketOutboxDue).Put(dueKey(at, seq), nil)
+		return nil
 	})
 }
 
 // Fail moves a push that failed permanently to the failed list.
 func (s *DB) Fail(seq uint64, cause error) error {
-	return s.batch(func(tx *bolt.Tx) error {
-		raw, ok, err := failedAttempt(tx, seq, cause, time.Time{})
-		if !ok || err != nil {
+	return s.settle(func(tx *bolt.Tx) error {
+		it, err := failedAttempt(tx, seq, cause, time.Time{})
+		if it == nil || err != nil {
+			return err
+		}
+		raw, err := json.Marshal(it)
+		if err != nil {
 			return err
 		}
 		return tx.Bucket(bucketFailed).Put(u64(seq), raw)
 	})
 }
 
-// failedAttempt takes a queued push out of the outbox, counts a failed
-// attempt with its cause and (when not zero) the time of the next attempt,
-// and returns it encoded; ok is false when the push is no longer queued.
-func failedAttempt(tx *bolt.Tx, seq uint64, cause error, next time.Time) (raw []byte, ok bool, err error) {
+// failedAttempt takes a queued push out of the outbox and counts a failed
+// attempt with its cause and (when not zero) the time of the next attempt;
+// nil when the push is no longer queued.
+func failedAttempt(tx *bolt.Tx, seq uint64, cause error, next time.Time) (*OutboxItem, error) {
 	it, err := unqueue(tx, seq)
 	if it == nil || err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	it.Attempts++
 	it.LastError = cause.Error()
 	if !next.IsZero() {
 		it.NextAt = next
 	}
-	raw, err = json.Marshal(it)
-	return raw, err == nil, err
+	return it, nil
+}
+
+// settle runs a write that records the outcome of an attempt and then wakes
+// whoever waits for outcomes (AwaitDelivery).
+func (s *DB) settle(fn func(*bolt.Tx) error) error {
+	err := s.batch(fn)
+	s.settled.signal()
+	return err
+}
+
+// Undelivered returns those of keys whose push was queued and is not
+// delivered: still in the outbox, or parked as failed.
+func (s *DB) Undelivered(keys ...string) ([]string, error) {
+	left, _, err := s.delivery(keys)
+	return left, err
+}
+
+// delivery returns those of keys whose push was queued and is not
+// delivered, and whether one of them was never tried.
+func (s *DB) delivery(keys []string) (left []string, untried bool, err error) {
+	err = s.bolt.View(func(tx *bolt.Tx) error {
+		index, queue, failed := tx.Bucket(bucketOutboxKeys), tx.Bucket(bucketOutbox), tx.Bucket(bucketFailed)
+		for _, k := range keys {
+			seq := index.Get([]byte(k))
+			if seq == nil {
+				continue // never queued
+			}
+			if raw := queue.Get(seq); raw != nil {
+				var it OutboxItem
+				if err := json.Unmarshal(raw, &it); err != nil {
+					return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(seq), err)
+				}
+				untried = untried || it.Attempts == 0
+				left = append(left, k)
+			} else if failed.Get(seq) != nil {
+				left = append(left, k)
+			}
+		}
+		return nil
+	})
+	return left, untried, err
+}
+
+// AwaitDelivery waits, at most wait, until every push of keys is delivered
+// or has failed an attempt, and returns the keys not delivered by then.
+func (s *DB) AwaitDelivery(ctx context.Context, wait time.Duration, keys ...string) ([]string, error) {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		changed := s.settled.wait() // before reading: no outcome slips between
+		left, untried, err := s.delivery(keys)
+		if err != nil || !untried {
+			return left, err
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return left, nil
+		case <-ctx.Done():
+			return left, nil
+		}
+	}
+}
+
+// broadcast wakes every waiter at once: wait returns a channel that the
+// next signal closes.
+type broadcast struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func (b *broadcast) wait() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch == nil {
+		b.ch = make(chan struct{})
+	}
+	return b.ch
+}
+
+func (b *broadcast) signal() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch != nil {
+		close(b.ch)
+		b.ch = nil
+	}
 }
 
 // Failed lists the pushes that failed permanently, newest first, at most limit.
@@ -268,7 +471,7 @@ func (s *DB) DeliverLocal(inbox string, seq uint64, text string, at time.Time) e
 	if err != nil {
 		return err
 	}
-	return s.batch(func(tx *bolt.Tx) error {
+	return s.settle(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketInbox).Put(inboxKey(inbox, seq), raw); err != nil {
 			return err
 		}

@@ -24,10 +24,10 @@ func TestOutboxDueIndex(t *testing.T) {
 	defer db.Close()
 	to := bot.Recipient{Member: "teacher-g1c1"}
 	if _, err := db.Enqueue(
-		bot.Notification{Text: "one", To: to},                            // seq 1, due now
-		bot.Notification{Text: "two", To: to, At: now.Add(time.Hour)},    // seq 2, due in an hour
-		bot.Notification{Text: "three", To: to, At: now.Add(-time.Hour)}, // seq 3, overdue
-		bot.Notification{Text: "four", To: to},                           // seq 4, due now
+		bot.Notification{Text: "one", To: to},                                                               // seq 1, due now
+		bot.Notification{Text: "two", To: to, At: now.Add(time.Hour)},                                       // seq 2, due in an hour
+		bot.Notification{Text: "three", To: bot.Recipient{Member: "teacher-g1c2"}, At: now.Add(-time.Hour)}, // seq 3, overdue
+		bot.Notification{Text: "four", To: to},                                                              // seq 4, due now
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -91,8 +91,10 @@ func TestOutboxDueIndex(t *testing.T) {
 	if got := next(); !got.IsZero() {
 		t.Errorf("next due %v with an empty outbox", got)
 	}
-	if err := db.View(func(t *Tx) error { return expectEmpty(t.tx, bucketOutboxDue) }); err != nil {
-		t.Error(err)
+	for _, b := range [][]byte{bucketOutboxDue, bucketOutboxTo} {
+		if err := db.View(func(t *Tx) error { return expectEmpty(t.tx, b) }); err != nil {
+			t.Error(err)
+		}
 	}
 }
 

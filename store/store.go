@@ -22,13 +22,14 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(*bolt.Tx) error{
 	1: indexOutbox,     // the outbox due index
 	2: summarizeForms,  // each attendance form's summary
 	3: summarizeMonths, // each student's attendance month record
+	4: indexOutboxTo,   // the outbox by recipient
 }
 
 // ErrLocked means another process holds the database.
@@ -44,6 +45,7 @@ type DB struct {
 	now       func() time.Time
 	wake      chan struct{} // signalled when the outbox gets new items
 	incidents chan struct{} // signalled when an incident was stored
+	settled   broadcast     // signalled when a push was delivered, retried or parked
 	w         *committer    // shares commits between concurrent writes
 }
 
