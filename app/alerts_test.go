@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
 )
 
@@ -99,6 +100,75 @@ func TestAlertReplySaysWhatWasDelivered(t *testing.T) {
 	for k := range api.deliveries() {
 		if strings.Contains(k, "尚未送达") {
 			t.Errorf("the notice of non-delivery went to the robot: %s", k)
+		}
+	}
+}
+
+// Issue 14 items 10b and 10c: while the group's robot is down its pushes
+// queue up; when it takes one again, the rest follow at once, first alerts
+// before repeats and repeats before reminders, and the repeats waiting for
+// the group go as one digest.
+func TestAlertsQueueByPriorityAndDigestRepeats(t *testing.T) {
+	t.Parallel() // waits on the outbox's 1 s poll after each clock move
+	api := newFaultyAPI()
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	ta := startAppWithHTTP(t, incidentT0, nil, ddgRobot(srv.URL), fastIncidents)
+	reports := []struct{ who, text string }{
+		{"teacher-g1c1", foodReport},
+		{"teacher-g2c1", "急报 高二(1)班一名学生课间在楼梯摔倒，右臂骨折，已送县医院"},
+		{"officer-2", "急报 食堂后门消防通道被杂物堵塞"},
+	}
+	for i, r := range reports {
+		mustContain(t, ta.say(r.who, r.text), fmt.Sprintf("已收到急报 E%d，已通知：王副校长、群“ddg”。", i+1))
+	}
+
+	// The robot goes down; nobody acknowledges; round 1 repeats E1–E3.
+	api.set(fail5xx)
+	ta.setNow(incidentT0.Add(2 * time.Minute))
+	waitFor(t, "the group's repeats to wait", func() bool {
+		n := 0
+		for _, it := range ta.queued() {
+			if it.Notification.To.Group == "ddg" {
+				n++
+			}
+		}
+		return n == 3
+	}, func() string { return fmt.Sprintf("outbox: %+v", ta.queued()) })
+	// A reminder for the group is queued meanwhile, then a new incident.
+	if _, err := ta.Store.Enqueue(bot.Notification{Key: "test|reminder|ddg", To: bot.Recipient{Group: "ddg"},
+		Title: "考勤提醒", Text: "请各班于 17:00 前提交日常信息报表", Priority: bot.PriorityReminder}); err != nil {
+		t.Fatal(err)
+	}
+	ta.setNow(incidentT0.Add(2*time.Minute + 20*time.Second))
+	mustContain(t, ta.say("teacher-g1c2", "急报 高一(2)班教室吊扇松动，已停用"), "已收到急报 E4", "正在通知：群“ddg”…")
+
+	// The robot comes back: everything waiting for the group goes out at
+	// the next attempt, in priority order, the repeats as one digest.
+	before := len(api.accepted())
+	api.set(answerOK)
+	ta.setNow(ta.queued()[0].NextAt)
+	waitFor(t, "the group's queue to drain", func() bool { return len(ta.queued()) == 0 },
+		func() string { return fmt.Sprintf("outbox: %+v", ta.queued()) })
+	got := api.accepted()[before:]
+	if len(got) != 3 {
+		t.Fatalf("the group got %d posts, want the alert, one digest and the reminder:\n%s", len(got), strings.Join(got, "\n---\n"))
+	}
+	mustContain(t, got[0], "【急报 E4｜")
+	mustContain(t, got[1], "仍有 3 起急报未确认：E1、E2、E3。", "E1｜重大｜高一(1)班 刘老师 12:45报告：高一(1)班3名学生午餐后腹痛",
+		"（已过2分钟，第1轮）", "E2｜", "E3｜", "收到 E1")
+	mustContain(t, got[2], "请各班于 17:00 前提交日常信息报表")
+	// leader-1 on the local channel had round 1 at once: each incident in
+	// one push (alone or in a digest of the repeats that went together).
+	for _, id := range []string{"E1", "E2", "E3"} {
+		n := 0
+		for _, m := range ta.inbox("leader-1") {
+			if strings.Contains(m.Text, "急报再次提醒") && strings.Contains(m.Text, id+"｜") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("leader-1 got %s's repeat %d times: %v", id, n, texts(ta.inbox("leader-1")))
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -197,5 +198,106 @@ func TestFanOutIsBatched(t *testing.T) {
 		if n != 1 && m != "m1" {
 			t.Errorf("%s got %d", m, n)
 		}
+	}
+}
+
+// recorder delivers pushes in the order asked, fails the group's first
+// attempt, and holds pushes to "slow" until released.
+type recorder struct {
+	mu      sync.Mutex
+	order   []string
+	failed  bool
+	release chan struct{}
+}
+
+func (r *recorder) Notify(_ context.Context, n bot.Notification) error {
+	if n.To.Member == "slow" {
+		<-r.release
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n.To.Group != "" && !r.failed {
+		r.failed = true
+		return errors.New("HTTP 502")
+	}
+	r.order = append(r.order, n.Text)
+	return nil
+}
+
+func (r *recorder) got() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.order)
+}
+
+// A recipient's pushes go out by priority, then oldest first; after a
+// failed attempt they all wait for its retry and then go together, in that
+// order; a recipient that does not answer holds up nobody else.
+func TestRecipientQueueByPriority(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	db, err := store.Open(t.TempDir(), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rec := &recorder{release: make(chan struct{})}
+	loop := &outbox.Loop{Queue: db, Notifier: rec, Now: clock, Poll: 5 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	group := bot.Recipient{Group: "值班群"}
+	var ns []bot.Notification
+	for _, p := range []struct {
+		text     string
+		priority int
+	}{{"reminder", bot.PriorityReminder}, {"repeat", bot.PriorityRepeat}, {"notice", 0},
+		{"escalation", bot.PriorityEscalate}, {"alert", bot.PriorityAlert}, {"second alert", bot.PriorityAlert}} {
+		ns = append(ns, bot.Notification{To: group, Text: p.text, Priority: p.priority})
+	}
+	ns = append(ns, bot.Notification{To: bot.Recipient{Member: "slow"}, Text: "slow"})
+	if _, err := db.Enqueue(ns...); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { loop.Run(ctx); close(done) }()
+	defer func() { cancel(); close(rec.release); <-done }()
+
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; delivered %v", what, rec.got())
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	// The group's first push failed: all six wait for its retry in 5 s.
+	waitFor("the group's queue held", func() bool {
+		items, _ := db.Due(now.Add(time.Hour), 100)
+		held := 0
+		for _, it := range items {
+			if it.Notification.To == group && it.NextAt.Equal(now.Add(outbox.Backoff(1))) {
+				held++
+			}
+		}
+		return held == 6
+	})
+	// A push queued meanwhile waits too.
+	if _, err := db.Enqueue(bot.Notification{To: group, Text: "third alert", Priority: bot.PriorityAlert}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(outbox.Backoff(1))
+	mu.Unlock()
+	want := []string{"alert", "second alert", "third alert", "escalation", "notice", "repeat", "reminder"}
+	waitFor("the group's queue, in order", func() bool { return len(rec.got()) == len(want) })
+	if got := rec.got(); !slices.Equal(got, want) {
+		t.Errorf("delivered %v, want %v", got, want)
+	}
+	// All that while the push to "slow" was in flight.
+	if d, _ := db.Depth(); d != 1 {
+		t.Errorf("outbox depth %d, want the slow push only", d)
 	}
 }
