@@ -88,10 +88,11 @@ func (l *Loop) Run(ctx context.Context) {
 	}
 	const batch = 1000 // one WeCom app message reaches at most 1,000 users
 	var (
-		wg    sync.WaitGroup
-		slots = make(chan struct{}, l.Workers)
-		busy  = map[string]bool{} // recipients with pushes in flight
-		done  = make(chan []string)
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, l.Workers)
+		busy     = map[string]bool{} // recipients with pushes in flight
+		inflight = 0                 // units started and not done
+		done     = make(chan []string)
 	)
 	defer wg.Wait()
 	for ctx.Err() == nil {
@@ -99,11 +100,12 @@ func (l *Loop) Run(ctx context.Context) {
 		if err != nil {
 			l.Log.Error("outbox: read", "err", err)
 		}
-		units, blocked := l.plan(items, busy)
+		units, waiting := l.plan(items, busy)
 		for _, u := range units {
 			for _, to := range u.to {
 				busy[to] = true
 			}
+			inflight++
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -119,23 +121,37 @@ func (l *Loop) Run(ctx context.Context) {
 		if len(items) == batch && len(units) > 0 {
 			continue
 		}
-		wait := l.Poll
-		if !blocked { // else the earliest due push is in flight: wait for it
-			if next, err := l.Queue.NextDue(); err == nil && !next.IsZero() {
-				wait = min(wait, max(next.Sub(l.Now()), 0))
+		// Scan again when something new is queued (unless every worker is
+		// busy: then when one is free), when a recipient whose pushes were
+		// left behind is free, or when the next push falls due (while
+		// pushes are in flight, their stale due times do not count: Poll).
+		for again := false; !again && ctx.Err() == nil; {
+			wait := l.Poll
+			if len(busy) == 0 {
+				if next, err := l.Queue.NextDue(); err == nil && !next.IsZero() {
+					wait = min(wait, max(next.Sub(l.Now()), 0))
+				}
 			}
-		}
-		t := time.NewTimer(max(wait, 10*time.Millisecond))
-		select {
-		case <-ctx.Done():
-		case <-l.Queue.Wake():
-		case to := <-done:
-			for _, r := range to {
-				delete(busy, r)
+			var wake <-chan struct{}
+			if inflight < l.Workers {
+				wake = l.Queue.Wake()
 			}
-		case <-t.C:
+			t := time.NewTimer(max(wait, 10*time.Millisecond))
+			select {
+			case <-ctx.Done():
+			case <-wake:
+				again = true
+			case to := <-done:
+				inflight--
+				for _, r := range to {
+					delete(busy, r)
+					again = again || waiting[r]
+				}
+			case <-t.C:
+				again = true
+			}
+			t.Stop()
 		}
-		t.Stop()
 	}
 }
 
@@ -148,18 +164,19 @@ type unit struct {
 }
 
 // plan sorts the due pushes into units, leaving those of recipients in
-// flight (busy) for later; blocked says whether it left any.
-func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool) (units []*unit, blocked bool) {
+// flight (busy) for later; waiting names the recipients it left behind.
+func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool) (units []*unit, waiting map[string]bool) {
 	slices.SortStableFunc(items, func(a, b store.OutboxItem) int {
 		return cmp.Or(cmp.Compare(a.Notification.Priority, b.Notification.Priority), cmp.Compare(a.Seq, b.Seq))
 	})
 	_, canBatch := l.Notifier.(bot.Batcher)
 	of := map[string]*unit{}      // recipient → its unit in this plan
 	batches := map[string]*unit{} // batch name → unit
+	waiting = map[string]bool{}
 	for _, it := range items {
 		to := it.Notification.To.String()
 		if u := of[to]; busy[to] || (u != nil && u.batch) {
-			blocked = true // one unit per recipient at a time
+			waiting[to] = true // one unit per recipient at a time
 			continue
 		} else if u != nil {
 			u.items = append(u.items, it)
@@ -181,7 +198,7 @@ func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool) (units []*un
 		u.to = append(u.to, to)
 		of[to] = u
 	}
-	return units, blocked
+	return units, waiting
 }
 
 // run delivers a unit. A recipient's pushes stop at the first that is to be
