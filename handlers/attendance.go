@@ -51,6 +51,7 @@ func (h *Handlers) attendanceIntents() []intent {
 		h.newIntent("attendance", submit, a.submit, "报送本班日常信息报表（旷课、晚归、夜不归宿、请假、擅自离校，或无异常）", "考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无", append([]string{"考勤", "日报", "报表", "日常信息"}, attendanceItemWords...)...),
 		h.newIntent("attendance_correct", change, a.correct, "更正一条考勤（替换其全部内容）", "更正 A12 旷课：张三2节", "更正"),
 		h.newIntent("attendance_withdraw", change, a.withdraw, "撤回一条考勤", "撤回 A12", "撤回"),
+		h.newIntent("leave_approve", []string{org.Teacher}, a.approve, "补全待补请假条的请假（批准人不写即为您本人）", "批准 A5 赵六 刘老师", "批准", "补请假条", "补假条"),
 		h.newIntent("attendance_missing", view, a.missing, "查看未交日常信息报表的班级", "未交", "未交", "未报", "谁没交"),
 		h.newIntent("attendance_stats", append([]string{org.Cadre}, view...), a.stats, "查看月度考勤汇总", "统计 11月", "统计", "汇总"),
 		h.newIntent("attendance_warnings", view, a.warnings, "查看本月达到预警等级的学生", "预警", "预警"),

@@ -3,11 +3,13 @@ package handlers
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
-	"unicode"
+	"time"
 	"unicode/utf8"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/report"
 )
 
@@ -55,18 +57,36 @@ func (a *attendance) answer(ctx context.Context, m *bot.Message, found bool) (*b
 	if len(e.Followups) == 0 {
 		return bot.Text(sprintf(msgCauseNone, id)), nil
 	}
-	student, text, ok := a.pickStudent(e, afterID(m.Body))
-	if !ok {
+	students, other, text := a.pickStudents(e.Unit, followupStudents(e), afterID(m.Body))
+	if other != "" {
+		return bot.Text(sprintf(msgCauseOther, id, other, strings.Join(followupStudents(e), "、"))), nil
+	}
+	if len(students) == 0 {
 		return bot.Text(sprintf(msgCausePick, id, strings.Join(followupStudents(e), "、"), command, id,
 			e.Followups[0].Student)), nil
 	}
 	if found && text == "" {
-		return bot.Text(sprintf(msgCauseNeedText, id, student, id, student)), nil
+		return bot.Text(sprintf(msgCauseNeedText, id, students[0], id, students[0])), nil
 	}
-	res, err := a.att.Answer(ctx, report.Answer{Member: mem, Entry: id, Student: student, Found: found, Text: text,
-		At: a.msgTime(m)})
+	var replies []string
+	for _, student := range students {
+		reply, err := a.answerOne(ctx, mem, e.ID, student, text, found, a.msgTime(m))
+		if err != nil {
+			return nil, err
+		}
+		replies = append(replies, reply)
+	}
+	return bot.Text(strings.Join(replies, "\n")), nil
+}
+
+// answerOne records the answer for one student of the entry and phrases it.
+func (a *attendance) answerOne(ctx context.Context, mem *org.Member, id, student, text string, found bool, at time.Time) (string, error) {
+	res, err := a.att.Answer(ctx, report.Answer{Member: mem, Entry: id, Student: student, Found: found, Text: text, At: at})
 	if refusal := a.causeRefusal(err, id, student); refusal != nil || err != nil {
-		return refusal, errIfNoReply(refusal, err)
+		if refusal != nil {
+			return strings.Join(refusal.Texts, "\n"), nil
+		}
+		return "", err
 	}
 	names := make([]string, len(res.Notified))
 	for i, n := range res.Notified {
@@ -79,18 +99,18 @@ func (a *attendance) answer(ctx context.Context, m *bot.Message, found bool) (*b
 	loc := a.att.Location()
 	if found {
 		reply := sprintf(msgCauseFound, id, student, text, told)
-		if len(res.Covered) > 0 {
-			reply += sprintf(msgCauseCovered, strings.Join(res.Covered, "、"), student)
-		}
 		if res.Before {
 			reply += msgCauseFoundAfter
 		}
-		return bot.Text(reply), nil
+		if len(res.Covered) > 0 {
+			reply += sprintf(msgCauseCovered, strings.Join(res.Covered, "、"), student)
+		}
+		return reply, nil
 	}
 	if res.Before {
-		return bot.Text(sprintf(msgCauseNotFoundAgain, id, student, res.Reported.In(loc).Format("01-02 15:04"), id, student)), nil
+		return sprintf(msgCauseNotFoundAgain, id, student, res.Reported.In(loc).Format("01-02 15:04"), id, student), nil
 	}
-	return bot.Text(sprintf(msgCauseNotFound, id, student, told, id, student)), nil
+	return sprintf(msgCauseNotFound, id, student, told, id, student), nil
 }
 
 // causeRefusal phrases the errors a 查明/未查明 can meet; nil for the others.
@@ -120,39 +140,60 @@ func followupStudents(e *report.Entry) []string {
 	return out
 }
 
-// pickStudent reads which student of the entry's follow-ups the answer is
-// about and the text after the name. The name may carry the student number
-// in any bracket (张三[23], 张三【23】) or leave it out when that is
-// unambiguous; with one follow-up the name may be left out altogether,
-// unless the text starts with another name of the class roster.
-func (a *attendance) pickStudent(e *report.Entry, rest string) (student, text string, ok bool) {
-	best, n := 0, 0
-	for _, f := range e.Followups {
-		l := 0
-		for _, name := range nameForms(f.Student) {
-			if strings.HasPrefix(rest, name) && len(name) > l {
-				l = len(name)
+// pickStudents reads which of names (as Row.Who) the text after an entry
+// id starts with: one name or several joined by 、，和 or spaces (周八、吴九
+// 去网吧了), each possibly with its student number in any bracket (张三[23],
+// 张三【23】) or without it when that is unambiguous; text is what follows.
+// With one name in the entry it may be left out, unless the text starts
+// with another student of the class roster: other is then that student, who
+// is not in the entry.
+func (a *attendance) pickStudents(unit string, names []string, rest string) (picked []string, other, text string) {
+	s := rest
+	for {
+		t := strings.TrimLeft(s, " 、，,和及与")
+		best, n := "", 0
+		for _, who := range names {
+			for _, form := range nameForms(who) {
+				if strings.HasPrefix(t, form) && len(form) > n {
+					best, n = who, len(form)
+				}
 			}
 		}
-		switch {
-		case l == 0:
-		case l > best:
-			best, n, student = l, 1, f.Student
-		case l == best:
+		if n == 0 || ambiguous(names, t[:n]) {
+			break
+		}
+		if !slices.Contains(picked, best) {
+			picked = append(picked, best)
+		}
+		s = t[n:]
+	}
+	if len(picked) > 0 {
+		return picked, "", trimCause(s)
+	}
+	for _, st := range a.Dir.Roster(unit) {
+		if strings.HasPrefix(rest, st.Name) && len(st.Name) > len(other) {
+			other = st.Name
+		}
+	}
+	if other != "" {
+		return nil, other, ""
+	}
+	if len(names) == 1 {
+		return names, "", trimCause(rest)
+	}
+	return nil, "", ""
+}
+
+// ambiguous reports a bare name that stands for more than one of names
+// (张三 when the entry has 张三[23] and 张三[45]).
+func ambiguous(names []string, typed string) bool {
+	n := 0
+	for _, who := range names {
+		if slices.Contains(nameForms(who), typed) {
 			n++
 		}
 	}
-	if n == 1 {
-		return student, trimCause(rest[best:]), true
-	}
-	if n > 1 || len(e.Followups) != 1 {
-		return "", "", false
-	}
-	first := strings.FieldsFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(causeSeps, r) })
-	if len(first) > 0 && len(a.Dir.Roster(e.Unit)) > 0 && a.Dir.OnRoster(e.Unit, first[0]) {
-		return "", "", false // another student of the class
-	}
-	return e.Followups[0].Student, trimCause(rest), true
+	return n > 1
 }
 
 // causeSeps separate a name from the cause.
@@ -195,3 +236,65 @@ func afterID(body string) string {
 	}
 	return trimCause(s[end:])
 }
+
+// approve answers 批准 A5 赵六 [批准人] and 补请假条 A5 赵六 批准人 刘老师: the
+// class teacher completes a leave flagged 待补请假条 (SPEC §5.1). Without an
+// approver the teacher approved it; the student may be left out when the
+// entry has one leave, or one still pending.
+func (a *attendance) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	id, _, refusal := entryID(m.Body, "批准")
+	if refusal != nil {
+		return bot.Text(msgLeaveUsage), nil
+	}
+	mem := a.member(m)
+	e, err := a.att.Entry(id)
+	if refusal := a.refusal(err, id); refusal != nil || err != nil {
+		return refusal, errIfNoReply(refusal, err)
+	}
+	if !mem.In(e.Unit) {
+		return bot.Text(sprintf(msgLeaveNotYours, a.Dir.UnitName(e.Unit), id)), nil
+	}
+	students := report.LeaveStudents(e)
+	if len(students) == 0 {
+		return bot.Text(sprintf(msgLeaveNone, id)), nil
+	}
+	picked, other, text := a.pickStudents(e.Unit, students, afterID(m.Body))
+	if pending := report.PendingLeaves(e); len(picked) == 0 && other == "" && len(pending) == 1 {
+		picked, text = pending, afterID(m.Body)
+	}
+	switch {
+	case other != "":
+		return bot.Text(sprintf(msgLeaveOther, id, other, strings.Join(students, "、"))), nil
+	case len(picked) != 1:
+		return bot.Text(sprintf(msgLeavePick, id, strings.Join(students, "、"), id, students[0])), nil
+	}
+	approver := strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(text, "批准人"), " :：,，"))
+	if approver == "" {
+		approver = a.Dir.MemberName(mem.ID)
+	}
+	if utf8.RuneCountInString(approver) > maxApproverRunes {
+		return bot.Text(sprintf(msgLeaveApproverLong, maxApproverRunes)), nil
+	}
+	res, err := a.att.Approve(ctx, report.Approval{Member: mem, Entry: id, Student: picked[0], Approver: approver,
+		At: a.msgTime(m), Text: m.Text})
+	if errors.Is(err, report.ErrNotClassTeacher) {
+		return bot.Text(sprintf(msgLeaveNotYours, a.Dir.UnitName(e.Unit), id)), nil
+	}
+	if refusal := a.refusal(err, id); refusal != nil || err != nil {
+		return refusal, errIfNoReply(refusal, err)
+	}
+	var rows []report.Row
+	for _, r := range res.Entry.Rows {
+		if r.Type == report.Leave && r.Who() == picked[0] {
+			rows = append(rows, r)
+		}
+	}
+	before := strings.Join(res.Before, "、")
+	if before == "" {
+		before = "待补请假条"
+	}
+	return bot.Text(sprintf(msgLeaveDone, id, picked[0], approver, before, report.DescribeRows(rows))), nil
+}
+
+// maxApproverRunes bounds the approver's name as typed.
+const maxApproverRunes = 20
