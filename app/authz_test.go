@@ -98,6 +98,12 @@ func authzEntries(t *testing.T, ta *testApp) {
 	}
 }
 
+func authzLeaves(t *testing.T, ta *testApp) {
+	for i := range authzMembers {
+		mustContain(t, ta.say("cadre-g1c1", "考勤 请假：赵六 1节 病假"), fmt.Sprintf("已收到 A%d", i+1), "待补请假条")
+	}
+}
+
 func authzConfirmed(t *testing.T, ta *testApp) {
 	mustContain(t, ta.say("lead-g1", "确认汇总 10月"), "已确认 2026年10月 高一")
 }
@@ -169,6 +175,9 @@ func authzRows() []authzRow {
 			"cadre-g1c1": writes("已更正 A1"), "teacher-g1c1": writes("已更正 A2"), "office-1": writes("已更正 A4")}},
 		{intent: "撤回", setup: authzEntries, text: withID("撤回 A%d"), need: needChange, cells: map[string]authzCell{
 			"cadre-g1c1": writes("已撤回 A1"), "teacher-g1c1": writes("已撤回 A2"), "office-1": writes("已撤回 A4")}},
+		// Completing a pending leave (issue 12): the class teacher only.
+		{intent: "批准", setup: authzLeaves, text: withID("批准 A%d 赵六"), need: "班主任", cells: map[string]authzCell{
+			"teacher-g1c1": writes("已补全 A2 赵六 的请假条")}},
 		{intent: "未交", text: same("未交"), need: needView, cells: map[string]authzCell{
 			"teacher-g1c1": reads("报表"), "lead-g1": reads("报表"), "office-1": reads("报表"), "admin": reads("报表")}},
 		{intent: "统计", setup: authzEntries, text: same("统计 11月"), need: "班干部、" + needView, cells: map[string]authzCell{
