@@ -47,7 +47,8 @@ type Loop struct {
 	// Batch, when set, names the batch a push may share with others of the
 	// same text ("" for none: sent alone). Pushes of one batch go to the
 	// Notifier's NotifyMany in one go, so a fan-out to thousands of members
-	// costs as few platform calls as the platform's limits allow.
+	// costs as few platform calls as the platform's limits allow. Pushes
+	// with a Digest line are not batched: they may merge per recipient.
 	Batch func(n bot.Notification) string
 	// Digest, when set, merges pushes to one recipient that have a
 	// Notification.Digest line and go out together into one push (e.g. a
@@ -183,7 +184,7 @@ func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool) (units []*un
 			continue
 		}
 		name := ""
-		if canBatch && l.Batch != nil && it.Notification.To.Member != "" {
+		if canBatch && l.Batch != nil && it.Notification.To.Member != "" && it.Notification.Digest == "" {
 			name = l.Batch(it.Notification)
 		}
 		u := batches[name]
@@ -305,9 +306,12 @@ func (l *Loop) settle(it store.OutboxItem, err error) {
 		delay := Backoff(it.Attempts + 1)
 		level := slog.LevelWarn
 		if d, ok := bot.RetryDelay(err); ok {
-			// A platform's rate limit defers the push: flow control, not a
-			// fault, and a reminder burst defers thousands of them.
-			delay, level = max(delay, d), slog.LevelDebug
+			// A platform's rate limit (or a robot's pacing) defers the
+			// push to when it says: flow control, not a fault, so the wait
+			// does not grow with the attempts (an alert behind a paced robot
+			// goes in the next free slot), and a reminder burst defers
+			// thousands of them.
+			delay, level = d, slog.LevelDebug
 		}
 		l.Log.Log(context.Background(), level, "outbox: push not delivered, will retry", "seq", it.Seq,
 			"to", n.To.String(), "attempt", it.Attempts+1, "in", delay, "err", err)

@@ -302,3 +302,71 @@ func TestRecipientQueueByPriority(t *testing.T) {
 		t.Error("the slow push was delivered before it was released")
 	}
 }
+
+// paced answers like a robot at its pacing limit: the first pushes are
+// deferred by 3 s, then it takes them.
+type paced struct {
+	mu       sync.Mutex
+	deferred int
+	got      []string
+}
+
+func (p *paced) Notify(_ context.Context, n bot.Notification) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.deferred > 0 {
+		p.deferred--
+		return bot.RetryAfter(errors.New("dingtalk: robot ddg: rate limit reached"), 3*time.Second)
+	}
+	p.got = append(p.got, n.Text)
+	return nil
+}
+
+// A push deferred by a robot's pacing waits for the slot the robot names,
+// however often it was deferred: no growing backoff behind a paced robot.
+func TestPacedPushWaitsForTheFreeSlotOnly(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	db, err := store.Open(t.TempDir(), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p := &paced{deferred: 4}
+	loop := &outbox.Loop{Queue: db, Notifier: p, Now: clock, Poll: 5 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { loop.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	if _, err := db.Enqueue(bot.Notification{To: bot.Recipient{Group: "ddg"}, Text: "【急报 E21｜一般】", Priority: bot.PriorityAlert}); err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 1; attempt <= 4; attempt++ {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			items, _ := db.Due(now.Add(time.Hour), 10)
+			if len(items) == 1 && items[0].Attempts == attempt {
+				if want := clock().Add(3 * time.Second); !items[0].NextAt.Equal(want) {
+					t.Fatalf("deferred %d times: due at %s, want %s", attempt, items[0].NextAt, want)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("not deferred %d times: %+v", attempt, items)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		mu.Lock()
+		now = now.Add(3 * time.Second)
+		mu.Unlock()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for d, _ := db.Depth(); d != 0; d, _ = db.Depth() {
+		if time.Now().After(deadline) {
+			t.Fatal("the paced push was not delivered in the fifth slot")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
