@@ -64,16 +64,18 @@ func TestAttendanceConfirmedMonthIsClosedUntilReopened(t *testing.T) {
 	mustContain(t, ta.attAt("lead-g1", "2026-12-01 08:30", "确认汇总 11月"), "已确认 2026年11月 高一")
 	before := authzSnapshot(t, ta)
 	closed := "2026年11月 高一日常信息月度汇总已由高一年级组长于 12-01 08:30 确认，该月报表不能再报送或修改，未记录。如确需修改，请政教处先发送“重开汇总 11月”。"
-	// Tuesday 12-01: 高一(2)班's missing Monday form would take a late entry; the month is closed.
-	mustContain(t, ta.attAt("cadre-g1c2", "2026-12-01 09:00", "考勤 全勤"), closed)
 	mustContain(t, ta.attAt("cadre-g1c1", "2026-12-01 09:01", "考勤 11月30日 旷课：张三1节"), closed)
 	mustContain(t, ta.attAt("cadre-g1c1", "2026-12-01 09:02", "更正 A1 无异常"), closed)
 	mustContain(t, ta.attAt("office-1", "2026-12-01 09:03", "撤回 A1"), closed)
 	if changed := authzChanged(before, authzSnapshot(t, ta)); len(changed) > 0 {
 		t.Errorf("a confirmed month changed: %v", changed)
 	}
+	// Tuesday 12-01: 高一(2)班's missing Monday form is closed, so a form without a
+	// date goes to the current one and says so.
+	mustContain(t, ta.attAt("cadre-g1c2", "2026-12-01 09:04", "考勤 全勤"), "已收到 A2", "12月3日(周四)17:00截止",
+		"上期报表（11月30日(周一)17:00截止）未交，其所在月份的汇总已确认，不能再补交；本条归入本期。")
 	// 高二 did not confirm: its late form goes in.
-	mustContain(t, ta.attAt("cadre-g2c1", "2026-12-01 09:04", "考勤 全勤"), "已收到 A2", "11月30日(周一)17:00截止", "迟交")
+	mustContain(t, ta.attAt("cadre-g2c1", "2026-12-01 09:04", "考勤 全勤"), "已收到 A3", "11月30日(周一)17:00截止", "迟交")
 
 	// Only the office reopens (and only its 帮助 lists it); a month nobody confirmed needs no reopening.
 	mustContain(t, ta.say("office-1", "帮助"), "重开汇总 11月")
@@ -83,7 +85,7 @@ func TestAttendanceConfirmedMonthIsClosedUntilReopened(t *testing.T) {
 	mustContain(t, ta.attAt("office-1", "2026-12-01 09:06", "重开汇总 11月"),
 		"已重开 2026年11月 高一 日常信息月度汇总（原由高一年级组长于 12-01 08:30 确认）", "确认汇总 11月")
 	ta.waitInbox("lead-g1", "政教处郑主任已重开高一2026年11月日常信息月度汇总", "确认汇总 11月")
-	mustContain(t, ta.attAt("cadre-g1c2", "2026-12-01 09:07", "考勤 全勤"), "已收到 A3", "11月30日(周一)17:00截止", "迟交")
+	mustContain(t, ta.attAt("cadre-g1c2", "2026-12-01 09:07", "考勤 全勤"), "已收到 A4", "11月30日(周一)17:00截止", "迟交")
 	mustContain(t, ta.attAt("cadre-g1c1", "2026-12-01 09:08", "更正 A1 旷课：张三1节"), "已更正 A1")
 	mustContain(t, ta.attAt("lead-g1", "2026-12-01 09:09", "统计 11月"), "张三：旷课 1 节", "高一：尚未确认")
 	mustContain(t, ta.attAt("lead-g1", "2026-12-01 09:10", "确认汇总 11月"), "已确认 2026年11月 高一")

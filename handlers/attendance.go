@@ -132,6 +132,9 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	if ask := a.att.AskText(e); ask != "" && report.MayExplain(mem, e) {
 		lines = append(lines, ask)
 	}
+	if !res.Closed.IsZero() {
+		lines = append(lines, sprintf(msgAttPrevClosed, report.FormLabel(res.Closed, loc)))
+	}
 	if next, ok := a.att.Schedule.Next(at); ok && e.Date == "" && e.Due.Before(next) {
 		lines = append(lines, sprintf(msgAttLateOther, report.FormLabel(next, loc)))
 	}

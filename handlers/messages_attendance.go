@@ -20,6 +20,7 @@ const (
 	msgAttMonthConfirmed     = "%s %s日常信息月度汇总已由%s于 %s 确认，该月报表不能再报送或修改，未记录。如确需修改，请政教处先发送“重开汇总 %d月”。"
 	msgAttAccepted           = "已收到 %s：%s %s截止的日常信息报表（%s）。"
 	msgAttByDate             = "（按消息中的日期 %s 归入该期）"
+	msgAttPrevClosed         = "上期报表（%s截止）未交，其所在月份的汇总已确认，不能再补交；本条归入本期。"
 	msgAttLateOther          = "注意：这条补交了上期未交的报表。本期报表（%s截止）请另行报送。"
 	msgAttEarlier            = "本期报表已有 %s，内容合并计算；如有重复，可“撤回 编号”。"
 	msgAttEarlierMany        = "本期报表已有 %d 条（最近的是 %s），内容合并计算；如有重复，可“撤回 编号”。"

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -180,6 +181,10 @@ type Result struct {
 	Unknown      []NameHint // names not on the roster
 	Notified     []string   // members told at once (teacher notices)
 	Crossings    []Crossing // levels students of the entry are at this month after the change
+	// Closed is the due time of the missing previous form the entry would
+	// have completed late, had its month's summary not been confirmed (zero
+	// when none): the entry went to the current form.
+	Closed time.Time
 }
 
 // NameHint is a name not on the class roster and the closest roster name ("" when none is close).
@@ -204,9 +209,20 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 	at = at.In(a.Location())
 	var res *Result
 	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+		// A missing form of a confirmed month is closed: the message goes
+		// to the current form instead of completing it late.
+		var closed time.Time
 		missing := func(due time.Time) (bool, error) {
 			sum, err := tx.FormSummary(s.Unit, due)
-			return sum.Live == 0, err
+			if err != nil || sum.Live > 0 {
+				return false, err
+			}
+			err = a.unconfirmed(tx, s.Unit, due)
+			if errors.Is(err, ErrConfirmed) {
+				closed = due
+				return false, nil
+			}
+			return err == nil, err
 		}
 		due, err := Attribute(a.Schedule, at, s.Date, missing)
 		if err != nil {
@@ -234,6 +250,9 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 			return err
 		}
 		res, err = a.after(tx, e, nil, "")
+		if res != nil {
+			res.Closed = closed
+		}
 		return err
 	})
 	if err != nil {
