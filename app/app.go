@@ -159,9 +159,16 @@ func (a *App) routes() {
 // ServeHTTP serves every endpoint.
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
 
+// unhealthyAfter is how many failed commits in a row make /healthz fail.
+const unhealthyAfter = 3
+
 func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
 	if err := a.Store.View(func(*store.Tx) error { return nil }); err != nil {
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	if n := a.Store.FailingWrites(); n >= unhealthyAfter {
+		http.Error(w, fmt.Sprintf("store: the last %d writes failed (disk full or database damaged)", n), http.StatusServiceUnavailable)
 		return
 	}
 	if !a.Scheduler.Running() {
@@ -221,6 +228,7 @@ func (a *App) Start() {
 		Result: func(n bot.Notification, result string) {
 			a.Metrics.Pushes.WithLabelValues(a.channelOf(n.To), result).Inc()
 		},
+		Fault: func(error) { a.Metrics.OutboxFaults.Inc() },
 		Batch: a.batchOf, Digest: incident.Digest}
 	a.spawn(func() { loop.Run(ctx) })
 	a.spawn(func() { a.housekeeping(ctx) })

@@ -3,7 +3,10 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -269,5 +272,60 @@ func TestHolesDingTalkSignIsNotReusable(t *testing.T) {
 	if code, r := h.dingTalk(authzNow, "-", h.dingBody("cadre-g1c1", "考勤 旷课：张三2节", "dr2")); code != http.StatusOK ||
 		!strings.Contains(r, "A1") {
 		t.Errorf("new message: HTTP %d %s", code, r)
+	}
+}
+
+// healthz reads GET /healthz.
+func (ta *testApp) healthz() (int, string) {
+	ta.t.Helper()
+	resp, err := http.Get(ta.srv.URL + "/healthz")
+	if err != nil {
+		ta.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
+}
+
+// Writes that keep failing make /healthz fail, so a monitor sees what the
+// refused messages already say; the first write that succeeds again makes
+// it healthy.
+func TestHolesHealthzFailsAfterRepeatedWriteFailures(t *testing.T) {
+	dir := mountTmpfs(t, "2m")
+	ta := startTestApp(t, filepath.Join(dir, "data"), time.Time{})
+	if code, body := ta.healthz(); code != http.StatusOK {
+		t.Fatalf("healthy store: %d %s", code, body)
+	}
+	filler, err := os.Create(filepath.Join(dir, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		if _, err := filler.Write(buf); err != nil {
+			break
+		}
+	}
+	filler.Close()
+	refused := 0
+	for i := 0; i < 400 && refused < 3; i++ {
+		code, _ := ta.post(fmt.Sprintf(`{"from":"cadre-g1c1","text":"帮助 %s","id":"full-%d"}`, strings.Repeat("长", 200), i))
+		if code == http.StatusServiceUnavailable {
+			refused++
+		}
+	}
+	if refused < 3 {
+		t.Fatal("a full disk never refused three messages")
+	}
+	code, body := ta.healthz()
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "writes failed") {
+		t.Errorf("after %d refused writes: /healthz %d %s", refused, code, body)
+	}
+	if err := os.Remove(filepath.Join(dir, "filler")); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, ta.sayAt("cadre-g1c1", "帮助", "after-full", time.Time{}), "您可以发送")
+	if code, body := ta.healthz(); code != http.StatusOK {
+		t.Errorf("after space is freed: /healthz %d %s", code, body)
 	}
 }

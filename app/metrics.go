@@ -15,6 +15,9 @@ type Metrics struct {
 	Pushes     *prometheus.CounterVec   // channel, result
 	Reminders  *prometheus.CounterVec   // job
 	Latency    *prometheus.HistogramVec // intent
+	// OutboxFaults counts deliveries that panicked and outbox passes that
+	// could not use the queue (a damaged store).
+	OutboxFaults prometheus.Counter
 }
 
 func newMetrics(depth func() float64) *Metrics {
@@ -32,8 +35,10 @@ func newMetrics(depth func() float64) *Metrics {
 		Latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "baosong_handler_seconds", Help: "Time to handle a message, by intent.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"intent"}),
+		OutboxFaults: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "baosong_outbox_faults_total", Help: "Outbox deliveries that panicked and passes that could not use the queue."}),
 	}
-	r.MustRegister(m.Messages, m.Rejections, m.Pushes, m.Reminders, m.Latency,
+	r.MustRegister(m.Messages, m.Rejections, m.Pushes, m.Reminders, m.Latency, m.OutboxFaults,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "baosong_outbox_depth", Help: "Pushes queued and not yet delivered."}, depth),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

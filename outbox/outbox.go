@@ -7,6 +7,8 @@ package outbox
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -54,7 +56,18 @@ type Loop struct {
 	// Notification.Digest line and go out together into one push (e.g. a
 	// round of repeats: 仍有 3 起急报未确认). It gets them in order.
 	Digest func(ns []bot.Notification) bot.Notification
+	// Fault is told of every delivery that panicked (a failed attempt,
+	// retried with backoff like any other) and of every scan that could not
+	// use the queue (a damaged store: the loop then pauses Backoff(such
+	// scans in a row), at most PauseMax, instead of spinning).
+	Fault func(err error)
+
+	broken chan error // a worker panicked outside the notifier
 }
+
+// PauseMax is the longest the loop pauses after scans that could not use
+// the queue.
+const PauseMax = time.Minute
 
 // Backoff is the delay before retry number attempt (1, 2, …): 5s doubling,
 // at most 10 minutes.
@@ -96,11 +109,33 @@ func (l *Loop) Run(ctx context.Context) {
 		done     = make(chan []string)
 	)
 	defer wg.Wait()
+	l.broken = make(chan error, 1)
+	faults := 0
 	for ctx.Err() == nil {
-		items, err := l.Queue.Due(l.Now(), batch)
+		items, err := l.due(batch)
 		if err != nil {
-			l.Log.Error("outbox: read", "err", err)
+			faults++
+			wait := min(Backoff(faults), PauseMax)
+			l.fault(err)
+			l.Log.Error("outbox: cannot use the queue, pausing", "scans", faults, "in", wait, "err", err)
+			t := time.NewTimer(wait)
+			for paused := true; paused; {
+				select {
+				case <-ctx.Done():
+					paused = false
+				case <-t.C:
+					paused = false
+				case to := <-done:
+					inflight--
+					for _, r := range to {
+						delete(busy, r)
+					}
+				}
+			}
+			t.Stop()
+			continue
 		}
+		faults = 0
 		units, waiting := l.plan(items, busy)
 		for _, u := range units {
 			for _, to := range u.to {
@@ -111,7 +146,7 @@ func (l *Loop) Run(ctx context.Context) {
 			go func() {
 				defer wg.Done()
 				slots <- struct{}{}
-				l.run(ctx, u)
+				l.runSafely(ctx, u)
 				<-slots
 				select {
 				case done <- u.to:
@@ -152,6 +187,61 @@ func (l *Loop) Run(ctx context.Context) {
 				again = true
 			}
 			t.Stop()
+		}
+	}
+}
+
+// due reads the due pushes. A panic (bbolt on a damaged page) is an error,
+// and so is a worker's failure to record an outcome since the last read.
+func (l *Loop) due(limit int) (items []store.OutboxItem, err error) {
+	select {
+	case err := <-l.broken:
+		return nil, err
+	default:
+	}
+	err = safely(func() error {
+		items, err = l.Queue.Due(l.Now(), limit)
+		return err
+	})
+	return items, err
+}
+
+// errPanicked marks a panic turned into an error.
+var errPanicked = errors.New("outbox: panic")
+
+// safely runs f, turning a panic into an error.
+func safely(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", errPanicked, p)
+		}
+	}()
+	return f()
+}
+
+func (l *Loop) fault(err error) {
+	if l.Fault != nil {
+		l.Fault(err)
+	}
+}
+
+// notify delivers one push; a notifier that panics fails the attempt (it is
+// retried like any failed one) and the fault is counted.
+func (l *Loop) notify(ctx context.Context, n bot.Notification) error {
+	err := safely(func() error { return l.Notifier.Notify(ctx, n) })
+	if errors.Is(err, errPanicked) {
+		l.fault(err)
+	}
+	return err
+}
+
+// runSafely runs a unit. A panic outside the notifier (a damaged store)
+// makes the next scan pause the loop.
+func (l *Loop) runSafely(ctx context.Context, u *unit) {
+	if err := safely(func() error { l.run(ctx, u); return nil }); err != nil {
+		select {
+		case l.broken <- err:
+		default:
 		}
 	}
 }
@@ -215,7 +305,7 @@ func (l *Loop) run(ctx context.Context, u *unit) {
 		if n.ID == "" {
 			n.ID = strconv.FormatUint(it.Seq, 10)
 		}
-		err := l.Notifier.Notify(actx, n)
+		err := l.notify(actx, n)
 		cancel()
 		l.settle(it, err)
 		if err != nil && !bot.IsPermanent(err) {
@@ -275,7 +365,17 @@ func (l *Loop) many(ctx context.Context, group []store.OutboxItem) {
 	for i, it := range group {
 		members[i] = it.Notification.To.Member
 	}
-	errs := l.Notifier.(bot.Batcher).NotifyMany(actx, group[0].Notification, members)
+	var errs []error
+	if err := safely(func() error {
+		errs = l.Notifier.(bot.Batcher).NotifyMany(actx, group[0].Notification, members)
+		return nil
+	}); err != nil {
+		l.fault(err)
+		errs = make([]error, len(group))
+		for i := range errs {
+			errs[i] = err
+		}
+	}
 	var done []uint64
 	for i, it := range group {
 		if errs[i] == nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -22,6 +23,24 @@ type committer struct {
 	mu      sync.Mutex
 	pending []write
 	running bool
+	// failing counts the commits in a row that failed in bbolt itself (an
+	// I/O error, a full disk) or panicked (a damaged page); a write refused
+	// by its own logic does not count, any successful commit resets it.
+	failing atomic.Int64
+}
+
+// errPanicked marks a write that panicked.
+var errPanicked = errors.New("store: write panicked")
+
+// note counts a commit's outcome: err is the commit's, fnErr what the write
+// function returned (nil when the commit itself failed).
+func (c *committer) note(err, fnErr error) {
+	switch {
+	case err == nil:
+		c.failing.Store(0)
+	case fnErr == nil || errors.Is(fnErr, errPanicked):
+		c.failing.Add(1)
+	}
 }
 
 type write struct {
@@ -47,7 +66,12 @@ func (c *committer) do(fn func(*bolt.Tx) error) error {
 	c.mu.Unlock()
 	err := <-w.done
 	if errors.Is(err, errAlone) {
-		return c.db.Update(func(tx *bolt.Tx) error { return guarded(fn, tx) })
+		var fnErr error
+		err = c.db.Update(func(tx *bolt.Tx) error {
+			fnErr = guarded(fn, tx)
+			return fnErr
+		})
+		c.note(err, fnErr)
 	}
 	return err
 }
@@ -85,12 +109,13 @@ func (c *committer) commit(ws []write) {
 			return nil
 		})
 		if failed < 0 {
+			c.note(err, nil)
 			for _, w := range ws {
 				w.done <- err
 			}
 			return
 		}
-		ws[failed].done <- errAlone
+		ws[failed].done <- errAlone // it notes its own outcome
 		ws = slices.Delete(ws, failed, failed+1)
 	}
 }
@@ -100,7 +125,7 @@ func (c *committer) commit(ws []write) {
 func guarded(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("store: write panicked: %v", p)
+			err = fmt.Errorf("%w: %v", errPanicked, p)
 		}
 	}()
 	return fn(tx)

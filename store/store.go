@@ -70,7 +70,7 @@ func Open(dir string, o Options) (*DB, error) {
 		}
 	}
 	path := filepath.Join(dir, "baosong.db")
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
+	b, err := openBolt(path, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s", ErrLocked, path)
 	}
@@ -110,6 +110,10 @@ func (s *DB) init(tx *bolt.Tx) error {
 	}
 	return meta.Put([]byte("schema"), u64(SchemaVersion))
 }
+
+// FailingWrites is how many commits in a row have failed in bbolt itself
+// (an I/O error, a full disk, a damaged page); 0 after any success.
+func (s *DB) FailingWrites() int64 { return s.w.failing.Load() }
 
 // Close closes the file.
 func (s *DB) Close() error { return s.bolt.Close() }

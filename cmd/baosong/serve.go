@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -66,6 +67,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	a, err := app.New(app.Options{Config: cfg, Data: *data, Now: now, Log: log})
 	if errors.Is(err, store.ErrLocked) {
 		return fmt.Errorf("数据目录正被另一个 baosong 进程使用（%v）；请先停止它，或用 -data 指定其他目录", err)
+	}
+	if errors.Is(err, store.ErrCorrupt) {
+		return fmt.Errorf("数据库文件已损坏，服务未启动 database file is damaged（%s）：请用最近的备份（baosong backup 保存的文件）替换它后再启动",
+			strings.ReplaceAll(err.Error(), "\n", " "))
 	}
 	if err != nil {
 		return err

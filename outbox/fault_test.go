@@ -1,0 +1,155 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/outbox"
+	"github.com/baosong/baosong/store"
+)
+
+// brokenQueue is a store whose reads fail: by panicking (as bbolt does on a
+// damaged page) or with an error.
+type brokenQueue struct {
+	*store.DB
+	panics bool
+	reads  atomic.Int64
+}
+
+func (q *brokenQueue) Due(time.Time, int) ([]store.OutboxItem, error) {
+	q.reads.Add(1)
+	if q.panics {
+		panic("assertion failed: Page expected to be: 16, but self identifies as 7097813307239017862")
+	}
+	return nil, errors.New("store: outbox 7: invalid character")
+}
+
+// runLoop runs the loop until the test ends; faults receives each Fault.
+func runLoop(t *testing.T, loop *outbox.Loop) <-chan error {
+	t.Helper()
+	faults := make(chan error, 100)
+	loop.Fault = func(err error) { faults <- err }
+	loop.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { loop.Run(ctx); close(done) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Error("the loop did not stop")
+		}
+	})
+	return faults
+}
+
+// A queue that cannot be read (a damaged store) does not make the loop
+// spin or crash: each failed pass is counted and followed by a pause.
+func TestLoopPausesWhenTheQueueCannotBeRead(t *testing.T) {
+	for _, panics := range []bool{true, false} {
+		db, err := store.Open(t.TempDir(), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		q := &brokenQueue{DB: db, panics: panics}
+		faults := runLoop(t, &outbox.Loop{Queue: q, Notifier: &flaky{}, Now: time.Now, Poll: time.Millisecond})
+		select {
+		case err := <-faults:
+			if err == nil {
+				t.Error("a nil fault")
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no fault was counted")
+		}
+		time.Sleep(50 * time.Millisecond) // fifty polls' worth: the loop must be pausing
+		if n := q.reads.Load(); n != 1 {
+			t.Errorf("panics=%v: %d reads in 50 ms, want 1 (then a pause of %v)", panics, n, outbox.Backoff(1))
+		}
+	}
+}
+
+// panicky panics on the push "poison" and delivers the others.
+type panicky struct {
+	mu        sync.Mutex
+	delivered []string
+}
+
+func (p *panicky) Notify(_ context.Context, n bot.Notification) error {
+	if n.Text == "poison" {
+		panic("nil map in a notifier")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.delivered = append(p.delivered, n.Text)
+	return nil
+}
+
+// A notifier that panics on one push: the push is retried later with its
+// own backoff, the fault is counted, and the pushes to others go out at once.
+func TestLoopRetriesAPushWhoseDeliveryPanics(t *testing.T) {
+	db, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n := &panicky{}
+	faults := runLoop(t, &outbox.Loop{Queue: db, Notifier: n, Now: time.Now, Poll: time.Millisecond})
+	for _, text := range []string{"poison", "ok"} {
+		if _, err := db.Enqueue(bot.Notification{Key: text, To: bot.Recipient{Member: "m-" + text}, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-faults:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no fault was counted")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n.mu.Lock()
+		got := len(n.delivered)
+		n.mu.Unlock()
+		if got == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other push was not delivered")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// Only the poisoned push stays queued, waiting for its retry.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		next, err := db.NextDue()
+		depth, _ := db.Depth()
+		if err == nil && depth == 1 && time.Until(next) > time.Second {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox depth %d, next due in %v (%v); want the poisoned push alone, due after its backoff",
+				depth, time.Until(next), err)
+		}
+	}
+	if _, err := db.Enqueue(bot.Notification{Key: "later", To: bot.Recipient{Member: "m-ok"}, Text: "later"}); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		n.mu.Lock()
+		got := len(n.delivered)
+		n.mu.Unlock()
+		if got == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a push queued after the panic was not delivered")
+		}
+	}
+}
