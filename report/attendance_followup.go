@@ -17,14 +17,19 @@ package report
 //     grade leads, the office and the leaders in charge ([attendance]
 //     absence_leaders, else every leader): once per student and entry.
 //
+// A 查明 covers the student for the whole form: their follow-ups in the
+// form's other entries, and in entries added to it later, take the cause.
+//
 // No answer within [attendance] explain_within of the time the teacher was
 // asked reports the absence the same way, once (FollowupTick, run every
-// minute by the scheduler's absence clock). Only stored state is read: the
-// pending follow-ups are indexed in the store, the deadline is computed from
-// each one's Since, and every push carries a key per (entry, student,
-// recipient), so a restart, a clock that missed minutes or a firing run twice
-// reports late at worst, never twice. Each answer and report is kept in the
-// entry's history. Names go to people only, never to group chats.
+// minute by the scheduler's absence clock), in one digest per recipient per
+// run. Only stored state is read: the pending follow-ups are indexed in the
+// store, the deadline is computed from each one's Since, and one transaction
+// marks them reported and queues the digests, so a restart, a clock that
+// missed minutes or a firing run twice reports late at worst, never twice;
+// after downtime, absences overdue for [schedule] catchup or longer are
+// marked but not pushed. Each answer and report is kept in the entry's
+// history. Names go to people only, never to group chats.
 
 import (
 	"context"
