@@ -172,7 +172,7 @@ func TestAttendanceReminderSkipsClassesThatSubmitted(t *testing.T) {
 	at := cst(t, "2026-11-26 16:30:00")
 	var sent []int
 	d := Deps{Config: cfg, Dir: dir, Calendar: cal, Outbox: out, Sources: state.sources(), Now: fixedClock(at),
-		Sent: func(job string, n int) { sent = append(sent, n) }}
+		Sent: func(job string, n int) { sent = append(sent, n) }, Log: (&logBuffer{}).logger()}
 	job := jobByName(t, d, "attendance-remind-1630")
 	if err := job.Task(context.Background(), at); err != nil {
 		t.Fatal(err)

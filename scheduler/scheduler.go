@@ -343,6 +343,11 @@ func (e *Engine) loop(ctx context.Context, start time.Time) {
 
 // fireDue considers, once, every firing up to now and runs what is due.
 func (e *Engine) fireDue(ctx context.Context, now time.Time) {
+	type firing struct {
+		en *entry
+		c  *call
+	}
+	var due []firing
 	for _, en := range e.entries {
 		var latest, firstOld, lastOld time.Time
 		old, superseded := 0, 0
@@ -371,12 +376,20 @@ func (e *Engine) fireDue(ctx context.Context, now time.Time) {
 				"job", en.job.Name, "count", superseded, "run", latest)
 		}
 		if !latest.IsZero() {
-			e.dispatch(ctx, en, latest, now)
+			due = append(due, firing{en, &call{ctx: ctx, at: latest}})
 		}
 	}
+	// The firings become in flight as the clock reading becomes considered,
+	// in one step: the watermark never passes a firing not yet running.
 	e.wmu.Lock()
+	for _, f := range due {
+		e.inflight[f.c] = f.c.at
+	}
 	e.considered = now
 	e.wmu.Unlock()
+	for _, f := range due {
+		e.dispatch(f.en, f.c, now)
+	}
 }
 
 // Watermark is the latest instant up to which every firing has been
@@ -398,17 +411,15 @@ func (e *Engine) Watermark() time.Time {
 	return w
 }
 
-// dispatch runs one firing through the cron chain in its own goroutine.
-func (e *Engine) dispatch(ctx context.Context, en *entry, at, now time.Time) {
+// dispatch runs one firing, already in flight, through the cron chain in
+// its own goroutine.
+func (e *Engine) dispatch(en *entry, c *call, now time.Time) {
+	at := c.at
 	if late := now.Sub(at); late > caughtUpAfter {
 		e.log.Info("scheduler: catching up a missed firing", "job", en.job.Name, "at", at, "late", late.Round(time.Second))
 	} else {
 		e.log.Debug("scheduler: firing", "job", en.job.Name, "at", at)
 	}
-	c := &call{ctx: ctx, at: at}
-	e.wmu.Lock()
-	e.inflight[c] = at
-	e.wmu.Unlock()
 	e.running.Go(func() {
 		defer func() {
 			e.wmu.Lock()
