@@ -3,9 +3,7 @@ package app_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -55,20 +53,10 @@ func (ta *testApp) attAt(from, when, text string) string {
 	return ta.sayAt(from, text, "", at)
 }
 
-// exportJSON fetches the attendance export through the running server.
+// attExportRaw fetches the attendance export through the running server.
 func (ta *testApp) attExportRaw(period, format string) []byte {
 	ta.t.Helper()
-	q := url.Values{"what": {"attendance"}, "period": {period}, "format": {format}}
-	resp, err := http.Get(ta.srv.URL + "/api/export?" + q.Encode())
-	if err != nil {
-		ta.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		ta.t.Fatalf("export: HTTP %d %s", resp.StatusCode, body)
-	}
-	return body
+	return ta.exportRaw("attendance", period, format)
 }
 
 type attExport struct {

@@ -2,9 +2,6 @@ package app_test
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -14,16 +11,7 @@ import (
 // exportOf fetches an export through the running server into out.
 func (ta *testApp) exportOf(what, period string, out any) {
 	ta.t.Helper()
-	q := url.Values{"what": {what}, "period": {period}, "format": {"json"}}
-	resp, err := http.Get(ta.srv.URL + "/api/export?" + q.Encode())
-	if err != nil {
-		ta.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		ta.t.Fatalf("export %s %s: HTTP %d %s", what, period, resp.StatusCode, body)
-	}
+	body := ta.exportRaw(what, period, "json")
 	if err := json.Unmarshal(body, out); err != nil {
 		ta.t.Fatalf("export %s: %v\n%s", what, err, body)
 	}
