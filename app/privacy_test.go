@@ -19,7 +19,8 @@ func TestAttendanceLevelReplyNamesTheReason(t *testing.T) {
 	r = ta.attAt("teacher-g1c2", "2026-11-26 10:02", "考勤 旷课：周八8节；擅自离校：周八 1天")
 	mustContain(t, r, "预警：周八 本月旷课累计 8 节，达到“黄牌警示”")
 	mustNotContain(t, r, "擅自离校 1 天，达到")
-	ta.waitInbox("office-1", "郑十", "擅自离校 4 天", "纪律处分")
+	// The push to the teachers leads with the reason too, then the month's totals.
+	ta.waitInbox("office-1", "高一(2)班 郑十：2026年11月擅自离校 4 天，达到“纪律处分”（旷课满 15 节或擅自离校超过 3 天）。本月合计：旷课 0 节")
 }
 
 // Issue 14.9: a class cadre sees the class's forms and counts, but not the

@@ -613,8 +613,8 @@ func (a *Attendance) crossings(tx AttendanceTx, e *Entry) ([]Crossing, []bot.Not
 		c := Crossing{Month: m, Tally: t, Level: t.Level}
 		if !a.announced(tx, m, e.Unit, t.Student, DisciplineRank(t.Level), recipients) {
 			c.Reached = true
-			text := fmt.Sprintf(levelText, a.Dir.UnitName(e.Unit), t.Student, monthLabel(m), t.AbsentHours,
-				t.Nights, t.DaysLeft, t.Level, a.levelRule(t.Level))
+			text := fmt.Sprintf(levelText, a.Dir.UnitName(e.Unit), t.Student, monthLabel(m), a.Thresholds.Why(t),
+				t.Level, a.levelRule(t.Level), t.AbsentHours, t.Nights, t.DaysLeft)
 			for _, r := range recipients {
 				pushes = append(pushes, bot.Notification{Key: LevelKey(m, e.Unit, t.Student, t.Level, r),
 					To: bot.Recipient{Member: r}, Title: levelTitle, Text: text})

@@ -16,7 +16,7 @@ const (
 	noticeWithdrawn      = "%s %s的日常信息报表 %s 已撤回，此前告知的情况以更正后的报表为准。"
 	noticeCorrectedClear = "%s %s的日常信息报表 %s 已更正，更正后无需联系家长的情况。"
 	levelTitle           = "考勤预警"
-	levelText            = "%s %s：%s旷课累计 %d 节（已扣除请假），夜不归宿 %d 次，擅自离校 %d 天，达到“%s”（%s）。"
+	levelText            = "%s %s：%s%s，达到“%s”（%s）。本月合计：旷课 %d 节（已扣除请假），夜不归宿 %d 次，擅自离校 %d 天。"
 	ruleHours            = "旷课满 %d 节"
 	ruleDiscipline       = "旷课满 %d 节或擅自离校超过 %d 天"
 	confirmTitle         = "月度汇总已确认"
