@@ -43,6 +43,9 @@ func TestAttendanceOldFormsAreCorrectedByTheOffice(t *testing.T) {
 	ta := newAttApp(t)
 	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-02 10:00", "考勤 旷课：张三2节"), "已收到 A1", "11月2日(周一)17:00截止")
 	ta.setNow(attClock("2026-11-26 12:00"))
+	// The absence clock may still be catching up with the jump; let it settle
+	// so the snapshot sees only what the refused commands would change.
+	ta.waitClock(attClock("2026-11-26 12:00"))
 	before := authzSnapshot(t, ta)
 	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 12:00", "更正 A1 无异常"),
 		"A1 属于 11月2日(周一)17:00截止的报表，只能修改本期和上期（11月23日(周一)17:00截止起）的报表，未修改。如需更正，请联系政教处。")
