@@ -15,8 +15,9 @@ var (
 	bucketDedupeAt = []byte("dedupe_at")
 	// bucketOutbox: outbox seq → JSON OutboxItem. Pushes not yet delivered.
 	bucketOutbox = []byte("outbox")
-	// bucketOutboxDue: due time (unix nanos) + outbox seq → empty. The outbox in due order: the
-	// loop reads what is due and when the next push is due without decoding the backlog.
+	// bucketOutboxDue: priority (1 byte: Notification.Priority + 128) + due time (unix nanos) +
+	// outbox seq → empty. The outbox by urgency and due time: the loop reads what is due, most
+	// urgent first, and when the next push is due without decoding the backlog.
 	bucketOutboxDue = []byte("outbox_due")
 	// bucketOutboxTo: recipient (bot.Recipient.String()) + 0x00 + outbox seq → due time (unix nanos,
 	// 8 bytes) + 1 byte (1: it waits for a retry, its own or an older push's). The pushes waiting for each recipient: a retry holds them all until it (Retry), and a

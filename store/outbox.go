@@ -74,7 +74,7 @@ func putQueued(tx *bolt.Tx, it *OutboxItem) error {
 	if err := tx.Bucket(bucketOutbox).Put(u64(it.Seq), raw); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(it.NextAt, it.Seq), nil); err != nil {
+	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(it), nil); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketOutboxTo).Put(toKey(it.Notification.To, it.Seq), toValue(it))
@@ -87,7 +87,7 @@ func toValue(it *OutboxItem) []byte {
 	if it.NextAt.After(it.Notification.At) {
 		waiting = 1
 	}
-	return append(dueKey(it.NextAt, 0)[:8], waiting)
+	return append(nanos(it.NextAt), waiting)
 }
 
 // toKey is the recipient index key of a queued push.
@@ -112,7 +112,7 @@ func heldUntil(tx *bolt.Tx, to bot.Recipient) time.Time {
 // out together, in order, once it is through.
 func hold(tx *bolt.Tx, to bot.Recipient, at time.Time, except uint64) error {
 	prefix := []byte(to.String() + "\x00")
-	due := dueKey(at, 0)[:8]
+	due := nanos(at)
 	var held []uint64
 	c := tx.Bucket(bucketOutboxTo).Cursor()
 	for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -154,28 +154,36 @@ func (s *DB) Enqueue(ns ...bot.Notification) (int, error) {
 // Wake is signalled when new pushes are queued.
 func (s *DB) Wake() <-chan struct{} { return s.wake }
 
-// Due lists up to limit queued pushes whose next attempt is due: the
-// earliest due, in queue order. It reads the due index, so a long backlog
-// waiting for later costs nothing.
+// Due lists up to limit queued pushes whose next attempt is due: the most
+// urgent (Notification.Priority) and earliest due first, returned in queue
+// order. It reads the due index, so a long backlog waiting for later costs
+// nothing, and a backlog of reminders does not hide an alert.
 func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
 	var out []OutboxItem
-	end := dueKey(now, math.MaxUint64)
+	end := nanos(now)
 	err := s.bolt.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
 		c := tx.Bucket(bucketOutboxDue).Cursor()
-		for k, _ := c.First(); k != nil && len(out) < limit && bytes.Compare(k, end) <= 0; k, _ = c.Next() {
-			if len(k) != 16 {
+		for k, _ := c.First(); k != nil && len(out) < limit; {
+			switch {
+			case len(k) != 17:
+				k, _ = c.Next()
+				continue
+			case bytes.Compare(k[1:9], end) > 0: // this priority's others are later
+				if k[0] == 255 {
+					return nil
+				}
+				k, _ = c.Seek([]byte{k[0] + 1})
 				continue
 			}
-			raw := b.Get(k[8:])
-			if raw == nil {
-				continue
+			if raw := b.Get(k[9:]); raw != nil {
+				var it OutboxItem
+				if err := json.Unmarshal(raw, &it); err != nil {
+					return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k[9:]), err)
+				}
+				out = append(out, it)
 			}
-			var it OutboxItem
-			if err := json.Unmarshal(raw, &it); err != nil {
-				return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k[8:]), err)
-			}
-			out = append(out, it)
+			k, _ = c.Next()
 		}
 		return nil
 	})
@@ -187,17 +195,30 @@ func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
 func (s *DB) NextDue() (time.Time, error) {
 	var next time.Time
 	err := s.bolt.View(func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bucketOutboxDue).Cursor().First(); len(k) == 16 {
-			next = time.Unix(0, int64(binary.BigEndian.Uint64(k)))
+		c := tx.Bucket(bucketOutboxDue).Cursor()
+		for k, _ := c.First(); len(k) == 17; k, _ = c.Seek([]byte{k[0] + 1}) {
+			if at := time.Unix(0, int64(binary.BigEndian.Uint64(k[1:9]))); next.IsZero() || at.Before(next) {
+				next = at
+			}
+			if k[0] == 255 {
+				break
+			}
 		}
 		return nil
 	})
 	return next, err
 }
 
-// dueKey is the due index key of a queued push: when it is due (unix nanos,
-// clamped to what fits) + its seq.
-func dueKey(at time.Time, seq uint64) []byte {
+// dueKey is the due index key of a queued push: its priority (one byte,
+// most urgent first), when it is due (nanos) and its seq.
+func dueKey(it *OutboxItem) []byte {
+	p := byte(min(max(it.Notification.Priority, -128), 127) + 128)
+	return binary.BigEndian.AppendUint64(append([]byte{p}, nanos(it.NextAt)...), it.Seq)
+}
+
+// nanos encodes a time as 8 bytes that sort in time order: unix nanos,
+// clamped to what fits.
+func nanos(at time.Time) []byte {
 	var n int64
 	switch {
 	case at.Before(time.Unix(0, 0)):
@@ -206,7 +227,7 @@ func dueKey(at time.Time, seq uint64) []byte {
 	default:
 		n = at.UnixNano()
 	}
-	return binary.BigEndian.AppendUint64(u64(uint64(n)), seq)
+	return u64(uint64(n))
 }
 
 // unqueue takes a push out of the outbox and its due index; nil when it
@@ -221,7 +242,7 @@ func unqueue(tx *bolt.Tx, seq uint64) (*OutboxItem, error) {
 	if err := json.Unmarshal(raw, it); err != nil {
 		return nil, fmt.Errorf("store: outbox %d: %w", seq, err)
 	}
-	if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(it.NextAt, seq)); err != nil {
+	if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(it)); err != nil {
 		return nil, err
 	}
 	if err := tx.Bucket(bucketOutboxTo).Delete(toKey(it.Notification.To, seq)); err != nil {
@@ -242,15 +263,23 @@ func indexOutboxTo(tx *bolt.Tx) error {
 	})
 }
 
-// indexOutbox builds the due index of the queued pushes (schema 1 → 2).
+// indexOutbox builds the due index of the queued pushes (schema 1 → 2;
+// again from 5 → 6, when its keys took the priority).
 func indexOutbox(tx *bolt.Tx) error {
-	due := tx.Bucket(bucketOutboxDue)
+	if err := tx.DeleteBucket(bucketOutboxDue); err != nil { // init created it
+		return err
+	}
+	due, err := tx.CreateBucket(bucketOutboxDue)
+	if err != nil {
+		return err
+	}
 	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
 		var it OutboxItem
 		if err := json.Unmarshal(raw, &it); err != nil {
 			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
 		}
-		return due.Put(dueKey(it.NextAt, binary.BigEndian.Uint64(k)), nil)
+		it.Seq = binary.BigEndian.Uint64(k)
+		return due.Put(dueKey(&it), nil)
 	})
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -148,4 +149,40 @@ func expectEmpty(tx *bolt.Tx, bucket []byte) error {
 		return errors.New("store: " + string(bucket) + " is not empty")
 	}
 	return nil
+}
+
+// A backlog of reminders does not hide an alert: Due takes the most urgent
+// first when there are more due pushes than the limit, and NextDue sees
+// every priority.
+func TestOutboxDueByPriority(t *testing.T) {
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+	db, err := Open(t.TempDir(), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ns []bot.Notification
+	for i := range 5 {
+		ns = append(ns, bot.Notification{To: bot.Recipient{Member: fmt.Sprintf("m%d", i)}, Text: "reminder",
+			Priority: bot.PriorityReminder, At: now.Add(-time.Minute)})
+	}
+	ns = append(ns, bot.Notification{To: bot.Recipient{Group: "ddg"}, Text: "alert", Priority: bot.PriorityAlert},
+		bot.Notification{To: bot.Recipient{Member: "m9"}, Text: "later alert", Priority: bot.PriorityAlert, At: now.Add(time.Hour)})
+	if _, err := db.Enqueue(ns...); err != nil {
+		t.Fatal(err)
+	}
+	items, err := db.Due(now, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range items {
+		got = append(got, fmt.Sprintf("%d %s", it.Seq, it.Notification.Text))
+	}
+	if want := []string{"1 reminder", "6 alert"}; !slices.Equal(got, want) {
+		t.Errorf("Due(limit 2) = %v, want %v", got, want)
+	}
+	if next, _ := db.NextDue(); !next.Equal(now.Add(-time.Minute)) {
+		t.Errorf("next due %v, want the reminders' time", next)
+	}
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(*bolt.Tx) error{
@@ -30,6 +30,7 @@ var migrations = map[uint64]func(*bolt.Tx) error{
 	2: summarizeForms,  // each attendance form's summary
 	3: summarizeMonths, // each student's attendance month record
 	4: indexOutboxTo,   // the outbox by recipient
+	5: indexOutbox,     // the due index by priority
 }
 
 // ErrLocked means another process holds the database.
