@@ -123,6 +123,7 @@ type attEntry struct {
 	inherited string // the reason the label gave
 	soft      bool   // the type is a soft 旷课 (没来, 早退): a leave wins
 	leaveCue  bool   // a leave reason of the lexicon or an approval was read
+	truant    bool   // a reason that is no leave's was read (去网吧)
 	// shares is the student later in a 、 list whose type this one took
 	// (张三、李四旷课2节): its quantity too, when this one has none.
 	shares *attEntry
@@ -135,6 +136,7 @@ type attLabel struct {
 	hours, days int // a quantity written with the label: 旷课2节：张三、李四
 	used, zero  bool
 	piece       int
+	sentence    int
 }
 
 // attReader walks the tokens of a message once.
@@ -160,7 +162,11 @@ type attReader struct {
 	count     bool   // after 应到/实到
 	heads     []int  // the head counts read after 应到/实到, in order
 	each      bool   // after 各
-	unread    []bool // per piece
+	// respective are the students of the sentence before 分别, waiting for
+	// their quantities in order (张三、李四分别旷课2节、1节).
+	respective      []*attEntry
+	respectivePiece int
+	unread          []bool // per piece
 }
 
 func newAttReader(toks []attToken, pieces []string) *attReader {
@@ -183,6 +189,12 @@ func (f *attReader) read(k int) {
 	t := &f.toks[k]
 	switch t.kind {
 	case tHard, tSoft, tList:
+		if t.kind == tHard && len(f.respective) > 0 {
+			f.unread[f.respectivePiece] = true // fewer quantities than students
+		}
+		if t.kind == tHard {
+			f.respective = nil
+		}
 		f.cur, f.candidate, f.prev = nil, "", 0
 		f.approver, f.reporter, f.count, f.each = false, false, false, false
 		f.lastSep = t.kind
@@ -229,7 +241,8 @@ func (f *attReader) read(k int) {
 	case tReason:
 		if e := f.target(); e != nil {
 			e.addReason(t.reason)
-			e.leaveCue = e.leaveCue || !t.free
+			e.leaveCue = e.leaveCue || !t.free && !t.truant
+			e.truant = e.truant || t.truant
 		} else {
 			f.unread[t.piece] = true
 		}
@@ -257,12 +270,28 @@ func (f *attReader) read(k int) {
 		if f.lab != nil && f.lab.piece == t.piece && !f.lab.used {
 			f.lab.zero = true
 		}
+		if f.prev == 0 && f.lastSep == tList || f.prev == tType {
+			// 旷课、晚归、夜不归宿均无: the labels listed before it are nil too
+			for _, l := range f.labels {
+				if l.sentence == f.sentence && !l.used {
+					l.zero = true
+				}
+			}
+		}
 	case tNothing:
 		f.nothing = true
 	case tCount:
 		f.count = true
 	case tEach:
 		f.each = true
+	case tRespective:
+		f.respective = f.respective[:0]
+		for _, e := range f.entries {
+			if e.sentence == f.sentence && e.Hours == 0 && e.Days == 0 && e.times == 0 {
+				f.respective = append(f.respective, e)
+			}
+		}
+		f.respectivePiece = t.piece
 	case tReporter:
 		f.reporter = true
 	default: // tOther
@@ -305,6 +334,9 @@ func (f *attReader) typeWord(k int) {
 		return
 	}
 	f.neg = false
+	if e := f.cur; e != nil && e.absorbs(t) {
+		return // 孙七私自回家，一天没来
+	}
 	if e := f.cur; e != nil {
 		switch {
 		case e.Type == "":
@@ -351,6 +383,9 @@ func (f *attReader) typeWord(k int) {
 				e.setType(t)
 				f.cur = e
 				return
+			case e.absorbs(t):
+				f.cur = e
+				return
 			case e.src == srcOwn:
 				second := &attEntry{Item: Item{Student: e.Student, StudentNo: e.StudentNo}, sentence: e.sentence, piece: t.piece}
 				second.setType(t)
@@ -365,7 +400,7 @@ func (f *attReader) typeWord(k int) {
 }
 
 func (f *attReader) newLabel(t attToken, src attSource) {
-	f.lab = &attLabel{typ: t.typ, reason: t.reason, src: src, piece: t.piece}
+	f.lab = &attLabel{typ: t.typ, reason: t.reason, src: src, piece: t.piece, sentence: f.sentence}
 	f.labels = append(f.labels, f.lab)
 }
 
@@ -416,6 +451,15 @@ func (f *attReader) quantity(t attToken) {
 			f.zero(t)
 		}
 		return // head counts: 应到45人, 旷课2人
+	}
+	if f.respective != nil && t.unit != uPersons {
+		if len(f.respective) == 0 {
+			f.unread[t.piece] = true // more quantities than students
+			return
+		}
+		f.respective[0].add(t)
+		f.respective = f.respective[1:]
+		return
 	}
 	if f.each {
 		f.each = false
@@ -568,6 +612,12 @@ func (e *attEntry) dropLabel() {
 	e.lab, e.inherited = nil, ""
 }
 
+// absorbs reports whether t only says again that e was not there: a soft
+// 旷课 after a leave, 擅自离校 or 夜不归宿 of the same student.
+func (e *attEntry) absorbs(t attToken) bool {
+	return t.soft && t.typ == Absent && e.src == srcOwn && (e.Type == Leave || e.Type == LeftSchool || e.Type == NightAway)
+}
+
 // yields reports whether e's soft 旷课 gives way to the leave t: 张三没来，
 // 请假了.
 func (e *attEntry) yields(t attToken) bool {
@@ -620,7 +670,7 @@ func (e *attEntry) fits(typ string) bool {
 // infer gives a type to a student who got none from the words around.
 func (e *attEntry) infer() bool {
 	switch {
-	case e.Reason != "" || e.Approver != "":
+	case e.leaveCue || e.Approver != "" || e.Reason != "" && !e.truant:
 		e.Type = Leave
 	case e.clock != nil:
 		e.Type = LateReturn
@@ -693,6 +743,9 @@ func (f *attReader) result() (*AttendanceForm, error) {
 	}
 	// A piece not wholly understood records nothing (旷课：张三迟到 is no
 	// absence); it is reported instead.
+	if len(f.respective) > 0 {
+		f.unread[f.respectivePiece] = true // fewer quantities than students
+	}
 	form.Items = []Item{}
 	for _, e := range f.entries {
 		if !f.unread[e.piece] {
@@ -720,7 +773,9 @@ func (f *attReader) result() (*AttendanceForm, error) {
 	form.Nothing = len(form.Items) == 0 && (f.nothing || f.sawNeg || f.fullCount())
 	if len(form.Items) == 0 && !form.Nothing {
 		hint := "未填写考勤内容"
-		if len(form.Unread) > 0 {
+		if len(f.heads) == 2 && f.heads[1] < f.heads[0] && len(form.Unread) == 0 {
+			hint = fmt.Sprintf("应到%d人、实到%d人，缺勤的学生未写明", f.heads[0], f.heads[1])
+		} else if len(form.Unread) > 0 {
 			hint = "未能识别：" + strings.Join(form.Unread, "；")
 		} else if f.said() {
 			hint = "未找到考勤事项（旷课、晚归、夜不归宿、请假、擅自离校）或“无异常”"

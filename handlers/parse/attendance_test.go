@@ -2,6 +2,7 @@ package parse
 
 import (
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -77,6 +78,15 @@ func checkAttendance(t testing.TB, input string, form *AttendanceForm, err error
 		if it.Student == "" || it.Hours < 0 || it.Days < 0 {
 			t.Fatalf("Attendance(%q): bad item %+v", input, it)
 		}
+		// Issue 12: a student is text of the message, and never a class-hour word.
+		if !strings.Contains(Normalize(input), it.Student) {
+			t.Fatalf("Attendance(%q): student %q is not in the message", input, it.Student)
+		}
+		for _, w := range classHourWords {
+			if strings.Contains(it.Student, w) {
+				t.Fatalf("Attendance(%q): student %q holds the class-hour word %q", input, it.Student, w)
+			}
+		}
 	}
 	if d := form.Date; d != nil && (d.Hour() != 0 || d.Minute() != 0) {
 		t.Fatalf("Attendance(%q): date %v is not midnight", input, d)
@@ -149,5 +159,48 @@ func BenchmarkAttendance(b *testing.B) {
 		if _, err := Attendance(msg, ref); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// classHourWords are the words of class hours and sections: never a name.
+var classHourWords = []string{"节", "课", "学时", "课时", "第", "堂"}
+
+// TestAttendanceNamesProperty: messages put together at random from the
+// pieces cadres type — names, class-hour words, numbers in both scripts,
+// types, spaces and separators — never give a student that is a class-hour
+// word or not in the message (checkAttendance, which FuzzAttendance runs
+// too). Names typed with nothing between them or glued to a bare Chinese
+// number (张三李四, 李四十五) cannot be told apart without the roster: the
+// handler's roster check asks them back.
+func TestAttendanceNamesProperty(t *testing.T) {
+	ref := refTime(t)
+	names := []string{"张三", "李四", "王五", "赵六", "孙七", "欧阳小明", "买买提·艾力"}
+	pieces := append([]string{"旷课", "晚归", "夜不归宿", "请假", "擅自离校", "没来", "早退", "病假", "事假", "节", "节课",
+		"课时", "学时", "第", "第3-4节", "第3-1节", "-3节", "2", "两", "十五", "一百零八", "3", "天", "半天", " ", "  ", "，",
+		"、", "；", "：", ":", "\n", "[23]", "【5】", "(", ")", "批准人", "刘老师", "无", "全勤", "其余正常", "各", "分别",
+		"应到45人", "实到43人", "23:40", "才回宿舍", "家长已请假", "1、", "去网吧", "迟到"}, names...)
+	r := rand.New(rand.NewPCG(12, 2026))
+	whole := 0
+	for range 20000 {
+		var b strings.Builder
+		last := ""
+		for range 1 + r.IntN(9) {
+			p := pieces[r.IntN(len(pieces))]
+			if slices.Contains(names, p) && slices.Contains(names, last) {
+				b.WriteString("、") // names typed together are one run (张三李四): the roster tells them apart
+			}
+			b.WriteString(p)
+			last = p
+		}
+		msg := b.String()
+		form, err := Attendance(msg, ref)
+		checkAttendance(t, msg, form, err)
+		if err != nil || !form.Whole() {
+			continue
+		}
+		whole++
+	}
+	if whole < 300 {
+		t.Errorf("only %d of 20000 random messages read whole: the generator says too little", whole)
 	}
 }

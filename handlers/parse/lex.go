@@ -32,6 +32,7 @@ const (
 	tNothing                          // 无异常, 全勤, 其余正常 …
 	tCount                            // 应到, 实到 …: the next number is a head count
 	tEach                             // 各
+	tRespective                       // 分别: the quantities that follow go to the names before, in order
 	tReporter                         // 报告人 …: the next name is the reporter
 	tClass                            // class: class
 	tDate                             // date: date
@@ -66,8 +67,9 @@ type attToken struct {
 	piece  int  // index of the piece (text between separators) holding it
 	// soft marks an absence word that only says the student was not there
 	// (没来, 早退): with a leave reason or an approval it is a leave.
-	soft bool
-	free bool // a reason as typed after 因, 由于 …, not a lexicon word
+	soft   bool
+	free   bool // a reason as typed after 因, 由于 …, not a lexicon word
+	truant bool // a reason that is no leave's (see attWord.truant)
 }
 
 // halfDayHours is the number of class hours a half day (半天) counts for: the
@@ -115,6 +117,13 @@ func attLex(s string, ref time.Time) ([]attToken, []string) {
 			if l.studentNo() {
 				continue
 			}
+			if r == '[' {
+				l.sep(tSoft, size) // 【旷课】张三2节【晚归】王五: a heading
+				continue
+			}
+		case ']':
+			l.sep(tSoft, size)
+			continue
 		case '-', '~':
 			// A sign before a number (李四-3节) or a range without its
 			// start: never a quantity.
@@ -122,6 +131,10 @@ func attLex(s string, ref time.Time) ([]attToken, []string) {
 				l.emit(attToken{kind: tOther}, size+l.sectionRun(l.s[l.i+size:]))
 				continue
 			}
+		}
+		if n := l.numbering(); n > 0 {
+			l.i += n // 1、旷课：… 2、晚归：… at the start of a line
+			continue
 		}
 		if start := l.i; l.word() {
 			if l.i == start { // defensive: a word of no length would loop forever
@@ -370,8 +383,37 @@ func (l *attLexer) word() bool {
 		l.i += n
 		return true
 	}
-	l.emit(attToken{kind: w.kind, typ: w.typ, reason: w.reason, text: rest[:n], soft: w.soft}, n)
+	l.emit(attToken{kind: w.kind, typ: w.typ, reason: w.reason, text: rest[:n], soft: w.soft, truant: w.truant}, n)
 	return true
+}
+
+// numbering is the length of a list number at the start of a line (1、
+// 2. 3) (4) 一、), 0 when there is none.
+func (l *attLexer) numbering() int {
+	if l.i > 0 && l.s[l.i-1] != '\n' {
+		return 0
+	}
+	s := l.s[l.i:]
+	open := strings.HasPrefix(s, "(")
+	body := strings.TrimPrefix(s, "(")
+	n := 0
+	for n < len(body) && n < 2 && body[n] >= '0' && body[n] <= '9' {
+		n++
+	}
+	if n == 0 {
+		if r, size := utf8.DecodeRuneInString(body); isChineseNumeral(r) && strings.HasPrefix(body[size:], "、") {
+			return size + len("、")
+		}
+		return 0
+	}
+	for _, mark := range []string{"、", ".", ")"} {
+		if after, ok := strings.CutPrefix(body[n:], mark); ok && (mark == ")") == open {
+			if r, _ := utf8.DecodeRuneInString(after); !isArabic(r) && !isChineseNumeral(r) && r != '第' {
+				return len(s) - len(after)
+			}
+		}
+	}
+	return 0
 }
 
 // numberNext reports whether s starts with a number.
@@ -470,7 +512,8 @@ func (l *attLexer) number(s string) (attToken, int, bool) {
 // 第一、二节, 第一二节 (one hour each); 半天 (halfDayHours) and 全天 (a day).
 func attQty(s string) (attToken, int, bool) {
 	if after, ok := strings.CutPrefix(s, "第"); ok {
-		count, after, ok := attSections(after)
+		count, after, ok := attSections(strings.TrimLeft(after, " "))
+		after = strings.TrimLeft(after, " ")
 		if !ok || !hasAnyPrefix(&after, "节课", "节", "课") {
 			return attToken{}, 0, false
 		}

@@ -29,11 +29,26 @@ const surnames = "" +
 var compoundSurnames = []string{"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯",
 	"端木", "长孙", "宇文", "司徒", "独孤", "南宫", "西门", "轩辕", "呼延", "申屠", "太史", "澹台", "公冶", "濮阳"}
 
+// notInNames are the words no name holds: the class-hour words (SPEC §5.1:
+// they can never become names), and 各 and 两 that run into them.
+var notInNames = []string{"节", "课", "学时", "第", "堂", "各", "两"}
+
 // plausibleName reports whether text (a run of Han characters and middle
 // dots) can be a student's name.
 func plausibleName(text string) bool {
+	for _, w := range notInNames {
+		if strings.Contains(text, w) {
+			return false
+		}
+	}
 	if strings.Contains(text, "·") {
-		return !strings.HasPrefix(text, "·") && !strings.HasSuffix(text, "·") && utf8.RuneCountInString(text) <= 12
+		parts := strings.Split(text, "·")
+		for _, p := range parts {
+			if n := utf8.RuneCountInString(p); n < 1 || n > 6 || strings.ContainsFunc(p, isChineseNumeral) {
+				return false
+			}
+		}
+		return len(parts) <= 3
 	}
 	n := utf8.RuneCountInString(text)
 	for _, s := range compoundSurnames {

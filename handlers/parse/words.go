@@ -22,8 +22,9 @@ type attWord struct {
 	reason string // tType: the kind of leave (病假, 事假 …); tReason: the reason
 	// weak words are read only where a name cannot be going on (at the start
 	// of a piece or after another word): 无 in 张无忌, 正常 in 王正常.
-	weak bool
-	soft bool // an absence word that yields to a leave (see attToken.soft)
+	weak   bool
+	soft   bool // an absence word that yields to a leave (see attToken.soft)
+	truant bool // a reason that is no leave's (去网吧, 睡过头)
 }
 
 // attLexicon maps every word the attendance parser knows to its meaning. Words
@@ -71,6 +72,11 @@ func init() {
 		attAdd(w, attWord{kind: tReason, reason: w})
 	}
 	attAdd("有事", attWord{kind: tReason, reason: "有事", weak: true})
+	// What a student did instead of class: the reason of a 旷课, never a leave.
+	for _, w := range []string{"去网吧", "上网吧", "在网吧", "去网吧上网", "去网吧玩", "去上网", "睡过头", "睡懒觉",
+		"在宿舍睡觉", "在宿舍玩手机", "出去玩", "外出上网"} {
+		attAdd(w, attWord{kind: tReason, reason: w, truant: true})
+	}
 	attAddAll(tReasonMark, false, "因", "因为", "由于", "原因", "事由", "理由")
 	attAddAll(tApproverLabel, false, "批准人", "审批人", "批假人", "准假人", "签字人")
 	attAddAll(tApprove, false, "批准", "已批准", "批准了", "同意", "已同意", "同意了", "批假", "准假", "签字",
@@ -91,11 +97,12 @@ func init() {
 	attAddAll(tCount, false, "应到", "实到", "应到人数", "实到人数", "出勤", "出勤人数", "缺勤人数", "总人数", "人数",
 		"在校人数", "应出勤", "实出勤")
 	attAddAll(tEach, true, "各")
+	attAddAll(tRespective, false, "分别", "分别是", "分别为")
 	attAddAll(tReporter, false, "报告人", "填报人", "报送人", "填表人", "记录人", "汇报人", "考勤员", "记录员")
 	attAddAll(tOther, false, "迟到", "睡觉", "玩手机", "手机", "打架", "吸烟", "抽烟", "喝酒", "违纪", "上网",
 		"网吧", "说话", "讲话", "作业")
 	attAddAll(tFiller, false, "同学", "学生", "名单", "情况", "如下", "情况如下", "本班", "我班", "报告", "汇报", "另外",
-		"还有", "其中", "分别", "以及", "考勤", "日报", "报表", "日常信息", "日常信息报表", "人员", "次数", "时间",
+		"还有", "其中", "以及", "考勤", "日报", "报表", "日常信息", "日常信息报表", "人员", "次数", "时间",
 		"晚间", "上课", "上午", "下午", "中午", "晚上", "早上", "早读", "晚自习", "自习", "课上", "课堂", "早操",
 		"回宿舍", "回寝室", "回寝", "返寝", "归寝", "左右", "以后", "之后", "共计", "合计", "总计", "等人", "已经",
 		"具体", "班级", "当日", "本日", "该生", "其余", "其他", "已联系家长", "联系家长", "已处理", "已告知家长",
