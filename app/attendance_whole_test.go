@@ -181,8 +181,8 @@ func TestIssue12HalfUnderstoodNeverStored(t *testing.T) {
 	ta.mustStoreNothing(t)
 	r = ta.attAt("cadre-g1c1", "2026-12-03 10:01", "考勤 旷课：张三2节")
 	mustContain(t, r, "已收到 A1")
-	r = ta.attAt("cadre-g1c1", "2026-12-03 10:02", "更正 A1 旷课：张三3节，睡过头")
-	mustContain(t, r, "未记录", "未读懂：睡过头")
+	r = ta.attAt("cadre-g1c1", "2026-12-03 10:02", "更正 A1 旷课：张三3节，上课说话")
+	mustContain(t, r, "未记录", "未读懂：上课说话")
 	if got := ta.attRows("A1"); !strings.Contains(got, `"hours":2`) {
 		t.Errorf("A1 changed: %s", got)
 	}
