@@ -203,6 +203,8 @@ func authzRows() []authzRow {
 		// or returns; the office adopts; a leader signs off).
 		{intent: "投稿", text: withID("投稿 标题：动态%d 类别：动态 正文：召开安全工作会。 撰稿：马丽 审核：周强"), need: "信息员",
 			cells: map[string]authzCell{"officer-1": writes("已收到信息 S"), "officer-2": writes("已收到信息 S")}},
+		{intent: "统计信息", text: withID("统计信息 标题：产值快报%d 正文：产值增长。 撰稿：马丽 审核：周强"), need: "信息员",
+			cells: map[string]authzCell{"officer-1": writes("已收到信息 S"), "officer-2": writes("已收到信息 S")}},
 		{intent: "补充", setup: authzDrafts, text: withID("补充 S%d 撰稿：马丽 审核：郑主任"), need: "信息员",
 			cells: map[string]authzCell{"officer-1": writes("已收到信息 S5"), "officer-2": denied("只有报送人可以补充")}},
 		{intent: "通过", setup: authzSubmitted, text: withID("通过 S%d"), need: "单位负责人",

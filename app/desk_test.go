@@ -153,3 +153,103 @@ func TestMonthlySummaryListsGoodDeedsPerClass(t *testing.T) {
 	mustNotContain(t, lead, "高二(1)班王同学", "门卫刘师傅")
 	ta.waitInbox("lead-g2", "月度汇总", "高二(1)班 1 件：G3")
 }
+
+type statExport struct {
+	Items []struct {
+		ID           string     `json:"id"`
+		StatState    string     `json:"stat_state"`
+		DataAt       *time.Time `json:"data_at"`
+		StatDue      *time.Time `json:"stat_due"`
+		Late         bool       `json:"late"`
+		CountedMonth string     `json:"counted_month"`
+	} `json:"items"`
+}
+
+func (x statExport) state(id string) string {
+	for _, it := range x.Items {
+		if it.ID == id {
+			return it.StatState
+		}
+	}
+	return "absent"
+}
+
+// Issue 14 item 2 (篇7 四: within 24 hours of the data): a 统计 item carries
+// its 数据时间 (or the message time), is due at the office 24 hours later,
+// its holder is reminded at 18 hours, the office is told at 24 hours, and
+// the item records whether it arrived on time.
+func TestStatisticsItemWithin24HoursOfItsData(t *testing.T) {
+	ta := newTestApp(t, time.Date(2026, 11, 3, 10, 0, 0, 0, cst))
+
+	// Mistakes first: a 数据时间 without an hour, or still to come, is
+	// refused and nothing is stored.
+	mustContain(t, ta.say("officer-2", "统计信息 标题：10月规上工业产值快报 数据时间：11月3日 正文：同比增长5.2%。 撰稿：孙敏 审核：周强"),
+		"数据时间“11月3日”无法识别", "未保存")
+	mustContain(t, ta.say("officer-2", "统计信息 标题：10月规上工业产值快报 数据时间：11月5日9时 正文：同比增长5.2%。 撰稿：孙敏 审核：周强"),
+		"晚于报送时间", "未保存")
+	if arts, _ := ta.Store.Records("S"); len(arts) != 0 {
+		t.Fatalf("refused items were stored: %d", len(arts))
+	}
+
+	// 办公室 has a head: the item waits for 周强.
+	r := ta.say("officer-2", "统计信息\n标题：10月规上工业产值快报\n数据时间：11月3日9时\n正文：10月全区规上工业产值同比增长5.2%。\n撰稿：孙敏  审核：周强")
+	mustContain(t, r, "已收到信息 S1，已提交，待周强审核", "类别：统计",
+		"统计信息：数据时间 11月3日（周二） 09:00，须在 24 小时内（11月4日（周三） 09:00 前）报到政教处，目前未到。")
+	a := article(t, ta, "S1")
+	if a.Category != "统计" || !a.DataAt.Equal(time.Date(2026, 11, 3, 9, 0, 0, 0, cst)) ||
+		!a.StatDue.Equal(time.Date(2026, 11, 4, 9, 0, 0, 0, cst)) || a.StatState != "pending" {
+		t.Fatalf("S1 = %+v", a)
+	}
+	// 政教处 has none: 类别：统计 without a 数据时间 counts from the message
+	// and arrives at once, on time.
+	ta.setNow(time.Date(2026, 11, 3, 10, 30, 0, 0, cst))
+	r = ta.say("officer-1", "投稿 标题：11月第一周在校生人数 类别：统计 正文：在校生1520人。 撰稿：马丽 审核：郑主任")
+	mustContain(t, r, "S2", "数据时间 11月3日（周二） 10:30", "已按时报到（11-03 10:30）")
+	if a := article(t, ta, "S2"); a.StatState != "on_time" {
+		t.Errorf("S2 state = %q", a.StatState)
+	}
+
+	// 18 hours after the data: the holder (周强, reviewing) and the
+	// submitter are reminded, once.
+	ta.setNow(time.Date(2026, 11, 4, 3, 0, 1, 0, cst))
+	head := ta.waitInbox("head-general", "统计信息时效提醒", "S1《10月规上工业产值快报》")
+	mustContain(t, head, "11月4日（周三） 09:00 前报到政教处（还剩 6 小时）", "待单位负责人审核")
+	ta.waitInbox("officer-2", "统计信息时效提醒", "S1")
+	ta.setNow(time.Date(2026, 11, 4, 3, 10, 1, 0, cst))
+	ta.waitClock(time.Date(2026, 11, 4, 3, 10, 0, 0, cst))
+	ta.settle()
+	if n := ta.pushes("head-general", "统计信息时效提醒"); n != 1 {
+		t.Errorf("head reminded %d times", n)
+	}
+	if n := ta.pushes("officer-1", "统计信息"); n != 0 {
+		t.Errorf("S2 arrived on time and its officer was chased: %v", texts(ta.inbox("officer-1")))
+	}
+	if n := ta.pushes("office-1", "统计信息逾期"); n != 0 {
+		t.Errorf("office told before the due time")
+	}
+
+	// 24 hours: the office is told; the export says overdue.
+	ta.setNow(time.Date(2026, 11, 4, 9, 0, 1, 0, cst))
+	office := ta.waitInbox("office-1", "统计信息逾期", "S1《10月规上工业产值快报》（办公室 孙敏）")
+	mustContain(t, office, "已超过 24 小时时效（截止 11月4日（周三） 09:00）", "待单位负责人审核")
+	mustNotContain(t, office, "S2")
+	var x statExport
+	ta.exportOf("submissions", "2026-11", &x)
+	if x.state("S1") != "overdue" || x.state("S2") != "on_time" {
+		t.Errorf("export states S1 %q S2 %q", x.state("S1"), x.state("S2"))
+	}
+
+	// 周强 approves at 09:30: the item arrives 30 minutes late, for good.
+	ta.setNow(time.Date(2026, 11, 4, 9, 30, 0, 0, cst))
+	mustContain(t, ta.say("head-general", "通过 S1"), "已转政教处采用", "逾期报到（11-04 09:30，超时 30 分钟）")
+	ta.exportOf("submissions", "2026-11", &x)
+	if x.state("S1") != "late" {
+		t.Errorf("export S1 after 通过 = %q", x.state("S1"))
+	}
+	for _, it := range x.Items {
+		if it.ID == "S1" && (it.DataAt == nil || it.StatDue == nil || it.Late || it.CountedMonth != "2026-11") {
+			t.Errorf("export S1 = %+v", it)
+		}
+	}
+	mustContain(t, ta.say("office-1", "稿件 S1"), "逾期报到")
+}

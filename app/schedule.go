@@ -19,8 +19,9 @@ import (
 const watermarkKey = "scheduler.watermark"
 
 // newScheduler builds the engine on the app's clock with every scheduled
-// job: the default jobs of SPEC §6 and the absence clock (篇3: causes not
-// answered in time), minus [schedule] off. The incident clock runs on its
+// job: the default jobs of SPEC §6, the statistics clocks (篇7: 24 hours
+// from the data) and the absence clock (篇3: causes not answered in time),
+// minus [schedule] off. The incident clock runs on its
 // own timer (startIncidentClock). The jobs read
 // stored state through the domain services.
 func (a *App) newScheduler() (*scheduler.Engine, error) {
@@ -39,14 +40,16 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	}
 	desk.Forms = att // the quarterly circular counts the classes' attendance forms
 	ds := deskSource{desk}
-	jobs := scheduler.DefaultJobs(scheduler.Deps{
+	deps := scheduler.Deps{
 		Config: a.Config, Dir: a.Dir, Calendar: cal, Outbox: a.Store, Now: a.now,
 		Sources: scheduler.Sources{
 			Attendance: attendanceSource{att, a.Dir, desk}, Summaries: attendanceSource{att, a.Dir, desk},
-			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk, Outings: ds,
+			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk, Outings: ds, Statistics: ds,
 		},
 		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) }, Log: a.log,
-	})
+	}
+	jobs := scheduler.DefaultJobs(deps)
+	jobs = append(jobs, scheduler.StatisticsJobs(deps)...)
 	jobs = append(jobs, scheduler.Job{Name: scheduler.JobAbsenceClock, Spec: "* * * * *", Task: att.FollowupTick})
 
 	var since time.Time
@@ -264,6 +267,21 @@ func (d deskSource) UnnotifiedOutings(_ context.Context, from, to time.Time) ([]
 	out := make([]scheduler.Outing, len(list))
 	for i, o := range list {
 		out[i] = scheduler.Outing{ID: o.ID, Unit: o.Unit, Brief: o.Brief(d.Policy.Loc)}
+	}
+	return out, nil
+}
+
+// StatisticsOpen lists the 统计 items not yet at the office, with who holds
+// each and its status as people read it.
+func (d deskSource) StatisticsOpen(ctx context.Context) ([]scheduler.StatItem, error) {
+	arts, err := d.Desk.StatisticsOpen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scheduler.StatItem, len(arts))
+	for i, a := range arts {
+		out[i] = scheduler.StatItem{ID: a.ID, Title: a.Title, Unit: a.UnitName, Submitter: a.Submitter,
+			Holders: d.Holders(a), Status: "“" + report.StatusNames[a.Status] + "”", DataAt: *a.DataAt, Due: *a.StatDue}
 	}
 	return out, nil
 }

@@ -106,6 +106,7 @@ var scheduleFixedJobs = []string{
 	"attendance-overdue", "monthly-summary", "monthly-confirm-remind", "monthly-confirm-overdue",
 	"info-shortfall", "media-overdue", "quarterly-research", "quarterly-ranking",
 	"weekly-remind", "weekly-overdue", "outing-remind", "outing-overdue", "incident-clock", "absence-clock",
+	"statistics-remind", "statistics-overdue",
 }
 
 // ScheduleJobs lists the names of every scheduled job this configuration

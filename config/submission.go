@@ -11,16 +11,24 @@ type Submission struct {
 	Reward          map[string]int `toml:"reward"`           // yuan per adopted item by its highest level
 	Penalty         int            `toml:"penalty"`          // yuan per item below the monthly quota, default 20
 	PointsFrom      string         `toml:"points_from"`      // first month penalties apply ("2026-09"); "" = month of the first item
+	// StatisticsWithin: a 统计 item must reach the office this long after its
+	// data came out (篇7 四, "数据出来的24小时内"); default 24h.
+	StatisticsWithin Duration `toml:"statistics_within"`
+	// StatisticsRemind: the holder of a 统计 item not yet at the office is
+	// reminded this long after the data came out; default 18h.
+	StatisticsRemind Duration `toml:"statistics_remind"`
 }
 
 func defaultSubmission() Submission {
 	return Submission{
-		DueDay:          15,
-		MediaDueDay:     28,
-		Quota:           map[string]int{"机关": 2, "司法所": 4, "公共法律服务中心": 2},
-		QuarterResearch: 1,
-		Reward:          map[string]int{"内刊": 0, "县级": 20, "市级": 50, "区级": 80, "省级": 80, "国家级": 150},
-		Penalty:         20,
+		DueDay:           15,
+		MediaDueDay:      28,
+		Quota:            map[string]int{"机关": 2, "司法所": 4, "公共法律服务中心": 2},
+		QuarterResearch:  1,
+		Reward:           map[string]int{"内刊": 0, "县级": 20, "市级": 50, "区级": 80, "省级": 80, "国家级": 150},
+		Penalty:          20,
+		StatisticsWithin: Duration{Duration: 24 * time.Hour},
+		StatisticsRemind: Duration{Duration: 18 * time.Hour},
 	}
 }
 
@@ -51,6 +59,13 @@ func (c *Config) validateSubmission(add func(string, ...any)) {
 		if _, err := time.Parse("2006-01", s.PointsFrom); err != nil {
 			add("[submission] points_from %q 格式错误（示例：2026-09）", s.PointsFrom)
 		}
+	}
+	s.StatisticsWithin.check("[submission] statistics_within", add)
+	s.StatisticsRemind.check("[submission] statistics_remind", add)
+	if s.StatisticsWithin.Duration < time.Hour || s.StatisticsRemind.Duration <= 0 ||
+		s.StatisticsRemind.Duration >= s.StatisticsWithin.Duration {
+		add("[submission] 应满足 0 < statistics_remind < statistics_within，且 statistics_within 至少 1h（现为 %s、%s）",
+			s.StatisticsRemind.Duration, s.StatisticsWithin.Duration)
 	}
 	if s.Penalty < 0 || s.QuarterResearch < 0 {
 		add("[submission] penalty 和 quarter_research 不能为负数")

@@ -62,8 +62,10 @@ func submissionsDocument(src *Source, p report.Period) (Document, error) {
 		return nil, err
 	}
 	doc := &Submissions{Kind: "submissions", Period: p.Name, Items: []*report.Article{}, src: src}
+	now := src.now()
 	for _, a := range arts {
 		if inPeriod(a, p) {
+			a.StatState = a.StatStateAt(now) // a 统计 item not yet at the office may have become overdue
 			doc.Items = append(doc.Items, a)
 		}
 	}

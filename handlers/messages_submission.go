@@ -54,4 +54,12 @@ const (
 	msgDeedEmpty       = "请在“好人好事”后写明事迹，例如：" + msgDeedExample
 	msgDeedReceived    = "已收到好人好事 %s（%s），已报%s：%s。"
 	msgSubShowSteps    = "\n流程："
+	msgStatExample     = "统计信息 标题：10月规上工业产值 数据时间：11月3日9时 正文：同比增长5.2%。 撰稿：马丽 审核：郑主任"
+	msgStatDataTime    = "数据时间“%s”无法识别，请写明日期和时刻，例如：数据时间：11月3日9时。本条未保存，请改正后重新发送。"
+	msgStatFuture      = "数据时间 %s 晚于报送时间，请核对。本条未保存，请改正后重新发送。"
+	msgStatDue         = "\n统计信息：数据时间 %s，须在 %s内（%s 前）报到%s"
+	msgStatPending     = "，目前未到。"
+	msgStatOverdue     = "，已逾期，请尽快报送。"
+	msgStatOnTime      = "，已按时报到（%s）。"
+	msgStatLate        = "，逾期报到（%s，超时 %s）。"
 )

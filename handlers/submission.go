@@ -52,6 +52,7 @@ func (h *Handlers) submissionIntents() []intent {
 	in := h.newIntent
 	return []intent{
 		in("submission", officer, d.submit, "报送信息稿件（撰稿人、审核人必填）", msgSubExample, "投稿", "报送信息", "信息"),
+		in("statistics", officer, d.submitStat, "报送统计信息，须在数据出来后 24 小时内报到（数据时间不写则按发送时间）", msgStatExample, "统计信息"),
 		in("submission_complete", officer, d.complete, "补全草稿或修改被退回的信息后重新提交", "补充 S5 撰稿：马丽 审核：周强", "补充"),
 		in("submission_approve", []string{org.UnitHead}, d.approve, "审核通过本单位报送的信息", "通过 S5", "通过"),
 		in("submission_return", returners, d.giveBack, "退回信息并说明原因", "退回 S5 数据需核实", "退回"),
@@ -76,8 +77,27 @@ func (d *infoDesk) at(m *bot.Message) time.Time {
 	return t.In(d.desk.Policy.Loc)
 }
 
-func fieldsOf(a parse.Article) report.Fields {
-	return report.Fields{Title: a.Title, Category: a.Category, Body: a.Body, Author: a.Author, Reviewer: a.Reviewer}
+// fieldsOf turns the typed fields into the desk's, reading the 数据时间 of a
+// statistics item against the message time; refusal says why it cannot.
+// A 数据时间 without a category makes the item a statistics one.
+func (d *infoDesk) fieldsOf(a parse.Article, m *bot.Message) (report.Fields, *bot.Reply) {
+	f := report.Fields{Title: a.Title, Category: a.Category, Body: a.Body, Author: a.Author, Reviewer: a.Reviewer}
+	if a.DataTime == "" {
+		return f, nil
+	}
+	sent := d.at(m)
+	t, ok := parse.DateTime(a.DataTime, sent)
+	if !ok {
+		return f, bot.Text(sprintf(msgStatDataTime, a.DataTime))
+	}
+	if t.After(sent.Add(time.Minute)) {
+		return f, bot.Text(sprintf(msgStatFuture, t.Format("2006-01-02 15:04")))
+	}
+	if f.Category == "" {
+		f.Category = report.StatCategory
+	}
+	f.DataAt = &t
+	return f, nil
 }
 
 // readArticle parses the fields, or answers why it cannot.
@@ -112,15 +132,52 @@ func subQuoted(err error) string {
 }
 
 func (d *infoDesk) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	return d.submitAs(ctx, m, "")
+}
+
+// submitStat is 统计信息 …: an item whose category defaults to 统计.
+func (d *infoDesk) submitStat(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	return d.submitAs(ctx, m, report.StatCategory)
+}
+
+func (d *infoDesk) submitAs(ctx context.Context, m *bot.Message, category string) (*bot.Reply, error) {
 	a, refusal := readArticle(m.Body)
 	if refusal != nil {
 		return refusal, nil
 	}
-	ch, err := d.desk.Submit(ctx, d.h.member(m), fieldsOf(a), d.at(m))
+	if a.Category == "" {
+		a.Category = category
+	}
+	f, refusal := d.fieldsOf(a, m)
+	if refusal != nil {
+		return refusal, nil
+	}
+	ch, err := d.desk.Submit(ctx, d.h.member(m), f, d.at(m))
 	if err != nil {
 		return d.refuse(err, "", "投稿")
 	}
-	return bot.Text(d.echo(ch, a.Category == "")), nil
+	return bot.Text(d.echo(ch, f.Category == "")), nil
+}
+
+// statLine is a statistics item's due time and where it stands; "" for
+// other items.
+func (d *infoDesk) statLine(a *report.Article) string {
+	if a.StatDue == nil {
+		return ""
+	}
+	loc := d.desk.Policy.Loc
+	stamp := func(t time.Time) string { t = t.In(loc); return report.DayLabel(t) + t.Format(" 15:04") }
+	line := sprintf(msgStatDue, stamp(*a.DataAt), org.Span(d.desk.Policy.StatWithin), stamp(*a.StatDue), d.h.Dir.OfficeName())
+	arrived, _ := a.Arrived()
+	switch a.StatStateAt(d.h.Now()) {
+	case report.StatOnTime:
+		return line + sprintf(msgStatOnTime, arrived.In(loc).Format("01-02 15:04"))
+	case report.StatLate:
+		return line + sprintf(msgStatLate, arrived.In(loc).Format("01-02 15:04"), org.Span(arrived.Sub(*a.StatDue)))
+	case report.StatOverdue:
+		return line + msgStatOverdue
+	}
+	return line + msgStatPending
 }
 
 // echo answers a submission or completion: status, fields, month, what is
@@ -147,6 +204,7 @@ func (d *infoDesk) echo(ch *report.Change, defaultCat bool) string {
 			fmt.Fprintf(&b, msgSubCounted, report.MonthLabel(a.CountedMonth))
 		}
 	}
+	b.WriteString(d.statLine(a))
 	if len(ch.Pushed) > 0 {
 		fmt.Fprintf(&b, msgSubNotified, d.names(ch.Pushed))
 	}
@@ -258,7 +316,9 @@ func (d *infoDesk) complete(ctx context.Context, m *bot.Message) (*bot.Reply, er
 			if refusal != nil {
 				return refusal, nil
 			}
-			f = fieldsOf(a)
+			if f, refusal = d.fieldsOf(a, m); refusal != nil {
+				return refusal, nil
+			}
 			if len(a.Labeled) == 0 {
 				// "补充 S5 马丽": the text fills the one field still missing.
 				cur, err := d.desk.Article(id)
@@ -299,7 +359,7 @@ func (d *infoDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, err
 			return d.refuse(err, id, "通过")
 		}
 		return bot.Text(sprintf(msgSubApproved, ch.Article.ID, ch.Article.Title, d.h.Dir.OfficeName()) +
-			sprintf(msgSubNotified, d.names(ch.Pushed))), nil
+			d.statLine(ch.Article) + sprintf(msgSubNotified, d.names(ch.Pushed))), nil
 	})
 }
 
@@ -415,6 +475,7 @@ func (d *infoDesk) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 		if a.RegNo != "" {
 			fmt.Fprintf(&b, "\n登记编号：%s", a.RegNo)
 		}
+		b.WriteString(d.statLine(a))
 		b.WriteString(msgSubShowSteps)
 		for _, s := range a.Steps {
 			fmt.Fprintf(&b, "\n%s %s %s", s.At.In(d.desk.Policy.Loc).Format("01-02 15:04"), d.names([]string{s.By}), s.Action)

@@ -360,3 +360,16 @@ func DayOfMonth(month time.Time, day int, loc *time.Location) time.Time {
 	last := time.Date(month.Year(), month.Month()+1, 0, 0, 0, 0, 0, loc).Day()
 	return time.Date(month.Year(), month.Month(), min(day, last), 0, 0, 0, 0, loc)
 }
+
+// Span is a duration as replies say it: 24 小时, 3 小时 20 分, 40 分钟
+// (whole minutes).
+func Span(d time.Duration) string {
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%d 分钟", m)
+	case m == 0:
+		return fmt.Sprintf("%d 小时", h)
+	}
+	return fmt.Sprintf("%d 小时 %d 分", h, m)
+}

@@ -87,6 +87,7 @@ func (e *StateError) Unwrap() error { return ErrArticleState }
 // Fields are the typed fields of an item (from parse.Article).
 type Fields struct {
 	Title, Category, Body, Author, Reviewer string
+	DataAt                                  *time.Time // 数据时间 of a 统计 item, when typed
 }
 
 // Adoption is one adoption of an item at a level, in a medium.
@@ -130,6 +131,11 @@ type Article struct {
 	SignedAt      *time.Time `json:"signed_at,omitempty"`
 	Reason        string     `json:"reason,omitempty"` // of the last 退回 or 不采用
 	Steps         []Step     `json:"steps"`
+	// 统计 items only (see statistics.go): when the data came out, when the
+	// item is due at the office, and where it stands (StatPending …).
+	DataAt    *time.Time `json:"data_at,omitempty"`
+	StatDue   *time.Time `json:"stat_due,omitempty"`
+	StatState string     `json:"stat_state,omitempty"`
 }
 
 // Missing lists the required fields that are empty, as labels.

@@ -123,6 +123,7 @@ func (d *Desk) Submit(ctx context.Context, m *org.Member, f Fields, at time.Time
 		if a.Category == "" {
 			a.Category = DefaultCategory
 		}
+		d.Policy.setStat(a, f.DataAt)
 		a.step(at, m.ID, "投稿", Draft, "")
 		out, err = d.advance(tx, a, 0, at)
 		return err
@@ -149,9 +150,10 @@ func (d *Desk) Complete(ctx context.Context, m *org.Member, id string, f Fields,
 		before := *a
 		a.fill(f)
 		if a.Status == Draft && before.Title == a.Title && before.Body == a.Body && before.Author == a.Author &&
-			before.Reviewer == a.Reviewer && before.Category == a.Category {
+			before.Reviewer == a.Reviewer && before.Category == a.Category && f.DataAt == nil {
 			return ErrNothingToFill
 		}
+		d.Policy.setStat(a, f.DataAt)
 		since := len(a.Steps)
 		a.step(at, m.ID, "补充", a.Status, strings.Join(changedFields(&before, a), "、"))
 		out, err = d.advance(tx, a, since, at)
@@ -192,6 +194,7 @@ func (d *Desk) advance(tx DeskTx, a *Article, since int, at time.Time) (*Change,
 			pushes = d.notify(a, ids(d.Dir.WithRole(org.Office)), sprintf(pushToOffice, a.UnitName, a.SubmitterName, a.brief(), a.ID))
 		}
 	}
+	a.StatState = a.StatStateAt(at)
 	if err := tx.PutArticle(a, since); err != nil {
 		return nil, err
 	}
@@ -330,6 +333,7 @@ func (d *Desk) change(ctx context.Context, id string, fn func(a *Article) ([]bot
 			}
 			pushes = append(pushes, ps...)
 		}
+		a.StatState = a.StatStateAt(d.Now())
 		if err := tx.PutArticle(a, since); err != nil {
 			return err
 		}

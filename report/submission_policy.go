@@ -22,6 +22,7 @@ type InfoPolicy struct {
 	Reward              map[string]int // yuan by highest adoption level
 	Penalty             int            // yuan per item below the monthly quota
 	PointsFrom          string         // first month penalties apply; "" = month of the first item
+	StatWithin          time.Duration  // a 统计 item is due at the office this long after its data
 	Cal                 *org.Calendar
 	Loc                 *time.Location
 }
@@ -30,7 +31,7 @@ type InfoPolicy struct {
 func NewInfoPolicy(s config.Submission, cal *org.Calendar) *InfoPolicy {
 	return &InfoPolicy{DueDay: s.DueDay, MediaDueDay: s.MediaDueDay, Quota: s.Quota,
 		QuarterResearch: s.QuarterResearch, Reward: s.Reward, Penalty: s.Penalty, PointsFrom: s.PointsFrom,
-		Cal: cal, Loc: cal.Location()}
+		StatWithin: s.StatisticsWithin.Duration, Cal: cal, Loc: cal.Location()}
 }
 
 // monthStart is the first instant of month "2026-11" (zero when malformed).

@@ -94,6 +94,7 @@ type Sources struct {
 	Rankings   Rankings
 	Weekly     Weekly
 	Outings    Outings
+	Statistics Statistics
 }
 
 // ErrNoSource is returned by the Task of a job whose domain source is not

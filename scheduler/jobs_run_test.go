@@ -144,6 +144,9 @@ func TestJobNamesAgreeWithConfig(t *testing.T) {
 	for _, j := range DefaultJobs(Deps{Config: cfg, Dir: dir, Calendar: cal}) {
 		names = append(names, j.Name)
 	}
+	for _, j := range StatisticsJobs(Deps{Config: cfg, Dir: dir, Calendar: cal}) {
+		names = append(names, j.Name)
+	}
 	names = append(names, JobIncidentClock, JobAbsenceClock)
 	known := cfg.ScheduleJobs()
 	sort.Strings(names)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -94,6 +95,18 @@ func runSchedule(args []string, stdout, stderr io.Writer) error {
 	}
 	for line := range strings.Lines(table.String()) {
 		fmt.Fprintln(stdout, strings.TrimRight(line, " \n"))
+	}
+	var clocks []scheduler.ItemClock
+	for _, c := range scheduler.ItemClocks(scheduler.Deps{Config: cfg, Dir: dir}) {
+		if !slices.Contains(cfg.Schedule.Off, c.Job) {
+			clocks = append(clocks, c)
+		}
+	}
+	if len(clocks) > 0 {
+		fmt.Fprintln(stdout, "every minute, over the stored records:")
+		for _, c := range clocks {
+			fmt.Fprintf(stdout, "  %-20s %s\n", c.Job, c.Rule)
+		}
 	}
 	return nil
 }

@@ -56,8 +56,19 @@ func TestScheduleGolden(t *testing.T) {
 	if strings.Contains(got, "incident-clock") {
 		t.Error("the every-minute incident clock is listed")
 	}
-	if n := strings.Count(got, "\n"); n != 44 {
-		t.Errorf("%d lines, want a heading, a header and 42 firings", n)
+	// The statistics clocks of 篇7 (issue 14 item 2) run every minute over
+	// the stored items: listed after the table, once.
+	for _, line := range []string{
+		"every minute, over the stored records:",
+		"  statistics-remind    统计信息 not at the office 18 小时 after its 数据时间 → its holder (submitter or unit head)",
+		"  statistics-overdue   统计信息 not at the office 24 小时 after its 数据时间 → the office (1)",
+	} {
+		if !strings.Contains(got, line+"\n") {
+			t.Errorf("output lacks\n%s", line)
+		}
+	}
+	if n := strings.Count(got, "\n"); n != 47 {
+		t.Errorf("%d lines, want a heading, a header, 42 firings and the 3 lines of the statistics clocks", n)
 	}
 }
 

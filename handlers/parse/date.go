@@ -221,6 +221,35 @@ func startsWithAny(s, chars string) bool {
 	return s != "" && strings.ContainsRune(chars, r)
 }
 
+// DateTime reads a whole string as an instant relative to ref (the message
+// time): a date as LeadingDate reads it, then a clock as LeadingClock reads
+// it (11月3日9时, 昨天下午3点, 2026-11-03 09:30), or a clock alone for ref's
+// day (9时; the day before when that is still to come). A trailing 许,
+// 左右 or 前后 is allowed. ok is false without a clock: a date alone does
+// not say when in the day.
+func DateTime(s string, ref time.Time) (t time.Time, ok bool) {
+	s = strings.TrimSpace(s)
+	day, rest, dated := LeadingDate(s, ref)
+	if !dated {
+		day = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, ref.Location())
+	}
+	c, rest, ok := LeadingClock(strings.TrimSpace(rest))
+	if !ok {
+		return time.Time{}, false
+	}
+	for _, w := range []string{"许", "左右", "前后"} {
+		rest = strings.TrimPrefix(rest, w)
+	}
+	if strings.TrimSpace(rest) != "" {
+		return time.Time{}, false
+	}
+	t = day.Add(time.Duration(c.Hour)*time.Hour + time.Duration(c.Minute)*time.Minute)
+	if !dated && t.After(ref) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t, true
+}
+
 // Clock is a time of day read from a message.
 type Clock struct {
 	Hour, Minute int    // 24-hour clock

@@ -140,3 +140,37 @@ func TestLeadingClock(t *testing.T) {
 		}
 	}
 }
+
+func TestDateTime(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	ref := time.Date(2026, 11, 3, 16, 20, 0, 0, loc) // a Tuesday
+	tests := []struct {
+		in   string
+		want string // "" = refused
+	}{
+		{"11月3日9时", "2026-11-03 09:00"},
+		{"11月3日 9:30", "2026-11-03 09:30"},
+		{"十一月三日上午九点", "2026-11-03 09:00"},
+		{"昨天下午3点", "2026-11-02 15:00"},
+		{"2026-11-02 18:00", "2026-11-02 18:00"},
+		{"9时许", "2026-11-03 09:00"},
+		{"17时", "2026-11-02 17:00"}, // still to come today: yesterday's
+		{"11月3日", ""},               // no time of day
+		{"上周", ""},
+		{"9时 左右吧", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, ok := DateTime(tt.in, ref)
+		switch {
+		case tt.want == "" && ok:
+			t.Errorf("DateTime(%q) = %v, want refused", tt.in, got)
+		case tt.want != "" && (!ok || got.Format("2006-01-02 15:04") != tt.want):
+			t.Errorf("DateTime(%q) = %v, %v; want %s", tt.in, got, ok, tt.want)
+		}
+	}
+	a, err := Submission("标题：10月规上工业产值 类别：统计信息 数据时间：11月3日9时 正文：同比增长5.2%。 撰稿：马丽 审核：郑主任")
+	if err != nil || a.Category != "统计" || a.DataTime != "11月3日9时" || a.Body != "同比增长5.2%。" {
+		t.Errorf("Submission = %+v, %v", a, err)
+	}
+}

@@ -10,7 +10,9 @@ import (
 )
 
 // Information item categories (SPEC §5.2).
-var SubmissionCategories = []string{"动态", "参考", "调研", "新闻", "综合"}
+// 统计 items (篇7) must reach the office within [submission]
+// statistics_within of their data.
+var SubmissionCategories = []string{"动态", "参考", "调研", "新闻", "综合", "统计"}
 
 // Field labels as the reply names them; Article.Missing returns these.
 const (
@@ -19,6 +21,8 @@ const (
 	LabelBody     = "正文"
 	LabelAuthor   = "撰稿"
 	LabelReviewer = "审核"
+	// LabelDataTime is when a 统计 item's data came out (篇7: 数据出来的24小时内).
+	LabelDataTime = "数据时间"
 )
 
 // MaxTitleRunes is the longest title accepted with an explicit 标题 label.
@@ -37,8 +41,9 @@ type Article struct {
 	Title    string `json:"title,omitempty"`
 	Category string `json:"category,omitempty"` // one of SubmissionCategories
 	Body     string `json:"body,omitempty"`
-	Author   string `json:"author,omitempty"`   // 撰稿人
-	Reviewer string `json:"reviewer,omitempty"` // 审核人
+	Author   string `json:"author,omitempty"`    // 撰稿人
+	Reviewer string `json:"reviewer,omitempty"`  // 审核人
+	DataTime string `json:"data_time,omitempty"` // 数据时间 as typed (read it with DateTime)
 	// Labeled lists the fields that came with a label, in canonical form
 	// (标题, 类别, 正文, 撰稿, 审核), in the order typed.
 	Labeled []string `json:"labeled,omitempty"`
@@ -69,6 +74,7 @@ var subLabels = map[string]string{
 	"执笔": LabelAuthor, "执笔人": LabelAuthor, "通讯员": LabelAuthor,
 	"审核": LabelReviewer, "审核人": LabelReviewer, "审稿": LabelReviewer, "审稿人": LabelReviewer,
 	"审签": LabelReviewer, "审定": LabelReviewer,
+	"数据时间": LabelDataTime, "数据发布时间": LabelDataTime, "数据出来时间": LabelDataTime, "数据日期": LabelDataTime,
 }
 
 // subLabelWords are the keys of subLabels, longest first.
@@ -170,6 +176,8 @@ func Submission(text string) (Article, error) {
 			a.Author = line
 		case LabelReviewer:
 			a.Reviewer = line
+		case LabelDataTime:
+			a.DataTime = line
 		}
 	}
 	var body []string
@@ -190,7 +198,7 @@ func Submission(text string) (Article, error) {
 	if utf8.RuneCountInString(a.Title) > MaxTitleRunes {
 		return Article{}, fmt.Errorf("%w: %d 字（最多 %d 字）", ErrTitleTooLong, utf8.RuneCountInString(a.Title), MaxTitleRunes)
 	}
-	if a.Title == "" && a.Body == "" && a.Author == "" && a.Reviewer == "" && a.Category == "" {
+	if a.Title == "" && a.Body == "" && a.Author == "" && a.Reviewer == "" && a.Category == "" && a.DataTime == "" {
 		return Article{}, ErrEmptyArticle
 	}
 	return a, nil
