@@ -28,6 +28,22 @@ func mountTmpfs(t *testing.T, size string) string {
 	return dir
 }
 
+// fillFS fills the rest of the file system at dir with the file dir/filler.
+func fillFS(t *testing.T, dir string) {
+	t.Helper()
+	filler, err := os.Create(filepath.Join(dir, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		if _, err := filler.Write(buf); err != nil {
+			break
+		}
+	}
+	filler.Close()
+}
+
 // A read-only data directory: the server refuses to start with one clear
 // error naming the database, rather than acknowledging what it cannot keep.
 func TestReadOnlyDataDirRefusesToStart(t *testing.T) {
@@ -50,18 +66,7 @@ func TestReadOnlyDataDirRefusesToStart(t *testing.T) {
 func TestFullDiskRefusesToAcknowledge(t *testing.T) {
 	dir := mountTmpfs(t, "2m")
 	ta := startTestApp(t, filepath.Join(dir, "data"), time.Time{})
-	// Fill the rest of the file system.
-	filler, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 64<<10)
-	for {
-		if _, err := filler.Write(buf); err != nil {
-			break
-		}
-	}
-	filler.Close()
+	fillFS(t, dir)
 	refused := 0
 	var acked []string
 	for i := range 400 {

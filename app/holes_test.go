@@ -142,7 +142,7 @@ func TestHolesConfidentialGuard(t *testing.T) {
 	report := "急报 （机密）" + secret
 	before := authzSnapshot(t, ta)
 	r := ta.sayAt("teacher-g1c1", report, "c1", time.Time{})
-	mustContain(t, r, "已登记急报 E1", "已立即通知：", "含涉密标识", "内容未保存、未传送", "请立即电话向领导报告详情", "纸质")
+	mustContain(t, r, "已登记急报 E1，已通知：王副校长。", "含涉密标识", "内容未保存、未传送", "请立即电话向领导报告详情", "纸质")
 	mustNotContain(t, r, "试卷", "保密室")
 	if changed := authzChanged(before, authzSnapshot(t, ta)); strings.Join(changed, ",") != "E1,E1 history,pushes" {
 		t.Errorf("stored %v, want the incident E1 and its alert", changed)
@@ -296,17 +296,7 @@ func TestHolesHealthzFailsAfterRepeatedWriteFailures(t *testing.T) {
 	if code, body := ta.healthz(); code != http.StatusOK {
 		t.Fatalf("healthy store: %d %s", code, body)
 	}
-	filler, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 64<<10)
-	for {
-		if _, err := filler.Write(buf); err != nil {
-			break
-		}
-	}
-	filler.Close()
+	fillFS(t, dir)
 	refused := 0
 	for i := 0; i < 400 && refused < 3; i++ {
 		code, _ := ta.post(fmt.Sprintf(`{"from":"cadre-g1c1","text":"帮助 %s","id":"full-%d"}`, strings.Repeat("长", 200), i))

@@ -53,25 +53,18 @@ func (h *Handlers) guardConfidential(in intent) bot.Handler {
 // the pushes carry only who to phone. The severity is what an empty report
 // gets (一般); the leader who phones sets it with 定级.
 func (h *Handlers) withheldIncident(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	d := &incidentDesk{h: h, svc: h.incidentService()}
 	mem := h.member(m)
 	phone := ""
 	if mem.Mobile != "" {
 		phone = "（" + mem.Mobile + "）"
 	}
-	text := sprintf(msgWithheldIncident, orID(mem.Name, mem.ID), phone)
-	rep, err := h.incidentService().Report(ctx, mem.ID, text, incident.Facts{})
+	text := sprintf(msgWithheldIncident, d.name(mem.ID), phone)
+	rep, err := d.svc.Report(ctx, mem.ID, text, incident.Facts{})
 	if err != nil {
 		return nil, err
 	}
-	d := &incidentDesk{h: h}
-	return bot.Text(sprintf(msgWithheldReported, rep.ID, d.recipients(rep.Alerted), rep.ID)), nil
-}
-
-func orID(name, id string) string {
-	if name != "" {
-		return name
-	}
-	return id
+	return bot.Text(sprintf(msgWithheldReported, rep.ID, d.notified(ctx, rep), rep.ID)), nil
 }
 
 // Confidential marking words; weak ones are also ordinary words.

@@ -11,7 +11,7 @@ const (
 	msgConfidential = "涉密信息不得通过网络报送，请按保密规定以纸质文稿报送。本条消息未保存。"
 	// A 急报 with a marking: the record's text, and the reply.
 	msgWithheldIncident = "一条急报含涉密标识，内容未经网络传送，请电话联系报告人 %s%s"
-	msgWithheldReported = "已登记急报 %s，并已立即通知：%s。\n您的急报含涉密标识，内容未保存、未传送（涉密信息不得通过网络报送）。" +
+	msgWithheldReported = "已登记急报 %s，%s。\n您的急报含涉密标识，内容未保存、未传送（涉密信息不得通过网络报送）。" +
 		"请立即电话向领导报告详情；书面报告按保密规定以纸质文稿报送。领导确认后会通知您；“续报 %s …”中也不要写涉密内容。"
 	msgHelpHead  = "您好，%s（%s）。您可以发送："
 	msgHelpTail  = "\n编号可带或不带 #，如 A12 或 #A12。"

@@ -153,3 +153,42 @@ func TestLoopRetriesAPushWhoseDeliveryPanics(t *testing.T) {
 		}
 	}
 }
+
+// countingQueue counts the scans of a working store.
+type countingQueue struct {
+	*store.DB
+	reads atomic.Int64
+}
+
+func (q *countingQueue) Due(now time.Time, limit int) ([]store.OutboxItem, error) {
+	q.reads.Add(1)
+	return q.DB.Due(now, limit)
+}
+
+// A panic outside the notifier (here in the digest) is not a crash and not
+// a spin: the next scan counts a fault and pauses the loop.
+func TestLoopPausesAfterAPanicOutsideTheNotifier(t *testing.T) {
+	db, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	q := &countingQueue{DB: db}
+	for _, text := range []string{"E1", "E2"} {
+		if _, err := db.Enqueue(bot.Notification{Key: text, To: bot.Recipient{Member: "m"}, Text: text, Digest: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	faults := runLoop(t, &outbox.Loop{Queue: q, Notifier: &panicky{}, Now: time.Now, Poll: time.Millisecond,
+		Digest: func([]bot.Notification) bot.Notification { panic("index out of range") }})
+	select {
+	case <-faults:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no fault was counted")
+	}
+	paused := q.reads.Load()
+	time.Sleep(50 * time.Millisecond)
+	if n := q.reads.Load(); n != paused {
+		t.Errorf("%d scans during the pause", n-paused)
+	}
+}
