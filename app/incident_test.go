@@ -67,7 +67,7 @@ func TestIncidentAlertEscalateAcknowledge(t *testing.T) {
 	}
 
 	// Without 收到, level 1 gets it once ack_within has passed (the
-	// scheduler's every-minute clock reads the app's clock).
+	// incident clock reads the app's clock).
 	ta.setNow(incidentT0.Add(2*time.Minute + 20*time.Second))
 	ta.waitInbox("leader-2", "急报升级 E1", "收到 E1")
 	ta.waitInbox("leader-1", "急报再次提醒 E1")

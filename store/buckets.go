@@ -63,8 +63,8 @@ var (
 	// absence whose cause the class teacher has not answered yet (篇3): the absence clock reads them.
 	bucketAttendanceCause = []byte("attendance_cause")
 
-	// bucketIncidentActive: big-endian number of E<n> → empty. The incidents the every-minute
-	// clock still has something to do for (escalation or written-report steps pending).
+	// bucketIncidentActive: big-endian number of E<n> → empty. The incidents the incident
+	// clock (incident.Clock) still has something to do for (escalation or written-report steps pending).
 	bucketIncidentActive = []byte("incident_active")
 
 	// bucketMediaSummary: month (2026-11) + 0x00 + member id → JSON report.MediaSummary (媒体汇总, 篇6).

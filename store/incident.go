@@ -12,7 +12,7 @@ import (
 
 // The incident store (incident.Store): every change writes the record, a
 // history line and its pushes in one transaction, and keeps
-// bucketIncidentActive, the index the every-minute clock reads, up to date.
+// bucketIncidentActive, the index the incident clock reads, up to date.
 
 // CreateIncident allocates the next E<n> and stores what fn builds.
 func (s *DB) CreateIncident(ctx context.Context, fn func(id string) (*incident.Incident, incident.Change, error)) (*incident.Incident, error) {
