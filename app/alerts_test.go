@@ -172,3 +172,21 @@ func TestAlertsQueueByPriorityAndDigestRepeats(t *testing.T) {
 		}
 	}
 }
+
+// A robot that refuses the push for good (310000: its security settings)
+// is named as 无法送达 in the reply, and the reporter is told again when
+// the check comes.
+func TestAlertReplyNamesARobotThatRefuses(t *testing.T) {
+	t.Parallel()
+	api := newFaultyAPI()
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	ta := startAppWithHTTP(t, incidentT0, nil, ddgRobot(srv.URL))
+	api.set(failSecurity)
+	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1，已通知：王副校长；无法送达：群“ddg”（请电话联系）。")
+	ta.setNow(incidentT0.Add(2 * time.Minute))
+	ta.waitInbox("teacher-g1c1", "E1 的通知尚未送达群“ddg”，请电话联系")
+	if failed, _ := ta.Store.Failed(10); len(failed) != 1 || failed[0].Notification.To.Group != "ddg" {
+		t.Errorf("parked pushes: %+v", failed)
+	}
+}

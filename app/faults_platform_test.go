@@ -31,6 +31,7 @@ const (
 	failDrop            // the connection is closed without an answer
 	failRateLimit       // WeCom 45009 / DingTalk 130101
 	failExpired         // WeCom 42001 for every token issued so far, then accept
+	failSecurity        // DingTalk 310000: the robot's security settings refuse (permanent)
 )
 
 // faultyAPI fakes the WeCom API (gettoken, message/send) and DingTalk's
@@ -129,6 +130,8 @@ func (f *faultyAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			conn.Close()
 		}
+	case failSecurity:
+		_, _ = io.WriteString(w, `{"errcode":310000,"errmsg":"sign not match"}`)
 	case failRateLimit:
 		code := 45009
 		if r.URL.Path == "/robot/send" {

@@ -108,21 +108,27 @@ func (d *incidentDesk) notified(ctx context.Context, rep *incident.Reported) str
 	for i, to := range rep.Alerted {
 		keys[i] = rep.AlertKey(to)
 	}
-	left, err := d.h.Store.AwaitDelivery(ctx, alertWait, keys...)
+	st, err := d.h.Store.AwaitDelivery(ctx, alertWait, keys...)
 	if err != nil {
-		left = keys // unknown: do not claim delivery
+		st.Waiting = keys // unknown: do not claim delivery
 	}
-	var done, pending []bot.Recipient
+	var done, failed, pending []bot.Recipient
 	for i, to := range rep.Alerted {
-		if slices.Contains(left, keys[i]) {
+		switch {
+		case slices.Contains(st.Failed, keys[i]):
+			failed = append(failed, to)
+		case slices.Contains(st.Waiting, keys[i]):
 			pending = append(pending, to)
-		} else {
+		default:
 			done = append(done, to)
 		}
 	}
 	var parts []string
 	if len(done) > 0 {
 		parts = append(parts, sprintf(msgIncidentNotified, d.recipients(done)))
+	}
+	if len(failed) > 0 {
+		parts = append(parts, sprintf(msgIncidentNotReached, d.recipients(failed)))
 	}
 	if len(pending) > 0 {
 		parts = append(parts, sprintf(msgIncidentNotifying, d.recipients(pending), org.DurationText(d.svc.Policy().CheckAfter)))

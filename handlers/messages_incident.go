@@ -9,6 +9,7 @@ const (
 	msgIncidentReported   = "已收到急报 %s，%s。"
 	msgIncidentNotified   = "已通知：%s"
 	msgIncidentNotifying  = "正在通知：%s…（%s后仍未送达会告诉您）"
+	msgIncidentNotReached = "无法送达：%s（请电话联系）"
 	msgIncidentSeverity   = "\n定级：%s"
 	msgIncidentUnderstood = "\n识别：%s"
 	msgIncidentWrittenDue = "\n请于 %s 前提交书面报告（先口头后书面）：发送“书面 %s 报告内容”。"

@@ -392,14 +392,22 @@ func (s *DB) settle(fn func(*bolt.Tx) error) error {
 // Undelivered returns those of keys whose push was queued and is not
 // delivered: still in the outbox, or parked as failed.
 func (s *DB) Undelivered(keys ...string) ([]string, error) {
-	left, _, err := s.delivery(keys)
-	return left, err
+	d, err := s.delivery(keys)
+	return append(d.Waiting, d.Failed...), err
 }
 
-// delivery returns those of keys whose push was queued and is not
-// delivered, and whether one of them was never tried.
-func (s *DB) delivery(keys []string) (left []string, untried bool, err error) {
-	err = s.bolt.View(func(tx *bolt.Tx) error {
+// Delivery is where the pushes of some keys stand.
+type Delivery struct {
+	Waiting []string // queued, not delivered yet
+	Failed  []string // parked: failed permanently
+	untried bool     // one of Waiting was never tried
+}
+
+// delivery reads where the pushes of keys stand (keys never queued are
+// left out).
+func (s *DB) delivery(keys []string) (Delivery, error) {
+	var d Delivery
+	err := s.bolt.View(func(tx *bolt.Tx) error {
 		index, queue, failed := tx.Bucket(bucketOutboxKeys), tx.Bucket(bucketOutbox), tx.Bucket(bucketFailed)
 		for _, k := range keys {
 			seq := index.Get([]byte(k))
@@ -411,34 +419,34 @@ func (s *DB) delivery(keys []string) (left []string, untried bool, err error) {
 				if err := json.Unmarshal(raw, &it); err != nil {
 					return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(seq), err)
 				}
-				untried = untried || it.Attempts == 0
-				left = append(left, k)
+				d.untried = d.untried || it.Attempts == 0
+				d.Waiting = append(d.Waiting, k)
 			} else if failed.Get(seq) != nil {
-				left = append(left, k)
+				d.Failed = append(d.Failed, k)
 			}
 		}
 		return nil
 	})
-	return left, untried, err
+	return d, err
 }
 
 // AwaitDelivery waits, at most wait, until every push of keys is delivered
-// or has failed an attempt, and returns the keys not delivered by then.
-func (s *DB) AwaitDelivery(ctx context.Context, wait time.Duration, keys ...string) ([]string, error) {
+// or has failed an attempt, and says where those not delivered stand.
+func (s *DB) AwaitDelivery(ctx context.Context, wait time.Duration, keys ...string) (Delivery, error) {
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	for {
 		changed := s.settled.wait() // before reading: no outcome slips between
-		left, untried, err := s.delivery(keys)
-		if err != nil || !untried {
-			return left, err
+		d, err := s.delivery(keys)
+		if err != nil || !d.untried {
+			return d, err
 		}
 		select {
 		case <-changed:
 		case <-timer.C:
-			return left, nil
+			return d, nil
 		case <-ctx.Done():
-			return left, nil
+			return d, nil
 		}
 	}
 }
