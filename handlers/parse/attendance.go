@@ -124,6 +124,9 @@ type attEntry struct {
 	soft      bool   // the type is a soft 旷课 (没来, 早退): a leave wins
 	leaveCue  bool   // a leave reason of the lexicon or an approval was read
 	truant    bool   // a reason that is no leave's was read (去网吧)
+	// sect counts the hours named as sections (第3、4节); with hours also
+	// given (旷课2节（第3、4节）) the two must agree.
+	sect int
 	// shares is the student later in a 、 list whose type this one took
 	// (张三、李四旷课2节): its quantity too, when this one has none.
 	shares *attEntry
@@ -166,7 +169,8 @@ type attReader struct {
 	// their quantities in order (张三、李四分别旷课2节、1节).
 	respective      []*attEntry
 	respectivePiece int
-	unread          []bool // per piece
+	pending         []attToken // quantities before the piece's name
+	unread          []bool     // per piece
 }
 
 func newAttReader(toks []attToken, pieces []string) *attReader {
@@ -189,6 +193,7 @@ func (f *attReader) read(k int) {
 	t := &f.toks[k]
 	switch t.kind {
 	case tHard, tSoft, tList:
+		f.flushPending()
 		if t.kind == tHard && len(f.respective) > 0 {
 			f.unread[f.respectivePiece] = true // fewer quantities than students
 		}
@@ -324,6 +329,18 @@ func (f *attReader) name(t attToken) {
 	f.neg = false
 	f.cur = e
 	f.entries = append(f.entries, e)
+	for _, q := range f.pending {
+		e.add(q)
+	}
+	f.pending = nil
+}
+
+// flushPending reports the quantities no name came for.
+func (f *attReader) flushPending() {
+	for _, q := range f.pending {
+		f.unread[q.piece] = true
+	}
+	f.pending = nil
 }
 
 // typeWord handles the type word at toks[k].
@@ -483,7 +500,7 @@ func (f *attReader) quantity(t attToken) {
 		e.add(t)
 		return
 	}
-	f.unread[t.piece] = true
+	f.pending = append(f.pending, t) // 下午第二节课张三没来: for the name to come
 }
 
 func (f *attReader) number(t attToken) {
@@ -635,6 +652,10 @@ func (e *attEntry) addReason(r string) {
 }
 
 func (e *attEntry) add(t attToken) {
+	if t.sect {
+		e.sect += t.n
+		return
+	}
 	switch t.unit {
 	case uHours:
 		e.Hours += t.n
@@ -737,6 +758,12 @@ func (f *attReader) said() bool {
 func (f *attReader) result() (*AttendanceForm, error) {
 	form := f.form
 	for _, e := range f.entries {
+		switch {
+		case e.sect > 0 && e.Hours == 0:
+			e.Hours = e.sect
+		case e.sect > 0 && e.Hours != e.sect:
+			f.unread[e.piece] = true // 旷课2节（第3-5节）: which is it?
+		}
 		if e.Type == "" && !e.infer() {
 			f.unread[e.piece] = true
 		}
@@ -745,6 +772,12 @@ func (f *attReader) result() (*AttendanceForm, error) {
 	// absence); it is reported instead.
 	if len(f.respective) > 0 {
 		f.unread[f.respectivePiece] = true // fewer quantities than students
+	}
+	f.flushPending()
+	for _, e := range f.entries {
+		if e.Type == LateReturn && (e.times > 1 || e.Hours > 0 || e.Days > 0) {
+			f.unread[e.piece] = true // 晚归2次: one item is one late return
+		}
 	}
 	form.Items = []Item{}
 	for _, e := range f.entries {

@@ -70,6 +70,7 @@ type attToken struct {
 	soft   bool
 	free   bool // a reason as typed after 因, 由于 …, not a lexicon word
 	truant bool // a reason that is no leave's (see attWord.truant)
+	sect   bool // hours counted from sections: 第3-4节, 3-5节, 3、4节
 }
 
 // halfDayHours is the number of class hours a half day (半天) counts for: the
@@ -517,7 +518,7 @@ func attQty(s string) (attToken, int, bool) {
 		if !ok || !hasAnyPrefix(&after, "节课", "节", "课") {
 			return attToken{}, 0, false
 		}
-		return attToken{kind: tQty, n: count, unit: uHours}, len(s) - len(after), true
+		return attToken{kind: tQty, n: count, unit: uHours, sect: true}, len(s) - len(after), true
 	}
 	if after, ok := strings.CutPrefix(s, "半天"); ok {
 		return attToken{kind: tQty, n: halfDayHours, unit: uHours}, len(s) - len(after), true
@@ -532,7 +533,7 @@ func attQty(s string) (attToken, int, bool) {
 	if strings.HasPrefix(after, "、") {
 		// 3、4节: sections without 第
 		if count, a2, ok := attSections(s); ok && count > 1 && hasAnyPrefix(&a2, "节课", "节") {
-			return attToken{kind: tQty, n: count, unit: uHours}, len(s) - len(a2), true
+			return attToken{kind: tQty, n: count, unit: uHours, sect: true}, len(s) - len(a2), true
 		}
 	}
 	after = strings.TrimLeft(after, " ") // 张三 旷课 2 节
@@ -540,7 +541,7 @@ func attQty(s string) (attToken, int, bool) {
 		if m, a2, ok := LeadingNumber(strings.TrimLeft(r2, " ")); ok && m >= n && m-n < 12 {
 			a2 = strings.TrimLeft(a2, " ")
 			if u, size, ok := attLeadingUnit(a2); ok && u == uHours {
-				return attToken{kind: tQty, n: m - n + 1, unit: uHours}, len(s) - len(a2) + size, true
+				return attToken{kind: tQty, n: m - n + 1, unit: uHours, sect: true}, len(s) - len(a2) + size, true
 			}
 		}
 	}
