@@ -19,7 +19,7 @@ import (
 // the refusal is counted as "replay"). The memory is per process.
 type signs struct {
 	mu    sync.Mutex
-	owner map[int64][sha256.Size]byte // timestamp (ms) → digest of msgId, sender, text
+	owner map[int64][16]byte // timestamp (ms) → digest (SHA-256, first half) of msgId, sender, text
 	swept time.Time
 }
 
@@ -31,8 +31,8 @@ func (s *signs) use(ms int64, msgID, sender, text string, now time.Time) bool {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	var digest [sha256.Size]byte
-	h.Sum(digest[:0])
+	var digest [16]byte
+	copy(digest[:], h.Sum(nil))
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -40,7 +40,7 @@ func (s *signs) use(ms int64, msgID, sender, text string, now time.Time) bool {
 		s.sweep(now)
 	}
 	if s.owner == nil {
-		s.owner = map[int64][sha256.Size]byte{}
+		s.owner = map[int64][16]byte{}
 	}
 	if prev, ok := s.owner[ms]; ok {
 		return prev == digest
