@@ -190,3 +190,37 @@ func TestAlertReplyNamesARobotThatRefuses(t *testing.T) {
 		t.Errorf("parked pushes: %+v", failed)
 	}
 }
+
+// Issue 14 item 10c with the robot's own pacing (20 messages a minute): a
+// new alert queued behind a burst of reminders goes in the first free slot,
+// before them.
+func TestAlertJumpsAPacedRobotsBacklog(t *testing.T) {
+	t.Parallel()
+	api := newFaultyAPI()
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	ta := startAppWithHTTP(t, incidentT0, nil, ddgRobot(srv.URL))
+	var burst []bot.Notification
+	for i := range 25 {
+		burst = append(burst, bot.Notification{Key: fmt.Sprintf("test|remind|%d", i), To: bot.Recipient{Group: "ddg"},
+			Title: "考勤提醒", Text: fmt.Sprintf("第%d条：请各班于 17:00 前提交日常信息报表", i+1), Priority: bot.PriorityReminder})
+	}
+	if _, err := ta.Store.Enqueue(burst...); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the robot's minute to fill", func() bool { return len(api.accepted()) == 20 && len(ta.queued()) == 5 },
+		func() string { return fmt.Sprintf("%d posts, %d queued", len(api.accepted()), len(ta.queued())) })
+
+	ta.setNow(incidentT0.Add(10 * time.Second))
+	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1，已通知：王副校长；正在通知：群“ddg”…")
+	ta.setNow(incidentT0.Add(time.Minute))
+	waitFor(t, "the backlog to drain", func() bool { return len(ta.queued()) == 0 },
+		func() string { return fmt.Sprintf("outbox: %+v", ta.queued()) })
+	got := api.accepted()[20:]
+	if len(got) != 6 || !strings.Contains(got[0], "【急报 E1｜") {
+		t.Fatalf("after the paced minute the group got:\n%s", strings.Join(got, "\n---\n"))
+	}
+	for i, k := range got[1:] {
+		mustContain(t, k, fmt.Sprintf("第%d条", 21+i))
+	}
+}
