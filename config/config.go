@@ -90,7 +90,7 @@ func Defaults() *Config {
 		Incident:   defaultIncident(),
 		Schedule:   defaultSchedule(),
 		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
-		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com"},
+		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com", Mode: ModeCallback, StreamBase: "https://api.dingtalk.com"},
 	}
 }
 

@@ -23,14 +23,25 @@ type WeCom struct {
 
 // DingTalk is the [dingtalk] section: an enterprise app robot and custom group robots.
 type DingTalk struct {
-	Enabled       bool                     `toml:"enabled"`
-	AppKey        string                   `toml:"app_key"`
-	AppSecret     string                   `toml:"app_secret"`
-	AppSecretFile string                   `toml:"app_secret_file"`
-	AgentID       int64                    `toml:"agent_id"`
-	APIBase       string                   `toml:"api_base"` // default https://oapi.dingtalk.com
-	Robots        map[string]DingTalkRobot `toml:"robots"`
+	Enabled       bool   `toml:"enabled"`
+	AppKey        string `toml:"app_key"`
+	AppSecret     string `toml:"app_secret"`
+	AppSecretFile string `toml:"app_secret_file"`
+	AgentID       int64  `toml:"agent_id"`
+	APIBase       string `toml:"api_base"` // default https://oapi.dingtalk.com
+	// Mode is how messages arrive: "callback" (HTTP POST /hook/dingtalk,
+	// needs a public HTTPS address) or "stream" (baosong opens a long
+	// connection to StreamBase, SPEC §14). Default "callback".
+	Mode       string                   `toml:"mode"`
+	StreamBase string                   `toml:"stream_base"` // default https://api.dingtalk.com
+	Robots     map[string]DingTalkRobot `toml:"robots"`
 }
+
+// DingTalk message modes.
+const (
+	ModeCallback = "callback"
+	ModeStream   = "stream"
+)
 
 // DingTalkRobot is a custom group robot: its webhook URL and signing secret.
 type DingTalkRobot struct {
@@ -90,10 +101,14 @@ func (c *Config) validatePlatforms(add func(string, ...any)) {
 			add("[dingtalk] 已启用但缺少 agent_id（工作通知需要）")
 		}
 	}
+	if d.Mode != ModeCallback && d.Mode != ModeStream {
+		add("[dingtalk] mode 应为 \"callback\"（HTTP 回调）或 \"stream\"（Stream 长连接），现为 %q", d.Mode)
+	}
 	// The value is never printed: a URL may carry user:password.
-	for _, p := range []struct{ section, base string }{{"wecom", w.APIBase}, {"dingtalk", d.APIBase}} {
+	for _, p := range []struct{ section, key, base string }{{"wecom", "api_base", w.APIBase},
+		{"dingtalk", "api_base", d.APIBase}, {"dingtalk", "stream_base", d.StreamBase}} {
 		if p.base != "" && platform.CheckHTTPURL(p.base) != nil {
-			add("[%s] api_base 应为 http:// 或 https:// 开头的完整地址", p.section)
+			add("[%s] %s 应为 http:// 或 https:// 开头的完整地址", p.section, p.key)
 		}
 	}
 	for name, r := range d.Robots {

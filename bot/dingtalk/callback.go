@@ -138,8 +138,40 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.o.Reject(w, http.StatusUnauthorized, "replay")
 		return
 	}
-	c.o.Metrics.Received.Inc()
+	handle := c.receive(&in)
+	c.work.Answer(r.Context(), c.o.Budget, handle.run, func(ctx context.Context, rep *bot.Reply, _ bool) {
+		c.deliver(ctx, handle.m, &in, rep)
+	})
+	w.WriteHeader(http.StatusOK)
+}
 
+// Receive handles one robot message that arrived by Stream mode (data is
+// the same JSON as the callback's body; the connection, not a sign,
+// authenticates it). It returns once the handler finished, so the
+// message's records are committed when it returns, and gives the delivery
+// of the reply to run after the frame is acknowledged. Malformed data is
+// an error and nothing is handled.
+func (c *Callback) Receive(ctx context.Context, data []byte) (deliver func(context.Context), err error) {
+	var in inbound
+	if json.Unmarshal(data, &in) != nil || in.MsgType == "" {
+		c.o.Metrics.Rejected.WithLabelValues("malformed").Inc()
+		return nil, errors.New("dingtalk: malformed robot message")
+	}
+	h := c.receive(&in)
+	rep := h.run(ctx)
+	return func(ctx context.Context) { c.deliver(ctx, h.m, &in, rep) }, nil
+}
+
+// handling is one accepted message and how to answer it.
+type handling struct {
+	m   *bot.Message
+	run func(context.Context) *bot.Reply
+}
+
+// receive counts an accepted message and turns it into a bot.Message and
+// its handler (the bot, or a fixed answer for non-text messages).
+func (c *Callback) receive(in *inbound) handling {
+	c.o.Metrics.Received.Inc()
 	at := time.UnixMilli(int64(in.CreateAt))
 	if in.CreateAt == 0 {
 		at = c.o.Now()
@@ -151,21 +183,10 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Text:    strings.TrimSpace(in.Text.Content),
 		At:      at,
 	}
-	handle := func(ctx context.Context) *bot.Reply { return c.o.Handle(ctx, c.h, m) }
 	if in.MsgType != "text" {
-		handle = func(context.Context) *bot.Reply { return bot.Text(platform.TextOnlyText) }
+		return handling{m, func(context.Context) *bot.Reply { return bot.Text(platform.TextOnlyText) }}
 	}
-	c.answer(w, r.Context(), m, &in, handle)
-}
-
-// answer runs handle under a context that survives the HTTP answer,
-// acknowledges when it finished or at the budget, and delivers the reply.
-func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message, in *inbound,
-	handle func(context.Context) *bot.Reply) {
-	c.work.Answer(reqCtx, c.o.Budget, handle, func(ctx context.Context, rep *bot.Reply, _ bool) {
-		c.deliver(ctx, m, in, rep)
-	})
-	w.WriteHeader(http.StatusOK)
+	return handling{m, func(ctx context.Context) *bot.Reply { return c.o.Handle(ctx, c.h, m) }}
 }
 
 // deliver posts the reply to the session, or hands it to the Late hook.
