@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/bot/local"
+	"github.com/baosong/baosong/bot/platform"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/handlers"
@@ -60,7 +62,9 @@ type App struct {
 	mux       *http.ServeMux
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
-	waiters   []func() // platform callbacks' work still running after their HTTP answer
+	waiters   []func()                    // platform callbacks' work still running after their HTTP answer
+	runners   []func(ctx context.Context) // long connections to platforms (SPEC §14), run from Start until Close
+	links     []*platform.Link            // their state, for /healthz?verbose=1
 }
 
 // New opens the store and wires everything; Start runs the background loops.
@@ -162,20 +166,38 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTT
 // unhealthyAfter is how many failed commits in a row make /healthz fail.
 const unhealthyAfter = 3
 
-func (a *App) healthz(w http.ResponseWriter, _ *http.Request) {
+// healthz answers "ok" while the store and the scheduler work (503 with
+// the cause otherwise). With ?verbose=1 it answers JSON that adds the state
+// of each long connection to a platform; a connection that is down does not
+// make the server unhealthy (it reconnects by itself, and local keeps
+// working), it shows here and in /metrics.
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	status, code := "ok", http.StatusOK
 	if err := a.Store.View(func(*store.Tx) error { return nil }); err != nil {
-		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		status, code = "store unavailable", http.StatusServiceUnavailable
+	} else if n := a.Store.FailingWrites(); n >= unhealthyAfter {
+		status, code = fmt.Sprintf("store: the last %d writes failed (disk full or database damaged)", n), http.StatusServiceUnavailable
+	} else if !a.Scheduler.Running() {
+		status, code = "scheduler not running", http.StatusServiceUnavailable
+	}
+	if r.URL.Query().Get("verbose") != "1" {
+		if code != http.StatusOK {
+			http.Error(w, status, code)
+			return
+		}
+		_, _ = w.Write([]byte(status))
 		return
 	}
-	if n := a.Store.FailingWrites(); n >= unhealthyAfter {
-		http.Error(w, fmt.Sprintf("store: the last %d writes failed (disk full or database damaged)", n), http.StatusServiceUnavailable)
-		return
+	links := make([]platform.LinkState, 0, len(a.links))
+	for _, l := range a.links {
+		links = append(links, l.State())
 	}
-	if !a.Scheduler.Running() {
-		http.Error(w, "scheduler not running", http.StatusServiceUnavailable)
-		return
-	}
-	_, _ = w.Write([]byte("ok"))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(struct {
+		Status      string               `json:"status"`
+		Connections []platform.LinkState `json:"connections"`
+	}{status, links})
 }
 
 // admin lets a request through with the admin bearer token, or from
@@ -234,6 +256,9 @@ func (a *App) Start() {
 	a.spawn(func() { a.housekeeping(ctx) })
 	a.startIncidentClock(ctx)
 	a.startScheduler(ctx)
+	for _, run := range a.runners {
+		a.spawn(func() { run(ctx) })
+	}
 }
 
 func (a *App) spawn(f func()) {

@@ -5,13 +5,16 @@ import (
 	"strings"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/dingstream"
 	"github.com/baosong/baosong/bot/dingtalk"
+	"github.com/baosong/baosong/bot/platform"
 	"github.com/baosong/baosong/bot/wecom"
+	"github.com/baosong/baosong/config"
 )
 
 // platforms wires WeCom and DingTalk when configured: their callbacks on
-// /hook/wecom and /hook/dingtalk, their clients as the notifiers of their
-// channel. Replies that miss a platform's answer window go out through the
+// /hook/wecom and /hook/dingtalk (or DingTalk's Stream connection), their
+// clients as the notifiers of their channel. Replies that miss a platform's answer window go out through the
 // outbox (late), like every other push.
 func (a *App) platforms(by map[string]bot.Notifier) error {
 	cfg := a.Config
@@ -63,10 +66,35 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 			if err != nil {
 				return err
 			}
+			if cfg.DingTalk.Mode == config.ModeStream {
+				return a.dingtalkStream(cb)
+			}
 			a.mux.Handle("POST /hook/dingtalk", cb)
 			a.waiters = append(a.waiters, cb.Wait)
 		}
 	}
+	return nil
+}
+
+// dingtalkStream opens the DingTalk Stream connection (SPEC §14) instead
+// of the HTTP callback: the same handling and replies (cb.Receive), no
+// public address. It runs from Start until Close.
+func (a *App) dingtalkStream(cb *dingtalk.Callback) error {
+	link, err := platform.NewLink(a.Metrics.Registry, bot.DingTalk)
+	if err != nil {
+		return err
+	}
+	opts := []dingstream.Option{dingstream.WithLogger(a.log)}
+	if a.httpc != nil {
+		opts = append(opts, dingstream.WithHTTPClient(a.httpc))
+	}
+	c, err := dingstream.New(dingstream.Config{Base: a.Config.DingTalk.StreamBase, ClientID: a.Config.DingTalk.AppKey,
+		ClientSecret: a.Config.DingTalkSecret()}, cb, link, opts...)
+	if err != nil {
+		return err
+	}
+	a.links = append(a.links, link)
+	a.runners = append(a.runners, c.Run)
 	return nil
 }
 

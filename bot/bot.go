@@ -90,6 +90,16 @@ type Notification struct {
 	// (outbox.Loop.Digest), e.g. a round of repeats of unacknowledged
 	// incidents.
 	Digest string `json:"digest,omitempty"`
+	// Actions are one-tap answers, shown as buttons where the platform has
+	// them (SPEC §14); the text keeps saying what to type everywhere else.
+	Actions []Action `json:"actions,omitempty"`
+}
+
+// Action is a button on a push: tapping it sends Command as the member
+// who tapped, handled exactly as if typed (same checks, same refusals).
+type Action struct {
+	Title   string `json:"title"`   // the button's label, e.g. 收到
+	Command string `json:"command"` // what it sends, e.g. 收到 E3
 }
 
 // Priorities of pushes (Notification.Priority): when a recipient's pushes

@@ -101,7 +101,7 @@ func (c *Config) validatePlatforms(add func(string, ...any)) {
 			add("[dingtalk] 已启用但缺少 agent_id（工作通知需要）")
 		}
 	}
-	if d.Mode != ModeCallback && d.Mode != ModeStream {
+	if d.Mode != "" && d.Mode != ModeCallback && d.Mode != ModeStream {
 		add("[dingtalk] mode 应为 \"callback\"（HTTP 回调）或 \"stream\"（Stream 长连接），现为 %q", d.Mode)
 	}
 	// The value is never printed: a URL may carry user:password.

@@ -88,6 +88,7 @@ func Notice(inc *Incident, s Step) bot.Notification {
 	fmt.Fprintf(&b, "\n请回复“收到 %s”确认。", inc.ID)
 	n := notification(s, title, b.String())
 	n.Priority, n.Digest = priority, digest
+	n.Actions = []bot.Action{{Title: "收到", Command: "收到 " + inc.ID}, {Title: "续报", Command: "续报 " + inc.ID}}
 	return n
 }
 

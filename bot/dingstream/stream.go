@@ -206,10 +206,7 @@ func (c *Client) connect(ctx context.Context) (*websocket.Conn, error) {
 	q := u.Query()
 	q.Set("ticket", ep.Ticket)
 	u.RawQuery = q.Encode()
-	conn, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPClient: c.http})
-	if resp != nil && resp.Body != nil {
-		resp.Body.Close()
-	}
+	conn, _, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPClient: c.http})
 	if err != nil {
 		return nil, fmt.Errorf("dial endpoint: %w", err)
 	}

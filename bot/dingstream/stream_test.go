@@ -139,7 +139,7 @@ func TestAckAfterCommitThenReply(t *testing.T) {
 	rec := newRecorder()
 	var bad []string
 	var mu sync.Mutex
-	g.OnAck = func(a streamtest.Ack) {
+	g.OnAck(func(a streamtest.Ack) {
 		mu.Lock()
 		defer mu.Unlock()
 		rec.mu.Lock()
@@ -147,7 +147,7 @@ func TestAckAfterCommitThenReply(t *testing.T) {
 		if a.MessageID != "" && strings.HasPrefix(a.MessageID, "frame-") && len(rec.committed) == 0 {
 			bad = append(bad, "ack before commit: "+a.MessageID)
 		}
-	}
+	})
 	r := start(t, g, rec, streamtest.ClientSecret)
 	rec.mu.Lock()
 	rec.acks = func() uint64 { return r.link.State().Acks }

@@ -111,10 +111,26 @@ type robotAt struct {
 	IsAtAll   bool     `json:"isAtAll"`
 }
 
-// robotMessage is the body of a custom robot or a sessionWebhook post.
+// robotMessage is the body of a custom robot or a sessionWebhook post,
+// and the msg of a work notification.
 type robotMessage struct {
-	MsgType  string       `json:"msgtype"`
-	Text     *textContent `json:"text,omitempty"`
-	Markdown *markdown    `json:"markdown,omitempty"`
-	At       *robotAt     `json:"at,omitempty"`
+	MsgType    string       `json:"msgtype"`
+	Text       *textContent `json:"text,omitempty"`
+	Markdown   *markdown    `json:"markdown,omitempty"`
+	ActionCard *actionCard  `json:"action_card,omitempty"` // work notifications: msgtype action_card
+	At         *robotAt     `json:"at,omitempty"`
+}
+
+// actionCard is a work notification's card with independent buttons
+// (btn_orientation "1": side by side).
+type actionCard struct {
+	Title          string       `json:"title"`
+	Markdown       string       `json:"markdown"`
+	BtnOrientation string       `json:"btn_orientation"`
+	Buttons        []cardButton `json:"btn_json_list"`
+}
+
+type cardButton struct {
+	Title     string `json:"title"`
+	ActionURL string `json:"action_url"`
 }

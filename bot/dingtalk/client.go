@@ -128,6 +128,9 @@ func (c *Client) notices(n bot.Notification) []robotMessage {
 	}
 	stamp := at.In(china).Format("\n（1月2日 15:04）")
 	var msgs []robotMessage
+	if len(n.Actions) > 0 {
+		return c.cards(n, stamp)
+	}
 	if n.Markdown {
 		for _, p := range platform.Split(platform.MarkdownTitled(n), noticeLimit-len(stamp)) {
 			msgs = append(msgs, robotMessage{MsgType: "markdown", Markdown: &markdown{Title: mdTitle(n), Text: p + stamp}})
@@ -138,6 +141,38 @@ func (c *Client) notices(n bot.Notification) []robotMessage {
 		msgs = append(msgs, robotMessage{MsgType: "text", Text: &textContent{p + stamp}})
 	}
 	return msgs
+}
+
+// cards renders a push with actions as an ActionCard (a long text's
+// earlier parts as markdown) whose buttons make the member's DingTalk client send the
+// action's command (docs/protocols.md §3.6), so a tap is handled as the
+// typed command. A plain text is made inert markdown with its line breaks
+// kept. Group robot pushes stay text: a command sent into a group reaches
+// the robot only with an @, which a button cannot add.
+func (c *Client) cards(n bot.Notification, stamp string) []robotMessage {
+	text := platform.MarkdownTitled(n)
+	if !n.Markdown {
+		text = strings.ReplaceAll(platform.EscapeMarkdown(platform.Titled(n)), "\n", "  \n")
+		stamp = strings.ReplaceAll(stamp, "\n", "  \n")
+	}
+	parts := platform.Split(text, noticeLimit-len(stamp)-256*len(n.Actions))
+	msgs := make([]robotMessage, len(parts))
+	for i, p := range parts[:len(parts)-1] {
+		msgs[i] = robotMessage{MsgType: "markdown", Markdown: &markdown{Title: mdTitle(n), Text: p + stamp}}
+	}
+	card := &actionCard{Title: mdTitle(n), Markdown: parts[len(parts)-1] + stamp, BtnOrientation: "1"}
+	for _, a := range n.Actions {
+		card.Buttons = append(card.Buttons, cardButton{Title: a.Title, ActionURL: SendMessageURL(a.Command)})
+	}
+	msgs[len(msgs)-1] = robotMessage{MsgType: "action_card", ActionCard: card}
+	return msgs
+}
+
+// SendMessageURL is the action URL that makes the DingTalk client send
+// text into the conversation as the user who tapped it. Spaces are %20:
+// the client does not read + as a space.
+func SendMessageURL(text string) string {
+	return "dtmd://dingtalkclient/sendMessage?content=" + strings.ReplaceAll(url.QueryEscape(text), "+", "%20")
 }
 
 // mdTitle is the title DingTalk shows in the conversation list for a

@@ -51,7 +51,7 @@ type Gateway struct {
 	refuse   bool // answer open requests with 401
 	lose     bool // discard acks
 	lost     int
-	OnAck    func(Ack)     // called for every ack, before it is recorded
+	onAck    func(Ack)     // called for every ack, before it is recorded
 	connedCh chan struct{} // signalled on every accepted websocket
 	ackCh    chan struct{} // signalled on every ack
 	seq      int
@@ -74,6 +74,13 @@ func New(t testing.TB) *Gateway {
 		g.Srv.Close()
 	})
 	return g
+}
+
+// OnAck calls f with every ack the gateway reads, before it is recorded.
+func (g *Gateway) OnAck(f func(Ack)) {
+	g.mu.Lock()
+	g.onAck = f
+	g.mu.Unlock()
 }
 
 // Refuse makes open requests fail with 401 (bad credentials) or succeed again.
@@ -154,8 +161,11 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request) {
 		if a.Headers["contentType"] != "application/json" {
 			g.t.Errorf("ack %s without contentType application/json: %s", got.MessageID, b)
 		}
-		if g.OnAck != nil {
-			g.OnAck(got)
+		g.mu.Lock()
+		f := g.onAck
+		g.mu.Unlock()
+		if f != nil {
+			f(got)
 		}
 		g.mu.Lock()
 		if g.lose {
