@@ -196,8 +196,7 @@ func TestDingTalkStreamCrashBeforeAckStoresOnce(t *testing.T) {
 		h, _, _ := first.Store.Seen(context.Background(), "dingtalk|cadre-g1c1|msg-crash")
 		return len(h.Records) == 1
 	}, func() string { return "no record" })
-	gw.Drop() // the process is gone
-	first.stop()
+	first.stop() // the process is gone; its ack never arrived
 	gw.LoseAcks(false)
 
 	second := startTestApp(t, data, time.Time{}, dingStream(gw, api.URL))
