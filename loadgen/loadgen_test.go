@@ -70,8 +70,11 @@ func TestRunAgainstTheApp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Sent < 10 || res.OK != res.Sent {
-			t.Errorf("%s: %s", o.Channel, res)
+		// An open-loop send the client itself had no room for (a busy test
+		// machine) is the generator's limit, not the server's answer; every
+		// other failure is.
+		if res.Sent < 10 || res.OK+res.Errors["client_saturated"] != res.Sent || res.OK < 5 {
+			t.Errorf("%s: %s (errors %v)", o.Channel, res, res.Errors)
 		}
 		if !(res.Percentile(.5) <= res.Percentile(.99) && res.Percentile(.99) <= res.Percentile(1)) {
 			t.Errorf("%s: percentiles out of order: %s", o.Channel, res)
