@@ -136,7 +136,7 @@ func TestIssue12MaxHoursConfigured(t *testing.T) {
 func TestIssue12Duplicates(t *testing.T) {
 	ta := newDec3App(t)
 	r := ta.attAt("cadre-g1c1", "2026-12-03 10:00", "考勤 张三2节，张三3节")
-	mustContain(t, r, "未记录", "重复：张三 出现了两次（张三 2节、张三 3节）", "合并为一项")
+	mustContain(t, r, "未记录", "重复：张三 出现了两次（张三 2节、张三 3节）", "两次旷课请合计节数")
 	ta.mustStoreNothing(t)
 	// Two types for one student are two items, not a duplicate.
 	mustContain(t, ta.attAt("cadre-g1c1", "2026-12-03 10:01", "考勤 张三旷课2节，晚归"), "已收到 A1", "旷课：张三 2节", "晚归：张三")

@@ -34,7 +34,7 @@ const (
 	msgAttUnderstood      = "已读懂：%s"
 	msgAttNothingRead     = "（无）"
 	msgAttNotUnderstood   = "未读懂：%s"
-	msgAttRepeated        = "重复：%s 出现了两次（%s），是同一件事还是两次？请合并为一项。"
+	msgAttRepeated        = "重复：%s 出现了两次（%s）。同一件事请只写一次；两次旷课请合计节数，两次晚归请分两条发送。"
 	msgAttOffRoster       = "名单中没有“%s”，是否为“%s”？"
 	msgAttOffRosterNoHint = "名单中没有“%s”，请核对姓名。"
 	msgAttSendAgain       = "请核对后把整条考勤重新发送一遍，如：考勤 旷课：姓名2节；晚归：姓名；请假：姓名 1天 病假 批准人 刘老师"

@@ -170,11 +170,12 @@ type attReader struct {
 	respective      []*attEntry
 	respectivePiece int
 	pending         []attToken // quantities before the piece's name
+	among           int        // entries before 其中 in the sentence (-1: no 其中)
 	unread          []bool     // per piece
 }
 
 func newAttReader(toks []attToken, pieces []string) *attReader {
-	f := &attReader{toks: toks, pieces: pieces, unread: make([]bool, len(pieces))}
+	f := &attReader{toks: toks, pieces: pieces, unread: make([]bool, len(pieces)), among: -1}
 	s := 0
 	f.hasType = append(f.hasType, false)
 	for _, t := range toks {
@@ -198,7 +199,7 @@ func (f *attReader) read(k int) {
 			f.unread[f.respectivePiece] = true // fewer quantities than students
 		}
 		if t.kind == tHard {
-			f.respective = nil
+			f.respective, f.among = nil, -1
 		}
 		f.cur, f.candidate, f.prev = nil, "", 0
 		f.approver, f.reporter, f.count, f.each = false, false, false, false
@@ -289,6 +290,8 @@ func (f *attReader) read(k int) {
 		f.count = true
 	case tEach:
 		f.each = true
+	case tAmong:
+		f.among = len(f.entries) // 张三旷课3节，其中上午2节: not 5 more hours
 	case tRespective:
 		f.respective = f.respective[:0]
 		for _, e := range f.entries {
@@ -385,6 +388,14 @@ func (f *attReader) typeWord(k int) {
 		return
 	}
 	last := f.lastInSentence()
+	if last != nil && last.Type == t.typ && f.pieceHasDate(k) && !f.restOfPieceHas(k, tName) {
+		// 李四周一晚归，周三又晚归: another event of the same student
+		second := &attEntry{Item: Item{Student: last.Student, StudentNo: last.StudentNo}, sentence: last.sentence, piece: t.piece}
+		second.setType(t)
+		f.entries = append(f.entries, second)
+		f.cur = second
+		return
+	}
 	goesOn := last != nil && f.prev == 0 && !f.restOfPieceHas(k, tName) &&
 		(f.restOfPieceHas(k, tQty) || last.Type == t.typ || last.yields(t))
 	if (goesOn || !f.restOfSentenceHas(k, tName)) && !f.restOfPieceHas(k, tColon, tNeg, tNothing) && !f.pieceHasPersons(k) {
@@ -497,6 +508,10 @@ func (f *attReader) quantity(t attToken) {
 		return
 	}
 	if e := f.target(); e != nil {
+		if f.among >= 0 && slices.Index(f.entries, e) < f.among {
+			f.unread[t.piece] = true // a breakdown of hours already given: asked back
+			return
+		}
 		e.add(t)
 		return
 	}
@@ -592,6 +607,16 @@ func (f *attReader) restOfSentenceHas(k int, kind attKind) bool {
 			return false
 		}
 		if t.kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// pieceHasDate reports a date in the piece of toks[k], before it.
+func (f *attReader) pieceHasDate(k int) bool {
+	for i := k - 1; i >= 0 && f.toks[i].piece == f.toks[k].piece; i-- {
+		if f.toks[i].kind == tDate {
 			return true
 		}
 	}

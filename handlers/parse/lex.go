@@ -33,6 +33,7 @@ const (
 	tCount                            // 应到, 实到 …: the next number is a head count
 	tEach                             // 各
 	tRespective                       // 分别: the quantities that follow go to the names before, in order
+	tAmong                            // 其中: what follows breaks down what came before
 	tReporter                         // 报告人 …: the next name is the reporter
 	tClass                            // class: class
 	tDate                             // date: date
@@ -521,6 +522,9 @@ func attQty(s string) (attToken, int, bool) {
 		return attToken{kind: tQty, n: count, unit: uHours, sect: true}, len(s) - len(after), true
 	}
 	if after, ok := strings.CutPrefix(s, "半天"); ok {
+		return attToken{kind: tQty, n: halfDayHours, unit: uHours}, len(s) - len(after), true
+	}
+	if after, ok := attCutAny(s, "一上午", "一下午"); ok {
 		return attToken{kind: tQty, n: halfDayHours, unit: uHours}, len(s) - len(after), true
 	}
 	if after, ok := strings.CutPrefix(s, "全天"); ok {

@@ -6,9 +6,9 @@ import (
 )
 
 // The attendance parser takes a run of Han characters for a student's name
-// only when it looks like one: two to four characters starting with a
-// Chinese surname (a compound surname such as 欧阳 leaves room for a
-// five-character name), or a transliterated name joined by a middle dot
+// only when it looks like one: two or three characters starting with a
+// Chinese surname (a compound surname such as 欧阳 makes room for four or
+// five), or a transliterated name joined by a middle dot
 // (买买提·艾力). Everything else — 节, 第, 在操场, 睡过头 — is text the parser
 // did not understand, so the form is asked back instead of stored with an
 // invented student. 某 stands for an anonymised name (张某, 某某).
@@ -56,6 +56,8 @@ func plausibleName(text string) bool {
 			return true
 		}
 	}
+	// Four characters without a compound surname are more often two names
+	// typed together (张三李四) or a name and a word (赵六也是) than one name.
 	first, _ := utf8.DecodeRuneInString(text)
-	return n >= 2 && n <= 4 && strings.ContainsRune(surnames, first)
+	return n >= 2 && n <= 3 && strings.ContainsRune(surnames, first)
 }
