@@ -23,16 +23,23 @@ func ddgRobot(url string) option {
 	}
 }
 
+// startWithDDG starts the demo organisation at incidentT0 with the group
+// robot "ddg" of a fake DingTalk API in escalation level 0.
+func startWithDDG(t *testing.T, httpc *http.Client, opts ...option) (*testApp, *faultyAPI) {
+	t.Helper()
+	api := newFaultyAPI()
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close) // after the app stops
+	return startAppWithHTTP(t, incidentT0, httpc, append([]option{ddgRobot(srv.URL)}, opts...)...), api
+}
+
 // Issue 14 item 10a: the reporter's reply says 已通知 only for the pushes
 // delivered before it is sent, else 正在通知; a first push still not
 // delivered two minutes later is told to the reporter once, so a person
 // phones. A robot that fails once and then takes the push raises nothing.
 func TestAlertReplySaysWhatWasDelivered(t *testing.T) {
 	t.Parallel() // waits on the outbox's 1 s poll and the reply's 1 s bound
-	api := newFaultyAPI()
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	ta := startAppWithHTTP(t, incidentT0, &http.Client{Timeout: 2 * time.Second}, ddgRobot(srv.URL))
+	ta, api := startWithDDG(t, &http.Client{Timeout: 2 * time.Second})
 
 	// The robot works: both delivered before the reply.
 	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1，已通知：王副校长、群“ddg”。")
@@ -110,10 +117,7 @@ func TestAlertReplySaysWhatWasDelivered(t *testing.T) {
 // the group go as one digest.
 func TestAlertsQueueByPriorityAndDigestRepeats(t *testing.T) {
 	t.Parallel() // waits on the outbox's 1 s poll after each clock move
-	api := newFaultyAPI()
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	ta := startAppWithHTTP(t, incidentT0, nil, ddgRobot(srv.URL), fastIncidents)
+	ta, api := startWithDDG(t, nil, fastIncidents)
 	reports := []struct{ who, text string }{
 		{"teacher-g1c1", foodReport},
 		{"teacher-g2c1", "急报 高二(1)班一名学生课间在楼梯摔倒，右臂骨折，已送县医院"},
@@ -178,10 +182,7 @@ func TestAlertsQueueByPriorityAndDigestRepeats(t *testing.T) {
 // the check comes.
 func TestAlertReplyNamesARobotThatRefuses(t *testing.T) {
 	t.Parallel()
-	api := newFaultyAPI()
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	ta := startAppWithHTTP(t, incidentT0, nil, ddgRobot(srv.URL))
+	ta, api := startWithDDG(t, nil)
 	api.set(failSecurity)
 	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1，已通知：王副校长；无法送达：群“ddg”（请电话联系）。")
 	ta.setNow(incidentT0.Add(2 * time.Minute))
@@ -196,10 +197,7 @@ func TestAlertReplyNamesARobotThatRefuses(t *testing.T) {
 // before them.
 func TestAlertJumpsAPacedRobotsBacklog(t *testing.T) {
 	t.Parallel()
-	api := newFaultyAPI()
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	ta := startAppWithHTTP(t, incidentT0, nil, ddgRobot(srv.URL))
+	ta, api := startWithDDG(t, nil)
 	var burst []bot.Notification
 	for i := range 25 {
 		burst = append(burst, bot.Notification{Key: fmt.Sprintf("test|remind|%d", i), To: bot.Recipient{Group: "ddg"},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform/platformtest"
 	"github.com/baosong/baosong/outbox"
 	"github.com/baosong/baosong/store"
 )
@@ -201,6 +202,18 @@ func TestFanOutIsBatched(t *testing.T) {
 	}
 }
 
+// openAt opens a store on a settable clock.
+func openAt(t *testing.T) (*platformtest.Clock, *store.DB) {
+	t.Helper()
+	clock := platformtest.NewClock(time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC))
+	db, err := store.Open(t.TempDir(), store.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return clock, db
+}
+
 // recorder delivers pushes in the order asked, fails the group's first
 // attempt, and holds pushes to "slow" until released.
 type recorder struct {
@@ -234,17 +247,9 @@ func (r *recorder) got() []string {
 // failed attempt they all wait for its retry and then go together, in that
 // order; a recipient that does not answer holds up nobody else.
 func TestRecipientQueueByPriority(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	db, err := store.Open(t.TempDir(), store.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	clock, db := openAt(t)
+	now := clock.Now()
 	rec := &recorder{release: make(chan struct{})}
-	loop := &outbox.Loop{Queue: db, Notifier: rec, Now: clock, Poll: 5 * time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	group := bot.Recipient{Group: "值班群"}
 	var ns []bot.Notification
 	for _, p := range []struct {
@@ -258,10 +263,8 @@ func TestRecipientQueueByPriority(t *testing.T) {
 	if _, err := db.Enqueue(ns...); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { loop.Run(ctx); close(done) }()
-	defer func() { cancel(); close(rec.release); <-done }()
+	runLoop(t, &outbox.Loop{Queue: db, Notifier: rec, Now: clock.Now, Poll: 5 * time.Millisecond})
+	t.Cleanup(func() { close(rec.release) }) // before the loop stops
 
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
@@ -288,9 +291,7 @@ func TestRecipientQueueByPriority(t *testing.T) {
 	if _, err := db.Enqueue(bot.Notification{To: group, Text: "third alert", Priority: bot.PriorityAlert}); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	now = now.Add(outbox.Backoff(1))
-	mu.Unlock()
+	clock.Advance(outbox.Backoff(1))
 	want := []string{"alert", "second alert", "third alert", "escalation", "notice", "repeat", "reminder"}
 	waitFor("the group's queue, in order", func() bool { return len(rec.got()) == len(want) })
 	if got := rec.got(); !slices.Equal(got, want) {
@@ -325,30 +326,17 @@ func (p *paced) Notify(_ context.Context, n bot.Notification) error {
 // A push deferred by a robot's pacing waits for the slot the robot names,
 // however often it was deferred: no growing backoff behind a paced robot.
 func TestPacedPushWaitsForTheFreeSlotOnly(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	db, err := store.Open(t.TempDir(), store.Options{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p := &paced{deferred: 4}
-	loop := &outbox.Loop{Queue: db, Notifier: p, Now: clock, Poll: 5 * time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { loop.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	clock, db := openAt(t)
+	runLoop(t, &outbox.Loop{Queue: db, Notifier: &paced{deferred: 4}, Now: clock.Now, Poll: 5 * time.Millisecond})
 	if _, err := db.Enqueue(bot.Notification{To: bot.Recipient{Group: "ddg"}, Text: "【急报 E21｜一般】", Priority: bot.PriorityAlert}); err != nil {
 		t.Fatal(err)
 	}
 	for attempt := 1; attempt <= 4; attempt++ {
 		deadline := time.Now().Add(5 * time.Second)
 		for {
-			items, _ := db.Due(now.Add(time.Hour), 10)
+			items, _ := db.Due(clock.Now().Add(time.Hour), 10)
 			if len(items) == 1 && items[0].Attempts == attempt {
-				if want := clock().Add(3 * time.Second); !items[0].NextAt.Equal(want) {
+				if want := clock.Now().Add(3 * time.Second); !items[0].NextAt.Equal(want) {
 					t.Fatalf("deferred %d times: due at %s, want %s", attempt, items[0].NextAt, want)
 				}
 				break
@@ -358,9 +346,7 @@ func TestPacedPushWaitsForTheFreeSlotOnly(t *testing.T) {
 			}
 			time.Sleep(2 * time.Millisecond)
 		}
-		mu.Lock()
-		now = now.Add(3 * time.Second)
-		mu.Unlock()
+		clock.Advance(3 * time.Second)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for d, _ := db.Depth(); d != 0; d, _ = db.Depth() {
