@@ -396,7 +396,7 @@ func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, e
 		return refusal, nil
 	}
 	if strings.TrimSpace(rest) == "" {
-		return bot.Text(msgAttCorrectUsage), nil
+		return bot.Text(sprintf(msgAttCorrectUsage, id, id)), nil
 	}
 	at := a.msgTime(m)
 	form, err := parse.Attendance(rest, at)

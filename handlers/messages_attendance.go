@@ -46,7 +46,7 @@ const (
 
 	msgAttIDUsage      = "请写明考勤编号，如：%s A12（或：%s上一条）"
 	msgAttNoLatest     = "您还没有报送过考勤，没有可以%s的记录。"
-	msgAttCorrectUsage = "请写出更正后的全部内容，如：更正 A12 旷课：张三2节（改为无异常：更正 A12 无异常）"
+	msgAttCorrectUsage = "请写出更正后的全部内容，如：更正 %s 旷课：姓名2节（改为无异常：更正 %s 无异常）"
 	msgAttNotAttID     = "%s 不是考勤编号（考勤编号以 A 开头，如 A12）。"
 	msgAttNoEntry      = "没有找到考勤 %s。"
 	msgAttNotYours     = "抱歉，只有报送人、本班班主任或政教处可以修改 %s。"

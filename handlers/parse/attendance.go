@@ -127,9 +127,6 @@ type attEntry struct {
 	// sect counts the hours named as sections (第3、4节); with hours also
 	// given (旷课2节（第3、4节）) the two must agree.
 	sect int
-	// shares is the student later in a 、 list whose type this one took
-	// (张三、李四旷课2节): its quantity too, when this one has none.
-	shares *attEntry
 }
 
 // attLabel is a type word that applies to the names after it.
@@ -460,7 +457,7 @@ func (f *attReader) backPatch(e *attEntry) {
 		if !next.listed || p.sentence != e.sentence || !p.bare() || p.src == srcLabel || p.src == srcOwn {
 			break
 		}
-		p.Type, p.Reason, p.src, p.soft, p.shares = e.Type, e.Reason, srcOwn, e.soft, e
+		p.Type, p.Reason, p.src, p.soft = e.Type, e.Reason, srcOwn, e.soft
 	}
 	for _, p := range f.entries[:i] {
 		if p.sentence == e.sentence && p.Type == "" && p.fits(e.Type) {
@@ -693,6 +690,13 @@ func (e *attEntry) add(t attToken) {
 	}
 }
 
+// undetailed reports a student with no detail of their own (a label's
+// reason is not their own).
+func (e *attEntry) undetailed() bool {
+	return e.Hours == 0 && e.Days == 0 && e.times == 0 && e.clock == nil && e.Approver == "" &&
+		(e.Reason == "" || e.Reason == e.inherited)
+}
+
 // bare reports a student with no detail yet.
 func (e *attEntry) bare() bool {
 	return e.Hours == 0 && e.Days == 0 && e.times == 0 && e.clock == nil && e.Reason == "" && e.Approver == ""
@@ -732,9 +736,6 @@ func (e *attEntry) infer() bool {
 func (e *attEntry) finish() Item {
 	if l := e.lab; l != nil && e.Hours == 0 && e.Days == 0 && e.times == 0 {
 		e.Hours, e.Days = l.hours, l.days
-	}
-	if s := e.shares; s != nil && e.Hours == 0 && e.Days == 0 && e.times == 0 && s.Type == e.Type {
-		e.Hours, e.Days, e.times = s.Hours, s.Days, s.times
 	}
 	if e.soft && e.Type == Absent && e.leaveCue {
 		e.Type = Leave // 孙七发烧没来，班主任已批准
@@ -799,6 +800,15 @@ func (f *attReader) result() (*AttendanceForm, error) {
 		f.unread[f.respectivePiece] = true // fewer quantities than students
 	}
 	f.flushPending()
+	// Students listed with 、 before one with details share them: 张三、李四
+	// 旷课2节; 晚归：王五、赵六 23:30; 请假：赵六、孙七1天 病假.
+	for i := len(f.entries) - 2; i >= 0; i-- {
+		p, n := f.entries[i], f.entries[i+1]
+		if n.listed && p.sentence == n.sentence && p.Type == n.Type && p.undetailed() {
+			p.Hours, p.Days, p.times, p.clock, p.Approver = n.Hours, n.Days, n.times, n.clock, n.Approver
+			p.Reason, p.leaveCue, p.truant = n.Reason, n.leaveCue, n.truant
+		}
+	}
 	for _, e := range f.entries {
 		if e.Type == LateReturn && (e.times > 1 || e.Hours > 0 || e.Days > 0) {
 			f.unread[e.piece] = true // 晚归2次: one item is one late return
