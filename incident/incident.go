@@ -82,6 +82,12 @@ type Facts struct {
 	Measures string `json:"measures,omitempty"`
 	Help     string `json:"help,omitempty"`
 	Serious  bool   `json:"serious,omitempty"` // the text says 造成严重后果
+
+	// HospitalAssumed: Hospitalised counts people taken to a hospital (送医)
+	// whose admission nobody has confirmed or denied yet (SPEC §7 fail safe).
+	HospitalAssumed bool `json:"hospital_assumed,omitempty"`
+	// Grave lists what makes an injury grave: 骨折, 烧伤, 持刀, 斗殴, 校车侧翻 ….
+	Grave []string `json:"grave,omitempty"`
 }
 
 // HarmKnown reports whether the facts say anything about people harmed.

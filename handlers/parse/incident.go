@@ -38,6 +38,16 @@ type IncidentReport struct {
 	Measures string `json:"measures,omitempty"`
 	Help     string `json:"help,omitempty"`
 	Serious  bool   `json:"serious,omitempty"` // 造成严重后果
+
+	// HospitalAssumed: people taken to a hospital (送医, 120接走) are counted
+	// in Hospitalised because no text said whether they were admitted (SPEC
+	// §7 fail safe) — until a follow-up says so.
+	HospitalAssumed bool `json:"hospital_assumed,omitempty"`
+	// Grave lists the words that make an injury grave in the fail-safe rule
+	// of SPEC §7, in text order: fractures and burns (骨折, 烧伤), violence
+	// (持刀, 砍伤, 斗殴, 校园暴力), a crash of a school or hired vehicle
+	// (校车侧翻, 租用车辆相撞).
+	Grave []string `json:"grave,omitempty"`
 }
 
 // Categories maps each incident category to the words that suggest it. The
@@ -72,8 +82,8 @@ func DefaultCategories() Categories {
 			"食物", "变质", "过期", "异物", "饮用水", "桶装水", "餐具", "老鼠", "蟑螂", "留样", "就餐", "午餐", "晚餐", "早餐"},
 		"租用车辆隐患": {"租用车辆", "租用的车辆", "租用的车", "租车", "包车", "校车", "接送车", "接送学生的车", "营运车",
 			"大巴", "中巴", "面包车", "超载", "超员", "无证驾驶", "刹车失灵", "黑车", "非法营运", "车况"},
-		"体罚": {"体罚", "变相体罚", "打骂", "打学生", "殴打学生", "罚站", "罚跪", "扇耳光", "打耳光", "辱骂学生", "踢学生",
-			"教鞭", "戒尺"},
+		"体罚": {"体罚", "变相体罚", "体罚学生", "打骂", "打学生", "殴打学生", "罚站", "罚跪", "罚跑", "罚蹲", "罚做",
+			"蛙跳", "扇耳光", "打耳光", "扇了", "揪耳朵", "拧耳朵", "辱骂学生", "踢学生", "踹", "教鞭", "戒尺", "罚晒"},
 		"交通": {"交通事故", "车祸", "被车撞", "撞倒", "追尾", "侧翻", "翻车", "电动车", "摩托车", "自行车", "轿车",
 			"货车", "三轮车", "公交", "马路", "公路", "路口", "闯红灯", "肇事", "机动车", "两车相撞", "车辆相撞", "撞车", "剐蹭"},
 		"消防": {"火灾", "起火", "着火", "失火", "火情", "冒烟", "浓烟", "燃烧", "烧毁", "灭火", "消防", "短路", "烧伤",
@@ -107,6 +117,19 @@ var incidentKeywords = []string{"急报", "突发", "紧急", "事故", "隐患"
 // Everything is optional: the result says what the text states and the
 // incident package asks for what is missing. Only an empty text is an error.
 func Incident(body string, ref time.Time, cats Categories) (*IncidentReport, error) {
+	return IncidentUpdate(body, ref, cats, IncidentReport{})
+}
+
+// IncidentUpdate reads a follow-up (续报) or the written report (书面) of an
+// incident whose facts so far are known. Its counts are the totals after the
+// text (SPEC §7 "follow-ups add, never silently overwrite"): a count changes
+// only as the text states it — a new total (共5人, 人数上升至12人, 仍有1人住院),
+// an increase (新增1人住院, 又有2名学生腹痛), a release (住院学生已出院: 0;
+// 1人已出院: one less; 失踪学生已找到), or a plain count that is larger than
+// the known one (a plain count never lowers: it may name only some of the
+// people). The other fields are what the text itself says; Incident is
+// IncidentUpdate with nothing known.
+func IncidentUpdate(body string, ref time.Time, cats Categories, known IncidentReport) (*IncidentReport, error) {
 	s := Normalize(body)
 	hazardKeyword := false
 	for stripped := true; stripped; {
@@ -126,7 +149,8 @@ func Incident(body string, ref time.Time, cats Categories) (*IncidentReport, err
 		cats = DefaultCategories()
 	}
 	r := &IncidentReport{}
-	incidentPeople(s, r)
+	incidentPeople(s, known, r)
+	r.Grave = incidentGrave(s)
 	r.LossYuan, r.LossApprox, r.LossKnown = incidentLoss(s)
 	r.Time, r.TimeApprox = incidentTime(s, ref)
 	r.Place = incidentPlace(s)
@@ -137,6 +161,51 @@ func Incident(body string, ref time.Time, cats Categories) (*IncidentReport, err
 	r.Category = incidentCategory(s, cats)
 	r.Kind = incidentKind(s, r, hazardKeyword)
 	return r, nil
+}
+
+// incGraveWords make an injury grave (SPEC §7 fail safe): fractures and
+// burns, and violence. A crash of a school or hired vehicle is a word of
+// incGraveVehicles followed by one of incGraveCrashes (校车侧翻).
+var (
+	incGraveWords = []string{"骨折", "骨裂", "烧伤", "烫伤", "灼伤", "持刀", "砍伤", "刺伤", "捅伤", "刀伤", "斗殴",
+		"群殴", "围殴", "殴打", "行凶", "打伤", "校园暴力", "欺凌", "霸凌"}
+	incGraveVehicles = []string{"校车", "租用车辆", "租用的车辆", "租用的车", "租车", "包车", "接送车", "接送学生的车",
+		"大巴", "中巴"}
+	incGraveCrashes = []string{"侧翻", "翻车", "相撞", "撞车", "追尾", "碰撞", "翻下", "坠河", "坠入"}
+)
+
+// incidentGrave lists the grave words the text affirms, in text order.
+func incidentGrave(s string) []string {
+	type found struct {
+		at   int
+		word string
+	}
+	var all []found
+	first := func(words []string) (found, bool) {
+		best := found{at: -1}
+		for _, w := range words {
+			if at := incAffirmedAt(s, w); at >= 0 && (best.at < 0 || at < best.at) {
+				best = found{at, w}
+			}
+		}
+		return best, best.at >= 0
+	}
+	for _, w := range incGraveWords {
+		if at := incAffirmedAt(s, w); at >= 0 {
+			all = append(all, found{at, w})
+		}
+	}
+	if v, ok := first(incGraveVehicles); ok {
+		if c, ok := first(incGraveCrashes); ok {
+			all = append(all, found{v.at, v.word + c.word})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b found) int { return a.at - b.at })
+	var out []string
+	for _, f := range all {
+		out = append(out, f.word)
+	}
+	return out
 }
 
 // incidentKind: 隐患 when the keyword or the text says so (隐患, 险情) or when
@@ -202,18 +271,26 @@ func incidentCategory(s string, cats Categories) string {
 // it is not negated (无人受伤, 未发现隐患, 排除食物中毒).
 func incAffirmed(s string, words ...string) bool {
 	for _, w := range words {
-		for i := 0; ; {
-			j := strings.Index(s[i:], w)
-			if j < 0 {
-				break
-			}
-			if !incNegated(s, i+j) {
-				return true
-			}
-			i += j + len(w)
+		if incAffirmedAt(s, w) >= 0 {
+			return true
 		}
 	}
 	return false
+}
+
+// incAffirmedAt returns the byte offset of the first occurrence of w in s
+// that is not negated, or -1.
+func incAffirmedAt(s, w string) int {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return -1
+		}
+		if !incNegated(s, i+j) {
+			return i + j
+		}
+		i += j + len(w)
+	}
 }
 
 // incNegators, and the fillers that may stand between a negator and the word

@@ -13,7 +13,37 @@ const (
 	incSerious // also sets incInjured
 	incIll
 	incHospital
+	// incToHospital: taken to a hospital (送医, 120接走). It counts as
+	// incHospital when the text says nothing of admission (SPEC §7 fail safe).
+	incToHospital
 )
+
+// incMode is what a count says of its people: how it changes the total
+// known before the text (see IncidentUpdate).
+type incMode uint8
+
+const (
+	incPlain incMode = iota // 3名学生受伤: at least that many
+	incTotal                // 共5人, 人数上升至12人, 仍有1人住院: the new total
+	incAdd                  // 新增1人, 又有2名: that many more
+	incLess                 // 1人已出院, 已找到: that many fewer (all: none left)
+)
+
+// incTotalMarkers and incAddMarkers, right before a count, give its mode.
+var (
+	incTotalMarkers = []string{"上升至", "上升到", "增加至", "增加到", "增长至", "增长到", "增至", "升至", "达到", "已达",
+		"共计", "总计", "合计", "累计", "一共", "总共", "共有", "仍有", "尚有", "现有", "目前有", "共", "达"}
+	incAddMarkers = []string{"新增加", "新增", "又有", "另有", "再有", "又新增", "新发现", "又发现", "又出现", "增加了", "增加"}
+)
+
+// incReleaseWords end a state for some people: 出院 ends 住院, 找到 ends 失踪.
+var incReleaseWords = []struct {
+	harm  uint8
+	words []string
+}{
+	{incHospital, []string{"出院"}},
+	{incMissing, []string{"找到", "寻回", "找回", "联系上", "平安返回", "安全返回", "平安回家", "安全回家"}},
+}
 
 // incHarmWord is an entry of the harm lexicon. countOnly words (伤亡) are read
 // only with a count of their own: alone they say nothing sure.
@@ -78,10 +108,19 @@ type incGroup struct {
 	approx bool
 	harm   uint8
 	parent *incGroup
+	mode   incMode
+	all    bool // incLess without a count: everyone released
+}
+
+// counts reports whether the group adds to the count of bit: it has that
+// harm and is not a subset of a group that has it already.
+func (e *incGroup) counts(bit uint8) bool {
+	return e.harm&bit != 0 && (e.parent == nil || e.parent.harm&bit == 0)
 }
 
 // incToken is a count or a harm word found in a clause.
 type incToken struct {
+	at      int       // byte offset in the clause
 	entity  *incGroup // a count
 	harm    uint8     // a harm word
 	onlyNum bool      // countOnly harm word
@@ -89,13 +128,17 @@ type incToken struct {
 }
 
 // incidentPeople counts the dead, missing, injured, seriously injured, ill
-// and hospitalised. Counts attach to the harm words of their clause (clauses
-// end at ，、；。 …): "3人重伤、11人轻伤留院观察", "死亡2人", "4死2伤2失踪". A harm
-// word without a count of its own belongs to the last group counted ("3名学生
-// 受伤，均已住院"), or, when none was counted yet, to the next one, or else
-// to one person ("学生张某头部受伤"). After 其中, groups are subsets of the
-// group before ("3名学生腹痛，其中1人住院观察": 3 ill, 1 hospitalised).
-func incidentPeople(s string, r *IncidentReport) {
+// and hospitalised, as totals after what known says (see IncidentUpdate).
+// Counts attach to the harm words of their clause (clauses end at ，、；。 …):
+// "3人重伤、11人轻伤留院观察", "死亡2人", "4死2伤2失踪". A harm word without a
+// count of its own belongs to the last group counted ("3名学生受伤，均已住院"),
+// or, when none was counted yet, to the next one unless that one has harm
+// words of its own that say less ("驾驶人重伤，两名学生轻伤": 1 and 2), or else to one
+// person ("学生张某头部受伤"). After 其中, groups are subsets of the group
+// before ("3名学生腹痛，其中1人住院观察": 3 ill, 1 hospitalised). A clause
+// with 出院 or 找到 releases people (住院学生已出院, 其中1人已出院); one that
+// denies admission (无需住院) without a count of its own sets 住院 to 0.
+func incidentPeople(s string, known IncidentReport, r *IncidentReport) {
 	var (
 		entities []*incGroup
 		last     *incGroup // the group harm words without a count refer to
@@ -104,6 +147,9 @@ func incidentPeople(s string, r *IncidentReport) {
 	)
 	newEntity := func(e *incGroup) {
 		e.parent = parent
+		if parent != nil && parent.mode == incAdd && e.mode == incPlain {
+			e.mode = incAdd // 新增3人腹痛，其中1人住院: one more in hospital
+		}
 		if deferred != 0 && parent == nil {
 			e.harm |= deferred
 			deferred = 0
@@ -122,8 +168,19 @@ func incidentPeople(s string, r *IncidentReport) {
 				parent = nil
 			}
 			tokens := incTokens(clause)
+			if e := incRelease(clause, tokens); e != nil {
+				entities = append(entities, e)
+				continue
+			}
+			if incDeniesAdmission(clause, tokens) {
+				entities = append(entities, &incGroup{harm: incHospital, mode: incLess, all: true})
+			}
 			for i, t := range tokens {
 				if t.entity != nil {
+					if own := incHarmFollowing(tokens, i); deferred&^own != 0 && own != 0 && parent == nil {
+						entities = append(entities, &incGroup{n: 1, harm: deferred})
+						deferred = 0
+					}
 					newEntity(t.entity)
 					continue
 				}
@@ -143,21 +200,135 @@ func incidentPeople(s string, r *IncidentReport) {
 	if deferred != 0 {
 		entities = append(entities, &incGroup{n: 1, harm: deferred})
 	}
-	counts := map[uint8]*int{
-		incDead: &r.Dead, incMissing: &r.Missing, incInjured: &r.Injured,
-		incSerious: &r.SeriouslyInjured, incIll: &r.Ill, incHospital: &r.Hospitalised,
-	}
-	for _, e := range entities {
-		for bit, n := range counts {
-			if e.harm&bit == 0 || e.parent != nil && e.parent.harm&bit != 0 {
+	incResolve(entities, known, r)
+	harmed := r.Dead+r.Missing+r.Injured+r.Ill+r.Hospitalised > 0
+	r.NoHarm = !harmed && (known.NoHarm || incNoHarmStated(s) || incAffirmed(s, "安然无恙", "均安全", "均无恙", "无恙"))
+}
+
+// incRelease reads a clause that ends a state (住院学生已出院, 其中1人已出院,
+// 失踪学生已找到): the count nearest before the release word, else the one
+// after it (出院2人), else everyone. Nil when the clause releases nobody.
+func incRelease(clause string, tokens []incToken) *incGroup {
+	for _, rw := range incReleaseWords {
+		for _, w := range rw.words {
+			at := strings.Index(clause, w)
+			if at < 0 || incNegated(clause, at) {
 				continue
 			}
-			*n += e.n
-			r.CountsApprox = r.CountsApprox || e.approx
+			e := &incGroup{harm: rw.harm, mode: incLess, all: true}
+			for _, t := range tokens {
+				if t.entity != nil && (t.at < at || e.all) {
+					e.n, e.all = t.entity.n, false
+				}
+			}
+			return e
 		}
 	}
-	harmed := r.Dead+r.Missing+r.Injured+r.Ill+r.Hospitalised > 0
-	r.NoHarm = !harmed && (incNoHarmStated(s) || incAffirmed(s, "安然无恙", "均安全", "均无恙", "无恙"))
+	return nil
+}
+
+// incOthers begin a clause about the other people (其余2人无大碍, 其他学生未住院).
+var incOthers = []string{"其余", "其他", "其它", "另外", "余下", "剩下", "剩余"}
+
+// incDeniesAdmission reports a clause that says nobody was admitted (经检查
+// 无需住院, 均未住院) without counting anyone and without being about others.
+func incDeniesAdmission(clause string, tokens []incToken) bool {
+	for _, t := range tokens {
+		if t.entity != nil {
+			return false
+		}
+	}
+	if _, others := incLeadingAny(clause, incOthers); others {
+		return false
+	}
+	for _, w := range []string{"住院", "留院", "留观", "入院"} {
+		for i := 0; ; {
+			j := strings.Index(clause[i:], w)
+			if j < 0 {
+				break
+			}
+			if incNegated(clause, i+j) {
+				return true
+			}
+			i += j + len(w)
+		}
+	}
+	return false
+}
+
+// incHarmFollowing returns the harm words that follow the count tokens[i]
+// before the next count of the clause.
+func incHarmFollowing(tokens []incToken, i int) uint8 {
+	var harm uint8
+	for _, t := range tokens[i+1:] {
+		if t.entity != nil {
+			break
+		}
+		if !t.onlyNum {
+			harm |= t.harm
+		}
+	}
+	return harm
+}
+
+// incResolve turns the groups into the totals of r, starting from known:
+// the plain counts together raise a total (never lower it), then the
+// totals, increases and releases apply in text order. People taken to a
+// hospital count as hospitalised when nothing in the text speaks of
+// admission; r.HospitalAssumed says so until a text does.
+func incResolve(entities []*incGroup, known IncidentReport, r *IncidentReport) {
+	admission := false
+	for _, e := range entities {
+		admission = admission || e.harm&incHospital != 0
+	}
+	r.HospitalAssumed = known.HospitalAssumed && !admission
+	if !admission {
+		for _, e := range entities {
+			if e.harm&incToHospital != 0 && e.harm&incDead == 0 {
+				e.harm |= incHospital
+				r.HospitalAssumed = true
+			}
+		}
+	}
+	r.CountsApprox = known.CountsApprox
+	for _, c := range []struct {
+		bit   uint8
+		known int
+		dst   *int
+	}{
+		{incDead, known.Dead, &r.Dead}, {incMissing, known.Missing, &r.Missing},
+		{incInjured, known.Injured, &r.Injured}, {incSerious, known.SeriouslyInjured, &r.SeriouslyInjured},
+		{incIll, known.Ill, &r.Ill}, {incHospital, known.Hospitalised, &r.Hospitalised},
+	} {
+		plain := 0
+		for _, e := range entities {
+			if e.mode == incPlain && e.counts(c.bit) {
+				plain += e.n
+			}
+		}
+		v := max(c.known, plain)
+		for _, e := range entities {
+			if !e.counts(c.bit) {
+				continue
+			}
+			switch e.mode {
+			case incTotal:
+				v = e.n
+			case incAdd:
+				v += e.n
+			case incLess:
+				v = max(0, v-e.n)
+				if e.all {
+					v = 0
+				}
+			}
+			r.CountsApprox = r.CountsApprox || e.approx && e.mode != incLess
+		}
+		*c.dst = v
+	}
+	if r.Hospitalised == 0 {
+		r.HospitalAssumed = false
+	}
 }
 
 func incTop(e *incGroup) *incGroup {
@@ -215,9 +386,9 @@ func incTokens(clause string) []incToken {
 			} else if _, _, after, ok := LeadingYuan(rest); ok {
 				skip = len(rest) - len(after)
 			} else if e, after, harm, ok := incLeadingCount(clause, i); ok {
-				tokens = append(tokens, incToken{entity: e})
+				tokens = append(tokens, incToken{at: i, entity: e})
 				if harm != 0 {
-					tokens = append(tokens, incToken{harm: harm})
+					tokens = append(tokens, incToken{at: i, harm: harm})
 				}
 				skip = len(rest) - len(after)
 			}
@@ -229,15 +400,58 @@ func incTokens(clause string) []incToken {
 		if w, ok := incLeadingHarm(rest); ok {
 			if !incNegated(clause, i) {
 				hw := incHarmLexicon[w]
-				tokens = append(tokens, incToken{harm: hw.harm, onlyNum: hw.countOnly})
+				tokens = append(tokens, incToken{at: i, harm: hw.harm, onlyNum: hw.countOnly})
 			}
 			i += len(w)
+			continue
+		}
+		if n := incLeadingToHospital(rest); n > 0 {
+			if !incNegated(clause, i) {
+				tokens = append(tokens, incToken{at: i, harm: incToHospital})
+			}
+			i += n
 			continue
 		}
 		_, size := utf8.DecodeRuneInString(rest)
 		i += size
 	}
 	return tokens
+}
+
+// incToHospitalVerbs take someone somewhere; with a hospital named after
+// them in the clause (送往县人民医院, 转至市医院) they take the person to a
+// hospital. 送医 says it alone; 送医务室 is the school clinic.
+var incToHospitalVerbs = []string{"送", "转", "带", "拉", "抬"}
+
+// incLeadingToHospital returns the length of a transport to hospital at the
+// start of s (送医, 送往…医院, 120接走, 救护车), or 0.
+func incLeadingToHospital(s string) int {
+	for _, w := range []string{"救护车", "急救车", "转院"} {
+		if strings.HasPrefix(s, w) {
+			return len(w)
+		}
+	}
+	if strings.HasPrefix(s, "120") {
+		if ahead := incPrefix(s[len("120"):], 6); strings.ContainsAny(ahead, "接送拉") || strings.Contains(ahead, "急救") {
+			return len("120")
+		}
+		return 0
+	}
+	if after, ok := strings.CutPrefix(s, "送医"); ok && !strings.HasPrefix(after, "务") && !strings.HasPrefix(after, "生") {
+		return len("送医")
+	}
+	v, ok := incLeadingAny(s, incToHospitalVerbs)
+	if !ok {
+		return 0
+	}
+	ahead := incPrefix(s[len(v):], 12)
+	if k := strings.IndexAny(ahead, incClauseEnds+"、"); k >= 0 {
+		ahead = ahead[:k]
+	}
+	if strings.Contains(ahead, "医院") || strings.Contains(ahead, "卫生院") || strings.Contains(ahead, "急诊") {
+		return len(v)
+	}
+	return 0
 }
 
 func incLeadingHarm(s string) (string, bool) {
@@ -285,9 +499,14 @@ func incLeadingCount(s string, i int) (e *incGroup, rest string, harm uint8, ok 
 	e = &incGroup{}
 	before := s[:i]
 	for _, w := range []string{"大约", "大概", "将近", "约", "近"} {
-		if strings.HasSuffix(before, w) {
-			e.approx = true
+		if b, ok := strings.CutSuffix(before, w); ok {
+			e.approx, before = true, b
 		}
+	}
+	if _, ok := incTrailingAny(before, incTotalMarkers); ok {
+		e.mode = incTotal
+	} else if _, ok := incTrailingAny(before, incAddMarkers); ok {
+		e.mode = incAdd
 	}
 	rest = s[i:]
 	switch {

@@ -50,6 +50,19 @@ func incidentTime(s string, ref time.Time) (time.Time, bool) {
 		if strings.HasPrefix(rest, "今晨") || strings.HasPrefix(rest, "今早") {
 			day, evening = on(ref, 0, 0), false
 		}
+		if atBoundary && incUpdateTime(s[:i]) {
+			// 截至18时: the time of the update, not of the event.
+			if _, after, ok := LeadingDate(rest, ref); ok && len(after) < len(rest) {
+				rest = after
+			}
+			if _, after, ok := LeadingClock(rest); ok {
+				rest = after
+			}
+			if len(rest) < len(s[i:]) {
+				i = len(s) - len(rest)
+				continue
+			}
+		}
 		if atBoundary {
 			if d, after, ok := LeadingDate(rest, ref); ok && len(after) < len(rest) {
 				day = d
@@ -105,6 +118,13 @@ func incidentTime(s string, ref time.Time) (time.Time, bool) {
 		return periodAt, true
 	}
 	return time.Time{}, false
+}
+
+// incUpdateTime reports whether a time after before is the time of an
+// update (截至18时, 截止到今天17时, 目前（18时）) rather than of the event.
+func incUpdateTime(before string) bool {
+	_, ok := incTrailingAny(strings.TrimRight(before, " "), []string{"截至", "截止", "截止到", "截至到", "截止至", "到目前", "目前"})
+	return ok
 }
 
 // incClockPlausible refuses clock readings that are ordinary words: a Chinese
