@@ -258,6 +258,8 @@ func authzRows() []authzRow {
 				"cadre-g1c1": denied("不能处理急报 E1"), "teacher-g1c1": writes("书面报告"), "office-1": writes("书面报告"),
 				"officer-1": denied("不能处理急报 E5"), "officer-2": denied("不能处理急报 E6"),
 				"head-general": denied("不能处理急报 E7"), "leader-1": denied("不能处理急报 E8")}},
+		{intent: "定级", setup: authzIncidents, text: withID("定级 E%d 重大 家长反映学生膝盖肿痛，已转县医院"), need: "分管领导",
+			cells: map[string]authzCell{"leader-1": writes("已更正急报 E8 的定级 一般 → 重大")}},
 		{intent: "结案", setup: authzIncidents, text: withID("结案 E%d 学生已返校"), need: "分管领导、单位负责人、政教处/办公室",
 			cells: map[string]authzCell{"office-1": writes("急报 E4 已结案"), "leader-1": writes("急报 E8 已结案"),
 				"head-general": denied("不能处理急报 E7")}},

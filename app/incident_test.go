@@ -19,6 +19,7 @@ import (
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/store"
 )
 
@@ -328,4 +329,148 @@ func TestIncidentStepsAtTheirInstant(t *testing.T) {
 	ta.say("teacher-g1c1", foodReport)
 	ta.waitInbox("leader-1", "【急报 E1")
 	at("leader-2", t0.Add(10*time.Minute), "急报升级 E1")
+}
+
+// incidentOf loads a stored incident.
+func (ta *testApp) incidentOf(id string) *incident.Incident {
+	ta.t.Helper()
+	inc, err := ta.Store.Incident(id)
+	if err != nil {
+		ta.t.Fatalf("incident %s: %v", id, err)
+	}
+	return inc
+}
+
+// Issue 12 observation 8: a PE teacher's punishment that sent a student to
+// hospital is 体罚 and at least 重大, not 一般 校园伤害.
+func TestIncidentCorporalPunishmentIsMajor(t *testing.T) {
+	ta := newTestApp(t, incidentT0)
+	reply := ta.say("teacher-g2c2", "急报 体育课上体育老师体罚学生罚跑20圈，学生晕倒送医院，已无大碍")
+	mustContain(t, reply, "已收到急报 E1", "定级：重大（定级依据：", "送医1人（未说明是否住院，按住院计）",
+		"体罚致学生身体受到伤害", "识别：体罚", "送医人员是否住院")
+	mustNotContain(t, reply, "校园伤害", "定级：一般")
+	if got := strings.Count(reply, "定级依据"); got != 1 {
+		t.Errorf("定级依据 %d times:\n%s", got, reply)
+	}
+	inc := ta.incidentOf("E1")
+	if inc.Category != "体罚" || inc.Severity != incident.Major || inc.Hospitalised != 1 || !inc.HospitalAssumed {
+		t.Errorf("stored %s %s hospitalised %d assumed %v", inc.Category, inc.Severity, inc.Hospitalised, inc.HospitalAssumed)
+	}
+	ta.waitInbox("leader-1", "【急报 E1｜重大】", "定级依据：送医1人")
+}
+
+// Issue 12 observation 9: taken to hospital, violence with injuries and a
+// school-bus rollover with fractures rank at least 重大 (须报上级 with the
+// injured), fail safe, and the reply still asks what could change the level.
+func TestIncidentFailSafeSeverity(t *testing.T) {
+	ta := newTestApp(t, incidentT0)
+	for i, c := range []struct {
+		from, text string
+		level      string
+		why        []string
+	}{
+		{"teacher-g1c1", "急报 高一(1)班学生李某在操场摔伤，已送医院检查", incident.ReportUp,
+			[]string{"送医1人（未说明是否住院，按住院计）", "受伤1人"}},
+		{"teacher-g1c2", "急报 15时25分许，校外人员持刀闯入校园砍伤2名学生，已由120接走", incident.ReportUp,
+			[]string{"送医2人", "伤情：持刀、砍伤", "受伤2人"}},
+		{"teacher-g2c1", "急报 今早7时10分许，我校校车在县道侧翻，4名学生骨折，驾驶员重伤，已送往县人民医院", incident.ReportUp,
+			[]string{"送医", "重伤1人", "伤情：", "骨折", "校车侧翻", "受伤5人"}},
+		{"officer-1", "急报 学生宿舍楼起火，1名学生手臂烧伤，已送医务室处理", incident.ReportUp,
+			[]string{"伤情：烧伤", "火灾致人受伤", "受伤1人"}},
+		{"teacher-g2c2", "急报 两名学生课间斗殴，一人鼻梁骨折", incident.ReportUp, []string{"伤情：斗殴、骨折", "受伤1人"}},
+	} {
+		id := fmt.Sprintf("E%d", i+1)
+		reply := ta.say(c.from, c.text)
+		mustContain(t, reply, "已收到急报 "+id, "定级："+c.level+"（定级依据：")
+		mustContain(t, reply, c.why...)
+		if inc := ta.incidentOf(id); inc.Severity != c.level {
+			t.Errorf("%s stored as %s", id, inc.Severity)
+		}
+		if c.level == incident.ReportUp {
+			mustContain(t, reply, "此事须报上级")
+		}
+	}
+	// The fracture reply asks whether the student stays in hospital: that
+	// is not known yet and could change the level.
+	mustContain(t, ta.say("teacher-g1c1", "急报 学生在楼梯摔倒，右腿骨折，已通知家长"), "定级：须报上级", "是否住院")
+	// A minor injury at the school clinic stays 一般, with its reason.
+	mustContain(t, ta.say("teacher-g1c1", "急报 学生课间在走廊摔倒，膝盖擦伤，已送校医室处理"), "定级：一般（定级依据：受伤1人，未报住院）")
+}
+
+// Issue 12 observation 10: a follow-up changes a count only as it states
+// it, lists every change, keeps it in the timeline, never moves the event
+// time; 重伤 counts only the seriously injured.
+func TestIncidentFollowUpsAddNeverOverwrite(t *testing.T) {
+	ta := newTestApp(t, incidentT0)
+	mustContain(t, ta.say("teacher-g1c2", "急报 12时40分，高一(2)班3名学生午餐后腹痛呕吐，已送县医院，其中1人住院观察"),
+		"已收到急报 E1", "住院1人")
+	ta.waitInbox("leader-1", "急报 E1")
+	mustContain(t, ta.say("leader-1", "收到 E1"), "已确认急报 E1")
+
+	ta.setNow(incidentT0.Add(5 * time.Hour))
+	reply := ta.say("teacher-g1c2", "续报 E1 最新进展：截至18时，住院学生已出院，其余2人无大碍，疾控已取样")
+	mustContain(t, reply, "已续报 E1", "变化：住院 1 → 0。", "当前定级：重大（定级依据：类别：食品卫生）")
+	inc := ta.incidentOf("E1")
+	if inc.Hospitalised != 0 || inc.Ill != 3 || inc.Time.Hour() != 12 || inc.Time.Minute() != 40 || inc.Time.Day() != 26 {
+		t.Errorf("after 续报: hospitalised %d ill %d time %v", inc.Hospitalised, inc.Ill, inc.Time)
+	}
+	last := inc.Timeline[len(inc.Timeline)-1]
+	if last.Type != incident.EntryFollowUp || !slices.Equal(last.Changes, []string{"住院 1 → 0"}) {
+		t.Errorf("timeline entry %+v", last)
+	}
+	ta.waitInbox("leader-1", "续报 E1", "变化：住院 1 → 0")
+	if !strings.Contains(inc.Measures, "疾控已取样") || !strings.Contains(inc.Measures, "已送县医院") {
+		t.Errorf("measures %q", inc.Measures)
+	}
+
+	// New people are added, a total replaces, and each change is listed.
+	mustContain(t, ta.say("teacher-g1c2", "续报 E1 新增1人住院，腹痛学生人数上升至5人"), "变化：身体不适 3 → 5；住院 0 → 1。")
+	if inc := ta.incidentOf("E1"); inc.Ill != 5 || inc.Hospitalised != 1 {
+		t.Errorf("after 新增: ill %d hospitalised %d", inc.Ill, inc.Hospitalised)
+	}
+	mustContain(t, ta.say("teacher-g1c2", "E1 截止20时，学生情况稳定"), "已续报 E1", "人数、损失等情况无变化")
+
+	// 书面: a time with no event time known becomes it; 重伤 is one person.
+	mustContain(t, ta.say("teacher-g2c1", "急报 学校租用的接送车在县道侧翻，有学生受伤"), "已收到急报 E2", "时间")
+	reply = ta.say("teacher-g2c1", "书面 E2 11月26日7时10分许，学校租用的接送车在县道侧翻，驾驶人重伤，两名学生轻伤，均已送县医院治疗")
+	mustContain(t, reply, "受伤 1 → 3", "重伤 0 → 1", "时间 → 11月26日07:10")
+	inc = ta.incidentOf("E2")
+	if inc.SeriouslyInjured != 1 || inc.Injured != 3 || inc.Time.Hour() != 7 {
+		t.Errorf("written: seriously %d injured %d time %v", inc.SeriouslyInjured, inc.Injured, inc.Time)
+	}
+}
+
+// SPEC §7: a leader corrects the level with 定级; it is kept in the
+// timeline, pushed to those already alerted, and refused to others.
+func TestIncidentLeaderGrades(t *testing.T) {
+	ta := newTestApp(t, incidentT0)
+	mustContain(t, ta.say("teacher-g1c1", "急报 学生课间在操场摔伤手臂，已送医院检查"), "已收到急报 E1", "须报上级")
+	ta.waitInbox("leader-1", "急报 E1")
+	ta.waitInbox("office-1", "须报上级 E1")
+
+	// The student was not admitted: the level stays until a leader lowers it.
+	mustContain(t, ta.say("teacher-g1c1", "续报 E1 经医院检查无需住院，已返校"), "变化：住院 1 → 0",
+		"当前定级：须报上级", "按现有情况可定为“一般”", "定级 E1 一般 理由")
+	mustContain(t, ta.say("teacher-g1c1", "定级 E1 一般"), "抱歉", "需要分管领导身份")
+	mustContain(t, ta.say("leader-1", "定级 E1 很严重"), "定级 E3 一般")
+	mustContain(t, ta.say("leader-1", "定级 E9 一般"), "没有找到急报 E9")
+
+	reply := ta.say("leader-1", "定级 E1 一般 经医院检查仅软组织挫伤，未住院，已返校")
+	mustContain(t, reply, "已更正急报 E1 的定级 须报上级 → 一般", "刘老师")
+	inc := ta.incidentOf("E1")
+	last := inc.Timeline[len(inc.Timeline)-1]
+	if inc.Severity != incident.Normal || inc.Graded == nil || inc.Graded.By != "leader-1" ||
+		last.Type != incident.EntryGraded || last.Text != "经医院检查仅软组织挫伤，未住院，已返校" {
+		t.Errorf("stored %s %+v %+v", inc.Severity, inc.Graded, last)
+	}
+	ta.waitInbox("teacher-g1c1", "急报定级 E1", "王副校长", "“须报上级”调整为“一般”", "软组织挫伤")
+	ta.settle()
+	if n := ta.count("leader-2", "定级"); n != 0 {
+		t.Errorf("leader-2, never alerted, got the grading")
+	}
+	// A follow-up that brings nothing graver keeps the leader's level.
+	mustContain(t, ta.say("teacher-g1c1", "续报 E1 学生已回教室上课"), "当前定级：一般（定级依据：领导定级：经医院检查")
+	mustContain(t, ta.say("leader-1", "急报列表"), "E1", "一般")
+	mustContain(t, ta.say("leader-1", "帮助"), "定级 E3 一般")
+	mustNotContain(t, ta.say("teacher-g1c1", "帮助"), "定级")
 }

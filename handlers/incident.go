@@ -45,6 +45,7 @@ func (h *Handlers) incidentIntents() []intent {
 		h.newIntent("incident_ack", []string{org.Leader}, d.ack, "确认收到急报，停止升级提醒", "收到 E3", "收到", "确认"),
 		h.newIntent("incident_followup", followers, d.followUp, "续报急报的最新进展", "续报 E3 已排除食物中毒", "续报", "最新进展", "截至", "截止", "人数上升至", "已出院", "e", "#e", "＃e", "ｅ", "＃ｅ"),
 		h.newIntent("incident_written", writers, d.written, "提交急报的书面报告（首报后2小时内）", "书面 E3 11月26日12时40分，……", "书面报告", "书面"),
+		h.newIntent("incident_grade", []string{org.Leader}, d.grade, "更正急报定级（一般、重大、须报上级）并说明理由", "定级 E3 一般 经核实学生仅轻微擦伤", "定级"),
 		h.newIntent("incident_close", closers, d.close, "急报处置完毕后结案", "结案 E3 学生均已康复返校", "结案"),
 		h.newIntent("incident_list", []string{org.Leader, org.Office, org.Admin}, d.list, "查看未结案的急报", "急报列表", "急报列表"),
 	}
@@ -191,11 +192,63 @@ func (d *incidentDesk) followUp(ctx context.Context, m *bot.Message) (*bot.Reply
 	if rest == "" {
 		return bot.Text(sprintf(msgFollowUpEmpty, inc.ID)), nil
 	}
-	after, err := d.svc.FollowUp(ctx, m.Member, inc.ID, rest, d.facts(rest, m))
+	after, err := d.svc.FollowUp(ctx, m.Member, inc.ID, rest, d.reader(rest, m))
 	if err != nil {
 		return d.refusal(err, inc.ID)
 	}
-	return bot.Text(sprintf(msgFollowedUp, after.ID, d.recipients(d.svc.Told(after, m.Member)), severityText(after))), nil
+	return bot.Text(sprintf(msgFollowedUp, after.ID, d.recipients(d.svc.Told(after, m.Member))) + d.amended(after)), nil
+}
+
+// amended tells what the last follow-up or written report changed, the
+// level with its reason, and, when the facts now rank lower than the level
+// (which only a leader lowers), how a leader would lower it.
+func (d *incidentDesk) amended(inc *incident.Incident) string {
+	var b strings.Builder
+	if changes := inc.Timeline[len(inc.Timeline)-1].Changes; len(changes) > 0 {
+		fmt.Fprintf(&b, msgChanges, strings.Join(changes, "；"))
+	} else {
+		b.WriteString(msgNoChanges)
+	}
+	fmt.Fprintf(&b, msgCurrentLevel, severityText(inc))
+	if ruled, _ := incident.Severity(inc.Facts, d.svc.Policy()); inc.Graded == nil && incident.Rank(ruled) < incident.Rank(inc.Severity) {
+		fmt.Fprintf(&b, msgMayLower, ruled, inc.ID, ruled)
+	}
+	return b.String()
+}
+
+// grade handles 定级 E3 一般|重大|须报上级 [理由]: a leader sets the level.
+func (d *incidentDesk) grade(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+	id, rest, ok := incidentRef(m.Body)
+	level, reason, known := gradeLevel(rest)
+	if !ok || !known {
+		return bot.Text(msgGradeUsage), nil
+	}
+	inc, err := d.svc.Grade(ctx, m.Member, id, level, reason)
+	if err != nil {
+		return d.refusal(err, id)
+	}
+	entry := inc.Timeline[len(inc.Timeline)-1]
+	told := d.recipients(without(append([]bot.Recipient{{Member: inc.Reporter}}, d.svc.Alerted(inc)...), m.Member))
+	text := sprintf(msgGraded, inc.ID, strings.Join(entry.Changes, "；"), told)
+	if reason == "" {
+		text += sprintf(msgGradeNoReason, inc.ID, level)
+	}
+	return bot.Text(text), nil
+}
+
+// gradeLevel reads the level at the start of s (为/: before it allowed) and
+// the reason after it.
+func gradeLevel(s string) (level, reason string, ok bool) {
+	s = strings.TrimLeft(s, " 为:：")
+	for _, l := range []struct{ word, level string }{
+		{"须报上级", incident.ReportUp}, {"需报上级", incident.ReportUp}, {"报上级", incident.ReportUp},
+		{incident.Major, incident.Major}, {incident.Normal, incident.Normal},
+	} {
+		if rest, found := strings.CutPrefix(s, l.word); found {
+			return l.level, strings.TrimLeft(rest, " \t,，:：、;；。."), true
+		}
+	}
+	return "", "", false
 }
 
 // written handles 书面 E3 …: the written report, on time or late.
@@ -208,7 +261,7 @@ func (d *incidentDesk) written(ctx context.Context, m *bot.Message) (*bot.Reply,
 	if rest == "" {
 		return bot.Text(sprintf(msgWrittenEmpty, inc.ID, inc.ID)), nil
 	}
-	after, state, err := d.svc.Written(ctx, m.Member, inc.ID, rest, d.facts(rest, m))
+	after, state, err := d.svc.Written(ctx, m.Member, inc.ID, rest, d.reader(rest, m))
 	if err != nil {
 		return d.refusal(err, inc.ID)
 	}
@@ -220,7 +273,7 @@ func (d *incidentDesk) written(ctx context.Context, m *bot.Message) (*bot.Reply,
 	if missing := incident.Missing(after.Facts); len(missing) > 0 {
 		text += sprintf(msgWrittenStillMissing, strings.Join(missing, "、"), after.ID)
 	}
-	return bot.Text(text + sprintf(msgWrittenTold, d.recipients(d.svc.Told(after, m.Member)))), nil
+	return bot.Text(text + sprintf(msgWrittenTold, d.recipients(d.svc.Told(after, m.Member))) + d.amended(after)), nil
 }
 
 // close handles 结案 E3 ….
@@ -329,15 +382,17 @@ func (d *incidentDesk) refusal(err error, id string) (*bot.Reply, error) {
 	return nil, err
 }
 
-// facts reads a follow-up or written report for new facts (counts, loss,
-// place …), nil when it says nothing the parser understands.
-func (d *incidentDesk) facts(text string, m *bot.Message) *incident.Facts {
-	r, err := parse.Incident(text, d.at(m), d.cats)
-	if err != nil {
-		return nil
+// reader reads a follow-up or written report against the facts known when
+// the Service applies it (counts change only as the text states them).
+func (d *incidentDesk) reader(text string, m *bot.Message) incident.Reader {
+	at := d.at(m)
+	return func(known incident.Facts) incident.Facts {
+		r, err := parse.IncidentUpdate(text, at, d.cats, parse.IncidentReport(known))
+		if err != nil {
+			return known
+		}
+		return incident.Facts(*r)
 	}
-	f := incident.Facts(*r)
-	return &f
 }
 
 // line is one incident in a list.
@@ -466,11 +521,12 @@ func union(a, b []string) []string {
 	return out
 }
 
+// severityText is the level with its reason on one line.
 func severityText(inc *incident.Incident) string {
 	if len(inc.Why) == 0 {
 		return inc.Severity
 	}
-	return inc.Severity + "（" + strings.Join(inc.Why, "；") + "）"
+	return sprintf(msgLevelWhy, inc.Severity, strings.Join(inc.Why, "；"))
 }
 
 func category(inc *incident.Incident) string {

@@ -24,9 +24,18 @@ const (
 	msgAckNone     = "目前没有待确认的急报。"
 	msgAckWhich    = "有多条待确认的急报：%s。请写明编号，例如：收到 %s"
 
-	msgFollowUpWhat   = "是要续报 %s 吗？请发“续报 %s 最新情况”。"
-	msgFollowUpEmpty  = "请在编号后写明续报内容，例如：续报 %s 学生已出院"
-	msgFollowedUp     = "已续报 %s，已推送给：%s。当前定级：%s"
+	msgFollowUpWhat  = "是要续报 %s 吗？请发“续报 %s 最新情况”。"
+	msgFollowUpEmpty = "请在编号后写明续报内容，例如：续报 %s 学生已出院"
+	msgFollowedUp    = "已续报 %s，已推送给：%s。"
+	msgChanges       = "\n变化：%s。"
+	msgNoChanges     = "\n人数、损失等情况无变化。"
+	msgCurrentLevel  = "\n当前定级：%s"
+	msgMayLower      = "\n按现有情况可定为“%s”；定级只由领导下调：分管领导可发“定级 %s %s 理由”。"
+	msgLevelWhy      = "%s（定级依据：%s）"
+
+	msgGradeUsage     = "请写明急报编号和定级，例如：定级 E3 一般 经核实学生仅轻微擦伤（定级可为：一般、重大、须报上级）"
+	msgGraded         = "已更正急报 %s 的%s，已记入处置记录并通知：%s。"
+	msgGradeNoReason  = "\n建议补充理由，例如：定级 %s %s 经核实……"
 	msgNeedIncidentID = "请写明急报编号，例如：续报 E3 最新情况。发送“我的”可查看您的急报。"
 	msgWhichIncident  = "您有多条未结案的急报：%s。请写明编号，例如：续报 %s …"
 

@@ -36,6 +36,7 @@ const (
 	EntryClose     = "结案"
 	EntryAck       = "确认"
 	EntryEscalated = "升级"
+	EntryGraded    = "定级"
 )
 
 // Written-report states (SPEC §10.1 written_state).
@@ -51,6 +52,7 @@ var (
 	ErrClosed       = errors.New("incident closed")
 	ErrAlreadyAcked = errors.New("incident already acknowledged")
 	ErrEmpty        = errors.New("empty text")
+	ErrLevel        = errors.New("unknown severity level")
 )
 
 // Facts is what a report says about the event. The chat parser
@@ -101,6 +103,20 @@ type Entry struct {
 	Type string    `json:"type"` // EntryReport, EntryFollowUp, …
 	By   string    `json:"by"`   // member id; "" for the bot itself
 	Text string    `json:"text"`
+	// Changes lists the facts a follow-up, written report or grading
+	// changed ("住院 1 → 0", "定级 重大 → 一般").
+	Changes []string `json:"changes,omitempty"`
+}
+
+// Grading is a leader's decision on the level (定级 E3 一般|重大|须报上级).
+// It stands until later facts make the rules rank the incident higher than
+// they did when the leader decided.
+type Grading struct {
+	Level  string    `json:"level"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason,omitempty"`
+	Ruled  string    `json:"ruled"` // the rules' level at that time
 }
 
 // Incident is the stored record. Its JSON is the incidents export of SPEC
@@ -117,6 +133,7 @@ type Incident struct {
 	Facts
 	Severity string   `json:"severity"`
 	Why      []string `json:"severity_why,omitempty"`
+	Graded   *Grading `json:"graded,omitempty"`
 
 	AckedBy      string     `json:"acked_by"`
 	AckedAt      *time.Time `json:"acked_at"`
@@ -173,10 +190,42 @@ func New(r Report, p Policy) *Incident {
 }
 
 // SetFacts replaces what is known about the event (a 续报 may bring new
-// counts) and recomputes the severity.
+// counts) and ranks it again. Failing safe, the rules only ever raise the
+// level: a leader lowers it (Grade), and a leader's level stands until the
+// rules rank the facts higher than they did when the leader decided.
 func SetFacts(inc *Incident, f Facts, p Policy) {
 	inc.Facts = f
-	inc.Severity, inc.Why = Severity(f, p)
+	level, why := Severity(f, p)
+	if g := inc.Graded; g != nil {
+		if Rank(level) <= Rank(g.Ruled) {
+			return
+		}
+		inc.Graded = nil
+	}
+	if Rank(level) >= Rank(inc.Severity) {
+		inc.Severity, inc.Why = level, why
+	}
+}
+
+// Grade records a leader's level with its reason (may be empty) and keeps
+// it in the timeline. Whether by is a leader is the caller's check.
+func Grade(inc *Incident, by, level, reason string, now time.Time, p Policy) error {
+	if inc.Closed {
+		return fmt.Errorf("incident: grade %s: %w", inc.ID, ErrClosed)
+	}
+	if Rank(level) < 0 {
+		return fmt.Errorf("incident: grade %s as %q: %w", inc.ID, level, ErrLevel)
+	}
+	reason = strings.TrimSpace(reason)
+	ruled, _ := Severity(inc.Facts, p)
+	change := fmt.Sprintf(changeLevel, inc.Severity, level)
+	inc.Graded = &Grading{Level: level, By: by, At: now, Reason: reason, Ruled: ruled}
+	inc.Severity = level
+	inc.Why = []string{strings.TrimSuffix(whyGraded+"："+reason, "：")}
+	inc.Timeline = append(inc.Timeline, Entry{At: now, Type: EntryGraded, By: by, Text: orText(reason, change),
+		Changes: []string{change}})
+	Refresh(inc, now)
+	return nil
 }
 
 // Refresh brings the stored WrittenState up to date for now.

@@ -16,21 +16,44 @@ const (
 	msgAcked  = "已确认收到"
 	msgClosed = "已结案"
 
-	whyDead       = "死亡%d人"
-	whyMissing    = "失踪%d人"
-	whyHospital   = "住院%d人"
-	whyLoss       = "财产损失%d元（≥%d元）"
-	whyCategory   = "类别：%s"
-	whySerious    = "%s造成严重后果"
-	whyCasualties = "重大事件且有人员伤亡"
+	whyDead               = "死亡%d人"
+	whyMissing            = "失踪%d人"
+	whyHospital           = "住院%d人"
+	whyToHospital         = "送医%d人（未说明是否住院，按住院计）"
+	whySerious            = "重伤%d人"
+	whyGrave              = "伤情：%s"
+	whyFire               = "火灾致人受伤"
+	whySeriousConsequence = "%s造成严重后果"
+	whyHarmedBy           = "%s致学生身体受到伤害"
+	whyLoss               = "财产损失%s"
+	whyCategory           = "类别：%s"
+	whyInjured            = "受伤%d人"
+	whyIll                = "身体不适%d人"
+	whyNotAdmitted        = "，未报住院"
+	whyNoHarm             = "无人员伤亡"
+	whyNoLoss             = "无财产损失"
+	whyHarmUnknown        = "未报告人员伤亡"
+	whyGraded             = "领导定级"
 
-	needTime     = "时间"
-	needPlace    = "地点"
-	needHarm     = "伤亡情况"
-	needHospital = "是否住院"
-	needLoss     = "财产损失"
-	needCause    = "起因"
-	needMeasures = "已采取措施"
+	changeLevel   = "定级 %s → %s"
+	changeCount   = "%s %d → %d"
+	changeAdmit   = "住院 %d人已确认"
+	changeLoss    = "损失 %s → %s"
+	changeText    = "%s → %s"
+	changeGrave   = "伤情 +%s"
+	labelCategory = "类别 "
+	labelTime     = "时间"
+	labelPlace    = "地点"
+	labelCause    = "起因"
+
+	needTime      = "时间"
+	needPlace     = "地点"
+	needHarm      = "伤亡情况"
+	needHospital  = "是否住院"
+	needAdmission = "送医人员是否住院（已按住院定级）"
+	needLoss      = "财产损失"
+	needCause     = "起因"
+	needMeasures  = "已采取措施"
 
 	unknown = "待核实"
 	none    = "无"
@@ -245,10 +268,17 @@ func loss(f Facts) string {
 		return unknown
 	case f.LossYuan == 0:
 		return none
-	case f.LossApprox:
-		return "约" + strconv.FormatInt(f.LossYuan, 10) + "元"
 	}
-	return strconv.FormatInt(f.LossYuan, 10) + "元"
+	return lossText(f)
+}
+
+// lossText writes the loss as an amount: 800元, 约3000元.
+func lossText(f Facts) string {
+	s := strconv.FormatInt(f.LossYuan, 10) + "元"
+	if f.LossApprox {
+		s = "约" + s
+	}
+	return s
 }
 
 func orText(s, otherwise string) string {

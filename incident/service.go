@@ -177,28 +177,33 @@ func (s *Service) Ack(ctx context.Context, member, id string) (*Incident, error)
 	return inc, err
 }
 
+// Reader reads a follow-up's text against the facts known so far (see
+// Merge); the Service calls it inside the transaction, on the stored facts.
+type Reader func(known Facts) Facts
+
 // FollowUp appends a 续报 by member and pushes it to whoever acknowledged
-// (everyone alerted so far while nobody has). Facts read from the text, if
-// any, are merged in (see Merge) and may raise the severity; an incident
-// that becomes 须报上级 sends its upward report then.
-func (s *Service) FollowUp(ctx context.Context, member, id, text string, f *Facts) (*Incident, error) {
+// (everyone alerted so far while nobody has). What read finds in the text is
+// merged in (Amend): every change is kept in the timeline entry and pushed,
+// and may raise the severity; an incident that becomes 须报上级 sends its
+// upward report then. A time in a follow-up is that of the update (截至18时),
+// never the event's. read may be nil.
+func (s *Service) FollowUp(ctx context.Context, member, id, text string, read Reader) (*Incident, error) {
 	now := s.now()
 	return s.store.UpdateIncident(ctx, id, func(inc *Incident) (Change, error) {
 		if !s.mayFollowUp(member, inc) {
 			return Change{}, fmt.Errorf("incident: follow-up to %s by %s: %w", inc.ID, member, ErrForbidden)
 		}
-		before := inc.Severity
 		if err := FollowUp(inc, member, text, now); err != nil {
 			return Change{}, err
 		}
-		if f != nil {
-			SetFacts(inc, Merge(inc.Facts, *f), s.policy)
+		entry := &inc.Timeline[len(inc.Timeline)-1]
+		if read != nil {
+			add := read(inc.Facts)
+			add.Time = time.Time{}
+			entry.Changes = Amend(inc, add, s.policy)
 		}
 		n := len(inc.Timeline)
-		body := fmt.Sprintf(noticeFollowUp, inc.ID, inc.Severity, s.name(member), clock(now, now), text)
-		if inc.Severity != before {
-			body += fmt.Sprintf(noticeSeverityChanged, before, inc.Severity)
-		}
+		body := fmt.Sprintf(noticeFollowUp, inc.ID, inc.Severity, s.name(member), clock(now, now), text) + changesText(entry.Changes)
 		pushes := s.tell(inc, member, "续报 "+inc.ID, body, "followup|"+strconv.Itoa(n), now)
 		pushes = append(pushes, s.upward(inc, now)...)
 		return Change{Action: "followup", Detail: text, Pushes: pushes, Active: s.active(inc, now)}, nil
@@ -207,8 +212,9 @@ func (s *Service) FollowUp(ctx context.Context, member, id, text string, f *Fact
 
 // Written records the written report (书面报告) and returns the incident and
 // whether it came on time (WrittenOnTime) or late (WrittenLate). It is
-// pushed like a follow-up; facts from it are merged in as well.
-func (s *Service) Written(ctx context.Context, member, id, text string, f *Facts) (*Incident, string, error) {
+// pushed like a follow-up and read like one, except that its time, when the
+// event's was not known yet, is the event's.
+func (s *Service) Written(ctx context.Context, member, id, text string, read Reader) (*Incident, string, error) {
 	now := s.now()
 	var state string
 	inc, err := s.store.UpdateIncident(ctx, id, func(inc *Incident) (Change, error) {
@@ -219,16 +225,45 @@ func (s *Service) Written(ctx context.Context, member, id, text string, f *Facts
 		if state, err = Written(inc, member, text, now); err != nil {
 			return Change{}, err
 		}
-		if f != nil {
-			SetFacts(inc, Merge(inc.Facts, *f), s.policy)
+		entry := &inc.Timeline[len(inc.Timeline)-1]
+		if read != nil {
+			entry.Changes = Amend(inc, read(inc.Facts), s.policy)
 		}
 		n := len(inc.Timeline)
-		body := fmt.Sprintf(noticeWritten, inc.ID, inc.Severity, s.name(member), clock(now, now), writtenWord[state], text)
+		body := fmt.Sprintf(noticeWritten, inc.ID, inc.Severity, s.name(member), clock(now, now), writtenWord[state], text) +
+			changesText(entry.Changes)
 		pushes := s.tell(inc, member, "书面报告 "+inc.ID, body, "written|"+strconv.Itoa(n), now)
 		pushes = append(pushes, s.upward(inc, now)...)
 		return Change{Action: "written", Detail: state, Pushes: pushes, Active: s.active(inc, now)}, nil
 	})
 	return inc, state, err
+}
+
+// Grade records a leader's level (定级 E3 一般|重大|须报上级 [理由]), keeps it
+// in the timeline and tells the reporter and everyone alerted so far; a
+// level of 须报上级 sends the upward report if it was not sent yet.
+func (s *Service) Grade(ctx context.Context, member, id, level, reason string) (*Incident, error) {
+	mem, ok := s.dir.Member(member)
+	if !ok || !mem.Has(org.Leader) {
+		return nil, fmt.Errorf("incident: grade %s by %s: %w", id, member, ErrForbidden)
+	}
+	now := s.now()
+	return s.store.UpdateIncident(ctx, id, func(inc *Incident) (Change, error) {
+		before := inc.Severity
+		if err := Grade(inc, member, level, reason, now, s.policy); err != nil {
+			return Change{}, err
+		}
+		n := len(inc.Timeline)
+		body := fmt.Sprintf(noticeGraded, inc.ID, s.name(member), clock(now, now), before, level) + reasonText(reason) +
+			"\n事由：" + short(inc.Text)
+		var pushes []bot.Notification
+		for _, to := range without(append([]bot.Recipient{{Member: inc.Reporter}}, s.Alerted(inc)...), member) {
+			pushes = append(pushes, bot.Notification{Key: inc.ID + "|graded|" + strconv.Itoa(n) + "|" + to.String(), To: to,
+				Title: "急报定级 " + inc.ID, Text: body, At: now})
+		}
+		pushes = append(pushes, s.upward(inc, now)...)
+		return Change{Action: "grade", Detail: level, Pushes: pushes, Active: s.active(inc, now)}, nil
+	})
 }
 
 // Close closes the incident (结案): a leader, the office or the head of the
@@ -350,48 +385,92 @@ func (s *Service) Alerted(inc *Incident) []bot.Recipient {
 }
 
 // Merge combines what a follow-up or the written report says with what was
-// known: people counts and the loss only grow (the audit keeps the worst
-// state: 已出院 does not undo 住院), texts stated anew replace the old ones,
-// and the kind, category and time are kept once known.
-func Merge(old, add Facts) Facts {
+// known and lists every change of a fact ("住院 1 → 0"). add is read against
+// the known facts (parse.IncidentUpdate), so its counts are already the
+// totals after the text: they replace the known ones. The loss only grows;
+// the kind, category (once more than 其他), time and place are kept once
+// known; a cause stated anew replaces the old one; measures accumulate.
+func Merge(old, add Facts) (Facts, []string) {
 	m := old
+	var changes []string
 	if m.Kind == "" {
 		m.Kind = add.Kind
 	}
-	if (m.Category == "" || m.Category == CatOther) && add.Category != "" {
+	if (m.Category == "" || m.Category == CatOther) && add.Category != "" && add.Category != m.Category {
 		m.Category = add.Category
+		changes = append(changes, labelCategory+fmt.Sprintf(changeText, orText(old.Category, CatOther), add.Category))
 	}
-	if m.Time.IsZero() {
+	fill := func(label string, dst *string, v string) {
+		if *dst == "" && v != "" {
+			*dst = v
+			changes = append(changes, label+" → "+v)
+		}
+	}
+	if m.Time.IsZero() && !add.Time.IsZero() {
 		m.Time, m.TimeApprox = add.Time, add.TimeApprox
+		changes = append(changes, labelTime+" → "+clock(add.Time, time.Time{}))
 	}
-	grow := func(dst *int, v int) {
-		if v > *dst {
-			*dst = v
-			m.CountsApprox = add.CountsApprox
+	fill(labelPlace, &m.Place, add.Place)
+	for _, c := range []struct {
+		label    string
+		dst      *int
+		old, new int
+	}{
+		{"死亡", &m.Dead, old.Dead, add.Dead}, {"失踪", &m.Missing, old.Missing, add.Missing},
+		{"受伤", &m.Injured, old.Injured, add.Injured}, {"重伤", &m.SeriouslyInjured, old.SeriouslyInjured, add.SeriouslyInjured},
+		{"身体不适", &m.Ill, old.Ill, add.Ill}, {"住院", &m.Hospitalised, old.Hospitalised, add.Hospitalised},
+	} {
+		if c.new != c.old {
+			*c.dst = c.new
+			changes = append(changes, fmt.Sprintf(changeCount, c.label, c.old, c.new))
 		}
 	}
-	grow(&m.Dead, add.Dead)
-	grow(&m.Missing, add.Missing)
-	grow(&m.Injured, add.Injured)
-	grow(&m.SeriouslyInjured, add.SeriouslyInjured)
-	grow(&m.Ill, add.Ill)
-	grow(&m.Hospitalised, add.Hospitalised)
-	m.NoHarm = (old.NoHarm || add.NoHarm) && m.Dead+m.Missing+m.Injured+m.Ill+m.Hospitalised == 0
+	if old.HospitalAssumed && !add.HospitalAssumed && add.Hospitalised == old.Hospitalised && add.Hospitalised > 0 {
+		changes = append(changes, fmt.Sprintf(changeAdmit, add.Hospitalised))
+	}
+	m.HospitalAssumed, m.CountsApprox, m.NoHarm = add.HospitalAssumed, add.CountsApprox, add.NoHarm
 	if add.LossKnown && (!m.LossKnown || add.LossYuan > m.LossYuan) {
-		m.LossYuan, m.LossApprox = add.LossYuan, add.LossApprox
+		if m.LossKnown {
+			changes = append(changes, fmt.Sprintf(changeLoss, lossText(old), lossText(add)))
+		} else {
+			changes = append(changes, fmt.Sprintf(changeLoss, unknown, lossText(add)))
+		}
+		m.LossYuan, m.LossApprox, m.LossKnown = add.LossYuan, add.LossApprox, true
 	}
-	m.LossKnown = m.LossKnown || add.LossKnown
-	replace := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
+	if add.Cause != "" && add.Cause != m.Cause {
+		changes = append(changes, labelCause+" "+fmt.Sprintf(changeText, orText(m.Cause, unknown), add.Cause))
+		m.Cause = add.Cause
+	}
+	for _, part := range strings.Split(add.Measures, "，") {
+		if part != "" && !strings.Contains(m.Measures, part) {
+			m.Measures = strings.TrimPrefix(m.Measures+"，"+part, "，")
 		}
 	}
-	replace(&m.Place, add.Place)
-	replace(&m.Cause, add.Cause)
-	replace(&m.Measures, add.Measures)
-	replace(&m.Help, add.Help)
+	if add.Help != "" {
+		m.Help = add.Help
+	}
 	m.Serious = m.Serious || add.Serious
-	return m
+	m.Grave = slices.Clone(old.Grave)
+	for _, g := range add.Grave {
+		if !slices.Contains(m.Grave, g) {
+			m.Grave = append(m.Grave, g)
+			changes = append(changes, fmt.Sprintf(changeGrave, g))
+		}
+	}
+	return m, changes
+}
+
+// Amend merges what a follow-up or the written report says into the
+// incident, ranks it again (SetFacts) and returns every change, the level's
+// included.
+func Amend(inc *Incident, add Facts, p Policy) []string {
+	before := inc.Severity
+	f, changes := Merge(inc.Facts, add)
+	SetFacts(inc, f, p)
+	if inc.Severity != before {
+		changes = append(changes, fmt.Sprintf(changeLevel, before, inc.Severity))
+	}
+	return changes
 }
 
 // notices turns due steps into pushes; a leader who reported the incident

@@ -207,12 +207,12 @@ func TestUpwardReportGoesToTheOfficeOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.drain()
-	more := incident.Facts{Injured: 1, Hospitalised: 1}
-	inc, err := r.svc.FollowUp(as("teacher-g1c1"), "teacher-g1c1", "E2", "最新进展：1人住院", &more)
+	more := stated(func(f *incident.Facts) { f.Injured, f.Hospitalised = 1, 1 })
+	inc, err := r.svc.FollowUp(as("teacher-g1c1"), "teacher-g1c1", "E2", "最新进展：1人住院", more)
 	if err != nil || inc.Severity != incident.ReportUp {
 		t.Fatalf("follow-up %v %v", inc, err)
 	}
-	if _, err := r.svc.FollowUp(as("teacher-g1c1"), "teacher-g1c1", "E2", "截至15时，情况稳定", &more); err != nil {
+	if _, err := r.svc.FollowUp(as("teacher-g1c1"), "teacher-g1c1", "E2", "截至15时，情况稳定", more); err != nil {
 		t.Fatal(err)
 	}
 	var upward int
@@ -221,7 +221,7 @@ func TestUpwardReportGoesToTheOfficeOnce(t *testing.T) {
 			upward++
 		}
 		if strings.HasPrefix(n.Key, "E2|followup|") && n.To.Member == "leader-1" && strings.Contains(n.Text, "1人住院") {
-			mustHave(t, n.Text, "定级由“一般”调整为“须报上级”")
+			mustHave(t, n.Text, "变化：住院 0 → 1；定级 一般 → 须报上级")
 		}
 	}
 	if upward != 1 {
@@ -422,8 +422,8 @@ func TestWrittenOnTimeStopsReminders(t *testing.T) {
 	r.report(food)
 	r.drain()
 	r.at(40)
-	place := incident.Facts{Place: "学校食堂", Cause: "疑似饭菜变质"}
-	inc, state, err := r.svc.Written(as("teacher-g1c1"), "teacher-g1c1", "E1", "书面报告：地点学校食堂……", &place)
+	place := stated(func(f *incident.Facts) { f.Place, f.Cause = "学校食堂", "疑似饭菜变质" })
+	inc, state, err := r.svc.Written(as("teacher-g1c1"), "teacher-g1c1", "E1", "书面报告：地点学校食堂……", place)
 	if err != nil || state != incident.WrittenOnTime {
 		t.Fatalf("written: %s %v", state, err)
 	}
@@ -615,29 +615,53 @@ func TestUnitHeadClosesTheirUnitsIncident(t *testing.T) {
 	}
 }
 
+// stated is a Reader for a text that changes the known facts as change says.
+func stated(change func(*incident.Facts)) incident.Reader {
+	return func(known incident.Facts) incident.Facts {
+		change(&known)
+		return known
+	}
+}
+
 func TestMerge(t *testing.T) {
 	old := incident.Facts{Kind: incident.KindAccident, Category: incident.CatFood, Ill: 3, Hospitalised: 1,
-		Place: "食堂", LossKnown: true, LossYuan: 200}
+		Place: "食堂", LossKnown: true, LossYuan: 200, Measures: "已送县医院"}
 	for _, c := range []struct {
-		name string
-		add  incident.Facts
-		want func(incident.Facts) bool
+		name    string
+		add     func(*incident.Facts)
+		want    func(incident.Facts) bool
+		changes []string
 	}{
-		{"counts grow", incident.Facts{Ill: 5}, func(f incident.Facts) bool { return f.Ill == 5 && f.Hospitalised == 1 }},
-		{"counts never shrink", incident.Facts{Hospitalised: 0, Ill: 1}, func(f incident.Facts) bool { return f.Ill == 3 && f.Hospitalised == 1 }},
-		{"category kept", incident.Facts{Category: incident.CatCampusHarm}, func(f incident.Facts) bool { return f.Category == incident.CatFood }},
-		{"place replaced", incident.Facts{Place: "学校食堂二楼"}, func(f incident.Facts) bool { return f.Place == "学校食堂二楼" }},
-		{"loss grows", incident.Facts{LossKnown: true, LossYuan: 800}, func(f incident.Facts) bool { return f.LossYuan == 800 }},
-		{"loss not lowered", incident.Facts{LossKnown: true, LossYuan: 0}, func(f incident.Facts) bool { return f.LossYuan == 200 }},
-		{"no harm stays false", incident.Facts{NoHarm: true}, func(f incident.Facts) bool { return !f.NoHarm }},
+		{"counts as read", func(f *incident.Facts) { f.Ill, f.Hospitalised = 5, 0 },
+			func(f incident.Facts) bool { return f.Ill == 5 && f.Hospitalised == 0 }, []string{"身体不适 3 → 5", "住院 1 → 0"}},
+		{"nothing new", func(*incident.Facts) {}, func(f incident.Facts) bool { return f.Ill == 3 }, nil},
+		{"category kept", func(f *incident.Facts) { f.Category = incident.CatCampusHarm },
+			func(f incident.Facts) bool { return f.Category == incident.CatFood }, nil},
+		{"place kept", func(f *incident.Facts) { f.Place = "家中" }, func(f incident.Facts) bool { return f.Place == "食堂" }, nil},
+		{"loss grows", func(f *incident.Facts) { f.LossYuan, f.LossApprox = 800, true },
+			func(f incident.Facts) bool { return f.LossYuan == 800 }, []string{"损失 200元 → 约800元"}},
+		{"loss not lowered", func(f *incident.Facts) { f.LossYuan = 0 }, func(f incident.Facts) bool { return f.LossYuan == 200 }, nil},
+		{"cause stated anew", func(f *incident.Facts) { f.Cause = "饭菜变质" },
+			func(f incident.Facts) bool { return f.Cause == "饭菜变质" }, []string{"起因 待核实 → 饭菜变质"}},
+		{"measures accumulate", func(f *incident.Facts) { f.Measures = "疾控已取样" },
+			func(f incident.Facts) bool { return f.Measures == "已送县医院，疾控已取样" }, nil},
+		{"admission confirmed", func(f *incident.Facts) {}, func(f incident.Facts) bool { return !f.HospitalAssumed }, nil},
+		{"grave word", func(f *incident.Facts) { f.Grave = []string{"骨折"} },
+			func(f incident.Facts) bool { return len(f.Grave) == 1 }, []string{"伤情 +骨折"}},
 	} {
-		if got := incident.Merge(old, c.add); !c.want(got) {
-			t.Errorf("%s: %+v", c.name, got)
+		got, changes := incident.Merge(old, stated(c.add)(old))
+		if !c.want(got) || !slices.Equal(changes, c.changes) {
+			t.Errorf("%s: %+v %q, want changes %q", c.name, got, changes, c.changes)
 		}
 	}
 	other := incident.Facts{Category: incident.CatOther}
-	if got := incident.Merge(other, incident.Facts{Category: incident.CatFire, Time: t0}); got.Category != incident.CatFire || !got.Time.Equal(t0) {
-		t.Errorf("其他 refined: %+v", got)
+	got, changes := incident.Merge(other, incident.Facts{Category: incident.CatFire, Time: t0})
+	if got.Category != incident.CatFire || !got.Time.Equal(t0) || !slices.Equal(changes, []string{"类别 其他 → 消防", "时间 → 11月26日12:45"}) {
+		t.Errorf("其他 refined: %+v %q", got, changes)
+	}
+	assumed := incident.Facts{Injured: 1, Hospitalised: 1, HospitalAssumed: true}
+	if _, changes := incident.Merge(assumed, incident.Facts{Injured: 1, Hospitalised: 1}); !slices.Equal(changes, []string{"住院 1人已确认"}) {
+		t.Errorf("admission confirmed: %q", changes)
 	}
 }
 

@@ -175,6 +175,9 @@ func incidentPeople(s string, known IncidentReport, r *IncidentReport) {
 			if incDeniesAdmission(clause, tokens) {
 				entities = append(entities, &incGroup{harm: incHospital, mode: incLess, all: true})
 			}
+			if incNamesOnePerson(clause, tokens) {
+				newEntity(&incGroup{n: 1})
+			}
 			for i, t := range tokens {
 				if t.entity != nil {
 					if own := incHarmFollowing(tokens, i); deferred&^own != 0 && own != 0 && parent == nil {
@@ -225,6 +228,31 @@ func incRelease(clause string, tokens []incToken) *incGroup {
 		}
 	}
 	return nil
+}
+
+// incPersons name one person other than a counted group: 驾驶员重伤 after
+// "4名学生骨折" is a fifth person.
+var incPersons = []string{"驾驶员", "驾驶人", "司机", "老师", "教师", "班主任", "保安", "门卫", "宿管", "家长", "路人",
+	"行人", "工人", "厨师", "职工", "校长", "民警", "村民", "骑车人", "某"}
+
+// incNamesOnePerson reports a clause whose harm words follow the name of one
+// person (驾驶员重伤, 学生王某腿部骨折) rather than a count.
+func incNamesOnePerson(clause string, tokens []incToken) bool {
+	if len(tokens) == 0 || tokens[0].entity != nil || tokens[0].onlyNum || tokens[0].harm == incToHospital {
+		return false
+	}
+	for _, t := range tokens {
+		if t.entity != nil {
+			return false
+		}
+	}
+	subject := clause[:tokens[0].at]
+	for _, w := range incPersons {
+		if at := strings.Index(subject, w); at >= 0 {
+			return w != "某" || at > 0 && !strings.HasPrefix(subject[at:], "某些") && !strings.HasPrefix(subject[at:], "某个")
+		}
+	}
+	return false
 }
 
 // incOthers begin a clause about the other people (其余2人无大碍, 其他学生未住院).
