@@ -9,6 +9,7 @@ import (
 	"github.com/baosong/baosong/bot/dingtalk"
 	"github.com/baosong/baosong/bot/platform"
 	"github.com/baosong/baosong/bot/wecom"
+	"github.com/baosong/baosong/bot/wecombot"
 	"github.com/baosong/baosong/config"
 )
 
@@ -41,6 +42,11 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 			}
 			a.mux.Handle("/hook/wecom", cb)
 			a.waiters = append(a.waiters, cb.Wait)
+		}
+	}
+	if cfg.WeComBot.Enabled {
+		if err := a.wecomBot(by, dirFor(bot.WeCom)); err != nil {
+			return err
 		}
 	}
 	if cfg.DingTalk.Enabled || len(cfg.DingTalk.Robots) > 0 {
@@ -95,6 +101,36 @@ func (a *App) dingtalkStream(cb *dingtalk.Callback) error {
 	}
 	a.links = append(a.links, link)
 	a.runners = append(a.runners, c.Run)
+	return nil
+}
+
+// wecomBot opens the WeCom AI-bot long connection (SPEC §14): the members
+// of channel wecom talk to the same bot, with the same dedupe and replies
+// as through the app's callback. Pushes to them go through the AI bot only
+// when [wecom] (the app) is not enabled: the app reaches every member, the
+// AI bot only those who have opened a chat with it.
+func (a *App) wecomBot(by map[string]bot.Notifier, dir platformDir) error {
+	const channel = "wecom_bot"
+	link, err := platform.NewLink(a.Metrics.Registry, channel)
+	if err != nil {
+		return err
+	}
+	m, err := platform.NewMetrics(a.Metrics.Registry, channel)
+	if err != nil {
+		return err
+	}
+	o := platform.Build(channel, []platform.Option{platform.WithLogger(a.log), platform.WithMetrics(m),
+		platform.WithClock(a.now), platform.WithLate(a.late), platform.WithHTTPClient(a.httpc)})
+	b := a.Config.WeComBot
+	c, err := wecombot.New(wecombot.Config{URL: b.WSURL, BotID: b.BotID, Secret: b.Secret}, a.Bot, dir, link, o)
+	if err != nil {
+		return err
+	}
+	if by[bot.WeCom] == nil {
+		by[bot.WeCom] = c
+	}
+	a.links = append(a.links, link)
+	a.runners = append(a.runners, func(ctx context.Context) { _ = c.Run(ctx) })
 	return nil
 }
 

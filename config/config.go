@@ -29,6 +29,7 @@ type Config struct {
 	Incident   Incident       `toml:"incident"`
 	Schedule   Schedule       `toml:"schedule"`
 	WeCom      WeCom          `toml:"wecom"`
+	WeComBot   WeComBot       `toml:"wecom_bot"`
 	DingTalk   DingTalk       `toml:"dingtalk"`
 	base       string         // directory of the file, for relative paths
 	undecoded  []toml.Key     // keys the file has that Config does not know
@@ -90,6 +91,7 @@ func Defaults() *Config {
 		Incident:   defaultIncident(),
 		Schedule:   defaultSchedule(),
 		WeCom:      WeCom{APIBase: "https://qyapi.weixin.qq.com"},
+		WeComBot:   WeComBot{WSURL: "wss://openws.work.weixin.qq.com"},
 		DingTalk:   DingTalk{APIBase: "https://oapi.dingtalk.com", Mode: ModeCallback, StreamBase: "https://api.dingtalk.com"},
 	}
 }

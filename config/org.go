@@ -190,8 +190,8 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 		if m.Channel != "" && !contains(Channels, m.Channel) {
 			add("%s 的 channel %q 无效，应为 local、wecom 或 dingtalk", where, m.Channel)
 		}
-		if m.Channel == "wecom" && !c.WeCom.Enabled {
-			add("%s 使用 wecom，但 [wecom] 未启用", where)
+		if m.Channel == "wecom" && !c.WeCom.Enabled && !c.WeComBot.Enabled {
+			add("%s 使用 wecom，但 [wecom] 与 [wecom_bot] 都未启用", where)
 		}
 		if m.Channel == "dingtalk" && !c.DingTalk.Enabled {
 			add("%s 使用 dingtalk，但 [dingtalk] 未启用", where)

@@ -37,6 +37,17 @@ type DingTalk struct {
 	Robots     map[string]DingTalkRobot `toml:"robots"`
 }
 
+// WeComBot is the [wecom_bot] section: a WeCom 智能机器人 reached over the
+// long connection baosong opens itself (SPEC §14), for schools without a
+// public address. Its members are the [wecom] members (channel "wecom",
+// wecom_user); it is their push channel when [wecom] is not enabled.
+type WeComBot struct {
+	Enabled bool   `toml:"enabled"`
+	BotID   string `toml:"bot_id"`
+	Secret  string `toml:"secret"`
+	WSURL   string `toml:"ws_url"` // default wss://openws.work.weixin.qq.com
+}
+
 // DingTalk message modes.
 const (
 	ModeCallback = "callback"
@@ -88,6 +99,17 @@ func (c *Config) validatePlatforms(add func(string, ...any)) {
 		} else if _, err := base64.StdEncoding.DecodeString(w.EncodingAESKey + "="); err != nil {
 			add("[wecom] encoding_aes_key 不是有效的 Base64")
 		}
+	}
+	if b := c.WeComBot; b.Enabled {
+		if b.BotID == "" {
+			add("[wecom_bot] 已启用但缺少 bot_id（智能机器人的 BotID）")
+		}
+		if b.Secret == "" {
+			add("[wecom_bot] 已启用但缺少 secret（智能机器人长连接的 Secret）")
+		}
+	}
+	if u := c.WeComBot.WSURL; u != "" && !strings.HasPrefix(u, "wss://") && !strings.HasPrefix(u, "ws://") {
+		add("[wecom_bot] ws_url 应为 wss:// 开头的完整地址")
 	}
 	d := c.DingTalk
 	if d.Enabled {
