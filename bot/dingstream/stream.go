@@ -56,6 +56,11 @@ const (
 	maxInFlight  = 64      // frames handled at once; the reader waits beyond
 	maxFrame     = 1 << 20 // bytes
 	seenIDs      = 10000   // message ids remembered to count redeliveries
+	// A connection that carried a frame or stayed up this long worked: the
+	// next reconnect is immediate. One that the gateway dropped at once
+	// counts as a failure, so a gateway that accepts and drops is not
+	// hammered.
+	stableAfter = 30 * time.Second
 )
 
 // Receiver handles the data of one robot-message frame. It returns when
@@ -146,9 +151,10 @@ func (c *Client) Run(ctx context.Context) {
 		}
 		c.link.Up(c.now())
 		c.log.Info("dingtalk stream: connected")
+		opened := time.Now()
 		healthy, err := c.serve(ctx, conn)
 		c.link.Down(c.now(), err)
-		if healthy {
+		if healthy || time.Since(opened) >= stableAfter {
 			failures = 0
 		} else {
 			failures++
@@ -240,9 +246,9 @@ type ack struct {
 
 // serve reads frames until the connection ends, the gateway says
 // disconnect, or ctx is done; in the last two cases frames in hand are
-// given drainTimeout to be acknowledged before the connection closes. healthy reports whether
-// the connection carried a frame (the failure count starts over); err is
-// why it ended (nil for disconnect and shutdown).
+// given drainTimeout to be acknowledged before the connection closes.
+// healthy reports whether the connection carried a frame; err is why it
+// ended (nil for disconnect and shutdown).
 func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool, err error) {
 	var mine sync.WaitGroup // frames in hand on this connection
 	defer func() {
