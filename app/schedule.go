@@ -79,7 +79,7 @@ func (a *App) startIncidentClock(ctx context.Context) {
 	loc := a.Config.Location()
 	svc := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir,
 		func() time.Time { return a.now().In(loc) })
-	clock := &incident.Clock{Service: svc, Changed: a.Store.IncidentsChanged(), Log: a.log}
+	clock := &incident.Clock{Service: svc, Changes: a.Store, Log: a.log}
 	a.spawn(func() { clock.Run(ctx) })
 }
 

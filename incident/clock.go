@@ -10,19 +10,30 @@ import (
 // active incident falls due — an escalation round, a repeat, a
 // written-report reminder or overdue notice, a delivery check — rather than
 // on a minute tick: with ack_within = "4s" level 1 is paged 4 s after the
-// report. It keeps a timer on the earliest due instant and computes it again
-// whenever an incident is stored (Changed: a new incident, an
-// acknowledgement, a follow-up…) and after every Tick. The instants come
-// from the stored incidents, so a restarted process resumes the same clock.
+// report. It keeps a timer on the earliest due instant of the active
+// incidents, computed at start and after every Tick, and brought forward
+// whenever a stored change needs it sooner (a new incident, a follow-up…;
+// an acknowledgement that makes it later costs at most one idle Tick). The
+// instants come from the stored incidents, so a restarted process resumes
+// the same clock.
 type Clock struct {
 	Service *Service
-	// Changed is signalled when an incident was stored.
-	Changed <-chan struct{}
+	// Changes tells of stored changes and when they need the clock.
+	Changes Changes
 	// Poll is the longest the clock sleeps without reading the Service's
 	// clock, so that an injected clock that jumps (tests, `serve -now`) is
 	// followed within Poll; default 250ms. A real clock wakes on the timer.
 	Poll time.Duration
 	Log  *slog.Logger
+}
+
+// Changes tells the clock of stored changes (the store implements it).
+type Changes interface {
+	// IncidentsChanged is signalled after a change was stored.
+	IncidentsChanged() <-chan struct{}
+	// IncidentDue returns, and forgets, the earliest Change.Next stored
+	// since the last call (zero: none).
+	IncidentDue() time.Time
 }
 
 // Run keeps the clock until ctx is cancelled.
@@ -62,8 +73,10 @@ func (c *Clock) Run(ctx context.Context) {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-		case <-c.Changed:
-			stale = true
+		case <-c.Changes.IncidentsChanged():
+			if at := c.Changes.IncidentDue(); !at.IsZero() && (next.IsZero() || at.Before(next)) {
+				next = at
+			}
 		case <-t.C:
 		}
 		t.Stop()

@@ -27,9 +27,11 @@ type Change struct {
 	Action string // history action ("report", "ack", …); "" writes none
 	Detail string
 	Pushes []bot.Notification
-	// Active keeps the incident in the index the clock reads: something is
-	// still due or scheduled for it. The clock never looks at the others.
-	Active bool
+	// Next is when the clock next has something to do for the incident
+	// (the time of the change when a step is due now); zero when nothing is
+	// due or scheduled any more. An incident with a Next stays in the index
+	// the clock reads; the clock never looks at the others.
+	Next time.Time
 }
 
 // Store persists incidents. Every function that changes one runs in one
@@ -46,7 +48,7 @@ type Store interface {
 	UpdateIncident(ctx context.Context, id string, fn func(*Incident) (Change, error)) (*Incident, error)
 	// Incident loads one incident (ErrNotFound).
 	Incident(id string) (*Incident, error)
-	// ActiveIncidents lists the incidents of the index (Change.Active).
+	// ActiveIncidents lists the incidents of the index (Change.Next).
 	ActiveIncidents() ([]*Incident, error)
 	// LatestIncidents lists up to limit incidents for which keep is true,
 	// newest first.
@@ -134,7 +136,7 @@ func (s *Service) Report(ctx context.Context, reporter, text string, f Facts) (*
 		up := s.upward(inc, now)
 		upward = len(up) > 0
 		return inc, Change{Action: "report", Detail: inc.Severity, Pushes: append(pushes, up...),
-			Active: s.active(inc, now)}, nil
+			Next: s.next(inc, now)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -169,7 +171,7 @@ func (s *Service) Ack(ctx context.Context, member, id string) (*Incident, error)
 			pushes = append(pushes, bot.Notification{Key: inc.ID + "|acked|" + to.String(), To: to,
 				Title: "急报已确认 " + inc.ID, Text: text, At: now})
 		}
-		return Change{Action: "ack", Pushes: pushes, Active: s.active(inc, now)}, nil
+		return Change{Action: "ack", Pushes: pushes, Next: s.next(inc, now)}, nil
 	})
 	if errors.Is(err, ErrAlreadyAcked) || errors.Is(err, ErrClosed) {
 		return current, err
@@ -206,7 +208,7 @@ func (s *Service) FollowUp(ctx context.Context, member, id, text string, read Re
 		body := fmt.Sprintf(noticeFollowUp, inc.ID, inc.Severity, s.name(member), clock(now, now), text) + changesText(entry.Changes)
 		pushes := s.tell(inc, member, "续报 "+inc.ID, body, "followup|"+strconv.Itoa(n), now)
 		pushes = append(pushes, s.upward(inc, now)...)
-		return Change{Action: "followup", Detail: text, Pushes: pushes, Active: s.active(inc, now)}, nil
+		return Change{Action: "followup", Detail: text, Pushes: pushes, Next: s.next(inc, now)}, nil
 	})
 }
 
@@ -234,7 +236,7 @@ func (s *Service) Written(ctx context.Context, member, id, text string, read Rea
 			changesText(entry.Changes)
 		pushes := s.tell(inc, member, "书面报告 "+inc.ID, body, "written|"+strconv.Itoa(n), now)
 		pushes = append(pushes, s.upward(inc, now)...)
-		return Change{Action: "written", Detail: state, Pushes: pushes, Active: s.active(inc, now)}, nil
+		return Change{Action: "written", Detail: state, Pushes: pushes, Next: s.next(inc, now)}, nil
 	})
 	return inc, state, err
 }
@@ -299,7 +301,7 @@ func (s *Service) Tick(ctx context.Context, now time.Time) error {
 	var errs []error
 	for _, inc := range active {
 		steps := Due(inc, s.policy, now)
-		if len(steps) == 0 && s.active(inc, now) {
+		if len(steps) == 0 && !s.next(inc, now).IsZero() {
 			continue // nothing yet: no write
 		}
 		// The outbox is read before the transaction, not inside it.
@@ -315,7 +317,7 @@ func (s *Service) Tick(ctx context.Context, now time.Time) error {
 			})
 			pushes := s.notices(inc, steps, unreached)
 			MarkSent(inc, steps, now)
-			ch := Change{Pushes: pushes, Active: s.active(inc, now)}
+			ch := Change{Pushes: pushes, Next: s.next(inc, now)}
 			if len(steps) > 0 {
 				ch.Action, ch.Detail = "clock", stepSummary(steps)
 			}
@@ -341,11 +343,7 @@ func (s *Service) Next(now time.Time) (time.Time, error) {
 	}
 	var next time.Time
 	for _, inc := range active {
-		at := now
-		if len(Due(inc, s.policy, now)) == 0 {
-			at = NextAt(inc, s.policy, now)
-		}
-		if !at.IsZero() && (next.IsZero() || at.Before(next)) {
+		if at := s.next(inc, now); !at.IsZero() && (next.IsZero() || at.Before(next)) {
 			next = at
 		}
 	}
@@ -582,9 +580,13 @@ func without(rs []bot.Recipient, except string) []bot.Recipient {
 	return out
 }
 
-// active reports whether the clock must keep looking at the incident.
-func (s *Service) active(inc *Incident, now time.Time) bool {
-	return len(Due(inc, s.policy, now)) > 0 || !NextAt(inc, s.policy, now).IsZero()
+// next is when the clock next has something to do for the incident: now
+// when a step is due, else NextAt (zero: nothing more).
+func (s *Service) next(inc *Incident, now time.Time) time.Time {
+	if len(Due(inc, s.policy, now)) > 0 {
+		return now
+	}
+	return NextAt(inc, s.policy, now)
 }
 
 func (s *Service) mayFollowUp(member string, inc *Incident) bool {

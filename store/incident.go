@@ -17,6 +17,7 @@ import (
 // CreateIncident allocates the next E<n> and stores what fn builds.
 func (s *DB) CreateIncident(ctx context.Context, fn func(id string) (*incident.Incident, incident.Change, error)) (*incident.Incident, error) {
 	var out *incident.Incident
+	var next time.Time
 	err := s.update(ctx, func(t *Tx) error {
 		id, err := t.NextID("E")
 		if err != nil {
@@ -29,18 +30,42 @@ func (s *DB) CreateIncident(ctx context.Context, fn func(id string) (*incident.I
 		if inc.ID != id {
 			return fmt.Errorf("store: incident built as %q, allocated %s", inc.ID, id)
 		}
-		out = inc
+		out, next = inc, ch.Next
 		return t.saveIncident(inc, ch)
 	})
 	if err != nil {
 		return nil, err
 	}
-	notify(s.incidents)
+	s.incidentDue(next)
 	return out, nil
 }
 
-// IncidentsChanged is signalled after an incident was stored: the incident
-// clock then looks again for the earliest due instant.
+// incidentDue tells the incident clock that a stored change needs it at
+// next (zero: not at all).
+func (s *DB) incidentDue(next time.Time) {
+	if next.IsZero() {
+		return
+	}
+	s.imu.Lock()
+	if s.nextIncident.IsZero() || next.Before(s.nextIncident) {
+		s.nextIncident = next
+	}
+	s.imu.Unlock()
+	notify(s.incidents)
+}
+
+// IncidentDue returns, and forgets, the earliest instant a change stored
+// since the last call needs the incident clock (zero: none).
+func (s *DB) IncidentDue() time.Time {
+	s.imu.Lock()
+	defer s.imu.Unlock()
+	next := s.nextIncident
+	s.nextIncident = time.Time{}
+	return next
+}
+
+// IncidentsChanged is signalled after an incident was stored with
+// something for the incident clock to do (see IncidentDue).
 func (s *DB) IncidentsChanged() <-chan struct{} { return s.incidents }
 
 // UpdateIncident loads the incident, lets fn change it and stores it with
@@ -48,6 +73,7 @@ func (s *DB) IncidentsChanged() <-chan struct{} { return s.incidents }
 // returned as is; an unknown id is incident.ErrNotFound.
 func (s *DB) UpdateIncident(ctx context.Context, id string, fn func(*incident.Incident) (incident.Change, error)) (*incident.Incident, error) {
 	var out *incident.Incident
+	var next time.Time
 	err := s.update(ctx, func(t *Tx) error {
 		inc, err := t.incident(id)
 		if err != nil {
@@ -57,13 +83,13 @@ func (s *DB) UpdateIncident(ctx context.Context, id string, fn func(*incident.In
 		if err != nil {
 			return err
 		}
-		out = inc
+		out, next = inc, ch.Next
 		return t.saveIncident(inc, ch)
 	})
 	if err != nil {
 		return nil, err
 	}
-	notify(s.incidents)
+	s.incidentDue(next)
 	return out, nil
 }
 
@@ -161,7 +187,7 @@ func (t *Tx) saveIncident(inc *incident.Incident, ch incident.Change) error {
 	}
 	_, n, _ := ParseID(inc.ID)
 	idx := t.bucket(bucketIncidentActive)
-	if ch.Active {
+	if !ch.Next.IsZero() {
 		return idx.Put(u64(n), nil)
 	}
 	return idx.Delete(u64(n))

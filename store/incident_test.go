@@ -21,7 +21,11 @@ func TestIncidentRecordPushesAndIndexCommitTogether(t *testing.T) {
 	for i, day := range []int{0, 1, 40} {
 		_, err := db.CreateIncident(ctx, func(id string) (*incident.Incident, incident.Change, error) {
 			inc := &incident.Incident{ID: id, Reporter: "teacher-g1c1", ReportedAt: at.AddDate(0, 0, day)}
-			return inc, incident.Change{Action: "report", Pushes: []bot.Notification{push(id + "|alert")}, Active: i != 1}, nil
+			ch := incident.Change{Action: "report", Pushes: []bot.Notification{push(id + "|alert")}}
+			if i != 1 {
+				ch.Next = inc.ReportedAt.Add(10 * time.Minute)
+			}
+			return inc, ch, nil
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -33,6 +37,13 @@ func TestIncidentRecordPushesAndIndexCommitTogether(t *testing.T) {
 	active, err := db.ActiveIncidents()
 	if err != nil || len(active) != 2 || active[0].ID != "E1" || active[1].ID != "E3" {
 		t.Fatalf("active %v %v", active, err)
+	}
+	// The clock is told the earliest instant the stored changes need it, once.
+	if due := db.IncidentDue(); !due.Equal(at.Add(10 * time.Minute)) {
+		t.Errorf("incident clock due %v, want E1's 12:10", due)
+	}
+	if due := db.IncidentDue(); !due.IsZero() {
+		t.Errorf("incident clock due %v again", due)
 	}
 
 	// An error from fn writes nothing: no record change, no push, no history.

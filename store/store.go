@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -41,13 +42,15 @@ var ErrNotFound = errors.New("store: not found")
 
 // DB is the opened database.
 type DB struct {
-	bolt      *bolt.DB
-	path      string
-	now       func() time.Time
-	wake      chan struct{} // signalled when the outbox gets new items
-	incidents chan struct{} // signalled when an incident was stored
-	settled   broadcast     // signalled when a push was delivered, retried or parked
-	w         *committer    // shares commits between concurrent writes
+	bolt         *bolt.DB
+	path         string
+	now          func() time.Time
+	wake         chan struct{} // signalled when the outbox gets new items
+	incidents    chan struct{} // signalled when an incident was stored with a next due instant
+	imu          sync.Mutex
+	nextIncident time.Time  // the earliest of those instants not yet taken (IncidentDue)
+	settled      broadcast  // signalled when a push was delivered, retried or parked
+	w            *committer // shares commits between concurrent writes
 }
 
 // Options tune Open.
