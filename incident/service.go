@@ -264,7 +264,7 @@ func (s *Service) Grade(ctx context.Context, member, id, level, reason string) (
 				Title: "急报定级 " + inc.ID, Text: body, At: now})
 		}
 		pushes = append(pushes, s.upward(inc, now)...)
-		return Change{Action: "grade", Detail: level, Pushes: pushes, Active: s.active(inc, now)}, nil
+		return Change{Action: "grade", Detail: level, Pushes: pushes, Next: s.next(inc, now)}, nil
 	})
 }
 
