@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/report"
 )
@@ -192,7 +190,7 @@ func (a attendanceTx) putSummary(e *report.Entry, isNew bool) error {
 }
 
 // summarizeForms is the migration to schema 3: a summary for every form.
-func summarizeForms(tx *bolt.Tx) error {
+func summarizeForms(tx kvTx) error {
 	a := attendanceTx{&Tx{tx: tx}}
 	type form struct {
 		unit string
@@ -402,7 +400,7 @@ func (a attendanceTx) putMonths(e *report.Entry, before []string, isNew bool) er
 
 // summarizeMonths is the migration to schema 4: a month record for every
 // (class, student, month) the live entries name.
-func summarizeMonths(tx *bolt.Tx) error {
+func summarizeMonths(tx kvTx) error {
 	a := attendanceTx{&Tx{tx: tx}}
 	type month struct{ unit, who, name string }
 	seen := map[month]bool{}

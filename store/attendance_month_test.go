@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/baosong/baosong/report"
 )
 
@@ -226,7 +224,7 @@ func TestMigrateStudentMonths(t *testing.T) {
 		{"g1c2", "王五", due, 0, 0},
 	}
 	// Make it a schema 3 database: no month records.
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.kv.Update(func(tx kvTx) error {
 		for _, m := range months {
 			if err := tx.Bucket(bucketAttendanceStudent).Delete(monthKey(m.unit, m.who, m.at)); err != nil {
 				return err

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/baosong/baosong/report"
 )
 
@@ -138,7 +136,7 @@ func TestMigrateFormSummaries(t *testing.T) {
 		}
 	}
 	// Make it a schema 2 database: no summaries.
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.kv.Update(func(tx kvTx) error {
 		for _, f := range forms {
 			if err := tx.Bucket(bucketAttendanceForm).Delete(formKey(f.unit, f.due, 0)); err != nil {
 				return err

@@ -44,7 +44,7 @@ func (c *committer) note(err, fnErr error) {
 }
 
 type write struct {
-	fn   func(*bolt.Tx) error
+	fn   func(kvTx) error
 	done chan error
 }
 
@@ -55,7 +55,7 @@ var errAlone = errors.New("store: run alone")
 // is durable. fn may run more than once: when a write of the group fails,
 // the others run again without it, and the failed one runs alone, so that
 // its error is its own.
-func (c *committer) do(fn func(*bolt.Tx) error) error {
+func (c *committer) do(fn func(kvTx) error) error {
 	w := write{fn: fn, done: make(chan error, 1)}
 	c.mu.Lock()
 	c.pending = append(c.pending, w)
@@ -68,7 +68,7 @@ func (c *committer) do(fn func(*bolt.Tx) error) error {
 	if errors.Is(err, errAlone) {
 		var fnErr error
 		err = c.db.Update(func(tx *bolt.Tx) error {
-			fnErr = guarded(fn, tx)
+			fnErr = guarded(fn, boltTx{tx})
 			return fnErr
 		})
 		c.note(err, fnErr)
@@ -101,7 +101,7 @@ func (c *committer) commit(ws []write) {
 		failed := -1
 		err := c.db.Update(func(tx *bolt.Tx) error {
 			for i, w := range ws {
-				if err := guarded(w.fn, tx); err != nil {
+				if err := guarded(w.fn, boltTx{tx}); err != nil {
 					failed = i
 					return err
 				}
@@ -122,7 +122,7 @@ func (c *committer) commit(ws []write) {
 
 // guarded runs fn, turning a panic into an error: one bad write must not
 // take the others (or the process) down.
-func guarded(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+func guarded(fn func(kvTx) error, tx kvTx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: %v", errPanicked, p)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Concurrent writes share commits; one that fails (or panics) gets its own
@@ -24,7 +22,7 @@ func TestCommitterSharedCommits(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			errs[i] = db.batch(func(tx *bolt.Tx) error {
+			errs[i] = db.batch(func(tx kvTx) error {
 				if err := tx.Bucket(bucketKV).Put(fmt.Appendf(nil, "k%d", i), []byte("v")); err != nil {
 					return err
 				}

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/baosong/baosong/bot"
 )
 
@@ -42,7 +40,7 @@ func (t *Tx) claim() error {
 	return putDedupe(t.tx, c.Key, dedupeEntry{At: t.Now(), Nonce: c.Nonce})
 }
 
-func putDedupe(tx *bolt.Tx, key string, e dedupeEntry) error {
+func putDedupe(tx kvTx, key string, e dedupeEntry) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return err
@@ -58,7 +56,7 @@ func putDedupe(tx *bolt.Tx, key string, e dedupeEntry) error {
 // message was handled (or is being handled: then the replies may be empty,
 // and the records say what it stored).
 func (s *DB) Seen(_ context.Context, key string) (h bot.Handled, found bool, err error) {
-	err = s.bolt.View(func(tx *bolt.Tx) error {
+	err = s.kv.View(func(tx kvTx) error {
 		raw := tx.Bucket(bucketDedupe).Get([]byte(key))
 		if raw == nil {
 			return nil
@@ -101,7 +99,7 @@ func (t *Tx) noteRecord(id string) error {
 // It does not overwrite the replies of a handling that finished first.
 func (s *DB) Remember(ctx context.Context, key string, replies []string) error {
 	at := s.now()
-	return s.batch(func(tx *bolt.Tx) error {
+	return s.batch(func(tx kvTx) error {
 		b := tx.Bucket(bucketDedupe)
 		if raw := b.Get([]byte(key)); raw != nil {
 			var e dedupeEntry
@@ -130,7 +128,7 @@ func (s *DB) Remember(ctx context.Context, key string, replies []string) error {
 func (s *DB) PurgeDedupe() (int, error) {
 	cutoff := u64(uint64(s.now().Add(-DedupeRetention).UnixNano()))
 	n := 0
-	err := s.bolt.Update(func(tx *bolt.Tx) error {
+	err := s.kv.Update(func(tx kvTx) error {
 		idx, b := tx.Bucket(bucketDedupeAt), tx.Bucket(bucketDedupe)
 		c := idx.Cursor()
 		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], cutoff) < 0; k, _ = c.First() {

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/baosong/baosong/bot"
 )
 
@@ -66,7 +64,7 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 }
 
 // putQueued writes a queued push and its due and recipient index entries.
-func putQueued(tx *bolt.Tx, it *OutboxItem) error {
+func putQueued(tx kvTx, it *OutboxItem) error {
 	raw, err := json.Marshal(it)
 	if err != nil {
 		return err
@@ -98,7 +96,7 @@ func toKey(to bot.Recipient, seq uint64) []byte {
 // heldUntil is when the recipient's oldest queued push is due if it waits
 // for a retry: the pushes of a recipient in retry all wait until the retry
 // (see Retry); zero otherwise.
-func heldUntil(tx *bolt.Tx, to bot.Recipient) time.Time {
+func heldUntil(tx kvTx, to bot.Recipient) time.Time {
 	prefix := []byte(to.String() + "\x00")
 	k, v := tx.Bucket(bucketOutboxTo).Cursor().Seek(prefix)
 	if !bytes.HasPrefix(k, prefix) || len(v) != 9 || v[8] != 1 {
@@ -110,7 +108,7 @@ func heldUntil(tx *bolt.Tx, to bot.Recipient) time.Time {
 // hold makes every other push queued for to wait until at (those due
 // sooner): a retry to a recipient holds its queue, so that the pushes go
 // out together, in order, once it is through.
-func hold(tx *bolt.Tx, to bot.Recipient, at time.Time, except uint64) error {
+func hold(tx kvTx, to bot.Recipient, at time.Time, except uint64) error {
 	prefix := []byte(to.String() + "\x00")
 	due := nanos(at)
 	var held []uint64
@@ -139,7 +137,7 @@ func (t *Tx) Queued(key string) bool { return t.bucket(bucketOutboxKeys).Get([]b
 // Enqueue queues pushes in their own transaction.
 func (s *DB) Enqueue(ns ...bot.Notification) (int, error) {
 	var n int
-	err := s.batch(func(btx *bolt.Tx) error {
+	err := s.batch(func(btx kvTx) error {
 		t := &Tx{tx: btx, db: s}
 		var err error
 		n, err = t.Enqueue(ns...)
@@ -161,7 +159,7 @@ func (s *DB) Wake() <-chan struct{} { return s.wake }
 func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
 	var out []OutboxItem
 	end := nanos(now)
-	err := s.bolt.View(func(tx *bolt.Tx) error {
+	err := s.kv.View(func(tx kvTx) error {
 		b := tx.Bucket(bucketOutbox)
 		c := tx.Bucket(bucketOutboxDue).Cursor()
 		for k, _ := c.First(); k != nil && len(out) < limit; {
@@ -194,7 +192,7 @@ func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
 // NextDue returns when the earliest queued push is due (zero when none).
 func (s *DB) NextDue() (time.Time, error) {
 	var next time.Time
-	err := s.bolt.View(func(tx *bolt.Tx) error {
+	err := s.kv.View(func(tx kvTx) error {
 		c := tx.Bucket(bucketOutboxDue).Cursor()
 		for k, _ := c.First(); len(k) == 17; k, _ = c.Seek([]byte{k[0] + 1}) {
 			if at := time.Unix(0, int64(binary.BigEndian.Uint64(k[1:9]))); next.IsZero() || at.Before(next) {
@@ -232,7 +230,7 @@ func nanos(at time.Time) []byte {
 
 // unqueue takes a push out of the outbox and its due index; nil when it
 // was not queued (already delivered).
-func unqueue(tx *bolt.Tx, seq uint64) (*OutboxItem, error) {
+func unqueue(tx kvTx, seq uint64) (*OutboxItem, error) {
 	b := tx.Bucket(bucketOutbox)
 	raw := b.Get(u64(seq))
 	if raw == nil {
@@ -252,7 +250,7 @@ func unqueue(tx *bolt.Tx, seq uint64) (*OutboxItem, error) {
 }
 
 // indexOutboxTo builds the recipient index of the queued pushes (schema 4 → 5).
-func indexOutboxTo(tx *bolt.Tx) error {
+func indexOutboxTo(tx kvTx) error {
 	idx := tx.Bucket(bucketOutboxTo)
 	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
 		var it OutboxItem
@@ -265,14 +263,14 @@ func indexOutboxTo(tx *bolt.Tx) error {
 
 // indexOutbox builds the due index of the queued pushes (schema 1 → 2;
 // again from 5 → 6, when its keys took the priority).
-func indexOutbox(tx *bolt.Tx) error {
+func indexOutbox(tx kvTx) error {
 	if err := tx.DeleteBucket(bucketOutboxDue); err != nil { // init created it
 		return err
 	}
-	due, err := tx.CreateBucket(bucketOutboxDue)
-	if err != nil {
+	if err := tx.CreateBucketIfNotExists(bucketOutboxDue); err != nil {
 		return err
 	}
+	due := tx.Bucket(bucketOutboxDue)
 	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
 		var it OutboxItem
 		if err := json.Unmarshal(raw, &it); err != nil {
@@ -286,16 +284,18 @@ func indexOutbox(tx *bolt.Tx) error {
 // Depth counts queued pushes.
 func (s *DB) Depth() (int, error) {
 	var n int
-	err := s.bolt.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketOutbox).Stats().KeyN
-		return nil
+	err := s.kv.View(func(tx kvTx) error {
+		return tx.Bucket(bucketOutbox).ForEach(func(_, _ []byte) error {
+			n++
+			return nil
+		})
 	})
 	return n, err
 }
 
 // Delivered removes pushes from the outbox.
 func (s *DB) Delivered(seqs ...uint64) error {
-	return s.settle(func(tx *bolt.Tx) error {
+	return s.settle(func(tx kvTx) error {
 		for _, seq := range seqs {
 			if _, err := unqueue(tx, seq); err != nil {
 				return err
@@ -309,7 +309,7 @@ func (s *DB) Delivered(seqs ...uint64) error {
 // other queued pushes wait until then too, so that they follow it in order
 // (see Enqueue and outbox.Loop).
 func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
-	return s.settle(func(tx *bolt.Tx) error {
+	return s.settle(func(tx kvTx) error {
 		it, err := failedAttempt(tx, seq, cause, at)
 		if it == nil || err != nil {
 			return err
@@ -325,7 +325,7 @@ func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
 // out of the queue, in one transaction: they are delivered with it. Their
 // keys then name it, so Undelivered follows the digest.
 func (s *DB) Merge(into uint64, n bot.Notification, others ...uint64) error {
-	return s.batch(func(tx *bolt.Tx) error {
+	return s.batch(func(tx kvTx) error {
 		it, err := unqueue(tx, into)
 		if it == nil || err != nil {
 			return fmt.Errorf("store: merge into outbox %d: not queued (%v)", into, err)
@@ -352,7 +352,7 @@ func (s *DB) Merge(into uint64, n bot.Notification, others ...uint64) error {
 
 // Fail moves a push that failed permanently to the failed list.
 func (s *DB) Fail(seq uint64, cause error) error {
-	return s.settle(func(tx *bolt.Tx) error {
+	return s.settle(func(tx kvTx) error {
 		it, err := failedAttempt(tx, seq, cause, time.Time{})
 		if it == nil || err != nil {
 			return err
@@ -368,7 +368,7 @@ func (s *DB) Fail(seq uint64, cause error) error {
 // failedAttempt takes a queued push out of the outbox and counts a failed
 // attempt with its cause and (when not zero) the time of the next attempt;
 // nil when the push is no longer queued.
-func failedAttempt(tx *bolt.Tx, seq uint64, cause error, next time.Time) (*OutboxItem, error) {
+func failedAttempt(tx kvTx, seq uint64, cause error, next time.Time) (*OutboxItem, error) {
 	it, err := unqueue(tx, seq)
 	if it == nil || err != nil {
 		return nil, err
@@ -383,7 +383,7 @@ func failedAttempt(tx *bolt.Tx, seq uint64, cause error, next time.Time) (*Outbo
 
 // settle runs a write that records the outcome of an attempt and then wakes
 // whoever waits for outcomes (AwaitDelivery).
-func (s *DB) settle(fn func(*bolt.Tx) error) error {
+func (s *DB) settle(fn func(kvTx) error) error {
 	err := s.batch(fn)
 	s.settled.signal()
 	return err
@@ -407,7 +407,7 @@ type Delivery struct {
 // left out).
 func (s *DB) delivery(keys []string) (Delivery, error) {
 	var d Delivery
-	err := s.bolt.View(func(tx *bolt.Tx) error {
+	err := s.kv.View(func(tx kvTx) error {
 		index, queue, failed := tx.Bucket(bucketOutboxKeys), tx.Bucket(bucketOutbox), tx.Bucket(bucketFailed)
 		for _, k := range keys {
 			seq := index.Get([]byte(k))
@@ -479,7 +479,7 @@ func (b *broadcast) signal() {
 // Failed lists the pushes that failed permanently, newest first, at most limit.
 func (s *DB) Failed(limit int) ([]OutboxItem, error) {
 	var out []OutboxItem
-	err := s.bolt.View(func(tx *bolt.Tx) error {
+	err := s.kv.View(func(tx kvTx) error {
 		c := tx.Bucket(bucketFailed).Cursor()
 		for k, raw := c.Last(); k != nil && len(out) < limit; k, raw = c.Prev() {
 			var it OutboxItem
@@ -508,7 +508,7 @@ func (s *DB) DeliverLocal(inbox string, seq uint64, text string, at time.Time) e
 	if err != nil {
 		return err
 	}
-	return s.settle(func(tx *bolt.Tx) error {
+	return s.settle(func(tx kvTx) error {
 		if err := tx.Bucket(bucketInbox).Put(inboxKey(inbox, seq), raw); err != nil {
 			return err
 		}
@@ -526,7 +526,7 @@ func inboxKey(inbox string, seq uint64) []byte {
 func (s *DB) Inbox(inbox string, after uint64, limit int) ([]InboxMessage, error) {
 	out := []InboxMessage{}
 	prefix := []byte(inbox + "\x00")
-	err := s.bolt.View(func(tx *bolt.Tx) error {
+	err := s.kv.View(func(tx kvTx) error {
 		c := tx.Bucket(bucketInbox).Cursor()
 		for k, raw := c.Seek(inboxKey(inbox, after+1)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, raw = c.Next() {
 			var m InboxMessage

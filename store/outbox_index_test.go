@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/baosong/baosong/bot"
 )
 
@@ -112,7 +110,7 @@ func TestMigrateOutboxDueIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Make it a schema 1 database: no due index.
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.kv.Update(func(tx kvTx) error {
 		if err := tx.DeleteBucket(bucketOutboxDue); err != nil {
 			return err
 		}
@@ -144,7 +142,7 @@ func TestMigrateOutboxDueIndex(t *testing.T) {
 	}
 }
 
-func expectEmpty(tx *bolt.Tx, bucket []byte) error {
+func expectEmpty(tx kvTx, bucket []byte) error {
 	if k, _ := tx.Bucket(bucket).Cursor().First(); k != nil {
 		return errors.New("store: " + string(bucket) + " is not empty")
 	}

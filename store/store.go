@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -26,7 +27,7 @@ import (
 const SchemaVersion = 6
 
 // migrations[v] upgrades a database from schema v to v+1.
-var migrations = map[uint64]func(*bolt.Tx) error{
+var migrations = map[uint64]func(kvTx) error{
 	1: indexOutbox,     // the outbox due index
 	2: summarizeForms,  // each attendance form's summary
 	3: summarizeMonths, // each student's attendance month record
@@ -42,15 +43,13 @@ var ErrNotFound = errors.New("store: not found")
 
 // DB is the opened database.
 type DB struct {
-	bolt         *bolt.DB
-	path         string
+	kv           engine
 	now          func() time.Time
 	wake         chan struct{} // signalled when the outbox gets new items
 	incidents    chan struct{} // signalled when an incident was stored with a next due instant
 	imu          sync.Mutex
-	nextIncident time.Time  // the earliest of those instants not yet taken (IncidentDue)
-	settled      broadcast  // signalled when a push was delivered, retried or parked
-	w            *committer // shares commits between concurrent writes
+	nextIncident time.Time // the earliest of those instants not yet taken (IncidentDue)
+	settled      broadcast // signalled when a push was delivered, retried or parked
 }
 
 // Options tune Open.
@@ -81,19 +80,25 @@ func Open(dir string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &DB{bolt: b, path: path, now: o.Now, wake: make(chan struct{}, 1), incidents: make(chan struct{}, 1), w: &committer{db: b, max: 1000}}
+	return start(newBolt(b), o)
+}
+
+// start opens the store on an engine, creating its buckets and migrating
+// them to this schema unless read-only.
+func start(kv engine, o Options) (*DB, error) {
+	s := &DB{kv: kv, now: o.Now, wake: make(chan struct{}, 1), incidents: make(chan struct{}, 1)}
 	if !o.ReadOnly {
-		if err := b.Update(s.init); err != nil {
-			b.Close()
+		if err := kv.Update(s.init); err != nil {
+			kv.Close()
 			return nil, err
 		}
 	}
 	return s, nil
 }
 
-func (s *DB) init(tx *bolt.Tx) error {
+func (s *DB) init(tx kvTx) error {
 	for _, name := range allBuckets {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+		if err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("store: create bucket %s: %w", name, err)
 		}
 	}
@@ -115,22 +120,22 @@ func (s *DB) init(tx *bolt.Tx) error {
 	return meta.Put([]byte("schema"), u64(SchemaVersion))
 }
 
-// FailingWrites is how many commits in a row have failed in bbolt itself
-// (an I/O error, a full disk, a damaged page); 0 after any success.
-func (s *DB) FailingWrites() int64 { return s.w.failing.Load() }
+// FailingWrites is how many commits in a row have failed in the database
+// itself (an I/O error, a full disk, a damaged page); 0 after any success.
+func (s *DB) FailingWrites() int64 { return s.kv.FailingWrites() }
 
-// Close closes the file.
-func (s *DB) Close() error { return s.bolt.Close() }
+// Close closes the database.
+func (s *DB) Close() error { return s.kv.Close() }
 
-// Path is the database file.
-func (s *DB) Path() string { return s.path }
+// Path is where the data is: the database file, or the PostgreSQL database.
+func (s *DB) Path() string { return s.kv.Where() }
 
 // Now reads the store's clock.
 func (s *DB) Now() time.Time { return s.now() }
 
 // Tx is one read-write transaction, with the helpers every record kind uses.
 type Tx struct {
-	tx     *bolt.Tx
+	tx     kvTx
 	ctx    context.Context
 	db     *DB
 	queued bool
@@ -146,7 +151,7 @@ func (t *Tx) Now() time.Time { return t.db.now() }
 // handling of the same message gets bot.ErrDuplicate.
 func (s *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	var queued bool
-	err := s.batch(func(btx *bolt.Tx) error {
+	err := s.batch(func(btx kvTx) error {
 		t := &Tx{tx: btx, ctx: ctx, db: s}
 		if err := t.claim(); err != nil {
 			return err
@@ -165,11 +170,11 @@ func (s *DB) update(ctx context.Context, fn func(*Tx) error) error {
 
 // batch runs fn in one durable transaction shared with concurrent writes
 // (fn may run more than once).
-func (s *DB) batch(fn func(*bolt.Tx) error) error { return s.w.do(fn) }
+func (s *DB) batch(fn func(kvTx) error) error { return s.kv.Batch(fn) }
 
 // view runs fn in a read-only transaction.
 func (s *DB) view(fn func(*Tx) error) error {
-	return s.bolt.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, ctx: context.Background(), db: s}) })
+	return s.kv.View(func(btx kvTx) error { return fn(&Tx{tx: btx, ctx: context.Background(), db: s}) })
 }
 
 func (s *DB) signal() { notify(s.wake) }
@@ -182,7 +187,7 @@ func notify(ch chan struct{}) {
 	}
 }
 
-func (t *Tx) bucket(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }
+func (t *Tx) bucket(name []byte) kvBucket { return t.tx.Bucket(name) }
 
 // NextID allocates the next typed id: "A" → "A1", "A2" …
 func (t *Tx) NextID(prefix string) (string, error) {
@@ -328,7 +333,7 @@ func (s *DB) View(fn func(*Tx) error) error { return s.view(fn) }
 
 // Count increments a named counter durably.
 func (s *DB) Count(name string) error {
-	return s.batch(func(btx *bolt.Tx) error {
+	return s.batch(func(btx kvTx) error {
 		b := btx.Bucket(bucketCounters)
 		var n uint64
 		if raw := b.Get([]byte(name)); raw != nil {
@@ -356,7 +361,7 @@ func (s *DB) SetKV(name string, v any) error {
 	if err != nil {
 		return err
 	}
-	return s.bolt.Update(func(btx *bolt.Tx) error { return btx.Bucket(bucketKV).Put([]byte(name), raw) })
+	return s.kv.Update(func(btx kvTx) error { return btx.Bucket(bucketKV).Put([]byte(name), raw) })
 }
 
 // KV loads named state; found is false when absent.
@@ -374,18 +379,7 @@ func (s *DB) KV(name string, v any) (found bool, err error) {
 
 // Backup writes a consistent copy of the database to w while it is in use;
 // size, when not nil, is told the copy's length before the first byte.
-func (s *DB) Backup(w interface{ Write([]byte) (int, error) }, size func(int64)) (int64, error) {
-	var n int64
-	err := s.bolt.View(func(btx *bolt.Tx) error {
-		if size != nil {
-			size(btx.Size())
-		}
-		var err error
-		n, err = btx.WriteTo(w)
-		return err
-	})
-	return n, err
-}
+func (s *DB) Backup(w io.Writer, size func(int64)) (int64, error) { return s.kv.Backup(w, size) }
 
 func u64(n uint64) []byte {
 	b := make([]byte, 8)

@@ -20,7 +20,7 @@ func filledStore(t *testing.T) (dir string, pages []int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.kv.Update(func(tx kvTx) error {
 		for i := range 400 {
 			if err := tx.Bucket(bucketCounters).Put(fmt.Appendf(nil, "counter-%04d-padding-to-fill-pages", i), u64(1)); err != nil {
 				return err
@@ -31,7 +31,7 @@ func filledStore(t *testing.T) (dir string, pages []int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.kv.(*boltEngine).db.View(func(tx *bolt.Tx) error {
 		for id := 2; ; id++ {
 			info, err := tx.Page(id)
 			if err != nil || info == nil {

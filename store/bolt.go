@@ -1,0 +1,76 @@
+package store
+
+import (
+	"io"
+
+	"errors"
+
+	bolt "go.etcd.io/bbolt"
+	bolterr "go.etcd.io/bbolt/errors"
+)
+
+// boltEngine is the engine on one bbolt file; writes share commits (see
+// committer).
+type boltEngine struct {
+	db *bolt.DB
+	w  *committer
+}
+
+func newBolt(db *bolt.DB) *boltEngine { return &boltEngine{db: db, w: &committer{db: db, max: 1000}} }
+
+func (e *boltEngine) View(fn func(kvTx) error) error {
+	return e.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+func (e *boltEngine) Update(fn func(kvTx) error) error {
+	return e.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+func (e *boltEngine) Batch(fn func(kvTx) error) error { return e.w.do(fn) }
+
+func (e *boltEngine) FailingWrites() int64 { return e.w.failing.Load() }
+
+func (e *boltEngine) Backup(w io.Writer, size func(int64)) (int64, error) {
+	var n int64
+	err := e.db.View(func(tx *bolt.Tx) error {
+		if size != nil {
+			size(tx.Size())
+		}
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+func (e *boltEngine) Where() string { return e.db.Path() }
+
+func (e *boltEngine) Close() error { return e.db.Close() }
+
+// boltTx and boltBucket hold one pointer each, so wrapping them in an
+// interface costs no allocation.
+type boltTx struct{ tx *bolt.Tx }
+
+func (t boltTx) Bucket(name []byte) kvBucket {
+	if b := t.tx.Bucket(name); b != nil {
+		return boltBucket{b}
+	}
+	return nil
+}
+
+func (t boltTx) CreateBucketIfNotExists(name []byte) error {
+	_, err := t.tx.CreateBucketIfNotExists(name)
+	return err
+}
+
+func (t boltTx) DeleteBucket(name []byte) error {
+	err := t.tx.DeleteBucket(name)
+	if errors.Is(err, bolterr.ErrBucketNotFound) {
+		return nil
+	}
+	return err
+}
+
+type boltBucket struct{ *bolt.Bucket }
+
+func (b boltBucket) Cursor() kvCursor { return b.Bucket.Cursor() }
