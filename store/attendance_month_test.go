@@ -78,7 +78,7 @@ func checkMonth(tx report.AttendanceTx, unit, who string, month time.Time) (*rep
 // after each step it is what summarizing the student's entries gives, its
 // tally is the ledger's, and it holds the expected totals.
 func TestStudentMonthFollowsEntries(t *testing.T) {
-	db, err := Open(t.TempDir(), Options{})
+	db, err := OpenTest(t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestStudentMonthFollowsEntries(t *testing.T) {
 // A database written by schema 3 (no month records) gets them at open.
 func TestMigrateStudentMonths(t *testing.T) {
 	dir := t.TempDir()
-	db, err := Open(dir, Options{})
+	db, err := OpenTest(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestMigrateStudentMonths(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = Open(dir, Options{})
+	db, err = OpenTest(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 // each step it is what summarizing the form's entries gives, and it holds
 // the expected count, first entry and recent ids.
 func TestFormSummaryFollowsEntries(t *testing.T) {
-	db, err := Open(t.TempDir(), Options{})
+	db, err := OpenTest(t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 // A database written by schema 2 (no form summaries) gets them at open.
 func TestMigrateFormSummaries(t *testing.T) {
 	dir := t.TempDir()
-	db, err := Open(dir, Options{})
+	db, err := OpenTest(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestMigrateFormSummaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = Open(dir, Options{})
+	db, err = OpenTest(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

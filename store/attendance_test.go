@@ -116,7 +116,7 @@ func TestAttendanceIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	ro, err := store.Open(dir, store.Options{ReadOnly: true})
+	ro, err := store.OpenTest(dir, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 // error and leaves nothing, and the writes it shared a commit with are
 // stored all the same.
 func TestCommitterSharedCommits(t *testing.T) {
-	db, err := Open(t.TempDir(), Options{})
+	db, err := OpenTest(t.TempDir(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

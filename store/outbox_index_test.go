@@ -16,7 +16,7 @@ import (
 // the index once the outbox is empty.
 func TestOutboxDueIndex(t *testing.T) {
 	now := time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC)
-	db, err := Open(t.TempDir(), Options{Now: func() time.Time { return now }})
+	db, err := OpenTest(t.TempDir(), Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestOutboxDueIndex(t *testing.T) {
 func TestMigrateOutboxDueIndex(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC)
-	db, err := Open(dir, Options{Now: func() time.Time { return now }})
+	db, err := OpenTest(dir, Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestMigrateOutboxDueIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = Open(dir, Options{Now: func() time.Time { return now }})
+	db, err = OpenTest(dir, Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func expectEmpty(tx kvTx, bucket []byte) error {
 // every priority.
 func TestOutboxDueByPriority(t *testing.T) {
 	now := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
-	db, err := Open(t.TempDir(), Options{Now: func() time.Time { return now }})
+	db, err := OpenTest(t.TempDir(), Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

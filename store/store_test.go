@@ -13,7 +13,7 @@ import (
 
 func open(t *testing.T, dir string) *store.DB {
 	t.Helper()
-	db, err := store.Open(dir, store.Options{})
+	db, err := store.OpenTest(dir, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestConcurrentClaimsOneWins(t *testing.T) {
 func TestDedupePurge(t *testing.T) {
 	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	db, err := store.Open(t.TempDir(), store.Options{Now: clock})
+	db, err := store.OpenTest(t.TempDir(), store.Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestDedupePurge(t *testing.T) {
 
 func TestOutboxLifecycle(t *testing.T) {
 	now := time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC)
-	db, err := store.Open(t.TempDir(), store.Options{Now: func() time.Time { return now }})
+	db, err := store.OpenTest(t.TempDir(), store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,11 +224,12 @@ func TestOutboxLifecycle(t *testing.T) {
 }
 
 func TestOpenWhileHeldFailsFast(t *testing.T) {
+	store.SkipOnPostgres(t)
 	dir := t.TempDir()
 	db := open(t, dir)
 	defer db.Close()
 	start := time.Now()
-	_, err := store.Open(dir, store.Options{Timeout: 100 * time.Millisecond})
+	_, err := store.OpenTest(dir, store.Options{Timeout: 100 * time.Millisecond})
 	if !errors.Is(err, store.ErrLocked) {
 		t.Fatalf("err = %v", err)
 	}

@@ -55,6 +55,7 @@ func filledStore(t *testing.T) (dir string, pages []int) {
 // ErrCorrupt (no panic, no half-open store), wherever the bytes land on a
 // page in use.
 func TestOpenRefusesADamagedFile(t *testing.T) {
+	SkipOnPostgres(t)
 	_, pages := filledStore(t)
 	if len(pages) < 3 {
 		t.Fatalf("only %d pages in use", len(pages))

@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The PostgreSQL engine keeps every bucket in one table, ordered by (bucket,
+// key) like bbolt's buckets, so every key layout of buckets.go and every
+// ordered scan carries over unchanged. Writes run at SERIALIZABLE and are
+// retried when PostgreSQL cannot serialize them; the SQL is plain (no
+// extensions, no ON CONFLICT), so openGauss and KingbaseES stay in reach.
+const pgSchema = `CREATE TABLE IF NOT EXISTS baosong_kv (
+	bucket text NOT NULL,
+	key bytea NOT NULL,
+	value bytea NOT NULL,
+	PRIMARY KEY (bucket, key)
+)`
+
+// pgAttempts bounds the tries of one write transaction; pgTimeout one try.
+const (
+	pgAttempts = 10
+	pgTimeout  = 30 * time.Second
+)
+
+type pgEngine struct {
+	pool    *pgxpool.Pool
+	where   string
+	failing atomic.Int64
+}
+
+// OpenPostgres opens the store on a PostgreSQL database (a DSN such as
+// postgres://user:pass@host:5432/baosong), creating its table if needed.
+func OpenPostgres(dsn string, o Options) (*DB, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	e, err := openPostgres(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return start(e, o)
+}
+
+func openPostgres(dsn string) (*pgEngine, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: postgres dsn: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
+	defer cancel()
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: postgres: %w", err)
+	}
+	e := &pgEngine{pool: pool, where: fmt.Sprintf("postgres://%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)}
+	if _, err := pool.Exec(ctx, pgSchema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
+	}
+	return e, nil
+}
+
+func (e *pgEngine) View(fn func(kvTx) error) error {
+	// A snapshot, like a bbolt read: REPEATABLE READ never fails to serialize.
+	return e.once(pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+func (e *pgEngine) Update(fn func(kvTx) error) error {
+	var err error
+	for try := range pgAttempts {
+		err = e.once(pgx.TxOptions{IsoLevel: pgx.Serializable}, fn)
+		if !retryable(err) {
+			break
+		}
+		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << min(try, 6))))
+	}
+	var db *dbError
+	switch {
+	case err == nil:
+		e.failing.Store(0)
+	case errors.As(err, &db):
+		e.failing.Add(1)
+	}
+	return err
+}
+
+// Batch is Update: PostgreSQL commits concurrent transactions together itself.
+func (e *pgEngine) Batch(fn func(kvTx) error) error { return e.Update(fn) }
+
+func (e *pgEngine) FailingWrites() int64 { return e.failing.Load() }
+
+func (e *pgEngine) Backup(io.Writer, func(int64)) (int64, error) {
+	return 0, errors.New("store: a PostgreSQL store is backed up with pg_dump")
+}
+
+func (e *pgEngine) Where() string { return e.where }
+
+func (e *pgEngine) Close() error {
+	e.pool.Close()
+	return nil
+}
+
+// dbError is a failure of the database (not of the transaction's logic).
+type dbError struct{ err error }
+
+func (d *dbError) Error() string { return "store: postgres: " + d.err.Error() }
+func (d *dbError) Unwrap() error { return d.err }
+
+// retryable reports a transaction PostgreSQL could not serialize (40001), a
+// deadlock (40P01) or two inserts of one key (23505): run it again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "23505")
+}
+
+// once runs fn in one transaction: committed when fn succeeds, rolled back
+// otherwise. A panic in fn is an error (see guarded).
+func (e *pgEngine) once(opts pgx.TxOptions, fn func(kvTx) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
+	defer cancel()
+	tx, err := e.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return &dbError{err}
+	}
+	t := &pgTx{ctx: ctx, tx: tx}
+	err = guarded(fn, t)
+	if t.err != nil { // a read failed: that is the cause, whatever fn made of it
+		err = t.err
+	}
+	if err != nil {
+		tx.Rollback(ctx)
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return &dbError{err}
+	}
+	return nil
+}
+
+// pgTx is one transaction. Reads cannot return errors (bbolt's do not fail),
+// so the first failure is kept and fails the transaction.
+type pgTx struct {
+	ctx context.Context
+	tx  pgx.Tx
+	err error
+	gen int // counts writes: a cursor fetches again after one
+}
+
+func (t *pgTx) fail(err error) {
+	if t.err == nil {
+		t.err = &dbError{err}
+	}
+}
+
+func (t *pgTx) Bucket(name []byte) kvBucket { return pgBucket{t, string(name)} }
+
+// CreateBucketIfNotExists does nothing: a bucket is its rows.
+func (t *pgTx) CreateBucketIfNotExists([]byte) error { return nil }
+
+func (t *pgTx) DeleteBucket(name []byte) error {
+	return t.exec(`DELETE FROM baosong_kv WHERE bucket = $1`, string(name))
+}
+
+func (t *pgTx) exec(sql string, args ...any) error {
+	t.gen++
+	if _, err := t.tx.Exec(t.ctx, sql, args...); err != nil {
+		t.fail(err)
+		return t.err
+	}
+	return nil
+}
+
+type pgBucket struct {
+	t    *pgTx
+	name string
+}
+
+func (b pgBucket) Get(key []byte) []byte {
+	var v []byte
+	err := b.t.tx.QueryRow(b.t.ctx, `SELECT value FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		b.t.fail(err)
+		return nil
+	}
+	if v == nil {
+		v = []byte{}
+	}
+	return v
+}
+
+// Put updates the key, or inserts it when absent (two plain statements: a
+// concurrent insert of the same key fails one transaction, which is retried).
+func (b pgBucket) Put(key, value []byte) error {
+	if value == nil {
+		value = []byte{}
+	}
+	b.t.gen++
+	tag, err := b.t.tx.Exec(b.t.ctx, `UPDATE baosong_kv SET value = $3 WHERE bucket = $1 AND key = $2`, b.name, key, value)
+	if err == nil && tag.RowsAffected() == 0 {
+		_, err = b.t.tx.Exec(b.t.ctx, `INSERT INTO baosong_kv (bucket, key, value) VALUES ($1, $2, $3)`, b.name, key, value)
+	}
+	if err != nil {
+		b.t.fail(err)
+		return b.t.err
+	}
+	return nil
+}
+
+func (b pgBucket) Delete(key []byte) error {
+	return b.t.exec(`DELETE FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key)
+}
+
+func (b pgBucket) Cursor() kvCursor { return &pgCursor{b: b} }
+
+func (b pgBucket) ForEach(fn func(k, v []byte) error) error {
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return b.t.err
+}
+
+// pgCursor reads its bucket in batches of rows in one direction, fetching
+// the next batch from the current key when the batch is used up, the
+// direction changes or the transaction wrote meanwhile.
+type pgCursor struct {
+	b    pgBucket
+	rows [][2][]byte
+	i    int
+	desc bool
+	gen  int
+	full bool // the batch had as many rows as asked: there may be more
+	size int
+}
+
+const (
+	pgFirstBatch = 16
+	pgMaxBatch   = 1024
+)
+
+// fetch reads a batch from key (all keys when key is nil), ascending from
+// key (inclusive when incl) or descending below it.
+func (c *pgCursor) fetch(key []byte, desc, incl bool) (k, v []byte) {
+	c.size = min(max(c.size*2, pgFirstBatch), pgMaxBatch)
+	op, order := ">", "ASC"
+	switch {
+	case desc:
+		op, order = "<", "DESC"
+	case incl:
+		op = ">="
+	}
+	if key == nil { // every key: none is empty (bbolt refuses empty keys too)
+		key, op = []byte{}, ">"
+	}
+	c.rows, c.i, c.desc, c.gen = c.rows[:0], 0, desc, c.b.t.gen
+	rows, err := c.b.t.tx.Query(c.b.t.ctx, `SELECT key, value FROM baosong_kv WHERE bucket = $1 AND key `+op+` $2 ORDER BY key `+order+` LIMIT $3`, c.b.name, key, c.size)
+	if err == nil {
+		for rows.Next() {
+			var row [2][]byte
+			if err = rows.Scan(&row[0], &row[1]); err != nil {
+				break
+			}
+			c.rows = append(c.rows, row)
+		}
+		rows.Close()
+		if err == nil {
+			err = rows.Err()
+		}
+	}
+	if err != nil {
+		c.b.t.fail(err)
+		c.rows = c.rows[:0]
+	}
+	c.full = len(c.rows) == c.size
+	return c.current()
+}
+
+func (c *pgCursor) current() (k, v []byte) {
+	if c.i >= len(c.rows) {
+		return nil, nil
+	}
+	return c.rows[c.i][0], c.rows[c.i][1]
+}
+
+func (c *pgCursor) First() (k, v []byte) { c.size = 0; return c.fetch(nil, false, true) }
+func (c *pgCursor) Last() (k, v []byte)  { c.size = 0; return c.fetch(nil, true, false) }
+
+func (c *pgCursor) Seek(seek []byte) (k, v []byte) {
+	c.size = 0
+	return c.fetch(append([]byte{}, seek...), false, true)
+}
+
+func (c *pgCursor) Next() (k, v []byte) { return c.step(false) }
+func (c *pgCursor) Prev() (k, v []byte) { return c.step(true) }
+
+// step moves one key on in the direction.
+func (c *pgCursor) step(desc bool) (k, v []byte) {
+	at, _ := c.current()
+	if at == nil {
+		return nil, nil
+	}
+	if desc == c.desc && c.gen == c.b.t.gen {
+		if c.i+1 < len(c.rows) {
+			c.i++
+			return c.current()
+		}
+		if !c.full {
+			c.i = len(c.rows)
+			return nil, nil
+		}
+	}
+	return c.fetch(at, desc, false)
+}
