@@ -203,20 +203,27 @@ func TestPingIsEchoed(t *testing.T) {
 	}
 }
 
-// Malformed robot data and unknown topics get error codes, not a crash.
+// Malformed robot data and unknown topics get error codes, a frame that is
+// not JSON is skipped; none of them ends the connection.
 func TestBadFramesAreAnswered(t *testing.T) {
 	g := streamtest.New(t)
-	start(t, g, newRecorder(), streamtest.ClientSecret)
+	r := start(t, g, newRecorder(), streamtest.ClientSecret)
 	g.WaitConnected(1)
+	g.SendRaw([]byte("\x00not json{{"))
 	bad := g.Message(`{"msgtype":`)
 	odd := g.Send("EVENT", "/v1.0/some/event", `{}`)
-	acks := g.WaitAcks(2)
+	nul := g.Send("CALLBACK", "/v1.0/im/bot/messages/get", `null`)
+	pong := g.Ping("after the junk")
+	acks := g.WaitAcks(4)
 	codes := map[string]int{}
 	for _, a := range acks {
 		codes[a.MessageID] = a.Code
 	}
-	if codes[bad] != 400 || codes[odd] != 404 {
+	if codes[bad] != 400 || codes[odd] != 404 || codes[nul] != 400 || codes[pong] != 200 {
 		t.Errorf("codes %v", codes)
+	}
+	if s := r.link.State(); s.Frames["other"] != 2 || s.Reconnects != 0 || g.Connections() != 1 {
+		t.Errorf("state %+v, %d connections", s, g.Connections())
 	}
 }
 

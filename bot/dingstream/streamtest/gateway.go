@@ -280,6 +280,20 @@ func (g *Gateway) SendID(id, typ, topic, data string) {
 	}
 }
 
+// SendRaw writes bytes as one text frame on the current connection (a
+// frame that need not be JSON).
+func (g *Gateway) SendRaw(b []byte) {
+	g.mu.Lock()
+	c := g.current
+	g.mu.Unlock()
+	if c == nil {
+		g.t.Fatal("streamtest: no connection to send on")
+	}
+	if err := c.Write(context.Background(), websocket.MessageText, b); err != nil {
+		g.t.Logf("streamtest: send raw: %v", err)
+	}
+}
+
 // Message sends a robot message (the JSON of the HTTP callback body, docs/protocols.md §3.1).
 func (g *Gateway) Message(body string) string {
 	return g.Send("CALLBACK", "/v1.0/im/bot/messages/get", body)
