@@ -200,8 +200,6 @@ func (c *Client) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		c.link.Up(c.o.Now())
-		c.o.Logger.Info("wecom_bot: connected")
 		healthy, err := c.serve(ctx, conn)
 		c.link.Down(c.o.Now(), err)
 		if errors.Is(err, ErrTakenOver) {
@@ -274,11 +272,16 @@ func write(ctx context.Context, conn *websocket.Conn, f Frame) error {
 }
 
 // serve reads frames until the connection ends, another connection takes
-// over, or ctx is done. healthy reports whether it carried a frame.
+// over, or ctx is done. healthy reports whether it carried a frame (a
+// pong counts: the failure count starts over and the next attempt is
+// immediate; a connection that dies before its first heartbeat answer
+// backs off, so a server that accepts and drops is not hammered).
 func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool, err error) {
 	c.mu.Lock()
 	c.conn = conn
 	c.mu.Unlock()
+	c.link.Up(c.o.Now())
+	c.o.Logger.Info("wecom_bot: connected")
 	defer func() {
 		c.mu.Lock()
 		c.conn = nil
