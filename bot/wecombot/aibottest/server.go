@@ -135,23 +135,22 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		silent, code, hook := s.silent, s.sendCode, s.onReply
 		s.mu.Unlock()
-		switch f.Cmd {
-		case "ping":
-			if !silent {
-				_ = s.write(conn, answer(f.ReqID(), 0, "ok"))
-			}
-		case "aibot_send_msg":
-			_ = s.write(conn, answer(f.ReqID(), code, "sent"))
-		case "aibot_respond_msg", "aibot_respond_update_msg":
-			if hook != nil {
-				hook(f)
-			}
-			_ = s.write(conn, answer(f.ReqID(), 0, "ok"))
+		reply := f.Cmd == "aibot_respond_msg" || f.Cmd == "aibot_respond_update_msg"
+		if reply && hook != nil {
+			hook(f)
 		}
-		s.mu.Lock()
+		s.mu.Lock() // recorded before it is answered: a client that saw the answer finds it here
 		s.frames = append(s.frames, f)
 		s.notify()
 		s.mu.Unlock()
+		switch {
+		case f.Cmd == "ping" && !silent:
+			_ = s.write(conn, answer(f.ReqID(), 0, "ok"))
+		case f.Cmd == "aibot_send_msg":
+			_ = s.write(conn, answer(f.ReqID(), code, "sent"))
+		case reply:
+			_ = s.write(conn, answer(f.ReqID(), 0, "ok"))
+		}
 	}
 }
 
