@@ -237,11 +237,11 @@ func (s *Server) Frames(cmd string) []Frame {
 	return out
 }
 
-// Wait waits up to 10 s for cond, checked after every change; it fails the
+// Wait waits up to 60 s for cond, checked after every change; it fails the
 // test with what on timeout.
 func (s *Server) Wait(what string, cond func() bool) {
 	s.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(60 * time.Second)
 	for {
 		s.mu.Lock()
 		ch := s.changed
