@@ -117,7 +117,8 @@ func Notice(inc *Incident, s Step) bot.Notification {
 
 // Digest merges repeats waiting for one recipient into one push (the
 // outbox's Loop.Digest): 仍有 3 起急报未确认：E1、E2、E3, then a line per
-// incident (its latest repeat), with the @mentions of them all.
+// incident (its latest repeat), with the @mentions of them all and a 收到
+// button per incident where the platform has buttons.
 func Digest(ns []bot.Notification) bot.Notification {
 	var ids, lines, mention []string
 	for _, n := range ns {
@@ -136,8 +137,12 @@ func Digest(ns []bot.Notification) bot.Notification {
 		}
 	}
 	text := fmt.Sprintf(digestText, len(ids), strings.Join(ids, "、"), strings.Join(lines, "\n"), ids[0])
+	actions := make([]bot.Action, len(ids))
+	for i, id := range ids {
+		actions[i] = bot.Action{Title: "收到 " + id, Command: "收到 " + id}
+	}
 	return bot.Notification{To: ns[0].To, Title: "急报再次提醒", Text: text, Mention: mention,
-		Priority: bot.PriorityRepeat, Digest: strings.Join(lines, "\n")}
+		Priority: bot.PriorityRepeat, Digest: strings.Join(lines, "\n"), Actions: actions}
 }
 
 func notification(s Step, title, text string) bot.Notification {
