@@ -24,6 +24,7 @@ import (
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/bot/platform"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/console"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/handlers"
 	"github.com/baosong/baosong/incident"
@@ -56,15 +57,17 @@ type App struct {
 	// Scheduler runs every job of SPEC §6 (app/schedule.go); the incident
 	// clock runs beside it.
 	Scheduler *scheduler.Engine
-	now       func() time.Time
-	log       *slog.Logger
-	httpc     *http.Client // platform API client; nil: the platforms' own
-	mux       *http.ServeMux
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	waiters   []func()                    // platform callbacks' work still running after their HTTP answer
-	runners   []func(ctx context.Context) // long connections to platforms (SPEC §14), run from Start until Close
-	links     []*platform.Link            // their state, for /healthz?verbose=1
+	// Console is the web console; nil when [console] is off.
+	Console *console.Console
+	now     func() time.Time
+	log     *slog.Logger
+	httpc   *http.Client // platform API client; nil: the platforms' own
+	mux     *http.ServeMux
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	waiters []func()                    // platform callbacks' work still running after their HTTP answer
+	runners []func(ctx context.Context) // long connections to platforms (SPEC §14), run from Start until Close
+	links   []*platform.Link            // their state, for /healthz?verbose=1
 }
 
 // New opens the store and wires everything; Start runs the background loops.
@@ -91,7 +94,11 @@ func New(o Options) (*App, error) {
 		n, _ := db.Depth()
 		return float64(n)
 	})
-	a.Handlers = handlers.New(handlers.Deps{Config: o.Config, Dir: dir, Store: db, Now: o.Now, Log: o.Log,
+	if a.Console, err = a.newConsole(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Handlers = handlers.New(handlers.Deps{Config: o.Config, Dir: dir, Store: db, Now: o.Now, Log: o.Log, Console: a.loginLinks(),
 		Count: func(name string) {
 			a.Metrics.Rejections.WithLabelValues(name).Inc()
 			_ = db.Count(name)
@@ -157,6 +164,9 @@ func (a *App) routes() {
 	a.mux.HandleFunc("GET /healthz", a.healthz)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{}))
 	a.mux.Handle("POST /api/backup", a.admin(http.HandlerFunc(a.backup)))
+	if a.Console != nil {
+		a.Console.Register(a.mux)
+	}
 	a.mux.Handle("GET /api/export", a.admin(export.Handler(&export.Source{Config: a.Config, Dir: a.Dir, Store: a.Store, Now: a.now})))
 }
 

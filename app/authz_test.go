@@ -165,6 +165,7 @@ func authzRows() []authzRow {
 	return []authzRow{
 		{intent: "帮助", text: same("帮助"), cells: everyone(reads("您可以发送"))},
 		{intent: "我的", text: same("我的"), cells: everyone(reads("记录"))},
+		{intent: "看板", text: same("看板"), cells: everyone(reads("/login?t="))},
 		{intent: "(不认识的话)", text: same("今天天气不错"), cells: everyone(reads("没看懂"))},
 
 		// Attendance (SPEC §1: cadres and teachers submit for their class;

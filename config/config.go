@@ -31,6 +31,7 @@ type Config struct {
 	WeCom      WeCom          `toml:"wecom"`
 	WeComBot   WeComBot       `toml:"wecom_bot"`
 	DingTalk   DingTalk       `toml:"dingtalk"`
+	Console    Console        `toml:"console"`
 	base       string         // directory of the file, for relative paths
 	undecoded  []toml.Key     // keys the file has that Config does not know
 	problems   []string       // problems found while decoding
@@ -114,6 +115,7 @@ func (c *Config) Validate() Problems {
 	c.validateIncident(add)
 	c.validateSchedule(add)
 	c.validatePlatforms(add)
+	c.validateConsole(add)
 	return p
 }
 

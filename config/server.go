@@ -9,6 +9,7 @@ type Server struct {
 	LocalToken    string `toml:"local_token"`     // bearer token for /hook/local; empty: loopback callers only
 	AdminToken    string `toml:"admin_token"`     // bearer token for admin endpoints; empty: loopback only
 	RatePerMinute int    `toml:"rate_per_minute"` // per-member flood limit; 0 disables
+	PublicURL     string `toml:"public_url"`      // how browsers reach the server (console login links); default http://<listen>
 }
 
 func (c *Config) validateServer(add func(string, ...any)) {

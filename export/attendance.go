@@ -27,7 +27,7 @@ func attendanceDocument(src *Source, p report.Period) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := att.Summary(p, src.Dir.Classes(), src.now())
+	s, err := att.Summary(p, src.classes(), src.now())
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,16 @@ type Source struct {
 	Dir    *org.Directory
 	Store  Store
 	Now    func() time.Time // judges open/missing; time.Now when nil
+	// Classes limits the attendance export to these classes (the web
+	// console's viewer's scope); nil: every class.
+	Classes []*org.Unit
+}
+
+func (s *Source) classes() []*org.Unit {
+	if s.Classes != nil {
+		return s.Classes
+	}
+	return s.Dir.Classes()
 }
 
 func (s *Source) now() time.Time {

@@ -25,6 +25,8 @@ type Deps struct {
 	Store  *store.DB
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Console issues the web console's login links; nil: [console] off.
+	Console LoginLinks
 	// Count records things that are refused and counted but not stored
 	// ("confidential").
 	Count func(name string)
@@ -63,6 +65,7 @@ func New(d Deps) *Handlers {
 	h.intents = append(h.intents, h.outingIntents()...)
 	h.intents = append(h.intents, h.incidentIntents()...)
 	h.intents = append(h.intents, h.submissionIntents()...)
+	h.intents = append(h.intents, h.consoleIntents()...)
 	return h
 }
 

@@ -20,4 +20,7 @@ const (
 	msgUnknown   = "没看懂这条消息。发送“帮助”查看可以使用的功能和示例。"
 	msgNearMiss  = "您是不是想发：%s？这条消息未处理，请确认后重新发送。发送“帮助”查看可以使用的功能和示例。"
 	msgTooLong   = "消息过长（最多 %d 字），请分段发送。"
+	// 看板: the one-time link (url, valid until HH:MM), or the console is off.
+	msgConsoleLink = "看板登录链接（仅限本人，%[2]s 前有效，只能使用一次，请勿转发）：\n%[1]s\n登录后 8 小时内有效；过期请重新发送“看板”。"
+	msgConsoleOff  = "网页看板未开启，请联系管理员在配置中设置 [console] enabled = true。"
 )

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/baosong/baosong/console"
+	"github.com/baosong/baosong/export"
+	"github.com/baosong/baosong/handlers"
+	"github.com/baosong/baosong/incident"
+	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/scheduler"
+)
+
+// newConsole builds the web console (SPEC §15) over the domain services,
+// or nil when [console] is off.
+func (a *App) newConsole() (*console.Console, error) {
+	if !a.Config.Console.Enabled {
+		return nil, nil
+	}
+	att, err := report.NewAttendance(a.Config, a.Dir, a.Store, a.now)
+	if err != nil {
+		return nil, fmt.Errorf("app: console: %w", err)
+	}
+	desk, err := report.NewDesk(a.Config, a.Dir, a.Store, a.now)
+	if err != nil {
+		return nil, fmt.Errorf("app: console: %w", err)
+	}
+	loc := a.Config.Location()
+	incidents := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir,
+		func() time.Time { return a.now().In(loc) })
+	src := export.Source{Config: a.Config, Dir: a.Dir, Store: a.Store, Now: a.now}
+	return console.New(console.Deps{Dir: a.Dir, Schedule: att.Schedule, Forms: att, Incidents: incidents,
+		Desk: desk, Policy: desk.Policy, Plan: plan{a}, Now: a.now, PublicURL: a.Config.PublicURL(), Log: a.log,
+		Export: func(w io.Writer, what, period string, classes []*org.Unit) error {
+			s := src
+			s.Classes = classes
+			return export.Write(&s, what, period, export.XLSX, w)
+		}})
+}
+
+// plan reads the scheduler's plan; the engine is built after the console.
+type plan struct{ a *App }
+
+func (p plan) Plan(from time.Time, n int) []scheduler.Firing { return p.a.Scheduler.Plan(from, n) }
+
+// loginLinks is the console as the handlers see it: nil (an interface holding
+// no value) when it is off, so 看板 says so.
+func (a *App) loginLinks() handlers.LoginLinks {
+	if a.Console == nil {
+		return nil
+	}
+	return a.Console
+}
