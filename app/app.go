@@ -70,6 +70,15 @@ type App struct {
 	links   []*platform.Link            // their state, for /healthz?verbose=1
 }
 
+// openStore opens the store the configuration names: the bbolt file in the
+// data directory, or PostgreSQL.
+func openStore(o Options) (*store.DB, error) {
+	if o.Config.Postgres() {
+		return store.OpenPostgres(o.Config.StoreDSN(), store.Options{Now: o.Now})
+	}
+	return store.Open(o.Data, store.Options{Now: o.Now})
+}
+
 // New opens the store and wires everything; Start runs the background loops.
 func New(o Options) (*App, error) {
 	if o.Now == nil {
@@ -85,7 +94,7 @@ func New(o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(o.Data, store.Options{Now: o.Now})
+	db, err := openStore(o)
 	if err != nil {
 		return nil, err
 	}

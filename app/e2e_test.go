@@ -16,6 +16,7 @@ import (
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/internal/pgtest"
 	"github.com/baosong/baosong/store"
 )
 
@@ -65,6 +66,13 @@ func startTestApp(t *testing.T, data string, now time.Time, opts ...option) *tes
 			defer ta.mu.Unlock()
 			return ta.now
 		}
+	}
+	if pg := pgtest.Env(); pg != "" { // the same test on PostgreSQL, the data directory its schema
+		dsn, err := pgtest.DSN(pg, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts = append(opts, func(c *config.Config) { c.Store = config.Store{Driver: "postgres", DSN: dsn} })
 	}
 	a, err := app.New(app.Options{Config: demoConfig(t, opts...), Data: data, Now: clock,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})

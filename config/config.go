@@ -16,6 +16,7 @@ import (
 // Config is the whole configuration file.
 type Config struct {
 	Server     Server         `toml:"server"`
+	Store      Store          `toml:"store"`
 	Org        Org            `toml:"org"`
 	Units      []Unit         `toml:"unit"`
 	Members    []Member       `toml:"member"`
@@ -84,6 +85,7 @@ func Load(path string) (*Config, error) {
 func Defaults() *Config {
 	return &Config{
 		Server:     Server{Listen: "127.0.0.1:8080", Data: "./data", RatePerMinute: 30},
+		Store:      Store{Driver: "bbolt"},
 		Org:        Org{Name: "", TimeZone: "Asia/Shanghai", HolidayPolicy: "before"},
 		Attendance: defaultAttendance(),
 		Submission: defaultSubmission(),
@@ -106,6 +108,7 @@ func (c *Config) Validate() Problems {
 		add("未知的配置项 %s", k.String())
 	}
 	c.validateServer(add)
+	c.validateStore(add)
 	c.validateOrg(add)
 	c.validateDirectory(add)
 	c.validateAttendance(add)

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -123,5 +124,20 @@ func TestMemberUnitSingular(t *testing.T) {
 	}
 	if got := c.Members[0].Units; len(got) != 1 || got[0] != "c1" {
 		t.Errorf("units = %v", got)
+	}
+}
+
+// The PostgreSQL DSN comes from dsn_file (beside the configuration) when set.
+func TestStoreDSNFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pg.dsn"), []byte("postgres://baosong:s3cret@db:5432/baosong\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Parse(append([]byte("[store]\ndriver = \"postgres\"\ndsn_file = \"pg.dsn\"\n"), baosong.ExampleConfig[bytes.Index(baosong.ExampleConfig, []byte("[org]")):]...), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Postgres() || c.StoreDSN() != "postgres://baosong:s3cret@db:5432/baosong" {
+		t.Errorf("postgres %v, dsn %q", c.Postgres(), c.StoreDSN())
 	}
 }

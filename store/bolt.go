@@ -16,7 +16,11 @@ type boltEngine struct {
 	w  *committer
 }
 
-func newBolt(db *bolt.DB) *boltEngine { return &boltEngine{db: db, w: &committer{db: db, max: 1000}} }
+func newBolt(db *bolt.DB) *boltEngine {
+	e := &boltEngine{db: db}
+	e.w = &committer{update: e.Update, max: 1000}
+	return e
+}
 
 func (e *boltEngine) View(fn func(kvTx) error) error {
 	return e.db.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })

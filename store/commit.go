@@ -6,8 +6,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // committer runs the store's writes in shared commits (group commit). A
@@ -18,7 +16,10 @@ import (
 // Batch instead holds every write for a fixed delay in the hope of company,
 // a delay each message pays twice when the load is light.)
 type committer struct {
-	db      *bolt.DB
+	// update runs fn in one transaction of the engine (bbolt's Update; on
+	// PostgreSQL one serializable transaction, retried when it conflicts
+	// with another node's).
+	update  func(fn func(kvTx) error) error
 	max     int // writes in one commit at most
 	mu      sync.Mutex
 	pending []write
@@ -38,7 +39,7 @@ func (c *committer) note(err, fnErr error) {
 	switch {
 	case err == nil:
 		c.failing.Store(0)
-	case fnErr == nil || errors.Is(fnErr, errPanicked):
+	case fnErr == nil || errors.Is(fnErr, errPanicked) || errors.As(err, new(*dbError)):
 		c.failing.Add(1)
 	}
 }
@@ -67,8 +68,8 @@ func (c *committer) do(fn func(kvTx) error) error {
 	err := <-w.done
 	if errors.Is(err, errAlone) {
 		var fnErr error
-		err = c.db.Update(func(tx *bolt.Tx) error {
-			fnErr = guarded(fn, boltTx{tx})
+		err = c.update(func(tx kvTx) error {
+			fnErr = guarded(fn, tx)
 			return fnErr
 		})
 		c.note(err, fnErr)
@@ -99,9 +100,10 @@ func (c *committer) run() {
 func (c *committer) commit(ws []write) {
 	for len(ws) > 0 {
 		failed := -1
-		err := c.db.Update(func(tx *bolt.Tx) error {
+		err := c.update(func(tx kvTx) error {
+			failed = -1 // the engine may run this again
 			for i, w := range ws {
-				if err := guarded(w.fn, boltTx{tx}); err != nil {
+				if err := guarded(w.fn, tx); err != nil {
 					failed = i
 					return err
 				}

@@ -129,6 +129,7 @@ func (s *DB) PurgeDedupe() (int, error) {
 	cutoff := u64(uint64(s.now().Add(-DedupeRetention).UnixNano()))
 	n := 0
 	err := s.kv.Update(func(tx kvTx) error {
+		n = 0 // this may run more than once
 		idx, b := tx.Bucket(bucketDedupeAt), tx.Bucket(bucketDedupe)
 		c := idx.Cursor()
 		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], cutoff) < 0; k, _ = c.First() {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,9 +32,9 @@ const (
 )
 
 type pgEngine struct {
-	pool    *pgxpool.Pool
-	where   string
-	failing atomic.Int64
+	pool  *pgxpool.Pool
+	where string
+	w     *committer
 }
 
 // OpenPostgres opens the store on a PostgreSQL database (a DSN such as
@@ -63,6 +62,7 @@ func openPostgres(dsn string) (*pgEngine, error) {
 		return nil, fmt.Errorf("store: postgres: %w", err)
 	}
 	e := &pgEngine{pool: pool, where: fmt.Sprintf("postgres://%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)}
+	e.w = &committer{update: e.serializable, max: 1000}
 	if _, err := pool.Exec(ctx, pgSchema); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
@@ -75,29 +75,27 @@ func (e *pgEngine) View(fn func(kvTx) error) error {
 	return e.once(pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
 }
 
-func (e *pgEngine) Update(fn func(kvTx) error) error {
+// Update and Batch share commits like bbolt's (see committer): the writes
+// of one node go to PostgreSQL one group at a time, so they never conflict
+// with each other, only with another node's.
+func (e *pgEngine) Update(fn func(kvTx) error) error { return e.w.do(fn) }
+
+func (e *pgEngine) Batch(fn func(kvTx) error) error { return e.w.do(fn) }
+
+// serializable runs fn in one SERIALIZABLE transaction, again while
+// PostgreSQL cannot serialize it with concurrent ones.
+func (e *pgEngine) serializable(fn func(kvTx) error) error {
 	var err error
 	for try := range pgAttempts {
-		err = e.once(pgx.TxOptions{IsoLevel: pgx.Serializable}, fn)
-		if !retryable(err) {
+		if err = e.once(pgx.TxOptions{IsoLevel: pgx.Serializable}, fn); !retryable(err) {
 			break
 		}
-		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << min(try, 6))))
-	}
-	var db *dbError
-	switch {
-	case err == nil:
-		e.failing.Store(0)
-	case errors.As(err, &db):
-		e.failing.Add(1)
+		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << min(try, 7))))
 	}
 	return err
 }
 
-// Batch is Update: PostgreSQL commits concurrent transactions together itself.
-func (e *pgEngine) Batch(fn func(kvTx) error) error { return e.Update(fn) }
-
-func (e *pgEngine) FailingWrites() int64 { return e.failing.Load() }
+func (e *pgEngine) FailingWrites() int64 { return e.w.failing.Load() }
 
 func (e *pgEngine) Backup(io.Writer, func(int64)) (int64, error) {
 	return 0, errors.New("store: a PostgreSQL store is backed up with pg_dump")
