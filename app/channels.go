@@ -40,6 +40,7 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 			if err != nil {
 				return err
 			}
+			cb.UpdateCards(client.UpdateCard)
 			a.mux.Handle("/hook/wecom", cb)
 			a.waiters = append(a.waiters, cb.Wait)
 		}

@@ -1,11 +1,15 @@
 package app_test
 
 import (
+	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +42,12 @@ func (ta *testApp) wecomSay(from, text string, msgID uint64) string {
 	if err != nil {
 		ta.t.Fatal(err)
 	}
+	return ta.wecomPost(q, body)
+}
+
+// wecomPost posts an encrypted callback and returns the decrypted passive reply.
+func (ta *testApp) wecomPost(q url.Values, body string) string {
+	ta.t.Helper()
 	resp, err := http.Post(ta.srv.URL+"/hook/wecom?"+q.Encode(), "text/xml", strings.NewReader(body))
 	if err != nil {
 		ta.t.Fatal(err)
@@ -108,4 +118,111 @@ func TestWeComEndToEnd(t *testing.T) {
 		t.Errorf("bad signature: HTTP %d", resp.StatusCode)
 	}
 	mustNotContain(t, ta.say("cadre-g1c1", "我的"), "A2")
+}
+
+// cardAPI is a fake WeCom API that records app messages and card updates.
+type cardAPI struct {
+	mu      sync.Mutex
+	sends   []map[string]any
+	updates []map[string]any
+	changed chan struct{}
+}
+
+func (f *cardAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body map[string]any
+	_ = json.NewDecoder(r.Body).Decode(&body)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch r.URL.Path {
+	case "/cgi-bin/gettoken":
+		_, _ = io.WriteString(w, `{"errcode":0,"errmsg":"ok","access_token":"tok","expires_in":7200}`)
+		return
+	case "/cgi-bin/message/send":
+		f.sends = append(f.sends, body)
+	case "/cgi-bin/message/update_template_card":
+		f.updates = append(f.updates, body)
+	}
+	_, _ = io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+}
+
+// wait polls until cond holds on the recorded calls.
+func (f *cardAPI) wait(t *testing.T, what string, cond func(sends, updates []map[string]any) bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		f.mu.Lock()
+		ok := cond(f.sends, f.updates)
+		f.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// An urgent incident reaches the leader as a WeCom app template card with
+// 收到 / 续报 buttons. A class monitor's click arrives as an encrypted
+// template_card_event and is refused exactly as the typed command; the
+// leader's click acknowledges, its button then reads who acknowledged, the
+// reporter hears it, and WeCom's retry of the same click changes nothing.
+func TestWeComAppIncidentCardButtons(t *testing.T) {
+	fake := &cardAPI{}
+	api := httptest.NewServer(fake)
+	defer api.Close()
+	ta := newTestApp(t, time.Time{}, withWeCom(api.URL, "leader-1", "cadre-g1c1"))
+	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1")
+	var card map[string]any
+	fake.wait(t, "the incident card", func(sends, _ []map[string]any) bool {
+		for _, m := range sends {
+			if m["msgtype"] == "template_card" && strings.Contains(fmt.Sprint(m["touser"]), "leader-1") {
+				card = m["template_card"].(map[string]any)
+				return true
+			}
+		}
+		return false
+	})
+	buttons := map[string]string{}
+	for _, b := range card["button_list"].([]any) {
+		b := b.(map[string]any)
+		buttons[b["text"].(string)] = b["key"].(string)
+	}
+	if card["card_type"] != "button_interaction" || buttons["收到"] != "收到 E1" || buttons["续报"] != "续报 E1" {
+		t.Fatalf("card %v", card)
+	}
+	mustContain(t, fmt.Sprint(card["main_title"], card["sub_title_text"]), "E1", "腹痛")
+	task := card["task_id"].(string)
+	click := func(user, key, code string) string {
+		q, body, err := loadgen.WeComCardClick(ta.Config.WeCom, user, key, task, code, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ta.wecomPost(q, body)
+	}
+
+	refusal := click("cadre-g1c1", buttons["收到"], "rc-1")
+	if typed := ta.say("cadre-g1c1", "收到 E1"); refusal != typed {
+		t.Errorf("a click by a class monitor is answered\n%s\nbut the typed command\n%s", refusal, typed)
+	}
+	mustNotContain(t, refusal, "已确认急报")
+
+	acked := click("leader-1", buttons["收到"], "rc-2")
+	mustContain(t, acked, "已确认急报 E1", "刘老师")
+	fake.wait(t, "the leader's card updated", func(_, updates []map[string]any) bool {
+		for _, u := range updates {
+			if u["response_code"] == "rc-2" {
+				users := fmt.Sprint(u["userids"])
+				label := fmt.Sprint(u["button"].(map[string]any)["replace_name"])
+				if users != "[leader-1]" || label != "已确认急报 E1" {
+					t.Fatalf("update %v", u)
+				}
+				return true
+			}
+		}
+		return false
+	})
+	ta.waitInbox("teacher-g1c1", "急报已确认 E1", "王副校长")
+	if again := click("leader-1", buttons["收到"], "rc-2"); again != acked {
+		t.Errorf("WeCom's retry of the click answered\n%s\nnot\n%s", again, acked)
+	}
 }

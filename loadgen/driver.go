@@ -430,10 +430,25 @@ func WeComCallback(w config.WeCom, from, text string, msgID uint64, at time.Time
 
 // weComCallback signs the callback at now, for a message created at created.
 func weComCallback(w config.WeCom, from, text string, msgID uint64, now, created time.Time) (url.Values, string, error) {
-	ts := strconv.FormatInt(now.Unix(), 10)
 	plain := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
 		"<CreateTime>%d</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content>"+
 		"<MsgId>%d</MsgId><AgentID>%d</AgentID></xml>", w.CorpID, from, created.Unix(), text, msgID, w.AgentID)
+	return sealWeCom(w, plain, now)
+}
+
+// WeComCardClick is the encrypted app callback of a click by from on the
+// button key of template card taskID (event template_card_event), at at.
+func WeComCardClick(w config.WeCom, from, key, taskID, responseCode string, at time.Time) (url.Values, string, error) {
+	plain := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
+		"<CreateTime>%d</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>"+
+		"<EventKey><![CDATA[%s]]></EventKey><TaskId><![CDATA[%s]]></TaskId><CardType><![CDATA[button_interaction]]></CardType>"+
+		"<ResponseCode><![CDATA[%s]]></ResponseCode><AgentID>%d</AgentID></xml>", w.CorpID, from, at.Unix(), key, taskID, responseCode, w.AgentID)
+	return sealWeCom(w, plain, at)
+}
+
+// sealWeCom encrypts and signs a callback's plaintext at now, as WeCom does.
+func sealWeCom(w config.WeCom, plain string, now time.Time) (url.Values, string, error) {
+	ts := strconv.FormatInt(now.Unix(), 10)
 	random := make([]byte, 16)
 	_, _ = crand.Read(random)
 	for i := range random {

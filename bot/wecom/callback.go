@@ -37,8 +37,11 @@ const maxAge = 24 * time.Hour
 // parses the message and calls the handler. If the handler answers within
 // the budget the reply goes back as an encrypted passive reply; otherwise
 // WeCom gets an empty 200 at the budget and the reply is handed to the Late
-// hook when ready. Events are acknowledged with an empty 200 and not
-// handled; other message types get a fixed "text only" reply.
+// hook when ready. A click on a template card button (template_card_event)
+// is handled as the button's command sent by the member who clicked, and
+// the card is then updated (UpdateCards); other events are acknowledged
+// with an empty 200 and not handled; other message types get a fixed
+// "text only" reply.
 //
 // Status codes: 401 for a bad msg_signature, a signed timestamp more than
 // maxAge old, or a ciphertext addressed to another receiveid (nothing is
@@ -51,6 +54,13 @@ type Callback struct {
 	h      bot.Handler
 	o      platform.Options
 	work   platform.Work
+	cards  func(ctx context.Context, user, responseCode string, rep *bot.Reply) error
+}
+
+// UpdateCards makes the callback call update after a card click was
+// handled (Client.UpdateCard), to show its outcome on the card.
+func (c *Callback) UpdateCards(update func(ctx context.Context, user, responseCode string, rep *bot.Reply) error) {
+	c.cards = update
 }
 
 // NewCallback builds the callback for cfg's app. It fails if the app's
@@ -128,7 +138,13 @@ type inbound struct {
 	Content      string `xml:"Content"`
 	MsgID        string `xml:"MsgId"`
 	Event        string `xml:"Event"`
+	EventKey     string `xml:"EventKey"`     // template_card_event: the clicked button's key
+	TaskID       string `xml:"TaskId"`       // … the card
+	ResponseCode string `xml:"ResponseCode"` // … the click, to update the card with
 }
+
+// eventCard is a click on a template card button.
+const eventCard = "template_card_event"
 
 func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -164,8 +180,17 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 
 	switch in.MsgType {
 	case "event":
-		w.WriteHeader(http.StatusOK) // acknowledged, nothing to do
-		return
+		if in.Event != eventCard || strings.TrimSpace(in.EventKey) == "" {
+			w.WriteHeader(http.StatusOK) // acknowledged, nothing to do
+			return
+		}
+		// A button click is its command typed by the member who clicked:
+		// the same checks, refusals, dedupe (WeCom retries a click with
+		// the same ResponseCode) and reply.
+		in.Content, in.MsgID = strings.TrimSpace(in.EventKey), "card-"+in.ResponseCode
+		if in.ResponseCode == "" {
+			in.MsgID = ""
+		}
 	case "text":
 	default:
 		c.writePassive(w, in.FromUserName, platform.TextOnlyText)
@@ -182,14 +207,25 @@ func (c *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		Text:    in.Content,
 		At:      at,
 	}
-	c.answer(w, r.Context(), m)
+	handle := func(ctx context.Context) *bot.Reply { return c.o.Handle(ctx, c.h, m) }
+	if in.MsgType == "event" && in.ResponseCode != "" && c.cards != nil {
+		handle = func(ctx context.Context) *bot.Reply {
+			rep := c.o.Handle(ctx, c.h, m)
+			c.work.Go(ctx, func(ctx context.Context) {
+				if err := c.cards(ctx, m.User, in.ResponseCode, rep); err != nil {
+					c.o.Logger.Warn("wecom: card not updated", "msg", m.Key(), "err", err)
+				}
+			})
+			return rep
+		}
+	}
+	c.answer(w, r.Context(), m, handle)
 }
 
-// answer runs the handler under a context that survives the HTTP answer
-// and replies passively if it finishes within the budget.
-func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message) {
-	rep, inTime := c.work.Answer(reqCtx, c.o.Budget,
-		func(ctx context.Context) *bot.Reply { return c.o.Handle(ctx, c.h, m) },
+// answer runs handle under a context that survives the HTTP answer and
+// replies passively if it finishes within the budget.
+func (c *Callback) answer(w http.ResponseWriter, reqCtx context.Context, m *bot.Message, handle func(context.Context) *bot.Reply) {
+	rep, inTime := c.work.Answer(reqCtx, c.o.Budget, handle,
 		func(ctx context.Context, rep *bot.Reply, answered bool) {
 			if !answered {
 				c.deliverLate(ctx, m, rep)

@@ -22,6 +22,7 @@ const (
 	pathToken   = "/cgi-bin/gettoken"
 	pathSend    = "/cgi-bin/message/send"
 	pathWebhook = "/cgi-bin/webhook/send"
+	pathCard    = "/cgi-bin/message/update_template_card"
 )
 
 // Platform limits (docs/protocols.md §2).
@@ -33,6 +34,7 @@ const (
 	robotPerMinute     = 20   // messages per group robot (excess: 45009)
 	cardTitleLimit     = 128  // characters
 	cardDescLimit      = 512  // characters
+	buttonLabelLimit   = 20   // characters of a clicked button's new label
 )
 
 // WeCom errcodes handled by name.
@@ -147,7 +149,7 @@ func (c *Client) sendChunk(ctx context.Context, users []string, msgs []appMessag
 		if err != nil {
 			return nil, bot.Permanent(fmt.Errorf("wecom: encode app message: %w", err))
 		}
-		res, err := c.callApp(ctx, body)
+		res, err := c.callApp(ctx, pathSend, body)
 		if err != nil {
 			return nil, err
 		}
@@ -178,6 +180,7 @@ type appMessage struct {
 	Text     *content  `json:"text,omitempty"`
 	Markdown *content  `json:"markdown,omitempty"`
 	TextCard *textCard `json:"textcard,omitempty"`
+	Card     any       `json:"template_card,omitempty"`
 }
 
 // appMessages renders n as one textcard, or as text or markdown parts of
@@ -194,6 +197,8 @@ func (c *Client) appMessages(n bot.Notification) []appMessage {
 		for _, p := range platform.Split(platform.MarkdownTitled(n), textLimit) {
 			msgs = append(msgs, appMessage{MsgType: "markdown", AgentID: c.cfg.AgentID, Markdown: &content{p}})
 		}
+	case len(n.Actions) > 0 && utf8.RuneCountInString(n.Title) <= cardTitleLimit && utf8.RuneCountInString(n.Text) <= cardDescLimit:
+		msgs = append(msgs, appMessage{MsgType: "template_card", AgentID: c.cfg.AgentID, Card: platform.ButtonCard(n)})
 	case n.Title != "" && c.cfg.CardURL != "" && strings.TrimSpace(n.Text) != "" &&
 		utf8.RuneCountInString(n.Title) <= cardTitleLimit && utf8.RuneCountInString(n.Text) <= cardDescLimit:
 		msgs = append(msgs, appMessage{MsgType: "textcard", AgentID: c.cfg.AgentID, TextCard: &textCard{
@@ -306,20 +311,46 @@ type apiResult struct {
 	InvalidUser string `json:"invaliduser"`
 }
 
-// callApp posts an app message with the cached token, re-fetching the
-// token once on 40014/42001.
-func (c *Client) callApp(ctx context.Context, body []byte) (apiResult, error) {
+// callApp posts body to an app API path with the cached token,
+// re-fetching the token once on 40014/42001.
+func (c *Client) callApp(ctx context.Context, path string, body []byte) (apiResult, error) {
 	var res apiResult
 	err := c.token.Use(ctx, func(tok string) (bool, error) {
 		res = apiResult{}
-		u := c.cfg.apiBase() + pathSend + "?access_token=" + url.QueryEscape(tok)
-		if err := c.do(ctx, http.MethodPost, u, pathSend, body, &res); err != nil {
+		u := c.cfg.apiBase() + path + "?access_token=" + url.QueryEscape(tok)
+		if err := c.do(ctx, http.MethodPost, u, path, body, &res); err != nil {
 			return false, err
 		}
 		stale := res.ErrCode == codeInvalidToken || res.ErrCode == codeTokenExpired
-		return stale, c.codeError(pathSend, res)
+		return stale, c.codeError(path, res)
 	})
 	return res, err
+}
+
+// UpdateCard marks the button user clicked on a template card (the click's
+// ResponseCode) as done, labelled with the first clause of the answer to
+// the click (已确认急报 E3; 急报 E3 已由王副校长于 10:02 确认; or the start of
+// a refusal): the member sees on the card itself what came of the click.
+// Only that member's card changes, so a refusal is not shown to the others
+// the card went to.
+func (c *Client) UpdateCard(ctx context.Context, user, responseCode string, rep *bot.Reply) error {
+	label := platform.JoinReply(rep)
+	if i := strings.IndexAny(label, "\n（(，。"); i >= 0 {
+		label = label[:i]
+	}
+	if label = strings.TrimSpace(label); label == "" {
+		label = "已处理"
+	}
+	if r := []rune(label); len(r) > buttonLabelLimit {
+		label = string(r[:buttonLabelLimit-1]) + "…"
+	}
+	body, err := platform.EncodeJSON(map[string]any{"userids": []string{user}, "agentid": c.cfg.AgentID,
+		"response_code": responseCode, "button": map[string]string{"replace_name": label}})
+	if err != nil {
+		return err
+	}
+	_, err = c.callApp(ctx, pathCard, body)
+	return err
 }
 
 // fetchToken calls gettoken.

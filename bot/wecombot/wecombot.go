@@ -467,7 +467,7 @@ func (c *Client) send(ctx context.Context, uid string, n bot.Notification) error
 	body := map[string]any{"chatid": uid}
 	if len(n.Actions) > 0 {
 		body["msgtype"] = "template_card"
-		body["template_card"] = buttonCard(n)
+		body["template_card"] = platform.ButtonCard(n)
 	} else {
 		body["msgtype"] = "markdown"
 		body["markdown"] = map[string]string{"content": platform.MarkdownTitled(n)}
@@ -508,34 +508,4 @@ func (c *Client) send(ctx context.Context, uid string, n bot.Notification) error
 		forget()
 		return ctx.Err()
 	}
-}
-
-// buttonCard is n as a button_interaction card: a button per action whose
-// key is the action's command, so a click is handled as that command.
-func buttonCard(n bot.Notification) map[string]any {
-	title := n.Title
-	if title == "" {
-		title = "通知"
-	}
-	buttons := make([]map[string]any, len(n.Actions))
-	for i, a := range n.Actions {
-		buttons[i] = map[string]any{"text": a.Title, "style": i%2 + 1, "key": a.Command}
-	}
-	return map[string]any{"card_type": "button_interaction", "task_id": taskID(n),
-		"main_title": map[string]string{"title": title}, "sub_title_text": n.Text, "button_list": buttons}
-}
-
-// taskID names a card uniquely (WeCom: letters, digits, _-@, ≤ 128).
-func taskID(n bot.Notification) string {
-	var b strings.Builder
-	for _, r := range n.ID {
-		if r < 128 && (r == '_' || r == '-' || r == '@' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			b.WriteRune(r)
-		}
-	}
-	id := b.String()
-	if len(id) > 64 {
-		id = id[:64]
-	}
-	return reqID("bs" + id)
 }
