@@ -30,6 +30,7 @@ import (
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/outbox"
+	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
 )
@@ -59,15 +60,20 @@ type App struct {
 	Scheduler *scheduler.Engine
 	// Console is the web console; nil when [console] is off.
 	Console *console.Console
-	now     func() time.Time
-	log     *slog.Logger
-	httpc   *http.Client // platform API client; nil: the platforms' own
-	mux     *http.ServeMux
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	waiters []func()                    // platform callbacks' work still running after their HTTP answer
-	runners []func(ctx context.Context) // long connections to platforms (SPEC §14), run from Start until Close
-	links   []*platform.Link            // their state, for /healthz?verbose=1
+	// The services, built once here on the one clock and shared by the
+	// handlers, the console, the scheduler and the incident clock.
+	att       *report.Attendance
+	desk      *report.Desk
+	incidents *incident.Service
+	now       func() time.Time
+	log       *slog.Logger
+	httpc     *http.Client // platform API client; nil: the platforms' own
+	mux       *http.ServeMux
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	waiters   []func()                    // platform callbacks' work still running after their HTTP answer
+	runners   []func(ctx context.Context) // long connections to platforms (SPEC §14), run from Start until Close
+	links     []*platform.Link            // their state, for /healthz?verbose=1
 }
 
 // openStore opens the store the configuration names: the bbolt file in the
@@ -103,11 +109,16 @@ func New(o Options) (*App, error) {
 		n, _ := db.Depth()
 		return float64(n)
 	})
+	if err := a.services(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if a.Console, err = a.newConsole(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	a.Handlers = handlers.New(handlers.Deps{Config: o.Config, Dir: dir, Store: db, Now: o.Now, Log: o.Log, Console: a.loginLinks(),
+	a.Handlers = handlers.New(handlers.Deps{Config: o.Config, Dir: dir, Attendance: a.att, Desk: a.desk,
+		Incidents: a.incidents, Deliveries: deliveries{db}, Now: o.Now, Log: o.Log, Console: a.loginLinks(),
 		Count: func(name string) {
 			a.Metrics.Rejections.WithLabelValues(name).Inc()
 			_ = db.Count(name)
@@ -125,6 +136,34 @@ func New(o Options) (*App, error) {
 	}
 	a.routes()
 	return a, nil
+}
+
+// services builds each domain service once, over the store, on the app's
+// clock (incidents read it in the organisation's zone).
+func (a *App) services() error {
+	var err error
+	if a.att, err = report.NewAttendance(a.Config, a.Dir, a.Store, a.now); err != nil {
+		return fmt.Errorf("app: attendance: %w", err)
+	}
+	a.att.Log = a.log
+	if a.desk, err = report.NewDesk(a.Config, a.Dir, a.Store, a.now); err != nil {
+		return fmt.Errorf("app: information desk: %w", err)
+	}
+	// 积分, 排名 and the quarterly circular count the classes' attendance
+	// forms too (篇1 第九条).
+	a.desk.Forms = a.att
+	loc := a.Config.Location()
+	a.incidents = incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir,
+		func() time.Time { return a.now().In(loc) })
+	return nil
+}
+
+// deliveries answers handlers.Deliveries from the store's outbox.
+type deliveries struct{ db *store.DB }
+
+func (d deliveries) AwaitDelivery(ctx context.Context, wait time.Duration, keys ...string) (waiting, failed []string, err error) {
+	st, err := d.db.AwaitDelivery(ctx, wait, keys...)
+	return st.Waiting, st.Failed, err
 }
 
 // chain puts the middleware around the router, outermost first.

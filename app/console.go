@@ -1,16 +1,13 @@
 package app
 
 import (
-	"fmt"
 	"io"
 	"time"
 
 	"github.com/baosong/baosong/console"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/handlers"
-	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 )
 
@@ -20,19 +17,9 @@ func (a *App) newConsole() (*console.Console, error) {
 	if !a.Config.Console.Enabled {
 		return nil, nil
 	}
-	att, err := report.NewAttendance(a.Config, a.Dir, a.Store, a.now)
-	if err != nil {
-		return nil, fmt.Errorf("app: console: %w", err)
-	}
-	desk, err := report.NewDesk(a.Config, a.Dir, a.Store, a.now)
-	if err != nil {
-		return nil, fmt.Errorf("app: console: %w", err)
-	}
-	loc := a.Config.Location()
-	incidents := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir,
-		func() time.Time { return a.now().In(loc) })
+	att, desk := a.att, a.desk
 	src := export.Source{Config: a.Config, Dir: a.Dir, Store: a.Store, Now: a.now}
-	return console.New(console.Deps{Dir: a.Dir, Schedule: att.Schedule, Forms: att, Incidents: incidents,
+	return console.New(console.Deps{Dir: a.Dir, Schedule: att.Schedule, Forms: att, Incidents: a.incidents,
 		Desk: desk, Policy: desk.Policy, Plan: plan{a}, Now: a.now, PublicURL: a.Config.PublicURL(), Log: a.log,
 		Export: func(w io.Writer, what, period string, classes []*org.Unit) error {
 			s := src

@@ -29,16 +29,7 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	att, err := report.NewAttendance(a.Config, a.Dir, a.Store, a.now)
-	if err != nil {
-		return nil, fmt.Errorf("app: scheduler: %w", err)
-	}
-	att.Log = a.log
-	desk, err := report.NewDesk(a.Config, a.Dir, a.Store, a.now)
-	if err != nil {
-		return nil, fmt.Errorf("app: scheduler: %w", err)
-	}
-	desk.Forms = att // the quarterly circular counts the classes' attendance forms
+	att, desk := a.att, a.desk
 	ds := deskSource{desk}
 	deps := scheduler.Deps{
 		Config: a.Config, Dir: a.Dir, Calendar: cal, Outbox: a.Store, Now: a.now,
@@ -76,10 +67,7 @@ func (a *App) startIncidentClock(ctx context.Context) {
 	if slices.Contains(a.Config.Schedule.Off, scheduler.JobIncidentClock) {
 		return
 	}
-	loc := a.Config.Location()
-	svc := incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir,
-		func() time.Time { return a.now().In(loc) })
-	clock := &incident.Clock{Service: svc, Changes: a.Store, Log: a.log}
+	clock := &incident.Clock{Service: a.incidents, Changes: a.Store, Log: a.log}
 	a.spawn(func() { clock.Run(ctx) })
 }
 

@@ -35,12 +35,7 @@ var attendanceItemWords = []string{"无异常", "全勤", "零报告", "旷课",
 const maxEarlierListed = report.RecentEntries - 1
 
 func (h *Handlers) attendanceIntents() []intent {
-	att, err := report.NewAttendance(h.Config, h.Dir, h.Store, h.Now)
-	if err != nil {
-		h.Log.Error("attendance intents disabled", "err", err)
-		return nil
-	}
-	a := &attendance{Handlers: h, att: att, classes: classIndex(h.Dir)}
+	a := &attendance{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, a.recent)
 	h.unrouted = append(h.unrouted, a.unrouted)
 	submit := []string{org.Cadre, org.Teacher}

@@ -14,22 +14,35 @@ import (
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/handlers/parse"
+	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/store"
+	"github.com/baosong/baosong/report"
 )
 
-// Deps is what the handlers need.
+// Deps is what the handlers need. The services are built once, by the
+// wiring (app), on the one clock that Now also reads.
 type Deps struct {
-	Config *config.Config
-	Dir    *org.Directory
-	Store  *store.DB
-	Now    func() time.Time
-	Log    *slog.Logger
+	Config     *config.Config
+	Dir        *org.Directory
+	Attendance *report.Attendance
+	Desk       *report.Desk
+	Incidents  *incident.Service
+	Deliveries Deliveries
+	Now        func() time.Time
+	Log        *slog.Logger
 	// Console issues the web console's login links; nil: [console] off.
 	Console LoginLinks
 	// Count records things that are refused and counted but not stored
 	// ("confidential").
 	Count func(name string)
+}
+
+// Deliveries says whether pushes got through (the first alerts of 急报).
+type Deliveries interface {
+	// AwaitDelivery waits, at most wait, until every push of keys is
+	// delivered or has failed an attempt; it returns the keys still
+	// waiting and those that failed for good.
+	AwaitDelivery(ctx context.Context, wait time.Duration, keys ...string) (waiting, failed []string, err error)
 }
 
 // Handlers answers every intent.

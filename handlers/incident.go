@@ -31,7 +31,7 @@ type incidentDesk struct {
 
 // incidentIntents also registers the incidents as a source of 我的.
 func (h *Handlers) incidentIntents() []intent {
-	d := &incidentDesk{h: h, svc: h.incidentService(), cats: parse.DefaultCategories()}
+	d := &incidentDesk{h: h, svc: h.Incidents, cats: parse.DefaultCategories()}
 	for name, words := range h.Config.Incident.Categories {
 		d.cats[name] = append(slices.Clone(d.cats[name]), words...)
 	}
@@ -49,14 +49,6 @@ func (h *Handlers) incidentIntents() []intent {
 		h.newIntent("incident_close", closers, d.close, "急报处置完毕后结案", "结案 E3 学生均已康复返校", "结案"),
 		h.newIntent("incident_list", []string{org.Leader, org.Office, org.Admin}, d.list, "查看未结案的急报", "急报列表", "急报列表"),
 	}
-}
-
-// incidentService is the incident Service over the store, on the
-// organisation's clock. It keeps no state: every call may build its own.
-func (h *Handlers) incidentService() *incident.Service {
-	loc := h.Config.Location()
-	return incident.NewService(h.Store, incident.PolicyFrom(h.Config.Incident), h.Dir,
-		func() time.Time { return h.Now().In(loc) })
 }
 
 // report handles 急报: parse, record, alert level 0, answer with what was
@@ -109,16 +101,16 @@ func (d *incidentDesk) notified(ctx context.Context, rep *incident.Reported) str
 	for i, to := range rep.Alerted {
 		keys[i] = rep.AlertKey(to)
 	}
-	st, err := d.h.Store.AwaitDelivery(ctx, alertWait, keys...)
+	waiting, parked, err := d.h.Deliveries.AwaitDelivery(ctx, alertWait, keys...)
 	if err != nil {
-		st.Waiting = keys // unknown: do not claim delivery
+		waiting = keys // unknown: do not claim delivery
 	}
 	var done, failed, pending []bot.Recipient
 	for i, to := range rep.Alerted {
 		switch {
-		case slices.Contains(st.Failed, keys[i]):
+		case slices.Contains(parked, keys[i]):
 			failed = append(failed, to)
-		case slices.Contains(st.Waiting, keys[i]):
+		case slices.Contains(waiting, keys[i]):
 			pending = append(pending, to)
 		default:
 			done = append(done, to)
@@ -308,16 +300,15 @@ func (d *incidentDesk) list(_ context.Context, m *bot.Message) (*bot.Reply, erro
 // incidentLines describes, for 我的 (and 统计), the incidents the member
 // reported and, to leaders and the office, every incident not yet closed.
 func (h *Handlers) incidentLines(mem *org.Member, limit int) ([]string, error) {
-	svc := h.incidentService()
 	keep := func(inc *incident.Incident) bool { return inc.Reporter == mem.ID }
 	if mem.Has(org.Leader, org.Office) {
 		keep = func(inc *incident.Incident) bool { return inc.Reporter == mem.ID || !inc.Closed }
 	}
-	list, err := h.Store.LatestIncidents(limit, keep)
+	list, err := h.Incidents.Latest(limit, keep)
 	if err != nil {
 		return nil, err
 	}
-	d := &incidentDesk{h: h, svc: svc}
+	d := &incidentDesk{h: h, svc: h.Incidents}
 	out := make([]string, len(list))
 	for i, inc := range list {
 		out[i] = d.line(inc, h.Now())
@@ -349,7 +340,7 @@ func (d *incidentDesk) target(m *bot.Message, id string, named bool, rest, whole
 
 // waiting lists the open incidents (newest first) that keep accepts.
 func (d *incidentDesk) waiting(keep func(*incident.Incident) bool) ([]*incident.Incident, error) {
-	return d.h.Store.LatestIncidents(10, func(inc *incident.Incident) bool { return !inc.Closed && keep(inc) })
+	return d.svc.Latest(10, func(inc *incident.Incident) bool { return !inc.Closed && keep(inc) })
 }
 
 // pick answers when no single incident was meant: none, or which one.

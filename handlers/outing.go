@@ -28,12 +28,7 @@ type outings struct {
 var outingKinds = []string{"春游", "秋游", "社会实践", "研学"}
 
 func (h *Handlers) outingIntents() []intent {
-	desk, err := report.NewDesk(h.Config, h.Dir, h.Store, h.Now)
-	if err != nil {
-		h.Log.Error("outing notices unavailable", "err", err)
-		return nil
-	}
-	o := &outings{Handlers: h, desk: desk, classes: classIndex(h.Dir)}
+	o := &outings{Handlers: h, desk: h.Desk, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, o.recent)
 	return []intent{
 		h.newIntent("outing", []string{org.Teacher, org.Office}, o.register,

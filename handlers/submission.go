@@ -34,16 +34,7 @@ type infoDesk struct {
 
 // submissionIntents also registers the desk's records as a source of 我的.
 func (h *Handlers) submissionIntents() []intent {
-	desk, err := report.NewDesk(h.Config, h.Dir, h.Store, h.Now)
-	if err != nil {
-		h.Log.Error("information desk unavailable", "err", err)
-		return nil
-	}
-	// 积分 and 排名 show the classes' attendance forms too (篇1 第九条).
-	if att, err := report.NewAttendance(h.Config, h.Dir, h.Store, h.Now); err == nil {
-		desk.Forms = att
-	}
-	d := &infoDesk{h: h, desk: desk}
+	d := &infoDesk{h: h, desk: h.Desk}
 	h.recent = append(h.recent, d.recent)
 	officer := []string{org.Officer}
 	everyone := []string{org.Cadre, org.Teacher, org.GradeLead, org.Office, org.Officer, org.UnitHead, org.Leader, org.Admin}

@@ -358,6 +358,11 @@ func (s *Service) Open(limit int) ([]*Incident, error) {
 	return s.store.LatestIncidents(limit, func(inc *Incident) bool { return !inc.Closed })
 }
 
+// Latest lists up to limit incidents that keep accepts, newest first.
+func (s *Service) Latest(limit int, keep func(*Incident) bool) ([]*Incident, error) {
+	return s.store.LatestIncidents(limit, keep)
+}
+
 // ReportedBy lists up to limit incidents the member reported, newest first.
 func (s *Service) ReportedBy(member string, limit int) ([]*Incident, error) {
 	return s.store.LatestIncidents(limit, func(inc *Incident) bool { return inc.Reporter == member })
