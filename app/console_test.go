@@ -153,6 +153,9 @@ func TestConsoleCadreScopedToClass(t *testing.T) {
 	att := b.page("/attendance")
 	mustContain(t, att, "高一(1)班", "张三", "赵六", "待补请假条")
 	mustNotContain(t, att, "高一(2)班", "高二")
+	if code, body := b.get("/attendance?c=g1c2"); code != http.StatusForbidden || strings.Contains(body, "高一(2)班") {
+		t.Errorf("a cadre opened another class's ledger: %d", code)
+	}
 	inc := b.page("/incidents")
 	mustNotContain(t, inc, "E1", "腹痛")
 	if code, body := b.get("/incidents/E1"); code != http.StatusForbidden || strings.Contains(body, "腹痛") {
@@ -274,6 +277,9 @@ func TestConsolePages(t *testing.T) {
 	mustContain(t, b.page("/attendance"), "2026年11月", "高一(1)班", "高二(2)班", "张三", "旷课", "缺报",
 		"待补请假条", "月度汇总未确认")
 	mustContain(t, b.page("/attendance?m=2026-10"), "2026年10月")
+	one := b.page("/attendance?c=g1c1")
+	mustContain(t, one, "高一(1)班", "张三", "全部班级")
+	mustNotContain(t, one, "高二(2)班")
 	mustContain(t, b.page("/incidents"), "未结案（1）", "E1", "下载 Excel")
 	mustContain(t, b.page("/desk"), "信息稿件流程", "待单位负责人审核", "采用级别", "积分排名", "我校开展防溺水教育")
 	mustContain(t, b.page("/charts"), "<svg", "报表按时率", "高一", "高二", "每周急报", "重大")

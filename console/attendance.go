@@ -2,8 +2,10 @@ package console
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
+	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/report"
 )
 
@@ -12,9 +14,14 @@ type attendanceData struct {
 	Label             string
 	Levels            bool // the viewer sees the 8/12/15 levels
 	Grades            []gradeView
-	Followups         []followupView
-	Leaves            []leaveView // 待补请假条
-	Empty             bool
+	// Compact: a wide scope (more than detailClasses classes) lists each
+	// class's counts and only the students at a level; ?c=<class> opens
+	// one class whole.
+	Compact   bool
+	Class     string // the class opened with ?c=, "" for all
+	Followups []followupView
+	Leaves    []leaveView // 待补请假条
+	Empty     bool
 }
 
 type gradeView struct {
@@ -29,6 +36,10 @@ type followupView struct {
 type leaveView struct {
 	Entry, Class, Student, What string
 }
+
+// detailClasses is the widest scope whose students the 考勤 page lists
+// whole; beyond it the page stays small on a phone (and under 100 KB).
+const detailClasses = 8
 
 var causeLabels = map[string]string{report.CausePending: "待查明", report.CauseFound: "查明",
 	report.CauseNotFound: "未查明", report.CauseOverdue: "逾期未答复"}
@@ -47,7 +58,15 @@ func (c *Console) attendance(r *http.Request, v *viewer) (string, string, any, e
 		p = q
 	}
 	classes := c.classes(v.Member)
-	d := &attendanceData{Month: p.Name, Label: p.From.Format("2006年1月"), Levels: c.seesLevels(v.Member),
+	class := r.URL.Query().Get("c")
+	if class != "" {
+		u, ok := c.Dir.Unit(class)
+		if !ok || !slices.Contains(classes, u) {
+			return "", "", nil, errForbidden
+		}
+		classes = []*org.Unit{u}
+	}
+	d := &attendanceData{Class: class, Compact: len(classes) > detailClasses, Month: p.Name, Label: p.From.Format("2006年1月"), Levels: c.seesLevels(v.Member),
 		Prev: p.From.AddDate(0, -1, 0).Format("2006-01"), Next: p.From.AddDate(0, 1, 0).Format("2006-01"),
 		Empty: len(classes) == 0}
 	if d.Empty {
@@ -58,6 +77,11 @@ func (c *Console) attendance(r *http.Request, v *viewer) (string, string, any, e
 		return "", "", nil, err
 	}
 	for _, g := range s.Grades {
+		if d.Compact {
+			for _, cs := range g.Classes {
+				cs.Students = slices.DeleteFunc(cs.Students, func(t *report.Tally) bool { return t.Level == "" })
+			}
+		}
 		gv := gradeView{Grade: g.Grade, Classes: g.Classes}
 		if cf := g.Confirmed; cf != nil {
 			gv.Confirmed = c.Dir.MemberName(cf.By) + " " + cf.At.In(c.loc).Format("01-02 15:04") + " 已确认"
@@ -65,6 +89,9 @@ func (c *Console) attendance(r *http.Request, v *viewer) (string, string, any, e
 		d.Grades = append(d.Grades, gv)
 	}
 	for _, f := range s.Forms {
+		if d.Compact {
+			break // follow-ups and leave slips per class: ?c=
+		}
 		class := c.Dir.UnitName(f.Unit)
 		for _, e := range f.Live() {
 			for _, fu := range e.Followups {
