@@ -309,7 +309,9 @@ func (a *App) Start() {
 			a.Metrics.Pushes.WithLabelValues(a.channelOf(n.To), result).Inc()
 		},
 		Fault: func(error) { a.Metrics.OutboxFaults.Inc() },
-		Batch: a.batchOf, Digest: incident.Digest}
+		Batch: a.batchOf, Digest: incident.Digest,
+		// Local inboxes list pushes in queue order and never fail: delivered side by side.
+		Serial: func(to bot.Recipient) bool { return a.channelOf(to) != bot.Local }}
 	a.spawn(func() { loop.Run(ctx) })
 	a.spawn(func() { a.housekeeping(ctx) })
 	a.startIncidentClock(ctx)

@@ -52,6 +52,12 @@ type Loop struct {
 	// costs as few platform calls as the platform's limits allow. Pushes
 	// with a Digest line are not batched: they may merge per recipient.
 	Batch func(n bot.Notification) string
+	// Serial, when set, says whether a recipient's pushes go out one after
+	// the other (by priority, each behind the one before, merged into
+	// digests): for a platform that paces or fails. The others' pushes go
+	// out side by side, each on its own (an inbox that keeps them in queue
+	// order whatever the order of delivery). nil: every recipient is serial.
+	Serial func(to bot.Recipient) bool
 	// Digest, when set, merges pushes to one recipient that have a
 	// Notification.Digest line and go out together into one push (e.g. a
 	// round of repeats: 仍有 3 起急报未确认). It gets them in order.
@@ -105,9 +111,19 @@ func (l *Loop) Run(ctx context.Context) {
 		wg       sync.WaitGroup
 		slots    = make(chan struct{}, l.Workers)
 		busy     = map[string]bool{} // recipients with pushes in flight
+		flying   = map[uint64]bool{} // pushes in flight
 		inflight = 0                 // units started and not done
-		done     = make(chan []string)
+		done     = make(chan *unit)
 	)
+	finished := func(u *unit) {
+		inflight--
+		for _, to := range u.to {
+			delete(busy, to)
+		}
+		for _, it := range u.items {
+			delete(flying, it.Seq)
+		}
+	}
 	defer wg.Wait()
 	l.broken = make(chan error, 1)
 	faults := 0
@@ -125,21 +141,21 @@ func (l *Loop) Run(ctx context.Context) {
 					paused = false
 				case <-t.C:
 					paused = false
-				case to := <-done:
-					inflight--
-					for _, r := range to {
-						delete(busy, r)
-					}
+				case u := <-done:
+					finished(u)
 				}
 			}
 			t.Stop()
 			continue
 		}
 		faults = 0
-		units, waiting := l.plan(items, busy)
+		units, waiting := l.plan(items, busy, flying)
 		for _, u := range units {
 			for _, to := range u.to {
 				busy[to] = true
+			}
+			for _, it := range u.items {
+				flying[it.Seq] = true
 			}
 			inflight++
 			wg.Add(1)
@@ -149,7 +165,7 @@ func (l *Loop) Run(ctx context.Context) {
 				l.runSafely(ctx, u)
 				<-slots
 				select {
-				case done <- u.to:
+				case done <- u:
 				case <-ctx.Done():
 				}
 			}()
@@ -177,11 +193,10 @@ func (l *Loop) Run(ctx context.Context) {
 			case <-ctx.Done():
 			case <-wake:
 				again = true
-			case to := <-done:
-				inflight--
-				for _, r := range to {
-					delete(busy, r)
-					again = again || waiting[r]
+			case u := <-done:
+				finished(u)
+				for _, to := range u.to {
+					again = again || waiting[to]
 				}
 			case <-t.C:
 				again = true
@@ -254,9 +269,10 @@ type unit struct {
 	batch bool
 }
 
-// plan sorts the due pushes into units, leaving those of recipients in
-// flight (busy) for later; waiting names the recipients it left behind.
-func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool) (units []*unit, waiting map[string]bool) {
+// plan sorts the due pushes into units, skipping those in flight (flying)
+// and leaving the others of recipients in flight (busy) for later; waiting
+// names the recipients it left behind.
+func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool, flying map[uint64]bool) (units []*unit, waiting map[string]bool) {
 	slices.SortStableFunc(items, func(a, b store.OutboxItem) int {
 		return cmp.Or(cmp.Compare(a.Notification.Priority, b.Notification.Priority), cmp.Compare(a.Seq, b.Seq))
 	})
@@ -265,7 +281,13 @@ func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool) (units []*un
 	batches := map[string]*unit{} // batch name → unit
 	waiting = map[string]bool{}
 	for _, it := range items {
+		if flying[it.Seq] {
+			continue
+		}
 		to := it.Notification.To.String()
+		if l.Serial != nil && !l.Serial(it.Notification.To) {
+			to = "\x00" + strconv.FormatUint(it.Seq, 10) // a unit of its own
+		}
 		if u := of[to]; busy[to] || (u != nil && u.batch) {
 			waiting[to] = true // one unit per recipient at a time
 			continue
