@@ -56,6 +56,14 @@ func demoConfig(t testing.TB, opts ...option) *config.Config {
 	return cfg
 }
 
+// skipOnPostgres skips a test of the bbolt store itself when the app tests
+// run on PostgreSQL (BAOSONG_TEST_PG).
+func skipOnPostgres(t *testing.T, why string) {
+	if pgtest.Env() != "" {
+		t.Skip("on PostgreSQL: " + why)
+	}
+}
+
 func startTestApp(t *testing.T, data string, now time.Time, opts ...option) *testApp {
 	t.Helper()
 	ta := &testApp{t: t, data: data, now: now}

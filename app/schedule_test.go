@@ -54,6 +54,7 @@ func (ta *testApp) submitForm(cadre string) {
 }
 
 func TestScheduledRemindersEndToEnd(t *testing.T) {
+	skipOnPostgres(t, "it reads the bbolt file directly")
 	data := t.TempDir()
 	ta := startTestApp(t, data, thursday, withGroup)
 	ta.submitForm("cadre-g1c1")
