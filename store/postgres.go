@@ -130,8 +130,11 @@ func (e *pgEngine) once(opts pgx.TxOptions, fn func(kvTx) error) error {
 	if err != nil {
 		return &dbError{err}
 	}
-	t := &pgTx{ctx: ctx, tx: tx}
+	t := &pgTx{ctx: ctx, tx: tx, known: map[string]known{}}
 	err = guarded(fn, t)
+	if err == nil {
+		t.flush()
+	}
 	if t.err != nil { // a read failed: that is the cause, whatever fn made of it
 		err = t.err
 	}
@@ -147,11 +150,41 @@ func (e *pgEngine) once(opts pgx.TxOptions, fn func(kvTx) error) error {
 
 // pgTx is one transaction. Reads cannot return errors (bbolt's do not fail),
 // so the first failure is kept and fails the transaction.
+//
+// Writes are queued and sent together (one round trip) before the next
+// cursor read and at commit; a Get answers from what the transaction wrote
+// or already read of the key, so it never needs them sent.
 type pgTx struct {
-	ctx context.Context
-	tx  pgx.Tx
-	err error
-	gen int // counts writes: a cursor fetches again after one
+	ctx     context.Context
+	tx      pgx.Tx
+	err     error
+	gen     int              // counts writes: a cursor fetches again after one
+	pending pgx.Batch        // writes not sent yet
+	known   map[string]known // bucket + 0x00 + key → its value in this transaction
+}
+
+// known is a key's value as this transaction wrote or read it.
+type known struct {
+	v      []byte
+	absent bool
+}
+
+func (t *pgTx) write(k string, v known, sql string, args ...any) {
+	t.gen++
+	t.known[k] = v
+	t.pending.Queue(sql, args...)
+}
+
+// flush sends the queued writes.
+func (t *pgTx) flush() {
+	if t.pending.Len() == 0 || t.err != nil {
+		return
+	}
+	err := t.tx.SendBatch(t.ctx, &t.pending).Close()
+	t.pending = pgx.Batch{}
+	if err != nil {
+		t.fail(err)
+	}
 }
 
 func (t *pgTx) fail(err error) {
@@ -166,16 +199,15 @@ func (t *pgTx) Bucket(name []byte) kvBucket { return pgBucket{t, string(name)} }
 func (t *pgTx) CreateBucketIfNotExists([]byte) error { return nil }
 
 func (t *pgTx) DeleteBucket(name []byte) error {
-	return t.exec(`DELETE FROM baosong_kv WHERE bucket = $1`, string(name))
-}
-
-func (t *pgTx) exec(sql string, args ...any) error {
+	t.flush()
 	t.gen++
-	if _, err := t.tx.Exec(t.ctx, sql, args...); err != nil {
-		t.fail(err)
-		return t.err
+	clear(t.known)
+	if t.err == nil {
+		if _, err := t.tx.Exec(t.ctx, `DELETE FROM baosong_kv WHERE bucket = $1`, string(name)); err != nil {
+			t.fail(err)
+		}
 	}
-	return nil
+	return t.err
 }
 
 type pgBucket struct {
@@ -183,10 +215,17 @@ type pgBucket struct {
 	name string
 }
 
+func (b pgBucket) id(key []byte) string { return b.name + "\x00" + string(key) }
+
 func (b pgBucket) Get(key []byte) []byte {
+	id := b.id(key)
+	if k, ok := b.t.known[id]; ok {
+		return k.v
+	}
 	var v []byte
 	err := b.t.tx.QueryRow(b.t.ctx, `SELECT value FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
+		b.t.known[id] = known{absent: true}
 		return nil
 	}
 	if err != nil {
@@ -196,29 +235,28 @@ func (b pgBucket) Get(key []byte) []byte {
 	if v == nil {
 		v = []byte{}
 	}
+	b.t.known[id] = known{v: v}
 	return v
 }
 
-// Put updates the key, or inserts it when absent (two plain statements: a
-// concurrent insert of the same key fails one transaction, which is retried).
+// Put replaces the key's row: a delete and an insert, plain statements sent
+// with the transaction's other writes (a concurrent insert of the same key
+// fails one transaction, which is retried).
 func (b pgBucket) Put(key, value []byte) error {
 	if value == nil {
 		value = []byte{}
 	}
-	b.t.gen++
-	tag, err := b.t.tx.Exec(b.t.ctx, `UPDATE baosong_kv SET value = $3 WHERE bucket = $1 AND key = $2`, b.name, key, value)
-	if err == nil && tag.RowsAffected() == 0 {
-		_, err = b.t.tx.Exec(b.t.ctx, `INSERT INTO baosong_kv (bucket, key, value) VALUES ($1, $2, $3)`, b.name, key, value)
+	id := b.id(key)
+	if k, ok := b.t.known[id]; !ok || !k.absent {
+		b.t.pending.Queue(`DELETE FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key)
 	}
-	if err != nil {
-		b.t.fail(err)
-		return b.t.err
-	}
-	return nil
+	b.t.write(id, known{v: value}, `INSERT INTO baosong_kv (bucket, key, value) VALUES ($1, $2, $3)`, b.name, key, value)
+	return b.t.err
 }
 
 func (b pgBucket) Delete(key []byte) error {
-	return b.t.exec(`DELETE FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key)
+	b.t.write(b.id(key), known{absent: true}, `DELETE FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key)
+	return b.t.err
 }
 
 func (b pgBucket) Cursor() kvCursor { return &pgCursor{b: b} }
@@ -265,6 +303,7 @@ func (c *pgCursor) fetch(key []byte, desc, incl bool) (k, v []byte) {
 	if key == nil { // every key: none is empty (bbolt refuses empty keys too)
 		key, op = []byte{}, ">"
 	}
+	c.b.t.flush()
 	c.rows, c.i, c.desc, c.gen = c.rows[:0], 0, desc, c.b.t.gen
 	rows, err := c.b.t.tx.Query(c.b.t.ctx, `SELECT key, value FROM baosong_kv WHERE bucket = $1 AND key `+op+` $2 ORDER BY key `+order+` LIMIT $3`, c.b.name, key, c.size)
 	if err == nil {
