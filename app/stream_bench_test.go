@@ -61,15 +61,17 @@ func (s *sessionClock) wait(tb testing.TB, n int) {
 
 // streamBench is the big school (60 classes) on DingTalk Stream.
 type streamBench struct {
+	app      *app.App
+	cadres   []string
 	gw       *streamtest.Gateway
 	sessions *sessionClock
 	api      string
 	message  func(i int) string // the i-th message's frame data
 }
 
-func newStreamBench(b *testing.B) *streamBench {
+func newStreamBench(b testing.TB) *streamBench {
 	cfg, cadres, names := attBigSchool(b)
-	sb := &streamBench{gw: streamtest.New(b), sessions: &sessionClock{arrived: map[string]time.Time{}, signal: make(chan struct{}, 1<<20)}}
+	sb := &streamBench{cadres: cadres, gw: streamtest.New(b), sessions: &sessionClock{arrived: map[string]time.Time{}, signal: make(chan struct{}, 1<<20)}}
 	api := httptest.NewServer(sb.sessions)
 	b.Cleanup(api.Close)
 	sb.api = api.URL
@@ -84,6 +86,7 @@ func newStreamBench(b *testing.B) *streamBench {
 	}
 	a.Start()
 	b.Cleanup(func() { a.Close() })
+	sb.app = a
 	att, err := report.NewAttendance(cfg, a.Dir, a.Store, func() time.Time { return end })
 	if err != nil {
 		b.Fatal(err)

@@ -243,19 +243,17 @@ func TestDingTalkStreamReconnects(t *testing.T) {
 	}
 }
 
-// A thousand messages arrive at once (a
-// morning's backlog after an outage): each is acknowledged once,
+// A thousand messages arrive at once (a morning's backlog after an
+// outage, from the 60 classes of a big school): each is acknowledged once,
 // stores exactly one record, and gets one reply.
 func TestDingTalkStreamBurstOfAThousand(t *testing.T) {
-	s := newStreamApp(t, nil, func(c *config.Config) { c.Server.RatePerMinute = 0 })
-	cadres := []string{"cadre-g1c1", "cadre-g1c2"}
-	texts := []string{"考勤 旷课：李四1节", "考勤 晚归：周八"}
+	sb := newStreamBench(t)
 	const n = 1000
 	for i := range n {
-		s.say(fmt.Sprintf("burst-%d", i), cadres[i%len(cadres)], texts[i%len(texts)])
+		sb.gw.SendID(fmt.Sprintf("f-%d", i), "CALLBACK", "/v1.0/im/bot/messages/get", sb.message(i))
 	}
-	acks := s.gw.WaitAcks(n)
-	s.session.wait(t, n)
+	acks := sb.gw.WaitAcks(n)
+	sb.sessions.wait(t, n)
 	seen := map[string]bool{}
 	for _, a := range acks {
 		if a.Code != 200 || seen[a.MessageID] {
@@ -265,17 +263,18 @@ func TestDingTalkStreamBurstOfAThousand(t *testing.T) {
 	}
 	records := map[string]string{}
 	for i := range n {
-		recs, found := s.records(cadres[i%len(cadres)], fmt.Sprintf("burst-%d", i))
-		if !found || len(recs) != 1 {
-			t.Fatalf("burst-%d: found %v, records %v", i, found, recs)
+		key := fmt.Sprintf("dingtalk|%s|bench-%d", sb.cadres[i%len(sb.cadres)], i)
+		h, found, err := sb.app.Store.Seen(context.Background(), key)
+		if err != nil || !found || len(h.Records) != 1 {
+			t.Fatalf("%s: found %v, records %v, %v", key, found, h.Records, err)
 		}
-		if prev, dup := records[recs[0]]; dup {
-			t.Fatalf("record %s stored for burst-%d and %s", recs[0], i, prev)
+		if prev, dup := records[h.Records[0]]; dup {
+			t.Fatalf("record %s stored for %s and %s", h.Records[0], key, prev)
 		}
-		records[recs[0]] = fmt.Sprint("burst-", i)
+		records[h.Records[0]] = key
 	}
-	if len(s.gw.Pending()) != 0 {
-		t.Errorf("%d frames left unacknowledged", len(s.gw.Pending()))
+	if len(sb.gw.Pending()) != 0 {
+		t.Errorf("%d frames left unacknowledged", len(sb.gw.Pending()))
 	}
 }
 
