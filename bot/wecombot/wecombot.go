@@ -61,6 +61,7 @@ const (
 	writeTimeout = 10 * time.Second
 	authTimeout  = 10 * time.Second
 	sendTimeout  = 10 * time.Second // how long a push waits for WeCom's answer
+	drainTimeout = 5 * time.Second  // on shutdown, how long the replies of messages in hand may take
 	maxInFlight  = 64
 	maxFrame     = 1 << 20
 	seenIDs      = 10000
@@ -282,10 +283,19 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 	c.mu.Unlock()
 	c.link.Up(c.o.Now())
 	c.o.Logger.Info("wecom_bot: connected")
+	var mine sync.WaitGroup // messages in hand on this connection
 	defer func() {
 		c.mu.Lock()
 		c.conn = nil
 		c.mu.Unlock()
+		if err == nil { // shutting down: let the messages in hand answer first
+			drained := make(chan struct{})
+			go func() { mine.Wait(); close(drained) }()
+			select {
+			case <-drained:
+			case <-time.After(drainTimeout):
+			}
+		}
 		_ = conn.Close(websocket.StatusNormalClosure, "")
 	}()
 
@@ -360,9 +370,10 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 					c.link.Redelivered()
 				}
 				slots <- struct{}{}
+				mine.Add(1)
 				c.work.Add(1)
 				go func() {
-					defer func() { <-slots; c.work.Done() }()
+					defer func() { <-slots; mine.Done(); c.work.Done() }()
 					c.handle(ctx, conn, f.Headers.ReqID, &cb)
 				}()
 			default:

@@ -283,3 +283,66 @@ func TestReconnectTime(t *testing.T) {
 		t.Errorf("p99 reconnect %v", p99)
 	}
 }
+
+// gate is a handler that holds each message until released.
+type gate struct {
+	in      chan string
+	release chan struct{}
+}
+
+func (g *gate) Handle(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+	g.in <- m.ID
+	<-g.release
+	return bot.Text("已收到：" + m.Text), nil
+}
+
+// Shutting down while a message is being handled: its reply still goes
+// out on the connection before it closes, and Run returns after it.
+func TestShutdownAnswersMessagesInHand(t *testing.T) {
+	srv := aibottest.New(t)
+	g := &gate{in: make(chan string, 1), release: make(chan struct{})}
+	r := start(t, srv, g, aibottest.Secret)
+	srv.WaitConnected(1)
+	req := srv.Message("slow-1", "wx-a", "考勤 全勤")
+	<-g.in
+	r.stop()
+	close(g.release)
+	if got := srv.WaitReply(req); got != "已收到：考勤 全勤" {
+		t.Fatalf("reply %q", got)
+	}
+	select {
+	case err := <-r.done:
+		r.done <- err
+		if err != nil {
+			t.Errorf("Run returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after shutdown")
+	}
+}
+
+// Frames a broken or hostile server might send are counted and ignored:
+// the connection stays up and the next message is answered.
+func TestHostileFrames(t *testing.T) {
+	srv := aibottest.New(t)
+	r := start(t, srv, &store{}, aibottest.Secret)
+	srv.WaitConnected(1)
+	for _, body := range []map[string]any{
+		{"msgid": 7, "from": "not an object"},                                                            // wrong types
+		{"msgid": "e1", "msgtype": "event", "event": map[string]any{"eventtype": "enter_chat"}},          // nothing to say
+		{"msgid": "e2", "msgtype": "event", "event": map[string]any{"eventtype": "template_card_event"}}, // no key
+	} {
+		srv.Send("aibot_msg_callback", body)
+	}
+	srv.Send("aibot_unknown_cmd", map[string]any{"x": 1})
+	req := srv.Message("ok-1", "wx-a", "你好")
+	if got := srv.WaitReply(req); got != "已收到：你好" {
+		t.Fatalf("reply %q", got)
+	}
+	if n := len(srv.Frames("aibot_respond_msg")) + len(srv.Frames("aibot_respond_update_msg")); n != 1 {
+		t.Errorf("%d replies, want only the one to the real message", n)
+	}
+	if st := r.link.State(); st.Frames["other"] != 2 || srv.Connections() != 1 {
+		t.Errorf("link %+v, connections %d", st, srv.Connections())
+	}
+}
