@@ -35,6 +35,7 @@ func commands() []command {
 		{"schedule", "[-config F] [-from RFC3339] [-n N]", "print the next scheduled firings (reminders, deadlines, lists, circulars)", runSchedule},
 		{"export", "-what KIND -period 2026-11|2026Q4|2026 -o FILE.xlsx|.csv|.json [-config F] [-data DIR] [-server URL]", "export records (works on a stopped server's data or through a running one)", runExport},
 		{"backup", "-o FILE [-server URL] [-token T]", "consistent copy of a running server's database", runBackup},
+		{"migrate", "-from bbolt:DIR|postgres:DSN -to postgres:DSN|bbolt:DIR", "copy a stopped server's store to an empty one on the other engine", runMigrate},
 		{"version", "", "print the version", func(_ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "baosong", version)
 			return nil
