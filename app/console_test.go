@@ -323,3 +323,35 @@ func TestConsoleLinkHost(t *testing.T) {
 	mustContain(t, ta.say("leader-1", "登录"), "https://baosong.example.edu.cn/login?t=")
 	mustContain(t, ta.say("leader-1", "后台"), "https://baosong.example.edu.cn/login?t=")
 }
+
+// What a client sends never breaks a page: odd paths and parameters get a
+// clear 4xx page, never a 500, and nothing without a session is served.
+func TestConsoleHostileRequests(t *testing.T) {
+	ta := consoleApp(t)
+	anon := ta.browser()
+	for _, p := range []string{"/", "/attendance", "/incidents", "/incidents/E1", "/desk", "/charts", "/schedule",
+		"/download?what=attendance&period=2026-11"} {
+		if code, body := anon.get(p); code != http.StatusUnauthorized || !strings.Contains(body, "看板") {
+			t.Errorf("%s without a session: %d", p, code)
+		}
+	}
+	b := ta.browser()
+	b.login(ta.link("office-1"))
+	for path, want := range map[string]int{
+		"/attendance?m=2026":                  http.StatusNotFound, // a year is not a month view
+		"/attendance?m=%00":                   http.StatusNotFound,
+		"/attendance?c=nosuchclass":           http.StatusForbidden,
+		"/desk?p=2026Q9":                      http.StatusNotFound,
+		"/desk?p=<script>":                    http.StatusNotFound,
+		"/incidents/%3Cscript%3E":             http.StatusNotFound,
+		"/incidents/E1%00":                    http.StatusNotFound,
+		"/download?what=../../etc":            http.StatusNotFound,
+		"/download?what=attendance":           http.StatusBadRequest,
+		"/download?what=points&period=2026Q4": http.StatusOK,
+		"/nosuchpage":                         http.StatusNotFound,
+	} {
+		if code, body := b.get(path); code != want || strings.Contains(body, "<script>") {
+			t.Errorf("%s: %d, want %d", path, code, want)
+		}
+	}
+}
