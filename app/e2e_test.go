@@ -17,7 +17,6 @@ import (
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/internal/pgtest"
-	"github.com/baosong/baosong/store"
 )
 
 // testApp is a running app over a real store in a temp dir, behind a real
@@ -154,7 +153,7 @@ func (ta *testApp) say(from, text string) string {
 }
 
 // inbox reads every push to a member (or "group:NAME").
-func (ta *testApp) inbox(member string) []store.InboxMessage {
+func (ta *testApp) inbox(member string) []local.Message {
 	ta.t.Helper()
 	resp, err := http.Get(ta.srv.URL + "/hook/local/inbox?" + url.Values{"member": {member}}.Encode())
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/outbox"
-	"github.com/baosong/baosong/store"
 )
 
 // fault is how a fake platform API answers a push.
@@ -209,7 +208,7 @@ func (ta *testApp) metric(name string) float64 {
 }
 
 // queued lists every push in the outbox, whenever due.
-func (ta *testApp) queued() []store.OutboxItem {
+func (ta *testApp) queued() []outbox.Item {
 	ta.t.Helper()
 	items, err := ta.Store.Due(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 1000)
 	if err != nil {
@@ -236,7 +235,7 @@ func waitFor(t *testing.T, what string, cond func() bool, state func() string) {
 // how many recipients wait.
 func (ta *testApp) retried(attempts, pending int, delay time.Duration) int {
 	ta.t.Helper()
-	var items []store.OutboxItem
+	var items []outbox.Item
 	heads := map[string]bool{}
 	waitFor(ta.t, fmt.Sprintf("%d pushes to fail %d times", pending, attempts), func() bool {
 		items = ta.queued()

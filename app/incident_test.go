@@ -18,9 +18,9 @@ import (
 
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/incident"
-	"github.com/baosong/baosong/store"
 )
 
 // incidentT0 is a Thursday lunchtime.
@@ -37,7 +37,7 @@ func fastIncidents(c *config.Config) {
 }
 
 // texts lists the texts of an inbox.
-func texts(ms []store.InboxMessage) []string {
+func texts(ms []local.Message) []string {
 	out := make([]string, len(ms))
 	for i, m := range ms {
 		out[i] = m.Text

@@ -23,7 +23,7 @@ type brokenQueue struct {
 	reads  atomic.Int64
 }
 
-func (q *brokenQueue) Due(time.Time, int) ([]store.OutboxItem, error) {
+func (q *brokenQueue) Due(time.Time, int) ([]outbox.Item, error) {
 	q.reads.Add(1)
 	if q.panics {
 		panic("assertion failed: Page expected to be: 16, but self identifies as 7097813307239017862")
@@ -160,7 +160,7 @@ type countingQueue struct {
 	reads atomic.Int64
 }
 
-func (q *countingQueue) Due(now time.Time, limit int) ([]store.OutboxItem, error) {
+func (q *countingQueue) Due(now time.Time, limit int) ([]outbox.Item, error) {
 	q.reads.Add(1)
 	return q.DB.Due(now, limit)
 }

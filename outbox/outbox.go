@@ -16,12 +16,21 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/store"
 )
+
+// Item is a queued push and its delivery state (the store keeps it as
+// JSON).
+type Item struct {
+	Seq          uint64           `json:"seq"`
+	Notification bot.Notification `json:"notification"`
+	Attempts     int              `json:"attempts"`
+	NextAt       time.Time        `json:"next_at"`
+	LastError    string           `json:"last_error,omitempty"`
+}
 
 // Queue is the part of the store the loop needs.
 type Queue interface {
-	Due(now time.Time, limit int) ([]store.OutboxItem, error)
+	Due(now time.Time, limit int) ([]Item, error)
 	NextDue() (time.Time, error)
 	Delivered(seqs ...uint64) error
 	Retry(seq uint64, at time.Time, cause error) error
@@ -208,7 +217,7 @@ func (l *Loop) Run(ctx context.Context) {
 
 // due reads the due pushes. A panic (bbolt on a damaged page) is an error,
 // and so is a worker's failure to record an outcome since the last read.
-func (l *Loop) due(limit int) (items []store.OutboxItem, err error) {
+func (l *Loop) due(limit int) (items []Item, err error) {
 	select {
 	case err := <-l.broken:
 		return nil, err
@@ -264,7 +273,7 @@ func (l *Loop) runSafely(ctx context.Context, u *unit) {
 // unit is what one worker delivers: one recipient's pushes in order, or a
 // batch of pushes of one text to many members.
 type unit struct {
-	items []store.OutboxItem
+	items []Item
 	to    []string // the recipients
 	batch bool
 }
@@ -272,8 +281,8 @@ type unit struct {
 // plan sorts the due pushes into units, skipping those in flight (flying)
 // and leaving the others of recipients in flight (busy) for later; waiting
 // names the recipients it left behind.
-func (l *Loop) plan(items []store.OutboxItem, busy map[string]bool, flying map[uint64]bool) (units []*unit, waiting map[string]bool) {
-	slices.SortStableFunc(items, func(a, b store.OutboxItem) int {
+func (l *Loop) plan(items []Item, busy map[string]bool, flying map[uint64]bool) (units []*unit, waiting map[string]bool) {
+	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Or(cmp.Compare(a.Notification.Priority, b.Notification.Priority), cmp.Compare(a.Seq, b.Seq))
 	})
 	_, canBatch := l.Notifier.(bot.Batcher)
@@ -339,7 +348,7 @@ func (l *Loop) run(ctx context.Context, u *unit) {
 // digest merges a recipient's pushes that have a Digest line into the
 // first of them. The store rewrites it and drops the others in one
 // transaction, so that a crash leaves either the digest or the pushes.
-func (l *Loop) digest(items []store.OutboxItem) []store.OutboxItem {
+func (l *Loop) digest(items []Item) []Item {
 	if l.Digest == nil {
 		return items
 	}
@@ -366,7 +375,7 @@ func (l *Loop) digest(items []store.OutboxItem) []store.OutboxItem {
 		l.Log.Error("outbox: merge a digest", "seq", items[in[0]].Seq, "err", err)
 		return items
 	}
-	out := make([]store.OutboxItem, 0, len(items)-len(others))
+	out := make([]Item, 0, len(items)-len(others))
 	for i, it := range items {
 		switch {
 		case i == in[0]:
@@ -380,7 +389,7 @@ func (l *Loop) digest(items []store.OutboxItem) []store.OutboxItem {
 }
 
 // many sends one text to many members in one go (bot.Batcher).
-func (l *Loop) many(ctx context.Context, group []store.OutboxItem) {
+func (l *Loop) many(ctx context.Context, group []Item) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Timeout)
 	defer cancel()
 	members := make([]string, len(group))
@@ -413,7 +422,7 @@ func (l *Loop) many(ctx context.Context, group []store.OutboxItem) {
 }
 
 // settle records the outcome of one push's attempt.
-func (l *Loop) settle(it store.OutboxItem, err error) {
+func (l *Loop) settle(it Item, err error) {
 	n := it.Notification
 	result := "delivered"
 	switch {

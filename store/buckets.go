@@ -13,7 +13,7 @@ var (
 	bucketDedupe = []byte("dedupe")
 	// bucketDedupeAt: unix-nanos + message key → empty. Index for the 7-day purge.
 	bucketDedupeAt = []byte("dedupe_at")
-	// bucketOutbox: outbox seq → JSON OutboxItem. Pushes not yet delivered.
+	// bucketOutbox: outbox seq → JSON outbox.Item. Pushes not yet delivered.
 	bucketOutbox = []byte("outbox")
 	// bucketOutboxDue: priority (1 byte: Notification.Priority + 128) + due time (unix nanos) +
 	// outbox seq → empty. The outbox by urgency and due time: the loop reads what is due, most
@@ -25,9 +25,9 @@ var (
 	bucketOutboxTo = []byte("outbox_to")
 	// bucketOutboxKeys: notification idempotency key → outbox seq. A key is queued once, ever.
 	bucketOutboxKeys = []byte("outbox_keys")
-	// bucketFailed: outbox seq → JSON OutboxItem. Pushes that failed permanently (admins see them).
+	// bucketFailed: outbox seq → JSON outbox.Item. Pushes that failed permanently (admins see them).
 	bucketFailed = []byte("failed")
-	// bucketInbox: recipient + 0x00 + outbox seq → JSON InboxMessage. Local-channel pushes.
+	// bucketInbox: recipient + 0x00 + outbox seq → JSON local.Message. Local-channel pushes.
 	bucketInbox = []byte("inbox")
 	// bucketCounters: name → count (8 bytes). Things counted but not stored (refusals, confidential texts).
 	bucketCounters = []byte("counters")

@@ -14,16 +14,9 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/local"
+	"github.com/baosong/baosong/outbox"
 )
-
-// OutboxItem is a queued push and its delivery state.
-type OutboxItem struct {
-	Seq          uint64           `json:"seq"`
-	Notification bot.Notification `json:"notification"`
-	Attempts     int              `json:"attempts"`
-	NextAt       time.Time        `json:"next_at"`
-	LastError    string           `json:"last_error,omitempty"`
-}
 
 // Enqueue queues pushes in this transaction, so they commit or vanish with
 // the record that causes them. A notification whose Key was queued before
@@ -43,7 +36,7 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 		if n.At.IsZero() {
 			n.At = t.Now()
 		}
-		it := OutboxItem{Seq: seq, Notification: n, NextAt: n.At}
+		it := outbox.Item{Seq: seq, Notification: n, NextAt: n.At}
 		if held := heldUntil(t.tx, n.To); held.After(it.NextAt) {
 			it.NextAt = held // behind the recipient's pushes waiting for a retry
 		}
@@ -64,7 +57,7 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 }
 
 // putQueued writes a queued push and its due and recipient index entries.
-func putQueued(tx kvTx, it *OutboxItem) error {
+func putQueued(tx kvTx, it *outbox.Item) error {
 	raw, err := json.Marshal(it)
 	if err != nil {
 		return err
@@ -80,7 +73,7 @@ func putQueued(tx kvTx, it *OutboxItem) error {
 
 // toValue is the recipient index value of a queued push: when it is due,
 // and 1 when it waits for a retry (its own or an older push's), else 0.
-func toValue(it *OutboxItem) []byte {
+func toValue(it *outbox.Item) []byte {
 	waiting := byte(0)
 	if it.NextAt.After(it.Notification.At) {
 		waiting = 1
@@ -156,8 +149,8 @@ func (s *DB) Wake() <-chan struct{} { return s.wake }
 // urgent (Notification.Priority) and earliest due first, returned in queue
 // order. It reads the due index, so a long backlog waiting for later costs
 // nothing, and a backlog of reminders does not hide an alert.
-func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
-	var out []OutboxItem
+func (s *DB) Due(now time.Time, limit int) ([]outbox.Item, error) {
+	var out []outbox.Item
 	end := nanos(now)
 	err := s.kv.View(func(tx kvTx) error {
 		b := tx.Bucket(bucketOutbox)
@@ -175,7 +168,7 @@ func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
 				continue
 			}
 			if raw := b.Get(k[9:]); raw != nil {
-				var it OutboxItem
+				var it outbox.Item
 				if err := json.Unmarshal(raw, &it); err != nil {
 					return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k[9:]), err)
 				}
@@ -185,7 +178,7 @@ func (s *DB) Due(now time.Time, limit int) ([]OutboxItem, error) {
 		}
 		return nil
 	})
-	slices.SortFunc(out, func(a, b OutboxItem) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(out, func(a, b outbox.Item) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, err
 }
 
@@ -209,7 +202,7 @@ func (s *DB) NextDue() (time.Time, error) {
 
 // dueKey is the due index key of a queued push: its priority (one byte,
 // most urgent first), when it is due (nanos) and its seq.
-func dueKey(it *OutboxItem) []byte {
+func dueKey(it *outbox.Item) []byte {
 	p := byte(min(max(it.Notification.Priority, -128), 127) + 128)
 	return binary.BigEndian.AppendUint64(append([]byte{p}, nanos(it.NextAt)...), it.Seq)
 }
@@ -230,13 +223,13 @@ func nanos(at time.Time) []byte {
 
 // unqueue takes a push out of the outbox and its due index; nil when it
 // was not queued (already delivered).
-func unqueue(tx kvTx, seq uint64) (*OutboxItem, error) {
+func unqueue(tx kvTx, seq uint64) (*outbox.Item, error) {
 	b := tx.Bucket(bucketOutbox)
 	raw := b.Get(u64(seq))
 	if raw == nil {
 		return nil, nil
 	}
-	it := new(OutboxItem)
+	it := new(outbox.Item)
 	if err := json.Unmarshal(raw, it); err != nil {
 		return nil, fmt.Errorf("store: outbox %d: %w", seq, err)
 	}
@@ -253,7 +246,7 @@ func unqueue(tx kvTx, seq uint64) (*OutboxItem, error) {
 func indexOutboxTo(tx kvTx) error {
 	idx := tx.Bucket(bucketOutboxTo)
 	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
-		var it OutboxItem
+		var it outbox.Item
 		if err := json.Unmarshal(raw, &it); err != nil {
 			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
 		}
@@ -272,7 +265,7 @@ func indexOutbox(tx kvTx) error {
 	}
 	due := tx.Bucket(bucketOutboxDue)
 	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
-		var it OutboxItem
+		var it outbox.Item
 		if err := json.Unmarshal(raw, &it); err != nil {
 			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
 		}
@@ -368,7 +361,7 @@ func (s *DB) Fail(seq uint64, cause error) error {
 // failedAttempt takes a queued push out of the outbox and counts a failed
 // attempt with its cause and (when not zero) the time of the next attempt;
 // nil when the push is no longer queued.
-func failedAttempt(tx kvTx, seq uint64, cause error, next time.Time) (*OutboxItem, error) {
+func failedAttempt(tx kvTx, seq uint64, cause error, next time.Time) (*outbox.Item, error) {
 	it, err := unqueue(tx, seq)
 	if it == nil || err != nil {
 		return nil, err
@@ -415,7 +408,7 @@ func (s *DB) delivery(keys []string) (Delivery, error) {
 				continue // never queued
 			}
 			if raw := queue.Get(seq); raw != nil {
-				var it OutboxItem
+				var it outbox.Item
 				if err := json.Unmarshal(raw, &it); err != nil {
 					return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(seq), err)
 				}
@@ -477,12 +470,12 @@ func (b *broadcast) signal() {
 }
 
 // Failed lists the pushes that failed permanently, newest first, at most limit.
-func (s *DB) Failed(limit int) ([]OutboxItem, error) {
-	var out []OutboxItem
+func (s *DB) Failed(limit int) ([]outbox.Item, error) {
+	var out []outbox.Item
 	err := s.kv.View(func(tx kvTx) error {
 		c := tx.Bucket(bucketFailed).Cursor()
 		for k, raw := c.Last(); k != nil && len(out) < limit; k, raw = c.Prev() {
-			var it OutboxItem
+			var it outbox.Item
 			if err := json.Unmarshal(raw, &it); err != nil {
 				return err
 			}
@@ -493,18 +486,11 @@ func (s *DB) Failed(limit int) ([]OutboxItem, error) {
 	return out, err
 }
 
-// InboxMessage is a push delivered to a local-channel inbox.
-type InboxMessage struct {
-	Seq  uint64    `json:"seq"`
-	Text string    `json:"text"`
-	At   time.Time `json:"at"`
-}
-
 // DeliverLocal puts a queued push into its recipient's inbox and removes it
 // from the outbox in one transaction: exactly once, whatever crashes when.
 // The inbox sequence is the outbox sequence.
 func (s *DB) DeliverLocal(inbox string, seq uint64, text string, at time.Time) error {
-	raw, err := json.Marshal(InboxMessage{Seq: seq, Text: text, At: at})
+	raw, err := json.Marshal(local.Message{Seq: seq, Text: text, At: at})
 	if err != nil {
 		return err
 	}
@@ -523,13 +509,13 @@ func inboxKey(inbox string, seq uint64) []byte {
 
 // Inbox lists the local pushes to a recipient with sequence > after, oldest
 // first, at most limit.
-func (s *DB) Inbox(inbox string, after uint64, limit int) ([]InboxMessage, error) {
-	out := []InboxMessage{}
+func (s *DB) Inbox(inbox string, after uint64, limit int) ([]local.Message, error) {
+	out := []local.Message{}
 	prefix := []byte(inbox + "\x00")
 	err := s.kv.View(func(tx kvTx) error {
 		c := tx.Bucket(bucketInbox).Cursor()
 		for k, raw := c.Seek(inboxKey(inbox, after+1)); k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, raw = c.Next() {
-			var m InboxMessage
+			var m local.Message
 			if err := json.Unmarshal(raw, &m); err != nil {
 				return err
 			}

@@ -18,7 +18,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/store"
 )
 
 // MaxBody is the largest request body accepted.
@@ -45,12 +44,20 @@ type Response struct {
 
 // InboxResponse is the answer of GET /hook/local/inbox.
 type InboxResponse struct {
-	Messages []store.InboxMessage `json:"messages"`
+	Messages []Message `json:"messages"`
+}
+
+// Message is a push delivered to a local-channel inbox (the store keeps
+// it as JSON).
+type Message struct {
+	Seq  uint64    `json:"seq"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
 }
 
 // Inbox reads local inboxes.
 type Inbox interface {
-	Inbox(inbox string, after uint64, limit int) ([]store.InboxMessage, error)
+	Inbox(inbox string, after uint64, limit int) ([]Message, error)
 }
 
 // Hook serves the local channel's HTTP endpoints. Whoever may post to the

@@ -9,12 +9,11 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/store"
 )
 
 type emptyInbox struct{}
 
-func (emptyInbox) Inbox(string, uint64, int) ([]store.InboxMessage, error) { return nil, nil }
+func (emptyInbox) Inbox(string, uint64, int) ([]Message, error) { return nil, nil }
 
 // Whoever can post to the hook speaks as any member: without a token only
 // loopback callers are answered; with one, every caller needs it.

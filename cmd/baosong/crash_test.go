@@ -118,7 +118,7 @@ func TestCrashSafetyKill9(t *testing.T) {
 		}
 	}
 	sv.drain(url)
-	inboxes := map[string][]store.InboxMessage{}
+	inboxes := map[string][]local.Message{}
 	for _, who := range sv.localRecipients {
 		inboxes[who] = readInbox(t, client, url, who)
 	}
@@ -459,9 +459,9 @@ func localMembers(path string) []string {
 	return out
 }
 
-func readInbox(t *testing.T, client *http.Client, base, member string) []store.InboxMessage {
+func readInbox(t *testing.T, client *http.Client, base, member string) []local.Message {
 	t.Helper()
-	var all []store.InboxMessage
+	var all []local.Message
 	after := uint64(0)
 	for {
 		resp, err := client.Get(base + "/hook/local/inbox?" + url.Values{"member": {member}, "after": {fmt.Sprint(after)}}.Encode())
