@@ -152,11 +152,7 @@ func TestWeComAIBotIncidentCardButtons(t *testing.T) {
 		}
 		return false
 	})
-	buttons := map[string]string{}
-	for _, b := range card["button_list"].([]any) {
-		b := b.(map[string]any)
-		buttons[b["text"].(string)] = b["key"].(string)
-	}
+	buttons := cardButtons(card)
 	if buttons["收到"] != "收到 E1" || buttons["续报"] != "续报 E1" {
 		t.Fatalf("buttons %v", buttons)
 	}

@@ -182,11 +182,7 @@ func TestWeComAppIncidentCardButtons(t *testing.T) {
 		}
 		return false
 	})
-	buttons := map[string]string{}
-	for _, b := range card["button_list"].([]any) {
-		b := b.(map[string]any)
-		buttons[b["text"].(string)] = b["key"].(string)
-	}
+	buttons := cardButtons(card)
 	if card["card_type"] != "button_interaction" || buttons["收到"] != "收到 E1" || buttons["续报"] != "续报 E1" {
 		t.Fatalf("card %v", card)
 	}
@@ -225,4 +221,17 @@ func TestWeComAppIncidentCardButtons(t *testing.T) {
 	if again := click("leader-1", buttons["收到"], "rc-2"); again != acked {
 		t.Errorf("WeCom's retry of the click answered\n%s\nnot\n%s", again, acked)
 	}
+}
+
+// cardButtons is a WeCom template card's buttons: label → key (the command a click sends).
+func cardButtons(card map[string]any) map[string]string {
+	buttons := map[string]string{}
+	list, _ := card["button_list"].([]any)
+	for _, b := range list {
+		b, _ := b.(map[string]any)
+		label, _ := b["text"].(string)
+		key, _ := b["key"].(string)
+		buttons[label] = key
+	}
+	return buttons
 }
