@@ -21,6 +21,14 @@ func (a *App) newConsole() (*console.Console, error) {
 	src := export.Source{Config: a.Config, Dir: a.Dir, Store: a.Store, Now: a.now}
 	return console.New(console.Deps{Dir: a.Dir, Schedule: att.Schedule, Forms: att, Incidents: a.incidents,
 		Desk: desk, Policy: desk.Policy, Plan: plan{a}, Now: a.now, PublicURL: a.Config.PublicURL(), Log: a.log,
+		History: func(id string) ([]console.Change, error) {
+			hs, err := a.Store.HistoryOf(id)
+			out := make([]console.Change, len(hs))
+			for i, h := range hs {
+				out[i] = console.Change{At: h.At, By: h.By, Channel: h.Channel, Action: h.Action, Detail: h.Detail}
+			}
+			return out, err
+		},
 		Export: func(w io.Writer, what, period string, classes []*org.Unit) error {
 			s := src
 			s.Classes = classes

@@ -161,6 +161,22 @@ func TestConsoleCadreScopedToClass(t *testing.T) {
 	if code, body := b.get("/incidents/E1"); code != http.StatusForbidden || strings.Contains(body, "腹痛") {
 		t.Errorf("a cadre opened another class's incident: %d\n%s", code, body)
 	}
+	// One click from the grid to the entry and its history.
+	mustContain(t, home, `href="/entries/A1"`)
+	mustContain(t, ta.say("cadre-g1c1", "更正 A1 旷课：张三3节；请假 赵六 3节 病假"), "A1")
+	entry := b.page("/entries/A1")
+	mustContain(t, entry, "高一(1)班", "张三", "3", "修改记录", "更正")
+	mustContain(t, ta.say("cadre-g1c2", "考勤 全勤"), "A2")
+	if code, _ := b.get("/entries/A2"); code != http.StatusForbidden {
+		t.Errorf("a cadre opened another class's entry: %d", code)
+	}
+	if code, _ := b.get("/entries/A99"); code != http.StatusNotFound {
+		t.Errorf("unknown entry: %d", code)
+	}
+	charts := b.page("/charts")
+	mustContain(t, charts, "高一", "近 12 周没有急报")
+	mustNotContain(t, charts, "高二")
+	mustNotContain(t, b.page("/desk"), "积分排名")
 	if code, _ := b.get("/download?what=incidents&period=2026"); code != http.StatusForbidden {
 		t.Errorf("a cadre downloaded every incident: %d", code)
 	}

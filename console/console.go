@@ -26,6 +26,7 @@ type Forms interface {
 	FormsDue(classes []*org.Unit, due time.Time) ([]*report.Form, error)
 	Summary(p report.Period, classes []*org.Unit, now time.Time) (*report.Summary, error)
 	SeesLevels(m *org.Member) bool
+	Entry(id string) (*report.Entry, error)
 }
 
 // Incidents is what the console reads of the incident service.
@@ -62,6 +63,7 @@ type Deps struct {
 	Policy    *report.InfoPolicy // the points rules
 	Plan      Planner
 	Export    Export
+	History   func(id string) ([]Change, error) // a record's history, oldest first
 	Now       func() time.Time
 	// PublicURL is where members' browsers reach the server
 	// ([server] public_url): the login link's host.
@@ -105,6 +107,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", c.cached(c.static))
 	mux.HandleFunc("GET /{$}", c.page(c.today))
 	mux.HandleFunc("GET /attendance", c.page(c.attendance))
+	mux.HandleFunc("GET /entries/{id}", c.page(c.entry))
 	mux.HandleFunc("GET /incidents", c.page(c.incidents))
 	mux.HandleFunc("GET /incidents/{id}", c.page(c.incident))
 	mux.HandleFunc("GET /desk", c.page(c.desk))
