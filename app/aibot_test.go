@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baosong/baosong/bot/wecombot"
 	"github.com/baosong/baosong/bot/wecombot/aibottest"
 	"github.com/baosong/baosong/config"
 )
@@ -178,4 +179,30 @@ func TestWeComAIBotIncidentCardButtons(t *testing.T) {
 	}
 	mustContain(t, up["sub_title_text"].(string), "已确认急报 E1", "刘老师")
 	s.waitInbox("teacher-g1c1", "急报已确认 E1", "王副校长")
+}
+
+// In a group chat with the bot, a member's answer (it names students and
+// records) goes to them privately; the group hears only that it did.
+// Someone unknown is refused in the group, as on every channel.
+func TestWeComAIBotGroupChatAnswersPrivately(t *testing.T) {
+	s := newAIBotApp(t, []string{"cadre-g1c1"})
+	group := func(msgID, user, text string) string {
+		return s.ws.Send("aibot_msg_callback", map[string]any{"msgid": msgID, "aibotid": aibottest.BotID, "chatid": "grp-1",
+			"chattype": "group", "from": map[string]any{"userid": user}, "msgtype": "text", "text": map[string]any{"content": text}})
+	}
+	if got := s.ws.WaitReply(group("g-1", "cadre-g1c1", "考勤 旷课：李四1节")); got != wecombot.TextSentPrivate {
+		t.Fatalf("group answer %q", got)
+	}
+	var private string
+	s.ws.Wait("the private answer", func() bool {
+		for _, f := range s.ws.Frames("aibot_send_msg") {
+			if f.Body["chatid"] == "cadre-g1c1" {
+				private = fmt.Sprint(f.Body["markdown"])
+				return true
+			}
+		}
+		return false
+	})
+	mustContain(t, private, "A1", "李四")
+	mustContain(t, s.ws.WaitReply(group("g-2", "someone-else", "考勤 全勤")), "尚未登记")
 }

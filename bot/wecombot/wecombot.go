@@ -68,6 +68,10 @@ const (
 	cardText     = 500 // runes of a reply shown on an updated card
 )
 
+// TextSentPrivate is the answer in a group chat: the reply went to the
+// member privately.
+const TextSentPrivate = "已私信回复您，请查看企业微信消息。"
+
 // ErrTakenOver is why Run stopped: WeCom reported that another connection
 // for the same bot took over.
 var ErrTakenOver = errors.New("wecom_bot: 另一个连接使用同一个智能机器人接管了长连接（disconnected_event），本进程不再重连；" +
@@ -422,6 +426,12 @@ func (c *Client) handle(ctx context.Context, conn *websocket.Conn, id string, cb
 	text := platform.JoinReply(rep)
 	if text == "" {
 		return
+	}
+	if cb.ChatType == "group" && m.Member != "" && c.o.Late != nil {
+		// Answers name students and records: in a group chat they go to
+		// the member privately (the outbox), the group hears only that.
+		c.o.Late(wctx, m, rep)
+		text = TextSentPrivate
 	}
 	var f Frame
 	if cb.Event.EventType == EventCard {
