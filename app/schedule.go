@@ -172,26 +172,9 @@ func (s attendanceSource) SummaryText(_ context.Context, month time.Time, grade 
 	return strings.Join(lines, "\n"), nil
 }
 
-// tallyText is one student's month: 张三 旷课 9 节（计 7 节）、夜不归宿 1 次 —— 黄牌警示.
+// tallyText is one student's month: 张三 旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次 —— 黄牌警示.
 func tallyText(t *report.Tally) string {
-	var parts []string
-	if t.ReportedHours > 0 {
-		s := fmt.Sprintf("旷课 %d 节", t.ReportedHours)
-		if t.CoveredHours > 0 {
-			s += fmt.Sprintf("（计 %d 节）", t.AbsentHours)
-		}
-		parts = append(parts, s)
-	}
-	for _, p := range []struct {
-		n      int
-		format string
-	}{{t.Nights, "夜不归宿 %d 次"}, {t.DaysLeft, "擅自离校 %d 天"}, {t.LateReturns, "晚归 %d 次"},
-		{t.LeaveHours, "请假 %d 节"}, {t.LeaveDays, "请假 %d 天"}, {t.PendingLeaves, "待补请假条 %d 张"}} {
-		if p.n > 0 {
-			parts = append(parts, fmt.Sprintf(p.format, p.n))
-		}
-	}
-	line := t.Student + " " + strings.Join(parts, "、")
+	line := t.Student + " " + t.Counts()
 	if t.Level != "" {
 		line += " —— " + t.Level
 	}

@@ -665,26 +665,7 @@ func periodLabel(p report.Period) string {
 // tallyLine writes one student's totals: 张三：旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次 —— 黄牌警示
 // (the level only when level is set).
 func tallyLine(t *report.Tally, level bool) string {
-	var parts []string
-	if t.ReportedHours > 0 {
-		s := fmt.Sprintf("旷课 %d 节", t.ReportedHours)
-		if t.CoveredHours > 0 {
-			s += fmt.Sprintf("（请假抵扣 %d 节，计 %d 节）", t.CoveredHours, t.AbsentHours)
-		}
-		parts = append(parts, s)
-	}
-	add := func(n int, format string) {
-		if n > 0 {
-			parts = append(parts, fmt.Sprintf(format, n))
-		}
-	}
-	add(t.Nights, "夜不归宿 %d 次")
-	add(t.DaysLeft, "擅自离校 %d 天")
-	add(t.LateReturns, "晚归 %d 次")
-	add(t.LeaveHours, "请假 %d 节")
-	add(t.LeaveDays, "请假 %d 天")
-	add(t.PendingLeaves, "待补请假条 %d 张")
-	line := t.Student + "：" + strings.Join(parts, "、")
+	line := t.Student + "：" + t.Counts()
 	if level && t.Level != "" {
 		line += " —— " + t.Level
 	}

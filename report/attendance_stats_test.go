@@ -77,3 +77,21 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 		t.Errorf("August (暑假) = %+v, %v; want no lines", lines, err)
 	}
 }
+
+// TestTallyCounts: the chat's 统计 and the monthly push word a student's
+// month the same way, leave that covered hours included.
+func TestTallyCounts(t *testing.T) {
+	for _, c := range []struct {
+		t    report.Tally
+		want string
+	}{
+		{report.Tally{ReportedHours: 9, CoveredHours: 2, AbsentHours: 7, Nights: 1}, "旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次"},
+		{report.Tally{ReportedHours: 2, AbsentHours: 2, LateReturns: 3}, "旷课 2 节、晚归 3 次"},
+		{report.Tally{DaysLeft: 4, LeaveHours: 1, LeaveDays: 2, PendingLeaves: 1}, "擅自离校 4 天、请假 1 节、请假 2 天、待补请假条 1 张"},
+		{report.Tally{}, ""},
+	} {
+		if got := c.t.Counts(); got != c.want {
+			t.Errorf("%+v: Counts() = %q, want %q", c.t, got, c.want)
+		}
+	}
+}

@@ -102,3 +102,26 @@ func DescribeRow(r Row) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// Counts is one student's totals as every summary words them (the chat's
+// 统计 and 预警, the monthly push): 旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次.
+func (t *Tally) Counts() string {
+	var parts []string
+	if t.ReportedHours > 0 {
+		s := fmt.Sprintf("旷课 %d 节", t.ReportedHours)
+		if t.CoveredHours > 0 {
+			s += fmt.Sprintf("（请假抵扣 %d 节，计 %d 节）", t.CoveredHours, t.AbsentHours)
+		}
+		parts = append(parts, s)
+	}
+	for _, c := range []struct {
+		n      int
+		format string
+	}{{t.Nights, "夜不归宿 %d 次"}, {t.DaysLeft, "擅自离校 %d 天"}, {t.LateReturns, "晚归 %d 次"},
+		{t.LeaveHours, "请假 %d 节"}, {t.LeaveDays, "请假 %d 天"}, {t.PendingLeaves, "待补请假条 %d 张"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf(c.format, c.n))
+		}
+	}
+	return strings.Join(parts, "、")
+}
