@@ -25,7 +25,7 @@ const watermarkKey = "scheduler.watermark"
 // own timer (startIncidentClock). The jobs read
 // stored state through the domain services.
 func (a *App) newScheduler() (*scheduler.Engine, error) {
-	cal, err := scheduler.NewCalendar(a.Config)
+	cal, err := org.CalendarOf(a.Config)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 )
@@ -86,7 +87,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 	for err := range errs {
 		b.Fatal(err)
 	}
-	cal, err := scheduler.NewCalendar(cfg)
+	cal, err := org.CalendarOf(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
@@ -146,7 +147,7 @@ func TestOverdueListInGroup(t *testing.T) {
 func TestAttendanceDuesAgreeWithTheForms(t *testing.T) {
 	for _, policy := range []string{"before", "after", "keep"} {
 		cfg := demoConfig(t, func(c *config.Config) { c.Org.HolidayPolicy = policy })
-		cal, err := scheduler.NewCalendar(cfg)
+		cal, err := org.CalendarOf(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/report"
 )
 
@@ -145,7 +146,7 @@ type message struct {
 
 // spreadDues are the due times of the last school year that ended before now.
 func spreadDues(c *config.Config, now time.Time) ([]time.Time, error) {
-	cal, err := report.CalendarOf(c)
+	cal, err := org.CalendarOf(c)
 	if err != nil {
 		return nil, fmt.Errorf("loadgen: %w", err)
 	}

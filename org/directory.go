@@ -110,6 +110,17 @@ type Directory struct {
 // ErrRoster reports an unreadable roster file.
 var ErrRoster = errors.New("org: roster")
 
+// CalendarOf builds the organisation's working-day calendar from the [org]
+// section.
+func CalendarOf(c *config.Config) (*Calendar, error) {
+	vac := make([]Vacation, len(c.Org.Vacations))
+	for i, v := range c.Org.Vacations {
+		vac[i] = Vacation{Name: v.Name, From: v.From, To: v.To}
+	}
+	return NewCalendar(CalendarConfig{Location: c.Location(), Policy: c.Org.HolidayPolicy,
+		Workdays: c.Org.Workdays, Holidays: c.Org.Holidays, Vacations: vac})
+}
+
 // New builds the directory from a validated configuration, reading roster files.
 func New(c *config.Config) (*Directory, error) {
 	d := &Directory{

@@ -38,17 +38,6 @@ func NewSchedule(a config.Attendance, cal *org.Calendar) *Schedule {
 	return s
 }
 
-// CalendarOf builds the organisation's working-day calendar from the [org]
-// section.
-func CalendarOf(c *config.Config) (*org.Calendar, error) {
-	vac := make([]org.Vacation, len(c.Org.Vacations))
-	for i, v := range c.Org.Vacations {
-		vac[i] = org.Vacation{Name: v.Name, From: v.From, To: v.To}
-	}
-	return org.NewCalendar(org.CalendarConfig{Location: c.Location(), Policy: c.Org.HolidayPolicy,
-		Workdays: c.Org.Workdays, Holidays: c.Org.Holidays, Vacations: vac})
-}
-
 // Location is the organisation's time zone.
 func (s *Schedule) Location() *time.Location { return s.loc }
 

@@ -139,7 +139,7 @@ type Attendance struct {
 
 // NewAttendance builds the service from the configuration.
 func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now func() time.Time) (*Attendance, error) {
-	cal, err := CalendarOf(c)
+	cal, err := org.CalendarOf(c)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}

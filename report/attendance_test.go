@@ -8,6 +8,7 @@ import (
 
 	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/report"
 )
 
@@ -52,7 +53,7 @@ func demoConfig(t testing.TB, opts ...func(*config.Config)) *config.Config {
 func schedule(t testing.TB, opts ...func(*config.Config)) *report.Schedule {
 	t.Helper()
 	cfg := demoConfig(t, opts...)
-	cal, err := report.CalendarOf(cfg)
+	cal, err := org.CalendarOf(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 func infoPolicy(t testing.TB, opts ...func(*config.Config)) (*report.InfoPolicy, *org.Directory) {
 	t.Helper()
 	cfg := demoConfig(t, opts...)
-	cal, err := report.CalendarOf(cfg)
+	cal, err := org.CalendarOf(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ type Desk struct {
 
 // NewDesk builds the desk from the configuration.
 func NewDesk(c *config.Config, dir *org.Directory, st DeskStore, now func() time.Time) (*Desk, error) {
-	cal, err := CalendarOf(c)
+	cal, err := org.CalendarOf(c)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}

@@ -51,7 +51,7 @@ func TestWeeklyReportsOverAHoliday(t *testing.T) {
 		t.Errorf("WeekLabel = %q", got)
 	}
 	// The reminder and the overdue list of the 4th say the same.
-	cal, err := scheduler.NewCalendar(cfg)
+	cal, err := org.CalendarOf(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -398,18 +398,3 @@ func dayLabel(t time.Time) string {
 
 // monthLabel is "2026年11月".
 func monthLabel(t time.Time) string { return fmt.Sprintf("%d年%d月", t.Year(), t.Month()) }
-
-// NewCalendar builds the organisation's working-day calendar from the [org]
-// section.
-func NewCalendar(cfg *config.Config) (*org.Calendar, error) {
-	o := cfg.Org
-	cc := org.CalendarConfig{Location: cfg.Location(), Policy: o.HolidayPolicy, Workdays: o.Workdays, Holidays: o.Holidays}
-	for _, v := range o.Vacations {
-		cc.Vacations = append(cc.Vacations, org.Vacation{Name: v.Name, From: v.From, To: v.To})
-	}
-	cal, err := org.NewCalendar(cc)
-	if err != nil {
-		return nil, fmt.Errorf("scheduler: %w", err)
-	}
-	return cal, nil
-}

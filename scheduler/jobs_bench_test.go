@@ -52,7 +52,7 @@ func bigOrg(b *testing.B) (*config.Config, *org.Directory, *org.Calendar) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cal, err := NewCalendar(cfg)
+	cal, err := org.CalendarOf(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func demo(t testing.TB, opts ...func(*config.Config)) (*config.Config, *org.Dire
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal, err := NewCalendar(cfg)
+	cal, err := org.CalendarOf(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

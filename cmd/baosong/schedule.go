@@ -46,7 +46,7 @@ func runSchedule(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cal, err := scheduler.NewCalendar(cfg)
+	cal, err := org.CalendarOf(cfg)
 	if err != nil {
 		return err
 	}
