@@ -48,7 +48,7 @@ func BenchmarkConsolePages(b *testing.B) {
 		b.Fatalf("login: %d", rec.Code)
 	}
 	for _, p := range []struct{ name, path string }{
-		{"today", "/"}, {"attendance", "/attendance"}, {"incidents", "/incidents"}, {"incident", "/incidents/E120"},
+		{"today", "/"}, {"today-quota", "/today/quota"}, {"attendance", "/attendance"}, {"incidents", "/incidents"}, {"incident", "/incidents/E120"},
 		{"desk", "/desk"}, {"desk-year", "/desk?p=2026"}, {"charts", "/charts"}, {"schedule", "/schedule"},
 	} {
 		b.Run(p.name, func(b *testing.B) {

@@ -87,6 +87,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	mustContain(t, text(t, ctx, "#incidents"), "E1", "重大", "高一(2)班", "尚无领导确认")
 	mustContain(t, text(t, ctx, "#forms"), "缺报 3 个班：高一(2)班、高二(1)班、高二(2)班")
 	mustContain(t, text(t, ctx, "#grid"), "高一(1)班", "按时", "缺报")
+	// The quota section arrives after the page (htmx, on load).
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#quota:not([hx-get])")))
+	mustContain(t, text(t, ctx, "#quota"), "未达任务数")
 
 	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {

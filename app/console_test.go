@@ -173,6 +173,9 @@ func TestConsoleCadreScopedToClass(t *testing.T) {
 	if code, _ := b.get("/entries/A99"); code != http.StatusNotFound {
 		t.Errorf("unknown entry: %d", code)
 	}
+	if code, _ := b.get("/today/quota"); code != http.StatusForbidden {
+		t.Errorf("a cadre read the officers' quotas: %d", code)
+	}
 	charts := b.page("/charts")
 	mustContain(t, charts, "高一", "近 12 周没有急报")
 	mustNotContain(t, charts, "高二")
@@ -292,6 +295,10 @@ func TestConsolePages(t *testing.T) {
 	b.login(ta.link("office-1"))
 	mustContain(t, b.page("/attendance"), "2026年11月", "高一(1)班", "高二(2)班", "张三", "旷课", "缺报",
 		"待补请假条", "月度汇总未确认")
+	mustContain(t, b.page("/"), `hx-get="/today/quota"`)
+	quota := b.page("/today/quota")
+	mustContain(t, quota, `id="quota"`, "未达任务数", "0/2")
+	mustNotContain(t, quota, "<html")
 	mustContain(t, b.page("/attendance?m=2026-10"), "2026年10月")
 	one := b.page("/attendance?c=g1c1")
 	mustContain(t, one, "高一(1)班", "张三", "全部班级")

@@ -107,6 +107,7 @@ func (c *Console) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", c.cached(c.static))
 	mux.HandleFunc("GET /{$}", c.page(c.today))
 	mux.HandleFunc("GET /attendance", c.page(c.attendance))
+	mux.HandleFunc("GET /today/quota", c.page(c.quota))
 	mux.HandleFunc("GET /entries/{id}", c.page(c.entry))
 	mux.HandleFunc("GET /incidents", c.page(c.incidents))
 	mux.HandleFunc("GET /incidents/{id}", c.page(c.incident))
