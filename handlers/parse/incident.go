@@ -221,7 +221,7 @@ func incidentKind(s string, r *IncidentReport, hazardKeyword bool) string {
 		return IncidentUnrest
 	case !harmed && incAffirmed(s, "隐患", "险情", "安全风险"):
 		return IncidentHazard
-	case r.Dead == 0 && incAffirmed(s, incUnrestWords...):
+	case r.Dead == 0 && incAffirmed(strings.ReplaceAll(s, "聚集性", ""), incUnrestWords...):
 		return IncidentUnrest
 	case !harmed && r.LossYuan == 0 && incAffirmed(s, incConditionWords...):
 		return IncidentHazard

@@ -65,17 +65,17 @@ func init() {
 	}{
 		{incDead, []string{"死亡", "身亡", "溺亡", "坠亡", "遇难", "丧生", "去世", "离世", "不治", "抢救无效", "罹难",
 			"猝死", "殒命"}},
-		{incMissing, []string{"失踪", "下落不明", "失联", "走失", "去向不明", "联系不上"}},
+		{incMissing, []string{"失踪", "下落不明", "失联", "走失", "去向不明", "联系不上", "至今未归"}},
 		{incSerious | incInjured, []string{"重伤", "伤势较重", "伤势严重", "伤情较重", "伤情严重", "危重", "病危",
 			"生命垂危", "重度烧伤", "重度烫伤"}},
 		{incInjured, []string{"受伤", "轻伤", "擦伤", "划伤", "割伤", "刺伤", "砸伤", "撞伤", "烫伤", "烧伤", "摔伤",
 			"扭伤", "咬伤", "抓伤", "碰伤", "夹伤", "灼伤", "挫伤", "扎伤", "戳伤", "跌伤", "磕伤", "骨折", "脱臼", "损伤",
 			"流血", "出血", "外伤", "缝针", "破皮", "受了伤", "划破", "磕破", "摔破", "红肿", "打伤", "砍伤", "捅伤",
-			"脑震荡", "骨裂"}},
+			"脑震荡", "骨裂", "拉伤", "撕裂", "淤青", "肿痛"}},
 		{incIll, []string{"腹痛", "肚子痛", "肚子疼", "呕吐", "腹泻", "拉肚子", "发烧", "发热", "高烧", "中毒", "恶心",
 			"头晕", "头痛", "头疼", "不适", "晕倒", "晕厥", "昏迷", "抽搐", "过敏", "皮疹", "咳嗽", "呼吸困难", "胸闷",
 			"感染", "确诊", "病例", "发病", "患病", "病倒", "水痘", "流感", "手足口病", "腮腺炎", "麻疹", "猩红热",
-			"红眼病"}},
+			"红眼病", "出现症状", "有症状"}},
 		{incHospital, []string{"住院", "留院", "留观", "入院", "ICU", "重症监护", "收治", "住进医院", "住进了医院"}},
 	}
 	for _, g := range groups {
@@ -159,6 +159,7 @@ func incidentPeople(s string, known IncidentReport, r *IncidentReport) {
 	}
 	for _, sentence := range incSplit(s, "。!?\n") {
 		parent = nil
+		sentenceStart := len(entities)
 		for _, clause := range incSplit(sentence, ",;、:") {
 			if strings.Contains(clause, "其中") && last != nil {
 				if parent == nil {
@@ -168,6 +169,9 @@ func incidentPeople(s string, known IncidentReport, r *IncidentReport) {
 				parent = nil
 			}
 			tokens := incTokens(clause)
+			// 均已送往县人民医院: every group of the sentence that was harmed.
+			_, all := incLeadingAny(strings.TrimPrefix(clause, "且"), []string{"均", "全部", "全都", "都"})
+			all = all && len(entities)-sentenceStart > 1 && parent == nil
 			if e := incRelease(clause, tokens); e != nil {
 				entities = append(entities, e)
 				continue
@@ -191,6 +195,12 @@ func incidentPeople(s string, known IncidentReport, r *IncidentReport) {
 				switch {
 				case target != nil:
 					target.harm |= t.harm
+				case all && !t.onlyNum:
+					for _, e := range entities[sentenceStart:] {
+						if e.parent == nil && e.mode != incLess && e.harm&^incToHospital != 0 {
+							e.harm |= t.harm
+						}
+					}
 				case t.onlyNum:
 				case last != nil:
 					last.harm |= t.harm
@@ -299,9 +309,9 @@ func incHarmFollowing(tokens []incToken, i int) uint8 {
 	return harm
 }
 
-// incResolve turns the groups into the totals of r, starting from known:
-// the plain counts together raise a total (never lower it), then the
-// totals, increases and releases apply in text order. People taken to a
+// incResolve turns the groups into the totals of r, starting from known,
+// in text order: the plain counts so far together raise a total (never
+// lower it); totals, increases and releases change it as they say. People taken to a
 // hospital count as hospitalised when nothing in the text speaks of
 // admission; r.HospitalAssumed says so until a text does.
 func incResolve(entities []*incGroup, known IncidentReport, r *IncidentReport) {
@@ -328,18 +338,18 @@ func incResolve(entities []*incGroup, known IncidentReport, r *IncidentReport) {
 		{incInjured, known.Injured, &r.Injured}, {incSerious, known.SeriouslyInjured, &r.SeriouslyInjured},
 		{incIll, known.Ill, &r.Ill}, {incHospital, known.Hospitalised, &r.Hospitalised},
 	} {
-		plain := 0
-		for _, e := range entities {
-			if e.mode == incPlain && e.counts(c.bit) {
-				plain += e.n
-			}
+		v, plain := c.known, 0
+		if c.bit == incHospital && known.HospitalAssumed && admission {
+			v = 0 // the text speaks of admission: the assumption ends
 		}
-		v := max(c.known, plain)
 		for _, e := range entities {
 			if !e.counts(c.bit) {
 				continue
 			}
 			switch e.mode {
+			case incPlain:
+				plain += e.n
+				v = max(v, plain)
 			case incTotal:
 				v = e.n
 			case incAdd:

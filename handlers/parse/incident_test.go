@@ -43,6 +43,36 @@ func TestIncidentGolden(t *testing.T) {
 	checkGolden(t, "incident.golden.json", cases, caseNumber)
 }
 
+// TestIncidentFollowUpGolden reads chains of messages about one incident:
+// the first report, then follow-ups and written reports (separated by lines
+// "+++"), each read against the facts of the step before, as the Service
+// does. The golden file holds the facts after every step.
+func TestIncidentFollowUpGolden(t *testing.T) {
+	type step struct {
+		Input  string          `json:"input"`
+		Report *IncidentReport `json:"report"`
+	}
+	var cases [][]step
+	for _, rec := range readSeparatedCases(t, "incident_followup.input") {
+		var steps []step
+		var known IncidentReport
+		for _, in := range strings.Split(rec, "\n+++\n") {
+			r, err := IncidentUpdate(in, incRef, nil, known)
+			checkIncident(t, in, r, err)
+			if err != nil {
+				t.Fatalf("%q: %v", in, err)
+			}
+			steps = append(steps, step{Input: in, Report: r})
+			known = *r
+		}
+		cases = append(cases, steps)
+	}
+	if len(cases) < 15 {
+		t.Fatalf("only %d chains; keep at least 15", len(cases))
+	}
+	checkGolden(t, "incident_followup.golden.json", cases, caseNumber)
+}
+
 // checkIncident asserts what holds for every input: a report or an error,
 // never both; no negative count; the seriously injured are among the
 // injured; a known kind.
@@ -177,6 +207,22 @@ func FuzzIncident(f *testing.F) {
 	f.Add("在于在在")
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := Incident(s, incRef, nil)
+		checkIncident(t, s, r, err)
+	})
+}
+
+// FuzzIncidentUpdate reads any follow-up against known counts: never a
+// negative count, a panic or an inconsistent report.
+func FuzzIncidentUpdate(f *testing.F) {
+	for _, rec := range readSeparatedCases(f, "incident_followup.input") {
+		for _, in := range strings.Split(rec, "\n+++\n") {
+			f.Add(in, uint8(1), uint8(2), true)
+		}
+	}
+	f.Add("住院学生已出院", uint8(0), uint8(0), false)
+	f.Fuzz(func(t *testing.T, s string, injured, hospitalised uint8, assumed bool) {
+		known := IncidentReport{Injured: int(injured), Hospitalised: int(hospitalised), HospitalAssumed: assumed && hospitalised > 0}
+		r, err := IncidentUpdate(s, incRef, nil, known)
 		checkIncident(t, s, r, err)
 	})
 }

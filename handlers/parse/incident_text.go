@@ -571,6 +571,12 @@ func incidentLoss(s string) (yuan int64, approx, known bool) {
 		for i := 0; i < len(clause); {
 			if incStartsAmount(clause, i) {
 				if v, a, after, ok := LeadingYuan(clause[i:]); ok {
+					if !withContext && !strings.Contains(clause[i:len(clause)-len(after)], "元") &&
+						!strings.HasPrefix(after, "钱") {
+						// 两块掉落, 一块石膏板: 块 is money only beside a loss or as 块钱.
+						i = len(clause) - len(after)
+						continue
+					}
 					if withContext && v > best {
 						best, bestApprox = v, a
 					}
