@@ -22,19 +22,13 @@ func deskOf(src *Source) (*report.Desk, error) {
 	return report.NewDesk(src.Config, src.Dir, src.Store, src.now)
 }
 
-// deskData loads every item, weekly report and good deed.
+// deskData loads every item, weekly report and good deed (Desk.Load).
 func deskData(src *Source) (arts []*report.Article, weeks []*report.Weekly, deeds []*report.GoodDeed, err error) {
-	err = src.Store.ViewDesk(func(tx report.DeskTx) error {
-		if arts, err = tx.Articles(); err != nil {
-			return err
-		}
-		if weeks, err = tx.Weeklies(); err != nil {
-			return err
-		}
-		deeds, err = tx.GoodDeeds()
-		return err
-	})
-	return arts, weeks, deeds, err
+	desk, err := deskOf(src)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return desk.Load()
 }
 
 // inPeriod reports whether an item belongs to the period: by the month it

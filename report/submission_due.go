@@ -63,8 +63,9 @@ func (p *InfoPolicy) ResearchMissingOf(dir *org.Directory, arts []*Article, quar
 	return out
 }
 
-// load reads every record the statistics need.
-func (d *Desk) load() (arts []*Article, weeks []*Weekly, deeds []*GoodDeed, err error) {
+// Load reads every item, weekly report and good deed in one view (the
+// statistics and the exports).
+func (d *Desk) Load() (arts []*Article, weeks []*Weekly, deeds []*GoodDeed, err error) {
 	err = d.Store.ViewDesk(func(tx DeskTx) error {
 		if arts, err = tx.Articles(); err != nil {
 			return err
@@ -100,7 +101,7 @@ func (d *Desk) ResearchMissing(_ context.Context, quarter time.Time) ([]string, 
 // StatsFor computes the statistics of a period now, with the classes'
 // attendance forms when the desk has a FormCounter.
 func (d *Desk) StatsFor(per Period) (*Stats, error) {
-	arts, weeks, deeds, err := d.load()
+	arts, weeks, deeds, err := d.Load()
 	if err != nil {
 		return nil, err
 	}
