@@ -66,21 +66,33 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 }
 
 func exportLocal(cfg *config.Config, data, what, period, format string, w io.Writer) error {
+	if cfg.Postgres() && data == "" { // the configuration's PostgreSQL store (-data still names a bbolt directory)
+		db, err := store.OpenPostgres(cfg.StoreDSN(), store.Options{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return exportFrom(cfg, db, what, period, format, w)
+	}
 	if data == "" {
 		data = cfg.Server.Data
 	}
 	if _, err := os.Stat(filepath.Join(data, "baosong.db")); err != nil {
 		return fmt.Errorf("数据目录 %s 中没有数据库（-data 指定数据目录）: %w", data, err)
 	}
-	dir, err := org.New(cfg)
-	if err != nil {
-		return err
-	}
 	db, err := store.Open(data, store.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	return exportFrom(cfg, db, what, period, format, w)
+}
+
+func exportFrom(cfg *config.Config, db *store.DB, what, period, format string, w io.Writer) error {
+	dir, err := org.New(cfg)
+	if err != nil {
+		return err
+	}
 	return export.Write(&export.Source{Config: cfg, Dir: dir, Store: db, Now: time.Now}, what, period, format, w)
 }
 
