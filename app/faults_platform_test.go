@@ -220,7 +220,7 @@ func (ta *testApp) queued() []outbox.Item {
 // waitFor polls cond for up to 5 s; state describes what was seen instead.
 func waitFor(t *testing.T, what string, cond func() bool, state func() string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second) // generous: a loaded CI machine, or -race
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s; %s", what, state())
