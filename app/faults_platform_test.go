@@ -217,7 +217,7 @@ func (ta *testApp) queued() []outbox.Item {
 	return items
 }
 
-// waitFor polls cond for up to 5 s; state describes what was seen instead.
+// waitFor polls cond for up to 15 s; state describes what was seen instead.
 func waitFor(t *testing.T, what string, cond func() bool, state func() string) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second) // generous: a loaded CI machine, or -race
