@@ -126,43 +126,14 @@ func New(cfg Config, recv Receiver, link *platform.Link, opts ...Option) (*Clien
 // connection once the frames in hand are acknowledged, and returns.
 func (c *Client) Run(ctx context.Context) {
 	defer c.work.Wait()
-	failures := 0
-	for {
-		if d := c.backoff.Delay(failures); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		conn, err := c.connect(ctx)
-		if err != nil {
-			failures++
-			c.link.Down(c.now(), err)
-			if ctx.Err() == nil {
-				c.log.Error("dingtalk stream: cannot connect", "err", err, "retry_in", c.backoff.Delay(failures).Round(time.Second))
-			}
-			continue
-		}
+	r := platform.Redialer{Name: "dingtalk stream", Link: c.link, Backoff: c.backoff, Log: c.log, Now: c.now}
+	_ = platform.Redial(ctx, r, c.connect, func(ctx context.Context, conn *websocket.Conn) (bool, error) {
 		c.link.Up(c.now())
 		c.log.Info("dingtalk stream: connected")
 		opened := time.Now()
 		healthy, err := c.serve(ctx, conn)
-		c.link.Down(c.now(), err)
-		if healthy || time.Since(opened) >= stableAfter {
-			failures = 0
-		} else {
-			failures++
-		}
-		if err != nil && ctx.Err() == nil {
-			c.log.Warn("dingtalk stream: connection lost, reconnecting", "err", err)
-		}
-	}
+		return healthy || time.Since(opened) >= stableAfter, err
+	})
 }
 
 // endpoint is the gateway's answer to an open request.
@@ -265,24 +236,8 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 		_ = conn.Close(websocket.StatusNormalClosure, "")
 	}()
 
-	frames := make(chan []byte)
-	lost := make(chan error, 1)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		for {
-			_, b, err := conn.Read(context.Background())
-			if err != nil {
-				lost <- err
-				return
-			}
-			select {
-			case frames <- b:
-			case <-stop:
-				return
-			}
-		}
-	}()
+	frames, lost, stop := platform.ReadFrames(conn)
+	defer stop()
 	ping := time.NewTicker(keepalive)
 	defer ping.Stop()
 	slots := make(chan struct{}, maxInFlight)

@@ -4,9 +4,10 @@
 // fanning out a push (Notify, Fanout), per-key pacing (Limiter), splitting
 // a text at a byte limit on rune boundaries (Split), the callback's body
 // limit, rejections and reply budget (ReadBody, Reject, Handle, Work), the
-// access-token cache (Token), and the JSON HTTP helpers that keep tokens
-// out of errors (Call, APIError). Package platformtest holds the shared
-// test doubles.
+// access-token cache (Token), the JSON HTTP helpers that keep tokens out
+// of errors (Call, APIError), and the long connections' state, reconnect
+// loop and frame reader (Link, Backoff, Redial, ReadFrames). Package
+// platformtest holds the shared test doubles.
 //
 // What differs between platforms stays in the adapters: signatures and
 // crypto, wire formats, errcodes and their fixes, and where a reply goes

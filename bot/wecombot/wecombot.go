@@ -182,44 +182,8 @@ func reqID(cmd string) string {
 // stopped (nil when ctx ended).
 func (c *Client) Run(ctx context.Context) error {
 	defer c.work.Wait()
-	failures := 0
-	for {
-		if d := c.backoff.Delay(failures); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return nil
-			case <-t.C:
-			}
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		conn, err := c.connect(ctx)
-		if err != nil {
-			failures++
-			c.link.Down(c.o.Now(), err)
-			if ctx.Err() == nil {
-				c.o.Logger.Error("wecom_bot: cannot connect", "err", err, "retry_in", c.backoff.Delay(failures).Round(time.Second))
-			}
-			continue
-		}
-		healthy, err := c.serve(ctx, conn)
-		c.link.Down(c.o.Now(), err)
-		if errors.Is(err, ErrTakenOver) {
-			c.o.Logger.Error(err.Error())
-			return err
-		}
-		if healthy {
-			failures = 0
-		} else {
-			failures++
-		}
-		if err != nil && ctx.Err() == nil {
-			c.o.Logger.Warn("wecom_bot: connection lost, reconnecting", "err", err)
-		}
-	}
+	r := platform.Redialer{Name: "wecom_bot", Link: c.link, Backoff: c.backoff, Log: c.o.Logger, Now: c.o.Now, Stop: ErrTakenOver}
+	return platform.Redial(ctx, r, c.connect, c.serve)
 }
 
 // connect dials and subscribes; an errcode in the answer is an
@@ -303,24 +267,8 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 		_ = conn.Close(websocket.StatusNormalClosure, "")
 	}()
 
-	frames := make(chan []byte)
-	lost := make(chan error, 1)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		for {
-			_, b, err := conn.Read(context.Background())
-			if err != nil {
-				lost <- err
-				return
-			}
-			select {
-			case frames <- b:
-			case <-stop:
-				return
-			}
-		}
-	}()
+	frames, lost, stop := platform.ReadFrames(conn)
+	defer stop()
 	ping := time.NewTicker(c.ping)
 	defer ping.Stop()
 	unanswered := 0
