@@ -221,18 +221,13 @@ type ack struct {
 // healthy reports whether the connection carried a frame; err is why it
 // ended (nil for disconnect and shutdown).
 func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool, err error) {
-	var mine sync.WaitGroup // frames in hand on this connection
+	inHand := platform.NewInFlight(maxInFlight, &c.work) // frames in hand on this connection
 	defer func() {
 		if err != nil { // the connection is gone: nothing to drain
 			_ = conn.CloseNow()
 			return
 		}
-		drained := make(chan struct{})
-		go func() { mine.Wait(); close(drained) }()
-		select {
-		case <-drained:
-		case <-time.After(drainTimeout):
-		}
+		inHand.Drain(drainTimeout)
 		_ = conn.Close(websocket.StatusNormalClosure, "")
 	}()
 
@@ -240,7 +235,6 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 	defer stop()
 	ping := time.NewTicker(keepalive)
 	defer ping.Stop()
-	slots := make(chan struct{}, maxInFlight)
 	for {
 		select {
 		case <-ctx.Done():
@@ -278,13 +272,7 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 				if c.seen.Add(id) {
 					c.link.Redelivered()
 				}
-				slots <- struct{}{}
-				mine.Add(1)
-				c.work.Add(1)
-				go func() {
-					defer func() { <-slots; mine.Done(); c.work.Done() }()
-					c.message(ctx, conn, id, f.Data)
-				}()
+				inHand.Go(func() { c.message(ctx, conn, id, f.Data) })
 			default:
 				c.link.Frame("other")
 				c.write(conn, ack{Code: 404, Headers: ackHeaders(id), Message: "no handler"})

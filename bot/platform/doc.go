@@ -6,8 +6,9 @@
 // limit, rejections and reply budget (ReadBody, Reject, Handle, Work), the
 // access-token cache (Token), the JSON HTTP helpers that keep tokens out
 // of errors (Call, APIError), and the long connections' state, reconnect
-// loop and frame reader (Link, Backoff, Redial, ReadFrames). Package
-// platformtest holds the shared test doubles.
+// loop, frame reader and frames in hand (Link, Backoff, Redial,
+// ReadFrames, InFlight). Package platformtest holds the shared test
+// doubles.
 //
 // What differs between platforms stays in the adapters: signatures and
 // crypto, wire formats, errcodes and their fixes, and where a reply goes

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -92,4 +93,41 @@ func ReadFrames(conn *websocket.Conn) (frames <-chan []byte, lost <-chan error, 
 		}
 	}()
 	return out, failed, func() { close(done) }
+}
+
+// InFlight runs the handling of one connection's frames, each on a
+// goroutine of its own and at most as many at once as it has slots (Go
+// waits for a free one, and so does the serve loop that calls it). Each
+// handling is also counted in all, which a client waits for across
+// connections before its Run returns.
+type InFlight struct {
+	slots chan struct{}
+	mine  sync.WaitGroup
+	all   *sync.WaitGroup
+}
+
+// NewInFlight runs at most n handlings at once, counting them in all too.
+func NewInFlight(n int, all *sync.WaitGroup) *InFlight {
+	return &InFlight{slots: make(chan struct{}, n), all: all}
+}
+
+// Go runs handle once a slot is free.
+func (f *InFlight) Go(handle func()) {
+	f.slots <- struct{}{}
+	f.mine.Add(1)
+	f.all.Add(1)
+	go func() {
+		defer func() { <-f.slots; f.mine.Done(); f.all.Done() }()
+		handle()
+	}()
+}
+
+// Drain waits at most d for the handlings under way to end.
+func (f *InFlight) Drain(d time.Duration) {
+	drained := make(chan struct{})
+	go func() { f.mine.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(d):
+	}
 }

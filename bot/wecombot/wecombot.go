@@ -251,18 +251,13 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 	c.mu.Unlock()
 	c.link.Up(c.o.Now())
 	c.o.Logger.Info("wecom_bot: connected")
-	var mine sync.WaitGroup // messages in hand on this connection
+	inHand := platform.NewInFlight(maxInFlight, &c.work) // messages in hand on this connection
 	defer func() {
 		c.mu.Lock()
 		c.conn = nil
 		c.mu.Unlock()
 		if err == nil { // shutting down: let the messages in hand answer first
-			drained := make(chan struct{})
-			go func() { mine.Wait(); close(drained) }()
-			select {
-			case <-drained:
-			case <-time.After(drainTimeout):
-			}
+			inHand.Drain(drainTimeout)
 		}
 		_ = conn.Close(websocket.StatusNormalClosure, "")
 	}()
@@ -272,7 +267,6 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 	ping := time.NewTicker(c.ping)
 	defer ping.Stop()
 	unanswered := 0
-	slots := make(chan struct{}, maxInFlight)
 	for {
 		select {
 		case <-ctx.Done():
@@ -321,13 +315,7 @@ func (c *Client) serve(ctx context.Context, conn *websocket.Conn) (healthy bool,
 				if c.seen.Add(cb.MsgID) {
 					c.link.Redelivered()
 				}
-				slots <- struct{}{}
-				mine.Add(1)
-				c.work.Add(1)
-				go func() {
-					defer func() { <-slots; mine.Done(); c.work.Done() }()
-					c.handle(ctx, conn, f.Headers.ReqID, &cb)
-				}()
+				inHand.Go(func() { c.handle(ctx, conn, f.Headers.ReqID, &cb) })
 			default:
 				c.link.Frame("other")
 			}
