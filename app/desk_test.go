@@ -252,4 +252,25 @@ func TestStatisticsItemWithin24HoursOfItsData(t *testing.T) {
 		}
 	}
 	mustContain(t, ta.say("office-1", "稿件 S1"), "逾期报到")
+	csv := string(ta.exportRaw("submissions", "2026-11", "csv"))
+	mustContain(t, csv, "数据时间,统计时效", "2026-11-03 09:00,逾期报到", "2026-11-03 10:30,按时")
+}
+
+// A statistics item sent when its 24 hours have already passed: the reply
+// says so, the office is told at once, and nobody gets a pointless reminder.
+func TestStatisticsItemSentAfterItsDay(t *testing.T) {
+	ta := newTestApp(t, time.Date(2026, 11, 4, 10, 0, 0, 0, cst))
+	r := ta.say("officer-2", "统计信息 标题：三季度财政收入快报 数据时间：昨天8时 正文：同比增长3.1%。 撰稿：孙敏 审核：周强")
+	mustContain(t, r, "S1", "数据时间 11月3日（周二） 08:00", "11月4日（周三） 08:00 前", "已逾期，请尽快报送。")
+	ta.setNow(time.Date(2026, 11, 4, 10, 1, 1, 0, cst))
+	ta.waitInbox("office-1", "统计信息逾期", "S1《三季度财政收入快报》")
+	ta.waitClock(time.Date(2026, 11, 4, 10, 1, 0, 0, cst))
+	for _, who := range []string{"officer-2", "head-general"} {
+		if n := ta.pushes(who, "统计信息时效提醒"); n != 0 {
+			t.Errorf("%s reminded after the due time: %v", who, texts(ta.inbox(who)))
+		}
+	}
+	if a := article(t, ta, "S1"); a.StatState != "overdue" {
+		t.Errorf("S1 state = %q", a.StatState)
+	}
 }

@@ -90,9 +90,13 @@ func (s *Submissions) JSON(w io.Writer) error {
 }
 
 var submissionHeader = []string{"编号", "单位", "报送人", "标题", "类别", "撰稿", "审核", "状态", "报送时间", "计入月份", "延期",
-	"最高采用级别", "采用情况", "登记编号", "退回/不采用原因"}
+	"最高采用级别", "采用情况", "登记编号", "退回/不采用原因", "数据时间", "统计时效"}
 
-var submissionWidths = []float64{7, 12, 10, 36, 7, 10, 10, 14, 17, 10, 6, 12, 36, 14, 24}
+var submissionWidths = []float64{7, 12, 10, 36, 7, 10, 10, 14, 17, 10, 6, 12, 36, 14, 24, 17, 10}
+
+// statStates names a 统计 item's state in the sheets (篇7: 24 hours).
+var statStates = map[string]string{report.StatPending: "待报", report.StatOverdue: "逾期未报",
+	report.StatOnTime: "按时", report.StatLate: "逾期报到"}
 
 func (s *Submissions) cells(a *report.Article) []any {
 	var ads []string
@@ -107,8 +111,13 @@ func (s *Submissions) cells(a *report.Article) []any {
 	if a.Late {
 		late = "延期"
 	}
+	data := ""
+	if a.DataAt != nil {
+		data = a.DataAt.In(s.src.Config.Location()).Format("2006-01-02 15:04")
+	}
 	return []any{a.ID, a.UnitName, a.SubmitterName, a.Title, a.Category, a.Author, a.Reviewer,
-		report.StatusNames[a.Status], submitted, a.CountedMonth, late, a.HighestLevel(), strings.Join(ads, "；"), a.RegNo, a.Reason}
+		report.StatusNames[a.Status], submitted, a.CountedMonth, late, a.HighestLevel(), strings.Join(ads, "；"), a.RegNo, a.Reason,
+		data, statStates[a.StatState]}
 }
 
 // CSV writes one line per item (UTF-8 with a byte-order mark for Excel).
