@@ -59,8 +59,9 @@ func submissionsDocument(src *Source, p report.Period) (Document, error) {
 	now := src.now()
 	for _, a := range arts {
 		if inPeriod(a, p) {
-			a.StatState = a.StatStateAt(now) // a 统计 item not yet at the office may have become overdue
-			doc.Items = append(doc.Items, a)
+			c := *a                          // the loaded items are shared with other reads
+			c.StatState = a.StatStateAt(now) // a 统计 item not yet at the office may have become overdue
+			doc.Items = append(doc.Items, &c)
 		}
 	}
 	return doc, nil

@@ -32,7 +32,9 @@ type DeskTx interface {
 	// PutArticle stores the item and records its steps from index since on
 	// in its history.
 	PutArticle(a *Article, since int) error
-	// Articles lists every item in id order.
+	// Articles lists every item in id order. In a read-only transaction
+	// the items may be shared with other reads: the caller must not change
+	// them (copy one first).
 	Articles() ([]*Article, error)
 	// PutWeekly stores a weekly report and records action in its history.
 	PutWeekly(w *Weekly, action string) error
@@ -368,7 +370,7 @@ func (d *Desk) Article(id string) (*Article, error) {
 	return a, err
 }
 
-// Articles loads every item.
+// Articles loads every item (shared with other reads: do not change them).
 func (d *Desk) Articles() ([]*Article, error) {
 	var out []*Article
 	err := d.Store.ViewDesk(func(tx DeskTx) error {

@@ -64,7 +64,7 @@ func (p *InfoPolicy) ResearchMissingOf(dir *org.Directory, arts []*Article, quar
 }
 
 // Load reads every item, weekly report and good deed in one view (the
-// statistics and the exports).
+// statistics and the exports); the items are shared with other reads.
 func (d *Desk) Load() (arts []*Article, weeks []*Weekly, deeds []*GoodDeed, err error) {
 	err = d.Store.ViewDesk(func(tx DeskTx) error {
 		if arts, err = tx.Articles(); err != nil {

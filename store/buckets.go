@@ -6,6 +6,8 @@ var (
 	// bucketMeta: "schema" → schema version (8 bytes).
 	bucketMeta = []byte("meta")
 	// bucketSeq: sequence name ("A", "S", "E", "W", "G", "O", "reg:2026" …) → last value (8 bytes).
+	// "ver:S" (articlesVersion) counts the writes of information items: the key of the decoded
+	// items a read may reuse (articleCache). A database without it is at version 0.
 	bucketSeq = []byte("seq")
 	// bucketHistory: record id + 0x00 + seq → JSON History. Every change to a record.
 	bucketHistory = []byte("history")

@@ -50,6 +50,7 @@ type DB struct {
 	imu          sync.Mutex
 	nextIncident time.Time // the earliest of those instants not yet taken (IncidentDue)
 	settled      broadcast // signalled when a push was delivered, retried or parked
+	articles     articleCache
 }
 
 // Options tune Open.
@@ -200,13 +201,16 @@ func (t *Tx) NextID(prefix string) (string, error) {
 
 // next increments the named sequence.
 func (t *Tx) next(name string) (uint64, error) {
-	b := t.bucket(bucketSeq)
-	var n uint64
-	if raw := b.Get([]byte(name)); raw != nil {
-		n = binary.BigEndian.Uint64(raw)
+	n := t.seq(name) + 1
+	return n, t.bucket(bucketSeq).Put([]byte(name), u64(n))
+}
+
+// seq reads the named sequence's last value; 0 before its first.
+func (t *Tx) seq(name string) uint64 {
+	if raw := t.bucket(bucketSeq).Get([]byte(name)); raw != nil {
+		return binary.BigEndian.Uint64(raw)
 	}
-	n++
-	return n, b.Put([]byte(name), u64(n))
+	return 0
 }
 
 // Sequence increments a named sequence (e.g. "reg:2026" for registration
@@ -243,6 +247,11 @@ func (t *Tx) Put(id string, v any) error {
 	}
 	if err := t.noteRecord(prefix + strconv.FormatUint(n, 10)); err != nil {
 		return err
+	}
+	if prefix == "S" {
+		if _, err := t.next(articlesVersion); err != nil {
+			return err
+		}
 	}
 	return t.bucket(recordBuckets[prefix]).Put(u64(n), raw)
 }

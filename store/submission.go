@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/report"
@@ -15,18 +17,60 @@ import (
 // information item, weekly report, good deed or media summary, its history
 // and its pushes commit together.
 func (s *DB) UpdateDesk(ctx context.Context, fn func(report.DeskTx) error) error {
-	return s.update(ctx, func(t *Tx) error { return fn(deskTx{t}) })
+	return s.update(ctx, func(t *Tx) error { return fn(deskTx{t: t}) })
 }
 
-// ViewDesk runs fn in a read-only transaction (report.DeskStore).
+// ViewDesk runs fn in a read-only transaction (report.DeskStore). Its
+// Articles reuse the items decoded by an earlier read of the same version.
 func (s *DB) ViewDesk(fn func(report.DeskTx) error) error {
-	return s.view(func(t *Tx) error { return fn(deskTx{t}) })
+	return s.view(func(t *Tx) error { return fn(deskTx{t: t, cache: &s.articles}) })
 }
 
 // deskTx is report.DeskTx over a store transaction. Items, weekly reports,
 // good deeds and outing notices live in the S, W, G and O record buckets;
-// media summaries in bucketMediaSummary.
-type deskTx struct{ t *Tx }
+// media summaries in bucketMediaSummary. cache is nil in a write
+// transaction, which may hold items of its own not committed yet.
+type deskTx struct {
+	t     *Tx
+	cache *articleCache
+}
+
+// articlesVersion is the sequence that Tx.Put increments with every
+// information item it writes, in the same transaction.
+const articlesVersion = "ver:S"
+
+// articleCache holds every item as decoded by the latest read, under the
+// items' version then (articlesVersion): the 信息 page, 今日's quota and the
+// scheduler's questions read all items, and decoding a year of them (5,000)
+// takes about 60 ms. A read that finds the version of its own snapshot
+// takes them from here; the version is written with the items, so equal
+// versions mean equal items, on any number of nodes sharing one database.
+type articleCache struct {
+	mu   sync.Mutex
+	ok   bool
+	ver  uint64
+	arts []*report.Article
+}
+
+// articles returns the items of version ver, decoding them with load
+// unless cached. The slice is the caller's; the items are shared.
+func (c *articleCache) articles(ver uint64, load func() ([]*report.Article, error)) ([]*report.Article, error) {
+	c.mu.Lock()
+	arts, hit := c.arts, c.ok && c.ver == ver
+	c.mu.Unlock()
+	if !hit {
+		var err error
+		if arts, err = load(); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if !c.ok || ver > c.ver { // an older snapshot's read finishing late keeps the newer items
+			c.ok, c.ver, c.arts = true, ver, arts
+		}
+		c.mu.Unlock()
+	}
+	return slices.Clone(arts), nil
+}
 
 var _ report.DeskTx = deskTx{}
 
@@ -67,7 +111,13 @@ func (d deskTx) PutArticle(a *report.Article, since int) error {
 	return nil
 }
 
-func (d deskTx) Articles() ([]*report.Article, error) { return collect[report.Article](d.t, "S") }
+func (d deskTx) Articles() ([]*report.Article, error) {
+	load := func() ([]*report.Article, error) { return collect[report.Article](d.t, "S") }
+	if d.cache == nil {
+		return load()
+	}
+	return d.cache.articles(d.t.seq(articlesVersion), load)
+}
 
 func (d deskTx) PutWeekly(w *report.Weekly, action string) error {
 	if err := d.t.Put(w.ID, w); err != nil {
