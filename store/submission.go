@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -45,31 +47,69 @@ const articlesVersion = "ver:S"
 // takes about 60 ms. A read that finds the version of its own snapshot
 // takes them from here; the version is written with the items, so equal
 // versions mean equal items, on any number of nodes sharing one database.
+// After a write, the next read decodes only the items whose stored JSON
+// changed (by its hash), reusing the others.
 type articleCache struct {
-	mu   sync.Mutex
-	ok   bool
-	ver  uint64
-	arts []*report.Article
+	mu    sync.Mutex
+	ok    bool
+	ver   uint64
+	arts  []*report.Article
+	known map[uint64]decodedArticle // by item number
 }
 
-// articles returns the items of version ver, decoding them with load
-// unless cached. The slice is the caller's; the items are shared.
-func (c *articleCache) articles(ver uint64, load func() ([]*report.Article, error)) ([]*report.Article, error) {
+// decodedArticle is an item with the hash of the JSON it was decoded from.
+type decodedArticle struct {
+	sum uint64
+	a   *report.Article
+}
+
+// articleSeed keys the hashes of items' JSON (random for each process).
+var articleSeed = maphash.MakeSeed()
+
+// articles returns the items of t's snapshot. The slice is the caller's;
+// the items are shared.
+func (c *articleCache) articles(t *Tx) ([]*report.Article, error) {
+	ver := t.seq(articlesVersion)
 	c.mu.Lock()
-	arts, hit := c.arts, c.ok && c.ver == ver
+	arts, known, hit := c.arts, c.known, c.ok && c.ver == ver
 	c.mu.Unlock()
 	if !hit {
 		var err error
-		if arts, err = load(); err != nil {
+		if arts, known, err = decodeArticles(t, known); err != nil {
 			return nil, err
 		}
 		c.mu.Lock()
 		if !c.ok || ver > c.ver { // an older snapshot's read finishing late keeps the newer items
-			c.ok, c.ver, c.arts = true, ver, arts
+			c.ok, c.ver, c.arts, c.known = true, ver, arts, known
 		}
 		c.mu.Unlock()
 	}
 	return slices.Clone(arts), nil
+}
+
+// decodeArticles lists the items of t in id order, taking from known those
+// whose JSON is unchanged and decoding the others.
+func decodeArticles(t *Tx, known map[uint64]decodedArticle) ([]*report.Article, map[uint64]decodedArticle, error) {
+	b := t.bucket(bucketSubmission)
+	if b == nil { // a read-only database written before the kind existed
+		return nil, nil, nil
+	}
+	var arts []*report.Article
+	now := make(map[uint64]decodedArticle, len(known))
+	c := b.Cursor()
+	for k, raw := c.First(); k != nil; k, raw = c.Next() {
+		n, sum := binary.BigEndian.Uint64(k), maphash.Bytes(articleSeed, raw)
+		d, ok := known[n]
+		if !ok || d.sum != sum {
+			d = decodedArticle{sum: sum, a: new(report.Article)}
+			if err := json.Unmarshal(raw, d.a); err != nil {
+				return nil, nil, fmt.Errorf("store: decode S%d: %w", n, err)
+			}
+		}
+		now[n] = d
+		arts = append(arts, d.a)
+	}
+	return arts, now, nil
 }
 
 var _ report.DeskTx = deskTx{}
@@ -112,11 +152,10 @@ func (d deskTx) PutArticle(a *report.Article, since int) error {
 }
 
 func (d deskTx) Articles() ([]*report.Article, error) {
-	load := func() ([]*report.Article, error) { return collect[report.Article](d.t, "S") }
 	if d.cache == nil {
-		return load()
+		return collect[report.Article](d.t, "S")
 	}
-	return d.cache.articles(d.t.seq(articlesVersion), load)
+	return d.cache.articles(d.t)
 }
 
 func (d deskTx) PutWeekly(w *report.Weekly, action string) error {
