@@ -12,17 +12,20 @@ import (
 // SPEC §6 catch-up after downtime, as a school sees it: one reminder per
 // deadline, never two saying the same thing a few seconds apart.
 
-// remindersOf lists the attendance reminders a member received.
-func (ta *testApp) remindersOf(member string) []string {
+// pushesWith lists the pushes a member received whose text contains marker.
+func (ta *testApp) pushesWith(member, marker string) []string {
 	ta.t.Helper()
 	var out []string
 	for _, m := range ta.inbox(member) {
-		if strings.Contains(m.Text, "考勤提醒") {
+		if strings.Contains(m.Text, marker) {
 			out = append(out, m.Text)
 		}
 	}
 	return out
 }
+
+// remindersOf lists the attendance reminders a member received.
+func (ta *testApp) remindersOf(member string) []string { return ta.pushesWith(member, "考勤提醒") }
 
 // downSince runs the app on a fresh data dir at since (so the saved
 // watermark says the server was up then) and stops it: the server is down
@@ -137,14 +140,7 @@ func (ta *testApp) followups(id string) string {
 
 // unexplained lists the "缺勤原因未查明" pushes a member received.
 func (ta *testApp) unexplained(member string) []string {
-	ta.t.Helper()
-	var out []string
-	for _, m := range ta.inbox(member) {
-		if strings.Contains(m.Text, "缺勤原因未查明") {
-			out = append(out, m.Text)
-		}
-	}
-	return out
+	return ta.pushesWith(member, "缺勤原因未查明")
 }
 
 // Issue 14.7: three unexplained entries in one class made one push per
