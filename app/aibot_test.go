@@ -3,7 +3,10 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -205,4 +208,36 @@ func TestWeComAIBotGroupChatAnswersPrivately(t *testing.T) {
 	})
 	mustContain(t, private, "A1", "李四")
 	mustContain(t, s.ws.WaitReply(group("g-2", "someone-else", "考勤 全勤")), "尚未登记")
+}
+
+// A school whose duty group has the AI bot in it (and no group robot): an
+// urgent incident is alerted to level 0's group at once, as aibot_send_msg
+// with the group's chatid, and the push is recorded as delivered.
+func TestWeComAIBotIncidentToGroupByChatID(t *testing.T) {
+	s := newAIBotApp(t, nil, func(c *config.Config) {
+		c.Groups = append(c.Groups, config.Group{Name: "值班群", Channel: "wecom", ChatID: "wrkSFfCgAA-duty"})
+		c.Incident.Levels[0].Groups = []string{"值班群"}
+	})
+	mustContain(t, s.say("teacher-g1c1", foodReport), "已收到急报 E1")
+	var alert map[string]any
+	s.ws.Wait("the group alert", func() bool {
+		for _, f := range s.ws.Frames("aibot_send_msg") {
+			if f.Body["chatid"] == "wrkSFfCgAA-duty" {
+				alert = f.Body
+				return true
+			}
+		}
+		return false
+	})
+	mustContain(t, fmt.Sprint(alert["markdown"], alert["template_card"]), "E1", "腹痛")
+	const ok = `baosong_pushes_total{channel="wecom_bot",result="delivered"} 1`
+	waitFor(t, "the group alert counted as delivered", func() bool {
+		resp, err := http.Get(s.srv.URL + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return strings.Contains(string(raw), ok)
+	}, func() string { return fmt.Sprint("queued: ", s.queued()) })
 }

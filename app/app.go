@@ -23,6 +23,7 @@ import (
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/bot/platform"
+	"github.com/baosong/baosong/bot/wecombot"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/console"
 	"github.com/baosong/baosong/export"
@@ -195,6 +196,9 @@ func (a *App) chain(h bot.Handler) bot.Handler {
 func (a *App) channelOf(r bot.Recipient) string {
 	if r.Group != "" {
 		if g, ok := a.Dir.Group(r.Group); ok {
+			if g.Channel == bot.WeCom && g.Robot == "" && g.ChatID != "" {
+				return wecombot.Channel // a group reached only by the AI bot, in it
+			}
 			return g.Channel
 		}
 		return ""

@@ -109,9 +109,10 @@ func (a *App) dingtalkStream(cb *dingtalk.Callback) error {
 // of channel wecom talk to the same bot, with the same dedupe and replies
 // as through the app's callback. Pushes to them go through the AI bot only
 // when [wecom] (the app) is not enabled: the app reaches every member, the
-// AI bot only those who have opened a chat with it.
+// AI bot only those who have opened a chat with it. Pushes to a group with
+// a chatid and no robot always go through the AI bot.
 func (a *App) wecomBot(by map[string]bot.Notifier, dir platformDir) error {
-	const channel = "wecom_bot"
+	const channel = wecombot.Channel
 	link, err := platform.NewLink(a.Metrics.Registry, channel)
 	if err != nil {
 		return err
@@ -130,6 +131,7 @@ func (a *App) wecomBot(by map[string]bot.Notifier, dir platformDir) error {
 	if by[bot.WeCom] == nil {
 		by[bot.WeCom] = c
 	}
+	by[channel] = c // groups known only by their chat id (channelOf)
 	a.links = append(a.links, link)
 	a.runners = append(a.runners, func(ctx context.Context) { _ = c.Run(ctx) })
 	return nil
@@ -170,6 +172,13 @@ func (d platformDir) UserID(member string) string {
 func (d platformDir) Mobile(member string) string {
 	if m, ok := d.a.Dir.Member(member); ok {
 		return m.Mobile
+	}
+	return ""
+}
+
+func (d platformDir) ChatID(group string) string {
+	if g, ok := d.a.Dir.Group(group); ok && g.Channel == d.channel {
+		return g.ChatID
 	}
 	return ""
 }

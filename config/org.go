@@ -89,11 +89,13 @@ type Roster struct {
 	File string `toml:"file"`
 }
 
-// Group is a [[group]]: a named chat group reached by a robot webhook.
+// Group is a [[group]]: a named chat group reached by a robot webhook, or
+// (WeCom) by the AI bot of [wecom_bot] in the group with that chat id.
 type Group struct {
 	Name    string   `toml:"name"`
 	Channel string   `toml:"channel"` // wecom | dingtalk | local
 	Robot   string   `toml:"robot"`   // robot name in [wecom.robots] / [dingtalk.robots]
+	ChatID  string   `toml:"chatid"`  // wecom only, instead of robot: the group chat the [wecom_bot] AI bot is in
 	Mention []string `toml:"mention"` // member ids to @mention
 	Units   []string `toml:"units"`   // units whose circulars and overdue lists go here
 	Grades  []string `toml:"grades"`  // grades whose overdue lists go here
@@ -237,8 +239,15 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 		groups[g.Name] = true
 		switch g.Channel {
 		case "wecom":
-			if _, ok := c.WeCom.Robots[g.Robot]; !ok {
+			switch _, ok := c.WeCom.Robots[g.Robot]; {
+			case g.Robot != "" && g.ChatID != "":
+				add("%s 的 robot 和 chatid 只能填一个", where)
+			case g.Robot != "" && !ok:
 				add("%s 的机器人 %q 不在 [wecom.robots] 中", where, g.Robot)
+			case g.ChatID != "" && !c.WeComBot.Enabled:
+				add("%s 配置了 chatid，但 [wecom_bot]（智能机器人长连接）未启用", where)
+			case g.Robot == "" && g.ChatID == "":
+				add("%s 缺少 robot（[wecom.robots] 中的群机器人）或 chatid（智能机器人所在群的 chatid）", where)
 			}
 		case "dingtalk":
 			if _, ok := c.DingTalk.Robots[g.Robot]; !ok {
@@ -247,6 +256,9 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 		case "local":
 		default:
 			add("%s 的 channel %q 无效", where, g.Channel)
+		}
+		if g.ChatID != "" && g.Channel != "wecom" {
+			add("%s 的 chatid 只用于 channel = \"wecom\" 的群", where)
 		}
 		for _, m := range g.Mention {
 			if !members[m] {

@@ -90,6 +90,7 @@ type Student struct {
 // Group is a named chat reached by a robot.
 type Group struct {
 	Name, Channel, Robot string
+	ChatID               string // the WeCom group chat of the AI bot, when there is no robot
 	Mention              []string
 	Units, Grades        []string
 }
@@ -169,7 +170,7 @@ func New(c *config.Config) (*Directory, error) {
 		d.rosters[r.Unit] = append(d.rosters[r.Unit], list...)
 	}
 	for _, g := range c.Groups {
-		d.groups[g.Name] = &Group{Name: g.Name, Channel: g.Channel, Robot: g.Robot, Mention: g.Mention,
+		d.groups[g.Name] = &Group{Name: g.Name, Channel: g.Channel, Robot: g.Robot, ChatID: g.ChatID, Mention: g.Mention,
 			Units: g.Units, Grades: g.Grades}
 	}
 	return d, nil

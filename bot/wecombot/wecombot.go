@@ -8,10 +8,11 @@
 // every 30 s, reconnects with backoff after a drop, and stops for good on
 // disconnected_event (another connection for the same bot took over: WeCom
 // keeps one live connection per bot, and fighting it would make both
-// flap). Pushes go out as aibot_send_msg to the member's userid; a push
-// with actions becomes a button_interaction template card whose click
-// arrives as template_card_event and is handled as the button's command
-// typed by the member who clicked.
+// flap). Pushes go out as aibot_send_msg to the member's userid, or to the
+// chat id of a group the bot is in; a push with actions becomes a
+// button_interaction template card whose click arrives as
+// template_card_event and is handled as the button's command typed by the
+// member who clicked.
 //
 // The frames follow the reference SDK, npm @wecom/aibot-node-sdk 1.0.7;
 // no Go library for it is served here, so this is a small client on
@@ -39,6 +40,10 @@ import (
 
 // DefaultURL is WeCom's long-connection endpoint.
 const DefaultURL = "wss://openws.work.weixin.qq.com"
+
+// Channel names the connection in metrics and /healthz, and the pushes
+// that can only go through it (to a group known by its chat id).
+const Channel = "wecom_bot"
 
 // Commands of the frames (the SDK's WsCmd).
 const (
@@ -84,9 +89,10 @@ type Config struct {
 	Secret string
 }
 
-// Directory gives a member's WeCom userid ("" if none).
+// Directory gives a member's WeCom userid and a group's chat id ("" if none).
 type Directory interface {
 	UserID(member string) string
+	ChatID(group string) string
 }
 
 // Client holds the connection. Run it once; Notify may be called any time.
@@ -98,6 +104,7 @@ type Client struct {
 	link    *platform.Link
 	backoff platform.Backoff
 	seen    *platform.Seen
+	chats   *platform.Seen // group chats already logged with their chatid
 	ping    time.Duration
 
 	mu      sync.Mutex
@@ -128,7 +135,7 @@ func New(cfg Config, h bot.Handler, dir Directory, link *platform.Link, o platfo
 		cfg.URL = DefaultURL
 	}
 	c := &Client{cfg: cfg, h: h, o: o, dir: dir, link: link, backoff: platform.DefaultBackoff,
-		seen: platform.NewSeen(seenIDs), ping: PingEvery, pending: map[string]chan json.RawMessage{}}
+		seen: platform.NewSeen(seenIDs), chats: platform.NewSeen(100), ping: PingEvery, pending: map[string]chan json.RawMessage{}}
 	for _, f := range opts {
 		f(c)
 	}
@@ -345,6 +352,11 @@ func (c *Client) handle(ctx context.Context, conn *websocket.Conn, id string, cb
 		at = time.Unix(cb.CreateTime, 0)
 	}
 	c.o.Metrics.Received.Inc()
+	if cb.ChatType == "group" && !c.chats.Add(cb.ChatID) {
+		// The admin console does not show a group's chat id: the log does,
+		// once per group, so pushes to the group can be configured.
+		c.o.Logger.Info("wecom_bot: 群聊消息；要让智能机器人向此群推送，在 [[group]] 中填写 chatid", "chatid", cb.ChatID)
+	}
 	m := &bot.Message{Channel: bot.WeCom, ID: cb.MsgID, User: cb.From.UserID, At: at}
 	var rep *bot.Reply
 	switch {
@@ -400,28 +412,31 @@ func noticeCard(taskID, title, text string) map[string]any {
 		"main_title": map[string]string{"title": title}, "sub_title_text": text}
 }
 
-// Notify pushes n to its member by aibot_send_msg: markdown, or a
-// button_interaction card when n has actions. Groups are not reachable
-// through the bot (a permanent failure: use a [wecom.robots] group robot).
+// Notify pushes n by aibot_send_msg to its member's userid, or to its
+// group's chat id (a group the AI bot is in): markdown, or a
+// button_interaction card when n has actions. A group without a chat id is
+// a permanent failure (configure its chatid or a [wecom.robots] robot).
 func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
+	var chat string
+	var err error
 	if n.To.Member == "" {
-		err := bot.Permanent(fmt.Errorf("wecom_bot: 智能机器人只能推送给成员，群 %q 请配置群机器人", n.To.Group))
-		c.o.Metrics.CountPush(err)
-		return err
+		if chat = c.dir.ChatID(n.To.Group); chat == "" {
+			err = bot.Permanent(fmt.Errorf("wecom_bot: 群 %q 没有配置 chatid（智能机器人所在群的 chatid），智能机器人无法推送；"+
+				"请在 [[group]] 中填写 chatid，或配置 [wecom.robots] 群机器人", n.To.Group))
+		}
+	} else if chat = c.dir.UserID(n.To.Member); chat == "" {
+		err = bot.Permanent(fmt.Errorf("wecom_bot: member %s has no wecom_user", n.To.Member))
 	}
-	uid := c.dir.UserID(n.To.Member)
-	if uid == "" {
-		err := bot.Permanent(fmt.Errorf("wecom_bot: member %s has no wecom_user", n.To.Member))
-		c.o.Metrics.CountPush(err)
-		return err
+	if err == nil {
+		err = c.send(ctx, chat, n)
 	}
-	err := c.send(ctx, uid, n)
 	c.o.Metrics.CountPush(err)
 	return err
 }
 
-func (c *Client) send(ctx context.Context, uid string, n bot.Notification) error {
-	body := map[string]any{"chatid": uid}
+// send pushes n to chat: a member's userid or a group's chat id.
+func (c *Client) send(ctx context.Context, chat string, n bot.Notification) error {
+	body := map[string]any{"chatid": chat}
 	if len(n.Actions) > 0 {
 		body["msgtype"] = "template_card"
 		body["template_card"] = platform.ButtonCard(n)

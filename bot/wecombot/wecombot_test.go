@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -42,6 +43,14 @@ func (dir) UserID(member string) string {
 		return ""
 	}
 	return "wx-" + member
+}
+
+// ChatID: only group "高一年级群" has the AI bot in it.
+func (dir) ChatID(group string) string {
+	if group == "高一年级群" {
+		return "wrkSFfCgAA-g1"
+	}
+	return ""
 }
 
 type run struct {
@@ -234,8 +243,48 @@ func TestNotify(t *testing.T) {
 	if err := r.c.Notify(ctx, bot.Notification{To: bot.Recipient{Member: "nobody"}, Text: "x"}); !bot.IsPermanent(err) {
 		t.Errorf("member without userid: %v", err)
 	}
-	if err := r.c.Notify(ctx, bot.Notification{To: bot.Recipient{Group: "grade1"}, Text: "x"}); !bot.IsPermanent(err) {
-		t.Errorf("group push: %v", err)
+}
+
+// A group the AI bot is in gets its pushes by aibot_send_msg with the
+// group's chatid: markdown, or the button card when the push has actions
+// (whoever in the group clicks acknowledges as themselves). A group
+// without a chatid fails for good, saying what to configure.
+func TestNotifyGroup(t *testing.T) {
+	srv := aibottest.New(t)
+	r := start(t, srv, &store{}, aibottest.Secret)
+	eventually(t, "up", func() bool { return r.link.State().Connected })
+	ctx := context.Background()
+	g1 := bot.Recipient{Group: "高一年级群"}
+	if err := r.c.Notify(ctx, bot.Notification{To: g1, Title: "逾期", Text: "高一2班未交考勤"}); err != nil {
+		t.Fatal(err)
+	}
+	card := bot.Notification{ID: "N9", To: g1, Title: "急报 E4", Text: "楼梯摔伤",
+		Actions: []bot.Action{{Title: "收到", Command: "收到 E4"}}}
+	if err := r.c.Notify(ctx, card); err != nil {
+		t.Fatal(err)
+	}
+	sends := srv.Frames("aibot_send_msg")
+	if len(sends) != 2 {
+		t.Fatalf("%d sends", len(sends))
+	}
+	md := sends[0].Body
+	if md["chatid"] != "wrkSFfCgAA-g1" || md["msgtype"] != "markdown" ||
+		md["markdown"].(map[string]any)["content"] != "### 逾期\n高一2班未交考勤" {
+		t.Errorf("markdown push %v", md)
+	}
+	tc, _ := sends[1].Body["template_card"].(map[string]any)
+	buttons, _ := tc["button_list"].([]any)
+	if sends[1].Body["chatid"] != "wrkSFfCgAA-g1" || sends[1].Body["msgtype"] != "template_card" ||
+		tc["card_type"] != "button_interaction" || len(buttons) != 1 ||
+		buttons[0].(map[string]any)["key"] != "收到 E4" {
+		t.Errorf("card push %v", sends[1].Body)
+	}
+	err := r.c.Notify(ctx, bot.Notification{To: bot.Recipient{Group: "grade1"}, Text: "x"})
+	if !bot.IsPermanent(err) || !strings.Contains(err.Error(), "chatid") {
+		t.Errorf("group without chatid: %v", err)
+	}
+	if n := len(srv.Frames("aibot_send_msg")); n != 2 {
+		t.Errorf("%d sends after the refused group", n)
 	}
 }
 
@@ -344,5 +393,44 @@ func TestHostileFrames(t *testing.T) {
 	}
 	if st := r.link.State(); st.Frames["other"] != 2 || srv.Connections() != 1 {
 		t.Errorf("link %+v, connections %d", st, srv.Connections())
+	}
+}
+
+// lockedBuf is a log sink safe to read while the client writes.
+type lockedBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuf) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+// The admin console does not show a group's chatid: the first message from
+// a group chat logs it (once), with what to do with it.
+func TestGroupChatIDLogged(t *testing.T) {
+	srv := aibottest.New(t)
+	var logs lockedBuf
+	link, _ := platform.NewLink(nil, "wecom_bot")
+	c, err := wecombot.New(wecombot.Config{URL: srv.URL(), BotID: aibottest.BotID, Secret: aibottest.Secret}, &store{},
+		dir{}, link, platform.Build("wecom_bot", []platform.Option{platform.WithLogger(slog.New(slog.NewTextHandler(&logs, nil)))}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	srv.WaitConnected(1)
+	for i := range 2 {
+		srv.WaitReply(srv.Send("aibot_msg_callback", map[string]any{"msgid": fmt.Sprint("g-", i), "aibotid": aibottest.BotID,
+			"chatid": "wrkSFfCgAA-new", "chattype": "group", "from": map[string]any{"userid": "wx-leader"},
+			"msgtype": "text", "text": map[string]any{"content": "帮助"}}))
+	}
+	if n := strings.Count(logs.String(), "chatid=wrkSFfCgAA-new"); n != 1 || !strings.Contains(logs.String(), "[[group]]") {
+		t.Errorf("chatid logged %d times:\n%s", n, logs.String())
 	}
 }
