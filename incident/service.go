@@ -86,10 +86,7 @@ func NewService(st Store, p Policy, dir *org.Directory, now func() time.Time) *S
 func levelNames(dir *org.Directory, l Level) string {
 	var names []string
 	for _, id := range l.Members {
-		if m, ok := dir.Member(id); ok && m.Name != "" {
-			id = m.Name
-		}
-		names = append(names, id)
+		names = append(names, dir.MemberName(id))
 	}
 	for _, g := range l.Groups {
 		names = append(names, "群“"+g+"”")
@@ -618,12 +615,7 @@ func (s *Service) mayClose(member string, inc *Incident) bool {
 	return ok && (mem.Has(org.Leader, org.Office) || (inc.Unit != "" && mem.Has(org.UnitHead) && mem.In(inc.Unit)))
 }
 
-func (s *Service) name(member string) string {
-	if m, ok := s.dir.Member(member); ok && m.Name != "" {
-		return m.Name
-	}
-	return member
-}
+func (s *Service) name(member string) string { return s.dir.MemberName(member) }
 
 func (s *Service) unitName(unit string) string {
 	if unit == "" {

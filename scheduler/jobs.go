@@ -363,12 +363,7 @@ func (a *audience) leadCount() int {
 	return n
 }
 
-func (a *audience) name(member string) string {
-	if m, ok := a.dir.Member(member); ok && m.Name != "" {
-		return m.Name
-	}
-	return member
-}
+func (a *audience) name(member string) string { return a.dir.MemberName(member) }
 
 // toMembers makes one push per member, in the order given, without repeats.
 func toMembers(ids []string, title, text string) []bot.Notification {
