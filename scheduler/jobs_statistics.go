@@ -64,7 +64,7 @@ func StatisticsJobs(d Deps) []Job {
 	j := &jobs{Deps: d, who: newAudience(d.Dir)}
 	remindAfter := d.Config.Submission.StatisticsRemind.Duration
 	within := d.Config.Submission.StatisticsWithin.Duration
-	stamp := func(t time.Time) string { return dayLabel(t) + t.Format(" 15:04") }
+	stamp := func(t time.Time) string { return dayLabel(t) + clock(t) }
 	return []Job{
 		j.statisticsJob(JobStatisticsRemind, func(it StatItem, now time.Time) []bot.Notification {
 			if now.Before(it.DataAt.Add(remindAfter)) || !now.Before(it.Due) {
