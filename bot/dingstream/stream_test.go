@@ -91,6 +91,21 @@ func start(t *testing.T, g *streamtest.Gateway, recv dingstream.Receiver, secret
 	return running{link, stop}
 }
 
+// holdOne runs a client whose Receiver blocks (rec.hold is left open),
+// sends it the robot message msgID and returns once its handling has begun,
+// with the frame's messageId.
+func holdOne(t *testing.T, msgID string) (*streamtest.Gateway, *recorder, running, string) {
+	t.Helper()
+	g := streamtest.New(t)
+	rec := newRecorder()
+	rec.hold = make(chan struct{})
+	r := start(t, g, rec, streamtest.ClientSecret)
+	g.WaitConnected(1)
+	id := g.Message(streamtest.BotMessage(msgID, "u1", "考勤 全勤", "", time.Now()))
+	<-rec.entered
+	return g, rec, r, id
+}
+
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -169,13 +184,7 @@ func TestAckAfterCommitThenReply(t *testing.T) {
 // A slow handling holds its ack back: while the Receiver has not
 // returned, the gateway has no ack.
 func TestNoAckWhileHandling(t *testing.T) {
-	g := streamtest.New(t)
-	rec := newRecorder()
-	rec.hold = make(chan struct{})
-	start(t, g, rec, streamtest.ClientSecret)
-	g.WaitConnected(1)
-	g.Message(streamtest.BotMessage("slow", "u1", "考勤 全勤", "", time.Now()))
-	<-rec.entered
+	g, rec, _, _ := holdOne(t, "slow")
 	pong := g.Ping("still there?") // the connection is served meanwhile
 	acks := g.WaitAcks(1)
 	if len(acks) != 1 || acks[0].MessageID != pong {
@@ -251,13 +260,7 @@ func TestDisconnectReconnectsWithANewTicket(t *testing.T) {
 // was never acknowledged comes again, is counted as a redelivery and is
 // acknowledged then.
 func TestNetworkDropReconnectsAndRedeliveryIsAcked(t *testing.T) {
-	g := streamtest.New(t)
-	rec := newRecorder()
-	rec.hold = make(chan struct{})
-	r := start(t, g, rec, streamtest.ClientSecret)
-	g.WaitConnected(1)
-	id := g.Message(streamtest.BotMessage("m-drop", "u1", "考勤 全勤", "", time.Now()))
-	<-rec.entered
+	g, rec, r, id := holdOne(t, "m-drop")
 	g.Drop()
 	g.WaitConnected(2)
 	close(rec.hold) // the first handling ends; its ack has no connection
@@ -277,13 +280,7 @@ func TestNetworkDropReconnectsAndRedeliveryIsAcked(t *testing.T) {
 // Shutting down lets the frame in hand finish and acknowledges it before
 // the connection closes.
 func TestShutdownAcksTheFrameInHand(t *testing.T) {
-	g := streamtest.New(t)
-	rec := newRecorder()
-	rec.hold = make(chan struct{})
-	r := start(t, g, rec, streamtest.ClientSecret)
-	g.WaitConnected(1)
-	id := g.Message(streamtest.BotMessage("m-last", "u1", "考勤 全勤", "", time.Now()))
-	<-rec.entered
+	g, rec, r, id := holdOne(t, "m-last")
 	stopped := make(chan struct{})
 	go func() { r.stop(); close(stopped) }()
 	close(rec.hold)
