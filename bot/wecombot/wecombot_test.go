@@ -102,6 +102,23 @@ func TestSubscribeRefused(t *testing.T) {
 
 // eventually polls cond for up to 10 s: the link is updated by the client
 // right after the server saw the connection.
+// pushAll waits for r to be connected, pushes each of ns and returns the
+// aibot_send_msg frames the server got, one per push.
+func pushAll(t *testing.T, srv *aibottest.Server, r *run, ns ...bot.Notification) []aibottest.Frame {
+	t.Helper()
+	eventually(t, "up", func() bool { return r.link.State().Connected })
+	for _, n := range ns {
+		if err := r.c.Notify(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sends := srv.Frames("aibot_send_msg")
+	if len(sends) != len(ns) {
+		t.Fatalf("%d sends", len(sends))
+	}
+	return sends
+}
+
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); !cond(); {
@@ -208,20 +225,10 @@ func TestTakeoverStopsReconnecting(t *testing.T) {
 func TestNotify(t *testing.T) {
 	srv := aibottest.New(t)
 	r := start(t, srv, &store{}, aibottest.Secret)
-	eventually(t, "up", func() bool { return r.link.State().Connected })
-	ctx := context.Background()
-	if err := r.c.Notify(ctx, bot.Notification{To: bot.Recipient{Member: "leader"}, Title: "提醒", Text: "请交考勤"}); err != nil {
-		t.Fatal(err)
-	}
 	card := bot.Notification{ID: "N7", To: bot.Recipient{Member: "leader"}, Title: "急报 E3", Text: "腹痛",
 		Actions: []bot.Action{{Title: "收到", Command: "收到 E3"}, {Title: "续报", Command: "续报 E3"}}}
-	if err := r.c.Notify(ctx, card); err != nil {
-		t.Fatal(err)
-	}
-	sends := srv.Frames("aibot_send_msg")
-	if len(sends) != 2 {
-		t.Fatalf("%d sends", len(sends))
-	}
+	sends := pushAll(t, srv, r, bot.Notification{To: bot.Recipient{Member: "leader"}, Title: "提醒", Text: "请交考勤"}, card)
+	ctx := context.Background()
 	md := sends[0].Body
 	if md["chatid"] != "wx-leader" || md["msgtype"] != "markdown" ||
 		md["markdown"].(map[string]any)["content"] != "### 提醒\n请交考勤" {
@@ -252,21 +259,11 @@ func TestNotify(t *testing.T) {
 func TestNotifyGroup(t *testing.T) {
 	srv := aibottest.New(t)
 	r := start(t, srv, &store{}, aibottest.Secret)
-	eventually(t, "up", func() bool { return r.link.State().Connected })
-	ctx := context.Background()
 	g1 := bot.Recipient{Group: "高一年级群"}
-	if err := r.c.Notify(ctx, bot.Notification{To: g1, Title: "逾期", Text: "高一2班未交考勤"}); err != nil {
-		t.Fatal(err)
-	}
-	card := bot.Notification{ID: "N9", To: g1, Title: "急报 E4", Text: "楼梯摔伤",
-		Actions: []bot.Action{{Title: "收到", Command: "收到 E4"}}}
-	if err := r.c.Notify(ctx, card); err != nil {
-		t.Fatal(err)
-	}
-	sends := srv.Frames("aibot_send_msg")
-	if len(sends) != 2 {
-		t.Fatalf("%d sends", len(sends))
-	}
+	sends := pushAll(t, srv, r, bot.Notification{To: g1, Title: "逾期", Text: "高一2班未交考勤"},
+		bot.Notification{ID: "N9", To: g1, Title: "急报 E4", Text: "楼梯摔伤",
+			Actions: []bot.Action{{Title: "收到", Command: "收到 E4"}}})
+	ctx := context.Background()
 	md := sends[0].Body
 	if md["chatid"] != "wrkSFfCgAA-g1" || md["msgtype"] != "markdown" ||
 		md["markdown"].(map[string]any)["content"] != "### 逾期\n高一2班未交考勤" {
