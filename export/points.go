@@ -22,7 +22,7 @@ func pointsDocument(src *Source, p report.Period) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	arts, _, _, err := deskData(src)
+	arts, _, _, err := desk.Load()
 	if err != nil {
 		return nil, err
 	}

@@ -182,7 +182,7 @@ func weeklyDocument(src *Source, p report.Period) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, weeks, _, err := deskData(src)
+	_, weeks, _, err := desk.Load()
 	if err != nil {
 		return nil, err
 	}
