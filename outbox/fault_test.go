@@ -93,6 +93,11 @@ func (p *panicky) Notify(_ context.Context, n bot.Notification) error {
 	return nil
 }
 
+// deliveredIs reports whether n pushes were delivered.
+func (p *panicky) deliveredIs(n int) func() bool {
+	return func() bool { p.mu.Lock(); defer p.mu.Unlock(); return len(p.delivered) == n }
+}
+
 // A notifier that panics on one push: the push is retried later with its
 // own backoff, the fault is counted, and the pushes to others go out at once.
 func TestLoopRetriesAPushWhoseDeliveryPanics(t *testing.T) {
@@ -113,19 +118,7 @@ func TestLoopRetriesAPushWhoseDeliveryPanics(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no fault was counted")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		n.mu.Lock()
-		got := len(n.delivered)
-		n.mu.Unlock()
-		if got == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the other push was not delivered")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "the other push to be delivered", n.deliveredIs(1))
 	// Only the poisoned push stays queued, waiting for its retry.
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
 		next, err := db.NextDue()
@@ -141,17 +134,7 @@ func TestLoopRetriesAPushWhoseDeliveryPanics(t *testing.T) {
 	if _, err := db.Enqueue(bot.Notification{Key: "later", To: bot.Recipient{Member: "m-ok"}, Text: "later"}); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
-		n.mu.Lock()
-		got := len(n.delivered)
-		n.mu.Unlock()
-		if got == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("a push queued after the panic was not delivered")
-		}
-	}
+	waitFor(t, "the push queued after the panic to be delivered", n.deliveredIs(2))
 }
 
 // countingQueue counts the scans of a working store.

@@ -69,44 +69,34 @@ func TestLoopRetriesParksAndNeverDuplicates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-	}
 	delivered := func(text string) func() bool {
 		return func() bool { n.mu.Lock(); defer n.mu.Unlock(); return n.delivered[text] == 1 }
 	}
-	waitFor("ok delivered", delivered("ok"))
-	waitFor("bad parked", func() bool { f, _ := db.Failed(10); return len(f) == 1 })
+	waitFor(t, "ok delivered", delivered("ok"))
+	waitFor(t, "bad parked", func() bool { f, _ := db.Failed(10); return len(f) == 1 })
 	failuresLeft := func(text string, want int) func() bool {
 		return func() bool { n.mu.Lock(); defer n.mu.Unlock(); return n.failures[text] == want }
 	}
 	// flaky failed once and waits 5 s (backoff); move the clock past each backoff.
-	waitFor("flaky failed once", failuresLeft("flaky", 1))
+	waitFor(t, "flaky failed once", failuresLeft("flaky", 1))
 	time.Sleep(20 * time.Millisecond)
 	if delivered("flaky")() || !failuresLeft("flaky", 1)() {
 		t.Fatal("flaky retried before its backoff")
 	}
 	advance(6 * time.Second)
-	waitFor("flaky failed twice", failuresLeft("flaky", 0))
+	waitFor(t, "flaky failed twice", failuresLeft("flaky", 0))
 	advance(11 * time.Second)
-	waitFor("flaky delivered after two retries", delivered("flaky"))
+	waitFor(t, "flaky delivered after two retries", delivered("flaky"))
 	// limited asked for an hour: not before.
-	waitFor("limited failed", failuresLeft("limited", 0))
+	waitFor(t, "limited failed", failuresLeft("limited", 0))
 	advance(30 * time.Minute)
 	time.Sleep(30 * time.Millisecond)
 	if delivered("limited")() {
 		t.Fatal("rate-limited push retried before its delay")
 	}
 	advance(31 * time.Minute)
-	waitFor("limited delivered", delivered("limited"))
-	waitFor("outbox empty", func() bool { d, _ := db.Depth(); return d == 0 })
+	waitFor(t, "limited delivered", delivered("limited"))
+	waitFor(t, "outbox empty", func() bool { d, _ := db.Depth(); return d == 0 })
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for text, c := range n.delivered {
@@ -118,11 +108,23 @@ func TestLoopRetriesParksAndNeverDuplicates(t *testing.T) {
 		t.Error("permanent failure delivered")
 	}
 	// The outcome is reported after the outbox records it: wait for the last report.
-	waitFor("results reported", func() bool { mu.Lock(); defer mu.Unlock(); return results["delivered"] == 3 })
+	waitFor(t, "results reported", func() bool { mu.Lock(); defer mu.Unlock(); return results["delivered"] == 3 })
 	mu.Lock()
 	defer mu.Unlock()
 	if results["delivered"] != 3 || results["failed"] != 1 || results["retry"] != 3 {
 		t.Errorf("results %v", results)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 
@@ -348,11 +350,5 @@ func TestPacedPushWaitsForTheFreeSlotOnly(t *testing.T) {
 		}
 		clock.Advance(3 * time.Second)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for d, _ := db.Depth(); d != 0; d, _ = db.Depth() {
-		if time.Now().After(deadline) {
-			t.Fatal("the paced push was not delivered in the fifth slot")
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	waitFor(t, "the paced push to be delivered in the fifth slot", func() bool { d, _ := db.Depth(); return d == 0 })
 }
