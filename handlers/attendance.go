@@ -207,11 +207,7 @@ func (a *attendance) notWhole(form *parse.AttendanceForm, unit string) *bot.Repl
 func (a *attendance) warningsOf(mem *org.Member, res *report.Result) []string {
 	var lines []string
 	if len(res.Notified) > 0 {
-		names := make([]string, len(res.Notified))
-		for i, id := range res.Notified {
-			names[i] = a.Dir.MemberName(id)
-		}
-		lines = append(lines, sprintf(msgAttNotified, strings.Join(names, "、")))
+		lines = append(lines, sprintf(msgAttNotified, a.memberNames(res.Notified)))
 	}
 	if !res.Entry.Withdrawn {
 		for _, r := range res.Entry.Rows {
@@ -294,15 +290,10 @@ func errIfNoReply(r *bot.Reply, err error) error {
 	return err
 }
 
-// ownClasses lists the classes a member belongs to.
 // unitFor picks the class a member submits for: the one named, which must
 // be theirs, or their only class.
 func (a *attendance) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
 	own := a.ownClasses(mem)
-	names := make([]string, len(own))
-	for i, u := range own {
-		names[i] = a.Dir.UnitName(u)
-	}
 	if ref != nil {
 		id, ok := a.classes[*ref]
 		if !ok {
@@ -316,7 +307,7 @@ func (a *attendance) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot
 		if len(own) == 0 {
 			return "", bot.Text(msgAttNoClass)
 		}
-		return "", bot.Text(sprintf(msgAttNotYourClass, strings.Join(names, "、"), a.Dir.UnitName(id)))
+		return "", bot.Text(sprintf(msgAttNotYourClass, a.unitNames(own), a.Dir.UnitName(id)))
 	}
 	switch len(own) {
 	case 0:
@@ -324,7 +315,7 @@ func (a *attendance) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot
 	case 1:
 		return own[0], nil
 	}
-	return "", bot.Text(sprintf(msgAttPickClass, strings.Join(names, "、"), names[1]))
+	return "", bot.Text(sprintf(msgAttPickClass, a.unitNames(own), a.Dir.UnitName(own[1])))
 }
 
 func rowsOf(items []parse.Item) []report.Row {

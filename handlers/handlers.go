@@ -121,6 +121,15 @@ func (h *Handlers) memberNames(ids []string) string {
 	return strings.Join(out, "、")
 }
 
+// unitNames lists the units' names, joined by 、.
+func (h *Handlers) unitNames(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = h.Dir.UnitName(id)
+	}
+	return strings.Join(out, "、")
+}
+
 // ownClasses lists the ids of the member's classes.
 func (h *Handlers) ownClasses(mem *org.Member) []string {
 	var out []string

@@ -201,12 +201,3 @@ func (o *outings) recent(mem *org.Member, limit int) ([]string, error) {
 	}
 	return out, nil
 }
-
-// unitNames lists the units' names, joined by 、.
-func (o *outings) unitNames(ids []string) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = o.Dir.UnitName(id)
-	}
-	return strings.Join(out, "、")
-}
