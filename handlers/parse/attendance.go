@@ -376,10 +376,7 @@ func (f *attReader) typeWord(k int) {
 			e.setType(t)
 		default:
 			// 张三旷课2节、晚归: a second item for the same student
-			second := &attEntry{Item: Item{Student: e.Student, StudentNo: e.StudentNo}, sentence: e.sentence, piece: e.piece}
-			second.setType(t)
-			f.entries = append(f.entries, second)
-			f.cur = second
+			f.another(e, t, e.piece)
 		}
 		f.lab = &attLabel{typ: t.typ, reason: t.reason, src: srcInherited, piece: t.piece, used: true}
 		return
@@ -387,10 +384,7 @@ func (f *attReader) typeWord(k int) {
 	last := f.lastInSentence()
 	if last != nil && last.Type == t.typ && f.pieceHasDate(k) && !f.restOfPieceHas(k, tName) {
 		// 李四周一晚归，周三又晚归: another event of the same student
-		second := &attEntry{Item: Item{Student: last.Student, StudentNo: last.StudentNo}, sentence: last.sentence, piece: t.piece}
-		second.setType(t)
-		f.entries = append(f.entries, second)
-		f.cur = second
+		f.another(last, t, t.piece)
 		return
 	}
 	goesOn := last != nil && f.prev == 0 && !f.restOfPieceHas(k, tName) &&
@@ -412,10 +406,7 @@ func (f *attReader) typeWord(k int) {
 				f.cur = e
 				return
 			case e.src == srcOwn:
-				second := &attEntry{Item: Item{Student: e.Student, StudentNo: e.StudentNo}, sentence: e.sentence, piece: t.piece}
-				second.setType(t)
-				f.entries = append(f.entries, second)
-				f.cur = second
+				f.another(e, t, t.piece)
 				return
 			}
 		}
@@ -608,6 +599,15 @@ func (f *attReader) restOfSentenceHas(k int, kind attKind) bool {
 		}
 	}
 	return false
+}
+
+// another starts a second item of e's student, of t's type, in piece: the
+// item the reader goes on with.
+func (f *attReader) another(e *attEntry, t attToken, piece int) {
+	second := &attEntry{Item: Item{Student: e.Student, StudentNo: e.StudentNo}, sentence: e.sentence, piece: piece}
+	second.setType(t)
+	f.entries = append(f.entries, second)
+	f.cur = second
 }
 
 // pieceHasDate reports a date in the piece of toks[k], before it.
