@@ -60,7 +60,7 @@ func (h *Handlers) withheldIncident(ctx context.Context, m *bot.Message) (*bot.R
 	if mem.Mobile != "" {
 		phone = "（" + mem.Mobile + "）"
 	}
-	text := sprintf(msgWithheldIncident, d.name(mem.ID), phone)
+	text := sprintf(msgWithheldIncident, h.Dir.MemberName(mem.ID), phone)
 	rep, err := d.svc.Report(ctx, mem.ID, text, incident.Facts{})
 	if err != nil {
 		return nil, err

@@ -149,7 +149,7 @@ func (d *incidentDesk) ack(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	inc, err := d.svc.Ack(ctx, m.Member, id)
 	switch {
 	case errors.Is(err, incident.ErrAlreadyAcked):
-		return bot.Text(sprintf(msgAckedBefore, inc.ID, d.name(inc.AckedBy), stamp(*inc.AckedAt, d.at(m)))), nil
+		return bot.Text(sprintf(msgAckedBefore, inc.ID, d.h.Dir.MemberName(inc.AckedBy), stamp(*inc.AckedAt, d.at(m)))), nil
 	case err != nil:
 		return d.refusal(err, id)
 	}
@@ -390,7 +390,7 @@ func (d *incidentDesk) reader(text string, m *bot.Message) incident.Reader {
 func (d *incidentDesk) line(inc *incident.Incident, now time.Time) string {
 	ack := msgLineUnacked
 	if inc.Acked() {
-		ack = sprintf(msgLineAcked, d.name(inc.AckedBy))
+		ack = sprintf(msgLineAcked, d.h.Dir.MemberName(inc.AckedBy))
 	}
 	if inc.Closed {
 		ack = msgLineClosed
@@ -421,13 +421,6 @@ func (d *incidentDesk) at(m *bot.Message) time.Time {
 	return at.In(d.h.Config.Location())
 }
 
-func (d *incidentDesk) name(member string) string {
-	if mem, ok := d.h.Dir.Member(member); ok && mem.Name != "" {
-		return mem.Name
-	}
-	return member
-}
-
 // names lists the members with a role.
 func (d *incidentDesk) names(role string) string {
 	var out []string
@@ -447,7 +440,7 @@ func (d *incidentDesk) recipients(rs []bot.Recipient) string {
 		if r.Group != "" {
 			out[i] = sprintf(msgGroup, r.Group)
 		} else {
-			out[i] = d.name(r.Member)
+			out[i] = d.h.Dir.MemberName(r.Member)
 		}
 	}
 	return strings.Join(out, "、")
