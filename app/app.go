@@ -20,18 +20,19 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/bot/platform"
 	"github.com/baosong/baosong/bot/wecombot"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/console"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/handlers"
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/outbox"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
 )
@@ -63,8 +64,8 @@ type App struct {
 	Console *console.Console
 	// The services, built once here on the one clock and shared by the
 	// handlers, the console, the scheduler and the incident clock.
-	att       *report.Attendance
-	desk      *report.Desk
+	att       *attendance.Attendance
+	desk      *desk.Desk
 	incidents *incident.Service
 	now       func() time.Time
 	log       *slog.Logger
@@ -143,11 +144,11 @@ func New(o Options) (*App, error) {
 // clock (incidents read it in the organisation's zone).
 func (a *App) services() error {
 	var err error
-	if a.att, err = report.NewAttendance(a.Config, a.Dir, a.Store, a.now); err != nil {
+	if a.att, err = attendance.NewAttendance(a.Config, a.Dir, a.Store, a.now); err != nil {
 		return fmt.Errorf("app: attendance: %w", err)
 	}
 	a.att.Log = a.log
-	if a.desk, err = report.NewDesk(a.Config, a.Dir, a.Store, a.now); err != nil {
+	if a.desk, err = desk.NewDesk(a.Config, a.Dir, a.Store, a.now); err != nil {
 		return fmt.Errorf("app: information desk: %w", err)
 	}
 	// 积分, 排名 and the quarterly circular count the classes' attendance

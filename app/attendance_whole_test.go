@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
-	"github.com/baosong/baosong/report"
 )
 
 // Issue 12: a form is stored only when understood whole. Thursday
@@ -21,8 +21,8 @@ func newDec3App(t *testing.T, opts ...option) *testApp {
 // attRows is the stored rows of an entry as JSON, "" when there is no such entry.
 func (ta *testApp) attRows(id string) string {
 	ta.t.Helper()
-	var rows []report.Row
-	err := ta.Store.ViewAttendance(func(tx report.AttendanceTx) error {
+	var rows []attendance.Row
+	err := ta.Store.ViewAttendance(func(tx attendance.AttendanceTx) error {
 		e, err := tx.Entry(id)
 		if err != nil {
 			return err
@@ -30,7 +30,7 @@ func (ta *testApp) attRows(id string) string {
 		rows = e.Rows
 		return nil
 	})
-	if errors.Is(err, report.ErrNoEntry) {
+	if errors.Is(err, attendance.ErrNoEntry) {
 		return ""
 	}
 	if err != nil {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
-	"github.com/baosong/baosong/report"
 )
 
 // SPEC §6 catch-up after downtime, as a school sees it: one reminder per
@@ -115,7 +115,7 @@ func TestCatchupSendsOneReminderPerDeadline(t *testing.T) {
 func (ta *testApp) followups(id string) string {
 	ta.t.Helper()
 	var out []string
-	err := ta.Store.ViewAttendance(func(tx report.AttendanceTx) error {
+	err := ta.Store.ViewAttendance(func(tx attendance.AttendanceTx) error {
 		e, err := tx.Entry(id)
 		if err != nil {
 			return err

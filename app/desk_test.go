@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/desk"
 )
 
 // exportOf fetches an export through the running server into out.
@@ -18,10 +18,10 @@ func (ta *testApp) exportOf(what, period string, out any) {
 }
 
 // weeklyOf reads the weekly reports straight from the store.
-func weeklyOf(t *testing.T, ta *testApp) []*report.Weekly {
+func weeklyOf(t *testing.T, ta *testApp) []*desk.Weekly {
 	t.Helper()
-	var out []*report.Weekly
-	err := ta.Store.ViewDesk(func(tx report.DeskTx) error {
+	var out []*desk.Weekly
+	err := ta.Store.ViewDesk(func(tx desk.DeskTx) error {
 		var err error
 		out, err = tx.Weeklies()
 		return err

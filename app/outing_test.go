@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/config"
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/desk"
 )
 
 // Outing notices (篇10): 外出 by a teacher or the office, the reminder to
@@ -14,10 +14,10 @@ import (
 // office's 18:00 list of the unconfirmed ones.
 
 // outing reads an outing notice straight from the store.
-func outing(t *testing.T, ta *testApp, id string) *report.Outing {
+func outing(t *testing.T, ta *testApp, id string) *desk.Outing {
 	t.Helper()
-	var o *report.Outing
-	err := ta.Store.ViewDesk(func(tx report.DeskTx) error {
+	var o *desk.Outing
+	err := ta.Store.ViewDesk(func(tx desk.DeskTx) error {
 		var err error
 		o, err = tx.Outing(id)
 		return err

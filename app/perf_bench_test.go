@@ -22,10 +22,10 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/baosong/baosong/app"
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/loadgen"
-	"github.com/baosong/baosong/report"
 )
 
 // BenchmarkAttendanceFormSpread sends full attendance forms from the 60
@@ -45,7 +45,7 @@ func BenchmarkAttendanceFormSpread(b *testing.B) {
 	}
 	a.Start()
 	defer a.Close()
-	att, err := report.NewAttendance(cfg, a.Dir, a.Store, func() time.Time { return end })
+	att, err := attendance.NewAttendance(cfg, a.Dir, a.Store, func() time.Time { return end })
 	if err != nil {
 		b.Fatal(err)
 	}

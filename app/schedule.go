@@ -7,10 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 )
 
@@ -118,9 +119,9 @@ func (a *App) saveWatermark() {
 // attendanceSource answers the attendance jobs from the stored forms (and
 // the monthly summary's good deeds from the desk).
 type attendanceSource struct {
-	att  *report.Attendance
+	att  *attendance.Attendance
 	dir  *org.Directory
-	desk *report.Desk
+	desk *desk.Desk
 }
 
 // MissingClasses lists the classes with no live entry in the form due at due.
@@ -130,7 +131,7 @@ func (s attendanceSource) MissingClasses(_ context.Context, due time.Time) ([]st
 		return nil, err
 	}
 	var out []string
-	for _, f := range report.Lacking(forms) {
+	for _, f := range attendance.Lacking(forms) {
 		out = append(out, f.Unit)
 	}
 	return out, nil
@@ -147,7 +148,7 @@ func (s attendanceSource) SummaryText(_ context.Context, month time.Time, grade 
 			classes = append(classes, c)
 		}
 	}
-	p := report.MonthPeriod(month, s.att.Location())
+	p := org.MonthPeriod(month, s.att.Location())
 	sum, err := s.att.Summary(p, classes, s.att.Now())
 	if err != nil {
 		return "", err
@@ -168,12 +169,12 @@ func (s attendanceSource) SummaryText(_ context.Context, month time.Time, grade 
 	if err != nil {
 		return "", err
 	}
-	lines = append(lines, report.DeedLines(deeds, classes, grade == "")...)
+	lines = append(lines, desk.DeedLines(deeds, classes, grade == "")...)
 	return strings.Join(lines, "\n"), nil
 }
 
 // tallyText is one student's month: 张三 旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次 —— 黄牌警示.
-func tallyText(t *report.Tally) string {
+func tallyText(t *attendance.Tally) string {
 	line := t.Student + " " + t.Counts()
 	if t.Level != "" {
 		line += " —— " + t.Level
@@ -185,7 +186,7 @@ func tallyText(t *report.Tally) string {
 // has confirmed, in directory order.
 func (s attendanceSource) UnconfirmedGrades(_ context.Context, month time.Time) ([]string, error) {
 	grades := s.dir.Grades()
-	conf, err := s.att.Confirmations(report.MonthPeriod(month, s.att.Location()).Name, grades)
+	conf, err := s.att.Confirmations(org.MonthPeriod(month, s.att.Location()).Name, grades)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +200,7 @@ func (s attendanceSource) UnconfirmedGrades(_ context.Context, month time.Time) 
 }
 
 // deskSource adapts the submission desk where its answers differ in type.
-type deskSource struct{ *report.Desk }
+type deskSource struct{ *desk.Desk }
 
 // BelowQuota lists the officers below the monthly quota.
 func (d deskSource) BelowQuota(ctx context.Context, month time.Time) ([]scheduler.Shortfall, error) {
@@ -252,7 +253,7 @@ func (d deskSource) StatisticsOpen(ctx context.Context) ([]scheduler.StatItem, e
 	out := make([]scheduler.StatItem, len(arts))
 	for i, a := range arts {
 		out[i] = scheduler.StatItem{ID: a.ID, Title: a.Title, Unit: a.UnitName, Submitter: a.Submitter,
-			Holders: d.Holders(a), Status: "“" + report.StatusNames[a.Status] + "”", DataAt: *a.DataAt, Due: *a.StatDue}
+			Holders: d.Holders(a), Status: "“" + desk.StatusNames[a.Status] + "”", DataAt: *a.DataAt, Due: *a.StatDue}
 	}
 	return out, nil
 }

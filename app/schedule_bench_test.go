@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/baosong/baosong"
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 )
 
@@ -59,7 +60,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer a.Close()
-	att, err := report.NewAttendance(cfg, a.Dir, a.Store, a.now)
+	att, err := attendance.NewAttendance(cfg, a.Dir, a.Store, a.now)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 				if (i+k)%10 == 0 {
 					continue
 				}
-				s := report.Submission{Member: cadre, Unit: c.ID, At: due.Add(-time.Hour), Text: "考勤 全勤"}
+				s := attendance.Submission{Member: cadre, Unit: c.ID, At: due.Add(-time.Hour), Text: "考勤 全勤"}
 				if _, err := att.Submit(context.Background(), s); err != nil {
 					errs <- err
 					return
@@ -92,11 +93,11 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := &discard{}
-	desk, err := report.NewDesk(cfg, a.Dir, a.Store, a.now)
+	dk, err := desk.NewDesk(cfg, a.Dir, a.Store, a.now)
 	if err != nil {
 		b.Fatal(err)
 	}
-	src := attendanceSource{att, a.Dir, desk}
+	src := attendanceSource{att, a.Dir, dk}
 	jobs := scheduler.DefaultJobs(scheduler.Deps{Config: cfg, Dir: a.Dir, Calendar: cal, Outbox: out, Now: a.now,
 		Sources: scheduler.Sources{Attendance: src, Summaries: src}})
 	var overdue scheduler.Job

@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
 )
@@ -157,7 +157,7 @@ func TestAttendanceDuesAgreeWithTheForms(t *testing.T) {
 		for _, o := range scheduler.NewRules(cfg, cal).AttendanceDues(from, to) {
 			ours = append(ours, o.Deadline.Format(time.DateTime))
 		}
-		for _, due := range report.NewSchedule(cfg.Attendance, cal).Between(from, to) {
+		for _, due := range attendance.NewSchedule(cfg.Attendance, cal).Between(from, to) {
 			theirs = append(theirs, due.Format(time.DateTime))
 		}
 		if strings.Join(ours, ",") != strings.Join(theirs, ",") {

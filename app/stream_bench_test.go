@@ -17,9 +17,9 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/app"
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot/dingstream/streamtest"
 	"github.com/baosong/baosong/config"
-	"github.com/baosong/baosong/report"
 )
 
 // sessionClock is a fake API host whose sessionWebhooks note when the
@@ -87,7 +87,7 @@ func newStreamBench(b testing.TB) *streamBench {
 	a.Start()
 	b.Cleanup(func() { a.Close() })
 	sb.app = a
-	att, err := report.NewAttendance(cfg, a.Dir, a.Store, func() time.Time { return end })
+	att, err := attendance.NewAttendance(cfg, a.Dir, a.Store, func() time.Time { return end })
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/desk"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -20,10 +20,10 @@ func at(month time.Month, day, hour, minute int) time.Time {
 const fullItem = "投稿\n标题：我局开展防汛应急演练\n类别：动态\n正文：6月12日，我局组织机关干部开展防汛应急演练。\n撰稿：孙敏  审核：周强"
 
 // article reads an item straight from the store.
-func article(t *testing.T, ta *testApp, id string) *report.Article {
+func article(t *testing.T, ta *testApp, id string) *desk.Article {
 	t.Helper()
-	var a *report.Article
-	err := ta.Store.ViewDesk(func(tx report.DeskTx) error {
+	var a *desk.Article
+	err := ta.Store.ViewDesk(func(tx desk.DeskTx) error {
 		var err error
 		a, err = tx.Article(id)
 		return err
@@ -55,7 +55,7 @@ func TestSubmissionReviewChain(t *testing.T) {
 	mustContain(t, ta.say("leader-1", "签发 S1"), "当前状态为“待单位负责人审核”，不能签发")
 	mustContain(t, ta.say("head-general", "通过 S9"), "没有找到信息 S9")
 	mustContain(t, ta.say("head-general", "通过"), "请注明信息编号")
-	if got := article(t, ta, "S1").Status; got != report.Submitted {
+	if got := article(t, ta, "S1").Status; got != desk.Submitted {
 		t.Fatalf("refusals changed S1: %s", got)
 	}
 
@@ -76,7 +76,7 @@ func TestSubmissionReviewChain(t *testing.T) {
 	mustContain(t, ta.say("leader-2", "签发 S1"), "S1 已于", "〔2026〕第1号")
 
 	a := article(t, ta, "S1")
-	if a.Status != report.Signed || len(a.Adoptions) != 2 || a.RegNo != "〔2026〕第1号" || a.CountedMonth != "2026-11" || a.Late {
+	if a.Status != desk.Signed || len(a.Adoptions) != 2 || a.RegNo != "〔2026〕第1号" || a.CountedMonth != "2026-11" || a.Late {
 		t.Errorf("S1 = %+v", a)
 	}
 	hist, err := ta.Store.HistoryOf("S1")
@@ -101,7 +101,7 @@ func TestSubmissionDraftReturnAndReject(t *testing.T) {
 	r := ta.say("officer-2", "投稿 标题：宿舍管理工作推进会召开\n正文：会议研究了宿舍管理细则。")
 	mustContain(t, r, "S1", "草稿，待补充", "还缺：撰稿、审核", "补充 S1 撰稿")
 	mustNotContain(t, r, "已通知")
-	if a := article(t, ta, "S1"); a.Status != report.Draft || a.CountedMonth != "" {
+	if a := article(t, ta, "S1"); a.Status != desk.Draft || a.CountedMonth != "" {
 		t.Fatalf("draft = %+v", a)
 	}
 	mustContain(t, ta.say("officer-1", "补充 S1 撰稿：马丽"), "只有报送人可以补充")
@@ -123,7 +123,7 @@ func TestSubmissionDraftReturnAndReject(t *testing.T) {
 	mustContain(t, ta.say("officer-2", "投稿"), "请按以下格式报送信息")
 	mustContain(t, ta.say("officer-2", "投稿 我的 秘密 文件"), "涉密信息不得通过网络报送")
 	var n int
-	_ = ta.Store.ViewDesk(func(tx report.DeskTx) error {
+	_ = ta.Store.ViewDesk(func(tx desk.DeskTx) error {
 		all, err := tx.Articles()
 		n = len(all)
 		return err
@@ -239,7 +239,7 @@ func TestConcurrentSigningIsGapFree(t *testing.T) {
 	sort.Strings(nums)
 	want := make([]string, n)
 	for i := range want {
-		want[i] = report.RegNo(2026, uint64(i+1))
+		want[i] = desk.RegNo(2026, uint64(i+1))
 	}
 	sort.Strings(want)
 	if strings.Join(nums, ",") != strings.Join(want, ",") {
@@ -256,11 +256,11 @@ func TestWeeklyGoodDeedAndMediaSummary(t *testing.T) {
 	r = ta.say("officer-2", "周报 补充：本周大事")
 	mustContain(t, r, "W2", "11月23日—11月29日这一周", "按时")
 	mustContain(t, ta.say("head-general", "周报 x"), "需要信息员身份")
-	desk, err := report.NewDesk(ta.Config, ta.Dir, ta.Store, time.Now)
+	dk, err := desk.NewDesk(ta.Config, ta.Dir, ta.Store, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	missing, err := desk.WeeklyMissing(t.Context(), at(11, 16, 0, 0))
+	missing, err := dk.WeeklyMissing(t.Context(), at(11, 16, 0, 0))
 	if err != nil || strings.Join(missing, ",") != "office" {
 		t.Errorf("weekly missing = %v, %v", missing, err)
 	}

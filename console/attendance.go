@@ -5,8 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 type attendanceData struct {
@@ -26,7 +26,7 @@ type attendanceData struct {
 
 type gradeView struct {
 	Grade, Confirmed string
-	Classes          []*report.ClassSummary
+	Classes          []*attendance.ClassSummary
 }
 
 type followupView struct {
@@ -41,17 +41,17 @@ type leaveView struct {
 // whole; beyond it the page stays small on a phone (and under 100 KB).
 const detailClasses = 8
 
-var causeLabels = map[string]string{report.CausePending: "待查明", report.CauseFound: "查明",
-	report.CauseNotFound: "未查明", report.CauseOverdue: "逾期未答复"}
+var causeLabels = map[string]string{attendance.CausePending: "待查明", attendance.CauseFound: "查明",
+	attendance.CauseNotFound: "未查明", attendance.CauseOverdue: "逾期未答复"}
 
 // attendance is the month's ledger of the viewer's classes: forms by state,
 // each student's totals against the 8/12/15 levels, the causes of absences
 // (查明/未查明) and the leave slips still to complete.
 func (c *Console) attendance(r *http.Request, v *viewer) (string, string, any, error) {
 	now := c.Now().In(c.loc)
-	p := report.MonthPeriod(now, c.loc)
+	p := org.MonthPeriod(now, c.loc)
 	if m := r.URL.Query().Get("m"); m != "" {
-		q, err := report.ParsePeriod(m, c.loc)
+		q, err := org.ParsePeriod(m, c.loc)
 		if err != nil || q.To.Sub(q.From) > 31*24*time.Hour {
 			return "", "", nil, errNotFound
 		}
@@ -79,7 +79,7 @@ func (c *Console) attendance(r *http.Request, v *viewer) (string, string, any, e
 	for _, g := range s.Grades {
 		if d.Compact {
 			for _, cs := range g.Classes {
-				cs.Students = slices.DeleteFunc(cs.Students, func(t *report.Tally) bool { return t.Level == "" })
+				cs.Students = slices.DeleteFunc(cs.Students, func(t *attendance.Tally) bool { return t.Level == "" })
 			}
 		}
 		gv := gradeView{Grade: g.Grade, Classes: g.Classes}
@@ -101,9 +101,9 @@ func (c *Console) attendance(r *http.Request, v *viewer) (string, string, any, e
 				}
 			}
 			for _, row := range e.Rows {
-				if row.Type == report.Leave && row.Approver == "" {
+				if row.Type == attendance.Leave && row.Approver == "" {
 					d.Leaves = append(d.Leaves, leaveView{Entry: e.ID, Class: class, Student: row.Who(),
-						What: report.DescribeRow(row)})
+						What: attendance.DescribeRow(row)})
 				}
 			}
 		}

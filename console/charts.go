@@ -7,8 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/incident"
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/org"
 )
 
 // chartWeeks is how many weeks the charts cover (this one included);
@@ -65,7 +66,7 @@ func (c *Console) charts(_ *http.Request, v *viewer) (string, string, any, error
 	classes := c.classes(v.Member)
 	d.NoClasses = len(classes) == 0
 	if !d.NoClasses {
-		s, err := c.Forms.Summary(report.Period{Name: "charts", From: first, To: end}, classes, now)
+		s, err := c.Forms.Summary(org.Period{Name: "charts", From: first, To: end}, classes, now)
 		if err != nil {
 			return "", "", nil, err
 		}
@@ -93,7 +94,7 @@ func (c *Console) charts(_ *http.Request, v *viewer) (string, string, any, error
 
 // rates is the share of forms due each week that came on time, per grade;
 // forms not yet due are left out, and a week without a due form is a gap.
-func (c *Console) rates(s *report.Summary, first, now time.Time) []series {
+func (c *Console) rates(s *attendance.Summary, first, now time.Time) []series {
 	type tally struct{ on, due int }
 	per := map[string]*[chartWeeks]tally{}
 	var grades []string
@@ -104,7 +105,7 @@ func (c *Console) rates(s *report.Summary, first, now time.Time) []series {
 		}
 		w := int(f.Due.Sub(first) / (7 * 24 * time.Hour))
 		state := f.State(now)
-		if w < 0 || w >= chartWeeks || state == report.FormOpen {
+		if w < 0 || w >= chartWeeks || state == attendance.FormOpen {
 			continue
 		}
 		t := per[u.Grade]
@@ -114,7 +115,7 @@ func (c *Console) rates(s *report.Summary, first, now time.Time) []series {
 			grades = append(grades, u.Grade)
 		}
 		t[w].due++
-		if state == report.FormOnTime {
+		if state == attendance.FormOnTime {
 			t[w].on++
 		}
 	}

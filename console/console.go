@@ -15,18 +15,19 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 )
 
 // Forms is what the console reads of the attendance service.
 type Forms interface {
-	FormsDue(classes []*org.Unit, due time.Time) ([]*report.Form, error)
-	Summary(p report.Period, classes []*org.Unit, now time.Time) (*report.Summary, error)
+	FormsDue(classes []*org.Unit, due time.Time) ([]*attendance.Form, error)
+	Summary(p org.Period, classes []*org.Unit, now time.Time) (*attendance.Summary, error)
 	SeesLevels(m *org.Member) bool
-	Entry(id string) (*report.Entry, error)
+	Entry(id string) (*attendance.Entry, error)
 }
 
 // Incidents is what the console reads of the incident service.
@@ -38,10 +39,10 @@ type Incidents interface {
 
 // Desk is what the console reads of the information desk.
 type Desk interface {
-	Articles() ([]*report.Article, error)
-	WeeksDue(from, to time.Time) []report.WeekDue
+	Articles() ([]*desk.Article, error)
+	WeeksDue(from, to time.Time) []desk.WeekDue
 	WeeklyMissing(ctx context.Context, monday time.Time) ([]string, error)
-	BelowQuota(ctx context.Context, month time.Time) ([]report.QuotaGap, error)
+	BelowQuota(ctx context.Context, month time.Time) ([]desk.QuotaGap, error)
 }
 
 // Planner lists the scheduler's next firings (baosong schedule).
@@ -56,11 +57,11 @@ type Export func(w io.Writer, what, period string, classes []*org.Unit) error
 // Deps is what the console is built from; app builds each service once.
 type Deps struct {
 	Dir       *org.Directory
-	Schedule  *report.Schedule // the attendance due times
+	Schedule  *attendance.Schedule // the attendance due times
 	Forms     Forms
 	Incidents Incidents
 	Desk      Desk
-	Policy    *report.InfoPolicy // the points rules
+	Policy    *desk.InfoPolicy // the points rules
 	Plan      Planner
 	Export    Export
 	History   func(id string) ([]Change, error) // a record's history, oldest first

@@ -4,19 +4,20 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/desk"
+	"github.com/baosong/baosong/org"
 )
 
 type deskData struct {
 	Full      bool // the whole desk (office, admin, leader); else the viewer's unit's items
 	Pipeline  []count
 	Levels    []count
-	Items     []*report.Article
-	Ranking   []report.PointsRow
+	Items     []*desk.Article
+	Ranking   []desk.PointsRow
 	Period    string // month, quarter or year of the ranking
 	Label     string
 	Periods   []count // the choices, Name = period, N unused
-	Shortfall []report.PointsRow
+	Shortfall []desk.PointsRow
 }
 
 type count struct {
@@ -24,8 +25,8 @@ type count struct {
 	N           int
 }
 
-var statusOrder = []string{report.Draft, report.Submitted, report.Approved, report.Returned, report.Adopted,
-	report.Signed, report.Rejected}
+var statusOrder = []string{desk.Draft, desk.Submitted, desk.Approved, desk.Returned, desk.Adopted,
+	desk.Signed, desk.Rejected}
 
 // maxItems is how many recent items the 信息 page lists.
 const maxItems = 30
@@ -51,9 +52,9 @@ func (c *Console) desk(r *http.Request, v *viewer) (string, string, any, error) 
 		d.Items = append(d.Items, a)
 	}
 	for _, s := range statusOrder {
-		d.Pipeline = append(d.Pipeline, count{Name: s, Label: report.StatusNames[s], N: byStatus[s]})
+		d.Pipeline = append(d.Pipeline, count{Name: s, Label: desk.StatusNames[s], N: byStatus[s]})
 	}
-	for _, l := range report.AdoptionLevels {
+	for _, l := range desk.AdoptionLevels {
 		d.Levels = append(d.Levels, count{Name: l, Label: l, N: byLevel[l]})
 	}
 	if n := len(d.Items); n > maxItems {
@@ -70,7 +71,7 @@ func (c *Console) desk(r *http.Request, v *viewer) (string, string, any, error) 
 	if q := r.URL.Query().Get("p"); q != "" {
 		d.Period = q
 	}
-	p, err := report.ParsePeriod(d.Period, c.loc)
+	p, err := org.ParsePeriod(d.Period, c.loc)
 	if err != nil {
 		return "", "", nil, errNotFound
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/attendance"
 )
 
 // Change is one line of a record's history (who changed it, when, through
@@ -30,7 +30,7 @@ type change struct{ At, By, Action, Detail string }
 // items, the causes of its absences and its history.
 func (c *Console) entry(r *http.Request, v *viewer) (string, string, any, error) {
 	e, err := c.Forms.Entry(r.PathValue("id"))
-	if errors.Is(err, report.ErrNoEntry) || (err == nil && e == nil) {
+	if errors.Is(err, attendance.ErrNoEntry) || (err == nil && e == nil) {
 		return "", "", nil, errNotFound
 	}
 	if err != nil {
@@ -40,13 +40,13 @@ func (c *Console) entry(r *http.Request, v *viewer) (string, string, any, error)
 	if !ok || !slices.Contains(c.classes(v.Member), u) {
 		return "", "", nil, errForbidden
 	}
-	d := &entryData{ID: e.ID, Class: u.Name, Form: report.FormLabel(e.Due, c.loc), By: c.Dir.MemberName(e.Submitter),
+	d := &entryData{ID: e.ID, Class: u.Name, Form: attendance.FormLabel(e.Due, c.loc), By: c.Dir.MemberName(e.Submitter),
 		At: e.At.In(c.loc).Format("2006-01-02 15:04"), Withdrawn: e.Withdrawn}
 	if e.Late() {
 		d.State = "迟交"
 	}
 	for _, row := range e.Rows {
-		d.Rows = append(d.Rows, report.DescribeRow(row))
+		d.Rows = append(d.Rows, attendance.DescribeRow(row))
 	}
 	for _, fu := range e.Followups {
 		d.Followups = append(d.Followups, followupView{Entry: e.ID, Class: u.Name, Student: fu.Student,

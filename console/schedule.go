@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // planSize is how many firings the 日程 page lists.
@@ -57,7 +56,7 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request) {
 		c.refuse(w, http.StatusForbidden, msgForbidden)
 		return
 	}
-	if _, err := report.ParsePeriod(period, c.loc); err != nil {
+	if _, err := org.ParsePeriod(period, c.loc); err != nil {
 		c.refuse(w, http.StatusBadRequest, msgBadPeriod)
 		return
 	}

@@ -1,9 +1,9 @@
 package console
 
 import (
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // The scope rules of the console are the chat's (org.Directory.Scope,
@@ -34,7 +34,7 @@ func (c *Console) seesIncident(m *org.Member, inc *incident.Incident) bool {
 func seesDesk(m *org.Member) bool { return m.Has(org.Office, org.Admin, org.Leader) }
 
 // seesArticle: the desk's roles, and officers and unit heads their unit's items.
-func seesArticle(m *org.Member, a *report.Article) bool {
+func seesArticle(m *org.Member, a *desk.Article) bool {
 	return seesDesk(m) || a.Submitter == m.ID || (m.Has(org.Officer, org.UnitHead) && m.In(a.Unit))
 }
 

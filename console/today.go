@@ -5,17 +5,17 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // maxOpen is how many open incidents a page lists.
 const maxOpen = 50
 
 // stateLabels are the form states as the grid shows them.
-var stateLabels = map[string]string{report.FormOnTime: "按时", report.FormLate: "迟交",
-	report.FormMissing: "缺报", report.FormOpen: "未到期"}
+var stateLabels = map[string]string{attendance.FormOnTime: "按时", attendance.FormLate: "迟交",
+	attendance.FormMissing: "缺报", attendance.FormOpen: "未到期"}
 
 type incidentRow struct {
 	ID, Severity, Unit, Summary string
@@ -151,9 +151,9 @@ func (c *Console) grid(d *todayData, classes []*org.Unit, monday, now time.Time)
 			}
 			rows[i].Cells[j] = ce
 			switch {
-			case state == report.FormMissing:
+			case state == attendance.FormMissing:
 				s.Missing = append(s.Missing, classes[i].Name)
-			case state == report.FormOpen:
+			case state == attendance.FormOpen:
 				s.Lacking = append(s.Lacking, classes[i].Name)
 			}
 		}

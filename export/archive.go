@@ -16,21 +16,22 @@ import (
 	"sort"
 	"time"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/desk"
+	"github.com/baosong/baosong/org"
 )
 
 // Archive is a year's records of every kind.
 type Archive struct {
-	Kind        string                 `json:"kind"` // "archive"
-	Period      string                 `json:"period"`
-	Submissions *Submissions           `json:"submissions"`
-	Points      *Points                `json:"points"`
-	Weekly      *Weekly                `json:"weekly"`
-	GoodDeeds   []*report.GoodDeed     `json:"good_deeds"`
-	Outings     []*report.Outing       `json:"outings"` // by the outing's day
-	Attendance  []json.RawMessage      `json:"attendance"`
-	Incidents   []json.RawMessage      `json:"incidents"`
-	MediaSums   []*report.MediaSummary `json:"media_summaries"`
+	Kind        string               `json:"kind"` // "archive"
+	Period      string               `json:"period"`
+	Submissions *Submissions         `json:"submissions"`
+	Points      *Points              `json:"points"`
+	Weekly      *Weekly              `json:"weekly"`
+	GoodDeeds   []*desk.GoodDeed     `json:"good_deeds"`
+	Outings     []*desk.Outing       `json:"outings"` // by the outing's day
+	Attendance  []json.RawMessage    `json:"attendance"`
+	Incidents   []json.RawMessage    `json:"incidents"`
+	MediaSums   []*desk.MediaSummary `json:"media_summaries"`
 	src         *Source
 }
 
@@ -38,7 +39,7 @@ type Archive struct {
 var archiveTimeFields = []string{"at", "submitted_at", "reported_at", "created_at", "due"}
 
 // rawInPeriod reports whether a raw record's first time field lies in p.
-func rawInPeriod(raw json.RawMessage, p report.Period) bool {
+func rawInPeriod(raw json.RawMessage, p org.Period) bool {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(raw, &m) != nil {
 		return false
@@ -52,7 +53,7 @@ func rawInPeriod(raw json.RawMessage, p report.Period) bool {
 	return false
 }
 
-func archiveDocument(src *Source, p report.Period) (Document, error) {
+func archiveDocument(src *Source, p org.Period) (Document, error) {
 	subs, err := submissionsDocument(src, p)
 	if err != nil {
 		return nil, err
@@ -70,15 +71,15 @@ func archiveDocument(src *Source, p report.Period) (Document, error) {
 		return nil, err
 	}
 	a := &Archive{Kind: "archive", Period: p.Name, Submissions: subs.(*Submissions), Points: pts.(*Points),
-		Weekly: wk.(*Weekly), GoodDeeds: []*report.GoodDeed{}, Outings: []*report.Outing{}, Attendance: []json.RawMessage{},
-		Incidents: []json.RawMessage{}, MediaSums: []*report.MediaSummary{}, src: src}
+		Weekly: wk.(*Weekly), GoodDeeds: []*desk.GoodDeed{}, Outings: []*desk.Outing{}, Attendance: []json.RawMessage{},
+		Incidents: []json.RawMessage{}, MediaSums: []*desk.MediaSummary{}, src: src}
 	for _, g := range deeds {
 		if !g.At.Before(p.From) && g.At.Before(p.To) {
 			a.GoodDeeds = append(a.GoodDeeds, g)
 		}
 	}
 	first, last := p.From.Format(time.DateOnly), p.To.AddDate(0, 0, -1).Format(time.DateOnly)
-	err = src.Store.ViewDesk(func(tx report.DeskTx) error {
+	err = src.Store.ViewDesk(func(tx desk.DeskTx) error {
 		all, err := tx.Outings()
 		for _, o := range all {
 			if o.Date >= first && o.Date <= last {
@@ -101,7 +102,7 @@ func archiveDocument(src *Source, p report.Period) (Document, error) {
 			}
 		}
 	}
-	err = src.Store.ViewDesk(func(tx report.DeskTx) error {
+	err = src.Store.ViewDesk(func(tx desk.DeskTx) error {
 		all, err := tx.MediaSummaries("")
 		for _, s := range all {
 			if m, perr := time.ParseInLocation("2006-01", s.Month, p.From.Location()); perr == nil && !m.Before(p.From) && m.Before(p.To) {
@@ -155,7 +156,7 @@ func (a *Archive) XLSX(w io.Writer) error {
 	a.Points.sheets(b)
 	a.Weekly.sheet(b)
 	name := a.src.Dir.Name
-	label := report.PeriodLabel(a.Period)
+	label := org.PeriodLabel(a.Period)
 	b.sheet("好人好事", fmt.Sprintf("%s 好人好事（%s）", name, label), goodDeedHeader, goodDeedWidths)
 	loc := a.src.Config.Location()
 	for i, g := range a.GoodDeeds {

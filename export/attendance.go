@@ -9,21 +9,21 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // attendanceExport is the 《日常信息月度汇总表》 of every class for a period:
 // the forms whose due time falls in it, and the students' totals.
 type attendanceExport struct {
 	src    *Source
-	s      *report.Summary
+	s      *attendance.Summary
 	loc    *time.Location
 	causes map[string][]string // class + "\x00" + student → the follow-ups of the student's absences (篇3), as text
 }
 
-func attendanceDocument(src *Source, p report.Period) (Document, error) {
-	att, err := report.NewAttendance(src.Config, src.Dir, src.Store, src.Now)
+func attendanceDocument(src *Source, p org.Period) (Document, error) {
+	att, err := attendance.NewAttendance(src.Config, src.Dir, src.Store, src.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -46,28 +46,28 @@ func attendanceDocument(src *Source, p report.Period) (Document, error) {
 // causeText says where the class teacher's follow-up of an absence stands:
 // 已查明：发烧在家（刘老师 11-26 18:00）, 未查明：家长电话无人接听（刘老师 11-26 18:00，已上报）,
 // 逾期未回复（已上报）, 待查明.
-func (x *attendanceExport) causeText(f report.Followup) string {
+func (x *attendanceExport) causeText(f attendance.Followup) string {
 	who := ""
 	if f.By != "" {
 		who = x.src.Dir.MemberName(f.By) + " " + f.At.In(x.loc).Format("01-02 15:04")
 	}
 	switch f.State {
-	case report.CauseFound:
+	case attendance.CauseFound:
 		return "已查明：" + f.Cause + "（" + who + "）"
-	case report.CauseNotFound:
+	case attendance.CauseNotFound:
 		note := ""
 		if f.Cause != "" {
 			note = "：" + f.Cause
 		}
 		return "未查明" + note + "（" + who + "，已上报）"
-	case report.CauseOverdue:
+	case attendance.CauseOverdue:
 		return "逾期未回复（已上报）"
 	}
 	return "待查明"
 }
 
 // studentCauses lists a student's follow-ups of the period, one cell.
-func (x *attendanceExport) studentCauses(t *report.Tally) string {
+func (x *attendanceExport) studentCauses(t *attendance.Tally) string {
 	return strings.Join(x.causes[t.Unit+"\x00"+t.Student], "；")
 }
 
@@ -176,7 +176,7 @@ func (x *attendanceExport) unit(id string) *org.Unit {
 	return &org.Unit{ID: id, Name: id}
 }
 
-func (x *attendanceExport) form(f *report.Form) formJSON {
+func (x *attendanceExport) form(f *attendance.Form) formJSON {
 	u := x.unit(f.Unit)
 	fj := formJSON{Unit: f.Unit, UnitName: u.Name, Grade: u.Grade, WindowStart: x.stamp(f.Start),
 		Due: x.stamp(f.Due), State: f.State(x.s.Now), Entries: []entryJSON{}}
@@ -198,18 +198,18 @@ func (x *attendanceExport) form(f *report.Form) formJSON {
 	return fj
 }
 
-func itemOf(r report.Row) itemJSON {
+func itemOf(r attendance.Row) itemJSON {
 	it := itemJSON{Type: r.Type, Student: r.Student, StudentNo: r.No, Time: r.Time, Reason: r.Reason, Approver: r.Approver}
 	switch r.Type {
-	case report.NightAway:
+	case attendance.NightAway:
 		if r.Days > 1 {
 			it.Nights = r.Days
 		}
-	case report.LateReturn:
+	case attendance.LateReturn:
 	default:
 		it.Hours, it.Days = r.Hours, r.Days
 	}
-	it.Pending = r.Type == report.Leave && r.Approver == ""
+	it.Pending = r.Type == attendance.Leave && r.Approver == ""
 	return it
 }
 
@@ -264,7 +264,7 @@ func (x *attendanceExport) JSON(w io.Writer) error {
 var studentHeader = []string{"学生", "旷课(节)", "请假抵扣(节)", "计入旷课(节)", "夜不归宿(次)", "擅自离校(天)",
 	"晚归(次)", "请假(节)", "请假(天)", "待补请假条", "处理等级", "缺勤原因"}
 
-func (x *attendanceExport) studentCells(t *report.Tally) []any {
+func (x *attendanceExport) studentCells(t *attendance.Tally) []any {
 	return []any{t.Student, t.ReportedHours, t.CoveredHours, t.AbsentHours, t.Nights, t.DaysLeft,
 		t.LateReturns, t.LeaveHours, t.LeaveDays, t.PendingLeaves, t.Level, x.studentCauses(t)}
 }
@@ -302,7 +302,7 @@ func cells(vs []any) []string {
 	return out
 }
 
-var stateNames = map[string]string{report.FormOnTime: "按时", report.FormLate: "迟交", report.FormMissing: "未交", report.FormOpen: "未到期"}
+var stateNames = map[string]string{attendance.FormOnTime: "按时", attendance.FormLate: "迟交", attendance.FormMissing: "未交", attendance.FormOpen: "未到期"}
 
 // Sheet layout of the workbook: row 1 a title, row 2 the column headers,
 // data from row 3.
@@ -341,7 +341,7 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 				levels[t.Level]++
 			}
 			n := []int{c.OnTime + c.Late + c.Missing + c.Open, c.OnTime, c.Late, c.Missing, c.Open, len(c.Students),
-				levels[report.LevelYellow], levels[report.LevelCriticize], levels[report.LevelDiscipline]}
+				levels[attendance.LevelYellow], levels[attendance.LevelCriticize], levels[attendance.LevelDiscipline]}
 			vals := []any{g.Grade, c.Name}
 			for i, v := range n {
 				total[i] += v
@@ -389,7 +389,7 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 		content := ""
 		var causes []string
 		if live := fm.Live(); len(live) > 0 {
-			content = strings.ReplaceAll(report.DescribeRows(fm.Rows()), "\n", "；")
+			content = strings.ReplaceAll(attendance.DescribeRows(fm.Rows()), "\n", "；")
 			for _, e := range live {
 				for _, f := range e.Followups {
 					causes = append(causes, e.ID+" "+f.Student+" "+x.causeText(f))
@@ -411,7 +411,7 @@ func (x *attendanceExport) sheetTime(t time.Time) string {
 }
 
 // periodTitle writes 2026-11 as 2026年11月.
-func periodTitle(p report.Period) string {
+func periodTitle(p org.Period) string {
 	if p.To.Equal(p.From.AddDate(0, 1, 0)) {
 		return fmt.Sprintf("%d年%d月", p.From.Year(), int(p.From.Month()))
 	}

@@ -15,14 +15,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // Store is what the exports read: one embedded interface per record kind.
 type Store interface {
-	report.AttendanceStore
+	attendance.AttendanceStore
 	incidentSource
 	DeskRecords
 }
@@ -61,7 +61,7 @@ type Document interface {
 }
 
 // Builder makes the document of a kind for a period.
-type Builder func(src *Source, p report.Period) (Document, error)
+type Builder func(src *Source, p org.Period) (Document, error)
 
 // kinds maps the -what names to their builders: a new kind is one line.
 var kinds = map[string]Builder{
@@ -121,7 +121,7 @@ func build(src *Source, what, period string) (Document, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %q (known: %s)", ErrKind, what, strings.Join(Kinds(), ", "))
 	}
-	p, err := report.ParsePeriod(period, src.Config.Location())
+	p, err := org.ParsePeriod(period, src.Config.Location())
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func Handler(src *Source) http.Handler {
 		case err == nil:
 		case out.started:
 			panic(http.ErrAbortHandler) // net/http's way to cut the connection: no status can follow the body
-		case errors.Is(err, ErrKind), errors.Is(err, ErrFormat), errors.Is(err, report.ErrPeriod):
+		case errors.Is(err, ErrKind), errors.Is(err, ErrFormat), errors.Is(err, org.ErrPeriod):
 			http.Error(w, err.Error(), http.StatusBadRequest)
 		default:
 			http.Error(w, err.Error(), http.StatusInternalServerError)

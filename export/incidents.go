@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/incident"
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/org"
 )
 
 // Incidents is the incidents export (SPEC §10.1, a contract: fields may be
@@ -68,7 +68,7 @@ type IncidentRow struct {
 
 // IncidentsOf builds the export of the incidents reported in the period
 // (pass them oldest first); the written-report state is as of now.
-func IncidentsOf(list []*incident.Incident, p report.Period, now time.Time) *Incidents {
+func IncidentsOf(list []*incident.Incident, p org.Period, now time.Time) *Incidents {
 	doc := &Incidents{Kind: "incidents", Period: p.Name, Incidents: make([]IncidentRow, 0, len(list))}
 	for _, inc := range list {
 		if inc.ReportedAt.Before(p.From) || !inc.ReportedAt.Before(p.To) {
@@ -107,7 +107,7 @@ type incidentSource interface {
 }
 
 // incidentsDocument is the Builder of -what incidents.
-func incidentsDocument(src *Source, p report.Period) (Document, error) {
+func incidentsDocument(src *Source, p org.Period) (Document, error) {
 	list, err := src.Store.IncidentsBetween(p.From, p.To)
 	if err != nil {
 		return nil, err

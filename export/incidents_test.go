@@ -20,7 +20,6 @@ import (
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/store"
 )
 
@@ -59,7 +58,7 @@ func sampleIncidents() []*incident.Incident {
 
 func exportDoc(t *testing.T) *export.Incidents {
 	t.Helper()
-	per, err := report.ParsePeriod("2026-11", cst)
+	per, err := org.ParsePeriod("2026-11", cst)
 	if err != nil {
 		t.Fatal(err)
 	}

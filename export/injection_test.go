@@ -12,9 +12,9 @@ import (
 
 	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/store"
 )
 
@@ -46,7 +46,7 @@ func hostileSource(t *testing.T) *export.Source {
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, cst)
 	clock := func() time.Time { return now }
-	desk, err := report.NewDesk(cfg, dir, db, clock)
+	dk, err := desk.NewDesk(cfg, dir, db, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,13 +54,13 @@ func hostileSource(t *testing.T) *export.Source {
 	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
 	day := time.Date(2026, 11, 10, 9, 0, 0, 0, cst)
 	h := hostileCells
-	if _, err := desk.Submit(ctx, member("officer-1"), report.Fields{Title: h[0], Category: "动态", Body: h[1], Author: h[2], Reviewer: h[3]}, day); err != nil {
+	if _, err := dk.Submit(ctx, member("officer-1"), desk.Fields{Title: h[0], Category: "动态", Body: h[1], Author: h[2], Reviewer: h[3]}, day); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := desk.SubmitWeekly(ctx, member("officer-2"), h[4], day); err != nil {
+	if _, err := dk.SubmitWeekly(ctx, member("officer-2"), h[4], day); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := desk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", h[0], day); err != nil {
+	if _, err := dk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", h[0], day); err != nil {
 		t.Fatal(err)
 	}
 	return &export.Source{Config: cfg, Dir: dir, Store: db, Now: clock}

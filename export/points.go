@@ -4,30 +4,31 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/desk"
+	"github.com/baosong/baosong/org"
 )
 
 // Points is the points export (SPEC §10.1; add fields, never rename): one
 // row per officer (and other submitter), ranked, plus the units' totals.
 type Points struct {
-	Kind    string              `json:"kind"` // "points"
-	Period  string              `json:"period"`
-	Members []report.PointsRow  `json:"members"`
-	Units   []report.UnitPoints `json:"units"`
+	Kind    string            `json:"kind"` // "points"
+	Period  string            `json:"period"`
+	Members []desk.PointsRow  `json:"members"`
+	Units   []desk.UnitPoints `json:"units"`
 	src     *Source
 }
 
-func pointsDocument(src *Source, p report.Period) (Document, error) {
-	desk, err := deskOf(src)
+func pointsDocument(src *Source, p org.Period) (Document, error) {
+	dk, err := deskOf(src)
 	if err != nil {
 		return nil, err
 	}
-	arts, _, _, err := desk.Load()
+	arts, _, _, err := dk.Load()
 	if err != nil {
 		return nil, err
 	}
-	rows := desk.Policy.Points(src.Dir, arts, p.From, p.To, src.now())
-	return &Points{Kind: "points", Period: p.Name, Members: rows, Units: report.UnitTotals(rows), src: src}, nil
+	rows := dk.Policy.Points(src.Dir, arts, p.From, p.To, src.now())
+	return &Points{Kind: "points", Period: p.Name, Members: rows, Units: desk.UnitTotals(rows), src: src}, nil
 }
 
 // JSON writes the contract.
@@ -62,7 +63,7 @@ const (
 )
 
 func (x *Points) sheets(b *book) {
-	label := report.PeriodLabel(x.Period)
+	label := org.PeriodLabel(x.Period)
 	b.sheet(pointsSheet, fmt.Sprintf("%s 信息积分（%s）", x.src.Dir.Name, label), pointsHeader, pointsWidths)
 	for i, r := range x.rows() {
 		b.row(dataRow+i, r)

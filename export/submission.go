@@ -7,33 +7,34 @@ import (
 	"strings"
 	"time"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/desk"
+	"github.com/baosong/baosong/org"
 )
 
 // DeskRecords is what the information exports read: the desk's records and
 // the raw records of every kind (for the archive). *store.DB implements it.
 type DeskRecords interface {
-	report.DeskStore
+	desk.DeskStore
 	Records(prefix string) ([]json.RawMessage, error)
 }
 
 // deskOf builds the information desk over the source.
-func deskOf(src *Source) (*report.Desk, error) {
-	return report.NewDesk(src.Config, src.Dir, src.Store, src.now)
+func deskOf(src *Source) (*desk.Desk, error) {
+	return desk.NewDesk(src.Config, src.Dir, src.Store, src.now)
 }
 
 // deskData loads every item, weekly report and good deed (Desk.Load).
-func deskData(src *Source) (arts []*report.Article, weeks []*report.Weekly, deeds []*report.GoodDeed, err error) {
-	desk, err := deskOf(src)
+func deskData(src *Source) (arts []*desk.Article, weeks []*desk.Weekly, deeds []*desk.GoodDeed, err error) {
+	dk, err := deskOf(src)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return desk.Load()
+	return dk.Load()
 }
 
 // inPeriod reports whether an item belongs to the period: by the month it
 // counts for, or (drafts) by when it was created.
-func inPeriod(a *report.Article, p report.Period) bool {
+func inPeriod(a *desk.Article, p org.Period) bool {
 	if a.CountedMonth != "" {
 		m, err := time.ParseInLocation("2006-01", a.CountedMonth, p.From.Location())
 		return err == nil && !m.Before(p.From) && m.Before(p.To)
@@ -44,18 +45,18 @@ func inPeriod(a *report.Article, p report.Period) bool {
 // Submissions is the submissions export (SPEC §10.1; add fields, never
 // rename): the items counted for the period's months, and drafts created in it.
 type Submissions struct {
-	Kind   string            `json:"kind"` // "submissions"
-	Period string            `json:"period"`
-	Items  []*report.Article `json:"items"`
+	Kind   string          `json:"kind"` // "submissions"
+	Period string          `json:"period"`
+	Items  []*desk.Article `json:"items"`
 	src    *Source
 }
 
-func submissionsDocument(src *Source, p report.Period) (Document, error) {
+func submissionsDocument(src *Source, p org.Period) (Document, error) {
 	arts, _, _, err := deskData(src)
 	if err != nil {
 		return nil, err
 	}
-	doc := &Submissions{Kind: "submissions", Period: p.Name, Items: []*report.Article{}, src: src}
+	doc := &Submissions{Kind: "submissions", Period: p.Name, Items: []*desk.Article{}, src: src}
 	now := src.now()
 	for _, a := range arts {
 		if inPeriod(a, p) {
@@ -96,10 +97,10 @@ var submissionHeader = []string{"编号", "单位", "报送人", "标题", "类�
 var submissionWidths = []float64{7, 12, 10, 36, 7, 10, 10, 14, 17, 10, 6, 12, 36, 14, 24, 17, 10}
 
 // statStates names a 统计 item's state in the sheets (篇7: 24 hours).
-var statStates = map[string]string{report.StatPending: "待报", report.StatOverdue: "逾期未报",
-	report.StatOnTime: "按时", report.StatLate: "逾期报到"}
+var statStates = map[string]string{desk.StatPending: "待报", desk.StatOverdue: "逾期未报",
+	desk.StatOnTime: "按时", desk.StatLate: "逾期报到"}
 
-func (s *Submissions) cells(a *report.Article) []any {
+func (s *Submissions) cells(a *desk.Article) []any {
 	var ads []string
 	for _, ad := range a.Adoptions {
 		ads = append(ads, strings.TrimSpace(ad.Level+" "+ad.Media))
@@ -117,7 +118,7 @@ func (s *Submissions) cells(a *report.Article) []any {
 		data = a.DataAt.In(s.src.Config.Location()).Format("2006-01-02 15:04")
 	}
 	return []any{a.ID, a.UnitName, a.SubmitterName, a.Title, a.Category, a.Author, a.Reviewer,
-		report.StatusNames[a.Status], submitted, a.CountedMonth, late, a.HighestLevel(), strings.Join(ads, "；"), a.RegNo, a.Reason,
+		desk.StatusNames[a.Status], submitted, a.CountedMonth, late, a.HighestLevel(), strings.Join(ads, "；"), a.RegNo, a.Reason,
 		data, statStates[a.StatState]}
 }
 
@@ -141,7 +142,7 @@ func (s *Submissions) XLSX(w io.Writer) error {
 const submissionSheet = "信息稿件"
 
 func (s *Submissions) sheet(b *book) {
-	b.sheet(submissionSheet, fmt.Sprintf("%s 信息稿件（%s）", s.src.Dir.Name, report.PeriodLabel(s.Period)),
+	b.sheet(submissionSheet, fmt.Sprintf("%s 信息稿件（%s）", s.src.Dir.Name, org.PeriodLabel(s.Period)),
 		submissionHeader, submissionWidths)
 	for i, a := range s.Items {
 		b.row(dataRow+i, s.cells(a))
@@ -163,10 +164,10 @@ func writeCSV(w io.Writer, header []string, rows [][]any, what string) error {
 // the due day names them), and the departments that missed one whose due
 // time passed.
 type Weekly struct {
-	Kind    string           `json:"kind"` // "weekly"
-	Period  string           `json:"period"`
-	Reports []*report.Weekly `json:"reports"`
-	Missing []WeeklyMissing  `json:"missing"`
+	Kind    string          `json:"kind"` // "weekly"
+	Period  string          `json:"period"`
+	Reports []*desk.Weekly  `json:"reports"`
+	Missing []WeeklyMissing `json:"missing"`
 	src     *Source
 }
 
@@ -177,26 +178,26 @@ type WeeklyMissing struct {
 	Due  time.Time `json:"due"`
 }
 
-func weeklyDocument(src *Source, p report.Period) (Document, error) {
-	desk, err := deskOf(src)
+func weeklyDocument(src *Source, p org.Period) (Document, error) {
+	dk, err := deskOf(src)
 	if err != nil {
 		return nil, err
 	}
-	_, weeks, _, err := desk.Load()
+	_, weeks, _, err := dk.Load()
 	if err != nil {
 		return nil, err
 	}
-	doc := &Weekly{Kind: "weekly", Period: p.Name, Reports: []*report.Weekly{}, Missing: []WeeklyMissing{}, src: src}
+	doc := &Weekly{Kind: "weekly", Period: p.Name, Reports: []*desk.Weekly{}, Missing: []WeeklyMissing{}, src: src}
 	for _, w := range weeks {
 		if !w.Due.Before(p.From) && w.Due.Before(p.To) {
 			doc.Reports = append(doc.Reports, w)
 		}
 	}
-	for _, wd := range desk.WeeksDue(p.From, p.To) {
+	for _, wd := range dk.WeeksDue(p.From, p.To) {
 		if wd.Due.After(src.now()) {
 			break
 		}
-		for _, u := range report.WeeklyMissingOf(desk.Departments(), weeks, wd.Monday) {
+		for _, u := range desk.WeeklyMissingOf(dk.Departments(), weeks, wd.Monday) {
 			doc.Missing = append(doc.Missing, WeeklyMissing{Week: wd.Monday.Format(time.DateOnly), Unit: u, Due: wd.Due})
 		}
 	}
@@ -232,7 +233,7 @@ func (x *Weekly) CSV(w io.Writer) error { return writeCSV(w, weeklyHeader, x.row
 const weeklySheet = "周报"
 
 func (x *Weekly) sheet(b *book) {
-	b.sheet(weeklySheet, fmt.Sprintf("%s 部门周报（%s）", x.src.Dir.Name, report.PeriodLabel(x.Period)), weeklyHeader, weeklyWidths)
+	b.sheet(weeklySheet, fmt.Sprintf("%s 部门周报（%s）", x.src.Dir.Name, org.PeriodLabel(x.Period)), weeklyHeader, weeklyWidths)
 	for i, r := range x.rows() {
 		b.row(dataRow+i, r)
 	}

@@ -12,9 +12,9 @@ import (
 
 	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/store"
 )
 
@@ -38,36 +38,36 @@ func deskFixture(t *testing.T) *export.Source {
 	}
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, cst)
-	desk, err := report.NewDesk(cfg, dir, db, func() time.Time { return now })
+	dk, err := desk.NewDesk(cfg, dir, db, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
 	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, cst) }
-	f := report.Fields{Title: "我局开展防汛应急演练", Category: "动态", Body: "正文", Author: "孙敏", Reviewer: "周强"}
+	f := desk.Fields{Title: "我局开展防汛应急演练", Category: "动态", Body: "正文", Author: "孙敏", Reviewer: "周强"}
 	steps := []error{
-		func() error { _, err := desk.Submit(ctx, member("officer-2"), f, day(2, 9)); return err }(),
-		func() error { _, err := desk.Approve(ctx, member("head-general"), "S1", day(2, 10)); return err }(),
+		func() error { _, err := dk.Submit(ctx, member("officer-2"), f, day(2, 9)); return err }(),
+		func() error { _, err := dk.Approve(ctx, member("head-general"), "S1", day(2, 10)); return err }(),
 		func() error {
-			_, err := desk.Adopt(ctx, member("office-1"), "S1", "县级", "现场云", day(3, 9))
+			_, err := dk.Adopt(ctx, member("office-1"), "S1", "县级", "现场云", day(3, 9))
 			return err
 		}(),
 		func() error {
-			_, err := desk.Adopt(ctx, member("office-1"), "S1", "市级", "今日头条", day(4, 9))
+			_, err := dk.Adopt(ctx, member("office-1"), "S1", "市级", "今日头条", day(4, 9))
 			return err
 		}(),
-		func() error { _, err := desk.Sign(ctx, member("leader-1"), "S1", day(5, 9)); return err }(),
+		func() error { _, err := dk.Sign(ctx, member("leader-1"), "S1", day(5, 9)); return err }(),
 		func() error {
-			_, err := desk.Submit(ctx, member("officer-1"), report.Fields{Title: "宿舍检查", Body: "略", Author: "马丽", Reviewer: "郑主任"}, day(14, 9))
-			return err
-		}(),
-		func() error {
-			_, err := desk.SubmitWeekly(ctx, member("officer-2"), "上周大事：无", day(9, 10))
+			_, err := dk.Submit(ctx, member("officer-1"), desk.Fields{Title: "宿舍检查", Body: "略", Author: "马丽", Reviewer: "郑主任"}, day(14, 9))
 			return err
 		}(),
 		func() error {
-			_, err := desk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", "拾金不昧", day(10, 9))
+			_, err := dk.SubmitWeekly(ctx, member("officer-2"), "上周大事：无", day(9, 10))
+			return err
+		}(),
+		func() error {
+			_, err := dk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", "拾金不昧", day(10, 9))
 			return err
 		}(),
 	}

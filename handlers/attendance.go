@@ -9,17 +9,17 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/handlers/parse"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
-// attendance is the intent family of the 《日常信息报表》 (篇2, 篇3, 篇10):
+// attendanceDesk is the intent family of the 《日常信息报表》 (篇2, 篇3, 篇10):
 // 考勤 and its items, 更正, 撤回, 未交, 统计, 预警, 确认汇总, 重开汇总.
-type attendance struct {
+type attendanceDesk struct {
 	*Handlers
-	att     *report.Attendance
+	att     *attendance.Attendance
 	classes map[parse.ClassRef]string // class name as parsed → unit id
 }
 
@@ -31,11 +31,11 @@ var attendanceItemWords = []string{"无异常", "全勤", "零报告", "旷课",
 
 // maxEarlierListed is how many earlier entries of the form a reply lists by
 // id; beyond it, the reply gives their number and the last three. A new
-// entry's Result lists at most report.RecentEntries-1 earlier entries.
-const maxEarlierListed = report.RecentEntries - 1
+// entry's Result lists at most attendance.RecentEntries-1 earlier entries.
+const maxEarlierListed = attendance.RecentEntries - 1
 
 func (h *Handlers) attendanceIntents() []intent {
-	a := &attendance{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
+	a := &attendanceDesk{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, a.recent)
 	h.unrouted = append(h.unrouted, a.unrouted)
 	submit := []string{org.Cadre, org.Teacher}
@@ -59,7 +59,7 @@ func (h *Handlers) attendanceIntents() []intent {
 
 // msgTime is the message time in the organisation's zone (now when the
 // channel gave none).
-func (a *attendance) msgTime(m *bot.Message) time.Time {
+func (a *attendanceDesk) msgTime(m *bot.Message) time.Time {
 	t := m.At
 	if t.IsZero() {
 		t = a.Now()
@@ -70,7 +70,7 @@ func (a *attendance) msgTime(m *bot.Message) time.Time {
 // unrouted takes a form sent without a keyword (今天全勤, 张三今天没来) from
 // those who may submit one, when it reads whole; other messages are not
 // its business (nil reply).
-func (a *attendance) unrouted(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) unrouted(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	if !a.member(m).Has(org.Cadre, org.Teacher) {
 		return nil, nil
 	}
@@ -82,7 +82,7 @@ func (a *attendance) unrouted(ctx context.Context, m *bot.Message) (*bot.Reply, 
 	return a.submit(ctx, m)
 }
 
-func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := a.member(m)
 	at := a.msgTime(m)
 	text := m.Body
@@ -100,38 +100,38 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	if r := a.notWhole(form, unit); r != nil {
 		return r, nil
 	}
-	s := report.Submission{Member: mem, Unit: unit, At: at, Rows: rowsOf(form.Items), Text: m.Text}
+	s := attendance.Submission{Member: mem, Unit: unit, At: at, Rows: rowsOf(form.Items), Text: m.Text}
 	if form.Date != nil {
 		s.Date = *form.Date
 	}
 	res, err := a.att.Submit(ctx, s)
-	if errors.Is(err, report.ErrFutureDate) {
+	if errors.Is(err, attendance.ErrFutureDate) {
 		return bot.Text(sprintf(msgAttFutureDate, s.Date.Format("1月2日"))), nil
 	}
-	if we := (*report.WindowError)(nil); errors.As(err, &we) {
+	if we := (*attendance.WindowError)(nil); errors.As(err, &we) {
 		loc := a.att.Location()
-		return bot.Text(sprintf(msgAttDateTooOld, s.Date.In(loc).Format("2006年1月2日"), report.FormLabel(we.Due, loc),
-			report.FormLabel(we.Floor, loc))), nil
+		return bot.Text(sprintf(msgAttDateTooOld, s.Date.In(loc).Format("2006年1月2日"), attendance.FormLabel(we.Due, loc),
+			attendance.FormLabel(we.Floor, loc))), nil
 	}
 	if refusal := a.refusal(err, ""); refusal != nil || err != nil {
 		return refusal, errIfNoReply(refusal, err)
 	}
 	e := res.Entry
 	loc := a.att.Location()
-	lines := []string{sprintf(msgAttAccepted, e.ID, a.Dir.UnitName(unit), report.FormLabel(e.Due, loc), stateWord(res.Form.State(at)))}
+	lines := []string{sprintf(msgAttAccepted, e.ID, a.Dir.UnitName(unit), attendance.FormLabel(e.Due, loc), stateWord(res.Form.State(at)))}
 	if e.Date != "" {
 		lines[0] += sprintf(msgAttByDate, e.Date)
 	}
-	lines = append(lines, report.DescribeRows(e.Rows))
+	lines = append(lines, attendance.DescribeRows(e.Rows))
 	lines = append(lines, a.warningsOf(mem, res)...)
-	if ask := a.att.AskText(e); ask != "" && report.MayExplain(mem, e) {
+	if ask := a.att.AskText(e); ask != "" && attendance.MayExplain(mem, e) {
 		lines = append(lines, ask)
 	}
 	if !res.Closed.IsZero() {
-		lines = append(lines, sprintf(msgAttPrevClosed, report.FormLabel(res.Closed, loc)))
+		lines = append(lines, sprintf(msgAttPrevClosed, attendance.FormLabel(res.Closed, loc)))
 	}
 	if next, ok := a.att.Schedule.Next(at); ok && e.Date == "" && e.Due.Before(next) {
-		lines = append(lines, sprintf(msgAttLateOther, report.FormLabel(next, loc)))
+		lines = append(lines, sprintf(msgAttLateOther, attendance.FormLabel(next, loc)))
 	}
 	switch n := res.EarlierCount; {
 	case n > maxEarlierListed: // a reply (and the reply remembered for a resend) stays short
@@ -146,7 +146,7 @@ func (a *attendance) submit(ctx context.Context, m *bot.Message) (*bot.Reply, er
 // howTo is the reply's last line: how to correct or withdraw the entry,
 // with an example from its own rows (or a placeholder, never a student of
 // another class).
-func howTo(e *report.Entry) string {
+func howTo(e *attendance.Entry) string {
 	example := msgAttExamplePlaceholder
 	if len(e.Rows) > 0 {
 		r := e.Rows[0]
@@ -166,7 +166,7 @@ func howTo(e *report.Entry) string {
 // one type, or a name is not on the class roster. It shows what was
 // understood and what was not, and asks for the whole form again; nil when
 // the form is whole.
-func (a *attendance) notWhole(form *parse.AttendanceForm, unit string) *bot.Reply {
+func (a *attendanceDesk) notWhole(form *parse.AttendanceForm, unit string) *bot.Reply {
 	rows := rowsOf(form.Items)
 	unknown := a.att.OffRoster(unit, rows)
 	if form.Whole() && len(unknown) == 0 {
@@ -174,7 +174,7 @@ func (a *attendance) notWhole(form *parse.AttendanceForm, unit string) *bot.Repl
 	}
 	understood := msgAttNothingRead
 	if len(rows) > 0 || form.Nothing {
-		understood = strings.ReplaceAll(report.DescribeRows(rows), "\n", "；")
+		understood = strings.ReplaceAll(attendance.DescribeRows(rows), "\n", "；")
 	}
 	lines := []string{msgAttNotWhole, sprintf(msgAttUnderstood, understood)}
 	if len(form.Unread) > 0 {
@@ -184,7 +184,7 @@ func (a *attendance) notWhole(form *parse.AttendanceForm, unit string) *bot.Repl
 		var seen []string
 		for _, r := range rows {
 			if r.Student == name {
-				seen = append(seen, report.DescribeRow(r))
+				seen = append(seen, attendance.DescribeRow(r))
 			}
 		}
 		lines = append(lines, sprintf(msgAttRepeated, name, strings.Join(seen, "、")))
@@ -204,14 +204,14 @@ func (a *attendance) notWhole(form *parse.AttendanceForm, unit string) *bot.Repl
 // see levels: a cadre's reply does not name a classmate's level unless
 // [attendance] cadres_see_levels). A form with unread pieces or names off
 // the roster never gets this far: see notWhole.
-func (a *attendance) warningsOf(mem *org.Member, res *report.Result) []string {
+func (a *attendanceDesk) warningsOf(mem *org.Member, res *attendance.Result) []string {
 	var lines []string
 	if len(res.Notified) > 0 {
 		lines = append(lines, sprintf(msgAttNotified, a.memberNames(res.Notified)))
 	}
 	if !res.Entry.Withdrawn {
 		for _, r := range res.Entry.Rows {
-			if r.Type == report.Leave && r.Approver == "" {
+			if r.Type == attendance.Leave && r.Approver == "" {
 				lines = append(lines, msgAttPending)
 				break
 			}
@@ -229,7 +229,7 @@ func (a *attendance) warningsOf(mem *org.Member, res *report.Result) []string {
 }
 
 func stateWord(state string) string {
-	if state == report.FormLate {
+	if state == attendance.FormLate {
 		return msgAttStateLate
 	}
 	return msgAttStateOnTime
@@ -245,39 +245,39 @@ func unreadable(err error) *bot.Reply {
 }
 
 // refusal phrases the errors a user can cause; nil for the others.
-func (a *attendance) refusal(err error, id string) *bot.Reply {
+func (a *attendanceDesk) refusal(err error, id string) *bot.Reply {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, report.ErrNoForm):
+	case errors.Is(err, attendance.ErrNoForm):
 		return bot.Text(msgAttNoForm)
-	case errors.Is(err, report.ErrNoEntry):
+	case errors.Is(err, attendance.ErrNoEntry):
 		return bot.Text(sprintf(msgAttNoEntry, id))
-	case errors.Is(err, report.ErrNotYours):
+	case errors.Is(err, attendance.ErrNotYours):
 		return bot.Text(sprintf(msgAttNotYours, id))
-	case errors.Is(err, report.ErrWithdrawn):
+	case errors.Is(err, attendance.ErrWithdrawn):
 		return bot.Text(sprintf(msgAttWithdrawnYet, id))
-	case errors.Is(err, report.ErrTooManyRows), errors.Is(err, report.ErrNoStudent):
+	case errors.Is(err, attendance.ErrTooManyRows), errors.Is(err, attendance.ErrNoStudent):
 		return bot.Text(sprintf(msgAttUnread, "内容过多或缺少学生姓名"))
 	}
 	loc := a.att.Location()
-	if we := (*report.WindowError)(nil); errors.As(err, &we) {
-		return bot.Text(sprintf(msgAttEntryTooOld, id, report.FormLabel(we.Due, loc), report.FormLabel(we.Floor, loc)))
+	if we := (*attendance.WindowError)(nil); errors.As(err, &we) {
+		return bot.Text(sprintf(msgAttEntryTooOld, id, attendance.FormLabel(we.Due, loc), attendance.FormLabel(we.Floor, loc)))
 	}
-	if ce := (*report.ConfirmedError)(nil); errors.As(err, &ce) {
+	if ce := (*attendance.ConfirmedError)(nil); errors.As(err, &ce) {
 		month, _ := time.ParseInLocation("2006-01", ce.Period, loc)
-		return bot.Text(sprintf(msgAttMonthConfirmed, periodLabel(report.MonthPeriod(month, loc)), ce.Grade,
+		return bot.Text(sprintf(msgAttMonthConfirmed, periodLabel(org.MonthPeriod(month, loc)), ce.Grade,
 			a.Dir.MemberName(ce.By), ce.At.In(loc).Format("01-02 15:04"), int(month.Month())))
 	}
-	var b *report.BoundsError
+	var b *attendance.BoundsError
 	if errors.As(err, &b) {
 		switch {
-		case b.Days && b.Row.Type == report.Leave:
-			return bot.Text(sprintf(msgAttTooManyDays, b.Row.Type, report.DescribeRow(b.Row), b.Limit))
+		case b.Days && b.Row.Type == attendance.Leave:
+			return bot.Text(sprintf(msgAttTooManyDays, b.Row.Type, attendance.DescribeRow(b.Row), b.Limit))
 		case b.Days:
-			return bot.Text(sprintf(msgAttTooManyDaysAway, b.Row.Type, report.DescribeRow(b.Row), b.Limit))
+			return bot.Text(sprintf(msgAttTooManyDaysAway, b.Row.Type, attendance.DescribeRow(b.Row), b.Limit))
 		}
-		return bot.Text(sprintf(msgAttTooManyHours, b.Row.Type, report.DescribeRow(b.Row), b.Limit))
+		return bot.Text(sprintf(msgAttTooManyHours, b.Row.Type, attendance.DescribeRow(b.Row), b.Limit))
 	}
 	return nil
 }
@@ -292,7 +292,7 @@ func errIfNoReply(r *bot.Reply, err error) error {
 
 // unitFor picks the class a member submits for: the one named, which must
 // be theirs, or their only class.
-func (a *attendance) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
+func (a *attendanceDesk) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
 	own := a.ownClasses(mem)
 	if ref != nil {
 		id, ok := a.classes[*ref]
@@ -318,10 +318,10 @@ func (a *attendance) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot
 	return "", bot.Text(sprintf(msgAttPickClass, a.unitNames(own), a.Dir.UnitName(own[1])))
 }
 
-func rowsOf(items []parse.Item) []report.Row {
-	out := make([]report.Row, len(items))
+func rowsOf(items []parse.Item) []attendance.Row {
+	out := make([]attendance.Row, len(items))
 	for i, it := range items {
-		out[i] = report.Row{Type: it.Type, Student: it.Student, No: it.StudentNo, Hours: it.Hours, Days: it.Days,
+		out[i] = attendance.Row{Type: it.Type, Student: it.Student, No: it.StudentNo, Hours: it.Hours, Days: it.Days,
 			Time: it.Time, Reason: it.Reason, Approver: it.Approver}
 	}
 	return out
@@ -362,7 +362,7 @@ var latestWords = []string{"上一条", "上条", "刚才那条", "刚才的", "
 
 // entryRef reads the entry a 更正/撤回 is about: its id, or a word for the
 // sender's latest attendance entry; rest is what follows.
-func (a *attendance) entryRef(m *bot.Message, command string) (id, rest string, refusal *bot.Reply) {
+func (a *attendanceDesk) entryRef(m *bot.Message, command string) (id, rest string, refusal *bot.Reply) {
 	body := strings.TrimSpace(m.Body)
 	for _, w := range latestWords {
 		if after, ok := strings.CutPrefix(body, w); ok {
@@ -376,7 +376,7 @@ func (a *attendance) entryRef(m *bot.Message, command string) (id, rest string, 
 	return entryID(body, command)
 }
 
-func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) correct(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, rest, refusal := a.entryRef(m, "更正")
 	if refusal != nil {
 		return refusal, nil
@@ -401,10 +401,10 @@ func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, e
 		return refusal, errIfNoReply(refusal, err)
 	}
 	e := res.Entry
-	lines := []string{sprintf(msgAttCorrected, e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, a.att.Location()),
-		e.Revision, report.DescribeRows(e.Rows))}
+	lines := []string{sprintf(msgAttCorrected, e.ID, a.Dir.UnitName(e.Unit), attendance.FormLabel(e.Due, a.att.Location()),
+		e.Revision, attendance.DescribeRows(e.Rows))}
 	lines = append(lines, a.warningsOf(a.member(m), res)...)
-	if ask := a.att.AskText(e); ask != "" && report.MayExplain(a.member(m), e) {
+	if ask := a.att.AskText(e); ask != "" && attendance.MayExplain(a.member(m), e) {
 		lines = append(lines, ask)
 	}
 	if form.Date != nil || form.Class != nil {
@@ -414,7 +414,7 @@ func (a *attendance) correct(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	return bot.Text(strings.Join(lines, "\n")), nil
 }
 
-func (a *attendance) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, _, refusal := a.entryRef(m, "撤回")
 	if refusal != nil {
 		return refusal, nil
@@ -425,7 +425,7 @@ func (a *attendance) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, 
 		return refusal, errIfNoReply(refusal, err)
 	}
 	e := res.Entry
-	lines := []string{sprintf(msgAttWithdrawn, e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, a.att.Location()))}
+	lines := []string{sprintf(msgAttWithdrawn, e.ID, a.Dir.UnitName(e.Unit), attendance.FormLabel(e.Due, a.att.Location()))}
 	switch live := res.Form.Live(); {
 	case len(live) > 0:
 		ids := make([]string, len(live))
@@ -433,7 +433,7 @@ func (a *attendance) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, 
 			ids[i] = x.ID
 		}
 		lines = append(lines, sprintf(msgAttStillHas, strings.Join(ids, "、")))
-	case res.Form.State(at) == report.FormMissing:
+	case res.Form.State(at) == attendance.FormMissing:
 		lines = append(lines, msgAttNowMissing)
 	default:
 		lines = append(lines, msgAttNowOpen)
@@ -443,7 +443,7 @@ func (a *attendance) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, 
 
 // missing answers 未交: the classes in the sender's scope without the form
 // of the latest due time, and those that have not yet sent the current one.
-func (a *attendance) missing(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) missing(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := a.member(m)
 	now := a.msgTime(m)
 	scope := a.Dir.Scope(mem)
@@ -457,10 +457,10 @@ func (a *attendance) missing(_ context.Context, m *bot.Message) (*bot.Reply, err
 		if err != nil {
 			return nil, err
 		}
-		if miss := report.Missing(forms, now); len(miss) > 0 {
-			lines = append(lines, sprintf(msgAttMissingHead, report.FormLabel(prev, loc), len(miss), len(forms), a.formUnits(miss)))
+		if miss := attendance.Missing(forms, now); len(miss) > 0 {
+			lines = append(lines, sprintf(msgAttMissingHead, attendance.FormLabel(prev, loc), len(miss), len(forms), a.formUnits(miss)))
 		} else {
-			lines = append(lines, sprintf(msgAttMissingNone, report.FormLabel(prev, loc), len(forms)))
+			lines = append(lines, sprintf(msgAttMissingNone, attendance.FormLabel(prev, loc), len(forms)))
 		}
 	}
 	if next, ok := a.att.Schedule.Next(now); ok {
@@ -468,10 +468,10 @@ func (a *attendance) missing(_ context.Context, m *bot.Message) (*bot.Reply, err
 		if err != nil {
 			return nil, err
 		}
-		if lack := report.Lacking(forms); len(lack) > 0 {
-			lines = append(lines, sprintf(msgAttOpenHead, report.FormLabel(next, loc), len(lack), len(forms), a.formUnits(lack)))
+		if lack := attendance.Lacking(forms); len(lack) > 0 {
+			lines = append(lines, sprintf(msgAttOpenHead, attendance.FormLabel(next, loc), len(lack), len(forms), a.formUnits(lack)))
 		} else {
-			lines = append(lines, sprintf(msgAttOpenNone, report.FormLabel(next, loc)))
+			lines = append(lines, sprintf(msgAttOpenNone, attendance.FormLabel(next, loc)))
 		}
 	}
 	if len(lines) == 0 {
@@ -480,7 +480,7 @@ func (a *attendance) missing(_ context.Context, m *bot.Message) (*bot.Reply, err
 	return bot.Text(strings.Join(lines, "\n")), nil
 }
 
-func (a *attendance) formUnits(forms []*report.Form) string {
+func (a *attendanceDesk) formUnits(forms []*attendance.Form) string {
 	names := make([]string, len(forms))
 	for i, f := range forms {
 		names[i] = a.Dir.UnitName(f.Unit)
@@ -492,7 +492,7 @@ func (a *attendance) formUnits(forms []*report.Form) string {
 // words of the body are a month (11月, 2026年11月, 2026-11, 本月, 上月, or
 // 2026Q4 and 2026), class names and grade names, each optional; classes
 // outside the sender's scope are refused.
-func (a *attendance) query(mem *org.Member, body string, now time.Time, def report.Period) (report.Period, []*org.Unit, *bot.Reply) {
+func (a *attendanceDesk) query(mem *org.Member, body string, now time.Time, def org.Period) (org.Period, []*org.Unit, *bot.Reply) {
 	p := def
 	scope := a.Dir.Scope(mem)
 	var pick []*org.Unit
@@ -536,7 +536,7 @@ func (a *attendance) query(mem *org.Member, body string, now time.Time, def repo
 	return p, pick, nil
 }
 
-func (a *attendance) grade(w string) string {
+func (a *attendanceDesk) grade(w string) string {
 	for _, g := range a.Dir.Grades() {
 		if w == g || w == g+"年级" {
 			return g
@@ -547,27 +547,27 @@ func (a *attendance) grade(w string) string {
 
 // monthWord reads 11月, 十一月, 2026年11月, 2026-11, 本月, 上月, 2026Q4, 2026.
 // A month without a year is the latest such month not after now.
-func monthWord(w string, now time.Time, loc *time.Location) (report.Period, bool) {
+func monthWord(w string, now time.Time, loc *time.Location) (org.Period, bool) {
 	now = now.In(loc)
 	w = strings.TrimSuffix(strings.TrimSpace(w), "份")
 	switch w {
 	case "本月", "这个月", "当月":
-		return report.MonthPeriod(now, loc), true
+		return org.MonthPeriod(now, loc), true
 	case "上月", "上个月":
-		return report.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc), true
+		return org.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc), true
 	}
-	if p, err := report.ParsePeriod(w, loc); err == nil {
+	if p, err := org.ParsePeriod(w, loc); err == nil {
 		return p, true
 	}
 	body, ok := strings.CutSuffix(w, "月")
 	if !ok {
-		return report.Period{}, false
+		return org.Period{}, false
 	}
 	year := now.Year()
 	if y, rest, found := strings.Cut(body, "年"); found {
 		n, ok := parse.Number(y)
 		if !ok || n < 2000 || n > 2200 {
-			return report.Period{}, false
+			return org.Period{}, false
 		}
 		year, body = n, rest
 	} else if n, ok := parse.Number(body); ok && n > int(now.Month()) {
@@ -575,25 +575,25 @@ func monthWord(w string, now time.Time, loc *time.Location) (report.Period, bool
 	}
 	month, ok := parse.Number(body)
 	if !ok || month < 1 || month > 12 {
-		return report.Period{}, false
+		return org.Period{}, false
 	}
-	return report.Month(year, time.Month(month), loc), true
+	return org.Month(year, time.Month(month), loc), true
 }
 
 // summaryQuery is a monthly summary asked for in chat: the period and
 // classes in the sender's scope, and when it was asked.
 type summaryQuery struct {
-	*report.Summary
-	Period  report.Period
+	*attendance.Summary
+	Period  org.Period
 	Classes []*org.Unit
 	Now     time.Time
 }
 
 // summary builds the summary a query asks for within the sender's scope; a
 // refusal or an empty scope comes back as the reply instead.
-func (a *attendance) summary(m *bot.Message) (q summaryQuery, reply *bot.Reply, err error) {
+func (a *attendanceDesk) summary(m *bot.Message) (q summaryQuery, reply *bot.Reply, err error) {
 	q.Now = a.msgTime(m)
-	q.Period, q.Classes, reply = a.query(a.member(m), m.Body, q.Now, report.MonthPeriod(q.Now, a.att.Location()))
+	q.Period, q.Classes, reply = a.query(a.member(m), m.Body, q.Now, org.MonthPeriod(q.Now, a.att.Location()))
 	if reply == nil && len(q.Classes) == 0 {
 		reply = bot.Text(msgAttNoClasses)
 	}
@@ -604,7 +604,7 @@ func (a *attendance) summary(m *bot.Message) (q summaryQuery, reply *bot.Reply, 
 	return q, nil, err
 }
 
-func (a *attendance) stats(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) stats(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	s, reply, err := a.summary(m)
 	if reply != nil || err != nil {
 		return reply, err
@@ -635,7 +635,7 @@ func (a *attendance) stats(_ context.Context, m *bot.Message) (*bot.Reply, error
 	return bot.Text(texts...), nil
 }
 
-func (a *attendance) confirmLine(p report.Period, g *report.GradeSummary) string {
+func (a *attendanceDesk) confirmLine(p org.Period, g *attendance.GradeSummary) string {
 	if !p.To.Equal(p.From.AddDate(0, 1, 0)) {
 		return ""
 	}
@@ -646,7 +646,7 @@ func (a *attendance) confirmLine(p report.Period, g *report.GradeSummary) string
 }
 
 // periodLabel writes 2026-11 as 2026年11月, other periods as named.
-func periodLabel(p report.Period) string {
+func periodLabel(p org.Period) string {
 	if p.To.Equal(p.From.AddDate(0, 1, 0)) {
 		return fmt.Sprintf("%d年%d月", p.From.Year(), int(p.From.Month()))
 	}
@@ -655,7 +655,7 @@ func periodLabel(p report.Period) string {
 
 // tallyLine writes one student's totals: 张三：旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次 —— 黄牌警示
 // (the level only when level is set).
-func tallyLine(t *report.Tally, level bool) string {
+func tallyLine(t *attendance.Tally, level bool) string {
 	line := t.Student + "：" + t.Counts()
 	if level && t.Level != "" {
 		line += " —— " + t.Level
@@ -663,7 +663,7 @@ func tallyLine(t *report.Tally, level bool) string {
 	return line
 }
 
-func (a *attendance) warnings(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) warnings(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	s, reply, err := a.summary(m)
 	if reply != nil || err != nil {
 		return reply, err
@@ -694,21 +694,21 @@ func scopeLabel(classes []*org.Unit) string {
 
 // confirm answers 确认汇总: the grade lead confirms each of their grades'
 // summary for a month that is over (by default the previous month).
-func (a *attendance) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := a.member(m)
 	now := a.msgTime(m)
 	loc := a.att.Location()
 	if len(mem.Grades) == 0 {
 		return bot.Text(msgAttNoGrade), nil
 	}
-	p, _, refusal := a.query(mem, m.Body, now, report.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc))
+	p, _, refusal := a.query(mem, m.Body, now, org.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc))
 	if refusal != nil {
 		return refusal, nil
 	}
 	var texts []string
 	for _, grade := range mem.Grades {
 		c, already, err := a.att.Confirm(ctx, mem, p, grade, now)
-		if errors.Is(err, report.ErrMonthOpen) {
+		if errors.Is(err, attendance.ErrMonthOpen) {
 			return bot.Text(sprintf(msgAttConfirmOpen, periodLabel(p))), nil
 		}
 		if err != nil {
@@ -742,11 +742,11 @@ func (a *attendance) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, e
 // reopen answers 重开汇总 (the office): it removes the confirmation of the
 // month (by default the previous one) for the grades named, or for every
 // grade, so that the month's forms may be completed and corrected again.
-func (a *attendance) reopen(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) reopen(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := a.member(m)
 	now := a.msgTime(m)
 	loc := a.att.Location()
-	p, classes, refusal := a.query(mem, m.Body, now, report.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc))
+	p, classes, refusal := a.query(mem, m.Body, now, org.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc))
 	if refusal != nil {
 		return refusal, nil
 	}
@@ -772,7 +772,7 @@ func (a *attendance) reopen(ctx context.Context, m *bot.Message) (*bot.Reply, er
 }
 
 // recent is the 我的 source of attendance entries.
-func (a *attendance) recent(mem *org.Member, limit int) ([]string, error) {
+func (a *attendanceDesk) recent(mem *org.Member, limit int) ([]string, error) {
 	es, err := a.att.Recent(mem.ID, limit)
 	if err != nil {
 		return nil, err
@@ -780,8 +780,8 @@ func (a *attendance) recent(mem *org.Member, limit int) ([]string, error) {
 	loc := a.att.Location()
 	out := make([]string, len(es))
 	for i, e := range es {
-		line := fmt.Sprintf("%s 考勤 %s %s截止：%s", e.ID, a.Dir.UnitName(e.Unit), report.FormLabel(e.Due, loc),
-			strings.ReplaceAll(report.DescribeRows(e.Rows), "\n", "；"))
+		line := fmt.Sprintf("%s 考勤 %s %s截止：%s", e.ID, a.Dir.UnitName(e.Unit), attendance.FormLabel(e.Due, loc),
+			strings.ReplaceAll(attendance.DescribeRows(e.Rows), "\n", "；"))
 		if e.Withdrawn {
 			line += "（已撤回）"
 		} else if e.Revision > 0 {

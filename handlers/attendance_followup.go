@@ -8,9 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // The answers to the teacher's absence notice (篇3 第3条): 查明 A12 张三 原因
@@ -26,15 +26,15 @@ var (
 	causeNotFoundWords = []string{"未查明", "未查清", "没查明", "查不明", "原因不明"}
 )
 
-func (a *attendance) causeFound(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) causeFound(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return a.answer(ctx, m, true)
 }
 
-func (a *attendance) causeNotFound(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) causeNotFound(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return a.answer(ctx, m, false)
 }
 
-func (a *attendance) answer(ctx context.Context, m *bot.Message, found bool) (*bot.Reply, error) {
+func (a *attendanceDesk) answer(ctx context.Context, m *bot.Message, found bool) (*bot.Reply, error) {
 	command := "查明"
 	if !found {
 		command = "未查明"
@@ -48,7 +48,7 @@ func (a *attendance) answer(ctx context.Context, m *bot.Message, found bool) (*b
 	if refusal := a.causeRefusal(err, id, ""); refusal != nil || err != nil {
 		return refusal, errIfNoReply(refusal, err)
 	}
-	if !report.MayExplain(mem, e) {
+	if !attendance.MayExplain(mem, e) {
 		return bot.Text(sprintf(msgCauseNotYours, a.Dir.UnitName(e.Unit), id)), nil
 	}
 	if e.Withdrawn {
@@ -80,8 +80,8 @@ func (a *attendance) answer(ctx context.Context, m *bot.Message, found bool) (*b
 }
 
 // answerOne records the answer for one student of the entry and phrases it.
-func (a *attendance) answerOne(ctx context.Context, mem *org.Member, id, student, text string, found bool, at time.Time) (string, error) {
-	res, err := a.att.Answer(ctx, report.Answer{Member: mem, Entry: id, Student: student, Found: found, Text: text, At: at})
+func (a *attendanceDesk) answerOne(ctx context.Context, mem *org.Member, id, student, text string, found bool, at time.Time) (string, error) {
+	res, err := a.att.Answer(ctx, attendance.Answer{Member: mem, Entry: id, Student: student, Found: found, Text: text, At: at})
 	if refusal := a.causeRefusal(err, id, student); refusal != nil || err != nil {
 		if refusal != nil {
 			return strings.Join(refusal.Texts, "\n"), nil
@@ -114,25 +114,25 @@ func (a *attendance) answerOne(ctx context.Context, mem *org.Member, id, student
 }
 
 // causeRefusal phrases the errors a 查明/未查明 can meet; nil for the others.
-func (a *attendance) causeRefusal(err error, id, student string) *bot.Reply {
+func (a *attendanceDesk) causeRefusal(err error, id, student string) *bot.Reply {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, report.ErrNoEntry):
+	case errors.Is(err, attendance.ErrNoEntry):
 		return bot.Text(sprintf(msgAttNoEntry, id))
-	case errors.Is(err, report.ErrNotClassTeacher):
+	case errors.Is(err, attendance.ErrNotClassTeacher):
 		return bot.Text(sprintf(msgCauseNotYours, "该班", id))
-	case errors.Is(err, report.ErrWithdrawn):
+	case errors.Is(err, attendance.ErrWithdrawn):
 		return bot.Text(sprintf(msgCauseWithdrawn, id))
-	case errors.Is(err, report.ErrNoFollowup):
+	case errors.Is(err, attendance.ErrNoFollowup):
 		return bot.Text(sprintf(msgCauseNoStudent, id, student))
-	case errors.Is(err, report.ErrNoCause):
+	case errors.Is(err, attendance.ErrNoCause):
 		return bot.Text(sprintf(msgCauseNeedText, id, student, id, student))
 	}
 	return nil
 }
 
-func followupStudents(e *report.Entry) []string {
+func followupStudents(e *attendance.Entry) []string {
 	out := make([]string, len(e.Followups))
 	for i, f := range e.Followups {
 		out[i] = f.Student
@@ -147,7 +147,7 @@ func followupStudents(e *report.Entry) []string {
 // With one name in the entry it may be left out, unless the text starts
 // with another student of the class roster: other is then that student, who
 // is not in the entry.
-func (a *attendance) pickStudents(unit string, names []string, rest string) (picked []string, other, text string) {
+func (a *attendanceDesk) pickStudents(unit string, names []string, rest string) (picked []string, other, text string) {
 	s := rest
 	for {
 		t := strings.TrimLeft(s, " 、，,和及与")
@@ -241,7 +241,7 @@ func afterID(body string) string {
 // class teacher completes a leave flagged 待补请假条 (SPEC §5.1). Without an
 // approver the teacher approved it; the student may be left out when the
 // entry has one leave, or one still pending.
-func (a *attendance) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, _, refusal := entryID(m.Body, "批准")
 	if refusal != nil {
 		return bot.Text(msgLeaveUsage), nil
@@ -254,12 +254,12 @@ func (a *attendance) approve(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	if !mem.In(e.Unit) {
 		return bot.Text(sprintf(msgLeaveNotYours, a.Dir.UnitName(e.Unit), id)), nil
 	}
-	students := report.LeaveStudents(e)
+	students := attendance.LeaveStudents(e)
 	if len(students) == 0 {
 		return bot.Text(sprintf(msgLeaveNone, id)), nil
 	}
 	picked, other, text := a.pickStudents(e.Unit, students, afterID(m.Body))
-	if pending := report.PendingLeaves(e); len(picked) == 0 && other == "" && len(pending) == 1 {
+	if pending := attendance.PendingLeaves(e); len(picked) == 0 && other == "" && len(pending) == 1 {
 		picked, text = pending, afterID(m.Body)
 	}
 	switch {
@@ -275,17 +275,17 @@ func (a *attendance) approve(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	if utf8.RuneCountInString(approver) > maxApproverRunes {
 		return bot.Text(sprintf(msgLeaveApproverLong, maxApproverRunes)), nil
 	}
-	res, err := a.att.Approve(ctx, report.Approval{Member: mem, Entry: id, Student: picked[0], Approver: approver,
+	res, err := a.att.Approve(ctx, attendance.Approval{Member: mem, Entry: id, Student: picked[0], Approver: approver,
 		At: a.msgTime(m), Text: m.Text})
-	if errors.Is(err, report.ErrNotClassTeacher) {
+	if errors.Is(err, attendance.ErrNotClassTeacher) {
 		return bot.Text(sprintf(msgLeaveNotYours, a.Dir.UnitName(e.Unit), id)), nil
 	}
 	if refusal := a.refusal(err, id); refusal != nil || err != nil {
 		return refusal, errIfNoReply(refusal, err)
 	}
-	var rows []report.Row
+	var rows []attendance.Row
 	for _, r := range res.Entry.Rows {
-		if r.Type == report.Leave && r.Who() == picked[0] {
+		if r.Type == attendance.Leave && r.Who() == picked[0] {
 			rows = append(rows, r)
 		}
 	}
@@ -293,7 +293,7 @@ func (a *attendance) approve(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	if before == "" {
 		before = "待补请假条"
 	}
-	return bot.Text(sprintf(msgLeaveDone, id, picked[0], approver, before, report.DescribeRows(rows))), nil
+	return bot.Text(sprintf(msgLeaveDone, id, picked[0], approver, before, attendance.DescribeRows(rows))), nil
 }
 
 // maxApproverRunes bounds the approver's name as typed.

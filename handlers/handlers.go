@@ -11,12 +11,13 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/handlers/parse"
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // Deps is what the handlers need. The services are built once, by the
@@ -24,8 +25,8 @@ import (
 type Deps struct {
 	Config     *config.Config
 	Dir        *org.Directory
-	Attendance *report.Attendance
-	Desk       *report.Desk
+	Attendance *attendance.Attendance
+	Desk       *desk.Desk
 	Incidents  *incident.Service
 	Deliveries Deliveries
 	Now        func() time.Time

@@ -8,19 +8,19 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/handlers/parse"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // Outing notices (篇10, SPEC §2): 外出 (外出活动, 组织学生外出, 春游, 秋游,
 // 社会实践, 研学) by a teacher for their own class or by the office for any
 // class; 已通知 O3 by a class teacher once the guardians are told. The
 // rules (one working day ahead unless 紧急, the reminder, the office's
-// list) are report.Desk's.
+// list) are desk.Desk's.
 type outings struct {
 	*Handlers
-	desk    *report.Desk
+	desk    *desk.Desk
 	classes map[parse.ClassRef]string
 }
 
@@ -67,18 +67,18 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	if refusal != nil {
 		return refusal, nil
 	}
-	out, err := o.desk.RegisterOuting(ctx, mem, report.OutingPlan{Unit: unit, Day: n.Day, Time: n.Time, Place: n.Place,
+	out, err := o.desk.RegisterOuting(ctx, mem, desk.OutingPlan{Unit: unit, Day: n.Day, Time: n.Time, Place: n.Place,
 		Activity: n.Activity, Students: n.Students, Urgent: n.Urgent, Text: strings.TrimSpace(m.Text)}, now)
-	var late *report.OutingTooLateError
+	var late *desk.OutingTooLateError
 	switch {
 	case errors.As(err, &late):
 		d := late.Deadline.In(o.desk.Policy.Loc)
-		return bot.Text(sprintf(msgOutingTooLate, report.DayLabel(n.Day), report.DayLabel(d), d.Format("15:04"))), nil
-	case errors.Is(err, report.ErrOutingPast):
-		return bot.Text(sprintf(msgOutingPast, report.DayLabel(n.Day))), nil
-	case errors.Is(err, report.ErrOutingNotYours):
+		return bot.Text(sprintf(msgOutingTooLate, org.DayLabel(n.Day), org.DayLabel(d), d.Format("15:04"))), nil
+	case errors.Is(err, desk.ErrOutingPast):
+		return bot.Text(sprintf(msgOutingPast, org.DayLabel(n.Day))), nil
+	case errors.Is(err, desk.ErrOutingNotYours):
 		return o.notYours(mem, unit), nil
-	case errors.Is(err, report.ErrNoActivity):
+	case errors.Is(err, desk.ErrNoActivity):
 		return bot.Text(msgOutingNoWhat), nil
 	case err != nil:
 		return nil, err
@@ -97,7 +97,7 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 		fmt.Fprintf(&b, msgOutingNow, strings.Join(teachers, "、"), out.ID)
 	} else {
 		r := out.RemindAt.In(loc)
-		fmt.Fprintf(&b, msgOutingRemind, strings.Join(teachers, "、"), report.DayLabel(r), r.Format("15:04"), out.ID,
+		fmt.Fprintf(&b, msgOutingRemind, strings.Join(teachers, "、"), org.DayLabel(r), r.Format("15:04"), out.ID,
 			o.desk.OutingTimes.OverdueAt)
 	}
 	if len(out.Pushed) > 0 {
@@ -152,9 +152,9 @@ func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 	out, again, err := o.desk.ConfirmOuting(ctx, mem, id, o.at(m))
 	loc := o.desk.Policy.Loc
 	switch {
-	case errors.Is(err, report.ErrNoOuting):
+	case errors.Is(err, desk.ErrNoOuting):
 		return bot.Text(sprintf(msgOutingNoSuch, id)), nil
-	case errors.Is(err, report.ErrNotOutingHolder):
+	case errors.Is(err, desk.ErrNotOutingHolder):
 		cur, lerr := o.desk.Outing(id)
 		if lerr != nil {
 			return nil, lerr

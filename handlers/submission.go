@@ -11,9 +11,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/handlers/parse"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // Information items, points, weekly reports and good deeds (SPEC §4, §5.2,
@@ -26,10 +26,10 @@ import (
 // Units without a unit head (the demo's 政教处) send their items straight
 // to the office.
 
-// infoDesk answers the information intents over one report.Desk.
+// infoDesk answers the information intents over one desk.Desk.
 type infoDesk struct {
 	h    *Handlers
-	desk *report.Desk
+	desk *desk.Desk
 }
 
 // submissionIntents also registers the desk's records as a source of 我的.
@@ -71,8 +71,8 @@ func (d *infoDesk) at(m *bot.Message) time.Time {
 // fieldsOf turns the typed fields into the desk's, reading the 数据时间 of a
 // statistics item against the message time; refusal says why it cannot.
 // A 数据时间 without a category makes the item a statistics one.
-func (d *infoDesk) fieldsOf(a parse.Article, m *bot.Message) (report.Fields, *bot.Reply) {
-	f := report.Fields{Title: a.Title, Category: a.Category, Body: a.Body, Author: a.Author, Reviewer: a.Reviewer}
+func (d *infoDesk) fieldsOf(a parse.Article, m *bot.Message) (desk.Fields, *bot.Reply) {
+	f := desk.Fields{Title: a.Title, Category: a.Category, Body: a.Body, Author: a.Author, Reviewer: a.Reviewer}
 	if a.DataTime == "" {
 		return f, nil
 	}
@@ -85,7 +85,7 @@ func (d *infoDesk) fieldsOf(a parse.Article, m *bot.Message) (report.Fields, *bo
 		return f, bot.Text(sprintf(msgStatFuture, t.Format("2006-01-02 15:04")))
 	}
 	if f.Category == "" {
-		f.Category = report.StatCategory
+		f.Category = desk.StatCategory
 	}
 	f.DataAt = &t
 	return f, nil
@@ -128,7 +128,7 @@ func (d *infoDesk) submit(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 
 // submitStat is 统计信息 …: an item whose category defaults to 统计.
 func (d *infoDesk) submitStat(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	return d.submitAs(ctx, m, report.StatCategory)
+	return d.submitAs(ctx, m, desk.StatCategory)
 }
 
 func (d *infoDesk) submitAs(ctx context.Context, m *bot.Message, category string) (*bot.Reply, error) {
@@ -152,20 +152,20 @@ func (d *infoDesk) submitAs(ctx context.Context, m *bot.Message, category string
 
 // statLine is a statistics item's due time and where it stands; "" for
 // other items.
-func (d *infoDesk) statLine(a *report.Article) string {
+func (d *infoDesk) statLine(a *desk.Article) string {
 	if a.StatDue == nil {
 		return ""
 	}
 	loc := d.desk.Policy.Loc
-	stamp := func(t time.Time) string { t = t.In(loc); return report.DayLabel(t) + t.Format(" 15:04") }
+	stamp := func(t time.Time) string { t = t.In(loc); return org.DayLabel(t) + t.Format(" 15:04") }
 	line := sprintf(msgStatDue, stamp(*a.DataAt), org.Span(d.desk.Policy.StatWithin), stamp(*a.StatDue), d.h.Dir.OfficeName())
 	arrived, _ := a.Arrived()
 	switch a.StatStateAt(d.h.Now()) {
-	case report.StatOnTime:
+	case desk.StatOnTime:
 		return line + sprintf(msgStatOnTime, arrived.In(loc).Format("01-02 15:04"))
-	case report.StatLate:
+	case desk.StatLate:
 		return line + sprintf(msgStatLate, arrived.In(loc).Format("01-02 15:04"), org.Span(arrived.Sub(*a.StatDue)))
-	case report.StatOverdue:
+	case desk.StatOverdue:
 		return line + msgStatOverdue
 	}
 	return line + msgStatPending
@@ -173,7 +173,7 @@ func (d *infoDesk) statLine(a *report.Article) string {
 
 // echo answers a submission or completion: status, fields, month, what is
 // missing, who was told.
-func (d *infoDesk) echo(ch *report.Change, defaultCat bool) string {
+func (d *infoDesk) echo(ch *desk.Change, defaultCat bool) string {
 	a := ch.Article
 	var b strings.Builder
 	fmt.Fprintf(&b, msgSubReceived, a.ID, d.statusLine(a))
@@ -190,9 +190,9 @@ func (d *infoDesk) echo(ch *report.Change, defaultCat bool) string {
 			own := d.desk.Policy.Loc
 			month := a.SubmittedAt.In(own).Format("2006-01")
 			day, _ := d.desk.Policy.InfoDeadline(month)
-			fmt.Fprintf(&b, msgSubLate, report.MonthLabel(month), report.DayLabel(day), report.MonthLabel(a.CountedMonth))
+			fmt.Fprintf(&b, msgSubLate, org.MonthLabel(month), org.DayLabel(day), org.MonthLabel(a.CountedMonth))
 		} else {
-			fmt.Fprintf(&b, msgSubCounted, report.MonthLabel(a.CountedMonth))
+			fmt.Fprintf(&b, msgSubCounted, org.MonthLabel(a.CountedMonth))
 		}
 	}
 	b.WriteString(d.statLine(a))
@@ -202,21 +202,21 @@ func (d *infoDesk) echo(ch *report.Change, defaultCat bool) string {
 	return b.String()
 }
 
-func (d *infoDesk) statusLine(a *report.Article) string {
+func (d *infoDesk) statusLine(a *desk.Article) string {
 	switch a.Status {
-	case report.Draft:
+	case desk.Draft:
 		return msgSubDraft
-	case report.Submitted:
+	case desk.Submitted:
 		heads := d.h.Dir.InUnit(a.Unit, org.UnitHead)
 		names := make([]string, len(heads))
 		for i, m := range heads {
 			names[i] = m.Name
 		}
 		return sprintf(msgSubToHead, strings.Join(names, "、"))
-	case report.Approved:
+	case desk.Approved:
 		return sprintf(msgSubToOffice, a.UnitName, d.h.Dir.OfficeName())
 	}
-	return report.StatusNames[a.Status]
+	return desk.StatusNames[a.Status]
 }
 
 func (d *infoDesk) names(ids []string) string { return d.h.memberNames(ids) }
@@ -256,34 +256,34 @@ func leadingItem(body string) (id, rest string, ok bool) {
 
 // refuse turns a desk refusal into a reply; other errors go up.
 func (d *infoDesk) refuse(err error, id, verb string) (*bot.Reply, error) {
-	var se *report.StateError
+	var se *desk.StateError
 	switch {
-	case errors.Is(err, report.ErrNoArticle):
+	case errors.Is(err, desk.ErrNoArticle):
 		return bot.Text(sprintf(msgSubNoSuch, id)), nil
 	case errors.As(err, &se):
 		a, lerr := d.desk.Article(id)
-		if verb == "签发" && lerr == nil && a.Status == report.Signed {
+		if verb == "签发" && lerr == nil && a.Status == desk.Signed {
 			return bot.Text(sprintf(msgSubSignedBefore, a.ID, a.SignedAt.In(d.desk.Policy.Loc).Format("2006-01-02 15:04"), a.RegNo)), nil
 		}
-		return bot.Text(sprintf(msgSubState, se.ID, report.StatusNames[se.Status], verb)), nil
-	case errors.Is(err, report.ErrNotUnitHead):
+		return bot.Text(sprintf(msgSubState, se.ID, desk.StatusNames[se.Status], verb)), nil
+	case errors.Is(err, desk.ErrNotUnitHead):
 		unit := ""
 		if a, lerr := d.desk.Article(id); lerr == nil {
 			unit = a.UnitName
 		}
 		return bot.Text(sprintf(msgSubNotHead, id, unit)), nil
-	case errors.Is(err, report.ErrNotAllowed):
+	case errors.Is(err, desk.ErrNotAllowed):
 		a, lerr := d.desk.Article(id)
 		if lerr != nil {
 			return nil, lerr
 		}
-		who := map[string]string{report.Submitted: "单位负责人", report.Approved: d.h.Dir.OfficeName(), report.Adopted: "分管领导"}[a.Status]
-		return bot.Text(sprintf(msgSubNotAllowed, a.ID, report.StatusNames[a.Status], who)), nil
-	case errors.Is(err, report.ErrNotSubmitter):
+		who := map[string]string{desk.Submitted: "单位负责人", desk.Approved: d.h.Dir.OfficeName(), desk.Adopted: "分管领导"}[a.Status]
+		return bot.Text(sprintf(msgSubNotAllowed, a.ID, desk.StatusNames[a.Status], who)), nil
+	case errors.Is(err, desk.ErrNotSubmitter):
 		return bot.Text(msgSubNotSubmitter), nil
-	case errors.Is(err, report.ErrNoDeptUnit):
+	case errors.Is(err, desk.ErrNoDeptUnit):
 		return bot.Text(msgSubNoUnit), nil
-	case errors.Is(err, report.ErrNothingToFill):
+	case errors.Is(err, desk.ErrNothingToFill):
 		return bot.Text(sprintf(msgSubNothing, id)), nil
 	}
 	return nil, err
@@ -301,7 +301,7 @@ func withItem(m *bot.Message, example string, fn func(id, rest string) (*bot.Rep
 func (d *infoDesk) complete(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "补充 S5 撰稿：马丽 审核：周强", func(id, rest string) (*bot.Reply, error) {
 		mem := d.h.member(m)
-		var f report.Fields
+		var f desk.Fields
 		if rest != "" {
 			a, refusal := readArticle(rest)
 			if refusal != nil {
@@ -331,16 +331,16 @@ func (d *infoDesk) complete(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	})
 }
 
-func fillOne(label, v string) report.Fields {
+func fillOne(label, v string) desk.Fields {
 	switch label {
 	case parse.LabelTitle:
-		return report.Fields{Title: v}
+		return desk.Fields{Title: v}
 	case parse.LabelBody:
-		return report.Fields{Body: v}
+		return desk.Fields{Body: v}
 	case parse.LabelAuthor:
-		return report.Fields{Author: v}
+		return desk.Fields{Author: v}
 	}
-	return report.Fields{Reviewer: v}
+	return desk.Fields{Reviewer: v}
 }
 
 func (d *infoDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -396,7 +396,7 @@ func (d *infoDesk) adopt(ctx context.Context, m *bot.Message) (*bot.Reply, error
 			return bot.Text(sprintf(msgSubLevel, id)), nil
 		}
 		ch, err := d.desk.Adopt(ctx, d.h.member(m), id, level, media, d.at(m))
-		if errors.Is(err, report.ErrSameAdoption) {
+		if errors.Is(err, desk.ErrSameAdoption) {
 			return bot.Text(sprintf(msgSubSameAdopt, id, strings.TrimSpace(level+" "+media))), nil
 		}
 		if err != nil {
@@ -453,9 +453,9 @@ func (d *infoDesk) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s《%s》 %s\n单位：%s  报送：%s\n类别：%s  撰稿：%s  审核：%s", a.ID, a.Title,
-			report.StatusNames[a.Status], a.UnitName, a.SubmitterName, a.Category, orDash(a.Author), orDash(a.Reviewer))
+			desk.StatusNames[a.Status], a.UnitName, a.SubmitterName, a.Category, orDash(a.Author), orDash(a.Reviewer))
 		if a.CountedMonth != "" {
-			fmt.Fprintf(&b, "\n计入：%s", report.MonthLabel(a.CountedMonth))
+			fmt.Fprintf(&b, "\n计入：%s", org.MonthLabel(a.CountedMonth))
 			if a.Late {
 				b.WriteString("（延期）")
 			}
@@ -480,7 +480,7 @@ func (d *infoDesk) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 
 // subPeriod reads 本月, 上月, 本季度, 上季度, 今年, 去年, 11月, 2026年11月,
 // 2026-11, 2026Q4, 2026 ("" is def).
-func (d *infoDesk) subPeriod(s, def string, now time.Time) (report.Period, bool) {
+func (d *infoDesk) subPeriod(s, def string, now time.Time) (org.Period, bool) {
 	loc := d.desk.Policy.Loc
 	s = strings.TrimSpace(parse.Normalize(s))
 	if s == "" {
@@ -490,10 +490,10 @@ func (d *infoDesk) subPeriod(s, def string, now time.Time) (report.Period, bool)
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
 	switch s {
 	case "本月", "这个月", "当月":
-		return report.Month(month.Year(), month.Month(), loc), true
+		return org.Month(month.Year(), month.Month(), loc), true
 	case "上月", "上个月":
 		p := month.AddDate(0, -1, 0)
-		return report.Month(p.Year(), p.Month(), loc), true
+		return org.Month(p.Year(), p.Month(), loc), true
 	case "本季度", "本季", "这个季度":
 		return d.desk.QuarterPeriod(now), true
 	case "上季度", "上个季度":
@@ -520,7 +520,7 @@ func (d *infoDesk) subPeriod(s, def string, now time.Time) (report.Period, bool)
 			s = fmt.Sprintf("%d-%02d", y, n)
 		}
 	}
-	p, err := report.ParsePeriod(s, loc)
+	p, err := org.ParsePeriod(s, loc)
 	return p, err == nil
 }
 
@@ -540,7 +540,7 @@ func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error)
 	if !mem.Has(org.Officer) {
 		who = ""
 	}
-	fmt.Fprintf(&b, msgSubPointsHead, who, report.PeriodLabel(per.Name))
+	fmt.Fprintf(&b, msgSubPointsHead, who, org.PeriodLabel(per.Name))
 	n, open := 0, false
 	for _, r := range s.People {
 		mine := r.Member == mem.ID || mem.Has(org.Office, org.Leader) || (mem.Has(org.UnitHead) && mem.In(r.Unit))
@@ -553,7 +553,7 @@ func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error)
 			r.Shortfall, r.PenaltyYuan, r.NetYuan)
 	}
 	if n == 0 {
-		return bot.Text(sprintf(msgSubPointsNone, report.PeriodLabel(per.Name))), nil
+		return bot.Text(sprintf(msgSubPointsNone, org.PeriodLabel(per.Name))), nil
 	}
 	if open {
 		b.WriteString(d.pointsNote(per, now))
@@ -564,14 +564,14 @@ func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error)
 // pointsNote says why the figures of an unsettled period may change: the
 // current month's deadline has not passed (no fine yet), or it has and the
 // month settles at its close.
-func (d *infoDesk) pointsNote(per report.Period, now time.Time) string {
+func (d *infoDesk) pointsNote(per org.Period, now time.Time) string {
 	p := d.desk.Policy
 	month := now.In(p.Loc).Format("2006-01")
 	day, _ := p.InfoDeadline(month)
 	if !now.Before(per.From) && now.Before(per.To) && now.Before(day.AddDate(0, 0, 1)) {
-		return sprintf(msgSubProvisional, report.DayLabel(day))
+		return sprintf(msgSubProvisional, org.DayLabel(day))
 	}
-	return sprintf(msgSubUnsettled, report.DayLabel(p.Close(month).AddDate(0, 0, -1)))
+	return sprintf(msgSubUnsettled, org.DayLabel(p.Close(month).AddDate(0, 0, -1)))
 }
 
 func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -583,7 +583,7 @@ func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	return bot.Text(report.SplitText(s.Circular(d.h.Dir.Name), report.MaxTextBytes)...), nil
+	return bot.Text(bot.SplitText(s.Circular(d.h.Dir.Name), bot.MaxTextBytes)...), nil
 }
 
 func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -602,8 +602,8 @@ func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error
 		if err != nil {
 			return d.refuse(err, "", "报送")
 		}
-		return bot.Text(sprintf(msgSubMediaSent, report.MonthLabel(per.Name), len(s.Lines), d.h.Dir.OfficeName(), d.names(d.officeIDs())) +
-			"\n" + report.MediaText(s.Lines, s.Note)), nil
+		return bot.Text(sprintf(msgSubMediaSent, org.MonthLabel(per.Name), len(s.Lines), d.h.Dir.OfficeName(), d.names(d.officeIDs())) +
+			"\n" + desk.MediaText(s.Lines, s.Note)), nil
 	}
 	sums, err := d.desk.MediaSummaries(per.Name)
 	if err != nil {
@@ -613,22 +613,22 @@ func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error
 	if err != nil {
 		return nil, err
 	}
-	sent := map[string]*report.MediaSummary{}
+	sent := map[string]*desk.MediaSummary{}
 	for _, s := range sums {
 		sent[s.Member] = s
 	}
 	day, _ := d.desk.Policy.MediaDeadline(per.Name)
 	var b strings.Builder
-	fmt.Fprintf(&b, msgSubMediaHead, report.MonthLabel(per.Name), report.DayLabel(day))
+	fmt.Fprintf(&b, msgSubMediaHead, org.MonthLabel(per.Name), org.DayLabel(day))
 	for _, o := range d.h.Dir.WithRole(org.Officer) {
 		state := msgSubMediaNotSent
 		if s, ok := sent[o.ID]; ok {
 			state = "已报送 " + s.At.In(d.desk.Policy.Loc).Format("01-02 15:04")
 		}
 		lines := d.desk.Policy.MediaLinesOf(arts, o.ID, per.Name, now)
-		fmt.Fprintf(&b, msgSubMediaLine, o.Name, state, strings.ReplaceAll(report.MediaText(lines, ""), "\n", "；"))
+		fmt.Fprintf(&b, msgSubMediaLine, o.Name, state, strings.ReplaceAll(desk.MediaText(lines, ""), "\n", "；"))
 	}
-	return bot.Text(report.SplitText(b.String(), report.MaxTextBytes)...), nil
+	return bot.Text(bot.SplitText(b.String(), bot.MaxTextBytes)...), nil
 }
 
 func (d *infoDesk) officeIDs() []string {
@@ -649,15 +649,15 @@ func (d *infoDesk) weekly(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 		return d.refuse(err, "", "报送")
 	}
 	due := w.Due.In(d.desk.Policy.Loc)
-	state := sprintf(msgWeeklyOnTime, report.DayLabel(due)+due.Format(" 15:04"))
+	state := sprintf(msgWeeklyOnTime, org.DayLabel(due)+due.Format(" 15:04"))
 	if w.Late {
-		state = sprintf(msgWeeklyLate, report.DayLabel(due)+due.Format(" 15:04"))
+		state = sprintf(msgWeeklyLate, org.DayLabel(due)+due.Format(" 15:04"))
 	}
 	return bot.Text(sprintf(msgWeeklyReceived, w.ID, w.UnitName, d.weekLabel(w), state)), nil
 }
 
 // weekLabel names the week a report covers: 10月26日—11月1日这一周.
-func (d *infoDesk) weekLabel(w *report.Weekly) string {
+func (d *infoDesk) weekLabel(w *desk.Weekly) string {
 	monday, err := time.ParseInLocation(time.DateOnly, w.Week, d.desk.Policy.Loc)
 	if err != nil {
 		return w.Week
@@ -694,7 +694,7 @@ func (d *infoDesk) recent(mem *org.Member, limit int) ([]string, error) {
 	var out []string
 	loc := d.desk.Policy.Loc
 	for _, a := range arts {
-		line := fmt.Sprintf("%s 信息《%s》%s", a.ID, a.Title, report.StatusNames[a.Status])
+		line := fmt.Sprintf("%s 信息《%s》%s", a.ID, a.Title, desk.StatusNames[a.Status])
 		if a.RegNo != "" {
 			line += " " + a.RegNo
 		}

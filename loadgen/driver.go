@@ -21,9 +21,9 @@ import (
 
 	"github.com/silenceper/wechat/v2/util"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // Options drive a run.
@@ -156,7 +156,7 @@ func spreadDues(c *config.Config, now time.Time) ([]time.Time, error) {
 	if now.After(time.Date(now.Year(), 7, 10, 0, 0, 0, 0, loc)) {
 		year = now.Year() - 1
 	}
-	dues := report.NewSchedule(c.Attendance, cal).Between(time.Date(year, 9, 1, 0, 0, 0, 0, loc), time.Date(year+1, 7, 10, 0, 0, 0, 0, loc))
+	dues := attendance.NewSchedule(c.Attendance, cal).Between(time.Date(year, 9, 1, 0, 0, 0, 0, loc), time.Date(year+1, 7, 10, 0, 0, 0, 0, loc))
 	if len(dues) == 0 {
 		return nil, fmt.Errorf("loadgen: no attendance due time in the school year %d/%d", year, year+1)
 	}

@@ -9,10 +9,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/incident"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/store"
 )
 
@@ -116,7 +117,7 @@ func parallel(n int, job func(i int) error) error {
 }
 
 func fillForms(ctx context.Context, c *config.Config, d *org.Directory, db *store.DB, now func() time.Time, o FillOptions) (int, error) {
-	att, err := report.NewAttendance(c, d, db, now)
+	att, err := attendance.NewAttendance(c, d, db, now)
 	if err != nil {
 		return 0, err
 	}
@@ -125,7 +126,7 @@ func fillForms(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 		cadre, teacher *org.Member
 		unit           string
 		at             time.Time
-		rows           []report.Row
+		rows           []attendance.Row
 	}
 	type class struct {
 		unit           string
@@ -145,30 +146,30 @@ func fillForms(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 		for ci, c := range classes {
 			n := ci*7 + k
 			name := func(k int) string { return c.roster[k%len(c.roster)].Name }
-			var rows []report.Row
+			var rows []attendance.Row
 			if n%4 != 0 {
-				rows = []report.Row{{Type: report.Absent, Student: name(n), Hours: 1 + n%3},
-					{Type: report.LateReturn, Student: name(n + 7)}}
+				rows = []attendance.Row{{Type: attendance.Absent, Student: name(n), Hours: 1 + n%3},
+					{Type: attendance.LateReturn, Student: name(n + 7)}}
 			}
 			jobs = append(jobs, job{c.cadre, c.teacher, c.unit, due.Add(-3 * time.Hour), rows})
 			if n%3 == 0 {
-				jobs = append(jobs, job{c.cadre, c.teacher, c.unit, due.Add(-time.Hour), []report.Row{{Type: report.Leave,
+				jobs = append(jobs, job{c.cadre, c.teacher, c.unit, due.Add(-time.Hour), []attendance.Row{{Type: attendance.Leave,
 					Student: name(n + 3), Hours: 2, Reason: "病假", Approver: "班主任"}}})
 			}
 		}
 	}
 	err = parallel(len(jobs), func(i int) error {
 		j := jobs[i]
-		res, err := att.Submit(ctx, report.Submission{Member: j.cadre, Unit: j.unit, At: j.at, Rows: j.rows, Text: "考勤"})
+		res, err := att.Submit(ctx, attendance.Submission{Member: j.cadre, Unit: j.unit, At: j.at, Rows: j.rows, Text: "考勤"})
 		if err != nil {
 			return err
 		}
 		// The class teacher answers the cause of each absence (篇3) within the hour.
 		for _, r := range res.Entry.Rows {
-			if r.Type != report.Absent {
+			if r.Type != attendance.Absent {
 				continue
 			}
-			_, err := att.Answer(ctx, report.Answer{Member: j.teacher, Entry: res.Entry.ID, Student: r.Who(), Found: true,
+			_, err := att.Answer(ctx, attendance.Answer{Member: j.teacher, Entry: res.Entry.ID, Student: r.Who(), Found: true,
 				Text: "发烧在家休息，家长已知晓", At: j.at.Add(time.Hour)})
 			if err != nil {
 				return err
@@ -191,7 +192,7 @@ func fillItems(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 	if o.Items == 0 || len(officers) == 0 {
 		return 0, nil
 	}
-	desk, err := report.NewDesk(c, d, db, now)
+	dk, err := desk.NewDesk(c, d, db, now)
 	if err != nil {
 		return 0, err
 	}
@@ -199,9 +200,9 @@ func fillItems(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 	body := strings.Repeat("本周我校组织开展校园安全隐患排查，覆盖教学楼、宿舍、食堂等重点区域，发现问题已当场整改。", 4)
 	err = parallel(o.Items, func(i int) error {
 		m := officers[i%len(officers)]
-		f := report.Fields{Title: fmt.Sprintf("我校开展第%d次安全隐患排查", i+1), Category: "动态", Body: body,
+		f := desk.Fields{Title: fmt.Sprintf("我校开展第%d次安全隐患排查", i+1), Category: "动态", Body: body,
 			Author: m.Name, Reviewer: "审核人"}
-		_, err := desk.Submit(ctx, m, f, o.From.Add(time.Duration(i)*step+9*time.Hour))
+		_, err := dk.Submit(ctx, m, f, o.From.Add(time.Duration(i)*step+9*time.Hour))
 		return err
 	})
 	return o.Items, err

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/app"
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/loadgen"
-	"github.com/baosong/baosong/report"
 )
 
 func generated(t *testing.T, sc loadgen.Scale, api string) *config.Config {
@@ -109,7 +109,7 @@ func TestRunSpreadsFormsOverTheYear(t *testing.T) {
 		}
 		now := time.Now()
 		dues := map[time.Time]int{}
-		err = a.Store.ViewAttendance(func(tx report.AttendanceTx) error {
+		err = a.Store.ViewAttendance(func(tx attendance.AttendanceTx) error {
 			for _, u := range cfg.Units {
 				es, err := tx.UnitEntries(u.ID, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), now.AddDate(1, 0, 0))
 				if err != nil {

@@ -137,7 +137,7 @@ const (
 	JobIncidentClock = "incident-clock"
 	// JobAbsenceClock is the every-minute clock the app adds that reports
 	// abnormal absences whose cause the class teacher has not answered in
-	// time (篇3, package report); it is not a default job and not planned.
+	// time (篇3, package attendance); it is not a default job and not planned.
 	JobAbsenceClock = "absence-clock"
 )
 

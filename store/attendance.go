@@ -10,26 +10,26 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/report"
 )
 
-// UpdateAttendance runs fn in one durable transaction (report.AttendanceStore).
-func (s *DB) UpdateAttendance(ctx context.Context, fn func(report.AttendanceTx) error) error {
+// UpdateAttendance runs fn in one durable transaction (attendance.AttendanceStore).
+func (s *DB) UpdateAttendance(ctx context.Context, fn func(attendance.AttendanceTx) error) error {
 	return s.update(ctx, func(t *Tx) error { return fn(attendanceTx{t}) })
 }
 
-// ViewAttendance runs fn in a read-only transaction (report.AttendanceStore).
-func (s *DB) ViewAttendance(fn func(report.AttendanceTx) error) error {
+// ViewAttendance runs fn in a read-only transaction (attendance.AttendanceStore).
+func (s *DB) ViewAttendance(fn func(attendance.AttendanceTx) error) error {
 	return s.view(func(t *Tx) error { return fn(attendanceTx{t}) })
 }
 
-// attendanceTx is report.AttendanceTx over a store transaction. Entries live
+// attendanceTx is attendance.AttendanceTx over a store transaction. Entries live
 // in the A record bucket; bucketAttendanceForm indexes them by class and due
 // time, bucketAttendanceBy by submitter.
 type attendanceTx struct{ t *Tx }
 
-var _ report.AttendanceTx = attendanceTx{}
+var _ attendance.AttendanceTx = attendanceTx{}
 
 func (a attendanceTx) NewEntryID() (string, error) { return a.t.NextID("A") }
 
@@ -38,20 +38,20 @@ func entryNumber(id string) (uint64, bool) {
 	return n, ok && prefix == "A"
 }
 
-func (a attendanceTx) Entry(id string) (*report.Entry, error) {
+func (a attendanceTx) Entry(id string) (*attendance.Entry, error) {
 	n, ok := entryNumber(id)
 	if !ok {
-		return nil, report.ErrNoEntry
+		return nil, attendance.ErrNoEntry
 	}
 	return a.entry(n)
 }
 
-func (a attendanceTx) entry(n uint64) (*report.Entry, error) {
+func (a attendanceTx) entry(n uint64) (*attendance.Entry, error) {
 	raw := a.t.bucket(bucketAttendance).Get(u64(n))
 	if raw == nil {
-		return nil, report.ErrNoEntry
+		return nil, attendance.ErrNoEntry
 	}
-	e := new(report.Entry)
+	e := new(attendance.Entry)
 	if err := json.Unmarshal(raw, e); err != nil {
 		return nil, fmt.Errorf("store: decode A%d: %w", n, err)
 	}
@@ -70,14 +70,14 @@ func formKey(unit string, due time.Time, n uint64) []byte {
 	return k
 }
 
-func (a attendanceTx) UnitEntries(unit string, from, to time.Time) ([]*report.Entry, error) {
+func (a attendanceTx) UnitEntries(unit string, from, to time.Time) ([]*attendance.Entry, error) {
 	b := a.t.bucket(bucketAttendanceForm)
 	if b == nil { // a read-only database written before the index existed
 		return nil, nil
 	}
 	prefix := append([]byte(unit), 0)
 	end := formKey(unit, to, 0)
-	var out []*report.Entry
+	var out []*attendance.Entry
 	c := b.Cursor()
 	for k, _ := c.Seek(formKey(unit, from, 0)); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k, end) < 0; k, _ = c.Next() {
 		if len(k) != len(prefix)+16 {
@@ -94,13 +94,13 @@ func (a attendanceTx) UnitEntries(unit string, from, to time.Time) ([]*report.En
 
 // FormEntries reads a form's entries from the index alone: id, class, due
 // time, message time and withdrawn, without their rows.
-func (a attendanceTx) FormEntries(unit string, due time.Time) ([]*report.Entry, error) {
+func (a attendanceTx) FormEntries(unit string, due time.Time) ([]*attendance.Entry, error) {
 	b := a.t.bucket(bucketAttendanceForm)
 	if b == nil {
 		return nil, nil
 	}
 	prefix := formKey(unit, due, 0)
-	var out []*report.Entry
+	var out []*attendance.Entry
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != len(prefix)+8 {
@@ -116,7 +116,7 @@ func (a attendanceTx) FormEntries(unit string, due time.Time) ([]*report.Entry, 
 			out = append(out, e)
 			continue
 		}
-		out = append(out, &report.Entry{ID: "A" + strconv.FormatUint(n, 10), Unit: unit, Due: due,
+		out = append(out, &attendance.Entry{ID: "A" + strconv.FormatUint(n, 10), Unit: unit, Due: due,
 			At: time.Unix(0, int64(binary.BigEndian.Uint64(v[1:]))).In(due.Location()), Withdrawn: v[0]&1 != 0})
 	}
 	return out, nil
@@ -125,21 +125,21 @@ func (a attendanceTx) FormEntries(unit string, due time.Time) ([]*report.Entry, 
 // FormSummary reads the summary PutEntry keeps under the form's own key
 // (formKey without an entry number); a form without one (a read-only
 // database of an older schema) is summarized from its index.
-func (a attendanceTx) FormSummary(unit string, due time.Time) (report.FormSummary, error) {
+func (a attendanceTx) FormSummary(unit string, due time.Time) (attendance.FormSummary, error) {
 	b := a.t.bucket(bucketAttendanceForm)
 	if b == nil {
-		return report.FormSummary{}, nil
+		return attendance.FormSummary{}, nil
 	}
 	if raw := b.Get(formKey(unit, due, 0)); raw != nil {
 		return decodeSummary(raw)
 	}
 	es, err := a.FormEntries(unit, due)
-	return report.SummarizeForm(es), err
+	return attendance.SummarizeForm(es), err
 }
 
 // Summary value: live entries, first entry number, its message time (unix
 // nanos), then the recent entry numbers; 8 bytes each, big endian.
-func encodeSummary(s report.FormSummary) []byte {
+func encodeSummary(s attendance.FormSummary) []byte {
 	out := make([]byte, 0, 24+8*len(s.Recent))
 	first, _ := entryNumber(s.FirstID)
 	out = binary.BigEndian.AppendUint64(out, uint64(s.Live))
@@ -152,11 +152,11 @@ func encodeSummary(s report.FormSummary) []byte {
 	return out
 }
 
-func decodeSummary(raw []byte) (report.FormSummary, error) {
+func decodeSummary(raw []byte) (attendance.FormSummary, error) {
 	if len(raw) < 24 || len(raw)%8 != 0 {
-		return report.FormSummary{}, fmt.Errorf("store: form summary of %d bytes", len(raw))
+		return attendance.FormSummary{}, fmt.Errorf("store: form summary of %d bytes", len(raw))
 	}
-	s := report.FormSummary{Live: int(binary.BigEndian.Uint64(raw))}
+	s := attendance.FormSummary{Live: int(binary.BigEndian.Uint64(raw))}
 	if s.Live > 0 {
 		s.FirstID = "A" + strconv.FormatUint(binary.BigEndian.Uint64(raw[8:]), 10)
 		s.FirstAt = time.Unix(0, int64(binary.BigEndian.Uint64(raw[16:])))
@@ -169,10 +169,10 @@ func decodeSummary(raw []byte) (report.FormSummary, error) {
 
 // putSummary updates the summary of e's form after e was indexed: a new
 // entry is added to it; a change (rare) summarizes the form again.
-func (a attendanceTx) putSummary(e *report.Entry, isNew bool) error {
+func (a attendanceTx) putSummary(e *attendance.Entry, isNew bool) error {
 	b := a.t.bucket(bucketAttendanceForm)
 	key := formKey(e.Unit, e.Due, 0)
-	var sum report.FormSummary
+	var sum attendance.FormSummary
 	if raw := b.Get(key); raw != nil && isNew {
 		old, err := decodeSummary(raw)
 		if err != nil {
@@ -184,7 +184,7 @@ func (a attendanceTx) putSummary(e *report.Entry, isNew bool) error {
 		if err != nil {
 			return err
 		}
-		sum = report.SummarizeForm(es)
+		sum = attendance.SummarizeForm(es)
 	}
 	return b.Put(key, encodeSummary(sum))
 }
@@ -216,7 +216,7 @@ func summarizeForms(tx kvTx) error {
 		if err != nil {
 			return err
 		}
-		if err := b.Put(formKey(f.unit, f.due, 0), encodeSummary(report.SummarizeForm(es))); err != nil {
+		if err := b.Put(formKey(f.unit, f.due, 0), encodeSummary(attendance.SummarizeForm(es))); err != nil {
 			return err
 		}
 	}
@@ -240,14 +240,14 @@ func studentKey(unit, student string, due time.Time, n uint64) []byte {
 // StudentEntries lists, for each live entry of the class naming the student
 // with its due time in [from, to), a partial entry: id, class, due time and
 // only that student's rows (kept in the index, so nothing else is decoded).
-func (a attendanceTx) StudentEntries(unit, student string, from, to time.Time) ([]*report.Entry, error) {
+func (a attendanceTx) StudentEntries(unit, student string, from, to time.Time) ([]*attendance.Entry, error) {
 	b := a.t.bucket(bucketAttendanceStudent)
 	if b == nil {
 		return nil, nil
 	}
 	prefix := studentPrefix(unit, student)
 	end := binary.BigEndian.AppendUint64(studentPrefix(unit, student), uint64(max(to.Unix(), 0)))
-	var out []*report.Entry
+	var out []*attendance.Entry
 	c := b.Cursor()
 	start := binary.BigEndian.AppendUint64(studentPrefix(unit, student), uint64(max(from.Unix(), 0)))
 	for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && bytes.Compare(k, end) < 0; k, v = c.Next() {
@@ -255,7 +255,7 @@ func (a attendanceTx) StudentEntries(unit, student string, from, to time.Time) (
 			continue
 		}
 		n := binary.BigEndian.Uint64(k[len(k)-8:])
-		e := &report.Entry{ID: "A" + strconv.FormatUint(n, 10), Unit: unit,
+		e := &attendance.Entry{ID: "A" + strconv.FormatUint(n, 10), Unit: unit,
 			Due: time.Unix(int64(binary.BigEndian.Uint64(k[len(prefix):])), 0).In(from.Location())}
 		if err := json.Unmarshal(v, &e.Rows); err != nil {
 			return nil, fmt.Errorf("store: decode student index of %s: %w", e.ID, err)
@@ -281,10 +281,10 @@ func monthOf(t time.Time) (from, to time.Time) {
 // StudentMonth reads the month record PutEntry keeps; a student without one
 // (none named this month, or a read-only database of an older schema) is
 // summarized from the student index.
-func (a attendanceTx) StudentMonth(unit, student string, month time.Time) (report.StudentMonth, error) {
+func (a attendanceTx) StudentMonth(unit, student string, month time.Time) (attendance.StudentMonth, error) {
 	b := a.t.bucket(bucketAttendanceStudent)
 	if b == nil {
-		return report.StudentMonth{}, nil
+		return attendance.StudentMonth{}, nil
 	}
 	if raw := b.Get(monthKey(unit, student, month)); raw != nil {
 		return decodeMonth(raw)
@@ -292,25 +292,25 @@ func (a attendanceTx) StudentMonth(unit, student string, month time.Time) (repor
 	return a.summarizeMonth(unit, student, month)
 }
 
-func decodeMonth(raw []byte) (report.StudentMonth, error) {
-	var m report.StudentMonth
+func decodeMonth(raw []byte) (attendance.StudentMonth, error) {
+	var m attendance.StudentMonth
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return m, fmt.Errorf("store: decode student month: %w", err)
 	}
 	return m, nil
 }
 
-func (a attendanceTx) summarizeMonth(unit, student string, month time.Time) (report.StudentMonth, error) {
+func (a attendanceTx) summarizeMonth(unit, student string, month time.Time) (attendance.StudentMonth, error) {
 	from, to := monthOf(month)
 	es, err := a.StudentEntries(unit, student, from, to)
 	if err != nil {
-		return report.StudentMonth{}, err
+		return attendance.StudentMonth{}, err
 	}
-	return report.SummarizeMonth(es, student), nil
+	return attendance.SummarizeMonth(es, student), nil
 }
 
 // partKey is the student prefix + due time + 'p': the key of the student's
-// part of one form (report.FormPart), shorter than the index's entry keys.
+// part of one form (attendance.FormPart), shorter than the index's entry keys.
 func partKey(unit, student string, due time.Time) []byte {
 	return append(binary.BigEndian.AppendUint64(studentPrefix(unit, student), uint64(max(due.Unix(), 0))), 'p')
 }
@@ -318,10 +318,10 @@ func partKey(unit, student string, due time.Time) []byte {
 // putPart updates the student's part of e's form after e's student keys
 // were written: a new entry is added to it; a change (rare) or a form
 // without one sums the form's entries naming the student again.
-func (a attendanceTx) putPart(e *report.Entry, student string, isNew bool) (report.FormPart, bool, error) {
+func (a attendanceTx) putPart(e *attendance.Entry, student string, isNew bool) (attendance.FormPart, bool, error) {
 	b := a.t.bucket(bucketAttendanceStudent)
 	key := partKey(e.Unit, student, e.Due)
-	var p report.FormPart
+	var p attendance.FormPart
 	var ok bool
 	if raw := b.Get(key); raw != nil && isNew {
 		if err := json.Unmarshal(raw, &p); err != nil {
@@ -333,9 +333,9 @@ func (a attendanceTx) putPart(e *report.Entry, student string, isNew bool) (repo
 		if err != nil {
 			return p, false, err
 		}
-		p, ok = report.PartOf(e.Due, es, student)
+		p, ok = attendance.PartOf(e.Due, es, student)
 	}
-	if p == (report.FormPart{Due: p.Due}) {
+	if p == (attendance.FormPart{Due: p.Due}) {
 		return p, ok, b.Delete(key)
 	}
 	raw, err := json.Marshal(p)
@@ -349,7 +349,7 @@ func (a attendanceTx) putPart(e *report.Entry, student string, isNew bool) (repo
 // change, named before) after its student keys were written: a new entry is
 // added to them (its form's part kept under partKey); a change (rare) or a
 // student without a record summarizes the student's month again.
-func (a attendanceTx) putMonths(e *report.Entry, before []string, isNew bool) error {
+func (a attendanceTx) putMonths(e *attendance.Entry, before []string, isNew bool) error {
 	b := a.t.bucket(bucketAttendanceStudent)
 	who := entryStudents(e)
 	for _, w := range before {
@@ -358,9 +358,9 @@ func (a attendanceTx) putMonths(e *report.Entry, before []string, isNew bool) er
 		}
 	}
 	for _, w := range who {
-		var part report.FormPart
+		var part attendance.FormPart
 		var mixed, touched bool
-		if !isNew || report.Touches(e.Rows, w) {
+		if !isNew || attendance.Touches(e.Rows, w) {
 			var err error
 			if part, mixed, err = a.putPart(e, w, isNew); err != nil {
 				return err
@@ -368,7 +368,7 @@ func (a attendanceTx) putMonths(e *report.Entry, before []string, isNew bool) er
 			touched = true
 		}
 		key := monthKey(e.Unit, w, e.Due)
-		var m report.StudentMonth
+		var m attendance.StudentMonth
 		var err error
 		if raw := b.Get(key); raw != nil && isNew {
 			if m, err = decodeMonth(raw); err != nil {
@@ -409,7 +409,7 @@ func summarizeMonths(tx kvTx) error {
 		if len(k) != 8 {
 			return nil
 		}
-		e := new(report.Entry)
+		e := new(attendance.Entry)
 		if err := json.Unmarshal(v, e); err != nil {
 			return fmt.Errorf("store: decode A%d: %w", binary.BigEndian.Uint64(k), err)
 		}
@@ -439,12 +439,12 @@ func summarizeMonths(tx kvTx) error {
 }
 
 // AwaitingCause reads the entries the cause index lists.
-func (a attendanceTx) AwaitingCause() ([]*report.Entry, error) {
+func (a attendanceTx) AwaitingCause() ([]*attendance.Entry, error) {
 	b := a.t.bucket(bucketAttendanceCause)
 	if b == nil { // a read-only database written before the index existed
 		return nil, nil
 	}
-	var out []*report.Entry
+	var out []*attendance.Entry
 	err := b.ForEach(func(k, _ []byte) error {
 		if len(k) != 8 {
 			return nil
@@ -459,7 +459,7 @@ func (a attendanceTx) AwaitingCause() ([]*report.Entry, error) {
 	return out, err
 }
 
-func (a attendanceTx) MemberEntries(member string, limit int) ([]*report.Entry, error) {
+func (a attendanceTx) MemberEntries(member string, limit int) ([]*attendance.Entry, error) {
 	b := a.t.bucket(bucketAttendanceBy)
 	if b == nil || limit <= 0 {
 		return nil, nil
@@ -472,7 +472,7 @@ func (a attendanceTx) MemberEntries(member string, limit int) ([]*report.Entry, 
 	} else {
 		k, _ = c.Prev()
 	}
-	var out []*report.Entry
+	var out []*attendance.Entry
 	for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Prev() {
 		if len(k) != len(prefix)+8 {
 			continue
@@ -486,7 +486,7 @@ func (a attendanceTx) MemberEntries(member string, limit int) ([]*report.Entry, 
 	return out, nil
 }
 
-func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.Time) error {
+func (a attendanceTx) PutEntry(e *attendance.Entry, action, detail string, at time.Time) error {
 	n, ok := entryNumber(e.ID)
 	if !ok {
 		return fmt.Errorf("store: bad attendance id %q", e.ID)
@@ -529,7 +529,7 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 	}
 	if !e.Withdrawn {
 		for _, who := range entryStudents(e) {
-			var rows []report.Row
+			var rows []attendance.Row
 			for _, r := range e.Rows {
 				if r.Who() == who {
 					rows = append(rows, r)
@@ -562,7 +562,7 @@ func (a attendanceTx) PutEntry(e *report.Entry, action, detail string, at time.T
 }
 
 // entryStudents lists the students an entry names, each once.
-func entryStudents(e *report.Entry) []string {
+func entryStudents(e *attendance.Entry) []string {
 	var out []string
 	for _, r := range e.Rows {
 		if who := r.Who(); !slices.Contains(out, who) {
@@ -574,7 +574,7 @@ func entryStudents(e *report.Entry) []string {
 
 func confirmKey(period, grade string) []byte { return []byte(period + "\x00" + grade) }
 
-func (a attendanceTx) Confirmation(period, grade string) (*report.Confirmation, error) {
+func (a attendanceTx) Confirmation(period, grade string) (*attendance.Confirmation, error) {
 	b := a.t.bucket(bucketAttendanceConfirm)
 	if b == nil {
 		return nil, nil
@@ -583,14 +583,14 @@ func (a attendanceTx) Confirmation(period, grade string) (*report.Confirmation, 
 	if raw == nil {
 		return nil, nil
 	}
-	c := new(report.Confirmation)
+	c := new(attendance.Confirmation)
 	if err := json.Unmarshal(raw, c); err != nil {
 		return nil, fmt.Errorf("store: decode confirmation %s %s: %w", period, grade, err)
 	}
 	return c, nil
 }
 
-func (a attendanceTx) PutConfirmation(c *report.Confirmation) error {
+func (a attendanceTx) PutConfirmation(c *attendance.Confirmation) error {
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return err

@@ -10,22 +10,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/attendance"
 )
 
-var monthTh = report.Thresholds{YellowHours: 6, CriticizeHours: 12, DisciplineHours: 20, DisciplineDays: 2, DayHours: 6}
+var monthTh = attendance.Thresholds{YellowHours: 6, CriticizeHours: 12, DisciplineHours: 20, DisciplineDays: 2, DayHours: 6}
 
 // checkMonth compares the stored month record of a student with the one
 // summarized from the student's entries, and its tally with the ledger of
 // those entries' forms.
-func checkMonth(tx report.AttendanceTx, unit, who string, month time.Time) (*report.Tally, error) {
+func checkMonth(tx attendance.AttendanceTx, unit, who string, month time.Time) (*attendance.Tally, error) {
 	raw := tx.(attendanceTx).t.bucket(bucketAttendanceStudent).Get(monthKey(unit, who, month))
 	from, to := monthOf(month)
 	es, err := tx.StudentEntries(unit, who, from, to)
 	if err != nil {
 		return nil, err
 	}
-	want := report.SummarizeMonth(es, who)
+	want := attendance.SummarizeMonth(es, who)
 	if raw == nil {
 		if !want.Empty() {
 			return nil, fmt.Errorf("%s: no month record, want %+v", who, want)
@@ -52,23 +52,23 @@ func checkMonth(tx report.AttendanceTx, unit, who string, month time.Time) (*rep
 		if err != nil {
 			return nil, err
 		}
-		var p report.FormPart
+		var p attendance.FormPart
 		if err := json.Unmarshal(v, &p); err != nil {
 			return nil, err
 		}
-		if want, _ := report.PartOf(due, fes, who); p != want || p == (report.FormPart{Due: p.Due}) {
+		if want, _ := attendance.PartOf(due, fes, who); p != want || p == (attendance.FormPart{Due: p.Due}) {
 			return nil, fmt.Errorf("%s: form part %+v, from the entries %+v", who, p, want)
 		}
 	}
-	var forms []*report.Form
+	var forms []*attendance.Form
 	for _, e := range es {
 		if n := len(forms); n == 0 || !forms[n-1].Due.Equal(e.Due) {
-			forms = append(forms, &report.Form{Unit: unit, Due: e.Due})
+			forms = append(forms, &attendance.Form{Unit: unit, Due: e.Due})
 		}
 		forms[len(forms)-1].Entries = append(forms[len(forms)-1].Entries, e)
 	}
 	tally := got.Tally(unit, who, monthTh)
-	if ls := report.Ledger(forms, monthTh); len(ls) != 1 || !reflect.DeepEqual(ls[0], tally) {
+	if ls := attendance.Ledger(forms, monthTh); len(ls) != 1 || !reflect.DeepEqual(ls[0], tally) {
 		return nil, fmt.Errorf("%s: tally %+v, ledger %+v", who, tally, ls)
 	}
 	return tally, nil
@@ -85,49 +85,55 @@ func TestStudentMonthFollowsEntries(t *testing.T) {
 	defer db.Close()
 	loc := time.FixedZone("CST", 8*3600)
 	day := func(d int) time.Time { return time.Date(2026, 11, d, 17, 0, 0, 0, loc) }
-	absent := func(who string, h int) report.Row { return report.Row{Type: report.Absent, Student: who, Hours: h} }
-	absentDays := func(who string, d int) report.Row { return report.Row{Type: report.Absent, Student: who, Days: d} }
-	leave := func(who string, h int, approver string) report.Row {
-		return report.Row{Type: report.Leave, Student: who, Hours: h, Reason: "病", Approver: approver}
+	absent := func(who string, h int) attendance.Row {
+		return attendance.Row{Type: attendance.Absent, Student: who, Hours: h}
 	}
-	left := func(who string, d int) report.Row { return report.Row{Type: report.LeftSchool, Student: who, Days: d} }
-	night := report.Row{Type: report.NightAway, Student: "张三"}
-	entries := map[string]*report.Entry{}
+	absentDays := func(who string, d int) attendance.Row {
+		return attendance.Row{Type: attendance.Absent, Student: who, Days: d}
+	}
+	leave := func(who string, h int, approver string) attendance.Row {
+		return attendance.Row{Type: attendance.Leave, Student: who, Hours: h, Reason: "病", Approver: approver}
+	}
+	left := func(who string, d int) attendance.Row {
+		return attendance.Row{Type: attendance.LeftSchool, Student: who, Days: d}
+	}
+	night := attendance.Row{Type: attendance.NightAway, Student: "张三"}
+	entries := map[string]*attendance.Entry{}
 	type step struct {
 		name     string
 		id       string // "" adds an entry due on day; else the entry changed
 		day      int
-		rows     []report.Row
+		rows     []attendance.Row
 		withdraw bool
 		absent   map[string]int // AbsentHours after the step
 		daysLeft map[string]int
 	}
 	steps := []step{
-		{name: "first 旷课", day: 2, rows: []report.Row{absent("张三", 2)},
+		{name: "first 旷课", day: 2, rows: []attendance.Row{absent("张三", 2)},
 			absent: map[string]int{"张三": 2, "李四": 0}},
-		{name: "two students", day: 3, rows: []report.Row{absent("李四", 3), absent("张三", 1), night},
+		{name: "two students", day: 3, rows: []attendance.Row{absent("李四", 3), absent("张三", 1), night},
 			absent: map[string]int{"张三": 3, "李四": 3}},
-		{name: "approved leave covers in the same form", day: 3, rows: []report.Row{leave("张三", 4, "王老师")},
+		{name: "approved leave covers in the same form", day: 3, rows: []attendance.Row{leave("张三", 4, "王老师")},
 			absent: map[string]int{"张三": 2, "李四": 3}},
-		{name: "pending leave covers nothing", day: 2, rows: []report.Row{leave("张三", 2, "")},
+		{name: "pending leave covers nothing", day: 2, rows: []attendance.Row{leave("张三", 2, "")},
 			absent: map[string]int{"张三": 2}},
-		{name: "旷课 in days", day: 4, rows: []report.Row{absentDays("李四", 1), left("李四", 2)},
+		{name: "旷课 in days", day: 4, rows: []attendance.Row{absentDays("李四", 1), left("李四", 2)},
 			absent: map[string]int{"李四": 9}, daysLeft: map[string]int{"李四": 2}},
-		{name: "earlier form, later entry", day: 1, rows: []report.Row{absent("张三", 5), leave("张三", 1, "王老师")},
+		{name: "earlier form, later entry", day: 1, rows: []attendance.Row{absent("张三", 5), leave("张三", 1, "王老师")},
 			absent: map[string]int{"张三": 6}},
-		{name: "correct the leave to pending", id: "A3", rows: []report.Row{leave("张三", 4, "")},
+		{name: "correct the leave to pending", id: "A3", rows: []attendance.Row{leave("张三", 4, "")},
 			absent: map[string]int{"张三": 7}},
-		{name: "correct a student away", id: "A2", rows: []report.Row{absent("张三", 1)},
+		{name: "correct a student away", id: "A2", rows: []attendance.Row{absent("张三", 1)},
 			absent: map[string]int{"张三": 7, "李四": 6}, daysLeft: map[string]int{"李四": 2}},
 		{name: "withdraw", id: "A5", withdraw: true, absent: map[string]int{"李四": 0}, daysLeft: map[string]int{"李四": 0}},
-		{name: "next month apart", day: 30, rows: []report.Row{absent("李四", 7)},
+		{name: "next month apart", day: 30, rows: []attendance.Row{absent("李四", 7)},
 			absent: map[string]int{"李四": 7}},
-		{name: "more 擅自离校", day: 5, rows: []report.Row{left("李四", 1)},
+		{name: "more 擅自离校", day: 5, rows: []attendance.Row{left("李四", 1)},
 			absent: map[string]int{"李四": 0}, daysLeft: map[string]int{"李四": 1}},
 	}
 	for _, s := range steps {
-		var e *report.Entry
-		err := db.UpdateAttendance(context.Background(), func(tx report.AttendanceTx) error {
+		var e *attendance.Entry
+		err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
 			e = entries[s.id]
 			if e == nil {
 				id, err := tx.NewEntryID()
@@ -138,7 +144,7 @@ func TestStudentMonthFollowsEntries(t *testing.T) {
 				if s.day == 30 {
 					due = time.Date(2026, 12, 1, 17, 0, 0, 0, loc)
 				}
-				e = &report.Entry{ID: id, Unit: "g1c1", Due: due, Submitter: "cadre", At: due, Rows: s.rows}
+				e = &attendance.Entry{ID: id, Unit: "g1c1", Due: due, Submitter: "cadre", At: due, Rows: s.rows}
 			} else {
 				e.Withdrawn, e.Revision = s.withdraw, e.Revision+1
 				if !s.withdraw {
@@ -151,7 +157,7 @@ func TestStudentMonthFollowsEntries(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		err = db.ViewAttendance(func(tx report.AttendanceTx) error {
+		err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
 			for _, who := range []string{"张三", "李四"} {
 				for _, month := range []time.Time{day(1), time.Date(2026, 12, 1, 17, 0, 0, 0, loc)} {
 					if _, err := checkMonth(tx, "g1c1", who, month); err != nil {
@@ -189,22 +195,22 @@ func TestMigrateStudentMonths(t *testing.T) {
 	puts := []struct {
 		unit     string
 		due      time.Time
-		rows     []report.Row
+		rows     []attendance.Row
 		withdraw bool
 	}{
-		{"g1c1", due, []report.Row{{Type: report.Absent, Student: "张三", Hours: 4}, {Type: report.Leave, Student: "张三", Hours: 2, Approver: "王老师"}}, false},
-		{"g1c1", due.AddDate(0, 0, 1), []report.Row{{Type: report.Absent, Student: "张三", Hours: 3}, {Type: report.LeftSchool, Student: "李四", Days: 3}}, false},
-		{"g1c1", due.AddDate(0, 0, 6), []report.Row{{Type: report.Absent, Student: "张三", Hours: 9}}, false},
-		{"g1c2", due, []report.Row{{Type: report.Absent, Student: "张三", Hours: 1}}, false},
-		{"g1c2", due, []report.Row{{Type: report.Absent, Student: "王五", Hours: 8}}, true},
+		{"g1c1", due, []attendance.Row{{Type: attendance.Absent, Student: "张三", Hours: 4}, {Type: attendance.Leave, Student: "张三", Hours: 2, Approver: "王老师"}}, false},
+		{"g1c1", due.AddDate(0, 0, 1), []attendance.Row{{Type: attendance.Absent, Student: "张三", Hours: 3}, {Type: attendance.LeftSchool, Student: "李四", Days: 3}}, false},
+		{"g1c1", due.AddDate(0, 0, 6), []attendance.Row{{Type: attendance.Absent, Student: "张三", Hours: 9}}, false},
+		{"g1c2", due, []attendance.Row{{Type: attendance.Absent, Student: "张三", Hours: 1}}, false},
+		{"g1c2", due, []attendance.Row{{Type: attendance.Absent, Student: "王五", Hours: 8}}, true},
 	}
 	for _, p := range puts {
-		err := db.UpdateAttendance(context.Background(), func(tx report.AttendanceTx) error {
+		err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
 			id, err := tx.NewEntryID()
 			if err != nil {
 				return err
 			}
-			return tx.PutEntry(&report.Entry{ID: id, Unit: p.unit, Due: p.due, At: p.due, Rows: p.rows, Withdrawn: p.withdraw}, "test", "", p.due)
+			return tx.PutEntry(&attendance.Entry{ID: id, Unit: p.unit, Due: p.due, At: p.due, Rows: p.rows, Withdrawn: p.withdraw}, "test", "", p.due)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -241,7 +247,7 @@ func TestMigrateStudentMonths(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	err = db.ViewAttendance(func(tx report.AttendanceTx) error {
+	err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
 		for _, m := range months {
 			raw := tx.(attendanceTx).t.bucket(bucketAttendanceStudent).Get(monthKey(m.unit, m.who, m.at))
 			if (raw == nil) != (m.who == "王五") {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/attendance"
 )
 
 // The form summary kept under the form's key follows every change: after
@@ -22,7 +22,7 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 	loc := time.FixedZone("CST", 8*3600)
 	due := time.Date(2026, 11, 26, 17, 0, 0, 0, loc)
 	at := func(min int) time.Time { return due.Add(time.Duration(min) * time.Minute) }
-	entries := map[string]*report.Entry{}
+	entries := map[string]*attendance.Entry{}
 	type step struct {
 		name     string
 		id       string // "" adds an entry at min; else the entry changed
@@ -47,14 +47,14 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 		{name: "withdraw the last", id: "A8", withdraw: true, live: 5, first: "A1", recent: []string{"A1", "A2", "A4", "A5", "A7"}},
 	}
 	for _, s := range steps {
-		err := db.UpdateAttendance(context.Background(), func(tx report.AttendanceTx) error {
+		err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
 			e := entries[s.id]
 			if e == nil {
 				id, err := tx.NewEntryID()
 				if err != nil {
 					return err
 				}
-				e = &report.Entry{ID: id, Unit: "g1c1", Due: due, Submitter: "cadre", At: at(s.min)}
+				e = &attendance.Entry{ID: id, Unit: "g1c1", Due: due, Submitter: "cadre", At: at(s.min)}
 			} else {
 				e.Withdrawn, e.Revision = s.withdraw, e.Revision+1
 			}
@@ -64,7 +64,7 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		err = db.ViewAttendance(func(tx report.AttendanceTx) error {
+		err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
 			if tx.(attendanceTx).t.bucket(bucketAttendanceForm).Get(formKey("g1c1", due, 0)) == nil {
 				return fmt.Errorf("no summary stored")
 			}
@@ -76,7 +76,7 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			want := report.SummarizeForm(es)
+			want := attendance.SummarizeForm(es)
 			if got.Live != want.Live || got.FirstID != want.FirstID || !got.FirstAt.Equal(want.FirstAt) || !slices.Equal(got.Recent, want.Recent) {
 				return fmt.Errorf("summary %+v, from the entries %+v", got, want)
 			}
@@ -93,7 +93,7 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 		}
 	}
 	// A form without entries: nothing live; the form index lists no summary as an entry.
-	err = db.ViewAttendance(func(tx report.AttendanceTx) error {
+	err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
 		if s, err := tx.FormSummary("g1c1", due.AddDate(0, 0, 4)); err != nil || s.Live != 0 || s.FirstID != "" {
 			return fmt.Errorf("empty form: %+v %v", s, err)
 		}
@@ -123,12 +123,12 @@ func TestMigrateFormSummaries(t *testing.T) {
 	}{{"g1c1", due, 3}, {"g1c1", due.AddDate(0, 0, 4), 1}, {"g1c2", due, 8}}
 	for _, f := range forms {
 		for i := range f.n {
-			err := db.UpdateAttendance(context.Background(), func(tx report.AttendanceTx) error {
+			err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
 				id, err := tx.NewEntryID()
 				if err != nil {
 					return err
 				}
-				return tx.PutEntry(&report.Entry{ID: id, Unit: f.unit, Due: f.due, At: f.due.Add(time.Duration(-i) * time.Minute)}, "test", "", f.due)
+				return tx.PutEntry(&attendance.Entry{ID: id, Unit: f.unit, Due: f.due, At: f.due.Add(time.Duration(-i) * time.Minute)}, "test", "", f.due)
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -153,7 +153,7 @@ func TestMigrateFormSummaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	err = db.ViewAttendance(func(tx report.AttendanceTx) error {
+	err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
 		for _, f := range forms {
 			raw := tx.(attendanceTx).t.bucket(bucketAttendanceForm).Get(formKey(f.unit, f.due, 0))
 			if raw == nil {
@@ -164,7 +164,7 @@ func TestMigrateFormSummaries(t *testing.T) {
 				return err
 			}
 			es, _ := tx.FormEntries(f.unit, f.due)
-			if s.Live != f.n || s.FirstID != es[len(es)-1].ID || len(s.Recent) != min(f.n, report.RecentEntries) {
+			if s.Live != f.n || s.FirstID != es[len(es)-1].ID || len(s.Recent) != min(f.n, attendance.RecentEntries) {
 				return fmt.Errorf("%s %v: summary %+v after migration", f.unit, f.due, s)
 			}
 		}

@@ -47,19 +47,19 @@ var (
 	// bucketAttendanceForm: class unit id + 0x00 + due time (unix seconds) + entry number →
 	// flags (1 byte, 1 = withdrawn) + message time (unix nanos). Index of attendance entries by
 	// form (a form's state without decoding its entries), a month of a class, a period.
-	// The form's own key (without an entry number) holds its summary (report.FormSummary),
+	// The form's own key (without an entry number) holds its summary (attendance.FormSummary),
 	// updated with every entry: see encodeSummary.
 	bucketAttendanceForm = []byte("attendance_form")
 	// bucketAttendanceStudent: class unit id + 0x00 + student (name[no]) + 0x00 + due time (unix
 	// seconds) + entry number → JSON of that student's rows in the entry. Live entries naming a
 	// student: the monthly ledger of the students of a new entry without reading the whole class.
 	// The student prefix + 'm' + month (2006-01) holds the student's month record
-	// (report.StudentMonth, JSON), updated with every entry: see putMonths; the prefix + due time +
-	// 'p' holds the student's 旷课 and approved leave in that form (report.FormPart, JSON): see putPart.
+	// (attendance.StudentMonth, JSON), updated with every entry: see putMonths; the prefix + due time +
+	// 'p' holds the student's 旷课 and approved leave in that form (attendance.FormPart, JSON): see putPart.
 	bucketAttendanceStudent = []byte("attendance_student")
 	// bucketAttendanceBy: submitter member id + 0x00 + entry number → empty. 我的, newest first.
 	bucketAttendanceBy = []byte("attendance_by")
-	// bucketAttendanceConfirm: month (2026-11) + 0x00 + grade → JSON report.Confirmation.
+	// bucketAttendanceConfirm: month (2026-11) + 0x00 + grade → JSON attendance.Confirmation.
 	bucketAttendanceConfirm = []byte("attendance_confirm")
 	// bucketAttendanceCause: big-endian number of A<n> → empty. The entries with an abnormal
 	// absence whose cause the class teacher has not answered yet (篇3): the absence clock reads them.
@@ -69,7 +69,7 @@ var (
 	// clock (incident.Clock) still has something to do for (escalation or written-report steps pending).
 	bucketIncidentActive = []byte("incident_active")
 
-	// bucketMediaSummary: month (2026-11) + 0x00 + member id → JSON report.MediaSummary (媒体汇总, 篇6).
+	// bucketMediaSummary: month (2026-11) + 0x00 + member id → JSON desk.MediaSummary (媒体汇总, 篇6).
 	bucketMediaSummary = []byte("media_summary")
 )
 

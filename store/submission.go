@@ -12,23 +12,23 @@ import (
 	"sync"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/desk"
 )
 
-// UpdateDesk runs fn in one durable transaction (report.DeskStore): an
+// UpdateDesk runs fn in one durable transaction (desk.DeskStore): an
 // information item, weekly report, good deed or media summary, its history
 // and its pushes commit together.
-func (s *DB) UpdateDesk(ctx context.Context, fn func(report.DeskTx) error) error {
+func (s *DB) UpdateDesk(ctx context.Context, fn func(desk.DeskTx) error) error {
 	return s.update(ctx, func(t *Tx) error { return fn(deskTx{t: t}) })
 }
 
-// ViewDesk runs fn in a read-only transaction (report.DeskStore). Its
+// ViewDesk runs fn in a read-only transaction (desk.DeskStore). Its
 // Articles reuse the items decoded by an earlier read of the same version.
-func (s *DB) ViewDesk(fn func(report.DeskTx) error) error {
+func (s *DB) ViewDesk(fn func(desk.DeskTx) error) error {
 	return s.view(func(t *Tx) error { return fn(deskTx{t: t, cache: &s.articles}) })
 }
 
-// deskTx is report.DeskTx over a store transaction. Items, weekly reports,
+// deskTx is desk.DeskTx over a store transaction. Items, weekly reports,
 // good deeds and outing notices live in the S, W, G and O record buckets;
 // media summaries in bucketMediaSummary. cache is nil in a write
 // transaction, which may hold items of its own not committed yet.
@@ -53,14 +53,14 @@ type articleCache struct {
 	mu    sync.Mutex
 	ok    bool
 	ver   uint64
-	arts  []*report.Article
+	arts  []*desk.Article
 	known map[uint64]decodedArticle // by item number
 }
 
 // decodedArticle is an item with the hash of the JSON it was decoded from.
 type decodedArticle struct {
 	sum uint64
-	a   *report.Article
+	a   *desk.Article
 }
 
 // articleSeed keys the hashes of items' JSON (random for each process).
@@ -68,7 +68,7 @@ var articleSeed = maphash.MakeSeed()
 
 // articles returns the items of t's snapshot. The slice is the caller's;
 // the items are shared.
-func (c *articleCache) articles(t *Tx) ([]*report.Article, error) {
+func (c *articleCache) articles(t *Tx) ([]*desk.Article, error) {
 	ver := t.seq(articlesVersion)
 	c.mu.Lock()
 	arts, known, hit := c.arts, c.known, c.ok && c.ver == ver
@@ -89,19 +89,19 @@ func (c *articleCache) articles(t *Tx) ([]*report.Article, error) {
 
 // decodeArticles lists the items of t in id order, taking from known those
 // whose JSON is unchanged and decoding the others.
-func decodeArticles(t *Tx, known map[uint64]decodedArticle) ([]*report.Article, map[uint64]decodedArticle, error) {
+func decodeArticles(t *Tx, known map[uint64]decodedArticle) ([]*desk.Article, map[uint64]decodedArticle, error) {
 	b := t.bucket(bucketSubmission)
 	if b == nil { // a read-only database written before the kind existed
 		return nil, nil, nil
 	}
-	var arts []*report.Article
+	var arts []*desk.Article
 	now := make(map[uint64]decodedArticle, len(known))
 	c := b.Cursor()
 	for k, raw := c.First(); k != nil; k, raw = c.Next() {
 		n, sum := binary.BigEndian.Uint64(k), maphash.Bytes(articleSeed, raw)
 		d, ok := known[n]
 		if !ok || d.sum != sum {
-			d = decodedArticle{sum: sum, a: new(report.Article)}
+			d = decodedArticle{sum: sum, a: new(desk.Article)}
 			if err := json.Unmarshal(raw, d.a); err != nil {
 				return nil, nil, fmt.Errorf("store: decode S%d: %w", n, err)
 			}
@@ -112,7 +112,7 @@ func decodeArticles(t *Tx, known map[uint64]decodedArticle) ([]*report.Article, 
 	return arts, now, nil
 }
 
-var _ report.DeskTx = deskTx{}
+var _ desk.DeskTx = deskTx{}
 
 func (d deskTx) NewID(prefix string) (string, error) {
 	switch prefix {
@@ -122,20 +122,20 @@ func (d deskTx) NewID(prefix string) (string, error) {
 	return "", fmt.Errorf("store: no desk records with prefix %q", prefix)
 }
 
-func (d deskTx) Article(id string) (*report.Article, error) {
+func (d deskTx) Article(id string) (*desk.Article, error) {
 	if p, _, ok := ParseID(id); !ok || p != "S" {
-		return nil, report.ErrNoArticle
+		return nil, desk.ErrNoArticle
 	}
-	a := new(report.Article)
+	a := new(desk.Article)
 	if err := d.t.Get(id, a); errors.Is(err, ErrNotFound) {
-		return nil, report.ErrNoArticle
+		return nil, desk.ErrNoArticle
 	} else if err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-func (d deskTx) PutArticle(a *report.Article, since int) error {
+func (d deskTx) PutArticle(a *desk.Article, since int) error {
 	if err := d.t.Put(a.ID, a); err != nil {
 		return err
 	}
@@ -151,54 +151,54 @@ func (d deskTx) PutArticle(a *report.Article, since int) error {
 	return nil
 }
 
-func (d deskTx) Articles() ([]*report.Article, error) {
+func (d deskTx) Articles() ([]*desk.Article, error) {
 	if d.cache == nil {
-		return collect[report.Article](d.t, "S")
+		return collect[desk.Article](d.t, "S")
 	}
 	return d.cache.articles(d.t)
 }
 
-func (d deskTx) PutWeekly(w *report.Weekly, action string) error {
+func (d deskTx) PutWeekly(w *desk.Weekly, action string) error {
 	if err := d.t.Put(w.ID, w); err != nil {
 		return err
 	}
 	return d.t.Record(w.ID, action, "周 "+w.Week, w.At)
 }
 
-func (d deskTx) Weeklies() ([]*report.Weekly, error) { return collect[report.Weekly](d.t, "W") }
+func (d deskTx) Weeklies() ([]*desk.Weekly, error) { return collect[desk.Weekly](d.t, "W") }
 
-func (d deskTx) PutGoodDeed(g *report.GoodDeed, action string) error {
+func (d deskTx) PutGoodDeed(g *desk.GoodDeed, action string) error {
 	if err := d.t.Put(g.ID, g); err != nil {
 		return err
 	}
 	return d.t.Record(g.ID, action, strings.Join(g.Notified, "、"), g.At)
 }
 
-func (d deskTx) GoodDeeds() ([]*report.GoodDeed, error) { return collect[report.GoodDeed](d.t, "G") }
+func (d deskTx) GoodDeeds() ([]*desk.GoodDeed, error) { return collect[desk.GoodDeed](d.t, "G") }
 
-func (d deskTx) PutOuting(o *report.Outing, action string) error {
+func (d deskTx) PutOuting(o *desk.Outing, action string) error {
 	if err := d.t.Put(o.ID, o); err != nil {
 		return err
 	}
 	return d.t.Record(o.ID, action, o.Date+" "+o.Activity, o.At)
 }
 
-func (d deskTx) Outing(id string) (*report.Outing, error) {
+func (d deskTx) Outing(id string) (*desk.Outing, error) {
 	if p, _, ok := ParseID(id); !ok || p != "O" {
-		return nil, report.ErrNoOuting
+		return nil, desk.ErrNoOuting
 	}
-	o := new(report.Outing)
+	o := new(desk.Outing)
 	if err := d.t.Get(id, o); errors.Is(err, ErrNotFound) {
-		return nil, report.ErrNoOuting
+		return nil, desk.ErrNoOuting
 	} else if err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
-func (d deskTx) Outings() ([]*report.Outing, error) { return collect[report.Outing](d.t, "O") }
+func (d deskTx) Outings() ([]*desk.Outing, error) { return collect[desk.Outing](d.t, "O") }
 
-func (d deskTx) PutMediaSummary(m *report.MediaSummary) error {
+func (d deskTx) PutMediaSummary(m *desk.MediaSummary) error {
 	raw, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("store: encode media summary: %w", err)
@@ -206,7 +206,7 @@ func (d deskTx) PutMediaSummary(m *report.MediaSummary) error {
 	return d.t.bucket(bucketMediaSummary).Put([]byte(m.Month+"\x00"+m.Member), raw)
 }
 
-func (d deskTx) MediaSummaries(month string) ([]*report.MediaSummary, error) {
+func (d deskTx) MediaSummaries(month string) ([]*desk.MediaSummary, error) {
 	b := d.t.bucket(bucketMediaSummary)
 	if b == nil { // a read-only database written before the bucket existed
 		return nil, nil
@@ -215,10 +215,10 @@ func (d deskTx) MediaSummaries(month string) ([]*report.MediaSummary, error) {
 	if month != "" {
 		prefix = month + "\x00"
 	}
-	var out []*report.MediaSummary
+	var out []*desk.MediaSummary
 	c := b.Cursor()
 	for k, raw := c.Seek([]byte(prefix)); k != nil && strings.HasPrefix(string(k), prefix); k, raw = c.Next() {
-		m := new(report.MediaSummary)
+		m := new(desk.MediaSummary)
 		if err := json.Unmarshal(raw, m); err != nil {
 			return nil, fmt.Errorf("store: decode media summary %q: %w", k, err)
 		}

@@ -21,11 +21,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/loadgen"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/store"
 )
 
@@ -129,9 +129,9 @@ func TestCrashSafetyKill9(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var entries []report.Entry
+	var entries []attendance.Entry
 	if err := db.View(func(tx *store.Tx) error {
-		return store.Each(tx, "A", func(e *report.Entry) bool { entries = append(entries, *e); return true })
+		return store.Each(tx, "A", func(e *attendance.Entry) bool { entries = append(entries, *e); return true })
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -155,8 +155,8 @@ func TestCrashSafetyKill9(t *testing.T) {
 			forms[m.at.Unix()] = m
 		}
 	}
-	stored := map[int64]report.Entry{}     // by message time
-	entryByID := map[string]report.Entry{} // by record id
+	stored := map[int64]attendance.Entry{}     // by message time
+	entryByID := map[string]attendance.Entry{} // by record id
 	for _, e := range entries {
 		entryByID[e.ID] = e
 		m := forms[e.At.Unix()]
@@ -272,7 +272,7 @@ var (
 	noticeID = regexp.MustCompile(`报表 (A\d+)（`)
 )
 
-func hasNotable(rows []report.Row) bool {
+func hasNotable(rows []attendance.Row) bool {
 	for _, r := range rows {
 		if r.Notable() {
 			return true

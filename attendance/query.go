@@ -1,4 +1,4 @@
-package report
+package attendance
 
 import (
 	"context"
@@ -52,7 +52,7 @@ func (a *Attendance) FormsDue(classes []*org.Unit, due time.Time) ([]*Form, erro
 // Summary builds the 《日常信息月度汇总表》 of the classes over a period (see
 // Summarize), judging form states at now, with the grade leads'
 // confirmations when the period is a month.
-func (a *Attendance) Summary(p Period, classes []*org.Unit, now time.Time) (*Summary, error) {
+func (a *Attendance) Summary(p org.Period, classes []*org.Unit, now time.Time) (*Summary, error) {
 	ids := unitIDs(classes)
 	var entries []*Entry
 	conf := map[string]*Confirmation{}
@@ -90,12 +90,19 @@ func (a *Attendance) Summary(p Period, classes []*org.Unit, now time.Time) (*Sum
 	return s, nil
 }
 
+// FormLine is one class's attendance forms over the period, counted for the
+// information desk's circular (篇1 第九条 counts them per unit).
+type FormLine struct {
+	Unit, UnitName        string
+	OnTime, Late, Missing int
+}
+
 // FormLines counts, per class of the directory, the forms due in the period
 // by their state at now: the attendance lines of the unit statistics and the
 // circular (篇1 第九条, SPEC §8; Stats.Forms). Forms not yet due and without
 // an entry are not counted, nor is a class with nothing counted (a period
 // inside a vacation). Only the form index is read, never the entries' rows.
-func (a *Attendance) FormLines(p Period, now time.Time) ([]FormLine, error) {
+func (a *Attendance) FormLines(p org.Period, now time.Time) ([]FormLine, error) {
 	classes := a.Dir.Classes()
 	ids := unitIDs(classes)
 	dues := a.Schedule.Between(p.From, p.To)
@@ -128,7 +135,7 @@ func (a *Attendance) FormLines(p Period, now time.Time) ([]FormLine, error) {
 	return out, nil
 }
 
-func isMonth(p Period) bool { return p.To.Equal(p.From.AddDate(0, 1, 0)) && p.From.Day() == 1 }
+func isMonth(p org.Period) bool { return p.To.Equal(p.From.AddDate(0, 1, 0)) && p.From.Day() == 1 }
 
 func unitIDs(units []*org.Unit) []string {
 	out := make([]string, 0, len(units))
@@ -143,7 +150,7 @@ func unitIDs(units []*org.Unit) []string {
 // Confirm records a grade lead's confirmation of the grade's summary for a
 // month that is over, and tells the office. already is true (and nothing
 // changes) when the grade's month was confirmed before.
-func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p Period, grade string, at time.Time) (c *Confirmation, already bool, err error) {
+func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p org.Period, grade string, at time.Time) (c *Confirmation, already bool, err error) {
 	if at.IsZero() {
 		at = a.Now()
 	}
@@ -163,7 +170,7 @@ func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p Period, grade
 		if err := tx.PutConfirmation(c); err != nil {
 			return err
 		}
-		text := fmt.Sprintf(confirmText, m.Name, grade, monthLabel(p.Name), at.In(a.Location()).Format("01-02 15:04"))
+		text := fmt.Sprintf(confirmText, m.Name, grade, org.MonthLabel(p.Name), at.In(a.Location()).Format("01-02 15:04"))
 		var pushes []bot.Notification
 		for _, o := range a.Dir.WithRole(org.Office) {
 			key := "confirm|" + p.Name + "|" + grade + "|" + o.ID
@@ -184,7 +191,7 @@ func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p Period, grade
 // office), so that its forms may be completed and corrected again, and tells
 // the grades' leads to confirm again. It returns the confirmations removed,
 // in the grades' order; grades not confirmed are skipped.
-func (a *Attendance) Reopen(ctx context.Context, m *org.Member, p Period, grades []string, at time.Time) ([]*Confirmation, error) {
+func (a *Attendance) Reopen(ctx context.Context, m *org.Member, p org.Period, grades []string, at time.Time) ([]*Confirmation, error) {
 	if at.IsZero() {
 		at = a.Now()
 	}
@@ -204,7 +211,7 @@ func (a *Attendance) Reopen(ctx context.Context, m *org.Member, p Period, grades
 				return err
 			}
 			out = append(out, c)
-			text := fmt.Sprintf(reopenText, m.Name, g, monthLabel(p.Name), int(p.From.Month()))
+			text := fmt.Sprintf(reopenText, m.Name, g, org.MonthLabel(p.Name), int(p.From.Month()))
 			for _, l := range a.Dir.GradeLeads(g) {
 				pushes = append(pushes, bot.Notification{Key: "reopen|" + p.Name + "|" + g + "|" + l.ID + "|" + at.Format(time.RFC3339),
 					To: bot.Recipient{Member: l.ID}, Title: reopenTitle, Text: text})

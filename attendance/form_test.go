@@ -1,4 +1,4 @@
-package report_test
+package attendance_test
 
 import (
 	"errors"
@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/baosong/baosong"
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 var shanghai = mustLoc("Asia/Shanghai")
@@ -50,22 +50,22 @@ func demoConfig(t testing.TB, opts ...func(*config.Config)) *config.Config {
 	return cfg
 }
 
-func schedule(t testing.TB, opts ...func(*config.Config)) *report.Schedule {
+func schedule(t testing.TB, opts ...func(*config.Config)) *attendance.Schedule {
 	t.Helper()
 	cfg := demoConfig(t, opts...)
 	cal, err := org.CalendarOf(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.NewSchedule(cfg.Attendance, cal)
+	return attendance.NewSchedule(cfg.Attendance, cal)
 }
 
 func policy(p string) func(*config.Config) { return func(c *config.Config) { c.Org.HolidayPolicy = p } }
 
-func labels(s *report.Schedule, ts []time.Time) string {
+func labels(s *attendance.Schedule, ts []time.Time) string {
 	out := make([]string, len(ts))
 	for i, d := range ts {
-		out[i] = report.FormLabel(d, s.Location())
+		out[i] = attendance.FormLabel(d, s.Location())
 	}
 	return strings.Join(out, " ")
 }
@@ -153,10 +153,10 @@ func TestAttribute(t *testing.T) {
 		{"a date inside a window: the form at its end", "2026-11-30 08:00", "2026-11-24", nil, "2026-11-26 17:00", nil},
 		{"a date wins over a missing form", "2026-11-27 08:00", "2026-11-27", []string{"2026-11-26 17:00"}, "2026-11-30 17:00", nil},
 		{"a date of the previous form", "2026-11-27 08:00", "2026-11-24", nil, "2026-11-26 17:00", nil},
-		{"a date older than the previous form is refused", "2026-11-27 08:00", "2026-11-20", []string{"2026-11-23 17:00"}, "", report.ErrTooOld},
-		{"last year's 12月31日 is refused", "2026-11-26 12:00", "2025-12-31", nil, "", report.ErrTooOld},
+		{"a date older than the previous form is refused", "2026-11-27 08:00", "2026-11-20", []string{"2026-11-23 17:00"}, "", attendance.ErrTooOld},
+		{"last year's 12月31日 is refused", "2026-11-26 12:00", "2025-12-31", nil, "", attendance.ErrTooOld},
 		{"a date on the message's day", "2026-11-26 09:00", "2026-11-26", nil, "2026-11-26 17:00", nil},
-		{"a future date is refused", "2026-11-26 09:00", "2026-11-27", nil, "", report.ErrFutureDate},
+		{"a future date is refused", "2026-11-26 09:00", "2026-11-27", nil, "", attendance.ErrFutureDate},
 		{"a date in 国庆: the form after the holiday", "2026-10-09 09:00", "2026-10-02", nil, "2026-10-08 17:00", nil},
 	}
 	for _, c := range cases {
@@ -169,7 +169,7 @@ func TestAttribute(t *testing.T) {
 			if c.date != "" {
 				date = at(c.date)
 			}
-			got, err := report.Attribute(s, at(c.at), date, func(due time.Time) (bool, error) { return miss[due.Unix()], nil })
+			got, err := attendance.Attribute(s, at(c.at), date, func(due time.Time) (bool, error) { return miss[due.Unix()], nil })
 			if !errors.Is(err, c.err) {
 				t.Fatalf("err = %v, want %v", err, c.err)
 			}
@@ -179,58 +179,58 @@ func TestAttribute(t *testing.T) {
 		})
 	}
 	boom := errors.New("boom")
-	if _, err := report.Attribute(s, at("2026-11-27 09:00"), time.Time{}, func(time.Time) (bool, error) { return false, boom }); !errors.Is(err, boom) {
+	if _, err := attendance.Attribute(s, at("2026-11-27 09:00"), time.Time{}, func(time.Time) (bool, error) { return false, boom }); !errors.Is(err, boom) {
 		t.Errorf("store error lost: %v", err)
 	}
 }
 
-func entry(id, at0 string, withdrawn bool, rows ...report.Row) *report.Entry {
-	return &report.Entry{ID: id, Unit: "g1c1", At: at(at0), Withdrawn: withdrawn, Rows: rows}
+func entry(id, at0 string, withdrawn bool, rows ...attendance.Row) *attendance.Entry {
+	return &attendance.Entry{ID: id, Unit: "g1c1", At: at(at0), Withdrawn: withdrawn, Rows: rows}
 }
 
 func TestFormState(t *testing.T) {
 	due := at("2026-11-26 17:00")
 	cases := []struct {
 		name    string
-		entries []*report.Entry
+		entries []*attendance.Entry
 		now     string
 		want    string
 	}{
-		{"no entry before the due time", nil, "2026-11-26 16:00", report.FormOpen},
-		{"no entry at the due time", nil, "2026-11-26 17:00", report.FormOpen},
-		{"no entry after the due time", nil, "2026-11-26 17:01", report.FormMissing},
-		{"an entry by the due time", []*report.Entry{entry("A1", "2026-11-26 17:00", false)}, "2026-11-30 00:00", report.FormOnTime},
-		{"first entry after the due time", []*report.Entry{entry("A1", "2026-11-26 17:01", false)}, "2026-11-30 00:00", report.FormLate},
+		{"no entry before the due time", nil, "2026-11-26 16:00", attendance.FormOpen},
+		{"no entry at the due time", nil, "2026-11-26 17:00", attendance.FormOpen},
+		{"no entry after the due time", nil, "2026-11-26 17:01", attendance.FormMissing},
+		{"an entry by the due time", []*attendance.Entry{entry("A1", "2026-11-26 17:00", false)}, "2026-11-30 00:00", attendance.FormOnTime},
+		{"first entry after the due time", []*attendance.Entry{entry("A1", "2026-11-26 17:01", false)}, "2026-11-30 00:00", attendance.FormLate},
 		{"judged on the earliest message time, not the id",
-			[]*report.Entry{entry("A2", "2026-11-27 09:00", false), entry("A1", "2026-11-26 10:00", false)}, "2026-11-30 00:00", report.FormOnTime},
+			[]*attendance.Entry{entry("A2", "2026-11-27 09:00", false), entry("A1", "2026-11-26 10:00", false)}, "2026-11-30 00:00", attendance.FormOnTime},
 		{"a withdrawn on-time entry leaves a late form",
-			[]*report.Entry{entry("A1", "2026-11-26 10:00", true), entry("A2", "2026-11-27 09:00", false)}, "2026-11-30 00:00", report.FormLate},
-		{"all withdrawn: missing again", []*report.Entry{entry("A1", "2026-11-26 10:00", true)}, "2026-11-30 00:00", report.FormMissing},
-		{"all withdrawn, not yet due: open", []*report.Entry{entry("A1", "2026-11-26 10:00", true)}, "2026-11-26 12:00", report.FormOpen},
+			[]*attendance.Entry{entry("A1", "2026-11-26 10:00", true), entry("A2", "2026-11-27 09:00", false)}, "2026-11-30 00:00", attendance.FormLate},
+		{"all withdrawn: missing again", []*attendance.Entry{entry("A1", "2026-11-26 10:00", true)}, "2026-11-30 00:00", attendance.FormMissing},
+		{"all withdrawn, not yet due: open", []*attendance.Entry{entry("A1", "2026-11-26 10:00", true)}, "2026-11-26 12:00", attendance.FormOpen},
 	}
 	for _, c := range cases {
-		f := &report.Form{Unit: "g1c1", Due: due, Entries: c.entries}
+		f := &attendance.Form{Unit: "g1c1", Due: due, Entries: c.entries}
 		if got := f.State(at(c.now)); got != c.want {
 			t.Errorf("%s: state %s, want %s", c.name, got, c.want)
 		}
 	}
-	forms := []*report.Form{
-		{Unit: "g1c1", Due: due, Entries: []*report.Entry{entry("A1", "2026-11-26 10:00", false)}},
+	forms := []*attendance.Form{
+		{Unit: "g1c1", Due: due, Entries: []*attendance.Entry{entry("A1", "2026-11-26 10:00", false)}},
 		{Unit: "g1c2", Due: due},
-		{Unit: "g2c1", Due: due, Entries: []*report.Entry{entry("A2", "2026-11-26 10:00", true)}},
+		{Unit: "g2c1", Due: due, Entries: []*attendance.Entry{entry("A2", "2026-11-26 10:00", true)}},
 	}
-	if got := unitsOf(report.Missing(forms, at("2026-11-26 17:05"))); got != "g1c2 g2c1" {
+	if got := unitsOf(attendance.Missing(forms, at("2026-11-26 17:05"))); got != "g1c2 g2c1" {
 		t.Errorf("Missing after the due time = %s", got)
 	}
-	if got := unitsOf(report.Missing(forms, at("2026-11-26 16:30"))); got != "" {
+	if got := unitsOf(attendance.Missing(forms, at("2026-11-26 16:30"))); got != "" {
 		t.Errorf("Missing before the due time = %s", got)
 	}
-	if got := unitsOf(report.Lacking(forms)); got != "g1c2 g2c1" {
+	if got := unitsOf(attendance.Lacking(forms)); got != "g1c2 g2c1" {
 		t.Errorf("Lacking = %s", got)
 	}
 }
 
-func unitsOf(fs []*report.Form) string {
+func unitsOf(fs []*attendance.Form) string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, f.Unit)
@@ -238,44 +238,44 @@ func unitsOf(fs []*report.Form) string {
 	return strings.Join(out, " ")
 }
 
-func absent(who string, h int) report.Row {
-	return report.Row{Type: report.Absent, Student: who, Hours: h}
+func absent(who string, h int) attendance.Row {
+	return attendance.Row{Type: attendance.Absent, Student: who, Hours: h}
 }
 
 func TestLedger(t *testing.T) {
-	th := report.ThresholdsOf(demoConfig(t).Attendance)
-	leave := func(who string, h, d int, approver string) report.Row {
-		return report.Row{Type: report.Leave, Student: who, Hours: h, Days: d, Approver: approver}
+	th := attendance.ThresholdsOf(demoConfig(t).Attendance)
+	leave := func(who string, h, d int, approver string) attendance.Row {
+		return attendance.Row{Type: attendance.Leave, Student: who, Hours: h, Days: d, Approver: approver}
 	}
-	form := func(rows ...report.Row) *report.Form {
-		return &report.Form{Unit: "g1c1", Entries: []*report.Entry{{ID: "A1", Rows: rows}}}
+	form := func(rows ...attendance.Row) *attendance.Form {
+		return &attendance.Form{Unit: "g1c1", Entries: []*attendance.Entry{{ID: "A1", Rows: rows}}}
 	}
 	cases := []struct {
 		name   string
-		forms  []*report.Form
+		forms  []*attendance.Form
 		absent int
 		level  string
 	}{
-		{"7 hours: nothing", []*report.Form{form(absent("张三", 7))}, 7, report.LevelNone},
-		{"8 hours: yellow card", []*report.Form{form(absent("张三", 5)), form(absent("张三", 3))}, 8, report.LevelYellow},
-		{"11 hours: still yellow", []*report.Form{form(absent("张三", 11))}, 11, report.LevelYellow},
-		{"12 hours: criticism", []*report.Form{form(absent("张三", 12))}, 12, report.LevelCriticize},
-		{"15 hours: discipline", []*report.Form{form(absent("张三", 15))}, 15, report.LevelDiscipline},
-		{"absence in days counts day_hours", []*report.Form{form(report.Row{Type: report.Absent, Student: "张三", Days: 1})}, 8, report.LevelYellow},
-		{"approved leave covers absence in its form", []*report.Form{form(absent("张三", 10), leave("张三", 3, 0, "刘老师"))}, 7, report.LevelNone},
-		{"a leave in days covers up to days × day_hours", []*report.Form{form(absent("张三", 10), leave("张三", 0, 1, "刘老师"))}, 2, report.LevelNone},
-		{"leave without approver covers nothing", []*report.Form{form(absent("张三", 10), leave("张三", 3, 0, ""))}, 10, report.LevelYellow},
-		{"leave covers only its own form", []*report.Form{form(absent("张三", 9)), form(leave("张三", 5, 0, "刘老师"))}, 9, report.LevelYellow},
-		{"leave covers only its student", []*report.Form{form(absent("张三", 9), leave("李四", 5, 0, "刘老师"))}, 9, report.LevelYellow},
-		{"withdrawn entries count for nothing", []*report.Form{{Unit: "g1c1", Entries: []*report.Entry{
-			{ID: "A1", Withdrawn: true, Rows: []report.Row{absent("张三", 9)}}, {ID: "A2", Rows: []report.Row{absent("张三", 1)}}}}}, 1, report.LevelNone},
-		{"3 days left school: nothing", []*report.Form{form(report.Row{Type: report.LeftSchool, Student: "张三", Days: 3})}, 0, report.LevelNone},
-		{"4 days left school: discipline", []*report.Form{form(report.Row{Type: report.LeftSchool, Student: "张三", Days: 2}),
-			form(report.Row{Type: report.LeftSchool, Student: "张三", Days: 2})}, 0, report.LevelDiscipline},
+		{"7 hours: nothing", []*attendance.Form{form(absent("张三", 7))}, 7, attendance.LevelNone},
+		{"8 hours: yellow card", []*attendance.Form{form(absent("张三", 5)), form(absent("张三", 3))}, 8, attendance.LevelYellow},
+		{"11 hours: still yellow", []*attendance.Form{form(absent("张三", 11))}, 11, attendance.LevelYellow},
+		{"12 hours: criticism", []*attendance.Form{form(absent("张三", 12))}, 12, attendance.LevelCriticize},
+		{"15 hours: discipline", []*attendance.Form{form(absent("张三", 15))}, 15, attendance.LevelDiscipline},
+		{"absence in days counts day_hours", []*attendance.Form{form(attendance.Row{Type: attendance.Absent, Student: "张三", Days: 1})}, 8, attendance.LevelYellow},
+		{"approved leave covers absence in its form", []*attendance.Form{form(absent("张三", 10), leave("张三", 3, 0, "刘老师"))}, 7, attendance.LevelNone},
+		{"a leave in days covers up to days × day_hours", []*attendance.Form{form(absent("张三", 10), leave("张三", 0, 1, "刘老师"))}, 2, attendance.LevelNone},
+		{"leave without approver covers nothing", []*attendance.Form{form(absent("张三", 10), leave("张三", 3, 0, ""))}, 10, attendance.LevelYellow},
+		{"leave covers only its own form", []*attendance.Form{form(absent("张三", 9)), form(leave("张三", 5, 0, "刘老师"))}, 9, attendance.LevelYellow},
+		{"leave covers only its student", []*attendance.Form{form(absent("张三", 9), leave("李四", 5, 0, "刘老师"))}, 9, attendance.LevelYellow},
+		{"withdrawn entries count for nothing", []*attendance.Form{{Unit: "g1c1", Entries: []*attendance.Entry{
+			{ID: "A1", Withdrawn: true, Rows: []attendance.Row{absent("张三", 9)}}, {ID: "A2", Rows: []attendance.Row{absent("张三", 1)}}}}}, 1, attendance.LevelNone},
+		{"3 days left school: nothing", []*attendance.Form{form(attendance.Row{Type: attendance.LeftSchool, Student: "张三", Days: 3})}, 0, attendance.LevelNone},
+		{"4 days left school: discipline", []*attendance.Form{form(attendance.Row{Type: attendance.LeftSchool, Student: "张三", Days: 2}),
+			form(attendance.Row{Type: attendance.LeftSchool, Student: "张三", Days: 2})}, 0, attendance.LevelDiscipline},
 	}
 	for _, c := range cases {
-		ts := report.Ledger(c.forms, th)
-		var got *report.Tally
+		ts := attendance.Ledger(c.forms, th)
+		var got *attendance.Tally
 		for _, x := range ts {
 			if x.Student == "张三" {
 				got = x
@@ -289,12 +289,12 @@ func TestLedger(t *testing.T) {
 			t.Errorf("%s: absent %d level %q, want %d %q", c.name, got.AbsentHours, got.Level, c.absent, c.level)
 		}
 	}
-	ts := report.Ledger([]*report.Form{form(
-		report.Row{Type: report.NightAway, Student: "李四"}, report.Row{Type: report.NightAway, Student: "李四", Days: 2},
-		report.Row{Type: report.LateReturn, Student: "王五", Time: "23:40"},
-		report.Row{Type: report.Absent, Student: "张三", No: "23", Hours: 2}, absent("张三", 1),
+	ts := attendance.Ledger([]*attendance.Form{form(
+		attendance.Row{Type: attendance.NightAway, Student: "李四"}, attendance.Row{Type: attendance.NightAway, Student: "李四", Days: 2},
+		attendance.Row{Type: attendance.LateReturn, Student: "王五", Time: "23:40"},
+		attendance.Row{Type: attendance.Absent, Student: "张三", No: "23", Hours: 2}, absent("张三", 1),
 		leave("赵六", 3, 0, ""), leave("赵六", 0, 2, "刘老师"))}, th)
-	got := map[string]report.Tally{}
+	got := map[string]attendance.Tally{}
 	for _, x := range ts {
 		got[x.Student] = *x
 	}
@@ -321,31 +321,31 @@ func TestParsePeriod(t *testing.T) {
 		{" 2026 ", "2026", "2026-01-01", "2027-01-01"},
 	}
 	for _, c := range cases {
-		p, err := report.ParsePeriod(c.in, shanghai)
+		p, err := org.ParsePeriod(c.in, shanghai)
 		if err != nil || p.Name != c.name || !p.From.Equal(at(c.from)) || !p.To.Equal(at(c.to)) {
 			t.Errorf("ParsePeriod(%q) = %+v, %v", c.in, p, err)
 		}
 	}
 	for _, bad := range []string{"", "2026-13", "2026Q5", "26", "11月", "2026Q", "abcdQ1"} {
-		if _, err := report.ParsePeriod(bad, shanghai); !errors.Is(err, report.ErrPeriod) {
+		if _, err := org.ParsePeriod(bad, shanghai); !errors.Is(err, org.ErrPeriod) {
 			t.Errorf("ParsePeriod(%q) err = %v", bad, err)
 		}
 	}
 }
 
 func TestDescribeRows(t *testing.T) {
-	rows := []report.Row{
-		{Type: report.Leave, Student: "赵六", Hours: 3, Reason: "病假", Approver: "刘老师"},
+	rows := []attendance.Row{
+		{Type: attendance.Leave, Student: "赵六", Hours: 3, Reason: "病假", Approver: "刘老师"},
 		absent("张三", 2), absent("李四", 1),
-		{Type: report.LateReturn, Student: "王五", Time: "23:40"},
-		{Type: report.Leave, Student: "钱八", Days: 1},
-		{Type: report.LeftSchool, Student: "孙七", Days: 2},
+		{Type: attendance.LateReturn, Student: "王五", Time: "23:40"},
+		{Type: attendance.Leave, Student: "钱八", Days: 1},
+		{Type: attendance.LeftSchool, Student: "孙七", Days: 2},
 	}
 	want := "旷课：张三 2节、李四 1节\n晚归：王五 23:40\n请假：赵六 3节 病假 批准人刘老师、钱八 1天 （待补请假条）\n擅自离校：孙七 2天"
-	if got := report.DescribeRows(rows); got != want {
+	if got := attendance.DescribeRows(rows); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if got := report.DescribeRows(nil); got != "无异常" {
+	if got := attendance.DescribeRows(nil); got != "无异常" {
 		t.Errorf("no rows: %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package desk
 
 // Information items (信息稿件, S<n>; 篇1, 篇6, 篇7).
 //
@@ -63,15 +63,15 @@ func AdoptionRank(level string) int { return adoptionRank[level] }
 
 // Errors of the information-item rules; handlers turn them into replies.
 var (
-	ErrNoArticle     = errors.New("report: no such information item")
-	ErrArticleState  = errors.New("report: the item is not at that step")
-	ErrNotUnitHead   = errors.New("report: only the head of the submitting unit may review the item")
-	ErrNotSubmitter  = errors.New("report: only the submitter may complete the item")
-	ErrNoDeptUnit    = errors.New("report: the officer belongs to no unit")
-	ErrLevel         = errors.New("report: unknown adoption level")
-	ErrSameAdoption  = errors.New("report: adoption already recorded")
-	ErrNothingToFill = errors.New("report: nothing to complete")
-	ErrNotAllowed    = errors.New("report: not allowed at this step")
+	ErrNoArticle     = errors.New("desk: no such information item")
+	ErrArticleState  = errors.New("desk: the item is not at that step")
+	ErrNotUnitHead   = errors.New("desk: only the head of the submitting unit may review the item")
+	ErrNotSubmitter  = errors.New("desk: only the submitter may complete the item")
+	ErrNoDeptUnit    = errors.New("desk: the officer belongs to no unit")
+	ErrLevel         = errors.New("desk: unknown adoption level")
+	ErrSameAdoption  = errors.New("desk: adoption already recorded")
+	ErrNothingToFill = errors.New("desk: nothing to complete")
+	ErrNotAllowed    = errors.New("desk: not allowed at this step")
 )
 
 // StateError says an item is not at the step an action needs.
@@ -79,7 +79,7 @@ type StateError struct {
 	ID, Status string
 }
 
-func (e *StateError) Error() string { return fmt.Sprintf("report: %s is %s", e.ID, e.Status) }
+func (e *StateError) Error() string { return fmt.Sprintf("desk: %s is %s", e.ID, e.Status) }
 
 // Unwrap makes errors.Is(err, ErrArticleState) true.
 func (e *StateError) Unwrap() error { return ErrArticleState }

@@ -1,4 +1,4 @@
-package report_test
+package attendance_test
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/baosong/baosong"
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/store"
 )
 
@@ -57,14 +57,14 @@ func bigClasses(dir *org.Directory) []*org.Unit {
 // fillForms stores, for every class and every due time in [from, to), one
 // or two entries with a few rows (absences, a late return, a leave), sent
 // before the due time, from parallel writers so that commits are shared.
-func fillForms(tb testing.TB, att *report.Attendance, dir *org.Directory, from, to time.Time) int {
+func fillForms(tb testing.TB, att *attendance.Attendance, dir *org.Directory, from, to time.Time) int {
 	tb.Helper()
 	roster := dir.Roster("b1c1")
 	dues := att.Schedule.Between(from, to)
 	type job struct {
 		unit string
 		at   time.Time
-		rows []report.Row
+		rows []attendance.Row
 	}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
@@ -76,7 +76,7 @@ func fillForms(tb testing.TB, att *report.Attendance, dir *org.Directory, from, 
 			defer wg.Done()
 			for j := range jobs {
 				m, _ := dir.Member("cadre-" + j.unit)
-				_, err := att.Submit(context.Background(), report.Submission{Member: m, Unit: j.unit, At: j.at, Rows: j.rows})
+				_, err := att.Submit(context.Background(), attendance.Submission{Member: m, Unit: j.unit, At: j.at, Rows: j.rows})
 				if err != nil {
 					mu.Lock()
 					firstErr = err
@@ -89,17 +89,17 @@ func fillForms(tb testing.TB, att *report.Attendance, dir *org.Directory, from, 
 	for i, due := range dues {
 		for c, u := range bigClasses(dir) {
 			k := i*7 + c
-			rows := []report.Row{
-				{Type: report.Absent, Student: roster[k%50].Name, Hours: 1 + k%3},
-				{Type: report.LateReturn, Student: roster[(k+7)%50].Name},
+			rows := []attendance.Row{
+				{Type: attendance.Absent, Student: roster[k%50].Name, Hours: 1 + k%3},
+				{Type: attendance.LateReturn, Student: roster[(k+7)%50].Name},
 			}
 			if k%4 == 0 {
-				rows = append(rows, report.Row{Type: report.Leave, Student: roster[(k+3)%50].Name, Hours: 2, Reason: "病假", Approver: "刘老师"})
+				rows = append(rows, attendance.Row{Type: attendance.Leave, Student: roster[(k+3)%50].Name, Hours: 2, Reason: "病假", Approver: "刘老师"})
 			}
 			jobs <- job{u.ID, due.Add(-3 * time.Hour), rows}
 			n++
 			if k%2 == 0 {
-				jobs <- job{u.ID, due.Add(-time.Hour), []report.Row{{Type: report.NightAway, Student: roster[(k+11)%50].Name}}}
+				jobs <- job{u.ID, due.Add(-time.Hour), []attendance.Row{{Type: attendance.NightAway, Student: roster[(k+11)%50].Name}}}
 				n++
 			}
 		}
@@ -123,16 +123,16 @@ func benchSummary(b *testing.B, period string) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	att, err := report.NewAttendance(cfg, dir, db, time.Now)
+	att, err := attendance.NewAttendance(cfg, dir, db, time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := report.ParsePeriod(period, att.Location())
+	p, err := org.ParsePeriod(period, att.Location())
 	if err != nil {
 		b.Fatal(err)
 	}
 	if len(period) == 4 { // a school year: September to the next July
-		p = report.Period{Name: period, From: time.Date(2026, 9, 1, 0, 0, 0, 0, att.Location()),
+		p = org.Period{Name: period, From: time.Date(2026, 9, 1, 0, 0, 0, 0, att.Location()),
 			To: time.Date(2027, 8, 1, 0, 0, 0, 0, att.Location())}
 	}
 	entries := fillForms(b, att, dir, p.From, p.To)

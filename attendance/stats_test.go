@@ -1,4 +1,4 @@
-package report_test
+package attendance_test
 
 import (
 	"context"
@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/attendance"
+	"github.com/baosong/baosong/desk"
+	"github.com/baosong/baosong/org"
 )
 
 // The circular of a period (通报, 篇1 第九条) shows each class's attendance
@@ -15,25 +17,25 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 	f := newFixture(t)
 	// November 2026: forms due Mondays and Thursdays 17:00; at Thursday the
 	// 26th, noon, seven are past (2, 5, 9, 12, 16, 19, 23), the 26th is open.
-	f.submit("cadre-g1c1", "g1c1", "2026-11-02 16:00")                                                     // on time
-	f.submit("cadre-g1c1", "g1c1", "2026-11-05 10:00")                                                     // on time
-	f.submit("cadre-g1c1", "g1c1", "2026-11-10 09:00", report.Row{Type: report.LateReturn, Student: "王五"}) // the 9th, late
-	w := f.submit("cadre-g1c1", "g1c1", "2026-11-12 11:00")                                                // withdrawn: missing again
+	f.submit("cadre-g1c1", "g1c1", "2026-11-02 16:00")                                                             // on time
+	f.submit("cadre-g1c1", "g1c1", "2026-11-05 10:00")                                                             // on time
+	f.submit("cadre-g1c1", "g1c1", "2026-11-10 09:00", attendance.Row{Type: attendance.LateReturn, Student: "王五"}) // the 9th, late
+	w := f.submit("cadre-g1c1", "g1c1", "2026-11-12 11:00")                                                        // withdrawn: missing again
 	if _, err := f.att.Withdraw(context.Background(), f.member("cadre-g1c1"), w.Entry.ID, at("2026-11-12 11:05")); err != nil {
 		t.Fatal(err)
 	}
 	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00") // not yet due, already on time
 	f.submit("cadre-g1c2", "g1c2", "2026-11-03 08:00") // completes the 2nd late
 
-	desk, err := report.NewDesk(demoConfig(t), f.dir, f.db, func() time.Time { return f.now })
+	dk, err := desk.NewDesk(demoConfig(t), f.dir, f.db, func() time.Time { return f.now })
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := report.ParsePeriod("2026-11", shanghai)
+	p, err := org.ParsePeriod("2026-11", shanghai)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bare, err := desk.StatsFor(p)
+	bare, err := dk.StatsFor(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,12 +43,12 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 		t.Errorf("a desk without a form counter shows forms: %+v", bare.Forms)
 	}
 
-	desk.Forms = f.att
-	s, err := desk.StatsFor(p)
+	dk.Forms = f.att
+	s, err := dk.StatsFor(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []report.FormLine{
+	want := []attendance.FormLine{
 		{Unit: "g1c1", UnitName: "高一(1)班", OnTime: 3, Late: 1, Missing: 4},
 		{Unit: "g1c2", UnitName: "高一(2)班", OnTime: 0, Late: 1, Missing: 6},
 		{Unit: "g2c1", UnitName: "高二(1)班", OnTime: 0, Late: 0, Missing: 7},
@@ -72,7 +74,7 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 	}
 
 	// A period inside a vacation (the demo's 暑假) has no form: no line at all.
-	august, _ := report.ParsePeriod("2026-08", shanghai)
+	august, _ := org.ParsePeriod("2026-08", shanghai)
 	if lines, err := f.att.FormLines(august, f.now); err != nil || len(lines) != 0 {
 		t.Errorf("August (暑假) = %+v, %v; want no lines", lines, err)
 	}
@@ -82,13 +84,13 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 // month the same way, leave that covered hours included.
 func TestTallyCounts(t *testing.T) {
 	for _, c := range []struct {
-		t    report.Tally
+		t    attendance.Tally
 		want string
 	}{
-		{report.Tally{ReportedHours: 9, CoveredHours: 2, AbsentHours: 7, Nights: 1}, "旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次"},
-		{report.Tally{ReportedHours: 2, AbsentHours: 2, LateReturns: 3}, "旷课 2 节、晚归 3 次"},
-		{report.Tally{DaysLeft: 4, LeaveHours: 1, LeaveDays: 2, PendingLeaves: 1}, "擅自离校 4 天、请假 1 节、请假 2 天、待补请假条 1 张"},
-		{report.Tally{}, ""},
+		{attendance.Tally{ReportedHours: 9, CoveredHours: 2, AbsentHours: 7, Nights: 1}, "旷课 9 节（请假抵扣 2 节，计 7 节）、夜不归宿 1 次"},
+		{attendance.Tally{ReportedHours: 2, AbsentHours: 2, LateReturns: 3}, "旷课 2 节、晚归 3 次"},
+		{attendance.Tally{DaysLeft: 4, LeaveHours: 1, LeaveDays: 2, PendingLeaves: 1}, "擅自离校 4 天、请假 1 节、请假 2 天、待补请假条 1 张"},
+		{attendance.Tally{}, ""},
 	} {
 		if got := c.t.Counts(); got != c.want {
 			t.Errorf("%+v: Counts() = %q, want %q", c.t, got, c.want)

@@ -1,4 +1,4 @@
-package report
+package attendance
 
 import (
 	"context"
@@ -141,7 +141,7 @@ type Attendance struct {
 func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now func() time.Time) (*Attendance, error) {
 	cal, err := org.CalendarOf(c)
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("attendance: %w", err)
 	}
 	if now == nil {
 		now = time.Now
@@ -613,7 +613,7 @@ func (a *Attendance) crossings(tx AttendanceTx, e *Entry) ([]Crossing, []bot.Not
 		c := Crossing{Month: m, Tally: t, Level: t.Level}
 		if !a.announced(tx, m, e.Unit, t.Student, DisciplineRank(t.Level), recipients) {
 			c.Reached = true
-			text := fmt.Sprintf(levelText, a.Dir.UnitName(e.Unit), t.Student, monthLabel(m), a.Thresholds.Why(t),
+			text := fmt.Sprintf(levelText, a.Dir.UnitName(e.Unit), t.Student, org.MonthLabel(m), a.Thresholds.Why(t),
 				t.Level, a.levelRule(t.Level), t.AbsentHours, t.Nights, t.DaysLeft)
 			for _, r := range recipients {
 				pushes = append(pushes, bot.Notification{Key: LevelKey(m, e.Unit, t.Student, t.Level, r),

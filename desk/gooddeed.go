@@ -1,4 +1,4 @@
-package report
+package desk
 
 // Good deeds (好人好事, G<n>; 篇11 (三)): any member reports one; it goes to
 // the office at once and is counted per unit and month in the statistics.
@@ -14,7 +14,7 @@ import (
 )
 
 // ErrEmptyText refuses a report without text.
-var ErrEmptyText = errors.New("report: empty text")
+var ErrEmptyText = errors.New("desk: empty text")
 
 // GoodDeed is a good-deed report (G<n>).
 type GoodDeed struct {

@@ -1,4 +1,4 @@
-package report
+package desk
 
 // What is due, for the scheduler's jobs (SPEC §6): the officers below the
 // monthly quota, those who have not sent the media summary, those without a
@@ -100,7 +100,7 @@ func (d *Desk) ResearchMissing(_ context.Context, quarter time.Time) ([]string, 
 
 // StatsFor computes the statistics of a period now, with the classes'
 // attendance forms when the desk has a FormCounter.
-func (d *Desk) StatsFor(per Period) (*Stats, error) {
+func (d *Desk) StatsFor(per org.Period) (*Stats, error) {
 	arts, weeks, deeds, err := d.Load()
 	if err != nil {
 		return nil, err
@@ -109,17 +109,17 @@ func (d *Desk) StatsFor(per Period) (*Stats, error) {
 	s := d.Statistics(per, arts, weeks, deeds, now)
 	if d.Forms != nil {
 		if s.Forms, err = d.Forms.FormLines(per, now); err != nil {
-			return nil, fmt.Errorf("report: statistics of %s: %w", per.Name, err)
+			return nil, fmt.Errorf("desk: statistics of %s: %w", per.Name, err)
 		}
 	}
 	return s, nil
 }
 
 // QuarterPeriod is the quarter starting at (or containing) t.
-func (d *Desk) QuarterPeriod(t time.Time) Period {
+func (d *Desk) QuarterPeriod(t time.Time) org.Period {
 	t = t.In(d.Policy.Loc)
 	first := time.Date(t.Year(), time.Month((int(t.Month())-1)/3*3+1), 1, 0, 0, 0, 0, d.Policy.Loc)
-	return Period{Name: fmt.Sprintf("%dQ%d", first.Year(), (int(first.Month())-1)/3+1), From: first, To: first.AddDate(0, 3, 0)}
+	return org.Period{Name: fmt.Sprintf("%dQ%d", first.Year(), (int(first.Month())-1)/3+1), From: first, To: first.AddDate(0, 3, 0)}
 }
 
 // RankingText is the circular of the quarter starting at quarter.
@@ -136,7 +136,7 @@ func (d *Desk) RankingText(_ context.Context, quarter time.Time) (string, error)
 // groups, else their members; the office; the leaders), keyed
 // job|period|recipient|piece so that each is queued once.
 func (d *Desk) CircularPushes(job, period, text string, units []string) []bot.Notification {
-	pieces := SplitText(text, MaxTextBytes)
+	pieces := bot.SplitText(text, bot.MaxTextBytes)
 	var out []bot.Notification
 	for _, r := range d.circularRecipients(units) {
 		to := bot.Recipient{Member: r}
@@ -212,7 +212,7 @@ func (d *Desk) SendMediaSummary(ctx context.Context, m *org.Member, month, note 
 		if err := tx.PutMediaSummary(s); err != nil {
 			return err
 		}
-		text := sprintf(pushMediaSummary, m.Name, MonthLabel(month), MediaText(s.Lines, note))
+		text := sprintf(pushMediaSummary, m.Name, org.MonthLabel(month), MediaText(s.Lines, note))
 		key := fmt.Sprintf("media|%s|%s|%d", month, m.ID, at.UnixNano())
 		if err := tx.Enqueue(d.officeNotices(key, text)...); err != nil {
 			return err

@@ -1,4 +1,12 @@
-package report
+// Package desk is the information desk of baosong: information items and
+// their review chain (投稿, 通过, 采用, 签发; 篇1, 篇6, 篇7), points and the
+// circular, statistics items, weekly department reports, good deeds, media
+// summaries and outing notices. Its pure rules are the package functions and
+// InfoPolicy; the Desk service loads, applies and stores through its Store.
+//
+// The desk depends on attendance in one place only: the circular counts the
+// classes' attendance forms through FormCounter.
+package desk
 
 import (
 	"context"
@@ -81,7 +89,7 @@ type Desk struct {
 func NewDesk(c *config.Config, dir *org.Directory, st DeskStore, now func() time.Time) (*Desk, error) {
 	cal, err := org.CalendarOf(c)
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return nil, fmt.Errorf("desk: %w", err)
 	}
 	return &Desk{Dir: dir, Store: st, Policy: NewInfoPolicy(c.Submission, cal), Week: c.Weekly,
 		OutingTimes: c.Outing, Now: now}, nil

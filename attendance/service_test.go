@@ -1,4 +1,4 @@
-package report_test
+package attendance_test
 
 import (
 	"context"
@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/store"
 )
 
 type fixture struct {
 	t   *testing.T
-	att *report.Attendance
+	att *attendance.Attendance
 	db  *store.DB
 	dir *org.Directory
 	now time.Time
@@ -36,7 +36,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f.db = db
-	f.att, err = report.NewAttendance(cfg, dir, db, func() time.Time { return f.now })
+	f.att, err = attendance.NewAttendance(cfg, dir, db, func() time.Time { return f.now })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,9 +51,9 @@ func (f *fixture) member(id string) *org.Member {
 	return m
 }
 
-func (f *fixture) submit(from, unit, when string, rows ...report.Row) *report.Result {
+func (f *fixture) submit(from, unit, when string, rows ...attendance.Row) *attendance.Result {
 	f.t.Helper()
-	res, err := f.att.Submit(context.Background(), report.Submission{Member: f.member(from), Unit: unit, At: at(when), Rows: rows})
+	res, err := f.att.Submit(context.Background(), attendance.Submission{Member: f.member(from), Unit: unit, At: at(when), Rows: rows})
 	if err != nil {
 		f.t.Fatalf("submit at %s: %v", when, err)
 	}
@@ -87,7 +87,7 @@ func (f *fixture) pushesTo(member, contains string) []string {
 func TestSubmitAttributesAndStates(t *testing.T) {
 	f := newFixture(t)
 	r1 := f.submit("cadre-g1c1", "g1c1", "2026-11-26 16:02")
-	if r1.Entry.ID != "A1" || !r1.Entry.Due.Equal(at("2026-11-26 17:00")) || r1.Form.State(at("2026-11-27")) != report.FormOnTime {
+	if r1.Entry.ID != "A1" || !r1.Entry.Due.Equal(at("2026-11-26 17:00")) || r1.Form.State(at("2026-11-27")) != attendance.FormOnTime {
 		t.Fatalf("on time: %+v %+v", r1.Entry, r1.Form)
 	}
 	if !r1.Form.Start.Equal(at("2026-11-23 17:00")) {
@@ -99,7 +99,7 @@ func TestSubmitAttributesAndStates(t *testing.T) {
 	}
 	// g1c2 missed Thursday's form: its Friday message completes it late.
 	r3 := f.submit("cadre-g1c2", "g1c2", "2026-11-27 08:00")
-	if !r3.Entry.Due.Equal(at("2026-11-26 17:00")) || r3.Form.State(at("2026-11-27 09:00")) != report.FormLate {
+	if !r3.Entry.Due.Equal(at("2026-11-26 17:00")) || r3.Form.State(at("2026-11-27 09:00")) != attendance.FormLate {
 		t.Errorf("late completion: due %v state %s", r3.Entry.Due, r3.Form.State(at("2026-11-27 09:00")))
 	}
 	// g1c1's Thursday form is in: a Friday message starts Monday's form.
@@ -121,13 +121,13 @@ func TestSubmitAttributesAndStates(t *testing.T) {
 	for _, fm := range forms {
 		states[fm.Unit] = fm.State(at("2026-11-27 10:00"))
 	}
-	want := map[string]string{"g1c1": report.FormMissing, "g1c2": report.FormLate, "g2c1": report.FormMissing, "g2c2": report.FormMissing}
+	want := map[string]string{"g1c1": attendance.FormMissing, "g1c2": attendance.FormLate, "g2c1": attendance.FormMissing, "g2c2": attendance.FormMissing}
 	for u, s := range want {
 		if states[u] != s {
 			t.Errorf("%s: %s, want %s", u, states[u], s)
 		}
 	}
-	if _, err := f.att.Withdraw(context.Background(), f.member("cadre-g1c1"), "A1", at("2026-11-27 09:00")); !errors.Is(err, report.ErrWithdrawn) {
+	if _, err := f.att.Withdraw(context.Background(), f.member("cadre-g1c1"), "A1", at("2026-11-27 09:00")); !errors.Is(err, attendance.ErrWithdrawn) {
 		t.Errorf("withdraw twice: %v", err)
 	}
 	hist, err := f.db.HistoryOf("A1")
@@ -138,7 +138,7 @@ func TestSubmitAttributesAndStates(t *testing.T) {
 
 func TestExplicitDate(t *testing.T) {
 	f := newFixture(t)
-	res, err := f.att.Submit(context.Background(), report.Submission{Member: f.member("cadre-g1c1"), Unit: "g1c1",
+	res, err := f.att.Submit(context.Background(), attendance.Submission{Member: f.member("cadre-g1c1"), Unit: "g1c1",
 		At: at("2026-11-30 08:00"), Date: at("2026-11-24")})
 	if err != nil {
 		t.Fatal(err)
@@ -146,9 +146,9 @@ func TestExplicitDate(t *testing.T) {
 	if !res.Entry.Due.Equal(at("2026-11-26 17:00")) || res.Entry.Date != "2026-11-24" || !res.Entry.Late() {
 		t.Errorf("explicit date: %+v", res.Entry)
 	}
-	_, err = f.att.Submit(context.Background(), report.Submission{Member: f.member("cadre-g1c1"), Unit: "g1c1",
+	_, err = f.att.Submit(context.Background(), attendance.Submission{Member: f.member("cadre-g1c1"), Unit: "g1c1",
 		At: at("2026-11-30 08:00"), Date: at("2026-12-03")})
-	if !errors.Is(err, report.ErrFutureDate) {
+	if !errors.Is(err, attendance.ErrFutureDate) {
 		t.Errorf("future date: %v", err)
 	}
 }
@@ -158,15 +158,15 @@ func TestCorrectAndPermissions(t *testing.T) {
 	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", absent("张叁", 2))
 	ctx := context.Background()
 	for _, who := range []string{"cadre-g1c2", "teacher-g1c2", "lead-g1"} {
-		if _, err := f.att.Correct(ctx, f.member(who), "A1", nil, at("2026-11-26 11:00"), ""); !errors.Is(err, report.ErrNotYours) {
+		if _, err := f.att.Correct(ctx, f.member(who), "A1", nil, at("2026-11-26 11:00"), ""); !errors.Is(err, attendance.ErrNotYours) {
 			t.Errorf("%s corrected A1: %v", who, err)
 		}
 	}
-	if _, err := f.att.Correct(ctx, f.member("cadre-g1c1"), "A99", nil, time.Time{}, ""); !errors.Is(err, report.ErrNoEntry) {
+	if _, err := f.att.Correct(ctx, f.member("cadre-g1c1"), "A99", nil, time.Time{}, ""); !errors.Is(err, attendance.ErrNoEntry) {
 		t.Errorf("unknown id: %v", err)
 	}
 	for _, who := range []string{"cadre-g1c1", "teacher-g1c1", "office-1"} {
-		res, err := f.att.Correct(ctx, f.member(who), "#a1", []report.Row{absent("张三", 3)}, at("2026-11-26 11:00"), "更正")
+		res, err := f.att.Correct(ctx, f.member(who), "#a1", []attendance.Row{absent("张三", 3)}, at("2026-11-26 11:00"), "更正")
 		if err != nil {
 			t.Fatalf("%s: %v", who, err)
 		}
@@ -183,7 +183,7 @@ func TestCorrectAndPermissions(t *testing.T) {
 func TestRosterHint(t *testing.T) {
 	f := newFixture(t)
 	res := f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", absent("张叁", 2), absent("张三", 1), absent("欧阳锋", 1))
-	want := []report.NameHint{{Name: "张叁", Suggest: "张三"}, {Name: "欧阳锋"}}
+	want := []attendance.NameHint{{Name: "张叁", Suggest: "张三"}, {Name: "欧阳锋"}}
 	if !slices.Equal(res.Unknown, want) {
 		t.Errorf("hints %+v, want %+v", res.Unknown, want)
 	}
@@ -195,8 +195,8 @@ func TestRosterHint(t *testing.T) {
 func TestTeacherNotice(t *testing.T) {
 	f := newFixture(t)
 	res := f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00",
-		absent("张三", 2), report.Row{Type: report.LateReturn, Student: "王五"},
-		report.Row{Type: report.Leave, Student: "赵六", Hours: 3, Reason: "病假"})
+		absent("张三", 2), attendance.Row{Type: attendance.LateReturn, Student: "王五"},
+		attendance.Row{Type: attendance.Leave, Student: "赵六", Hours: 3, Reason: "病假"})
 	if !slices.Equal(res.Notified, []string{"teacher-g1c1"}) {
 		t.Errorf("notified %v", res.Notified)
 	}
@@ -205,8 +205,8 @@ func TestTeacherNotice(t *testing.T) {
 		t.Errorf("notice %q", got)
 	}
 	// Nothing notable: no notice. A teacher's own entry: no notice to themselves, leave approved by them.
-	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:05", report.Row{Type: report.LateReturn, Student: "王五"})
-	r := f.submit("teacher-g1c1", "g1c1", "2026-11-26 10:10", report.Row{Type: report.Leave, Student: "李四", Hours: 2})
+	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:05", attendance.Row{Type: attendance.LateReturn, Student: "王五"})
+	r := f.submit("teacher-g1c1", "g1c1", "2026-11-26 10:10", attendance.Row{Type: attendance.Leave, Student: "李四", Hours: 2})
 	if len(r.Notified) != 0 || r.Entry.Rows[0].Approver != "刘老师" {
 		t.Errorf("teacher's own leave: %v %+v", r.Notified, r.Entry.Rows)
 	}
@@ -230,7 +230,7 @@ func TestThresholdPushesOncePerLevel(t *testing.T) {
 		t.Fatalf("7 hours warned: %q", got)
 	}
 	res := f.submit("cadre-g1c1", "g1c1", "2026-11-05 10:00", absent("张三", 1))
-	if len(res.Crossings) != 1 || res.Crossings[0].Level != report.LevelYellow || !res.Crossings[0].Reached {
+	if len(res.Crossings) != 1 || res.Crossings[0].Level != attendance.LevelYellow || !res.Crossings[0].Reached {
 		t.Errorf("crossings %+v", res.Crossings)
 	}
 	for _, who := range []string{"teacher-g1c1", "lead-g1", "office-1"} {
@@ -242,17 +242,17 @@ func TestThresholdPushesOncePerLevel(t *testing.T) {
 		t.Errorf("another grade's lead warned: %q", got)
 	}
 	// A correction that drops below the level and one that raises it again: no second push.
-	if _, err := f.att.Correct(ctx, f.member("cadre-g1c1"), "A2", []report.Row{absent("张三", 0)}, at("2026-11-05 11:00"), ""); err != nil {
+	if _, err := f.att.Correct(ctx, f.member("cadre-g1c1"), "A2", []attendance.Row{absent("张三", 0)}, at("2026-11-05 11:00"), ""); err != nil {
 		t.Fatal(err)
 	}
-	s, err := f.att.Summary(report.Month(2026, 11, shanghai), f.dir.Classes(), at("2026-11-05 12:00"))
+	s, err := f.att.Summary(org.Month(2026, 11, shanghai), f.dir.Classes(), at("2026-11-05 12:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := s.Class("g1c1"); c.Students[0].Level != report.LevelNone || c.Students[0].AbsentHours != 7 {
+	if c, _ := s.Class("g1c1"); c.Students[0].Level != attendance.LevelNone || c.Students[0].AbsentHours != 7 {
 		t.Errorf("ledger after the correction: %+v", c.Students[0])
 	}
-	if _, err := f.att.Correct(ctx, f.member("cadre-g1c1"), "A2", []report.Row{absent("张三", 2)}, at("2026-11-05 12:00"), ""); err != nil {
+	if _, err := f.att.Correct(ctx, f.member("cadre-g1c1"), "A2", []attendance.Row{absent("张三", 2)}, at("2026-11-05 12:00"), ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.pushesTo("office-1", "黄牌警示"); len(got) != 1 {
@@ -263,7 +263,7 @@ func TestThresholdPushesOncePerLevel(t *testing.T) {
 	if got := f.pushesTo("office-1", "纪律处分"); len(got) != 1 {
 		t.Errorf("discipline pushes %q", got)
 	}
-	if _, err := f.att.Correct(ctx, f.member("cadre-g1c1"), "A3", []report.Row{absent("张三", 3)}, at("2026-11-09 11:00"), ""); err != nil {
+	if _, err := f.att.Correct(ctx, f.member("cadre-g1c1"), "A3", []attendance.Row{absent("张三", 3)}, at("2026-11-09 11:00"), ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.pushesTo("office-1", "通报批评"); len(got) != 0 {
@@ -279,8 +279,8 @@ func TestThresholdPushesOncePerLevel(t *testing.T) {
 func TestConfirm(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	nov := report.Month(2026, 11, shanghai)
-	if _, _, err := f.att.Confirm(ctx, f.member("lead-g1"), nov, "高一", at("2026-11-30 18:00")); !errors.Is(err, report.ErrMonthOpen) {
+	nov := org.Month(2026, 11, shanghai)
+	if _, _, err := f.att.Confirm(ctx, f.member("lead-g1"), nov, "高一", at("2026-11-30 18:00")); !errors.Is(err, attendance.ErrMonthOpen) {
 		t.Errorf("confirming an open month: %v", err)
 	}
 	c, already, err := f.att.Confirm(ctx, f.member("lead-g1"), nov, "高一", at("2026-12-02 09:00"))
@@ -305,10 +305,10 @@ func TestConfirm(t *testing.T) {
 func TestSummary(t *testing.T) {
 	f := newFixture(t)
 	f.submit("cadre-g1c1", "g1c1", "2026-11-02 16:00", absent("张三", 2))
-	f.submit("cadre-g1c1", "g1c1", "2026-11-05 18:00", report.Row{Type: report.NightAway, Student: "李四"})
-	f.submit("cadre-g1c2", "g1c2", "2026-11-02 16:00", report.Row{Type: report.Leave, Student: "周八", Days: 1, Approver: "杨老师"})
+	f.submit("cadre-g1c1", "g1c1", "2026-11-05 18:00", attendance.Row{Type: attendance.NightAway, Student: "李四"})
+	f.submit("cadre-g1c2", "g1c2", "2026-11-02 16:00", attendance.Row{Type: attendance.Leave, Student: "周八", Days: 1, Approver: "杨老师"})
 	f.submit("cadre-g1c1", "g1c1", "2026-12-03 10:00", absent("张三", 9))
-	s, err := f.att.Summary(report.Month(2026, 11, shanghai), f.dir.Classes(), at("2026-12-01 08:00"))
+	s, err := f.att.Summary(org.Month(2026, 11, shanghai), f.dir.Classes(), at("2026-12-01 08:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,13 +323,13 @@ func TestSummary(t *testing.T) {
 	if len(c.Students) != 2 || c.Students[0].Student != "张三" || c.Students[0].AbsentHours != 2 || c.Students[1].Nights != 1 {
 		t.Errorf("g1c1 students %+v %+v", c.Students[0], c.Students)
 	}
-	year, _ := report.ParsePeriod("2026Q4", shanghai)
+	year, _ := org.ParsePeriod("2026Q4", shanghai)
 	s, err = f.att.Summary(year, f.dir.Classes()[:1], at("2026-12-05 08:00"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, _ = s.Class("g1c1")
-	if c.Students[0].AbsentHours != 11 || c.Students[0].Level != report.LevelYellow {
+	if c.Students[0].AbsentHours != 11 || c.Students[0].Level != attendance.LevelYellow {
 		t.Errorf("quarter: %+v", c.Students[0])
 	}
 	if got := s.AtLevel(); len(got) != 1 || got[0].Student != "张三" {

@@ -1,4 +1,4 @@
-package report_test
+package attendance_test
 
 import (
 	"context"
@@ -7,15 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/baosong/baosong/report"
+	"github.com/baosong/baosong/attendance"
 )
 
-func (f *fixture) answer(by, id, student string, found bool, text, when string) (*report.AnswerResult, error) {
-	return f.att.Answer(context.Background(), report.Answer{Member: f.member(by), Entry: id, Student: student,
+func (f *fixture) answer(by, id, student string, found bool, text, when string) (*attendance.AnswerResult, error) {
+	return f.att.Answer(context.Background(), attendance.Answer{Member: f.member(by), Entry: id, Student: student,
 		Found: found, Text: text, At: at(when)})
 }
 
-func (f *fixture) entry(id string) *report.Entry {
+func (f *fixture) entry(id string) *attendance.Entry {
 	f.t.Helper()
 	e, err := f.att.Entry(id)
 	if err != nil {
@@ -27,7 +27,7 @@ func (f *fixture) entry(id string) *report.Entry {
 func (f *fixture) awaiting() []string {
 	f.t.Helper()
 	var ids []string
-	err := f.db.ViewAttendance(func(tx report.AttendanceTx) error {
+	err := f.db.ViewAttendance(func(tx attendance.AttendanceTx) error {
 		es, err := tx.AwaitingCause()
 		for _, e := range es {
 			ids = append(ids, e.ID)
@@ -47,7 +47,7 @@ func (f *fixture) tick(when string) {
 	}
 }
 
-func states(e *report.Entry) string {
+func states(e *attendance.Entry) string {
 	var parts []string
 	for _, fu := range e.Followups {
 		parts = append(parts, fu.Student+"="+fu.State)
@@ -58,8 +58,8 @@ func states(e *report.Entry) string {
 func TestFollowupsOpenWithAbnormalAbsences(t *testing.T) {
 	f := newFixture(t)
 	r := f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", absent("张三", 2),
-		report.Row{Type: report.NightAway, Student: "李四"}, report.Row{Type: report.LateReturn, Student: "王五"},
-		report.Row{Type: report.Leave, Student: "赵六", Hours: 3}, absent("张三", 1))
+		attendance.Row{Type: attendance.NightAway, Student: "李四"}, attendance.Row{Type: attendance.LateReturn, Student: "王五"},
+		attendance.Row{Type: attendance.Leave, Student: "赵六", Hours: 3}, absent("张三", 1))
 	if got := states(r.Entry); got != "张三=pending,李四=pending" {
 		t.Fatalf("follow-ups %s", got)
 	}
@@ -79,14 +79,14 @@ func TestFollowupsOpenWithAbnormalAbsences(t *testing.T) {
 		t.Errorf("awaiting %v", got)
 	}
 	// Nothing to follow up: no follow-up, no request in the notice.
-	r = f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:05", report.Row{Type: report.Leave, Student: "赵六", Hours: 2})
+	r = f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:05", attendance.Row{Type: attendance.Leave, Student: "赵六", Hours: 2})
 	if len(r.Entry.Followups) != 0 || len(f.pushesTo("teacher-g1c1", "查明 A2")) != 0 {
 		t.Errorf("a leave opened a follow-up: %+v", r.Entry.Followups)
 	}
 	// A correction keeps what is still there (and its time), drops what
 	// left, adds what came; a withdrawal drops every pending one.
 	if _, err := f.att.Correct(context.Background(), f.member("cadre-g1c1"), "A1",
-		[]report.Row{absent("张三", 2), {Type: report.LeftSchool, Student: "孙七", Days: 1}}, at("2026-11-26 11:00"), ""); err != nil {
+		[]attendance.Row{absent("张三", 2), {Type: attendance.LeftSchool, Student: "孙七", Days: 1}}, at("2026-11-26 11:00"), ""); err != nil {
 		t.Fatal(err)
 	}
 	e := f.entry("A1")
@@ -116,14 +116,14 @@ func TestCauseFoundGoesToTheGradeLead(t *testing.T) {
 	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", absent("张三", 2))
 	// Only a teacher of the class, the office or an admin may answer.
 	for _, who := range []string{"cadre-g1c1", "teacher-g1c2", "lead-g1"} {
-		if _, err := f.answer(who, "A1", "张三", true, "发烧", "2026-11-26 10:30"); !errors.Is(err, report.ErrNotClassTeacher) {
+		if _, err := f.answer(who, "A1", "张三", true, "发烧", "2026-11-26 10:30"); !errors.Is(err, attendance.ErrNotClassTeacher) {
 			t.Errorf("%s answered: %v", who, err)
 		}
 	}
-	if _, err := f.answer("teacher-g1c1", "A1", "李四", true, "发烧", "2026-11-26 10:30"); !errors.Is(err, report.ErrNoFollowup) {
+	if _, err := f.answer("teacher-g1c1", "A1", "李四", true, "发烧", "2026-11-26 10:30"); !errors.Is(err, attendance.ErrNoFollowup) {
 		t.Errorf("a student without absence: %v", err)
 	}
-	if _, err := f.answer("teacher-g1c1", "A1", "张三", true, " ", "2026-11-26 10:30"); !errors.Is(err, report.ErrNoCause) {
+	if _, err := f.answer("teacher-g1c1", "A1", "张三", true, " ", "2026-11-26 10:30"); !errors.Is(err, attendance.ErrNoCause) {
 		t.Errorf("查明 without a cause: %v", err)
 	}
 	if got := states(f.entry("A1")); got != "张三=pending" {
@@ -134,7 +134,7 @@ func TestCauseFoundGoesToTheGradeLead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(res.Notified, []string{"lead-g1"}) || res.Followup.State != report.CauseFound || res.Before {
+	if !slices.Equal(res.Notified, []string{"lead-g1"}) || res.Followup.State != attendance.CauseFound || res.Before {
 		t.Errorf("result %+v", res)
 	}
 	push := f.pushesTo("lead-g1", "缺勤原因已查明")
@@ -169,7 +169,7 @@ func TestCauseFoundGoesToTheGradeLead(t *testing.T) {
 
 func TestUnansweredAbsenceIsReportedOnce(t *testing.T) {
 	f := newFixture(t)
-	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", absent("张三", 2), report.Row{Type: report.NightAway, Student: "李四"})
+	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", absent("张三", 2), attendance.Row{Type: attendance.NightAway, Student: "李四"})
 	if _, err := f.answer("teacher-g1c1", "A1", "张三", true, "看病", "2026-11-26 12:00"); err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestUnansweredAbsenceIsReportedOnce(t *testing.T) {
 func TestCauseNotFoundIsReportedAtOnce(t *testing.T) {
 	f := newFixture(t)
 	f.att.Leaders = nil // every leader
-	f.submit("teacher-g1c1", "g1c1", "2026-11-26 10:00", report.Row{Type: report.LeftSchool, Student: "孙七", Days: 1})
+	f.submit("teacher-g1c1", "g1c1", "2026-11-26 10:00", attendance.Row{Type: attendance.LeftSchool, Student: "孙七", Days: 1})
 	res, err := f.answer("teacher-g1c1", "A1", "孙七", false, "", "2026-11-26 10:20")
 	if err != nil {
 		t.Fatal(err)
@@ -256,7 +256,7 @@ func TestCauseNotFoundIsReportedAtOnce(t *testing.T) {
 // in two entries of one form is one line naming both.
 func TestAbsenceClockDigestsPerRecipient(t *testing.T) {
 	f := newFixture(t)
-	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", report.Row{Type: report.NightAway, Student: "李四"})
+	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00", attendance.Row{Type: attendance.NightAway, Student: "李四"})
 	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:05", absent("李四", 1), absent("王五", 2))
 	f.tick("2026-11-26 14:10")
 	for _, who := range []string{"lead-g1", "office-1", "leader-1"} {

@@ -1,58 +1,10 @@
-package report
+package attendance
 
 import (
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/baosong/baosong/org"
 )
-
-// Period is a stretch of time records are counted over: a month, a quarter
-// or a year, as [From, To) in the organisation's time zone.
-type Period struct {
-	Name     string    // 2026-11, 2026Q4, 2026
-	From, To time.Time // [From, To)
-}
-
-// ErrPeriod reports a period that is not 2026-11, 2026Q4 or 2026.
-var ErrPeriod = errors.New("report: period must look like 2026-11, 2026Q4 or 2026")
-
-// ParsePeriod reads a month (2026-11), a quarter (2026Q4) or a year (2026).
-func ParsePeriod(s string, loc *time.Location) (Period, error) {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if t, err := time.ParseInLocation("2006-01", s, loc); err == nil {
-		return Month(t.Year(), t.Month(), loc), nil
-	}
-	if y, q, ok := strings.Cut(s, "Q"); ok {
-		year, err1 := strconv.Atoi(y)
-		n, err2 := strconv.Atoi(q)
-		if err1 == nil && err2 == nil && len(y) == 4 && n >= 1 && n <= 4 {
-			from := time.Date(year, time.Month(3*n-2), 1, 0, 0, 0, 0, loc)
-			return Period{Name: s, From: from, To: from.AddDate(0, 3, 0)}, nil
-		}
-		return Period{}, fmt.Errorf("%w: %q", ErrPeriod, s)
-	}
-	if year, err := strconv.Atoi(s); err == nil && len(s) == 4 {
-		from := time.Date(year, 1, 1, 0, 0, 0, 0, loc)
-		return Period{Name: s, From: from, To: from.AddDate(1, 0, 0)}, nil
-	}
-	return Period{}, fmt.Errorf("%w: %q", ErrPeriod, s)
-}
-
-// Month is the calendar month as a period.
-func Month(year int, month time.Month, loc *time.Location) Period {
-	from := time.Date(year, month, 1, 0, 0, 0, 0, loc)
-	return Period{Name: from.Format("2006-01"), From: from, To: from.AddDate(0, 1, 0)}
-}
-
-// MonthPeriod is the month of t in loc.
-func MonthPeriod(t time.Time, loc *time.Location) Period {
-	t = t.In(loc)
-	return Month(t.Year(), t.Month(), loc)
-}
 
 // Summary is the 《日常信息月度汇总表》 of a period (a month, or any longer
 // period for exports): per grade, per class, the forms and their states, and
@@ -60,7 +12,7 @@ func MonthPeriod(t time.Time, loc *time.Location) Period {
 // holds its due time; a level is reached per month (the ledger is monthly),
 // and over several months a student shows the highest level of any month.
 type Summary struct {
-	Period Period
+	Period org.Period
 	Now    time.Time // states are judged at this instant
 	Forms  []*Form   // every form due in the period of the classes summarised, by class then due time
 	Grades []*GradeSummary
@@ -92,7 +44,7 @@ type Confirmation struct {
 // grade in order of first appearance) from their forms due in the period,
 // judging states at now. It is the one summary function: 统计, the monthly
 // job and the export all call it (through Attendance.Summary).
-func Summarize(p Period, classes []*org.Unit, forms []*Form, th Thresholds, now time.Time) *Summary {
+func Summarize(p org.Period, classes []*org.Unit, forms []*Form, th Thresholds, now time.Time) *Summary {
 	s := &Summary{Period: p, Now: now}
 	byUnit := map[string][]*Form{}
 	for _, f := range forms {

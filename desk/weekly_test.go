@@ -1,4 +1,4 @@
-package report_test
+package desk_test
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
 )
@@ -33,21 +33,21 @@ func TestWeeklyReportsOverAHoliday(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	desk, err := report.NewDesk(cfg, dir, db, func() time.Time { return now })
+	dk, err := desk.NewDesk(cfg, dir, db, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := desk.WeeklyDue(at("2026-12-07")); !got.Equal(at("2026-12-04 12:00")) {
+	if got := dk.WeeklyDue(at("2026-12-07")); !got.Equal(at("2026-12-04 12:00")) {
 		t.Fatalf("due of the week of 7 December = %v, want Friday the 4th 12:00", got)
 	}
 	var dues []string
-	for _, w := range desk.WeeksDue(at("2026-12-01"), at("2027-01-01")) {
+	for _, w := range dk.WeeksDue(at("2026-12-01"), at("2027-01-01")) {
 		dues = append(dues, w.Monday.Format("01-02")+"→"+w.Due.Format("01-02 15:04"))
 	}
 	if got := fmt.Sprint(dues); got != "[11-30→12-04 12:00 12-14→12-21 12:00 12-21→12-28 12:00]" {
 		t.Errorf("WeeksDue = %s", got)
 	}
-	if got := desk.WeekLabel(at("2026-12-07")); got != "11月30日—12月13日这两周" {
+	if got := dk.WeekLabel(at("2026-12-07")); got != "11月30日—12月13日这两周" {
 		t.Errorf("WeekLabel = %q", got)
 	}
 	// The reminder and the overdue list of the 4th say the same.
@@ -56,14 +56,14 @@ func TestWeeklyReportsOverAHoliday(t *testing.T) {
 		t.Fatal(err)
 	}
 	o, ok := scheduler.NewRules(cfg, cal).WeeklyDue(at("2026-12-04"))
-	if !ok || !o.Start.Equal(at("2026-11-30")) || o.Label != desk.WeekLabel(at("2026-11-30")) || !o.Deadline.Equal(at("2026-12-04 12:00")) {
+	if !ok || !o.Start.Equal(at("2026-11-30")) || o.Label != dk.WeekLabel(at("2026-11-30")) || !o.Deadline.Equal(at("2026-12-04 12:00")) {
 		t.Errorf("scheduler occasion = %+v", o)
 	}
 	officer, _ := dir.Member("officer-2")
-	send := func(when string) *report.Weekly {
+	send := func(when string) *desk.Weekly {
 		t.Helper()
 		now = at(when)
-		w, err := desk.SubmitWeekly(context.Background(), officer, "上周大事：无；出勤：全勤", now)
+		w, err := dk.SubmitWeekly(context.Background(), officer, "上周大事：无；出勤：全勤", now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestWeeklyReportsOverAHoliday(t *testing.T) {
 	if w := send("2026-12-15 09:05"); w.Week != "2026-12-14" || w.Late || !w.Due.Equal(at("2026-12-21 12:00")) {
 		t.Errorf("second report = %+v", w)
 	}
-	missing, err := desk.WeeklyMissing(context.Background(), at("2026-12-07"))
+	missing, err := dk.WeeklyMissing(context.Background(), at("2026-12-07"))
 	if err != nil || fmt.Sprint(missing) != "[office]" {
 		t.Errorf("missing for the merged weeks = %v, %v (政教处 only)", missing, err)
 	}

@@ -1,8 +1,11 @@
-// Package report holds the reporting rules of baosong: the attendance forms
-// of classes (《日常信息报表》, 篇2, 篇3, 篇10), their monthly discipline
-// ledger and summary, and (in other files) information items, weekly reports
-// and good deeds. Rules are pure functions over records; a Service per record
-// kind runs them inside one store transaction.
+// Package attendance holds the attendance rules of baosong: the forms
+// classes owe (《日常信息报表》, 篇2, 篇3, 篇10), the entries that fill them, the
+// monthly discipline ledger and summary, the follow-up of abnormal absences
+// and the approval of leave. Rules are pure functions over records; the
+// Attendance service runs them inside one transaction of its Store.
+//
+// It knows nothing of the information desk (package desk), which reads the
+// forms' counts through its own small interface.
 //
 // # Attendance forms
 //
@@ -23,7 +26,7 @@
 // due that day, or the next one). A form is the union of its live entries;
 // its state (FormOpen, FormOnTime, FormLate, FormMissing) is judged on the
 // message times of its entries, never on the server's clock.
-package report
+package attendance
 
 import (
 	"errors"
@@ -54,18 +57,18 @@ const (
 
 // Errors of the attendance service. The handlers phrase them in Chinese.
 var (
-	ErrNoEntry     = errors.New("report: no such attendance entry")
-	ErrWithdrawn   = errors.New("report: attendance entry already withdrawn")
-	ErrNotYours    = errors.New("report: only the submitter, the class teacher or the office may change an entry")
-	ErrFutureDate  = errors.New("report: the date is after the message")
-	ErrNoForm      = errors.New("report: no attendance form is due")
-	ErrMonthOpen   = errors.New("report: the month is not over yet")
-	ErrNotAClass   = errors.New("report: not a class")
-	ErrNoStudent   = errors.New("report: a row names no student")
-	ErrTooManyRows = errors.New("report: too many rows in one entry")
-	ErrTooOld      = errors.New("report: the form is older than the previous one")
-	ErrConfirmed   = errors.New("report: the month's summary is confirmed")
-	ErrOutOfBounds = errors.New("report: a row counts more than a form can hold")
+	ErrNoEntry     = errors.New("attendance: no such attendance entry")
+	ErrWithdrawn   = errors.New("attendance: attendance entry already withdrawn")
+	ErrNotYours    = errors.New("attendance: only the submitter, the class teacher or the office may change an entry")
+	ErrFutureDate  = errors.New("attendance: the date is after the message")
+	ErrNoForm      = errors.New("attendance: no attendance form is due")
+	ErrMonthOpen   = errors.New("attendance: the month is not over yet")
+	ErrNotAClass   = errors.New("attendance: not a class")
+	ErrNoStudent   = errors.New("attendance: a row names no student")
+	ErrTooManyRows = errors.New("attendance: too many rows in one entry")
+	ErrTooOld      = errors.New("attendance: the form is older than the previous one")
+	ErrConfirmed   = errors.New("attendance: the month's summary is confirmed")
+	ErrOutOfBounds = errors.New("attendance: a row counts more than a form can hold")
 )
 
 // WindowError refuses a date, or a change by anyone but the office, whose
@@ -97,7 +100,7 @@ func (e *BoundsError) Error() string {
 	if e.Days {
 		unit = "days"
 	}
-	return fmt.Sprintf("report: %s %s beyond %d %s", e.Row.Type, e.Row.Who(), e.Limit, unit)
+	return fmt.Sprintf("attendance: %s %s beyond %d %s", e.Row.Type, e.Row.Who(), e.Limit, unit)
 }
 
 // Unwrap returns ErrOutOfBounds.

@@ -1,4 +1,4 @@
-package report
+package attendance
 
 // The follow-up of abnormal absences (篇3 第3条: 如遇学生非正常缺席……班主任
 // 应立即与其家长联系，调查其缺席原因；班主任查明缺席原因后，需向年级组长汇报
@@ -53,9 +53,9 @@ const (
 
 // Errors of the follow-up. The handlers phrase them in Chinese.
 var (
-	ErrNotClassTeacher = errors.New("report: only a teacher of the class, the office or an admin may answer for an absence")
-	ErrNoFollowup      = errors.New("report: the entry records no abnormal absence of that student")
-	ErrNoCause         = errors.New("report: 查明 needs the cause")
+	ErrNotClassTeacher = errors.New("attendance: only a teacher of the class, the office or an admin may answer for an absence")
+	ErrNoFollowup      = errors.New("attendance: the entry records no abnormal absence of that student")
+	ErrNoCause         = errors.New("attendance: 查明 needs the cause")
 )
 
 // Followup is the class teacher's follow-up of one student's abnormal
@@ -295,7 +295,7 @@ func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("report: absence clock: %w", err)
+		return fmt.Errorf("attendance: absence clock: %w", err)
 	}
 	if len(due) == 0 {
 		return nil
@@ -339,10 +339,10 @@ func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
 		return tx.Enqueue(d.pushes(now)...)
 	})
 	if err != nil {
-		return fmt.Errorf("report: absence clock: %w", err)
+		return fmt.Errorf("attendance: absence clock: %w", err)
 	}
 	if len(missed) > 0 {
-		a.log().Warn("report: absence clock: absences overdue longer than the catch-up window marked overdue, not pushed",
+		a.log().Warn("attendance: absence clock: absences overdue longer than the catch-up window marked overdue, not pushed",
 			"at", now, "catchup", a.Catchup, "absences", strings.Join(missed, "; "))
 	}
 	return nil
@@ -396,7 +396,7 @@ func (d *overdueDigest) pushes(now time.Time) []bot.Notification {
 			fmt.Fprintf(&b, "\n%d. %s，%s 告知", i+1, d.a.absenceHead(l.e, l.who, l.more...), l.since.In(loc).Format("01-02 15:04"))
 		}
 		b.WriteString("\n" + causeOverdueTail)
-		for i, p := range SplitText(b.String(), MaxTextBytes) {
+		for i, p := range bot.SplitText(b.String(), bot.MaxTextBytes) {
 			out = append(out, bot.Notification{Key: fmt.Sprintf("absence-clock|%d|%s|%d", now.Unix(), r, i+1),
 				To: bot.Recipient{Member: r}, Title: causeNotFoundTitle, Text: p})
 		}

@@ -1,4 +1,4 @@
-package report
+package desk
 
 // Statistics items (统计信息, 篇7 四: "必须在数据出来的24小时内…上报送"). An
 // item of category 统计 carries the time its data came out (数据时间; else

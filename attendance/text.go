@@ -1,9 +1,11 @@
-package report
+package attendance
 
 import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/baosong/baosong/org"
 )
 
 // The Chinese texts of the attendance pushes.
@@ -40,21 +42,10 @@ const (
 	noticeCovered         = "%s 的缺勤原因已随 %s 查明（%s），无需再次回复。"
 )
 
-var weekdayNames = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
-
 // FormLabel names a form by its due time: 11月26日(周四)17:00.
 func FormLabel(due time.Time, loc *time.Location) string {
 	d := due.In(loc)
-	return fmt.Sprintf("%d月%d日(%s)%s", int(d.Month()), d.Day(), weekdayNames[d.Weekday()], d.Format("15:04"))
-}
-
-// monthLabel writes 2026-11 as 2026年11月.
-func monthLabel(month string) string {
-	t, err := time.Parse("2006-01", month)
-	if err != nil {
-		return month
-	}
-	return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
+	return fmt.Sprintf("%d月%d日(%s)%s", int(d.Month()), d.Day(), org.WeekdayName(d.Weekday()), d.Format("15:04"))
 }
 
 // DescribeRows writes rows the way a form reads, one line per type in the

@@ -1,4 +1,4 @@
-package report
+package desk
 
 // Unit statistics and the circular (通报, 篇1 第九条, 篇6 三).
 
@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/org"
 )
 
@@ -31,33 +31,28 @@ type UnitStat struct {
 	WeeklyMissing int `json:"weekly_missing"`
 }
 
-// FormLine is one class's attendance forms over the period, supplied by the
-// attendance domain for the circular (篇1 第九条 counts them per unit).
-type FormLine struct {
-	Unit, UnitName        string
-	OnTime, Late, Missing int
-}
-
 // FormCounter counts the classes' attendance forms of a period by state at
-// now, for Stats.Forms; *Attendance implements it (FormLines).
+// now, for Stats.Forms; *attendance.Attendance implements it (FormLines).
+// It is the one place the desk meets attendance, and the dependency runs
+// this way only: attendance knows nothing of the desk.
 type FormCounter interface {
-	FormLines(p Period, now time.Time) ([]FormLine, error)
+	FormLines(p org.Period, now time.Time) ([]attendance.FormLine, error)
 }
 
 // Stats is the statistics of a period: per unit, and the ledger.
 type Stats struct {
-	Period   Period
+	Period   org.Period
 	At       time.Time
 	Units    []UnitStat
 	People   []PointsRow
 	UnitRank []UnitPoints
-	Forms    []FormLine
+	Forms    []attendance.FormLine
 }
 
 // Statistics computes a period's statistics at now. Pure. Units are the
 // departments with an officer or an item, then every other unit with a
 // good deed, in directory order.
-func (d *Desk) Statistics(per Period, arts []*Article, weeks []*Weekly, deeds []*GoodDeed, now time.Time) *Stats {
+func (d *Desk) Statistics(per org.Period, arts []*Article, weeks []*Weekly, deeds []*GoodDeed, now time.Time) *Stats {
 	p := d.Policy
 	rows := p.Points(d.Dir, arts, per.From, per.To, now)
 	months := map[string]bool{}
@@ -148,19 +143,6 @@ func adoptedBy(ads []Adoption, now time.Time) []Adoption {
 	return out
 }
 
-// PeriodLabel names a period for people: 2026年11月, 2026年第四季度, 2026年.
-func PeriodLabel(name string) string {
-	switch {
-	case len(name) == 7 && name[4] == '-':
-		return MonthLabel(name)
-	case len(name) == 6 && (name[4] == 'Q' || name[4] == 'q') && name[5] >= '1' && name[5] <= '4':
-		return fmt.Sprintf("%s年第%s季度", name[:4], []string{"一", "二", "三", "四"}[name[5]-'1'])
-	case len(name) == 4:
-		return name + "年"
-	}
-	return name
-}
-
 // Circular renders the statistics as the 通报 text. orgName heads it.
 func (s *Stats) Circular(orgName string) string {
 	var b strings.Builder
@@ -168,7 +150,7 @@ func (s *Stats) Circular(orgName string) string {
 	for _, r := range s.People {
 		closed = closed && r.Closed
 	}
-	fmt.Fprintf(&b, "【%s信息工作通报】%s", orgName, PeriodLabel(s.Period.Name))
+	fmt.Fprintf(&b, "【%s信息工作通报】%s", orgName, org.PeriodLabel(s.Period.Name))
 	if !closed {
 		b.WriteString("（暂计，未结算）")
 	}
@@ -233,45 +215,6 @@ func levelList(by map[string]int) string {
 		}
 	}
 	return strings.Join(parts, "、")
-}
-
-// MaxTextBytes is the platform limit of one text message (SPEC §3).
-const MaxTextBytes = 2048
-
-// SplitText cuts s into pieces of at most max bytes: at line breaks where
-// it can, inside a longer line at rune boundaries. Pieces carry no leading
-// or trailing line break; nothing else is lost.
-func SplitText(s string, max int) []string {
-	if max < utf8.UTFMax {
-		max = utf8.UTFMax
-	}
-	var out []string
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 {
-			out = append(out, cur.String())
-			cur.Reset()
-		}
-	}
-	for _, line := range strings.Split(s, "\n") {
-		if cur.Len() > 0 && cur.Len()+1+len(line) <= max {
-			cur.WriteByte('\n')
-			cur.WriteString(line)
-			continue
-		}
-		flush()
-		for len(line) > max {
-			cut := max
-			for cut > 0 && !utf8.RuneStart(line[cut]) {
-				cut--
-			}
-			out = append(out, line[:cut])
-			line = line[cut:]
-		}
-		cur.WriteString(line)
-	}
-	flush()
-	return out
 }
 
 // circularRecipients are where a circular goes: the groups carrying the

@@ -1,4 +1,4 @@
-package report
+package desk
 
 // The Chinese texts of the pushes about information items, weekly reports,
 // good deeds and the monthly deadlines.

@@ -1,4 +1,4 @@
-package report
+package desk
 
 // Outing notices (外出, O<n>; 篇10 第3条: 学校组织学生外出活动，班主任至少提前
 // 一天通知家长). A teacher registers an outing of their own class, the office
@@ -27,11 +27,12 @@ import (
 
 // Refusals of an outing notice.
 var (
-	ErrNoOuting        = errors.New("report: no such outing notice")
-	ErrOutingPast      = errors.New("report: the outing's day has passed")
-	ErrOutingNotYours  = errors.New("report: a teacher registers outings of their own class only")
-	ErrNotOutingHolder = errors.New("report: only a class teacher of the outing's class confirms it")
-	ErrNoActivity      = errors.New("report: the outing names no activity")
+	ErrNoOuting        = errors.New("desk: no such outing notice")
+	ErrOutingPast      = errors.New("desk: the outing's day has passed")
+	ErrOutingNotYours  = errors.New("desk: a teacher registers outings of their own class only")
+	ErrNotOutingHolder = errors.New("desk: only a class teacher of the outing's class confirms it")
+	ErrNoActivity      = errors.New("desk: the outing names no activity")
+	ErrNotAClass       = errors.New("desk: an outing is registered for a class")
 )
 
 // OutingTooLateError refuses a non-urgent outing registered after its
@@ -39,7 +40,7 @@ var (
 type OutingTooLateError struct{ Deadline time.Time }
 
 func (e *OutingTooLateError) Error() string {
-	return "report: outing registered after " + e.Deadline.Format(time.DateTime) + " without 紧急"
+	return "desk: outing registered after " + e.Deadline.Format(time.DateTime) + " without 紧急"
 }
 
 // OutingPlan is what a registration says about an outing.
@@ -128,7 +129,7 @@ func (d *Desk) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, 
 		if !m.Has(org.Office) {
 			pushes = d.officeNotices(id, sprintf(pushOutingOffice, m.Name, o.Brief(d.Policy.Loc), id))
 		}
-		ask := sprintf(pushOutingTeacher, m.Name, o.Brief(d.Policy.Loc), id, DayLabel(remind), id)
+		ask := sprintf(pushOutingTeacher, m.Name, o.Brief(d.Policy.Loc), id, org.DayLabel(remind), id)
 		if late {
 			ask = sprintf(pushOutingUrgent, m.Name, o.Brief(d.Policy.Loc), id, id)
 		}
@@ -210,7 +211,7 @@ func (d *Desk) Outings(from, to time.Time, unconfirmed bool) ([]*Outing, error) 
 
 // Brief is the outing in one line: 高一(1)班 12月10日（周四）08:00 参观科技馆（地点：科技馆，学生 45 人）.
 func (o *Outing) Brief(loc *time.Location) string {
-	s := o.UnitName + " " + DayLabel(o.Day(loc))
+	s := o.UnitName + " " + org.DayLabel(o.Day(loc))
 	if o.Time != "" {
 		s += o.Time
 	}

@@ -1,4 +1,4 @@
-package report_test
+package desk_test
 
 import (
 	"strings"
@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/report"
 )
 
 // infoPolicy is the demo [submission] section on the demo calendar.
-func infoPolicy(t testing.TB, opts ...func(*config.Config)) (*report.InfoPolicy, *org.Directory) {
+func infoPolicy(t testing.TB, opts ...func(*config.Config)) (*desk.InfoPolicy, *org.Directory) {
 	t.Helper()
 	cfg := demoConfig(t, opts...)
 	cal, err := org.CalendarOf(cfg)
@@ -22,7 +22,7 @@ func infoPolicy(t testing.TB, opts ...func(*config.Config)) (*report.InfoPolicy,
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.NewInfoPolicy(cfg.Submission, cal), dir
+	return desk.NewInfoPolicy(cfg.Submission, cal), dir
 }
 
 func TestCountedMonthAndClose(t *testing.T) {
@@ -59,27 +59,27 @@ func TestCountedMonthAndClose(t *testing.T) {
 }
 
 // item builds an item of member submitted (complete) at sub, with steps.
-func item(p *report.InfoPolicy, id, member, unit, category, sub string, more ...report.Step) *report.Article {
+func item(p *desk.InfoPolicy, id, member, unit, category, sub string, more ...desk.Step) *desk.Article {
 	t := at(sub)
 	month, late := p.CountedMonth(t)
-	a := &report.Article{ID: id, Submitter: member, Unit: unit, Category: category, Status: report.Submitted,
+	a := &desk.Article{ID: id, Submitter: member, Unit: unit, Category: category, Status: desk.Submitted,
 		SubmittedAt: &t, CountedMonth: month, Late: late,
-		Steps: []report.Step{{At: t, By: member, Action: "提交", Status: report.Submitted}}}
+		Steps: []desk.Step{{At: t, By: member, Action: "提交", Status: desk.Submitted}}}
 	for _, s := range more {
 		a.Steps = append(a.Steps, s)
 		a.Status = s.Status
 		if s.Action == "采用" {
-			a.Adoptions = append(a.Adoptions, report.Adoption{Level: s.Detail, At: s.At})
+			a.Adoptions = append(a.Adoptions, desk.Adoption{Level: s.Detail, At: s.At})
 		}
 	}
 	return a
 }
 
-func adopt(when, level string) report.Step {
-	return report.Step{At: at(when), By: "office-1", Action: "采用", Status: report.Adopted, Detail: level}
+func adopt(when, level string) desk.Step {
+	return desk.Step{At: at(when), By: "office-1", Action: "采用", Status: desk.Adopted, Detail: level}
 }
 
-func row(t *testing.T, rows []report.PointsRow, member string) report.PointsRow {
+func row(t *testing.T, rows []desk.PointsRow, member string) desk.PointsRow {
 	t.Helper()
 	for _, r := range rows {
 		if r.Member == member {
@@ -87,20 +87,20 @@ func row(t *testing.T, rows []report.PointsRow, member string) report.PointsRow 
 		}
 	}
 	t.Fatalf("no row for %s", member)
-	return report.PointsRow{}
+	return desk.PointsRow{}
 }
 
 func TestPointsRewardPenaltyAndReplay(t *testing.T) {
 	p, dir := infoPolicy(t)
 	nov, dec := at("2026-11-01"), at("2026-12-01")
-	arts := []*report.Article{
+	arts := []*desk.Article{
 		// 县级 then 区级 in November, 国家级 after November closed: 20+60 in
 		// November, +70 in December; never more than 150 in all.
 		item(p, "S1", "officer-2", "general", "动态", "2026-11-02 09:00",
 			adopt("2026-11-03 09:00", "县级"), adopt("2026-11-04 09:00", "区级"), adopt("2026-12-02 09:00", "国家级")),
 		// Rejected after November closed: still counted for November.
 		item(p, "S2", "officer-2", "general", "调研", "2026-11-05 09:00",
-			report.Step{At: at("2026-12-03 09:00"), Action: "不采用", Status: report.Rejected}),
+			desk.Step{At: at("2026-12-03 09:00"), Action: "不采用", Status: desk.Rejected}),
 		// Late: counts for December.
 		item(p, "S3", "officer-1", "office", "动态", "2026-11-20 09:00"),
 	}
@@ -145,9 +145,9 @@ func TestPointsRewardPenaltyAndReplay(t *testing.T) {
 }
 
 func TestRankPointsTies(t *testing.T) {
-	rows := []report.PointsRow{{Member: "a", NetYuan: 30}, {Member: "b", NetYuan: 80}, {Member: "c", NetYuan: 30},
+	rows := []desk.PointsRow{{Member: "a", NetYuan: 30}, {Member: "b", NetYuan: 80}, {Member: "c", NetYuan: 30},
 		{Member: "d", NetYuan: -20}, {Member: "e", NetYuan: 80}}
-	report.RankPoints(rows)
+	desk.RankPoints(rows)
 	var got []string
 	for _, r := range rows {
 		got = append(got, r.Member+":"+string(rune('0'+r.Rank)))
@@ -155,46 +155,24 @@ func TestRankPointsTies(t *testing.T) {
 	if s := strings.Join(got, " "); s != "b:1 e:1 a:3 c:3 d:5" {
 		t.Errorf("ranks = %s", s)
 	}
-	units := report.UnitTotals([]report.PointsRow{{Unit: "x", NetYuan: 10}, {Unit: "y", NetYuan: 5}, {Unit: "y", NetYuan: 5}, {Unit: "z", NetYuan: 1}})
+	units := desk.UnitTotals([]desk.PointsRow{{Unit: "x", NetYuan: 10}, {Unit: "y", NetYuan: 5}, {Unit: "y", NetYuan: 5}, {Unit: "z", NetYuan: 1}})
 	if units[0].Rank != 1 || units[1].Rank != 1 || units[2].Rank != 3 || units[2].Unit != "z" {
 		t.Errorf("units = %+v", units)
 	}
 }
 
-func TestSplitText(t *testing.T) {
-	long := strings.Repeat("信息工作通报", 200) // 3600 bytes in one line
-	text := "第一行\n" + long + "\n末行"
-	parts := report.SplitText(text, 2048)
-	if len(parts) < 3 {
-		t.Fatalf("parts = %d", len(parts))
-	}
-	joined := ""
-	for i, p := range parts {
-		if len(p) > 2048 || !strings.HasPrefix(p, "") || strings.ContainsRune(p, '\uFFFD') {
-			t.Errorf("part %d: %d bytes", i, len(p))
-		}
-		joined += p
-	}
-	if strings.ReplaceAll(text, "\n", "") != strings.ReplaceAll(joined, "\n", "") {
-		t.Error("text lost in splitting")
-	}
-	if got := report.SplitText("a\nb", 2048); len(got) != 1 || got[0] != "a\nb" {
-		t.Errorf("short text = %q", got)
-	}
-}
-
 func TestDueAnswers(t *testing.T) {
 	p, dir := infoPolicy(t)
-	arts := []*report.Article{item(p, "S1", "officer-2", "general", "调研", "2026-11-02 09:00")}
+	arts := []*desk.Article{item(p, "S1", "officer-2", "general", "调研", "2026-11-02 09:00")}
 	gaps := p.BelowQuotaOf(dir, arts, "2026-11", at("2026-11-06 09:00"))
-	if len(gaps) != 2 || gaps[0] != (report.QuotaGap{Member: "officer-1", Counted: 0, Quota: 2}) ||
-		gaps[1] != (report.QuotaGap{Member: "officer-2", Counted: 1, Quota: 2}) {
+	if len(gaps) != 2 || gaps[0] != (desk.QuotaGap{Member: "officer-1", Counted: 0, Quota: 2}) ||
+		gaps[1] != (desk.QuotaGap{Member: "officer-2", Counted: 1, Quota: 2}) {
 		t.Errorf("BelowQuotaOf = %+v", gaps)
 	}
 	if miss := p.ResearchMissingOf(dir, arts, at("2026-10-01"), at("2026-12-17 09:00")); strings.Join(miss, ",") != "officer-1" {
 		t.Errorf("ResearchMissingOf = %v", miss)
 	}
-	lines := p.MediaLinesOf([]*report.Article{item(p, "S2", "officer-2", "general", "动态", "2026-11-02 09:00",
+	lines := p.MediaLinesOf([]*desk.Article{item(p, "S2", "officer-2", "general", "动态", "2026-11-02 09:00",
 		adopt("2026-11-27 20:00", "市级"), adopt("2026-11-28 08:00", "区级"))}, "officer-2", "2026-11", at("2026-12-01 09:00"))
 	if len(lines) != 1 || lines[0].Level != "市级" {
 		t.Errorf("MediaLinesOf = %+v", lines)
@@ -203,14 +181,14 @@ func TestDueAnswers(t *testing.T) {
 
 func BenchmarkPointsYear(b *testing.B) {
 	p, dir := infoPolicy(b)
-	var arts []*report.Article
+	var arts []*desk.Article
 	start := at("2026-01-01 09:00")
 	for i := range 2000 {
 		t := start.Add(time.Duration(i) * 4 * time.Hour)
 		a := item(p, "S", []string{"officer-1", "officer-2"}[i%2], "general", "动态", t.Format("2006-01-02 15:04"))
 		if i%3 == 0 {
-			a.Adoptions = []report.Adoption{{Level: "市级", At: t.Add(time.Hour)}}
-			a.Steps = append(a.Steps, report.Step{At: t.Add(time.Hour), Status: report.Adopted})
+			a.Adoptions = []desk.Adoption{{Level: "市级", At: t.Add(time.Hour)}}
+			a.Steps = append(a.Steps, desk.Step{At: t.Add(time.Hour), Status: desk.Adopted})
 		}
 		arts = append(arts, a)
 	}

@@ -1,4 +1,4 @@
-package report
+package desk
 
 // Weekly department reports (周报, W<n>; 篇8): each department's officer
 // reports the past week's main events and attendance, due on [weekly]

@@ -1,7 +1,6 @@
-package report
+package desk
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/baosong/baosong/config"
@@ -143,18 +142,4 @@ func officerUnit(m *org.Member, dir *org.Directory) string {
 		return m.Units[0]
 	}
 	return ""
-}
-
-// DayLabel formats a day the way replies say it: 11月13日（周五）.
-func DayLabel(t time.Time) string {
-	return fmt.Sprintf("%d月%d日（%s）", t.Month(), t.Day(), []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[t.Weekday()])
-}
-
-// MonthLabel formats "2026-11" as 2026年11月.
-func MonthLabel(month string) string {
-	t, err := time.Parse("2006-01", month)
-	if err != nil {
-		return month
-	}
-	return fmt.Sprintf("%d年%d月", t.Year(), t.Month())
 }

@@ -1,4 +1,4 @@
-package report
+package attendance
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // teacher is the one who approves, and the ledger only loses hours by it).
 
 // ErrNoLeave is an approval of a student the entry records no leave for.
-var ErrNoLeave = errors.New("report: the entry records no leave of that student")
+var ErrNoLeave = errors.New("attendance: the entry records no leave of that student")
 
 // Approval is a class teacher's 批准 of the leave of one student of an entry.
 type Approval struct {

@@ -1,4 +1,4 @@
-package report
+package desk
 
 // The points ledger (篇6 三, SPEC §8).
 //
