@@ -28,8 +28,8 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 		if err != nil {
 			return err
 		}
-		opts := []wecom.Option{wecom.WithLogger(a.log), wecom.WithMetrics(m), wecom.WithClock(a.now), wecom.WithLate(a.late),
-			wecom.WithHTTPClient(a.httpc)}
+		opts := []platform.Option{platform.WithLogger(a.log), platform.WithMetrics(m), platform.WithClock(a.now), platform.WithLate(a.late),
+			platform.WithHTTPClient(a.httpc)}
 		client, err := wecom.NewClient(wc, dirFor(bot.WeCom), opts...)
 		if err != nil {
 			return err
@@ -61,8 +61,8 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 		if err != nil {
 			return err
 		}
-		opts := []dingtalk.Option{dingtalk.WithLogger(a.log), dingtalk.WithMetrics(m), dingtalk.WithClock(a.now), dingtalk.WithLate(a.late),
-			dingtalk.WithHTTPClient(a.httpc)}
+		opts := []platform.Option{platform.WithLogger(a.log), platform.WithMetrics(m), platform.WithClock(a.now), platform.WithLate(a.late),
+			platform.WithHTTPClient(a.httpc)}
 		client, err := dingtalk.NewClient(dc, dirFor(bot.DingTalk), opts...)
 		if err != nil {
 			return err

@@ -1,14 +1,10 @@
 package dingtalk
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
-	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/bot/platform"
-	"github.com/go-resty/resty/v2"
 )
 
 // API paths under Config.APIBase.
@@ -31,8 +27,14 @@ const (
 	codeRobotSecurity = 310000
 )
 
-// robotThrottle is how long 130101 throttles a robot.
-const robotThrottle = 10 * time.Minute
+// codes classify DingTalk's errcodes for the outbox: 130101 throttles a
+// robot for ten minutes; configuration errors are permanent.
+var codes = platform.Codes{
+	codeRobotTooFast:  {Retry: 10 * time.Minute},
+	codeIPNotAllowed:  {Permanent: true, Fix: "60020 本服务器出口IP不在白名单中：请在钉钉开发者后台「应用 → 开发管理 → 服务器出口IP」加入本机出口IP"},
+	codeInvalidSecret: {Permanent: true, Fix: "app_key 或 app_secret 不正确：请核对 [dingtalk] app_key 与 app_secret"},
+	codeRobotSecurity: {Permanent: true, Fix: "自定义机器人安全设置校验失败：请核对 [dingtalk.robots] 的加签 secret、关键词或 IP 设置"},
+}
 
 // apiResult is the union of the answers used here.
 type apiResult struct {
@@ -54,46 +56,9 @@ func (r apiResult) tokenInvalid() bool {
 	return false
 }
 
-// codeError turns a non-zero errcode into an error classified for the
-// outbox, logging the fix for configuration errors.
-func codeError(log *slog.Logger, path string, res apiResult) error {
-	if res.ErrCode == 0 {
-		return nil
-	}
-	err := &platform.APIError{Channel: bot.DingTalk, Path: path, Code: res.ErrCode, Msg: res.ErrMsg}
-	switch res.ErrCode {
-	case codeRobotTooFast:
-		return bot.RetryAfter(err, robotThrottle)
-	case codeIPNotAllowed:
-		log.Error("dingtalk: 60020 本服务器出口IP不在白名单中：请在钉钉开发者后台「应用 → 开发管理 → 服务器出口IP」加入本机出口IP", "path", path)
-		return bot.Permanent(err)
-	case codeInvalidSecret:
-		log.Error("dingtalk: app_key 或 app_secret 不正确：请核对 [dingtalk] app_key 与 app_secret", "errcode", res.ErrCode)
-		return bot.Permanent(err)
-	case codeRobotSecurity:
-		log.Error("dingtalk: 自定义机器人安全设置校验失败：请核对 [dingtalk.robots] 的加签 secret、关键词或 IP 设置", "path", path)
-		return bot.Permanent(err)
-	}
-	return err
-}
-
-// do sends one request through rc and decodes the JSON answer into res.
-// Errors name the path only: queries and session URLs carry tokens,
-// secrets and signatures.
-func do(ctx context.Context, rc *resty.Client, method, rawURL, path string, body []byte, res *apiResult) error {
-	call := platform.Call{Channel: bot.DingTalk, Method: method, Path: path}
-	req := rc.R().SetContext(ctx)
-	if body != nil {
-		req.SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(body)
-	}
-	resp, err := req.Execute(method, rawURL)
-	if err != nil {
-		return call.Failed(err)
-	}
-	if err := call.Status(resp.StatusCode()); err != nil {
-		return err
-	}
-	return call.Decode(resp.Body(), res)
+// err is the answer's errcode classified for the outbox.
+func (r apiResult) err(o platform.Options, path string) error {
+	return codes.Error(o, path, r.ErrCode, r.ErrMsg)
 }
 
 type textContent struct {

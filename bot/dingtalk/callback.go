@@ -49,28 +49,35 @@ const textSentPrivate = "已私信回复您，请查看工作通知。"
 // over MaxBody, 405 for other methods. Each rejection is counted by reason.
 type Callback struct {
 	secret string
-	api    *url.URL
+	host   *url.URL // the API host: session replies go nowhere else
 	h      bot.Handler
-	o      options
+	o      platform.Options
+	api    *platform.API
 	work   platform.Work
 	signs  signs
 }
 
 // NewCallback builds the callback. It fails without an AppSecret or a
-// handler. Options used: WithBudget, WithLate, WithClock, WithLogger,
-// WithMetrics, WithHTTPClient (session replies).
-func NewCallback(cfg Config, h bot.Handler, opts ...Option) (*Callback, error) {
+// handler. Options used: platform.WithBudget (default
+// platform.DefaultBudget, after which the callback acknowledges; the reply
+// is posted when ready either way), WithLate (how a reply the
+// sessionWebhook cannot carry goes out: expired, failed, or a group
+// message answered privately; without it such replies are logged and
+// dropped), WithClock, WithLogger, WithMetrics, WithHTTPClient (session
+// replies).
+func NewCallback(cfg Config, h bot.Handler, opts ...platform.Option) (*Callback, error) {
 	if cfg.AppSecret == "" {
 		return nil, errors.New("dingtalk: callback needs app_secret")
 	}
 	if h == nil {
 		return nil, errors.New("dingtalk: callback needs a handler")
 	}
-	api, err := url.Parse(cfg.apiBase())
+	host, err := url.Parse(cfg.apiBase())
 	if err != nil {
 		return nil, fmt.Errorf("dingtalk: api_base: %w", err)
 	}
-	return &Callback{secret: cfg.AppSecret, api: api, h: h, o: buildOptions(opts)}, nil
+	o := platform.Build(bot.DingTalk, opts)
+	return &Callback{secret: cfg.AppSecret, host: host, h: h, o: o, api: o.API()}, nil
 }
 
 // Wait blocks until work that outlived its HTTP answer (handlers, reply
@@ -234,7 +241,7 @@ func (c *Callback) deliver(ctx context.Context, m *bot.Message, in *inbound, rep
 // API host and not about to expire.
 func (c *Callback) sessionUsable(in *inbound) bool {
 	u, err := url.Parse(in.SessionWebhook)
-	if err != nil || in.SessionWebhook == "" || u.Scheme != c.api.Scheme || u.Host != c.api.Host {
+	if err != nil || in.SessionWebhook == "" || u.Scheme != c.host.Scheme || u.Host != c.host.Host {
 		return false
 	}
 	exp := time.UnixMilli(int64(in.SessionWebhookExpiredTime))
@@ -247,8 +254,8 @@ func (c *Callback) postSession(ctx context.Context, hook string, msg robotMessag
 		return fmt.Errorf("dingtalk: encode session reply: %w", err)
 	}
 	var res apiResult
-	if err := do(ctx, c.o.rest, http.MethodPost, hook, pathSession, body, &res); err != nil {
+	if err := c.api.Do(ctx, http.MethodPost, hook, pathSession, body, &res); err != nil {
 		return err
 	}
-	return codeError(c.o.Logger, pathSession, res)
+	return res.err(c.o, pathSession)
 }

@@ -46,15 +46,15 @@ type callbackEnv struct {
 	cb    *Callback
 	clock *platformtest.Clock
 	late  *lateRec
-	m     *Metrics
+	m     *platform.Metrics
 }
 
-func newCallbackEnv(t *testing.T, h bot.Handler, opts ...Option) callbackEnv {
+func newCallbackEnv(t *testing.T, h bot.Handler, opts ...platform.Option) callbackEnv {
 	clock := platformtest.NewClock(testNow)
 	f := newFakeDingTalk(t, clock.Now)
 	late := &lateRec{}
 	m := platformtest.Metrics(t, bot.DingTalk)
-	base := []Option{WithClock(clock.Now), WithLate(late.hook), WithMetrics(m)}
+	base := []platform.Option{platform.WithClock(clock.Now), platform.WithLate(late.hook), platform.WithMetrics(m)}
 	cb, err := NewCallback(Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 1, APIBase: f.Srv.URL}, h,
 		append(base, opts...)...)
 	if err != nil {
@@ -207,7 +207,7 @@ func TestCallbackSlowHandlerAcksFirst(t *testing.T) {
 		<-release
 		return bot.Text("迟到的回复"), nil
 	}}
-	e := newCallbackEnv(t, rec, WithBudget(10*time.Millisecond))
+	e := newCallbackEnv(t, rec, platform.WithBudget(10*time.Millisecond))
 	w := httptest.NewRecorder()
 	e.cb.ServeHTTP(w, e.signed(e.body(nil)))
 	if w.Code != http.StatusOK {

@@ -50,27 +50,29 @@ type Directory = platform.Directory
 type Client struct {
 	cfg    Config
 	dir    Directory
-	o      options
+	o      platform.Options
+	api    *platform.API
 	robots *platform.Limiter // by robot name
 	token  *platform.Token
 }
 
 // NewClient builds a client. The app fields of cfg are needed only for
 // member pushes, the robots only for group pushes. Options used:
-// WithHTTPClient, WithClock, WithLogger, WithMetrics.
-func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
+// platform.WithHTTPClient, WithClock, WithLogger, WithMetrics.
+func NewClient(cfg Config, dir Directory, opts ...platform.Option) (*Client, error) {
 	if dir == nil {
 		return nil, errors.New("dingtalk: client needs a directory")
 	}
-	c := &Client{cfg: cfg, dir: dir, o: buildOptions(opts), robots: platform.NewLimiter(robotPerMinute, time.Minute)}
-	c.token = platform.NewToken(c.o.Options, c.fetchToken)
+	c := &Client{cfg: cfg, dir: dir, o: platform.Build(bot.DingTalk, opts), robots: platform.NewLimiter(robotPerMinute, time.Minute)}
+	c.api = c.o.API()
+	c.token = platform.NewToken(c.o, c.fetchToken)
 	return c, nil
 }
 
 // Notify delivers one push to a member (work notification) or a group
 // (custom robot).
 func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
-	return platform.Notify(ctx, n, c.o.Options, c.notifyGroup, c.NotifyMany)
+	return platform.Notify(ctx, n, c.o, c.notifyGroup, c.NotifyMany)
 }
 
 // NotifyMany sends n's text (n.To is ignored) to many members: one work
@@ -210,10 +212,10 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 		}
 		hook, _ := c.cfg.robotURL(robot, c.o.Now().UnixMilli()) // signed per request
 		var res apiResult
-		if err := do(ctx, c.o.rest, http.MethodPost, hook, pathRobot, body, &res); err != nil {
+		if err := c.api.Do(ctx, http.MethodPost, hook, pathRobot, body, &res); err != nil {
 			return fmt.Errorf("dingtalk: robot %s: %w", robot, err)
 		}
-		if err := codeError(c.o.Logger, pathRobot, res); err != nil {
+		if err := res.err(c.o, pathRobot); err != nil {
 			return fmt.Errorf("dingtalk: robot %s: %w", robot, err)
 		}
 	}
@@ -271,10 +273,10 @@ func (c *Client) callApp(ctx context.Context, body []byte) error {
 	return c.token.Use(ctx, func(tok string) (bool, error) {
 		var res apiResult
 		u := c.cfg.apiBase() + pathWorkNotice + "?access_token=" + url.QueryEscape(tok)
-		if err := do(ctx, c.o.rest, http.MethodPost, u, pathWorkNotice, body, &res); err != nil {
+		if err := c.api.Do(ctx, http.MethodPost, u, pathWorkNotice, body, &res); err != nil {
 			return false, err
 		}
-		return res.tokenInvalid(), codeError(c.o.Logger, pathWorkNotice, res)
+		return res.tokenInvalid(), res.err(c.o, pathWorkNotice)
 	})
 }
 
@@ -282,8 +284,8 @@ func (c *Client) callApp(ctx context.Context, body []byte) error {
 func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	q := url.Values{"appkey": {c.cfg.AppKey}, "appsecret": {c.cfg.AppSecret}}
 	var res apiResult
-	if err := do(ctx, c.o.rest, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
+	if err := c.api.Do(ctx, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
 		return "", 0, err
 	}
-	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, codeError(c.o.Logger, pathToken, res)
+	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, res.err(c.o, pathToken)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
@@ -20,10 +21,10 @@ type clientEnv struct {
 	c     *Client
 	clock *platformtest.Clock
 	log   *bytes.Buffer
-	m     *Metrics
+	m     *platform.Metrics
 }
 
-func newClientEnv(t *testing.T, opts ...Option) clientEnv {
+func newClientEnv(t *testing.T, opts ...platform.Option) clientEnv {
 	clock := platformtest.NewClock(testNow)
 	f := newFakeDingTalk(t, clock.Now)
 	var log bytes.Buffer
@@ -35,7 +36,7 @@ func newClientEnv(t *testing.T, opts ...Option) clientEnv {
 		Groups:  map[string][]string{"全体班主任": {"office", "leader-1"}, "ghost": {"no-such-robot"}},
 		NoUser:  map[string]bool{"nobody": true},
 	}
-	base := []Option{WithClock(clock.Now), WithLogger(slog.New(slog.NewTextHandler(&log, nil))), WithMetrics(m)}
+	base := []platform.Option{platform.WithClock(clock.Now), platform.WithLogger(slog.New(slog.NewTextHandler(&log, nil))), platform.WithMetrics(m)}
 	c, err := NewClient(cfg, d, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +187,7 @@ func assertNoSecrets(t *testing.T, s string) {
 }
 
 func TestClientSlowAndUnreachableAreRetryableAndRedacted(t *testing.T) {
-	e := newClientEnv(t, WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	e := newClientEnv(t, platform.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
 	e.f.Then(pathWorkNotice, answer{Block: true})
 	err := e.c.Notify(context.Background(), toMember("a", "x"))
 	if err == nil || bot.IsPermanent(err) {
@@ -368,5 +369,20 @@ func TestConcurrentNotifyFetchesOneToken(t *testing.T) {
 	}
 	if got := platformtest.Value(t, e.m.TokenRefreshes); got != 1 {
 		t.Errorf("token refreshes = %v", got)
+	}
+}
+
+// A robot whose webhook was pasted wrong (a URL that does not parse) can
+// never be reached: the push is permanent, so the outbox stops retrying
+// it, as WeCom's robots always did; the webhook's token is not quoted.
+func TestRobotMistypedURLIsPermanent(t *testing.T) {
+	dir := platformtest.Dir{Groups: map[string][]string{"全体班主任": {"office"}}}
+	c, err := NewClient(Config{Robots: map[string]Robot{"office": {Webhook: "https://[oapi.dingtalk.com/robot/send?access_token=TOKEN-9"}}}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Notify(context.Background(), bot.Notification{To: bot.Recipient{Group: "全体班主任"}, Text: "今日请假汇总"})
+	if !bot.IsPermanent(err) || strings.Contains(err.Error(), "TOKEN-9") {
+		t.Errorf("push through a mistyped robot URL: %v, want permanent, without the token", err)
 	}
 }

@@ -63,18 +63,8 @@ func (c Config) Validate() []error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Robots)) {
 		r := c.Robots[name]
-		hook := strings.TrimSpace(r.Webhook)
-		switch {
-		case strings.TrimSpace(name) == "":
-			bad("robots: a robot has an empty name")
-		case hook == "":
-			bad("robots.%s: webhook is empty", name)
-		case strings.Contains(hook, "://"):
-			if err := platform.CheckHTTPURL(hook); err != nil {
-				bad("robots.%s: webhook is not a valid http(s) URL", name)
-			}
-		case strings.ContainsAny(hook, " \t?&/#"):
-			bad("robots.%s: webhook is neither a URL nor an access_token", name)
+		if err := platform.CheckRobot(name, r.Webhook, robotWords); err != nil {
+			bad("%v", err)
 		}
 		if r.Secret != "" && strings.TrimSpace(r.Secret) != r.Secret {
 			bad("robots.%s: secret has surrounding spaces", name)
@@ -83,21 +73,22 @@ func (c Config) Validate() []error {
 	return errs
 }
 
+// robotWords word the problems of a [dingtalk.robots] webhook.
+var robotWords = platform.RobotWords{
+	Empty:    "webhook is empty",
+	BadURL:   "webhook is not a valid http(s) URL",
+	BadToken: "webhook is neither a URL nor an access_token",
+}
+
 func (c Config) apiBase() string { return platform.BaseURL(c.APIBase, DefaultAPIBase) }
 
 // robotURL returns the webhook URL of the named robot, signed at ms when
 // the robot has a secret.
 func (c Config) robotURL(name string, ms int64) (string, bool) {
-	r, ok := c.Robots[name]
-	hook := strings.TrimSpace(r.Webhook)
-	if !ok || hook == "" {
-		return "", false
-	}
-	if !strings.Contains(hook, "://") {
-		hook = c.apiBase() + pathRobot + "?access_token=" + url.QueryEscape(hook)
-	}
-	if r.Secret == "" {
-		return hook, true
+	r := c.Robots[name]
+	hook, ok := platform.RobotURL(r.Webhook, c.apiBase()+pathRobot, "access_token")
+	if !ok || r.Secret == "" {
+		return hook, ok
 	}
 	ts := fmt.Sprint(ms)
 	sep := "?"

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 )
 
 // FuzzCallback claims only that no signed body crashes or hangs the
@@ -29,7 +30,7 @@ func FuzzCallback(f *testing.F) {
 	now := func() time.Time { return testNow }
 	cb, err := NewCallback(Config{AppSecret: fakeAppSecret, APIBase: srv.URL},
 		bot.HandlerFunc(func(_ context.Context, m *bot.Message) (*bot.Reply, error) { return bot.Text(m.Text), nil }),
-		WithClock(now), WithLate(func(context.Context, *bot.Message, *bot.Reply) {}))
+		platform.WithClock(now), platform.WithLate(func(context.Context, *bot.Message, *bot.Reply) {}))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -65,8 +65,12 @@ func (c *Callback) UpdateCards(update func(ctx context.Context, user, responseCo
 
 // NewCallback builds the callback for cfg's app. It fails if the app's
 // CorpID, Token or EncodingAESKey is missing or invalid. Options used:
-// WithBudget, WithLate, WithClock, WithLogger, WithMetrics.
-func NewCallback(cfg Config, h bot.Handler, opts ...Option) (*Callback, error) {
+// platform.WithBudget (default platform.DefaultBudget, after which the
+// callback answers empty and the reply goes out later), WithLate (how a
+// reply the handler finished after the budget, or one too long for a
+// passive reply, goes out; without it such replies are logged and
+// dropped), WithClock, WithLogger, WithMetrics.
+func NewCallback(cfg Config, h bot.Handler, opts ...platform.Option) (*Callback, error) {
 	c, err := newCrypter(cfg.Token, cfg.CorpID, cfg.EncodingAESKey)
 	if err != nil {
 		return nil, err
@@ -74,7 +78,7 @@ func NewCallback(cfg Config, h bot.Handler, opts ...Option) (*Callback, error) {
 	if h == nil {
 		return nil, errors.New("wecom: callback needs a handler")
 	}
-	return &Callback{crypt: c, corpID: cfg.CorpID, h: h, o: buildOptions(opts)}, nil
+	return &Callback{crypt: c, corpID: cfg.CorpID, h: h, o: platform.Build(bot.WeCom, opts)}, nil
 }
 
 // Wait blocks until work that outlived its HTTP answer (slow handlers,

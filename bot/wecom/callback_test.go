@@ -25,10 +25,10 @@ const (
 
 var testNow = time.Date(2026, 11, 26, 16, 2, 11, 0, time.FixedZone("CST", 8*3600))
 
-func testCallback(t testing.TB, h bot.Handler, opts ...Option) *Callback {
+func testCallback(t testing.TB, h bot.Handler, opts ...platform.Option) *Callback {
 	t.Helper()
 	cfg := Config{CorpID: testCorp, AgentID: 1000002, Secret: "x", Token: testToken, EncodingAESKey: vecKey}
-	cb, err := NewCallback(cfg, h, append([]Option{WithClock(func() time.Time { return testNow })}, opts...)...)
+	cb, err := NewCallback(cfg, h, append([]platform.Option{platform.WithClock(func() time.Time { return testNow })}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func openPassive(t *testing.T, body []byte) passiveInner {
 func TestCallbackOfficialVector(t *testing.T) {
 	rec := &platformtest.Recorder{}
 	vecTime := func() time.Time { return time.Unix(1409659813, 0).Add(time.Minute) } // the vector is from 2014
-	cb, err := NewCallback(Config{CorpID: vecCorpID, Token: vecToken, EncodingAESKey: vecKey}, rec, WithClock(vecTime))
+	cb, err := NewCallback(Config{CorpID: vecCorpID, Token: vecToken, EncodingAESKey: vecKey}, rec, platform.WithClock(vecTime))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestCallbackSlowHandlerGoesLate(t *testing.T) {
 		ctxErr error
 	}
 	lates := make(chan late, 1)
-	cb := testCallback(t, rec, WithBudget(10*time.Millisecond), WithLate(func(ctx context.Context, m *bot.Message, r *bot.Reply) {
+	cb := testCallback(t, rec, platform.WithBudget(10*time.Millisecond), platform.WithLate(func(ctx context.Context, m *bot.Message, r *bot.Reply) {
 		lates <- late{m, r, ctx.Err()}
 	}))
 	w := serve(cb, encryptedPost(t, textXML("u9", "查询", "8001")))
@@ -226,7 +226,7 @@ func TestCallbackLongReplyGoesLate(t *testing.T) {
 	long := strings.Repeat("很长的回复", 200) // 3,000 bytes
 	rec := &platformtest.Recorder{Reply: func(*bot.Message) (*bot.Reply, error) { return bot.Text(long), nil }}
 	var got *bot.Reply
-	cb := testCallback(t, rec, WithLate(func(_ context.Context, _ *bot.Message, r *bot.Reply) { got = r }))
+	cb := testCallback(t, rec, platform.WithLate(func(_ context.Context, _ *bot.Message, r *bot.Reply) { got = r }))
 	w := serve(cb, encryptedPost(t, textXML("u9", "查询", "8002")))
 	cb.Wait()
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
@@ -295,7 +295,7 @@ func TestCallbackRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &platformtest.Recorder{}
 			m := platformtest.Metrics(t, bot.WeCom)
-			cb := testCallback(t, rec, WithMetrics(m))
+			cb := testCallback(t, rec, platform.WithMetrics(m))
 			w := serve(cb, tt.req)
 			if w.Code != tt.status {
 				t.Errorf("status %d, want %d (%s)", w.Code, tt.status, w.Body)
@@ -327,7 +327,7 @@ func TestNewCallbackNeedsCredentials(t *testing.T) {
 
 func TestCallbackCountsReceived(t *testing.T) {
 	m := platformtest.Metrics(t, bot.WeCom)
-	cb := testCallback(t, &platformtest.Recorder{}, WithMetrics(m))
+	cb := testCallback(t, &platformtest.Recorder{}, platform.WithMetrics(m))
 	for i := range 3 {
 		serve(cb, encryptedPost(t, textXML("u1", "x", fmt.Sprint(i))))
 	}

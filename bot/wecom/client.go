@@ -1,11 +1,9 @@
 package wecom
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -52,9 +50,23 @@ const (
 	codeRobotInvalid   = 93000
 )
 
-// rateLimitBackoff is how long a 45009 defers a push: WeCom lifts minute
-// limits after 60 s.
-const rateLimitBackoff = time.Minute
+// fixSecret is the fix for a secret WeCom refuses.
+const fixSecret = "secret 不正确：请核对 [wecom] corp_id 与 secret（应用管理 → 本应用 → Secret）"
+
+// codes classify WeCom's errcodes for the outbox: 45009 waits out the
+// minute after which WeCom lifts its limits; configuration errors and
+// requests WeCom never takes are permanent.
+var codes = platform.Codes{
+	codeRateLimited:    {Retry: time.Minute},
+	codeIPNotTrusted:   {Permanent: true, Fix: "60020 本服务器出口IP不在企业可信IP中：请在企业微信管理后台「应用管理 → 本应用 → 企业可信IP」加入本机出口IP（约1分钟后生效）"},
+	codeInvalidSecret:  {Permanent: true, Fix: fixSecret},
+	codeInvalidSecret2: {Permanent: true, Fix: fixSecret},
+	codeRobotInvalid:   {Permanent: true, Fix: "群机器人 webhook 无效或机器人已被移出群聊：请核对 [wecom.robots]"},
+	codeInvalidChars:   {Permanent: true},
+	codeMissingToken:   {Permanent: true},
+	codeTooLong:        {Permanent: true},
+	codeNoRecipient:    {Permanent: true},
+}
 
 // Directory resolves baosong ids to WeCom userids, mobiles (robot texts
 // @mention by mobile) and group robots.
@@ -74,6 +86,7 @@ type Client struct {
 	cfg     Config
 	dir     Directory
 	o       platform.Options
+	api     *platform.API
 	members *platform.Limiter // by userid
 	robots  *platform.Limiter // by webhook
 	token   *platform.Token
@@ -81,18 +94,19 @@ type Client struct {
 
 // NewClient builds a client. The app fields of cfg are needed only for
 // member pushes, the robots only for group pushes. Options used:
-// WithHTTPClient, WithClock, WithLogger, WithMetrics.
-func NewClient(cfg Config, dir Directory, opts ...Option) (*Client, error) {
+// platform.WithHTTPClient, WithClock, WithLogger, WithMetrics.
+func NewClient(cfg Config, dir Directory, opts ...platform.Option) (*Client, error) {
 	if dir == nil {
 		return nil, errors.New("wecom: client needs a directory")
 	}
 	c := &Client{
 		cfg:     cfg,
 		dir:     dir,
-		o:       buildOptions(opts),
+		o:       platform.Build(bot.WeCom, opts),
 		members: platform.NewLimiter(memberPerMinute, time.Minute),
 		robots:  platform.NewLimiter(robotPerMinute, time.Minute),
 	}
+	c.api = c.o.API()
 	c.token = platform.NewToken(c.o, c.fetchToken)
 	return c, nil
 }
@@ -247,10 +261,10 @@ func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
 			return bot.Permanent(fmt.Errorf("wecom: encode robot message: %w", err))
 		}
 		var res apiResult
-		if err := c.do(ctx, http.MethodPost, hook, pathWebhook, body, &res); err != nil {
+		if err := c.api.Do(ctx, http.MethodPost, hook, pathWebhook, body, &res); err != nil {
 			return fmt.Errorf("wecom: robot %s: %w", robot, err)
 		}
-		if err := c.codeError(pathWebhook, res); err != nil {
+		if err := res.err(c.o, pathWebhook); err != nil {
 			return fmt.Errorf("wecom: robot %s: %w", robot, err)
 		}
 	}
@@ -311,6 +325,11 @@ type apiResult struct {
 	InvalidUser string `json:"invaliduser"`
 }
 
+// err is the answer's errcode classified for the outbox.
+func (r apiResult) err(o platform.Options, path string) error {
+	return codes.Error(o, path, r.ErrCode, r.ErrMsg)
+}
+
 // callApp posts body to an app API path with the cached token,
 // re-fetching the token once on 40014/42001.
 func (c *Client) callApp(ctx context.Context, path string, body []byte) (apiResult, error) {
@@ -318,11 +337,11 @@ func (c *Client) callApp(ctx context.Context, path string, body []byte) (apiResu
 	err := c.token.Use(ctx, func(tok string) (bool, error) {
 		res = apiResult{}
 		u := c.cfg.apiBase() + path + "?access_token=" + url.QueryEscape(tok)
-		if err := c.do(ctx, http.MethodPost, u, path, body, &res); err != nil {
+		if err := c.api.Do(ctx, http.MethodPost, u, path, body, &res); err != nil {
 			return false, err
 		}
 		stale := res.ErrCode == codeInvalidToken || res.ErrCode == codeTokenExpired
-		return stale, c.codeError(path, res)
+		return stale, res.err(c.o, path)
 	})
 	return res, err
 }
@@ -357,65 +376,8 @@ func (c *Client) UpdateCard(ctx context.Context, user, responseCode string, rep 
 func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	q := url.Values{"corpid": {c.cfg.CorpID}, "corpsecret": {c.cfg.Secret}}
 	var res apiResult
-	if err := c.do(ctx, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
+	if err := c.api.Do(ctx, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
 		return "", 0, err
 	}
-	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, c.codeError(pathToken, res)
-}
-
-// codeError turns a non-zero errcode into an error classified for the outbox.
-func (c *Client) codeError(path string, res apiResult) error {
-	if res.ErrCode == 0 {
-		return nil
-	}
-	err := &platform.APIError{Channel: c.o.Channel, Path: path, Code: res.ErrCode, Msg: res.ErrMsg}
-	switch res.ErrCode {
-	case codeRateLimited:
-		return bot.RetryAfter(err, rateLimitBackoff)
-	case codeIPNotTrusted:
-		c.o.Logger.Error("wecom: 60020 本服务器出口IP不在企业可信IP中：请在企业微信管理后台「应用管理 → 本应用 → 企业可信IP」加入本机出口IP（约1分钟后生效）", "path", path)
-		return bot.Permanent(err)
-	case codeInvalidSecret, codeInvalidSecret2:
-		c.o.Logger.Error("wecom: secret 不正确：请核对 [wecom] corp_id 与 secret（应用管理 → 本应用 → Secret）", "errcode", res.ErrCode)
-		return bot.Permanent(err)
-	case codeRobotInvalid:
-		c.o.Logger.Error("wecom: 群机器人 webhook 无效或机器人已被移出群聊：请核对 [wecom.robots]")
-		return bot.Permanent(err)
-	case codeInvalidChars, codeMissingToken, codeTooLong, codeNoRecipient:
-		return bot.Permanent(err)
-	}
-	return err
-}
-
-// do sends one request and decodes the JSON answer into res. Errors name
-// the path only: the query carries tokens, secrets and robot keys.
-func (c *Client) do(ctx context.Context, method, rawURL, path string, body []byte, res *apiResult) error {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	call := platform.Call{Channel: c.o.Channel, Method: method, Path: path}
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
-	if err != nil {
-		return bot.Permanent(fmt.Errorf("%s: invalid URL", call))
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	}
-	resp, err := c.o.HTTP.Do(req)
-	if err != nil {
-		return call.Failed(err)
-	}
-	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, platform.MaxAnswer))
-		_ = resp.Body.Close()
-	}()
-	if err := call.Status(resp.StatusCode); err != nil {
-		return err
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, platform.MaxAnswer))
-	if err != nil {
-		return fmt.Errorf("%s: read answer: %w", call, err)
-	}
-	return call.Decode(data, res)
+	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, res.err(c.o, pathToken)
 }

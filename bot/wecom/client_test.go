@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
@@ -83,10 +84,10 @@ type clientEnv struct {
 	c     *Client
 	clock *platformtest.Clock
 	log   *bytes.Buffer
-	m     *Metrics
+	m     *platform.Metrics
 }
 
-func newClientEnv(t *testing.T, opts ...Option) clientEnv {
+func newClientEnv(t *testing.T, opts ...platform.Option) clientEnv {
 	f := newFakeWeCom(t)
 	clock := platformtest.NewClock(testNow)
 	var log bytes.Buffer
@@ -101,7 +102,7 @@ func newClientEnv(t *testing.T, opts ...Option) clientEnv {
 		},
 		NoUser: map[string]bool{"nobody": true},
 	}
-	base := []Option{WithClock(clock.Now), WithLogger(slog.New(slog.NewTextHandler(&log, nil))), WithMetrics(m)}
+	base := []platform.Option{platform.WithClock(clock.Now), platform.WithLogger(slog.New(slog.NewTextHandler(&log, nil))), platform.WithMetrics(m)}
 	c, err := NewClient(cfg, d, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +268,7 @@ func TestNotifyErrorClasses(t *testing.T) {
 }
 
 func TestNotifySlowAPIIsRetryableAndRedacted(t *testing.T) {
-	e := newClientEnv(t, WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	e := newClientEnv(t, platform.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
 	e.f.Then(pathSend, answer{Block: true})
 	err := e.c.Notify(context.Background(), toMember("a", "x"))
 	if err == nil || bot.IsPermanent(err) {

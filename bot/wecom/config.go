@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -77,18 +76,8 @@ func (c Config) Validate() []error {
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Robots)) {
-		v := strings.TrimSpace(c.Robots[name])
-		switch {
-		case strings.TrimSpace(name) == "":
-			bad("robots: a robot has an empty name")
-		case v == "":
-			bad("robots.%s: webhook key is empty", name)
-		case strings.Contains(v, "://"):
-			if err := platform.CheckHTTPURL(v); err != nil {
-				bad("robots.%s: webhook URL is not a valid http(s) URL", name)
-			}
-		case strings.ContainsAny(v, " \t?&/#"):
-			bad("robots.%s: webhook key has characters a key cannot have (give the key or the full URL)", name)
+		if err := platform.CheckRobot(name, c.Robots[name], robotWords); err != nil {
+			bad("%v", err)
 		}
 	}
 	return errs
@@ -109,15 +98,14 @@ func decodeAESKey(s string) ([]byte, error) {
 
 func (c Config) apiBase() string { return platform.BaseURL(c.APIBase, DefaultAPIBase) }
 
+// robotWords word the problems of a [wecom.robots] webhook key.
+var robotWords = platform.RobotWords{
+	Empty:    "webhook key is empty",
+	BadURL:   "webhook URL is not a valid http(s) URL",
+	BadToken: "webhook key has characters a key cannot have (give the key or the full URL)",
+}
+
 // robotURL returns the webhook URL of the named robot.
 func (c Config) robotURL(name string) (string, bool) {
-	v := strings.TrimSpace(c.Robots[name])
-	switch {
-	case v == "":
-		return "", false
-	case strings.Contains(v, "://"):
-		return v, true
-	default:
-		return c.apiBase() + pathWebhook + "?key=" + url.QueryEscape(v), true
-	}
+	return platform.RobotURL(c.Robots[name], c.apiBase()+pathWebhook, "key")
 }
