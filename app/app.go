@@ -64,8 +64,8 @@ type App struct {
 	Console *console.Console
 	// The services, built once here on the one clock and shared by the
 	// handlers, the console, the scheduler and the incident clock.
-	att       *attendance.Attendance
-	desk      *desk.Desk
+	att       *attendance.Service
+	desk      *desk.Service
 	incidents *incident.Service
 	now       func() time.Time
 	log       *slog.Logger
@@ -144,11 +144,11 @@ func New(o Options) (*App, error) {
 // clock (incidents read it in the organisation's zone).
 func (a *App) services() error {
 	var err error
-	if a.att, err = attendance.NewAttendance(a.Config, a.Dir, a.Store, a.now); err != nil {
+	if a.att, err = attendance.New(a.Config, a.Dir, a.Store, a.now); err != nil {
 		return fmt.Errorf("app: attendance: %w", err)
 	}
 	a.att.Log = a.log
-	if a.desk, err = desk.NewDesk(a.Config, a.Dir, a.Store, a.now); err != nil {
+	if a.desk, err = desk.New(a.Config, a.Dir, a.Store, a.now); err != nil {
 		return fmt.Errorf("app: information desk: %w", err)
 	}
 	// 积分, 排名 and the quarterly circular count the classes' attendance

@@ -22,7 +22,7 @@ func newDec3App(t *testing.T, opts ...option) *testApp {
 func (ta *testApp) attRows(id string) string {
 	ta.t.Helper()
 	var rows []attendance.Row
-	err := ta.Store.ViewAttendance(func(tx attendance.AttendanceTx) error {
+	err := ta.Store.ViewAttendance(func(tx attendance.Tx) error {
 		e, err := tx.Entry(id)
 		if err != nil {
 			return err

@@ -406,7 +406,7 @@ func authzSnapshot(t *testing.T, ta *testApp) map[string]string {
 			snap[rec.ID+" history"] = fmt.Sprint(len(hist))
 		}
 	}
-	err := ta.Store.ViewAttendance(func(tx attendance.AttendanceTx) error {
+	err := ta.Store.ViewAttendance(func(tx attendance.Tx) error {
 		for _, month := range []string{"2026-10", "2026-11"} {
 			for _, grade := range ta.Dir.Grades() {
 				c, err := tx.Confirmation(month, grade)
@@ -423,7 +423,7 @@ func authzSnapshot(t *testing.T, ta *testApp) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = ta.Store.ViewDesk(func(tx desk.DeskTx) error {
+	err = ta.Store.ViewDesk(func(tx desk.Tx) error {
 		sums, err := tx.MediaSummaries("")
 		for _, s := range sums {
 			raw, _ := json.Marshal(s)

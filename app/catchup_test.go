@@ -115,7 +115,7 @@ func TestCatchupSendsOneReminderPerDeadline(t *testing.T) {
 func (ta *testApp) followups(id string) string {
 	ta.t.Helper()
 	var out []string
-	err := ta.Store.ViewAttendance(func(tx attendance.AttendanceTx) error {
+	err := ta.Store.ViewAttendance(func(tx attendance.Tx) error {
 		e, err := tx.Entry(id)
 		if err != nil {
 			return err

@@ -21,7 +21,7 @@ func (ta *testApp) exportOf(what, period string, out any) {
 func weeklyOf(t *testing.T, ta *testApp) []*desk.Weekly {
 	t.Helper()
 	var out []*desk.Weekly
-	err := ta.Store.ViewDesk(func(tx desk.DeskTx) error {
+	err := ta.Store.ViewDesk(func(tx desk.Tx) error {
 		var err error
 		out, err = tx.Weeklies()
 		return err

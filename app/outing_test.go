@@ -17,7 +17,7 @@ import (
 func outing(t *testing.T, ta *testApp, id string) *desk.Outing {
 	t.Helper()
 	var o *desk.Outing
-	err := ta.Store.ViewDesk(func(tx desk.DeskTx) error {
+	err := ta.Store.ViewDesk(func(tx desk.Tx) error {
 		var err error
 		o, err = tx.Outing(id)
 		return err

@@ -45,7 +45,7 @@ func BenchmarkAttendanceFormSpread(b *testing.B) {
 	}
 	a.Start()
 	defer a.Close()
-	att, err := attendance.NewAttendance(cfg, a.Dir, a.Store, func() time.Time { return end })
+	att, err := attendance.New(cfg, a.Dir, a.Store, func() time.Time { return end })
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -119,9 +119,9 @@ func (a *App) saveWatermark() {
 // attendanceSource answers the attendance jobs from the stored forms (and
 // the monthly summary's good deeds from the desk).
 type attendanceSource struct {
-	att  *attendance.Attendance
+	att  *attendance.Service
 	dir  *org.Directory
-	desk *desk.Desk
+	desk *desk.Service
 }
 
 // MissingClasses lists the classes with no live entry in the form due at due.
@@ -200,11 +200,11 @@ func (s attendanceSource) UnconfirmedGrades(_ context.Context, month time.Time) 
 }
 
 // deskSource adapts the submission desk where its answers differ in type.
-type deskSource struct{ *desk.Desk }
+type deskSource struct{ *desk.Service }
 
 // BelowQuota lists the officers below the monthly quota.
 func (d deskSource) BelowQuota(ctx context.Context, month time.Time) ([]scheduler.Shortfall, error) {
-	gaps, err := d.Desk.BelowQuota(ctx, month)
+	gaps, err := d.Service.BelowQuota(ctx, month)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (d deskSource) UnnotifiedOutings(_ context.Context, from, to time.Time) ([]
 // StatisticsOpen lists the 统计 items not yet at the office, with who holds
 // each and its status as people read it.
 func (d deskSource) StatisticsOpen(ctx context.Context) ([]scheduler.StatItem, error) {
-	arts, err := d.Desk.StatisticsOpen(ctx)
+	arts, err := d.Service.StatisticsOpen(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer a.Close()
-	att, err := attendance.NewAttendance(cfg, a.Dir, a.Store, a.now)
+	att, err := attendance.New(cfg, a.Dir, a.Store, a.now)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 				if (i+k)%10 == 0 {
 					continue
 				}
-				s := attendance.Submission{Member: cadre, Unit: c.ID, At: due.Add(-time.Hour), Text: "考勤 全勤"}
+				s := attendance.Message{Member: cadre, Unit: c.ID, At: due.Add(-time.Hour), Text: "考勤 全勤"}
 				if _, err := att.Submit(context.Background(), s); err != nil {
 					errs <- err
 					return
@@ -93,7 +93,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := &discard{}
-	dk, err := desk.NewDesk(cfg, a.Dir, a.Store, a.now)
+	dk, err := desk.New(cfg, a.Dir, a.Store, a.now)
 	if err != nil {
 		b.Fatal(err)
 	}

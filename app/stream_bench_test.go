@@ -87,7 +87,7 @@ func newStreamBench(b testing.TB) *streamBench {
 	a.Start()
 	b.Cleanup(func() { a.Close() })
 	sb.app = a
-	att, err := attendance.NewAttendance(cfg, a.Dir, a.Store, func() time.Time { return end })
+	att, err := attendance.New(cfg, a.Dir, a.Store, func() time.Time { return end })
 	if err != nil {
 		b.Fatal(err)
 	}

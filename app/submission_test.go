@@ -23,7 +23,7 @@ const fullItem = "投稿\n标题：我局开展防汛应急演练\n类别：动�
 func article(t *testing.T, ta *testApp, id string) *desk.Article {
 	t.Helper()
 	var a *desk.Article
-	err := ta.Store.ViewDesk(func(tx desk.DeskTx) error {
+	err := ta.Store.ViewDesk(func(tx desk.Tx) error {
 		var err error
 		a, err = tx.Article(id)
 		return err
@@ -123,7 +123,7 @@ func TestSubmissionDraftReturnAndReject(t *testing.T) {
 	mustContain(t, ta.say("officer-2", "投稿"), "请按以下格式报送信息")
 	mustContain(t, ta.say("officer-2", "投稿 我的 秘密 文件"), "涉密信息不得通过网络报送")
 	var n int
-	_ = ta.Store.ViewDesk(func(tx desk.DeskTx) error {
+	_ = ta.Store.ViewDesk(func(tx desk.Tx) error {
 		all, err := tx.Articles()
 		n = len(all)
 		return err
@@ -256,7 +256,7 @@ func TestWeeklyGoodDeedAndMediaSummary(t *testing.T) {
 	r = ta.say("officer-2", "周报 补充：本周大事")
 	mustContain(t, r, "W2", "11月23日—11月29日这一周", "按时")
 	mustContain(t, ta.say("head-general", "周报 x"), "需要信息员身份")
-	dk, err := desk.NewDesk(ta.Config, ta.Dir, ta.Store, time.Now)
+	dk, err := desk.New(ta.Config, ta.Dir, ta.Store, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

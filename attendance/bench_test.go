@@ -57,7 +57,7 @@ func bigClasses(dir *org.Directory) []*org.Unit {
 // fillForms stores, for every class and every due time in [from, to), one
 // or two entries with a few rows (absences, a late return, a leave), sent
 // before the due time, from parallel writers so that commits are shared.
-func fillForms(tb testing.TB, att *attendance.Attendance, dir *org.Directory, from, to time.Time) int {
+func fillForms(tb testing.TB, att *attendance.Service, dir *org.Directory, from, to time.Time) int {
 	tb.Helper()
 	roster := dir.Roster("b1c1")
 	dues := att.Schedule.Between(from, to)
@@ -76,7 +76,7 @@ func fillForms(tb testing.TB, att *attendance.Attendance, dir *org.Directory, fr
 			defer wg.Done()
 			for j := range jobs {
 				m, _ := dir.Member("cadre-" + j.unit)
-				_, err := att.Submit(context.Background(), attendance.Submission{Member: m, Unit: j.unit, At: j.at, Rows: j.rows})
+				_, err := att.Submit(context.Background(), attendance.Message{Member: m, Unit: j.unit, At: j.at, Rows: j.rows})
 				if err != nil {
 					mu.Lock()
 					firstErr = err
@@ -123,7 +123,7 @@ func benchSummary(b *testing.B, period string) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	att, err := attendance.NewAttendance(cfg, dir, db, time.Now)
+	att, err := attendance.New(cfg, dir, db, time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -176,7 +176,7 @@ type AnswerResult struct {
 
 // Answer records a 查明 or 未查明 in the entry and its history and queues
 // its pushes (see the file comment).
-func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error) {
+func (a *Service) Answer(ctx context.Context, x Answer) (*AnswerResult, error) {
 	x.Text = strings.TrimSpace(x.Text)
 	if x.Found && x.Text == "" {
 		return nil, ErrNoCause
@@ -187,7 +187,7 @@ func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error
 	}
 	at = at.In(a.Location())
 	var res *AnswerResult
-	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		e, err := tx.Entry(x.Entry)
 		if err != nil {
 			return err
@@ -280,9 +280,9 @@ func (a *Attendance) Answer(ctx context.Context, x Answer) (*AnswerResult, error
 // overdue, kept in its history and logged, but not pushed: SPEC §6 catch-up.
 // One transaction marks the follow-ups and queues the digests, so a run
 // repeated after a restart finds nothing left to report.
-func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
+func (a *Service) FollowupTick(ctx context.Context, now time.Time) error {
 	var due []string
-	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		es, err := tx.AwaitingCause()
 		if err != nil {
 			return err
@@ -302,7 +302,7 @@ func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
 	}
 	now = now.In(a.Location())
 	var missed []string
-	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	err = a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		missed = missed[:0]
 		d := &overdueDigest{a: a, byKey: map[string]*overdueLine{}, lines: map[string][]*overdueLine{}}
 		for _, id := range due {
@@ -351,7 +351,7 @@ func (a *Attendance) FollowupTick(ctx context.Context, now time.Time) error {
 // overdueDigest gathers one run's overdue absences per recipient: one line
 // per class, form and student, naming the entries.
 type overdueDigest struct {
-	a     *Attendance
+	a     *Service
 	byKey map[string]*overdueLine
 	order []string                  // recipients in the order first met
 	lines map[string][]*overdueLine // recipient → lines
@@ -406,7 +406,7 @@ func (d *overdueDigest) pushes(now time.Time) []bot.Notification {
 
 // formFollowups lists the form's other live entries (besides e) that have a
 // follow-up of the student.
-func (a *Attendance) formFollowups(tx AttendanceTx, e *Entry, student string) ([]*Entry, error) {
+func (a *Service) formFollowups(tx Tx, e *Entry, student string) ([]*Entry, error) {
 	named, err := tx.StudentEntries(e.Unit, student, e.Due, e.Due.Add(time.Second))
 	if err != nil {
 		return nil, err
@@ -430,7 +430,7 @@ func (a *Attendance) formFollowups(tx AttendanceTx, e *Entry, student string) ([
 // coverFromForm settles e's pending follow-ups of students whose cause was
 // already found in another entry of the same form: a 查明 covers the student
 // for the form, so the teacher is not asked again.
-func (a *Attendance) coverFromForm(tx AttendanceTx, e *Entry) error {
+func (a *Service) coverFromForm(tx Tx, e *Entry) error {
 	for i := range e.Followups {
 		f := &e.Followups[i]
 		if f.State != CausePending {
@@ -454,7 +454,7 @@ func (a *Attendance) coverFromForm(tx AttendanceTx, e *Entry) error {
 	return nil
 }
 
-func (a *Attendance) log() *slog.Logger {
+func (a *Service) log() *slog.Logger {
 	if a.Log == nil {
 		return slog.Default()
 	}
@@ -463,7 +463,7 @@ func (a *Attendance) log() *slog.Logger {
 
 // overdue lists the entry's pending follow-ups whose time to answer has
 // passed at now.
-func (a *Attendance) overdue(e *Entry, now time.Time) []*Followup {
+func (a *Service) overdue(e *Entry, now time.Time) []*Followup {
 	if e.Withdrawn {
 		return nil
 	}
@@ -480,12 +480,12 @@ func (a *Attendance) overdue(e *Entry, now time.Time) []*Followup {
 // reportPushes are the pushes reporting a student's absence as
 // unexplained: one per recipient (but the sender), keyed once per entry,
 // student and recipient whatever reported it (未查明 or the clock).
-func (a *Attendance) reportPushes(e *Entry, student, sender, text string) []bot.Notification {
+func (a *Service) reportPushes(e *Entry, student, sender, text string) []bot.Notification {
 	return a.pushesTo(a.reportRecipients(e.Unit), sender, e.ID+"|cause-unfound|"+student, causeNotFoundTitle, text)
 }
 
 // pushesTo addresses one push per member (but the sender), keyed key|member.
-func (a *Attendance) pushesTo(to []string, sender, key, title, text string) []bot.Notification {
+func (a *Service) pushesTo(to []string, sender, key, title, text string) []bot.Notification {
 	var out []bot.Notification
 	for _, id := range to {
 		if id == sender {
@@ -497,7 +497,7 @@ func (a *Attendance) pushesTo(to []string, sender, key, title, text string) []bo
 }
 
 // gradeLeads are the grade leads of the class's grade.
-func (a *Attendance) gradeLeads(unit string) []string {
+func (a *Service) gradeLeads(unit string) []string {
 	var out []string
 	if u, ok := a.Dir.Unit(unit); ok {
 		for _, m := range a.Dir.GradeLeads(u.Grade) {
@@ -510,7 +510,7 @@ func (a *Attendance) gradeLeads(unit string) []string {
 // reportRecipients are who hear of an unexplained absence (篇3: 年级组长向
 // 政教处及分管领导汇报): the grade leads of the class's grade, the office and
 // the leaders in charge, each once.
-func (a *Attendance) reportRecipients(unit string) []string {
+func (a *Service) reportRecipients(unit string) []string {
 	out := a.gradeLeads(unit)
 	add := func(id string) {
 		for _, x := range out {
@@ -538,7 +538,7 @@ func (a *Attendance) reportRecipients(unit string) []string {
 // absenceHead names the class, the student and what the entry (and more
 // entries of the same form) record of them: 高一(1)班 张三（11月26日(周四)17:00的报表
 // A12：旷课 2节；A14：夜不归宿）.
-func (a *Attendance) absenceHead(e *Entry, student string, more ...*Entry) string {
+func (a *Service) absenceHead(e *Entry, student string, more ...*Entry) string {
 	var parts []string
 	for _, x := range append([]*Entry{e}, more...) {
 		var what []string
@@ -555,7 +555,7 @@ func (a *Attendance) absenceHead(e *Entry, student string, more ...*Entry) strin
 
 // AskText is the line of the teacher's notice (and of a class teacher's own
 // reply) asking for the causes of the entry's pending absences; "" when none.
-func (a *Attendance) AskText(e *Entry) string {
+func (a *Service) AskText(e *Entry) string {
 	var notes []string
 	if students := e.pendingStudents(); len(students) > 0 {
 		s := students[0]

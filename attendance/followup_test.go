@@ -27,7 +27,7 @@ func (f *fixture) entry(id string) *attendance.Entry {
 func (f *fixture) awaiting() []string {
 	f.t.Helper()
 	var ids []string
-	err := f.db.ViewAttendance(func(tx attendance.AttendanceTx) error {
+	err := f.db.ViewAttendance(func(tx attendance.Tx) error {
 		es, err := tx.AwaitingCause()
 		for _, e := range es {
 			ids = append(ids, e.ID)

@@ -2,7 +2,7 @@
 // classes owe (《日常信息报表》, 篇2, 篇3, 篇10), the entries that fill them, the
 // monthly discipline ledger and summary, the follow-up of abnormal absences
 // and the approval of leave. Rules are pure functions over records; the
-// Attendance service runs them inside one transaction of its Store.
+// Service runs them inside one transaction of its Store.
 //
 // It knows nothing of the information desk (package desk), which reads the
 // forms' counts through its own small interface.

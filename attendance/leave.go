@@ -38,14 +38,14 @@ type ApprovalResult struct {
 }
 
 // Approve sets the approver of the student's leave rows in the entry.
-func (a *Attendance) Approve(ctx context.Context, x Approval) (*ApprovalResult, error) {
+func (a *Service) Approve(ctx context.Context, x Approval) (*ApprovalResult, error) {
 	at := x.At
 	if at.IsZero() {
 		at = a.Now()
 	}
 	at = at.In(a.Location())
 	var res *ApprovalResult
-	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		e, err := a.changeable(tx, x.Member, x.Entry, at)
 		if err != nil {
 			return err

@@ -10,9 +10,9 @@ import (
 )
 
 // Entry loads one entry.
-func (a *Attendance) Entry(id string) (*Entry, error) {
+func (a *Service) Entry(id string) (*Entry, error) {
 	var e *Entry
-	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		var err error
 		e, err = tx.Entry(id)
 		return err
@@ -21,9 +21,9 @@ func (a *Attendance) Entry(id string) (*Entry, error) {
 }
 
 // Recent lists the entries a member submitted, newest first.
-func (a *Attendance) Recent(member string, limit int) ([]*Entry, error) {
+func (a *Service) Recent(member string, limit int) ([]*Entry, error) {
 	var out []*Entry
-	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		var err error
 		out, err = tx.MemberEntries(member, limit)
 		return err
@@ -35,7 +35,7 @@ func (a *Attendance) Recent(member string, limit int) ([]*Entry, error) {
 // its entries without their rows (states only):
 // the scheduler's reminders (Lacking) and overdue lists (Missing) and 未交
 // read them. due should be a due time of the schedule (Schedule.Next/Prev).
-func (a *Attendance) FormsDue(classes []*org.Unit, due time.Time) ([]*Form, error) {
+func (a *Service) FormsDue(classes []*org.Unit, due time.Time) ([]*Form, error) {
 	ids := unitIDs(classes)
 	entries, err := a.formEntries(ids, []time.Time{due})
 	if err != nil {
@@ -52,11 +52,11 @@ func (a *Attendance) FormsDue(classes []*org.Unit, due time.Time) ([]*Form, erro
 // Summary builds the 《日常信息月度汇总表》 of the classes over a period (see
 // Summarize), judging form states at now, with the grade leads'
 // confirmations when the period is a month.
-func (a *Attendance) Summary(p org.Period, classes []*org.Unit, now time.Time) (*Summary, error) {
+func (a *Service) Summary(p org.Period, classes []*org.Unit, now time.Time) (*Summary, error) {
 	ids := unitIDs(classes)
 	var entries []*Entry
 	conf := map[string]*Confirmation{}
-	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		for _, u := range ids {
 			es, err := tx.UnitEntries(u, p.From, p.To)
 			if err != nil {
@@ -102,7 +102,7 @@ type FormLine struct {
 // circular (篇1 第九条, SPEC §8; Stats.Forms). Forms not yet due and without
 // an entry are not counted, nor is a class with nothing counted (a period
 // inside a vacation). Only the form index is read, never the entries' rows.
-func (a *Attendance) FormLines(p org.Period, now time.Time) ([]FormLine, error) {
+func (a *Service) FormLines(p org.Period, now time.Time) ([]FormLine, error) {
 	classes := a.Dir.Classes()
 	ids := unitIDs(classes)
 	dues := a.Schedule.Between(p.From, p.To)
@@ -150,14 +150,14 @@ func unitIDs(units []*org.Unit) []string {
 // Confirm records a grade lead's confirmation of the grade's summary for a
 // month that is over, and tells the office. already is true (and nothing
 // changes) when the grade's month was confirmed before.
-func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p org.Period, grade string, at time.Time) (c *Confirmation, already bool, err error) {
+func (a *Service) Confirm(ctx context.Context, m *org.Member, p org.Period, grade string, at time.Time) (c *Confirmation, already bool, err error) {
 	if at.IsZero() {
 		at = a.Now()
 	}
 	if at.Before(p.To) {
 		return nil, false, ErrMonthOpen
 	}
-	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	err = a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		old, err := tx.Confirmation(p.Name, grade)
 		if err != nil {
 			return err
@@ -191,12 +191,12 @@ func (a *Attendance) Confirm(ctx context.Context, m *org.Member, p org.Period, g
 // office), so that its forms may be completed and corrected again, and tells
 // the grades' leads to confirm again. It returns the confirmations removed,
 // in the grades' order; grades not confirmed are skipped.
-func (a *Attendance) Reopen(ctx context.Context, m *org.Member, p org.Period, grades []string, at time.Time) ([]*Confirmation, error) {
+func (a *Service) Reopen(ctx context.Context, m *org.Member, p org.Period, grades []string, at time.Time) ([]*Confirmation, error) {
 	if at.IsZero() {
 		at = a.Now()
 	}
 	var out []*Confirmation
-	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		out = out[:0]
 		var pushes []bot.Notification
 		for _, g := range grades {
@@ -227,9 +227,9 @@ func (a *Attendance) Reopen(ctx context.Context, m *org.Member, p org.Period, gr
 
 // Confirmations lists, per grade, the confirmation of a month (nil when not
 // confirmed yet): the scheduler chases the missing ones.
-func (a *Attendance) Confirmations(month string, grades []string) (map[string]*Confirmation, error) {
+func (a *Service) Confirmations(month string, grades []string) (map[string]*Confirmation, error) {
 	out := map[string]*Confirmation{}
-	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		for _, g := range grades {
 			c, err := tx.Confirmation(month, g)
 			if err != nil {
@@ -244,9 +244,9 @@ func (a *Attendance) Confirmations(month string, grades []string) (map[string]*C
 
 // formEntries reads the entries of the forms of the classes due at the
 // given times, in one read transaction.
-func (a *Attendance) formEntries(ids []string, dues []time.Time) ([]*Entry, error) {
+func (a *Service) formEntries(ids []string, dues []time.Time) ([]*Entry, error) {
 	var entries []*Entry
-	err := a.Store.ViewAttendance(func(tx AttendanceTx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		for _, u := range ids {
 			for _, due := range dues {
 				es, err := tx.FormEntries(u, due)

@@ -14,18 +14,18 @@ import (
 	"github.com/baosong/baosong/org"
 )
 
-// AttendanceStore persists attendance entries. Package store implements it.
-type AttendanceStore interface {
+// Store persists attendance entries. Package store implements it.
+type Store interface {
 	// UpdateAttendance runs fn in one durable transaction; fn may run more
 	// than once and must only act through tx. A retried platform message
 	// fails here with bot.ErrDuplicate.
-	UpdateAttendance(ctx context.Context, fn func(tx AttendanceTx) error) error
+	UpdateAttendance(ctx context.Context, fn func(tx Tx) error) error
 	// ViewAttendance runs fn in a read-only transaction (writes fail).
-	ViewAttendance(fn func(tx AttendanceTx) error) error
+	ViewAttendance(fn func(tx Tx) error) error
 }
 
-// AttendanceTx is what the rules read and write inside one transaction.
-type AttendanceTx interface {
+// Tx is what the rules read and write inside one transaction.
+type Tx interface {
 	// NewEntryID allocates the next id: A1, A2 …
 	NewEntryID() (string, error)
 	// Entry loads an entry by id (A12, #A12, a12); ErrNoEntry when absent.
@@ -108,12 +108,12 @@ func (s FormSummary) Add(e *Entry) FormSummary {
 	return s
 }
 
-// Attendance is the attendance service: it runs the rules of this package
+// Service is the attendance service: it runs the rules of this package
 // over the store, one transaction per change, queuing the pushes a change
 // causes (teacher notices, threshold warnings) in that same transaction.
-type Attendance struct {
+type Service struct {
 	Dir        *org.Directory
-	Store      AttendanceStore
+	Store      Store
 	Schedule   *Schedule
 	Thresholds Thresholds
 	Now        func() time.Time
@@ -137,8 +137,8 @@ type Attendance struct {
 	MaxHours int
 }
 
-// NewAttendance builds the service from the configuration.
-func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now func() time.Time) (*Attendance, error) {
+// New builds the service from the configuration.
+func New(c *config.Config, dir *org.Directory, st Store, now func() time.Time) (*Service, error) {
 	cal, err := org.CalendarOf(c)
 	if err != nil {
 		return nil, fmt.Errorf("attendance: %w", err)
@@ -146,7 +146,7 @@ func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now
 	if now == nil {
 		now = time.Now
 	}
-	return &Attendance{Dir: dir, Store: st, Schedule: NewSchedule(c.Attendance, cal),
+	return &Service{Dir: dir, Store: st, Schedule: NewSchedule(c.Attendance, cal),
 		Thresholds: ThresholdsOf(c.Attendance), Now: now,
 		ExplainWithin: c.Attendance.ExplainWithin.Duration, Leaders: c.Attendance.AbsenceLeaders,
 		CadresSeeLevels: c.Attendance.CadresSeeLevels, Catchup: c.Schedule.Catchup.Duration,
@@ -154,10 +154,12 @@ func NewAttendance(c *config.Config, dir *org.Directory, st AttendanceStore, now
 }
 
 // Location is the organisation's time zone.
-func (a *Attendance) Location() *time.Location { return a.Schedule.Location() }
+func (a *Service) Location() *time.Location { return a.Schedule.Location() }
 
-// Submission is one attendance message as understood by the parser.
-type Submission struct {
+// Message is one attendance message as the parser read it; once accepted
+// it is stored as an Entry. (The information desk's "submission" is an
+// item, never this.)
+type Message struct {
 	Member *org.Member // the sender, allowed to submit for Unit (the handler checks scope)
 	Unit   string      // the class
 	At     time.Time   // message time
@@ -193,7 +195,7 @@ type NameHint struct{ Name, Suggest string }
 // Submit stores a new entry in the form the rules attribute it to (see
 // Attribute), queues the teacher notice and the threshold warnings, and
 // reports the result.
-func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) {
+func (a *Service) Submit(ctx context.Context, s Message) (*Result, error) {
 	u, ok := a.Dir.Unit(s.Unit)
 	if !ok || u.Kind != org.Class {
 		return nil, fmt.Errorf("%w: %s", ErrNotAClass, s.Unit)
@@ -208,7 +210,7 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 	}
 	at = at.In(a.Location())
 	var res *Result
-	err = a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	err = a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		// A missing form of a confirmed month is closed: the message goes
 		// to the current form instead of completing it late.
 		var closed time.Time
@@ -263,12 +265,12 @@ func (a *Attendance) Submit(ctx context.Context, s Submission) (*Result, error) 
 
 // Correct replaces an entry's rows (更正 A12 …): by its submitter, a teacher
 // of its class or the office.
-func (a *Attendance) Correct(ctx context.Context, m *org.Member, id string, rows []Row, at time.Time, text string) (*Result, error) {
+func (a *Service) Correct(ctx context.Context, m *org.Member, id string, rows []Row, at time.Time, text string) (*Result, error) {
 	if at.IsZero() {
 		at = a.Now()
 	}
 	var res *Result
-	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		e, err := a.changeable(tx, m, id, at)
 		if err != nil {
 			return err
@@ -300,12 +302,12 @@ func (a *Attendance) Correct(ctx context.Context, m *org.Member, id string, rows
 
 // Withdraw withdraws an entry (撤回 A12); its history is kept and it counts
 // for nothing. A form whose entries are all withdrawn is missing again.
-func (a *Attendance) Withdraw(ctx context.Context, m *org.Member, id string, at time.Time) (*Result, error) {
+func (a *Service) Withdraw(ctx context.Context, m *org.Member, id string, at time.Time) (*Result, error) {
 	if at.IsZero() {
 		at = a.Now()
 	}
 	var res *Result
-	err := a.Store.UpdateAttendance(ctx, func(tx AttendanceTx) error {
+	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		e, err := a.changeable(tx, m, id, at)
 		if err != nil {
 			return err
@@ -333,7 +335,7 @@ func MayChange(m *org.Member, e *Entry) bool {
 // SeesLevels reports whether the member may see students' discipline levels
 // (黄牌警示, 通报批评, 纪律处分): teachers and above; class cadres only when
 // CadresSeeLevels is set. A cadre still sees the class's forms and counts.
-func (a *Attendance) SeesLevels(m *org.Member) bool {
+func (a *Service) SeesLevels(m *org.Member) bool {
 	return a.CadresSeeLevels || m.Has(org.Teacher, org.GradeLead, org.Office, org.Leader, org.Admin)
 }
 
@@ -341,7 +343,7 @@ func (a *Attendance) SeesLevels(m *org.Member) bool {
 // (MayChange), not withdrawn, of the current or the previous form unless the
 // member is the office (who corrects older forms), and of a month whose
 // summary is not confirmed.
-func (a *Attendance) changeable(tx AttendanceTx, m *org.Member, id string, at time.Time) (*Entry, error) {
+func (a *Service) changeable(tx Tx, m *org.Member, id string, at time.Time) (*Entry, error) {
 	e, err := tx.Entry(id)
 	if err != nil {
 		return nil, err
@@ -360,7 +362,7 @@ func (a *Attendance) changeable(tx AttendanceTx, m *org.Member, id string, at ti
 
 // unconfirmed refuses (a *ConfirmedError) a change to the class's form due
 // at due when the grade lead has confirmed that month's summary.
-func (a *Attendance) unconfirmed(tx AttendanceTx, unit string, due time.Time) error {
+func (a *Service) unconfirmed(tx Tx, unit string, due time.Time) error {
 	u, ok := a.Dir.Unit(unit)
 	if !ok {
 		return nil
@@ -375,7 +377,7 @@ func (a *Attendance) unconfirmed(tx AttendanceTx, unit string, due time.Time) er
 // cleanRows trims the rows, refuses rows without a student, and marks a
 // leave given by a teacher of the class without an approver as approved by
 // that teacher.
-func (a *Attendance) cleanRows(m *org.Member, unit string, rows []Row) ([]Row, error) {
+func (a *Service) cleanRows(m *org.Member, unit string, rows []Row) ([]Row, error) {
 	if len(rows) > MaxRows {
 		return nil, ErrTooManyRows
 	}
@@ -399,7 +401,7 @@ func (a *Attendance) cleanRows(m *org.Member, unit string, rows []Row) ([]Row, e
 // than the form's window holds (SPEC §5.1; a started day counts whole), or
 // any other count of days or nights beyond the window and the one before it
 // (a student away since before the last due time and reported only now).
-func (a *Attendance) checkBounds(rows []Row, due time.Time) error {
+func (a *Service) checkBounds(rows []Row, due time.Time) error {
 	days := func(from, to time.Time) int { return int((to.Sub(from) + 24*time.Hour - 1) / (24 * time.Hour)) }
 	window, reach := 0, 0
 	if start, ok := a.Schedule.Prev(due); ok {
@@ -431,7 +433,7 @@ func (a *Attendance) checkBounds(rows []Row, due time.Time) error {
 // summary for a new entry, its entries for a change), checks the roster,
 // queues the teacher notice and the threshold warnings. old holds the rows
 // before a correction or withdrawal.
-func (a *Attendance) after(tx AttendanceTx, e *Entry, old []Row, change string) (*Result, error) {
+func (a *Service) after(tx Tx, e *Entry, old []Row, change string) (*Result, error) {
 	res := &Result{Entry: e, Form: &Form{Unit: e.Unit, Due: e.Due}}
 	if change == "" {
 		sum, err := tx.FormSummary(e.Unit, e.Due)
@@ -498,7 +500,7 @@ func raisesLevel(rows []Row) bool {
 	return false
 }
 
-func (a *Attendance) OffRoster(unit string, rows []Row) []NameHint {
+func (a *Service) OffRoster(unit string, rows []Row) []NameHint {
 	var out []NameHint
 	seen := map[string]bool{}
 	for _, r := range rows {
@@ -516,7 +518,7 @@ func (a *Attendance) OffRoster(unit string, rows []Row) []NameHint {
 // when the entry has rows that need the guardian contacted or a leave note
 // chased; on a correction or withdrawal of such an entry, the teachers hear
 // of the change.
-func (a *Attendance) teacherNotices(e *Entry, old []Row, change string) []bot.Notification {
+func (a *Service) teacherNotices(e *Entry, old []Row, change string) []bot.Notification {
 	now, was := notable(e.Rows), notable(old)
 	if e.Withdrawn {
 		now = nil
@@ -574,7 +576,7 @@ func notable(rows []Row) []Row {
 // queues the first-crossing pushes to the class teachers, the grade leads
 // and the office — once per (student, month, level), and not for a level
 // below one already announced this month.
-func (a *Attendance) crossings(tx AttendanceTx, e *Entry) ([]Crossing, []bot.Notification, error) {
+func (a *Service) crossings(tx Tx, e *Entry) ([]Crossing, []bot.Notification, error) {
 	loc := a.Location()
 	type line struct {
 		tally *Tally
@@ -633,7 +635,7 @@ func LevelKey(month, unit, student, level, recipient string) string {
 
 // announced reports whether the level, or a higher one, was already pushed
 // for the student this month.
-func (a *Attendance) announced(tx AttendanceTx, month, unit, student string, rank int, recipients []string) bool {
+func (a *Service) announced(tx Tx, month, unit, student string, rank int, recipients []string) bool {
 	for _, l := range DisciplineLevels[rank-1:] {
 		for _, r := range recipients {
 			if tx.Queued(LevelKey(month, unit, student, l, r)) {
@@ -645,7 +647,7 @@ func (a *Attendance) announced(tx AttendanceTx, month, unit, student string, ran
 }
 
 // levelRecipients are the class teachers, the grade leads and the office, each once.
-func (a *Attendance) levelRecipients(unit string) []string {
+func (a *Service) levelRecipients(unit string) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(ms []*org.Member) {
@@ -664,7 +666,7 @@ func (a *Attendance) levelRecipients(unit string) []string {
 	return out
 }
 
-func (a *Attendance) levelRule(level string) string {
+func (a *Service) levelRule(level string) string {
 	th := a.Thresholds
 	switch level {
 	case LevelDiscipline:

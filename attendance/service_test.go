@@ -16,7 +16,7 @@ import (
 
 type fixture struct {
 	t   *testing.T
-	att *attendance.Attendance
+	att *attendance.Service
 	db  *store.DB
 	dir *org.Directory
 	now time.Time
@@ -36,7 +36,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f.db = db
-	f.att, err = attendance.NewAttendance(cfg, dir, db, func() time.Time { return f.now })
+	f.att, err = attendance.New(cfg, dir, db, func() time.Time { return f.now })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func (f *fixture) member(id string) *org.Member {
 
 func (f *fixture) submit(from, unit, when string, rows ...attendance.Row) *attendance.Result {
 	f.t.Helper()
-	res, err := f.att.Submit(context.Background(), attendance.Submission{Member: f.member(from), Unit: unit, At: at(when), Rows: rows})
+	res, err := f.att.Submit(context.Background(), attendance.Message{Member: f.member(from), Unit: unit, At: at(when), Rows: rows})
 	if err != nil {
 		f.t.Fatalf("submit at %s: %v", when, err)
 	}
@@ -138,7 +138,7 @@ func TestSubmitAttributesAndStates(t *testing.T) {
 
 func TestExplicitDate(t *testing.T) {
 	f := newFixture(t)
-	res, err := f.att.Submit(context.Background(), attendance.Submission{Member: f.member("cadre-g1c1"), Unit: "g1c1",
+	res, err := f.att.Submit(context.Background(), attendance.Message{Member: f.member("cadre-g1c1"), Unit: "g1c1",
 		At: at("2026-11-30 08:00"), Date: at("2026-11-24")})
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestExplicitDate(t *testing.T) {
 	if !res.Entry.Due.Equal(at("2026-11-26 17:00")) || res.Entry.Date != "2026-11-24" || !res.Entry.Late() {
 		t.Errorf("explicit date: %+v", res.Entry)
 	}
-	_, err = f.att.Submit(context.Background(), attendance.Submission{Member: f.member("cadre-g1c1"), Unit: "g1c1",
+	_, err = f.att.Submit(context.Background(), attendance.Message{Member: f.member("cadre-g1c1"), Unit: "g1c1",
 		At: at("2026-11-30 08:00"), Date: at("2026-12-03")})
 	if !errors.Is(err, attendance.ErrFutureDate) {
 		t.Errorf("future date: %v", err)

@@ -27,7 +27,7 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00") // not yet due, already on time
 	f.submit("cadre-g1c2", "g1c2", "2026-11-03 08:00") // completes the 2nd late
 
-	dk, err := desk.NewDesk(demoConfig(t), f.dir, f.db, func() time.Time { return f.now })
+	dk, err := desk.New(demoConfig(t), f.dir, f.db, func() time.Time { return f.now })
 	if err != nil {
 		t.Fatal(err)
 	}

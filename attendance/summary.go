@@ -43,7 +43,7 @@ type Confirmation struct {
 // Summarize builds the summary of the classes (in their order, grouped by
 // grade in order of first appearance) from their forms due in the period,
 // judging states at now. It is the one summary function: 统计, the monthly
-// job and the export all call it (through Attendance.Summary).
+// job and the export all call it (through Service.Summary).
 func Summarize(p org.Period, classes []*org.Unit, forms []*Form, th Thresholds, now time.Time) *Summary {
 	s := &Summary{Period: p, Now: now}
 	byUnit := map[string][]*Form{}

@@ -32,7 +32,7 @@ type UnitStat struct {
 }
 
 // FormCounter counts the classes' attendance forms of a period by state at
-// now, for Stats.Forms; *attendance.Attendance implements it (FormLines).
+// now, for Stats.Forms; *attendance.Service implements it (FormLines).
 // It is the one place the desk meets attendance, and the dependency runs
 // this way only: attendance knows nothing of the desk.
 type FormCounter interface {
@@ -52,7 +52,7 @@ type Stats struct {
 // Statistics computes a period's statistics at now. Pure. Units are the
 // departments with an officer or an item, then every other unit with a
 // good deed, in directory order.
-func (d *Desk) Statistics(per org.Period, arts []*Article, weeks []*Weekly, deeds []*GoodDeed, now time.Time) *Stats {
+func (d *Service) Statistics(per org.Period, arts []*Article, weeks []*Weekly, deeds []*GoodDeed, now time.Time) *Stats {
 	p := d.Policy
 	rows := p.Points(d.Dir, arts, per.From, per.To, now)
 	months := map[string]bool{}
@@ -220,7 +220,7 @@ func levelList(by map[string]int) string {
 // circularRecipients are where a circular goes: the groups carrying the
 // units' circulars, the members of units without such a group, the office
 // and the leaders, each once.
-func (d *Desk) circularRecipients(units []string) []string {
+func (d *Service) circularRecipients(units []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(r string) {

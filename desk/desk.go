@@ -2,7 +2,7 @@
 // their review chain (投稿, 通过, 采用, 签发; 篇1, 篇6, 篇7), points and the
 // circular, statistics items, weekly department reports, good deeds, media
 // summaries and outing notices. Its pure rules are the package functions and
-// InfoPolicy; the Desk service loads, applies and stores through its Store.
+// InfoPolicy; the Service loads, applies and stores through its Store.
 //
 // The desk depends on attendance in one place only: the circular counts the
 // classes' attendance forms through FormCounter.
@@ -20,19 +20,19 @@ import (
 	"github.com/baosong/baosong/org"
 )
 
-// DeskStore persists information items, weekly reports, good deeds,
+// Store persists information items, weekly reports, good deeds,
 // outing notices and media summaries. Package store implements it.
-type DeskStore interface {
+type Store interface {
 	// UpdateDesk runs fn in one durable transaction; fn may run more than
 	// once and must only act through tx. A retried platform message fails
 	// here with bot.ErrDuplicate.
-	UpdateDesk(ctx context.Context, fn func(tx DeskTx) error) error
+	UpdateDesk(ctx context.Context, fn func(tx Tx) error) error
 	// ViewDesk runs fn in a read-only transaction (writes fail).
-	ViewDesk(fn func(tx DeskTx) error) error
+	ViewDesk(fn func(tx Tx) error) error
 }
 
-// DeskTx is what the rules read and write inside one transaction.
-type DeskTx interface {
+// Tx is what the rules read and write inside one transaction.
+type Tx interface {
 	// NewID allocates the next id of a kind: "S" → S1, "W" → W1, "G" → G1, "O" → O1.
 	NewID(prefix string) (string, error)
 	// Article loads an item (S5, #S5, s5); ErrNoArticle when absent.
@@ -69,13 +69,13 @@ type DeskTx interface {
 	Enqueue(ns ...bot.Notification) error
 }
 
-// Desk is the information desk: items and their review chain, weekly
+// Service is the information desk: items and their review chain, weekly
 // reports, good deeds and media summaries, each change one transaction
 // with its history and pushes. Its pure rules are the package functions
-// and InfoPolicy; the Desk only loads, applies and stores.
-type Desk struct {
+// and InfoPolicy; the Service only loads, applies and stores.
+type Service struct {
 	Dir         *org.Directory
-	Store       DeskStore
+	Store       Store
 	Policy      *InfoPolicy
 	Week        config.Weekly
 	OutingTimes config.Outing
@@ -85,13 +85,13 @@ type Desk struct {
 	Forms FormCounter
 }
 
-// NewDesk builds the desk from the configuration.
-func NewDesk(c *config.Config, dir *org.Directory, st DeskStore, now func() time.Time) (*Desk, error) {
+// New builds the desk from the configuration.
+func New(c *config.Config, dir *org.Directory, st Store, now func() time.Time) (*Service, error) {
 	cal, err := org.CalendarOf(c)
 	if err != nil {
 		return nil, fmt.Errorf("desk: %w", err)
 	}
-	return &Desk{Dir: dir, Store: st, Policy: NewInfoPolicy(c.Submission, cal), Week: c.Weekly,
+	return &Service{Dir: dir, Store: st, Policy: NewInfoPolicy(c.Submission, cal), Week: c.Weekly,
 		OutingTimes: c.Outing, Now: now}, nil
 }
 
@@ -105,7 +105,7 @@ type Change struct {
 	Pushed  []string // member ids (and group:NAME) notified
 }
 
-func (d *Desk) at(t time.Time) time.Time {
+func (d *Service) at(t time.Time) time.Time {
 	if t.IsZero() {
 		return d.Now()
 	}
@@ -115,14 +115,14 @@ func (d *Desk) at(t time.Time) time.Time {
 // Submit records a new item from an officer. Missing required fields make
 // it a draft; otherwise it goes to the unit head (or straight to the
 // office when the unit has none).
-func (d *Desk) Submit(ctx context.Context, m *org.Member, f Fields, at time.Time) (*Change, error) {
+func (d *Service) Submit(ctx context.Context, m *org.Member, f Fields, at time.Time) (*Change, error) {
 	at = d.at(at)
 	unit := officerUnit(m, d.Dir)
 	if unit == "" {
 		return nil, ErrNoDeptUnit
 	}
 	var out *Change
-	err := d.Store.UpdateDesk(ctx, func(tx DeskTx) error {
+	err := d.Store.UpdateDesk(ctx, func(tx Tx) error {
 		id, err := tx.NewID("S")
 		if err != nil {
 			return err
@@ -143,10 +143,10 @@ func (d *Desk) Submit(ctx context.Context, m *org.Member, f Fields, at time.Time
 
 // Complete fills in fields of a draft or a returned item (补充) and, once it
 // is complete, submits it (again). Only the submitter may.
-func (d *Desk) Complete(ctx context.Context, m *org.Member, id string, f Fields, at time.Time) (*Change, error) {
+func (d *Service) Complete(ctx context.Context, m *org.Member, id string, f Fields, at time.Time) (*Change, error) {
 	at = d.at(at)
 	var out *Change
-	err := d.Store.UpdateDesk(ctx, func(tx DeskTx) error {
+	err := d.Store.UpdateDesk(ctx, func(tx Tx) error {
 		a, err := tx.Article(id)
 		if err != nil {
 			return err
@@ -187,7 +187,7 @@ func changedFields(a, b *Article) []string {
 
 // advance submits a complete draft or returned item, stores it and queues
 // the pushes of the steps from since on.
-func (d *Desk) advance(tx DeskTx, a *Article, since int, at time.Time) (*Change, error) {
+func (d *Service) advance(tx Tx, a *Article, since int, at time.Time) (*Change, error) {
 	var pushes []bot.Notification
 	if len(a.Missing()) == 0 && (a.Status == Draft || a.Status == Returned) {
 		if a.SubmittedAt == nil {
@@ -215,7 +215,7 @@ func (d *Desk) advance(tx DeskTx, a *Article, since int, at time.Time) (*Change,
 }
 
 // Approve is 通过 by the head of the submitting unit.
-func (d *Desk) Approve(ctx context.Context, m *org.Member, id string, at time.Time) (*Change, error) {
+func (d *Service) Approve(ctx context.Context, m *org.Member, id string, at time.Time) (*Change, error) {
 	return d.change(ctx, id, func(a *Article) ([]bot.Notification, error) {
 		if !m.Has(org.UnitHead) || !m.In(a.Unit) {
 			return nil, ErrNotUnitHead
@@ -231,7 +231,7 @@ func (d *Desk) Approve(ctx context.Context, m *org.Member, id string, at time.Ti
 
 // Return is 退回 with a reason: by the unit head while submitted, by the
 // office while approved, by a leader while adopted and not yet signed.
-func (d *Desk) Return(ctx context.Context, m *org.Member, id, reason string, at time.Time) (*Change, error) {
+func (d *Service) Return(ctx context.Context, m *org.Member, id, reason string, at time.Time) (*Change, error) {
 	return d.change(ctx, id, func(a *Article) ([]bot.Notification, error) {
 		switch {
 		case a.Status == Submitted && m.Has(org.UnitHead) && m.In(a.Unit):
@@ -253,7 +253,7 @@ func (d *Desk) Return(ctx context.Context, m *org.Member, id, reason string, at 
 
 // Adopt is 采用 by the office at a level, optionally in a medium. An item
 // keeps every adoption; the same level and medium twice is refused.
-func (d *Desk) Adopt(ctx context.Context, m *org.Member, id, level, media string, at time.Time) (*Change, error) {
+func (d *Service) Adopt(ctx context.Context, m *org.Member, id, level, media string, at time.Time) (*Change, error) {
 	if AdoptionRank(level) == 0 {
 		return nil, ErrLevel
 	}
@@ -287,7 +287,7 @@ func (d *Desk) Adopt(ctx context.Context, m *org.Member, id, level, media string
 }
 
 // Reject is 不采用 by the office.
-func (d *Desk) Reject(ctx context.Context, m *org.Member, id, reason string, at time.Time) (*Change, error) {
+func (d *Service) Reject(ctx context.Context, m *org.Member, id, reason string, at time.Time) (*Change, error) {
 	return d.change(ctx, id, func(a *Article) ([]bot.Notification, error) {
 		if err := a.need(Approved); err != nil {
 			return nil, err
@@ -300,13 +300,13 @@ func (d *Desk) Reject(ctx context.Context, m *org.Member, id, reason string, at 
 
 // Sign is 签发 by a leader: the item gets the next registration number of
 // the year from the gap-free sequence, in the same transaction.
-func (d *Desk) Sign(ctx context.Context, m *org.Member, id string, at time.Time) (*Change, error) {
+func (d *Service) Sign(ctx context.Context, m *org.Member, id string, at time.Time) (*Change, error) {
 	return d.change(ctx, id, func(a *Article) ([]bot.Notification, error) {
 		if err := a.need(Adopted); err != nil {
 			return nil, err
 		}
 		return nil, nil
-	}, func(tx DeskTx, a *Article) ([]bot.Notification, error) {
+	}, func(tx Tx, a *Article) ([]bot.Notification, error) {
 		at := d.at(at)
 		year := at.In(d.Policy.Loc).Year()
 		n, err := tx.Sequence(RegSequence(year))
@@ -323,10 +323,10 @@ func (d *Desk) Sign(ctx context.Context, m *org.Member, id string, at time.Time)
 
 // change loads an item, applies fn (and then, with the transaction, each
 // of more), stores it and queues the pushes.
-func (d *Desk) change(ctx context.Context, id string, fn func(a *Article) ([]bot.Notification, error),
-	more ...func(tx DeskTx, a *Article) ([]bot.Notification, error)) (*Change, error) {
+func (d *Service) change(ctx context.Context, id string, fn func(a *Article) ([]bot.Notification, error),
+	more ...func(tx Tx, a *Article) ([]bot.Notification, error)) (*Change, error) {
 	var out *Change
-	err := d.Store.UpdateDesk(ctx, func(tx DeskTx) error {
+	err := d.Store.UpdateDesk(ctx, func(tx Tx) error {
 		a, err := tx.Article(id)
 		if err != nil {
 			return err
@@ -358,7 +358,7 @@ func (d *Desk) change(ctx context.Context, id string, fn func(a *Article) ([]bot
 
 // notify builds one push per member, keyed by the item, its step count and
 // the recipient, so that each step pushes once.
-func (d *Desk) notify(a *Article, members []string, text string) []bot.Notification {
+func (d *Service) notify(a *Article, members []string, text string) []bot.Notification {
 	var out []bot.Notification
 	for _, id := range members {
 		out = append(out, bot.Notification{Key: fmt.Sprintf("%s|%d|%s", a.ID, len(a.Steps), id),
@@ -368,9 +368,9 @@ func (d *Desk) notify(a *Article, members []string, text string) []bot.Notificat
 }
 
 // Article loads one item.
-func (d *Desk) Article(id string) (*Article, error) {
+func (d *Service) Article(id string) (*Article, error) {
 	var a *Article
-	err := d.Store.ViewDesk(func(tx DeskTx) error {
+	err := d.Store.ViewDesk(func(tx Tx) error {
 		var err error
 		a, err = tx.Article(id)
 		return err
@@ -379,9 +379,9 @@ func (d *Desk) Article(id string) (*Article, error) {
 }
 
 // Articles loads every item (shared with other reads: do not change them).
-func (d *Desk) Articles() ([]*Article, error) {
+func (d *Service) Articles() ([]*Article, error) {
 	var out []*Article
-	err := d.Store.ViewDesk(func(tx DeskTx) error {
+	err := d.Store.ViewDesk(func(tx Tx) error {
 		var err error
 		out, err = tx.Articles()
 		return err
@@ -391,8 +391,8 @@ func (d *Desk) Articles() ([]*Article, error) {
 
 // Recent lists a member's latest items, weekly reports and good deeds,
 // newest first, at most limit of each.
-func (d *Desk) Recent(member string, limit int) (arts []*Article, weeks []*Weekly, deeds []*GoodDeed, err error) {
-	err = d.Store.ViewDesk(func(tx DeskTx) error {
+func (d *Service) Recent(member string, limit int) (arts []*Article, weeks []*Weekly, deeds []*GoodDeed, err error) {
+	err = d.Store.ViewDesk(func(tx Tx) error {
 		all, err := tx.Articles()
 		if err != nil {
 			return err

@@ -5,7 +5,7 @@ package desk
 // 调研 item in the quarter, the departments without a weekly report, and the
 // quarterly circular. The scheduler decides the dates (scheduler.Rules);
 // these answer from stored state at the moment they are asked. The pure
-// variants take the records; the Desk methods load them and match the
+// variants take the records; the Service methods load them and match the
 // scheduler's source interfaces (BelowQuota returns QuotaGap, which the
 // wiring maps to scheduler.Shortfall).
 
@@ -65,8 +65,8 @@ func (p *InfoPolicy) ResearchMissingOf(dir *org.Directory, arts []*Article, quar
 
 // Load reads every item, weekly report and good deed in one view (the
 // statistics and the exports); the items are shared with other reads.
-func (d *Desk) Load() (arts []*Article, weeks []*Weekly, deeds []*GoodDeed, err error) {
-	err = d.Store.ViewDesk(func(tx DeskTx) error {
+func (d *Service) Load() (arts []*Article, weeks []*Weekly, deeds []*GoodDeed, err error) {
+	err = d.Store.ViewDesk(func(tx Tx) error {
 		if arts, err = tx.Articles(); err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (d *Desk) Load() (arts []*Article, weeks []*Weekly, deeds []*GoodDeed, err 
 }
 
 // BelowQuota lists the officers below quota for month (any instant in it).
-func (d *Desk) BelowQuota(_ context.Context, month time.Time) ([]QuotaGap, error) {
+func (d *Service) BelowQuota(_ context.Context, month time.Time) ([]QuotaGap, error) {
 	arts, err := d.Articles()
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (d *Desk) BelowQuota(_ context.Context, month time.Time) ([]QuotaGap, error
 
 // ResearchMissing lists the officers short of 调研 items in the quarter
 // starting at quarter.
-func (d *Desk) ResearchMissing(_ context.Context, quarter time.Time) ([]string, error) {
+func (d *Service) ResearchMissing(_ context.Context, quarter time.Time) ([]string, error) {
 	arts, err := d.Articles()
 	if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func (d *Desk) ResearchMissing(_ context.Context, quarter time.Time) ([]string, 
 
 // StatsFor computes the statistics of a period now, with the classes'
 // attendance forms when the desk has a FormCounter.
-func (d *Desk) StatsFor(per org.Period) (*Stats, error) {
+func (d *Service) StatsFor(per org.Period) (*Stats, error) {
 	arts, weeks, deeds, err := d.Load()
 	if err != nil {
 		return nil, err
@@ -116,14 +116,14 @@ func (d *Desk) StatsFor(per org.Period) (*Stats, error) {
 }
 
 // QuarterPeriod is the quarter starting at (or containing) t.
-func (d *Desk) QuarterPeriod(t time.Time) org.Period {
+func (d *Service) QuarterPeriod(t time.Time) org.Period {
 	t = t.In(d.Policy.Loc)
 	first := time.Date(t.Year(), time.Month((int(t.Month())-1)/3*3+1), 1, 0, 0, 0, 0, d.Policy.Loc)
 	return org.Period{Name: fmt.Sprintf("%dQ%d", first.Year(), (int(first.Month())-1)/3+1), From: first, To: first.AddDate(0, 3, 0)}
 }
 
 // RankingText is the circular of the quarter starting at quarter.
-func (d *Desk) RankingText(_ context.Context, quarter time.Time) (string, error) {
+func (d *Service) RankingText(_ context.Context, quarter time.Time) (string, error) {
 	s, err := d.StatsFor(d.QuarterPeriod(quarter))
 	if err != nil {
 		return "", err
@@ -135,7 +135,7 @@ func (d *Desk) RankingText(_ context.Context, quarter time.Time) (string, error)
 // and addresses each to every recipient of the units' circulars (their
 // groups, else their members; the office; the leaders), keyed
 // job|period|recipient|piece so that each is queued once.
-func (d *Desk) CircularPushes(job, period, text string, units []string) []bot.Notification {
+func (d *Service) CircularPushes(job, period, text string, units []string) []bot.Notification {
 	pieces := bot.SplitText(text, bot.MaxTextBytes)
 	var out []bot.Notification
 	for _, r := range d.circularRecipients(units) {
@@ -198,10 +198,10 @@ func (p *InfoPolicy) MediaLinesOf(arts []*Article, member, month string, now tim
 
 // SendMediaSummary records an officer's media summary of month and pushes
 // it to the office.
-func (d *Desk) SendMediaSummary(ctx context.Context, m *org.Member, month, note string, at time.Time) (*MediaSummary, error) {
+func (d *Service) SendMediaSummary(ctx context.Context, m *org.Member, month, note string, at time.Time) (*MediaSummary, error) {
 	at = d.at(at)
 	var out *MediaSummary
-	err := d.Store.UpdateDesk(ctx, func(tx DeskTx) error {
+	err := d.Store.UpdateDesk(ctx, func(tx Tx) error {
 		arts, err := tx.Articles()
 		if err != nil {
 			return err
@@ -246,9 +246,9 @@ func MediaText(lines []MediaLine, note string) string {
 }
 
 // MediaSummaries lists the media summaries of a month.
-func (d *Desk) MediaSummaries(month string) ([]*MediaSummary, error) {
+func (d *Service) MediaSummaries(month string) ([]*MediaSummary, error) {
 	var out []*MediaSummary
-	err := d.Store.ViewDesk(func(tx DeskTx) error {
+	err := d.Store.ViewDesk(func(tx Tx) error {
 		var err error
 		out, err = tx.MediaSummaries(month)
 		return err
@@ -258,7 +258,7 @@ func (d *Desk) MediaSummaries(month string) ([]*MediaSummary, error) {
 
 // MediaMissing lists the officers who have not sent the media summary of
 // month (any instant in it).
-func (d *Desk) MediaMissing(_ context.Context, month time.Time) ([]string, error) {
+func (d *Service) MediaMissing(_ context.Context, month time.Time) ([]string, error) {
 	sums, err := d.MediaSummaries(d.Policy.monthOf(month))
 	if err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ type GoodDeed struct {
 
 // ReportGoodDeed records a good deed of unit ("" for the reporter's own) and
 // pushes it to the office in the same transaction.
-func (d *Desk) ReportGoodDeed(ctx context.Context, m *org.Member, unit, text string, at time.Time) (*GoodDeed, error) {
+func (d *Service) ReportGoodDeed(ctx context.Context, m *org.Member, unit, text string, at time.Time) (*GoodDeed, error) {
 	if text == "" {
 		return nil, ErrEmptyText
 	}
@@ -40,7 +40,7 @@ func (d *Desk) ReportGoodDeed(ctx context.Context, m *org.Member, unit, text str
 		unit = m.Units[0]
 	}
 	var out *GoodDeed
-	err := d.Store.UpdateDesk(ctx, func(tx DeskTx) error {
+	err := d.Store.UpdateDesk(ctx, func(tx Tx) error {
 		id, err := tx.NewID("G")
 		if err != nil {
 			return err
@@ -66,9 +66,9 @@ func (d *Desk) ReportGoodDeed(ctx context.Context, m *org.Member, unit, text str
 }
 
 // GoodDeedsOf lists the good deeds of month ("2026-11") in id order.
-func (d *Desk) GoodDeedsOf(month string) ([]*GoodDeed, error) {
+func (d *Service) GoodDeedsOf(month string) ([]*GoodDeed, error) {
 	var out []*GoodDeed
-	err := d.Store.ViewDesk(func(tx DeskTx) error {
+	err := d.Store.ViewDesk(func(tx Tx) error {
 		all, err := tx.GoodDeeds()
 		for _, g := range all {
 			if g.Month == month {

@@ -86,7 +86,7 @@ func (o *Outing) Day(loc *time.Location) time.Time {
 
 // OutingRemindAt is the reminder of an outing on day: [outing] remind_at on
 // the last working day before it.
-func (d *Desk) OutingRemindAt(day time.Time) time.Time {
+func (d *Service) OutingRemindAt(day time.Time) time.Time {
 	day = d.Policy.midnight(day)
 	return d.OutingTimes.RemindAt.On(d.Policy.Cal.AddWorkdays(day, -1), d.Policy.Loc)
 }
@@ -94,7 +94,7 @@ func (d *Desk) OutingRemindAt(day time.Time) time.Time {
 // RegisterOuting records an outing notice and tells the office (when a
 // teacher registers it) and the class's other teachers; an urgent one
 // registered after its reminder time reminds them at once.
-func (d *Desk) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, at time.Time) (*Outing, error) {
+func (d *Service) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, at time.Time) (*Outing, error) {
 	at = d.at(at).In(d.Policy.Loc)
 	day := d.Policy.midnight(p.Day)
 	if u, ok := d.Dir.Unit(p.Unit); !ok || u.Kind != org.Class {
@@ -117,7 +117,7 @@ func (d *Desk) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, 
 		return nil, &OutingTooLateError{Deadline: remind}
 	}
 	var out *Outing
-	err := d.Store.UpdateDesk(ctx, func(tx DeskTx) error {
+	err := d.Store.UpdateDesk(ctx, func(tx Tx) error {
 		id, err := tx.NewID("O")
 		if err != nil {
 			return err
@@ -159,9 +159,9 @@ func (d *Desk) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, 
 // ConfirmOuting records that a class teacher notified the guardians
 // (已通知 O3). Confirming again changes nothing: again is true and the
 // outing says when it was first confirmed.
-func (d *Desk) ConfirmOuting(ctx context.Context, m *org.Member, id string, at time.Time) (o *Outing, again bool, err error) {
+func (d *Service) ConfirmOuting(ctx context.Context, m *org.Member, id string, at time.Time) (o *Outing, again bool, err error) {
 	at = d.at(at)
-	err = d.Store.UpdateDesk(ctx, func(tx DeskTx) error {
+	err = d.Store.UpdateDesk(ctx, func(tx Tx) error {
 		o, again = nil, false
 		cur, err := tx.Outing(id)
 		if err != nil {
@@ -182,9 +182,9 @@ func (d *Desk) ConfirmOuting(ctx context.Context, m *org.Member, id string, at t
 }
 
 // Outing loads one outing notice.
-func (d *Desk) Outing(id string) (*Outing, error) {
+func (d *Service) Outing(id string) (*Outing, error) {
 	var o *Outing
-	err := d.Store.ViewDesk(func(tx DeskTx) error {
+	err := d.Store.ViewDesk(func(tx Tx) error {
 		var err error
 		o, err = tx.Outing(id)
 		return err
@@ -194,10 +194,10 @@ func (d *Desk) Outing(id string) (*Outing, error) {
 
 // Outings lists the outing notices whose day lies in [from, to] (days), in
 // id order; unconfirmed keeps only those no class teacher has confirmed.
-func (d *Desk) Outings(from, to time.Time, unconfirmed bool) ([]*Outing, error) {
+func (d *Service) Outings(from, to time.Time, unconfirmed bool) ([]*Outing, error) {
 	first, last := d.Policy.midnight(from).Format(time.DateOnly), d.Policy.midnight(to).Format(time.DateOnly)
 	var out []*Outing
-	err := d.Store.ViewDesk(func(tx DeskTx) error {
+	err := d.Store.ViewDesk(func(tx Tx) error {
 		all, err := tx.Outings()
 		for _, o := range all {
 			if o.Date >= first && o.Date <= last && (!unconfirmed || o.NotifiedAt == nil) {
@@ -237,9 +237,9 @@ func (p *InfoPolicy) midnight(t time.Time) time.Time {
 
 // RecentOutings lists, newest first, at most limit outing notices that m
 // registered or whose class m teaches (they confirm notifying the guardians).
-func (d *Desk) RecentOutings(m *org.Member, limit int) ([]*Outing, error) {
+func (d *Service) RecentOutings(m *org.Member, limit int) ([]*Outing, error) {
 	var out []*Outing
-	err := d.Store.ViewDesk(func(tx DeskTx) error {
+	err := d.Store.ViewDesk(func(tx Tx) error {
 		all, err := tx.Outings()
 		for i := len(all) - 1; i >= 0 && len(out) < limit; i-- {
 			if o := all[i]; o.Submitter == m.ID || (m.Has(org.Teacher) && m.In(o.Unit)) {

@@ -77,7 +77,7 @@ func (p *InfoPolicy) setStat(a *Article, dataAt *time.Time) {
 
 // Holders are who must act for an item to move on: the unit heads while it
 // awaits their review, else its submitter.
-func (d *Desk) Holders(a *Article) []string {
+func (d *Service) Holders(a *Article) []string {
 	if a.Status == Submitted {
 		if heads := d.Dir.InUnit(a.Unit, org.UnitHead); len(heads) > 0 {
 			return ids(heads)
@@ -88,7 +88,7 @@ func (d *Desk) Holders(a *Article) []string {
 
 // StatisticsOpen lists the statistics items that have not reached the
 // office, in id order.
-func (d *Desk) StatisticsOpen(_ context.Context) ([]*Article, error) {
+func (d *Service) StatisticsOpen(_ context.Context) ([]*Article, error) {
 	arts, err := d.Articles()
 	if err != nil {
 		return nil, err

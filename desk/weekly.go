@@ -48,7 +48,7 @@ func (p *InfoPolicy) weekMonday(t time.Time) time.Time {
 
 // WeeklyDue is the due time of the report covering the week starting on
 // monday, after the holiday policy.
-func (d *Desk) WeeklyDue(monday time.Time) time.Time {
+func (d *Service) WeeklyDue(monday time.Time) time.Time {
 	monday = d.Policy.weekMonday(monday)
 	nominal := monday.AddDate(0, 0, 1)
 	for nominal.Weekday() != time.Weekday(d.Week.Weekday) {
@@ -66,7 +66,7 @@ type WeekDue struct {
 }
 
 // weekDue is the report covering the week of t.
-func (d *Desk) weekDue(t time.Time) WeekDue {
+func (d *Service) weekDue(t time.Time) WeekDue {
 	monday := d.Policy.weekMonday(t)
 	due := d.WeeklyDue(monday)
 	for prev := monday.AddDate(0, 0, -7); d.WeeklyDue(prev).Equal(due); prev = prev.AddDate(0, 0, -7) {
@@ -76,7 +76,7 @@ func (d *Desk) weekDue(t time.Time) WeekDue {
 }
 
 // WeeksDue lists the reports due in [from, to), in order.
-func (d *Desk) WeeksDue(from, to time.Time) []WeekDue {
+func (d *Service) WeeksDue(from, to time.Time) []WeekDue {
 	var out []WeekDue
 	// A due time lies within three weeks of its week, holidays included.
 	for m := d.Policy.weekMonday(from).AddDate(0, 0, -21); !m.After(to); m = m.AddDate(0, 0, 7) {
@@ -90,7 +90,7 @@ func (d *Desk) WeeksDue(from, to time.Time) []WeekDue {
 
 // WeekLabel names the week(s) a report starting on monday covers, as the
 // reminder does: "10月26日—11月1日这一周".
-func (d *Desk) WeekLabel(monday time.Time) string {
+func (d *Service) WeekLabel(monday time.Time) string {
 	w := d.weekDue(monday)
 	last, n := w.Monday.AddDate(0, 0, 6), "一"
 	for d.WeeklyDue(last.AddDate(0, 0, 1)).Equal(w.Due) {
@@ -100,7 +100,7 @@ func (d *Desk) WeekLabel(monday time.Time) string {
 }
 
 // weekOf attributes a report of unit sent at t (see the file comment).
-func (d *Desk) weekOf(unit string, t time.Time, prior []*Weekly) (w WeekDue, late bool) {
+func (d *Service) weekOf(unit string, t time.Time, prior []*Weekly) (w WeekDue, late bool) {
 	m := d.Policy.weekMonday(t).AddDate(0, 0, -21)
 	next := d.weekDue(m)
 	for next.Due.Before(t) {
@@ -119,7 +119,7 @@ func (d *Desk) weekOf(unit string, t time.Time, prior []*Weekly) (w WeekDue, lat
 
 // Departments lists the units that owe weekly reports: departments with an
 // officer, in configuration order.
-func (d *Desk) Departments() []*org.Unit {
+func (d *Service) Departments() []*org.Unit {
 	var out []*org.Unit
 	for _, u := range d.Dir.Units() {
 		if u.Kind == org.Dept && len(d.Dir.InUnit(u.ID, org.Officer)) > 0 {
@@ -130,14 +130,14 @@ func (d *Desk) Departments() []*org.Unit {
 }
 
 // SubmitWeekly records an officer's weekly report.
-func (d *Desk) SubmitWeekly(ctx context.Context, m *org.Member, text string, at time.Time) (*Weekly, error) {
+func (d *Service) SubmitWeekly(ctx context.Context, m *org.Member, text string, at time.Time) (*Weekly, error) {
 	at = d.at(at)
 	unit := officerUnit(m, d.Dir)
 	if unit == "" {
 		return nil, ErrNoDeptUnit
 	}
 	var out *Weekly
-	err := d.Store.UpdateDesk(ctx, func(tx DeskTx) error {
+	err := d.Store.UpdateDesk(ctx, func(tx Tx) error {
 		prior, err := tx.Weeklies()
 		if err != nil {
 			return err
@@ -187,9 +187,9 @@ func WeeklyMissingOf(depts []*org.Unit, weeks []*Weekly, monday time.Time) []str
 
 // WeeklyMissing lists the departments without a report for the week
 // starting on monday (the scheduler's weekly overdue list and reminder).
-func (d *Desk) WeeklyMissing(_ context.Context, monday time.Time) ([]string, error) {
+func (d *Service) WeeklyMissing(_ context.Context, monday time.Time) ([]string, error) {
 	var weeks []*Weekly
-	err := d.Store.ViewDesk(func(tx DeskTx) error {
+	err := d.Store.ViewDesk(func(tx Tx) error {
 		var err error
 		weeks, err = tx.Weeklies()
 		return err
@@ -201,7 +201,7 @@ func (d *Desk) WeeklyMissing(_ context.Context, monday time.Time) ([]string, err
 }
 
 // officeNotices builds one push per office member.
-func (d *Desk) officeNotices(key, text string) []bot.Notification {
+func (d *Service) officeNotices(key, text string) []bot.Notification {
 	var out []bot.Notification
 	for _, m := range d.Dir.WithRole(org.Office) {
 		out = append(out, bot.Notification{Key: key + "|" + m.ID, To: bot.Recipient{Member: m.ID}, Title: "信息报送", Text: text})

@@ -33,7 +33,7 @@ func TestWeeklyReportsOverAHoliday(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	dk, err := desk.NewDesk(cfg, dir, db, func() time.Time { return now })
+	dk, err := desk.New(cfg, dir, db, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func archiveDocument(src *Source, p org.Period) (Document, error) {
 		}
 	}
 	first, last := p.From.Format(time.DateOnly), p.To.AddDate(0, 0, -1).Format(time.DateOnly)
-	err = src.Store.ViewDesk(func(tx desk.DeskTx) error {
+	err = src.Store.ViewDesk(func(tx desk.Tx) error {
 		all, err := tx.Outings()
 		for _, o := range all {
 			if o.Date >= first && o.Date <= last {
@@ -102,7 +102,7 @@ func archiveDocument(src *Source, p org.Period) (Document, error) {
 			}
 		}
 	}
-	err = src.Store.ViewDesk(func(tx desk.DeskTx) error {
+	err = src.Store.ViewDesk(func(tx desk.Tx) error {
 		all, err := tx.MediaSummaries("")
 		for _, s := range all {
 			if m, perr := time.ParseInLocation("2006-01", s.Month, p.From.Location()); perr == nil && !m.Before(p.From) && m.Before(p.To) {

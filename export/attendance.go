@@ -23,7 +23,7 @@ type attendanceExport struct {
 }
 
 func attendanceDocument(src *Source, p org.Period) (Document, error) {
-	att, err := attendance.NewAttendance(src.Config, src.Dir, src.Store, src.Now)
+	att, err := attendance.New(src.Config, src.Dir, src.Store, src.Now)
 	if err != nil {
 		return nil, err
 	}

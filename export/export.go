@@ -22,7 +22,7 @@ import (
 
 // Store is what the exports read: one embedded interface per record kind.
 type Store interface {
-	attendance.AttendanceStore
+	attendance.Store
 	incidentSource
 	DeskRecords
 }

@@ -46,7 +46,7 @@ func hostileSource(t *testing.T) *export.Source {
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, cst)
 	clock := func() time.Time { return now }
-	dk, err := desk.NewDesk(cfg, dir, db, clock)
+	dk, err := desk.New(cfg, dir, db, clock)
 	if err != nil {
 		t.Fatal(err)
 	}

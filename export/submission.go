@@ -14,16 +14,16 @@ import (
 // DeskRecords is what the information exports read: the desk's records and
 // the raw records of every kind (for the archive). *store.DB implements it.
 type DeskRecords interface {
-	desk.DeskStore
+	desk.Store
 	Records(prefix string) ([]json.RawMessage, error)
 }
 
 // deskOf builds the information desk over the source.
-func deskOf(src *Source) (*desk.Desk, error) {
-	return desk.NewDesk(src.Config, src.Dir, src.Store, src.now)
+func deskOf(src *Source) (*desk.Service, error) {
+	return desk.New(src.Config, src.Dir, src.Store, src.now)
 }
 
-// deskData loads every item, weekly report and good deed (Desk.Load).
+// deskData loads every item, weekly report and good deed (desk.Service.Load).
 func deskData(src *Source) (arts []*desk.Article, weeks []*desk.Weekly, deeds []*desk.GoodDeed, err error) {
 	dk, err := deskOf(src)
 	if err != nil {

@@ -38,7 +38,7 @@ func deskFixture(t *testing.T) *export.Source {
 	}
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, cst)
-	dk, err := desk.NewDesk(cfg, dir, db, func() time.Time { return now })
+	dk, err := desk.New(cfg, dir, db, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}

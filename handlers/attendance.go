@@ -19,7 +19,7 @@ import (
 // 考勤 and its items, 更正, 撤回, 未交, 统计, 预警, 确认汇总, 重开汇总.
 type attendanceDesk struct {
 	*Handlers
-	att     *attendance.Attendance
+	att     *attendance.Service
 	classes map[parse.ClassRef]string // class name as parsed → unit id
 }
 
@@ -100,7 +100,7 @@ func (a *attendanceDesk) submit(ctx context.Context, m *bot.Message) (*bot.Reply
 	if r := a.notWhole(form, unit); r != nil {
 		return r, nil
 	}
-	s := attendance.Submission{Member: mem, Unit: unit, At: at, Rows: rowsOf(form.Items), Text: m.Text}
+	s := attendance.Message{Member: mem, Unit: unit, At: at, Rows: rowsOf(form.Items), Text: m.Text}
 	if form.Date != nil {
 		s.Date = *form.Date
 	}

@@ -25,8 +25,8 @@ import (
 type Deps struct {
 	Config     *config.Config
 	Dir        *org.Directory
-	Attendance *attendance.Attendance
-	Desk       *desk.Desk
+	Attendance *attendance.Service
+	Desk       *desk.Service
 	Incidents  *incident.Service
 	Deliveries Deliveries
 	Now        func() time.Time

@@ -17,10 +17,10 @@ import (
 // 社会实践, 研学) by a teacher for their own class or by the office for any
 // class; 已通知 O3 by a class teacher once the guardians are told. The
 // rules (one working day ahead unless 紧急, the reminder, the office's
-// list) are desk.Desk's.
+// list) are desk.Service's.
 type outings struct {
 	*Handlers
-	desk    *desk.Desk
+	desk    *desk.Service
 	classes map[parse.ClassRef]string
 }
 

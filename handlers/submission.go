@@ -26,10 +26,10 @@ import (
 // Units without a unit head (the demo's 政教处) send their items straight
 // to the office.
 
-// infoDesk answers the information intents over one desk.Desk.
+// infoDesk answers the information intents over one desk.Service.
 type infoDesk struct {
 	h    *Handlers
-	desk *desk.Desk
+	desk *desk.Service
 }
 
 // submissionIntents also registers the desk's records as a source of 我的.

@@ -117,7 +117,7 @@ func parallel(n int, job func(i int) error) error {
 }
 
 func fillForms(ctx context.Context, c *config.Config, d *org.Directory, db *store.DB, now func() time.Time, o FillOptions) (int, error) {
-	att, err := attendance.NewAttendance(c, d, db, now)
+	att, err := attendance.New(c, d, db, now)
 	if err != nil {
 		return 0, err
 	}
@@ -160,7 +160,7 @@ func fillForms(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 	}
 	err = parallel(len(jobs), func(i int) error {
 		j := jobs[i]
-		res, err := att.Submit(ctx, attendance.Submission{Member: j.cadre, Unit: j.unit, At: j.at, Rows: j.rows, Text: "考勤"})
+		res, err := att.Submit(ctx, attendance.Message{Member: j.cadre, Unit: j.unit, At: j.at, Rows: j.rows, Text: "考勤"})
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func fillItems(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 	if o.Items == 0 || len(officers) == 0 {
 		return 0, nil
 	}
-	dk, err := desk.NewDesk(c, d, db, now)
+	dk, err := desk.New(c, d, db, now)
 	if err != nil {
 		return 0, err
 	}

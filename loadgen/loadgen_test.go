@@ -109,7 +109,7 @@ func TestRunSpreadsFormsOverTheYear(t *testing.T) {
 		}
 		now := time.Now()
 		dues := map[time.Time]int{}
-		err = a.Store.ViewAttendance(func(tx attendance.AttendanceTx) error {
+		err = a.Store.ViewAttendance(func(tx attendance.Tx) error {
 			for _, u := range cfg.Units {
 				es, err := tx.UnitEntries(u.ID, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), now.AddDate(1, 0, 0))
 				if err != nil {

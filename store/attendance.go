@@ -14,22 +14,22 @@ import (
 	"github.com/baosong/baosong/bot"
 )
 
-// UpdateAttendance runs fn in one durable transaction (attendance.AttendanceStore).
-func (s *DB) UpdateAttendance(ctx context.Context, fn func(attendance.AttendanceTx) error) error {
+// UpdateAttendance runs fn in one durable transaction (attendance.Store).
+func (s *DB) UpdateAttendance(ctx context.Context, fn func(attendance.Tx) error) error {
 	return s.update(ctx, func(t *Tx) error { return fn(attendanceTx{t}) })
 }
 
-// ViewAttendance runs fn in a read-only transaction (attendance.AttendanceStore).
-func (s *DB) ViewAttendance(fn func(attendance.AttendanceTx) error) error {
+// ViewAttendance runs fn in a read-only transaction (attendance.Store).
+func (s *DB) ViewAttendance(fn func(attendance.Tx) error) error {
 	return s.view(func(t *Tx) error { return fn(attendanceTx{t}) })
 }
 
-// attendanceTx is attendance.AttendanceTx over a store transaction. Entries live
+// attendanceTx is attendance.Tx over a store transaction. Entries live
 // in the A record bucket; bucketAttendanceForm indexes them by class and due
 // time, bucketAttendanceBy by submitter.
 type attendanceTx struct{ t *Tx }
 
-var _ attendance.AttendanceTx = attendanceTx{}
+var _ attendance.Tx = attendanceTx{}
 
 func (a attendanceTx) NewEntryID() (string, error) { return a.t.NextID("A") }
 

@@ -18,7 +18,7 @@ var monthTh = attendance.Thresholds{YellowHours: 6, CriticizeHours: 12, Discipli
 // checkMonth compares the stored month record of a student with the one
 // summarized from the student's entries, and its tally with the ledger of
 // those entries' forms.
-func checkMonth(tx attendance.AttendanceTx, unit, who string, month time.Time) (*attendance.Tally, error) {
+func checkMonth(tx attendance.Tx, unit, who string, month time.Time) (*attendance.Tally, error) {
 	raw := tx.(attendanceTx).t.bucket(bucketAttendanceStudent).Get(monthKey(unit, who, month))
 	from, to := monthOf(month)
 	es, err := tx.StudentEntries(unit, who, from, to)
@@ -133,7 +133,7 @@ func TestStudentMonthFollowsEntries(t *testing.T) {
 	}
 	for _, s := range steps {
 		var e *attendance.Entry
-		err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
+		err := db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
 			e = entries[s.id]
 			if e == nil {
 				id, err := tx.NewEntryID()
@@ -157,7 +157,7 @@ func TestStudentMonthFollowsEntries(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
+		err = db.ViewAttendance(func(tx attendance.Tx) error {
 			for _, who := range []string{"张三", "李四"} {
 				for _, month := range []time.Time{day(1), time.Date(2026, 12, 1, 17, 0, 0, 0, loc)} {
 					if _, err := checkMonth(tx, "g1c1", who, month); err != nil {
@@ -205,7 +205,7 @@ func TestMigrateStudentMonths(t *testing.T) {
 		{"g1c2", due, []attendance.Row{{Type: attendance.Absent, Student: "王五", Hours: 8}}, true},
 	}
 	for _, p := range puts {
-		err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
+		err := db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
 			id, err := tx.NewEntryID()
 			if err != nil {
 				return err
@@ -247,7 +247,7 @@ func TestMigrateStudentMonths(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
+	err = db.ViewAttendance(func(tx attendance.Tx) error {
 		for _, m := range months {
 			raw := tx.(attendanceTx).t.bucket(bucketAttendanceStudent).Get(monthKey(m.unit, m.who, m.at))
 			if (raw == nil) != (m.who == "王五") {

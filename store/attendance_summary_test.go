@@ -47,7 +47,7 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 		{name: "withdraw the last", id: "A8", withdraw: true, live: 5, first: "A1", recent: []string{"A1", "A2", "A4", "A5", "A7"}},
 	}
 	for _, s := range steps {
-		err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
+		err := db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
 			e := entries[s.id]
 			if e == nil {
 				id, err := tx.NewEntryID()
@@ -64,7 +64,7 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
+		err = db.ViewAttendance(func(tx attendance.Tx) error {
 			if tx.(attendanceTx).t.bucket(bucketAttendanceForm).Get(formKey("g1c1", due, 0)) == nil {
 				return fmt.Errorf("no summary stored")
 			}
@@ -93,7 +93,7 @@ func TestFormSummaryFollowsEntries(t *testing.T) {
 		}
 	}
 	// A form without entries: nothing live; the form index lists no summary as an entry.
-	err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
+	err = db.ViewAttendance(func(tx attendance.Tx) error {
 		if s, err := tx.FormSummary("g1c1", due.AddDate(0, 0, 4)); err != nil || s.Live != 0 || s.FirstID != "" {
 			return fmt.Errorf("empty form: %+v %v", s, err)
 		}
@@ -123,7 +123,7 @@ func TestMigrateFormSummaries(t *testing.T) {
 	}{{"g1c1", due, 3}, {"g1c1", due.AddDate(0, 0, 4), 1}, {"g1c2", due, 8}}
 	for _, f := range forms {
 		for i := range f.n {
-			err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
+			err := db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
 				id, err := tx.NewEntryID()
 				if err != nil {
 					return err
@@ -153,7 +153,7 @@ func TestMigrateFormSummaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	err = db.ViewAttendance(func(tx attendance.AttendanceTx) error {
+	err = db.ViewAttendance(func(tx attendance.Tx) error {
 		for _, f := range forms {
 			raw := tx.(attendanceTx).t.bucket(bucketAttendanceForm).Get(formKey(f.unit, f.due, 0))
 			if raw == nil {

@@ -25,7 +25,7 @@ func TestAttendanceIndexes(t *testing.T) {
 	}
 	put := func(e *attendance.Entry, action string) {
 		t.Helper()
-		err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
+		err := db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
 			if e.ID == "" {
 				id, err := tx.NewEntryID()
 				if err != nil {
@@ -39,10 +39,10 @@ func TestAttendanceIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	view := func(fn func(tx attendance.AttendanceTx) string, want string) {
+	view := func(fn func(tx attendance.Tx) string, want string) {
 		t.Helper()
 		var got string
-		if err := db.ViewAttendance(func(tx attendance.AttendanceTx) error { got = fn(tx); return nil }); err != nil {
+		if err := db.ViewAttendance(func(tx attendance.Tx) error { got = fn(tx); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		if got != want {
@@ -70,50 +70,50 @@ func TestAttendanceIndexes(t *testing.T) {
 	put(&attendance.Entry{Unit: "g1c1", Due: next, Submitter: "cadre-g1c1", At: due.Add(time.Hour), Rows: []attendance.Row{absent("张三", 1)}}, "submit")
 	put(&attendance.Entry{Unit: "g1c2", Due: due, Submitter: "cadre-g1c2", At: due, Rows: []attendance.Row{absent("张三", 5)}}, "submit")
 
-	view(func(tx attendance.AttendanceTx) string { return ids(tx.FormEntries("g1c1", due)) }, "A1,A2")
-	view(func(tx attendance.AttendanceTx) string {
+	view(func(tx attendance.Tx) string { return ids(tx.FormEntries("g1c1", due)) }, "A1,A2")
+	view(func(tx attendance.Tx) string {
 		es, _ := tx.FormEntries("g1c1", due)
 		if len(es) == 0 || !es[0].At.Equal(a1.At) || es[0].Rows != nil {
 			return "bad light entry"
 		}
 		return "ok"
 	}, "ok")
-	view(func(tx attendance.AttendanceTx) string {
+	view(func(tx attendance.Tx) string {
 		return ids(tx.StudentEntries("g1c1", "张三", month[0], month[1]))
 	}, "A1,A2,A3")
-	view(func(tx attendance.AttendanceTx) string {
+	view(func(tx attendance.Tx) string {
 		return ids(tx.StudentEntries("g1c1", "张三", month[0], next))
 	}, "A1,A2")
-	view(func(tx attendance.AttendanceTx) string {
+	view(func(tx attendance.Tx) string {
 		es, _ := tx.StudentEntries("g1c1", "李四", month[0], month[1])
 		if len(es) != 1 || len(es[0].Rows) != 1 || es[0].Rows[0] != absent("李四", 1) || !es[0].Due.Equal(due) {
 			return "bad partial entry"
 		}
 		return "ok"
 	}, "ok")
-	view(func(tx attendance.AttendanceTx) string { return ids(tx.UnitEntries("g1c1", month[0], month[1])) }, "A1,A2,A3")
-	view(func(tx attendance.AttendanceTx) string { return ids(tx.MemberEntries("cadre-g1c1", 5)) }, "A3,A1")
+	view(func(tx attendance.Tx) string { return ids(tx.UnitEntries("g1c1", month[0], month[1])) }, "A1,A2,A3")
+	view(func(tx attendance.Tx) string { return ids(tx.MemberEntries("cadre-g1c1", 5)) }, "A3,A1")
 
 	// A correction that drops 李四 and a withdrawal leave no stale student keys.
 	a1.Rows, a1.Revision = []attendance.Row{absent("张三", 2)}, 1
 	put(a1, "correct")
-	view(func(tx attendance.AttendanceTx) string {
+	view(func(tx attendance.Tx) string {
 		return ids(tx.StudentEntries("g1c1", "李四", month[0], month[1]))
 	}, "")
 	a2.Withdrawn = true
 	put(a2, "withdraw")
-	view(func(tx attendance.AttendanceTx) string {
+	view(func(tx attendance.Tx) string {
 		return ids(tx.StudentEntries("g1c1", "张三", month[0], month[1]))
 	}, "A1,A3")
-	view(func(tx attendance.AttendanceTx) string { return ids(tx.FormEntries("g1c1", due)) }, "A1,A2-")
-	view(func(tx attendance.AttendanceTx) string {
+	view(func(tx attendance.Tx) string { return ids(tx.FormEntries("g1c1", due)) }, "A1,A2-")
+	view(func(tx attendance.Tx) string {
 		_, err := tx.Entry("S1")
 		_, err2 := tx.Entry("A99")
 		return errors.Join(err, err2).Error()
 	}, attendance.ErrNoEntry.Error()+"\n"+attendance.ErrNoEntry.Error())
 
 	// Confirmations, and the indexes survive a reopen read-only.
-	err := db.UpdateAttendance(context.Background(), func(tx attendance.AttendanceTx) error {
+	err := db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
 		return tx.PutConfirmation(&attendance.Confirmation{Period: "2026-11", Grade: "高一", By: "lead-g1", At: next})
 	})
 	if err != nil {
@@ -126,8 +126,8 @@ func TestAttendanceIndexes(t *testing.T) {
 	}
 	defer ro.Close()
 	db = ro
-	view(func(tx attendance.AttendanceTx) string { return ids(tx.FormEntries("g1c1", due)) }, "A1,A2-")
-	view(func(tx attendance.AttendanceTx) string {
+	view(func(tx attendance.Tx) string { return ids(tx.FormEntries("g1c1", due)) }, "A1,A2-")
+	view(func(tx attendance.Tx) string {
 		c, err := tx.Confirmation("2026-11", "高一")
 		if err != nil || c == nil {
 			return "no confirmation"

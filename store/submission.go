@@ -15,20 +15,20 @@ import (
 	"github.com/baosong/baosong/desk"
 )
 
-// UpdateDesk runs fn in one durable transaction (desk.DeskStore): an
+// UpdateDesk runs fn in one durable transaction (desk.Store): an
 // information item, weekly report, good deed or media summary, its history
 // and its pushes commit together.
-func (s *DB) UpdateDesk(ctx context.Context, fn func(desk.DeskTx) error) error {
+func (s *DB) UpdateDesk(ctx context.Context, fn func(desk.Tx) error) error {
 	return s.update(ctx, func(t *Tx) error { return fn(deskTx{t: t}) })
 }
 
-// ViewDesk runs fn in a read-only transaction (desk.DeskStore). Its
+// ViewDesk runs fn in a read-only transaction (desk.Store). Its
 // Articles reuse the items decoded by an earlier read of the same version.
-func (s *DB) ViewDesk(fn func(desk.DeskTx) error) error {
+func (s *DB) ViewDesk(fn func(desk.Tx) error) error {
 	return s.view(func(t *Tx) error { return fn(deskTx{t: t, cache: &s.articles}) })
 }
 
-// deskTx is desk.DeskTx over a store transaction. Items, weekly reports,
+// deskTx is desk.Tx over a store transaction. Items, weekly reports,
 // good deeds and outing notices live in the S, W, G and O record buckets;
 // media summaries in bucketMediaSummary. cache is nil in a write
 // transaction, which may hold items of its own not committed yet.
@@ -112,7 +112,7 @@ func decodeArticles(t *Tx, known map[uint64]decodedArticle) ([]*desk.Article, ma
 	return arts, now, nil
 }
 
-var _ desk.DeskTx = deskTx{}
+var _ desk.Tx = deskTx{}
 
 func (d deskTx) NewID(prefix string) (string, error) {
 	switch prefix {

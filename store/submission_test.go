@@ -13,7 +13,7 @@ import (
 func viewArticles(t *testing.T, db *store.DB) []*desk.Article {
 	t.Helper()
 	var arts []*desk.Article
-	if err := db.ViewDesk(func(tx desk.DeskTx) error {
+	if err := db.ViewDesk(func(tx desk.Tx) error {
 		var err error
 		arts, err = tx.Articles()
 		return err
@@ -24,7 +24,7 @@ func viewArticles(t *testing.T, db *store.DB) []*desk.Article {
 }
 
 func putArticle(db *store.DB, a *desk.Article, fail error) error {
-	return db.UpdateDesk(context.Background(), func(tx desk.DeskTx) error {
+	return db.UpdateDesk(context.Background(), func(tx desk.Tx) error {
 		if err := tx.PutArticle(a, 0); err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func TestDeskArticlesCacheFollowsWrites(t *testing.T) {
 	}
 
 	boom := errors.New("boom")
-	err := db.UpdateDesk(context.Background(), func(tx desk.DeskTx) error {
+	err := db.UpdateDesk(context.Background(), func(tx desk.Tx) error {
 		if err := tx.PutArticle(&desk.Article{ID: "S1", Title: "运动会", Status: desk.Rejected}, 0); err != nil {
 			return err
 		}
