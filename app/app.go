@@ -72,6 +72,8 @@ type App struct {
 	httpc     *http.Client // platform API client; nil: the platforms' own
 	mux       *http.ServeMux
 	cancel    context.CancelFunc
+	resign    context.CancelFunc // ends the leader's work (Start)
+	led       <-chan struct{}    // closed when it has ended
 	wg        sync.WaitGroup
 	waiters   []func()                    // platform callbacks' work still running after their HTTP answer
 	runners   []func(ctx context.Context) // long connections to platforms (SPEC §14), run from Start until Close
@@ -229,9 +231,10 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTT
 // unhealthyAfter is how many failed commits in a row make /healthz fail.
 const unhealthyAfter = 3
 
-// healthz answers "ok" while the store and the scheduler work (503 with
-// the cause otherwise). With ?verbose=1 it answers JSON that adds the state
-// of each long connection to a platform; a connection that is down does not
+// healthz answers "ok" while the store and, on the leader, the scheduler
+// work (503 with the cause otherwise). With ?verbose=1 it answers JSON that
+// adds whether this node leads (SPEC §16) and the state of each long
+// connection to a platform; a connection that is down does not
 // make the server unhealthy (it reconnects by itself, and local keeps
 // working), it shows here and in /metrics.
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
@@ -240,7 +243,7 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 		status, code = "store unavailable", http.StatusServiceUnavailable
 	} else if n := a.Store.FailingWrites(); n >= unhealthyAfter {
 		status, code = fmt.Sprintf("store: the last %d writes failed (disk full or database damaged)", n), http.StatusServiceUnavailable
-	} else if !a.Scheduler.Running() {
+	} else if a.Store.Leading() && !a.Scheduler.Running() {
 		status, code = "scheduler not running", http.StatusServiceUnavailable
 	}
 	if r.URL.Query().Get("verbose") != "1" {
@@ -259,8 +262,9 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(struct {
 		Status      string               `json:"status"`
+		Leader      bool                 `json:"leader"`
 		Connections []platform.LinkState `json:"connections"`
-	}{status, links})
+	}{status, a.Store.Leading(), links})
 }
 
 // admin lets a request through with the admin bearer token, or from
@@ -291,6 +295,11 @@ const (
 )
 
 func (a *App) backup(w http.ResponseWriter, _ *http.Request) {
+	if a.Config.Postgres() {
+		http.Error(w, "数据保存在 PostgreSQL 中，请在数据库服务器上用 pg_dump 备份（如 pg_dump -Fc -f baosong.dump DSN）；"+
+			"baosong backup 只复制 bbolt 文件 (a PostgreSQL store is backed up with pg_dump)", http.StatusConflict)
+		return
+	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="baosong.db"`)
 	w.Header().Set("Trailer", BackupSHA256Trailer)
@@ -305,10 +314,32 @@ func (a *App) backup(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set(BackupSHA256Trailer, hex.EncodeToString(sum.Sum(nil)))
 }
 
-// Start runs the outbox loop and the housekeeping until Close.
+// Start runs the background work until Close: the long connections to the
+// platforms, and the leader's work (lead) while this node leads — always
+// on bbolt; on PostgreSQL the node elected among those sharing the
+// database (SPEC §16, store.Lead), every node handling requests.
 func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
+	lctx, resign := context.WithCancel(ctx)
+	a.resign = resign
+	a.led = a.Store.Lead(lctx, a.lead)
+	for _, run := range a.runners {
+		a.spawn(func() { run(ctx) })
+	}
+}
+
+// lead starts the work one node does for all — the outbox loop, the
+// incident clock, the scheduler (with the absence clock) and the
+// housekeeping — and returns what stops it: the loops at once, the
+// scheduler waiting for running jobs.
+func (a *App) lead() (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	run := func(f func(context.Context)) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(ctx) }()
+	}
 	loop := &outbox.Loop{Queue: a.Store, Notifier: a.Notifier, Now: a.now, Log: a.log,
 		Result: func(n bot.Notification, result string) {
 			a.Metrics.Pushes.WithLabelValues(a.channelOf(n.To), result).Inc()
@@ -317,12 +348,16 @@ func (a *App) Start() {
 		Batch: a.batchOf, Digest: incident.Digest,
 		// Local inboxes list pushes in queue order and never fail: delivered side by side.
 		Serial: func(to bot.Recipient) bool { return a.channelOf(to) != bot.Local }}
-	a.spawn(func() { loop.Run(ctx) })
-	a.spawn(func() { a.housekeeping(ctx) })
-	a.startIncidentClock(ctx)
-	a.startScheduler(ctx)
-	for _, run := range a.runners {
-		a.spawn(func() { run(ctx) })
+	run(loop.Run)
+	run(a.housekeeping)
+	a.startIncidentClock(run)
+	a.startScheduler(run)
+	a.log.Info("leader: this node runs the scheduler, the clocks and the outbox", "store", a.Store.Path())
+	return func() {
+		cancel()
+		a.stopScheduler()
+		wg.Wait()
+		a.log.Info("leader: this node no longer runs the scheduler, the clocks and the outbox")
 	}
 }
 
@@ -349,12 +384,15 @@ func (a *App) housekeeping(ctx context.Context) {
 	}
 }
 
-// Close stops the scheduler (waiting for running jobs) and the loops, waits
-// for them and closes the store.
+// Close waits for the platform callbacks' work, stops the leader's work
+// (waiting for running jobs) and the long connections, and closes the store.
 func (a *App) Close() error {
-	a.stopScheduler()
 	for _, wait := range a.waiters {
 		wait()
+	}
+	if a.resign != nil {
+		a.resign()
+		<-a.led
 	}
 	if a.cancel != nil {
 		a.cancel()

@@ -44,12 +44,8 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	jobs = append(jobs, scheduler.StatisticsJobs(deps)...)
 	jobs = append(jobs, scheduler.Job{Name: scheduler.JobAbsenceClock, Spec: "* * * * *", Task: att.FollowupTick})
 
-	var since time.Time
-	if _, err := a.Store.KV(watermarkKey, &since); err != nil {
-		a.log.Warn("scheduler: no watermark of the previous run", "err", err)
-	}
 	e, err := scheduler.New(scheduler.Options{Location: cal.Location(), Now: a.now, Logger: a.log,
-		Catchup: a.Config.Schedule.Catchup.Duration, Since: since})
+		Catchup: a.Config.Schedule.Catchup.Duration})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
@@ -61,25 +57,30 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	return e, nil
 }
 
-// startIncidentClock runs the incident clock under ctx (unless [schedule]
-// off names it): escalation rounds, repeats, written-report reminders and
-// delivery checks at their due instant, on the organisation's clock.
-func (a *App) startIncidentClock(ctx context.Context) {
+// startIncidentClock runs the incident clock (unless [schedule] off names
+// it): escalation rounds, repeats, written-report reminders and delivery
+// checks at their due instant, on the organisation's clock.
+func (a *App) startIncidentClock(run func(func(context.Context))) {
 	if slices.Contains(a.Config.Schedule.Off, scheduler.JobIncidentClock) {
 		return
 	}
 	clock := &incident.Clock{Service: a.incidents, Changes: a.Store, Log: a.log}
-	a.spawn(func() { clock.Run(ctx) })
+	run(clock.Run)
 }
 
-// startScheduler starts the engine (its firings run under ctx) and, in
-// the background, saves its watermark every half minute until ctx ends.
-func (a *App) startScheduler(ctx context.Context) {
-	if err := a.Scheduler.Start(ctx); err != nil {
+// startScheduler starts the engine from the watermark the last leader
+// saved (this process or another on the same database) and, in the
+// background, saves its watermark every half minute.
+func (a *App) startScheduler(run func(func(context.Context))) {
+	var since time.Time
+	if _, err := a.Store.KV(watermarkKey, &since); err != nil {
+		a.log.Warn("scheduler: no watermark of the previous run", "err", err)
+	}
+	if err := a.Scheduler.StartFrom(context.Background(), since); err != nil {
 		a.log.Error("scheduler: start", "err", err)
 		return
 	}
-	a.spawn(func() { a.keepWatermark(ctx) })
+	run(a.keepWatermark)
 }
 
 func (a *App) keepWatermark(ctx context.Context) {

@@ -573,19 +573,45 @@ func TestWatermark(t *testing.T) {
 	}
 }
 
-// Stop before Start ends the engine: a later Start fails and a second Stop
-// returns at once.
-func TestStopBeforeStart(t *testing.T) {
-	e, err := New(Options{Location: shanghai, Logger: (&logBuffer{}).logger()})
+// Stop before Start does nothing; an engine stopped and started again (a
+// node that lost the election and won it back, or took over from another
+// node that saved its watermark) runs on from where the runs before got to:
+// a firing already run is not run again, one missed meanwhile is caught up.
+func TestRestart(t *testing.T) {
+	var mu sync.Mutex
+	now := cst(t, "2026-11-26 16:40:00")
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	set := func(s string) { mu.Lock(); defer mu.Unlock(); now = cst(t, s) }
+	e, err := New(Options{Location: shanghai, Now: clock, Logger: (&logBuffer{}).logger(), Tick: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	stopEngine(t, e)
-	if err := e.Start(context.Background()); !errors.Is(err, ErrStarted) {
-		t.Errorf("Start after Stop: %v", err)
+	rec := &recorder{clock: clock}
+	if err := e.Add(Job{Name: "remind", Spec: "30 16 * * *", Task: rec.task}); err != nil {
+		t.Fatal(err)
 	}
-	stopEngine(t, e)
-	if e.Running() {
-		t.Error("running")
+	run := func(since time.Time) {
+		t.Helper()
+		if err := e.StartFrom(context.Background(), since); err != nil {
+			t.Fatal(err)
+		}
+		for w := clock(); e.Watermark().Before(w); {
+			time.Sleep(time.Millisecond)
+		}
+		stopEngine(t, e)
+		if e.Running() {
+			t.Error("running after Stop")
+		}
+	}
+	run(time.Time{}) // 16:30 caught up
+	set("2026-11-26 17:00:00")
+	run(time.Time{}) // from its own watermark: nothing
+	set("2026-11-27 16:45:00")
+	run(cst(t, "2026-11-27 16:00:00")) // another node ran until 16:00: 16:30 is due
+	set("2026-11-27 16:50:00")
+	run(cst(t, "2026-11-27 16:00:00")) // an older watermark saved elsewhere: its own is later
+	if got, want := rec.got(), []string{"2026-11-26 16:30:00 CST", "2026-11-27 16:30:00 CST"}; !sameList(got, want) {
+		t.Errorf("firings %q, want %q", got, want)
 	}
 }

@@ -124,8 +124,8 @@ type Options struct {
 	Since time.Time
 }
 
-// ErrStarted is returned by Add and Start once the engine has been started
-// (or stopped): an engine runs once.
+// ErrStarted is returned by Start while the engine runs, and by Add once it
+// has been started.
 var ErrStarted = errors.New("scheduler: engine already started")
 
 // Engine runs Jobs. Add every job, then Start; Stop ends it.
@@ -140,7 +140,8 @@ type Engine struct {
 
 	mu      sync.Mutex
 	entries []*entry // in Add order
-	started bool
+	started bool     // Start ran once: no more Add
+	run     *run     // the loop running now; nil when stopped
 
 	// The watermark (see Watermark): the loop's last clock reading and the
 	// firings dispatched and not yet finished.
@@ -148,10 +149,13 @@ type Engine struct {
 	considered time.Time
 	inflight   map[*call]time.Time
 
+	running sync.WaitGroup // the tasks of every run
+}
+
+// run is one run of the loop, from a Start to its Stop.
+type run struct {
 	stop       chan struct{}
-	stopOnce   sync.Once
 	loopDone   chan struct{}
-	running    sync.WaitGroup
 	cancelJobs context.CancelFunc
 }
 
@@ -168,7 +172,7 @@ type entry struct {
 func New(o Options) (*Engine, error) {
 	e := &Engine{
 		loc: o.Location, now: o.Now, log: o.Logger, catchup: o.Catchup, tick: o.Tick, since: o.Since,
-		stop: make(chan struct{}), loopDone: make(chan struct{}), inflight: map[*call]time.Time{},
+		inflight: map[*call]time.Time{},
 	}
 	if e.loc == nil {
 		loc, err := time.LoadLocation("Asia/Shanghai")
@@ -253,20 +257,36 @@ func (e *Engine) Add(j Job) error {
 
 // Start starts the loop. Firings missed before the start are caught up at
 // once (see the package comment). ctx is the parent of every Task's
-// context; cancelling it stops the loop and cancels running tasks.
-func (e *Engine) Start(ctx context.Context) error {
+// context; cancelling it stops the loop and cancels running tasks. An engine
+// stopped (or whose ctx ended) may be started again: it goes on from where
+// its previous run got to (Watermark), or Options.Since if later.
+func (e *Engine) Start(ctx context.Context) error { return e.StartFrom(ctx, e.since) }
+
+// StartFrom is Start with since in place of Options.Since: the watermark
+// another process saved, when the engine takes over from it (the elected
+// node of several sharing one database).
+func (e *Engine) StartFrom(ctx context.Context, since time.Time) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.started {
-		return ErrStarted
+	if e.run != nil {
+		select {
+		case <-e.run.loopDone: // its ctx ended: stopped but for the name
+			e.run.cancelJobs()
+		default:
+			return ErrStarted
+		}
 	}
 	e.started = true
+	if w := e.Watermark(); w.After(since) {
+		since = w
+	}
 	jobsCtx, cancel := context.WithCancel(ctx)
-	e.cancelJobs = cancel
+	r := &run{stop: make(chan struct{}), loopDone: make(chan struct{}), cancelJobs: cancel}
+	e.run = r
 	start := e.now().In(e.loc)
 	from := start.Add(-e.catchup)
-	if !e.since.IsZero() {
-		from = e.since
+	if !since.IsZero() {
+		from = since
 		if from.After(start) {
 			from = start
 		}
@@ -275,7 +295,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		en.next = en.schedule.Next(from.In(e.loc))
 	}
 	e.log.Info("scheduler: started", "jobs", len(e.entries), "clock", start, "zone", e.loc.String(), "catchup", e.catchup)
-	go e.loop(jobsCtx, start)
+	go e.loop(jobsCtx, r, start)
 	return nil
 }
 
@@ -283,13 +303,13 @@ func (e *Engine) Start(ctx context.Context) error {
 // ended (Stop, or the Start context cancelled).
 func (e *Engine) Running() bool {
 	e.mu.Lock()
-	started := e.started && e.cancelJobs != nil
+	r := e.run
 	e.mu.Unlock()
-	if !started {
+	if r == nil {
 		return false
 	}
 	select {
-	case <-e.loopDone:
+	case <-r.loopDone:
 		return false
 	default:
 		return true
@@ -297,24 +317,24 @@ func (e *Engine) Running() bool {
 }
 
 // Stop stops the loop and waits for running tasks until ctx is done; then
-// it cancels their context and returns ctx's error. It may be called more
-// than once, and before Start.
+// it cancels their context and returns ctx's error. It does nothing on an
+// engine that is not running.
 func (e *Engine) Stop(ctx context.Context) error {
 	e.mu.Lock()
-	launched := e.cancelJobs != nil // Start ran the loop
-	e.started = true                // no Start after Stop
+	r := e.run
+	e.run = nil
 	e.mu.Unlock()
-	e.stopOnce.Do(func() { close(e.stop) })
-	if !launched {
+	if r == nil {
 		return nil
 	}
-	<-e.loopDone
+	close(r.stop)
+	<-r.loopDone
 	done := make(chan struct{})
 	go func() {
 		e.running.Wait()
 		close(done)
 	}()
-	defer e.cancelJobs()
+	defer r.cancelJobs()
 	select {
 	case <-done:
 		return nil
@@ -324,14 +344,14 @@ func (e *Engine) Stop(ctx context.Context) error {
 }
 
 // loop owns the entries' cursors and reads the clock every tick.
-func (e *Engine) loop(ctx context.Context, start time.Time) {
-	defer close(e.loopDone)
+func (e *Engine) loop(ctx context.Context, r *run, start time.Time) {
+	defer close(r.loopDone)
 	e.fireDue(ctx, start)
 	ticker := time.NewTicker(e.tick)
 	defer ticker.Stop()
 	for {
 		select {
-		case <-e.stop:
+		case <-r.stop:
 			return
 		case <-ctx.Done():
 			return

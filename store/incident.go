@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/baosong/baosong/incident"
@@ -188,6 +189,7 @@ func (t *Tx) saveIncident(inc *incident.Incident, ch incident.Change) error {
 	_, n, _ := ParseID(inc.ID)
 	idx := t.bucket(bucketIncidentActive)
 	if !ch.Next.IsZero() {
+		t.announce(announceIncident + strconv.FormatInt(ch.Next.UnixNano(), 10))
 		return idx.Put(u64(n), nil)
 	}
 	return idx.Delete(u64(n))

@@ -52,6 +52,7 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 	}
 	if queued > 0 {
 		t.queued = true
+		t.announce(announcePushes)
 	}
 	return queued, nil
 }
@@ -436,6 +437,7 @@ func (s *DB) AwaitDelivery(ctx context.Context, wait time.Duration, keys ...stri
 		}
 		select {
 		case <-changed:
+		case <-s.followerPoll():
 		case <-timer.C:
 			return d, nil
 		case <-ctx.Done():

@@ -32,9 +32,11 @@ const (
 )
 
 type pgEngine struct {
-	pool  *pgxpool.Pool
-	where string
-	w     *committer
+	pool    *pgxpool.Pool
+	where   string
+	w       *committer
+	lockID  int32  // the leader's advisory lock, with pgLockClass (leader.go)
+	channel string // where the processes announce work to the leader
 }
 
 // OpenPostgres opens the store on a PostgreSQL database (a DSN such as
@@ -64,6 +66,10 @@ func openPostgres(dsn string) (*pgEngine, error) {
 	e := &pgEngine{pool: pool, where: fmt.Sprintf("postgres://%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)}
 	e.w = &committer{update: e.serializable, max: 1000}
 	if _, err := pool.Exec(ctx, pgSchema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
+	}
+	if err := e.identify(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
 	}
@@ -130,7 +136,7 @@ func (e *pgEngine) once(opts pgx.TxOptions, fn func(kvTx) error) error {
 	if err != nil {
 		return &dbError{err}
 	}
-	t := &pgTx{ctx: ctx, tx: tx, known: map[string]known{}}
+	t := &pgTx{ctx: ctx, tx: tx, known: map[string]known{}, channel: e.channel}
 	err = guarded(fn, t)
 	if err == nil {
 		t.flush()
@@ -161,6 +167,7 @@ type pgTx struct {
 	gen     int              // counts writes: a cursor fetches again after one
 	pending pgx.Batch        // writes not sent yet
 	known   map[string]known // bucket + 0x00 + key → its value in this transaction
+	channel string           // the engine's announcements to the leader
 }
 
 // known is a key's value as this transaction wrote or read it.

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -48,8 +49,9 @@ type DB struct {
 	wake         chan struct{} // signalled when the outbox gets new items
 	incidents    chan struct{} // signalled when an incident was stored with a next due instant
 	imu          sync.Mutex
-	nextIncident time.Time // the earliest of those instants not yet taken (IncidentDue)
-	settled      broadcast // signalled when a push was delivered, retried or parked
+	nextIncident time.Time   // the earliest of those instants not yet taken (IncidentDue)
+	settled      broadcast   // signalled when a push was delivered, retried or parked
+	leading      atomic.Bool // this process does the leader's work (Lead)
 	articles     articleCache
 }
 
