@@ -14,6 +14,7 @@ import (
 	"github.com/baosong/baosong/bot/wecombot"
 	"github.com/baosong/baosong/bot/wecombot/aibottest"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 )
 
 // aibotApp is the demo organisation with the WeCom AI bot on a long
@@ -215,7 +216,7 @@ func TestWeComAIBotGroupChatAnswersPrivately(t *testing.T) {
 // with the group's chatid, and the push is recorded as delivered.
 func TestWeComAIBotIncidentToGroupByChatID(t *testing.T) {
 	s := newAIBotApp(t, nil, func(c *config.Config) {
-		c.Groups = append(c.Groups, config.Group{Name: "值班群", Channel: "wecom", ChatID: "wrkSFfCgAA-duty"})
+		c.Groups = append(c.Groups, org.Group{Name: "值班群", Channel: "wecom", ChatID: "wrkSFfCgAA-duty"})
 		c.Incident.Levels[0].Groups = []string{"值班群"}
 	})
 	mustContain(t, s.say("teacher-g1c1", foodReport), "已收到急报 E1")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/baosong/baosong/bot"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 )
 
 // ddgRobot puts the DingTalk group robot "ddg" (on the fake API at url)
@@ -18,7 +19,7 @@ import (
 func ddgRobot(url string) option {
 	return func(c *config.Config) {
 		c.DingTalk.Robots = map[string]config.DingTalkRobot{"ddg": {Webhook: url + "/robot/send?access_token=ddg", Secret: "SECddg"}}
-		c.Groups = append(c.Groups, config.Group{Name: "ddg", Channel: "dingtalk", Robot: "ddg"})
+		c.Groups = append(c.Groups, org.Group{Name: "ddg", Channel: "dingtalk", Robot: "ddg"})
 		c.Incident.Levels[0].Groups = []string{"ddg"}
 	}
 }

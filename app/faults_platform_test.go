@@ -16,6 +16,7 @@ import (
 
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/outbox"
 )
 
@@ -363,7 +364,7 @@ func TestDingTalkRobotFaultsRetryWithoutLossOrDuplicate(t *testing.T) {
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	ta := startAppWithHTTP(t, t0, nil, func(c *config.Config) {
 		c.DingTalk.Robots = map[string]config.DingTalkRobot{"duty": {Webhook: srv.URL + "/robot/send?access_token=duty", Secret: "SECduty"}}
-		c.Groups = append(c.Groups, config.Group{Name: "值班群", Channel: "dingtalk", Robot: "duty"})
+		c.Groups = append(c.Groups, org.Group{Name: "值班群", Channel: "dingtalk", Robot: "duty"})
 		c.Incident.Levels[0].Groups = []string{"值班群"}
 		c.Schedule.Off = append(c.Schedule.Off, "incident-clock") // no escalation while the clock moves
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/incident"
+	"github.com/baosong/baosong/org"
 )
 
 // incidentT0 is a Thursday lunchtime.
@@ -31,8 +32,8 @@ const foodReport = "急报 高一(1)班3名学生午餐后腹痛，已送县医�
 // fastIncidents shortens the escalation so that the clock's minute ticks
 // matter: acknowledge within 2 minutes, re-notify every 2, three rounds.
 func fastIncidents(c *config.Config) {
-	c.Incident.AckWithin = config.Duration{Duration: 2 * time.Minute}
-	c.Incident.RepeatEvery = config.Duration{Duration: 2 * time.Minute}
+	c.Incident.AckWithin = org.Duration{Duration: 2 * time.Minute}
+	c.Incident.RepeatEvery = org.Duration{Duration: 2 * time.Minute}
 	c.Incident.MaxRepeats = 3
 }
 
@@ -297,8 +298,8 @@ func (ta *testApp) pushAt(member string, parts ...string) time.Time {
 func TestIncidentStepsAtTheirInstant(t *testing.T) {
 	t0 := incidentT0.Add(30 * time.Second) // 12:45:30, mid-minute
 	seconds := func(c *config.Config) {
-		c.Incident.AckWithin = config.Duration{Duration: 4 * time.Second}
-		c.Incident.RepeatEvery = config.Duration{Duration: 4 * time.Second}
+		c.Incident.AckWithin = org.Duration{Duration: 4 * time.Second}
+		c.Incident.RepeatEvery = org.Duration{Duration: 4 * time.Second}
 		c.Incident.MaxRepeats = 3
 	}
 	data := t.TempDir()

@@ -40,16 +40,16 @@ func BenchmarkOverdueListYear(b *testing.B) {
 			Roles: []string{"grade_lead"}, Grades: []string{grade}})
 		for c := range 10 {
 			id := fmt.Sprintf("g%dc%d", g, c)
-			cfg.Units = append(cfg.Units, config.Unit{ID: id, Name: id + "班", Kind: "class", Grade: grade})
+			cfg.Units = append(cfg.Units, org.Unit{ID: id, Name: id + "班", Kind: "class", Grade: grade})
 			cfg.Members = append(cfg.Members,
 				config.Member{ID: "cadre-" + id, Name: "班长", Roles: []string{"cadre"}, Units: []string{id}},
 				config.Member{ID: "teacher-" + id, Name: "老师", Roles: []string{"teacher"}, Units: []string{id}})
 		}
 	}
-	cfg.Units = append(cfg.Units, config.Unit{ID: "office", Name: "政教处", Kind: "dept"})
+	cfg.Units = append(cfg.Units, org.Unit{ID: "office", Name: "政教处", Kind: "dept"})
 	cfg.Members = append(cfg.Members, config.Member{ID: "office-1", Name: "主任", Roles: []string{"office"}, Units: []string{"office"}},
 		config.Member{ID: "leader-1", Name: "校长", Roles: []string{"leader"}})
-	cfg.Incident.Levels = []config.IncidentLevel{{Members: []string{"leader-1"}}}
+	cfg.Incident.Levels = []org.IncidentLevel{{Members: []string{"leader-1"}}}
 	if p := cfg.Validate(); len(p) > 0 {
 		b.Fatal(p)
 	}
@@ -98,7 +98,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	src := attendanceSource{att, a.Dir, dk}
-	jobs := scheduler.DefaultJobs(scheduler.Deps{Config: cfg, Dir: a.Dir, Calendar: cal, Outbox: out, Now: a.now,
+	jobs := scheduler.DefaultJobs(scheduler.Deps{Policies: cfg.Policies, Dir: a.Dir, Calendar: cal, Outbox: out, Now: a.now,
 		Sources: scheduler.Sources{Attendance: src, Summaries: src}})
 	var overdue scheduler.Job
 	for _, j := range jobs {

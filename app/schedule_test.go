@@ -29,7 +29,7 @@ var thursday = time.Date(2026, 11, 26, 16, 29, 50, 0, time.FixedZone("CST", 8*36
 
 // withGroup adds a local group chat of grade 高一 that @s its grade lead.
 func withGroup(c *config.Config) {
-	c.Groups = append(c.Groups, config.Group{Name: "高一年级群", Channel: "local", Mention: []string{"lead-g1"},
+	c.Groups = append(c.Groups, org.Group{Name: "高一年级群", Channel: "local", Mention: []string{"lead-g1"},
 		Grades: []string{"高一"}})
 }
 
@@ -154,7 +154,7 @@ func TestAttendanceDuesAgreeWithTheForms(t *testing.T) {
 		from := time.Date(2026, 1, 1, 0, 0, 0, 0, cal.Location())
 		to := from.AddDate(2, 0, 0)
 		var ours, theirs []string
-		for _, o := range scheduler.NewRules(cfg, cal).AttendanceDues(from, to) {
+		for _, o := range scheduler.NewRules(cfg.Policies, cal).AttendanceDues(from, to) {
 			ours = append(ours, o.Deadline.Format(time.DateTime))
 		}
 		for _, due := range attendance.NewSchedule(cfg.Attendance, cal).Between(from, to) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 )
 
 func TestExampleLoads(t *testing.T) {
@@ -83,7 +84,7 @@ func TestChangesAfterValidateAreSeen(t *testing.T) {
 
 	// Appending may move Units to a new array: no pointer from before may be used.
 	for i := 0; i < 20; i++ {
-		c.Units = append(c.Units, config.Unit{ID: fmt.Sprintf("g3c%d", i+1), Name: fmt.Sprintf("高三(%d)班", i+1),
+		c.Units = append(c.Units, org.Unit{ID: fmt.Sprintf("g3c%d", i+1), Name: fmt.Sprintf("高三(%d)班", i+1),
 			Kind: "class", Grade: "高三"})
 	}
 	c.Students = append(c.Students, config.Student{Unit: "g3c1", Name: "钱一"})

@@ -4,34 +4,17 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/baosong/baosong/org"
 )
 
-// Incident is the [incident] section (篇4, 篇5, 篇9).
-type Incident struct {
-	Reporters        []string            `toml:"reporters"`           // roles that may report
-	AckWithin        Duration            `toml:"ack_within"`          // default 10m
-	RepeatEvery      Duration            `toml:"repeat_every"`        // default 10m
-	MaxRepeats       int                 `toml:"max_repeats"`         // default 6
-	WrittenWithin    Duration            `toml:"written_within"`      // default 2h
-	MajorLossYuan    float64             `toml:"major_loss_yuan"`     // 重大 from this loss, default 500
-	ReportUpLossYuan float64             `toml:"report_up_loss_yuan"` // 须报上级 from this loss, default 3000
-	Categories       map[string][]string `toml:"categories"`          // extra keywords per category
-	Levels           []IncidentLevel     `toml:"level"`
-}
-
-// IncidentLevel is one [[incident.level]] of escalation.
-type IncidentLevel struct {
-	Members []string `toml:"members"`
-	Groups  []string `toml:"groups"`
-}
-
-func defaultIncident() Incident {
-	return Incident{
+func defaultIncident() org.IncidentPolicy {
+	return org.IncidentPolicy{
 		Reporters:        []string{"teacher", "officer", "office", "leader", "cadre"},
-		AckWithin:        Duration{Duration: 10 * time.Minute},
-		RepeatEvery:      Duration{Duration: 10 * time.Minute},
+		AckWithin:        org.Duration{Duration: 10 * time.Minute},
+		RepeatEvery:      org.Duration{Duration: 10 * time.Minute},
 		MaxRepeats:       6,
-		WrittenWithin:    Duration{Duration: 2 * time.Hour},
+		WrittenWithin:    org.Duration{Duration: 2 * time.Hour},
 		MajorLossYuan:    500,
 		ReportUpLossYuan: 3000,
 	}
@@ -39,9 +22,9 @@ func defaultIncident() Incident {
 
 func (c *Config) validateIncident(add func(string, ...any)) {
 	in := c.Incident
-	in.AckWithin.check("[incident] ack_within", add)
-	in.RepeatEvery.check("[incident] repeat_every", add)
-	in.WrittenWithin.check("[incident] written_within", add)
+	checkDuration(in.AckWithin, "[incident] ack_within", add)
+	checkDuration(in.RepeatEvery, "[incident] repeat_every", add)
+	checkDuration(in.WrittenWithin, "[incident] written_within", add)
 	for _, r := range in.Reporters {
 		if !contains(Roles, r) {
 			add("[incident] reporters 中的角色 %q 未知", r)
@@ -61,39 +44,12 @@ func (c *Config) validateIncident(add func(string, ...any)) {
 	}
 }
 
-// Schedule is the [schedule] section: the cron jobs of SPEC §6. Deadlines
-// that fall on a non-working day move by [org] holiday_policy; see package
-// scheduler for every job and its rule.
-type Schedule struct {
-	Catchup Duration `toml:"catchup"` // missed firings younger than this are sent late, default 2h
-	// CatchupMerge: a missed reminder is not caught up when the next
-	// reminder of its family about the same deadline is due within this
-	// (it says the same, later); default 10m, 0 turns the merging off.
-	CatchupMerge Duration `toml:"catchup_merge"`
-	// Off lists jobs switched off by name (see `baosong schedule` and ScheduleJobs for the names).
-	Off []string `toml:"off"`
-	// SummaryAt is when the monthly attendance summary goes out on the 1st; default 08:00.
-	SummaryAt ClockTime `toml:"summary_at"`
-	// RemindAt is the time of the day-based reminders and lists (summary
-	// confirmation, the 15th, the 28th, quarterly research and ranking); default 09:00.
-	RemindAt ClockTime `toml:"remind_at"`
-	// InfoRemindDays: reminders this many working days before the monthly
-	// information deadline ([submission] due_day); default [5, 1].
-	InfoRemindDays []int `toml:"info_remind_days"`
-	// MediaRemindDays: reminders this many working days before the media
-	// summary deadline ([submission] media_due_day); default [3, 1].
-	MediaRemindDays []int `toml:"media_remind_days"`
-	// ResearchRemindDays: the quarterly research reminder this many calendar
-	// days before the quarter ends (earlier when that is not a working day); default 14.
-	ResearchRemindDays int `toml:"research_remind_days"`
-}
-
-func defaultSchedule() Schedule {
-	return Schedule{
-		Catchup:            Duration{Duration: 2 * time.Hour},
-		CatchupMerge:       Duration{Duration: 10 * time.Minute},
-		SummaryAt:          ClockTime{Hour: 8},
-		RemindAt:           ClockTime{Hour: 9},
+func defaultSchedule() org.SchedulePolicy {
+	return org.SchedulePolicy{
+		Catchup:            org.Duration{Duration: 2 * time.Hour},
+		CatchupMerge:       org.Duration{Duration: 10 * time.Minute},
+		SummaryAt:          org.ClockTime{Hour: 8},
+		RemindAt:           org.ClockTime{Hour: 9},
 		InfoRemindDays:     []int{5, 1},
 		MediaRemindDays:    []int{3, 1},
 		ResearchRemindDays: 14,
@@ -129,13 +85,13 @@ func (c *Config) ScheduleJobs() []string {
 
 func (c *Config) validateSchedule(add func(string, ...any)) {
 	s := c.Schedule
-	s.Catchup.check("[schedule] catchup", add)
-	s.SummaryAt.check("[schedule] summary_at", add)
-	s.RemindAt.check("[schedule] remind_at", add)
+	checkDuration(s.Catchup, "[schedule] catchup", add)
+	checkClock(s.SummaryAt, "[schedule] summary_at", add)
+	checkClock(s.RemindAt, "[schedule] remind_at", add)
 	if s.Catchup.Duration < time.Minute {
 		add("[schedule] catchup 至少为 1m（现为 %s）", s.Catchup.Duration)
 	}
-	s.CatchupMerge.check("[schedule] catchup_merge", add)
+	checkDuration(s.CatchupMerge, "[schedule] catchup_merge", add)
 	if m := s.CatchupMerge.Duration; m < 0 || m > s.Catchup.Duration {
 		add("[schedule] catchup_merge %s 应在 0 到 catchup（%s）之间", m, s.Catchup.Duration)
 	}
@@ -158,7 +114,7 @@ func (c *Config) validateSchedule(add func(string, ...any)) {
 	}
 	// Times that would make a job never fire. (A reminder at or after
 	// due_time is not an error: it reminds of nothing and never fires.)
-	minutes := func(t ClockTime) int { return t.Hour*60 + t.Minute }
+	minutes := func(t org.ClockTime) int { return t.Hour*60 + t.Minute }
 	att, week := c.Attendance, c.Weekly
 	seen := map[string]bool{}
 	for _, r := range att.Reminders {

@@ -4,23 +4,18 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/baosong/baosong/org"
 )
 
 // Org is the [org] section.
 type Org struct {
-	Name          string     `toml:"name"`
-	TimeZone      string     `toml:"timezone"`       // IANA name, default Asia/Shanghai
-	HolidayPolicy string     `toml:"holiday_policy"` // before | after | keep
-	Workdays      []string   `toml:"workdays"`       // extra working days "2026-05-09"
-	Holidays      []string   `toml:"holidays"`       // extra days off "2026-06-01 儿童节"
-	Vacations     []Vacation `toml:"vacation"`       // school vacations
-}
-
-// Vacation is an [[org.vacation]] range, both ends included.
-type Vacation struct {
-	Name string `toml:"name"`
-	From string `toml:"from"`
-	To   string `toml:"to"`
+	Name          string         `toml:"name"`
+	TimeZone      string         `toml:"timezone"`       // IANA name, default Asia/Shanghai
+	HolidayPolicy string         `toml:"holiday_policy"` // before | after | keep
+	Workdays      []string       `toml:"workdays"`       // extra working days "2026-05-09"
+	Holidays      []string       `toml:"holidays"`       // extra days off "2026-06-01 儿童节"
+	Vacations     []org.Vacation `toml:"vacation"`       // school vacations
 }
 
 func (c *Config) validateOrg(add func(string, ...any)) {
@@ -52,17 +47,8 @@ func (c *Config) validateOrg(add func(string, ...any)) {
 	}
 }
 
-// Unit is a [[unit]]: a class or a department.
-type Unit struct {
-	ID    string `toml:"id"`
-	Name  string `toml:"name"`
-	Kind  string `toml:"kind"`  // class | dept
-	Grade string `toml:"grade"` // classes: 高一 …
-	// Category groups departments for quotas (机关, 司法所, 公共法律服务中心); default 机关.
-	Category string `toml:"category"`
-}
-
-// Member is a [[member]] of the directory.
+// Member is a [[member]] of the directory: org.Member as the file writes
+// it (unit or units; the defaults are filled in by org.New).
 type Member struct {
 	ID           string   `toml:"id"`
 	Name         string   `toml:"name"`
@@ -76,29 +62,11 @@ type Member struct {
 	DingTalkUser string   `toml:"dingtalk_user"`
 }
 
-// Student is a [[student]] of a class roster.
+// Student is a [[student]] of a class roster: an org.Student and its class.
 type Student struct {
 	Unit string `toml:"unit"`
 	Name string `toml:"name"`
 	No   string `toml:"no"` // student number, tells namesakes apart
-}
-
-// Roster is a [[roster]] file (CSV with columns name[,no]) for a class.
-type Roster struct {
-	Unit string `toml:"unit"`
-	File string `toml:"file"`
-}
-
-// Group is a [[group]]: a named chat group reached by a robot webhook, or
-// (WeCom) by the AI bot of [wecom_bot] in the group with that chat id.
-type Group struct {
-	Name    string   `toml:"name"`
-	Channel string   `toml:"channel"` // wecom | dingtalk | local
-	Robot   string   `toml:"robot"`   // robot name in [wecom.robots] / [dingtalk.robots]
-	ChatID  string   `toml:"chatid"`  // wecom only, instead of robot: the group chat the [wecom_bot] AI bot is in
-	Mention []string `toml:"mention"` // member ids to @mention
-	Units   []string `toml:"units"`   // units whose circulars and overdue lists go here
-	Grades  []string `toml:"grades"`  // grades whose overdue lists go here
 }
 
 // Roles a member may have.
@@ -119,13 +87,32 @@ func contains(list []string, s string) bool {
 // Unit returns the unit with the given id. It reads Units as they are now
 // (no cached index: options and tests change Units after a Validate), so a
 // unit appended or edited later is found; the pointer is into Units.
-func (c *Config) Unit(id string) (*Unit, bool) {
+func (c *Config) Unit(id string) (*org.Unit, bool) {
 	for i := range c.Units {
 		if c.Units[i].ID == id {
 			return &c.Units[i], true
 		}
 	}
 	return nil, false
+}
+
+// Organisation is the file's organisation in org's terms (org.Source):
+// New and CalendarOf read it.
+func (c *Config) Organisation() org.Organisation {
+	o := org.Organisation{Name: c.Org.Name, Units: c.Units, Groups: c.Groups, Students: map[string][]org.Student{},
+		Calendar: org.CalendarConfig{Location: c.Location(), Policy: c.Org.HolidayPolicy,
+			Workdays: c.Org.Workdays, Holidays: c.Org.Holidays, Vacations: c.Org.Vacations}}
+	for _, m := range c.Members {
+		o.Members = append(o.Members, org.Member{ID: m.ID, Name: m.Name, Roles: m.Roles, Units: m.Units, Grades: m.Grades,
+			Mobile: m.Mobile, Channel: m.Channel, WeComUser: m.WeComUser, DingTalkUser: m.DingTalkUser})
+	}
+	for _, s := range c.Students {
+		o.Students[s.Unit] = append(o.Students[s.Unit], org.Student{Name: s.Name, No: s.No})
+	}
+	for _, r := range c.Rosters {
+		o.Rosters = append(o.Rosters, org.Roster{Unit: r.Unit, File: c.Path(r.File)})
+	}
+	return o
 }
 
 func (c *Config) validateDirectory(add func(string, ...any)) {

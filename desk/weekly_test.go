@@ -55,7 +55,7 @@ func TestWeeklyReportsOverAHoliday(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, ok := scheduler.NewRules(cfg, cal).WeeklyDue(at("2026-12-04"))
+	o, ok := scheduler.NewRules(cfg.Policies, cal).WeeklyDue(at("2026-12-04"))
 	if !ok || !o.Start.Equal(at("2026-11-30")) || o.Label != dk.WeekLabel(at("2026-11-30")) || !o.Deadline.Equal(at("2026-12-04 12:00")) {
 		t.Errorf("scheduler occasion = %+v", o)
 	}

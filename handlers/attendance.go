@@ -642,7 +642,7 @@ func (a *attendanceDesk) confirmLine(p org.Period, g *attendance.GradeSummary) s
 	if c := g.Confirmed; c != nil {
 		return sprintf(msgAttConfirmed, g.Grade, a.Dir.MemberName(c.By), c.At.In(a.att.Location()).Format("01-02 15:04"))
 	}
-	return sprintf(msgAttUnconfirmed, g.Grade, a.Config.Attendance.ConfirmDueDay)
+	return sprintf(msgAttUnconfirmed, g.Grade, a.Policies.Attendance.ConfirmDueDay)
 }
 
 // periodLabel writes 2026-11 as 2026年11月, other periods as named.

@@ -13,7 +13,6 @@ import (
 
 	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/handlers/parse"
 	"github.com/baosong/baosong/incident"
@@ -23,8 +22,13 @@ import (
 // Deps is what the handlers need. The services are built once, by the
 // wiring (app), on the one clock that Now also reads.
 type Deps struct {
-	Config     *config.Config
-	Dir        *org.Directory
+	Dir *org.Directory
+	// Policies are the organisation's rules: the handlers read who may
+	// report an incident and its extra keywords, and the day grade leads
+	// confirm the monthly summary by.
+	Policies org.Policies
+	// Location is the organisation's time zone; replies write times in it.
+	Location   *time.Location
 	Attendance *attendance.Service
 	Desk       *desk.Service
 	Incidents  *incident.Service

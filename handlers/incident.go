@@ -32,11 +32,11 @@ type incidentDesk struct {
 // incidentIntents also registers the incidents as a source of 我的.
 func (h *Handlers) incidentIntents() []intent {
 	d := &incidentDesk{h: h, svc: h.Incidents, cats: parse.DefaultCategories()}
-	for name, words := range h.Config.Incident.Categories {
+	for name, words := range h.Policies.Incident.Categories {
 		d.cats[name] = append(slices.Clone(d.cats[name]), words...)
 	}
 	h.recent = append(h.recent, h.incidentLines)
-	reporters := h.Config.Incident.Reporters
+	reporters := h.Policies.Incident.Reporters
 	followers := union(reporters, []string{org.Leader, org.Office, org.UnitHead})
 	writers := union(reporters, []string{org.Office, org.UnitHead})
 	closers := []string{org.Leader, org.UnitHead, org.Office}
@@ -418,7 +418,7 @@ func (d *incidentDesk) at(m *bot.Message) time.Time {
 	if at.IsZero() {
 		at = d.h.Now()
 	}
-	return at.In(d.h.Config.Location())
+	return at.In(d.h.Location)
 }
 
 // names lists the members with a role.

@@ -3,8 +3,11 @@ package incident
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
+
+	"github.com/baosong/baosong/org"
 )
 
 // Level is one escalation level: the leaders paged at that level and the
@@ -86,6 +89,25 @@ func DefaultPolicy() Policy {
 		MajorCategories:   []string{CatStudentDeath, CatFood, CatHiredVehicle},
 		SeriousCategories: []string{CatCorporal},
 	}
+}
+
+// PolicyFrom maps the organisation's incident policy onto a Policy: the
+// timings, the loss thresholds and the levels come from it, the rest
+// (reminder offsets, the categories that are 重大 by themselves) from
+// DefaultPolicy.
+func PolicyFrom(c org.IncidentPolicy) Policy {
+	p := DefaultPolicy()
+	p.AckWithin = c.AckWithin.Duration
+	p.RepeatEvery = c.RepeatEvery.Duration
+	p.MaxRepeats = c.MaxRepeats
+	p.WrittenWithin = c.WrittenWithin.Duration
+	p.MajorLossYuan = int64(math.Ceil(c.MajorLossYuan))
+	p.ReportUpLossYuan = int64(math.Ceil(c.ReportUpLossYuan))
+	p.Levels = make([]Level, len(c.Levels))
+	for i, l := range c.Levels {
+		p.Levels[i] = Level{Members: l.Members, Groups: l.Groups}
+	}
+	return p
 }
 
 // Validate lists every problem of the policy at once.

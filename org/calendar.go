@@ -30,10 +30,11 @@ const calendarDateLayout = "2006-01-02"
 
 // Vacation is a school vacation (寒假, 暑假): both ends included. Vacations do
 // not change working days; they suppress attendance forms (see InVacation).
+// It is an [[org.vacation]] of the file.
 type Vacation struct {
-	Name string // "寒假"
-	From string // "2026-01-24"
-	To   string // "2026-02-28"
+	Name string `toml:"name"` // "寒假"
+	From string `toml:"from"` // "2026-01-24"
+	To   string `toml:"to"`   // "2026-02-28"
 }
 
 // CalendarConfig is the [org] part of the configuration the calendar needs.

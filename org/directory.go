@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/config"
 )
 
 // Roles.
@@ -41,10 +40,15 @@ const (
 	Dept  = "dept"
 )
 
-// Unit is a class or a department.
+// Unit is a class or a department: a [[unit]] of the file.
 type Unit struct {
-	ID, Name, Kind, Grade string
-	Category              string // departments: quota category (机关, 司法所 …)
+	ID    string `toml:"id"`
+	Name  string `toml:"name"`
+	Kind  string `toml:"kind"`  // class | dept
+	Grade string `toml:"grade"` // classes: 高一 …
+	// Category groups departments for quotas (机关, 司法所, 公共法律服务中心);
+	// New makes it 机关 for a department without one.
+	Category string `toml:"category"`
 }
 
 // Member is a person in the directory.
@@ -87,12 +91,39 @@ type Student struct {
 	No   string
 }
 
-// Group is a named chat reached by a robot.
+// Group is a [[group]]: a named chat group reached by a robot webhook, or
+// (WeCom) by the AI bot of [wecom_bot] in the group with that chat id.
 type Group struct {
-	Name, Channel, Robot string
-	ChatID               string // the WeCom group chat of the AI bot, when there is no robot
-	Mention              []string
-	Units, Grades        []string
+	Name    string   `toml:"name"`
+	Channel string   `toml:"channel"` // wecom | dingtalk | local
+	Robot   string   `toml:"robot"`   // robot name in [wecom.robots] / [dingtalk.robots]
+	ChatID  string   `toml:"chatid"`  // wecom only, instead of robot: the group chat the [wecom_bot] AI bot is in
+	Mention []string `toml:"mention"` // member ids to @mention
+	Units   []string `toml:"units"`   // units whose circulars and overdue lists go here
+	Grades  []string `toml:"grades"`  // grades whose overdue lists go here
+}
+
+// Roster is a [[roster]]: a CSV file (columns name[,no]) of a class's students.
+type Roster struct {
+	Unit string `toml:"unit"`
+	File string `toml:"file"`
+}
+
+// Organisation is what a directory and its calendar are built from.
+type Organisation struct {
+	Name     string
+	Units    []Unit
+	Members  []Member // New fills in the defaults (channel local, platform user ids = member id)
+	Students map[string][]Student
+	Rosters  []Roster // the files' paths as they are opened
+	Groups   []Group
+	Calendar CalendarConfig
+}
+
+// Source describes an organisation; the configuration file does
+// (config.Config), and it is read through this alone.
+type Source interface {
+	Organisation() Organisation
 }
 
 // Directory is the organisation's members, units, rosters and groups.
@@ -111,39 +142,30 @@ type Directory struct {
 // ErrRoster reports an unreadable roster file.
 var ErrRoster = errors.New("org: roster")
 
-// CalendarOf builds the organisation's working-day calendar from the [org]
-// section.
-func CalendarOf(c *config.Config) (*Calendar, error) {
-	vac := make([]Vacation, len(c.Org.Vacations))
-	for i, v := range c.Org.Vacations {
-		vac[i] = Vacation{Name: v.Name, From: v.From, To: v.To}
-	}
-	return NewCalendar(CalendarConfig{Location: c.Location(), Policy: c.Org.HolidayPolicy,
-		Workdays: c.Org.Workdays, Holidays: c.Org.Holidays, Vacations: vac})
+// CalendarOf builds the organisation's working-day calendar.
+func CalendarOf(src Source) (*Calendar, error) {
+	return NewCalendar(src.Organisation().Calendar)
 }
 
-// New builds the directory from a validated configuration, reading roster files.
-func New(c *config.Config) (*Directory, error) {
+// New builds the directory of an organisation, reading its roster files.
+func New(src Source) (*Directory, error) {
+	o := src.Organisation()
 	d := &Directory{
-		Name:     c.Org.Name,
+		Name:     o.Name,
 		unitByID: map[string]*Unit{},
 		byID:     map[string]*Member{},
 		byUser:   map[string]*Member{},
 		rosters:  map[string][]Student{},
 		groups:   map[string]*Group{},
 	}
-	for _, u := range c.Units {
-		cat := u.Category
-		if u.Kind == Dept && cat == "" {
-			cat = "机关"
+	for _, u := range o.Units {
+		if u.Kind == Dept && u.Category == "" {
+			u.Category = "机关"
 		}
-		unit := &Unit{ID: u.ID, Name: u.Name, Kind: u.Kind, Grade: u.Grade, Category: cat}
-		d.units = append(d.units, unit)
-		d.unitByID[u.ID] = unit
+		d.units = append(d.units, &u)
+		d.unitByID[u.ID] = &u
 	}
-	for _, cm := range c.Members {
-		m := &Member{ID: cm.ID, Name: cm.Name, Roles: cm.Roles, Units: cm.Units, Grades: cm.Grades,
-			Mobile: cm.Mobile, Channel: cm.Channel, WeComUser: cm.WeComUser, DingTalkUser: cm.DingTalkUser}
+	for _, m := range o.Members {
 		if m.Channel == "" {
 			m.Channel = "local"
 		}
@@ -153,25 +175,24 @@ func New(c *config.Config) (*Directory, error) {
 		if m.DingTalkUser == "" {
 			m.DingTalkUser = m.ID
 		}
-		d.members = append(d.members, m)
-		d.byID[m.ID] = m
-		d.byUser["local|"+m.ID] = m
-		d.byUser["wecom|"+m.WeComUser] = m
-		d.byUser["dingtalk|"+m.DingTalkUser] = m
+		d.members = append(d.members, &m)
+		d.byID[m.ID] = &m
+		d.byUser["local|"+m.ID] = &m
+		d.byUser["wecom|"+m.WeComUser] = &m
+		d.byUser["dingtalk|"+m.DingTalkUser] = &m
 	}
-	for _, s := range c.Students {
-		d.rosters[s.Unit] = append(d.rosters[s.Unit], Student{Name: s.Name, No: s.No})
+	for unit, list := range o.Students {
+		d.rosters[unit] = slices.Clone(list)
 	}
-	for _, r := range c.Rosters {
-		list, err := readRoster(c.Path(r.File))
+	for _, r := range o.Rosters {
+		list, err := readRoster(r.File)
 		if err != nil {
 			return nil, fmt.Errorf("%w %s: %v", ErrRoster, r.File, err)
 		}
 		d.rosters[r.Unit] = append(d.rosters[r.Unit], list...)
 	}
-	for _, g := range c.Groups {
-		d.groups[g.Name] = &Group{Name: g.Name, Channel: g.Channel, Robot: g.Robot, ChatID: g.ChatID, Mention: g.Mention,
-			Units: g.Units, Grades: g.Grades}
+	for _, g := range o.Groups {
+		d.groups[g.Name] = &g
 	}
 	return d, nil
 }

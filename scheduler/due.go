@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
 )
 
@@ -67,18 +66,18 @@ func (o Occasion) DeadlineText() string {
 //     the policy; the reminder and the overdue list go out on the day it is
 //     due. The period is the week before the nominal due day.
 type Rules struct {
-	att  config.Attendance
-	sub  config.Submission
-	week config.Weekly
-	out  config.Outing
-	sch  config.Schedule
+	att  org.AttendancePolicy
+	sub  org.SubmissionPolicy
+	week org.WeeklyPolicy
+	out  org.OutingPolicy
+	sch  org.SchedulePolicy
 	cal  *org.Calendar
 	loc  *time.Location
 }
 
-// NewRules binds the rules to a validated configuration and its calendar.
-func NewRules(cfg *config.Config, cal *org.Calendar) *Rules {
-	return &Rules{att: cfg.Attendance, sub: cfg.Submission, week: cfg.Weekly, out: cfg.Outing, sch: cfg.Schedule,
+// NewRules binds the organisation's (validated) policies to its calendar.
+func NewRules(p org.Policies, cal *org.Calendar) *Rules {
+	return &Rules{att: p.Attendance, sub: p.Submission, week: p.Weekly, out: p.Outing, sch: p.Schedule,
 		cal: cal, loc: cal.Location()}
 }
 

@@ -12,7 +12,7 @@ import (
 func rulesFor(t testing.TB, policy string) *Rules {
 	t.Helper()
 	cfg, _, cal := demo(t, func(c *config.Config) { c.Org.HolidayPolicy = policy })
-	return NewRules(cfg, cal)
+	return NewRules(cfg.Policies, cal)
 }
 
 // show is an occasion as the table tests write it.

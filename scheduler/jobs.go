@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
 )
 
@@ -101,10 +100,10 @@ type Sources struct {
 // wired.
 var ErrNoSource = errors.New("scheduler: no source wired for this job")
 
-// Deps are what the default jobs need. Config, Dir and Calendar suffice to
-// plan (Describe); running needs Outbox and the Sources.
+// Deps are what the default jobs need. Policies, Dir and Calendar suffice
+// to plan (Describe); running needs Outbox and the Sources.
 type Deps struct {
-	Config   *config.Config
+	Policies org.Policies
 	Dir      *org.Directory
 	Calendar *org.Calendar
 	Outbox   Outbox
@@ -145,7 +144,7 @@ const (
 type defaultJob struct {
 	name   string
 	family string // jobs reminding of one deadline at several times share it ("" means name)
-	at     config.ClockTime
+	at     org.ClockTime
 	when   func(at time.Time) (Occasion, bool)
 	count  int  // recipients when nothing has been done yet, for Describe
 	remind bool // pointless once the deadline passed
@@ -169,7 +168,7 @@ func DefaultJobs(d Deps) []Job {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	j := &jobs{Deps: d, rules: NewRules(d.Config, d.Calendar), who: newAudience(d.Dir), families: map[string][]defaultJob{}}
+	j := &jobs{Deps: d, rules: NewRules(d.Policies, d.Calendar), who: newAudience(d.Dir), families: map[string][]defaultJob{}}
 	var defs []defaultJob
 	defs = append(defs, j.attendanceJobs()...)
 	defs = append(defs, j.summaryJobs()...)
@@ -181,7 +180,7 @@ func DefaultJobs(d Deps) []Job {
 		if def.family == "" {
 			def.family = def.name
 		}
-		if !slices.Contains(d.Config.Schedule.Off, def.name) {
+		if !slices.Contains(d.Policies.Schedule.Off, def.name) {
 			j.families[def.family] = append(j.families[def.family], def)
 		}
 		out[i] = j.job(def)
@@ -270,7 +269,7 @@ func (j *jobs) mergedInto(def defaultJob, o Occasion, at time.Time) (time.Time, 
 	if now.Sub(at) <= caughtUpAfter {
 		return time.Time{}, false
 	}
-	until := now.Add(j.Config.Schedule.CatchupMerge.Duration)
+	until := now.Add(j.Policies.Schedule.CatchupMerge.Duration)
 	for _, sib := range j.families[def.family] {
 		for day := j.rules.midnight(at); !day.After(until); day = day.AddDate(0, 0, 1) {
 			t := sib.at.On(day, j.rules.loc)

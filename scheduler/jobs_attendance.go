@@ -16,7 +16,7 @@ import (
 // at overdue_at to the grade leads (their grade), the office (all) and the
 // groups of the grades and classes concerned.
 func (j *jobs) attendanceJobs() []defaultJob {
-	att := j.Config.Attendance
+	att := j.Policies.Attendance
 	ready := j.Sources.Attendance != nil
 	var defs []defaultJob
 	for _, at := range att.Reminders {
@@ -171,7 +171,7 @@ func attendanceOverdueText(grade string, classes []*org.Unit, o Occasion) string
 // grade) and the office (all); the confirmation reminder to the grade leads
 // of unconfirmed grades; the overdue list to the office and those leads.
 func (j *jobs) summaryJobs() []defaultJob {
-	sch := j.Config.Schedule
+	sch := j.Policies.Schedule
 	ready := j.Sources.Summaries != nil
 	leads := j.who.leadCount()
 	return []defaultJob{

@@ -21,11 +21,11 @@ func bigOrg(b *testing.B) (*config.Config, *org.Directory, *org.Calendar) {
 	for g := range 10 {
 		grade := fmt.Sprintf("G%d", g)
 		add(config.Member{ID: fmt.Sprintf("lead-%d", g), Name: "组长", Roles: []string{"grade_lead"}, Grades: []string{grade}})
-		cfg.Groups = append(cfg.Groups, config.Group{Name: grade + "群", Channel: "local", Grades: []string{grade},
+		cfg.Groups = append(cfg.Groups, org.Group{Name: grade + "群", Channel: "local", Grades: []string{grade},
 			Mention: []string{fmt.Sprintf("lead-%d", g)}})
 		for c := range 50 {
 			id := fmt.Sprintf("g%dc%d", g, c)
-			cfg.Units = append(cfg.Units, config.Unit{ID: id, Name: id + "班", Kind: "class", Grade: grade})
+			cfg.Units = append(cfg.Units, org.Unit{ID: id, Name: id + "班", Kind: "class", Grade: grade})
 			add(config.Member{ID: "teacher-" + id, Name: "老师", Roles: []string{"teacher"}, Units: []string{id}})
 			for k := range 18 {
 				add(config.Member{ID: fmt.Sprintf("cadre-%s-%d", id, k), Name: "班干部", Roles: []string{"cadre"}, Units: []string{id}})
@@ -34,17 +34,17 @@ func bigOrg(b *testing.B) (*config.Config, *org.Directory, *org.Calendar) {
 	}
 	for d := range 50 {
 		id := fmt.Sprintf("dept%d", d)
-		cfg.Units = append(cfg.Units, config.Unit{ID: id, Name: id, Kind: "dept"})
+		cfg.Units = append(cfg.Units, org.Unit{ID: id, Name: id, Kind: "dept"})
 		for k := range 9 {
 			add(config.Member{ID: fmt.Sprintf("officer-%s-%d", id, k), Name: "信息员", Roles: []string{"officer"}, Units: []string{id}})
 		}
 	}
-	cfg.Units = append(cfg.Units, config.Unit{ID: "office", Name: "政教处", Kind: "dept"})
+	cfg.Units = append(cfg.Units, org.Unit{ID: "office", Name: "政教处", Kind: "dept"})
 	for k := range 20 {
 		add(config.Member{ID: fmt.Sprintf("office-%d", k), Name: "办公室", Roles: []string{"office"}, Units: []string{"office"}})
 		add(config.Member{ID: fmt.Sprintf("leader-%d", k), Name: "领导", Roles: []string{"leader"}})
 	}
-	cfg.Incident.Levels = []config.IncidentLevel{{Members: []string{"leader-0"}}}
+	cfg.Incident.Levels = []org.IncidentLevel{{Members: []string{"leader-0"}}}
 	if p := cfg.Validate(); len(p) > 0 {
 		b.Fatal(p)
 	}
@@ -82,13 +82,13 @@ func BenchmarkPlanMonthDefaultJobs(b *testing.B) {
 	b.Run("build+plan", func(b *testing.B) {
 		n, active := 0, 0
 		for b.Loop() {
-			n, active = plan(planEngine(b, Deps{Config: cfg, Dir: dir, Calendar: cal}))
+			n, active = plan(planEngine(b, Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal}))
 		}
 		b.ReportMetric(float64(n), "firings/op")
 		b.ReportMetric(float64(active), "active/op")
 	})
 	b.Run("plan", func(b *testing.B) {
-		e := planEngine(b, Deps{Config: cfg, Dir: dir, Calendar: cal})
+		e := planEngine(b, Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal})
 		for b.Loop() {
 			plan(e)
 		}

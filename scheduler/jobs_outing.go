@@ -58,9 +58,9 @@ func (j *jobs) outingJobs() []defaultJob {
 		teachers += len(ids)
 	}
 	return []defaultJob{
-		{name: JobOutingRemind, at: j.Config.Outing.RemindAt, remind: true, daily: true, ready: ready, count: teachers,
+		{name: JobOutingRemind, at: j.Policies.Outing.RemindAt, remind: true, daily: true, ready: ready, count: teachers,
 			when: j.rules.OutingDays, build: j.outingRemind},
-		{name: JobOutingOverdue, at: j.Config.Outing.OverdueAt, daily: true, ready: ready, count: len(j.who.office),
+		{name: JobOutingOverdue, at: j.Policies.Outing.OverdueAt, daily: true, ready: ready, count: len(j.who.office),
 			when: j.rules.OutingDays, build: j.outingOverdue},
 	}
 }

@@ -40,7 +40,7 @@ type ItemClock struct {
 
 // ItemClocks describes the every-minute statistics jobs for planning.
 func ItemClocks(d Deps) []ItemClock {
-	s := d.Config.Submission
+	s := d.Policies.Submission
 	return []ItemClock{
 		{JobStatisticsRemind, fmt.Sprintf("统计信息 not at the office %s after its 数据时间 → its holder (submitter or unit head)",
 			org.Span(s.StatisticsRemind.Duration))},
@@ -62,8 +62,8 @@ func StatisticsJobs(d Deps) []Job {
 		d.Sent = func(string, int) {}
 	}
 	j := &jobs{Deps: d, who: newAudience(d.Dir)}
-	remindAfter := d.Config.Submission.StatisticsRemind.Duration
-	within := d.Config.Submission.StatisticsWithin.Duration
+	remindAfter := d.Policies.Submission.StatisticsRemind.Duration
+	within := d.Policies.Submission.StatisticsWithin.Duration
 	stamp := func(t time.Time) string { return dayLabel(t) + clock(t) }
 	return []Job{
 		j.statisticsJob(JobStatisticsRemind, func(it StatItem, now time.Time) []bot.Notification {

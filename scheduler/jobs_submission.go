@@ -17,7 +17,7 @@ import (
 // overdue list to the office), the quarterly research reminder and the
 // quarterly ranking circular.
 func (j *jobs) submissionJobs() []defaultJob {
-	sch := j.Config.Schedule
+	sch := j.Policies.Schedule
 	officers, office := len(j.who.officers), len(j.who.office)
 	var defs []defaultJob
 	for _, n := range sch.InfoRemindDays {
@@ -116,7 +116,7 @@ func (j *jobs) researchRemind(ctx context.Context, o Occasion, _ time.Time) ([]b
 	}
 	return toMembers(missing, "季度调研提醒",
 		fmt.Sprintf("【季度调研提醒】%s将于%s结束，您本季度的调研类信息尚未达到 %d 篇。请发送「投稿」并注明「类别：调研」。%s",
-			o.Label, dayLabel(o.Deadline), j.Config.Submission.QuarterResearch, noteSuffix(o))), nil
+			o.Label, dayLabel(o.Deadline), j.Policies.Submission.QuarterResearch, noteSuffix(o))), nil
 }
 
 // rankingAudience counts whom the circular reaches: each department with
@@ -158,7 +158,7 @@ func (j *jobs) unitOf(member string) string {
 // weeklyJobs: the weekly department report (篇8): the reminder at remind_at
 // and the overdue list at overdue_at on the day it is due.
 func (j *jobs) weeklyJobs() []defaultJob {
-	w := j.Config.Weekly
+	w := j.Policies.Weekly
 	ready := j.Sources.Weekly != nil
 	deptOfficers := 0
 	for _, ids := range j.who.deptStaff {

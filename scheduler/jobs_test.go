@@ -46,7 +46,7 @@ func planEngine(t testing.TB, d Deps) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, j := range Enabled(DefaultJobs(d), d.Config.Schedule.Off) {
+	for _, j := range Enabled(DefaultJobs(d), d.Policies.Schedule.Off) {
 		if err := e.Add(j); err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +75,7 @@ func yearPlan(e *Engine, from, to time.Time) []string {
 
 func TestYearPlanGolden(t *testing.T) {
 	cfg, dir, cal := demo(t)
-	e := planEngine(t, Deps{Config: cfg, Dir: dir, Calendar: cal})
+	e := planEngine(t, Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal})
 	got := strings.Join(yearPlan(e, cst(t, "2026-01-01 00:00:00"), cst(t, "2027-01-01 00:00:00")), "\n") + "\n"
 	const golden = "testdata/plan-2026.golden"
 	if *update {

@@ -54,7 +54,7 @@ func runSchedule(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	jobs := scheduler.Enabled(scheduler.DefaultJobs(scheduler.Deps{Config: cfg, Dir: dir, Calendar: cal}), cfg.Schedule.Off)
+	jobs := scheduler.Enabled(scheduler.DefaultJobs(scheduler.Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal}), cfg.Schedule.Off)
 	for _, j := range jobs {
 		if err := e.Add(j); err != nil {
 			return err
@@ -97,7 +97,7 @@ func runSchedule(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, strings.TrimRight(line, " \n"))
 	}
 	var clocks []scheduler.ItemClock
-	for _, c := range scheduler.ItemClocks(scheduler.Deps{Config: cfg, Dir: dir}) {
+	for _, c := range scheduler.ItemClocks(scheduler.Deps{Policies: cfg.Policies, Dir: dir}) {
 		if !slices.Contains(cfg.Schedule.Off, c.Job) {
 			clocks = append(clocks, c)
 		}
