@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
 	"github.com/baosong/baosong/bot"
@@ -13,128 +14,173 @@ import (
 	"github.com/baosong/baosong/config"
 )
 
-// platforms wires WeCom and DingTalk when configured: their callbacks on
-// /hook/wecom and /hook/dingtalk (or DingTalk's Stream connection), their
-// clients as the notifiers of their channel. Replies that miss a platform's answer window go out through the
-// outbox (late), like every other push.
+// adapter is what one platform, in the mode it is configured for, adds to
+// the app. platforms wires every adapter the same way, so a new mode is
+// one more builder.
+type adapter struct {
+	notify map[string]bot.Notifier // by the channel it reaches; a channel an earlier adapter reaches keeps that one
+	hooks  map[string]http.Handler // its callbacks, by ServeMux pattern
+	wait   func()                  // until callback work that outlived its HTTP answer is done; nil: none
+	// A long connection (SPEC §14): its state, for /healthz?verbose=1, and
+	// the connection, run from Start until Close. nil: none.
+	link *platform.Link
+	run  func(ctx context.Context)
+}
+
+// platforms wires the configured platforms, in this order: WeCom (the app
+// on /hook/wecom, group robots), the WeCom AI bot's long connection, and
+// DingTalk (the robot on /hook/dingtalk or the Stream connection, group
+// robots). Their clients are the notifiers of their channels. Replies that
+// miss a platform's answer window go out through the outbox (late), like
+// every other push.
 func (a *App) platforms(by map[string]bot.Notifier) error {
-	cfg := a.Config
-	dirFor := func(channel string) platformDir { return platformDir{a: a, channel: channel} }
-	if cfg.WeCom.Enabled || len(cfg.WeCom.Robots) > 0 {
-		wc := wecom.Config{CorpID: cfg.WeCom.CorpID, AgentID: cfg.WeCom.AgentID, Secret: cfg.WeComSecret(),
-			Token: cfg.WeCom.Token, EncodingAESKey: cfg.WeCom.EncodingAESKey, APIBase: cfg.WeCom.APIBase,
-			Robots: cfg.WeCom.Robots}
-		m, err := wecom.NewMetrics(a.Metrics.Registry)
+	for _, build := range []func() (adapter, error){a.wecom, a.wecomBot, a.dingtalk} {
+		ad, err := build()
 		if err != nil {
 			return err
 		}
-		opts := []platform.Option{platform.WithLogger(a.log), platform.WithMetrics(m), platform.WithClock(a.now), platform.WithLate(a.late),
-			platform.WithHTTPClient(a.httpc)}
-		client, err := wecom.NewClient(wc, dirFor(bot.WeCom), opts...)
-		if err != nil {
-			return err
-		}
-		by[bot.WeCom] = client
-		if cfg.WeCom.Enabled {
-			cb, err := wecom.NewCallback(wc, a.Bot, opts...)
-			if err != nil {
-				return err
+		for channel, n := range ad.notify {
+			if by[channel] == nil {
+				by[channel] = n
 			}
-			cb.UpdateCards(client.UpdateCard)
-			a.mux.Handle("/hook/wecom", cb)
-			a.waiters = append(a.waiters, cb.Wait)
 		}
-	}
-	if cfg.WeComBot.Enabled {
-		if err := a.wecomBot(by, dirFor(bot.WeCom)); err != nil {
-			return err
+		for pattern, h := range ad.hooks {
+			a.mux.Handle(pattern, h)
 		}
-	}
-	if cfg.DingTalk.Enabled || len(cfg.DingTalk.Robots) > 0 {
-		robots := map[string]dingtalk.Robot{}
-		for name, r := range cfg.DingTalk.Robots {
-			robots[name] = dingtalk.Robot{Webhook: r.Webhook, Secret: r.Secret}
+		if ad.wait != nil {
+			a.waiters = append(a.waiters, ad.wait)
 		}
-		dc := dingtalk.Config{AppKey: cfg.DingTalk.AppKey, AppSecret: cfg.DingTalkSecret(), AgentID: cfg.DingTalk.AgentID,
-			APIBase: cfg.DingTalk.APIBase, Robots: robots}
-		m, err := dingtalk.NewMetrics(a.Metrics.Registry)
-		if err != nil {
-			return err
-		}
-		opts := []platform.Option{platform.WithLogger(a.log), platform.WithMetrics(m), platform.WithClock(a.now), platform.WithLate(a.late),
-			platform.WithHTTPClient(a.httpc)}
-		client, err := dingtalk.NewClient(dc, dirFor(bot.DingTalk), opts...)
-		if err != nil {
-			return err
-		}
-		by[bot.DingTalk] = client
-		if cfg.DingTalk.Enabled {
-			cb, err := dingtalk.NewCallback(dc, a.Bot, opts...)
-			if err != nil {
-				return err
-			}
-			if cfg.DingTalk.Mode == config.ModeStream {
-				return a.dingtalkStream(cb)
-			}
-			a.mux.Handle("POST /hook/dingtalk", cb)
-			a.waiters = append(a.waiters, cb.Wait)
+		if ad.run != nil {
+			a.links = append(a.links, ad.link)
+			a.runners = append(a.runners, ad.run)
 		}
 	}
 	return nil
 }
 
-// dingtalkStream opens the DingTalk Stream connection (SPEC §14) instead
-// of the HTTP callback: the same handling and replies (cb.Receive), no
-// public address. It runs from Start until Close.
-func (a *App) dingtalkStream(cb *dingtalk.Callback) error {
-	link, err := platform.NewLink(a.Metrics.Registry, bot.DingTalk)
+// options are what every adapter of channel is built with: the app's
+// logger, clock, late hook and platform HTTP client, and the channel's
+// counters on the app's registry.
+func (a *App) options(channel string) ([]platform.Option, error) {
+	m, err := platform.NewMetrics(a.Metrics.Registry, channel)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	opts := []dingstream.Option{dingstream.WithLogger(a.log)}
-	if a.httpc != nil {
-		opts = append(opts, dingstream.WithHTTPClient(a.httpc))
+	return []platform.Option{platform.WithLogger(a.log), platform.WithMetrics(m), platform.WithClock(a.now),
+		platform.WithLate(a.late), platform.WithHTTPClient(a.httpc)}, nil
+}
+
+// appAdapter builds a platform configured with an app (enabled) or group
+// robots alone: its client, the notifier of channel, and when the app is
+// enabled, whatever receive adds to the adapter to hear it.
+func appAdapter[C bot.Notifier](a *App, channel string, enabled, robots bool, client func(opts []platform.Option) (C, error),
+	receive func(ad *adapter, c C, opts []platform.Option) error) (adapter, error) {
+	if !enabled && !robots {
+		return adapter{}, nil
 	}
-	c, err := dingstream.New(dingstream.Config{Base: a.Config.DingTalk.StreamBase, ClientID: a.Config.DingTalk.AppKey,
-		ClientSecret: a.Config.DingTalkSecret()}, cb, link, opts...)
+	opts, err := a.options(channel)
 	if err != nil {
-		return err
+		return adapter{}, err
 	}
-	a.links = append(a.links, link)
-	a.runners = append(a.runners, c.Run)
-	return nil
+	c, err := client(opts)
+	if err != nil {
+		return adapter{}, err
+	}
+	ad := adapter{notify: map[string]bot.Notifier{channel: c}}
+	if enabled {
+		err = receive(&ad, c, opts)
+	}
+	return ad, err
+}
+
+// wecom is the WeCom app, its callback on /hook/wecom, and group robots.
+func (a *App) wecom() (adapter, error) {
+	w := a.Config.WeCom
+	cfg := wecom.Config{CorpID: w.CorpID, AgentID: w.AgentID, Secret: a.Config.WeComSecret(), Token: w.Token,
+		EncodingAESKey: w.EncodingAESKey, APIBase: w.APIBase, Robots: w.Robots}
+	return appAdapter(a, bot.WeCom, w.Enabled, len(w.Robots) > 0,
+		func(opts []platform.Option) (*wecom.Client, error) {
+			return wecom.NewClient(cfg, platformDir{a, bot.WeCom}, opts...)
+		},
+		func(ad *adapter, client *wecom.Client, opts []platform.Option) error {
+			cb, err := wecom.NewCallback(cfg, a.Bot, opts...)
+			if err != nil {
+				return err
+			}
+			cb.UpdateCards(client.UpdateCard)
+			ad.hooks, ad.wait = map[string]http.Handler{"/hook/wecom": cb}, cb.Wait
+			return nil
+		})
+}
+
+// dingtalk is the DingTalk robot app, its callback on /hook/dingtalk or
+// the Stream connection (the same handling and replies, cb.Receive, and no
+// public address), and custom group robots.
+func (a *App) dingtalk() (adapter, error) {
+	d := a.Config.DingTalk
+	robots := map[string]dingtalk.Robot{}
+	for name, r := range d.Robots {
+		robots[name] = dingtalk.Robot{Webhook: r.Webhook, Secret: r.Secret}
+	}
+	cfg := dingtalk.Config{AppKey: d.AppKey, AppSecret: a.Config.DingTalkSecret(), AgentID: d.AgentID,
+		APIBase: d.APIBase, Robots: robots}
+	return appAdapter(a, bot.DingTalk, d.Enabled, len(d.Robots) > 0,
+		func(opts []platform.Option) (*dingtalk.Client, error) {
+			return dingtalk.NewClient(cfg, platformDir{a, bot.DingTalk}, opts...)
+		},
+		func(ad *adapter, _ *dingtalk.Client, opts []platform.Option) error {
+			cb, err := dingtalk.NewCallback(cfg, a.Bot, opts...)
+			if err != nil {
+				return err
+			}
+			ad.wait = cb.Wait
+			if d.Mode != config.ModeStream {
+				ad.hooks = map[string]http.Handler{"POST /hook/dingtalk": cb}
+				return nil
+			}
+			if ad.link, err = platform.NewLink(a.Metrics.Registry, bot.DingTalk); err != nil {
+				return err
+			}
+			stream := []dingstream.Option{dingstream.WithLogger(a.log)}
+			if a.httpc != nil {
+				stream = append(stream, dingstream.WithHTTPClient(a.httpc))
+			}
+			s, err := dingstream.New(dingstream.Config{Base: d.StreamBase, ClientID: d.AppKey,
+				ClientSecret: a.Config.DingTalkSecret()}, cb, ad.link, stream...)
+			if err == nil {
+				ad.run = s.Run
+			}
+			return err
+		})
 }
 
 // wecomBot opens the WeCom AI-bot long connection (SPEC §14): the members
 // of channel wecom talk to the same bot, with the same dedupe and replies
 // as through the app's callback. Pushes to them go through the AI bot only
-// when [wecom] (the app) is not enabled: the app reaches every member, the
-// AI bot only those who have opened a chat with it. Pushes to a group with
-// a chatid and no robot always go through the AI bot.
-func (a *App) wecomBot(by map[string]bot.Notifier, dir platformDir) error {
+// when [wecom] is not configured: the app reaches every member, the AI bot
+// only those who have opened a chat with it. Pushes to a group with a
+// chatid and no robot always go through the AI bot.
+func (a *App) wecomBot() (adapter, error) {
 	const channel = wecombot.Channel
+	b := a.Config.WeComBot
+	if !b.Enabled {
+		return adapter{}, nil
+	}
 	link, err := platform.NewLink(a.Metrics.Registry, channel)
 	if err != nil {
-		return err
+		return adapter{}, err
 	}
-	m, err := platform.NewMetrics(a.Metrics.Registry, channel)
+	opts, err := a.options(channel)
 	if err != nil {
-		return err
+		return adapter{}, err
 	}
-	o := platform.Build(channel, []platform.Option{platform.WithLogger(a.log), platform.WithMetrics(m),
-		platform.WithClock(a.now), platform.WithLate(a.late), platform.WithHTTPClient(a.httpc)})
-	b := a.Config.WeComBot
-	c, err := wecombot.New(wecombot.Config{URL: b.WSURL, BotID: b.BotID, Secret: b.Secret}, a.Bot, dir, link, o)
+	c, err := wecombot.New(wecombot.Config{URL: b.WSURL, BotID: b.BotID, Secret: b.Secret}, a.Bot, platformDir{a, bot.WeCom},
+		link, platform.Build(channel, opts))
 	if err != nil {
-		return err
+		return adapter{}, err
 	}
-	if by[bot.WeCom] == nil {
-		by[bot.WeCom] = c
-	}
-	by[channel] = c // groups known only by their chat id (channelOf)
-	a.links = append(a.links, link)
-	a.runners = append(a.runners, func(ctx context.Context) { _ = c.Run(ctx) })
-	return nil
+	return adapter{notify: map[string]bot.Notifier{bot.WeCom: c, channel: c}, // channel: groups known only by their chat id (channelOf)
+		link: link, run: func(ctx context.Context) { _ = c.Run(ctx) }}, nil
 }
 
 // late queues, through the outbox, a reply that was ready after the

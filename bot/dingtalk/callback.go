@@ -46,7 +46,9 @@ const textSentPrivate = "已私信回复您，请查看工作通知。"
 // Status codes: 401 for a missing or bad sign, for a timestamp more than
 // an hour off and for a signed timestamp reused for another message (see
 // signs; nothing processed), 400 for malformed JSON, 413 for bodies
-// over MaxBody, 405 for other methods. Each rejection is counted by reason.
+// over MaxBody, 405 for other methods. Each rejection is counted by reason
+// (baosong_channel_rejected_total: too_large, malformed, signature, stale,
+// replay, method).
 type Callback struct {
 	secret string
 	host   *url.URL // the API host: session replies go nowhere else

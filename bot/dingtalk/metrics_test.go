@@ -3,7 +3,8 @@ package dingtalk
 import (
 	"testing"
 
-	"github.com/baosong/baosong/bot/wecom"
+	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/bot/platform"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -11,10 +12,10 @@ import (
 // apart by their channel label.
 func TestMetricsShareARegistryWithWeCom(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	if _, err := wecom.NewMetrics(reg); err != nil {
+	if _, err := platform.NewMetrics(reg, bot.WeCom); err != nil {
 		t.Fatal(err)
 	}
-	m, err := NewMetrics(reg)
+	m, err := platform.NewMetrics(reg, bot.DingTalk)
 	if err != nil {
 		t.Fatalf("dingtalk metrics beside wecom's: %v", err)
 	}
@@ -42,7 +43,7 @@ func TestMetricsShareARegistryWithWeCom(t *testing.T) {
 	if !channels["baosong_channel_rejected_total"]["dingtalk"] {
 		t.Error("rejected{channel=dingtalk} not gathered")
 	}
-	if _, err := NewMetrics(reg); err == nil {
+	if _, err := platform.NewMetrics(reg, bot.DingTalk); err == nil {
 		t.Error("registering twice succeeded")
 	}
 }

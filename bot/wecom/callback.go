@@ -47,7 +47,8 @@ const maxAge = 24 * time.Hour
 // maxAge old, or a ciphertext addressed to another receiveid (nothing is
 // processed), 400 for malformed queries, XML or ciphertext (bad base64,
 // length or padding), 413 for bodies over MaxBody, 405 for other methods.
-// Each rejection is counted by reason.
+// Each rejection is counted by reason (baosong_channel_rejected_total:
+// too_large, malformed, signature, stale, receiveid, ciphertext, method).
 type Callback struct {
 	crypt  *crypter
 	corpID string
