@@ -12,14 +12,11 @@ const module = "github.com/baosong/baosong"
 // Who may import what (ARCHITECTURE.md): the store is opened by the wiring
 // (app, cmd/baosong) and the load generator only; everyone else reaches it
 // through the services' own Store interfaces. The configuration file is
-// read by the wiring, the load generator and org, which builds the
-// directory from it.
+// read by the wiring and the load generator only: it decodes into org's
+// model and policies, and app hands each service the policy it needs.
 var (
 	storeImporters  = []string{"app", "cmd/baosong", "loadgen"}
-	configImporters = []string{"app", "cmd/baosong", "loadgen", "org"}
-	// stillReadConfig still take the TOML file's types and should take
-	// org's model instead (issue 15). Take a package off when it stops.
-	stillReadConfig = []string{"attendance", "desk", "export"}
+	configImporters = []string{"app", "cmd/baosong", "loadgen"}
 )
 
 // TestImports keeps those rules over every package of the module (tests
@@ -44,13 +41,8 @@ func TestImports(t *testing.T) {
 		if slices.Contains(deps, "store") && !slices.Contains(storeImporters, pkg) {
 			t.Errorf("%s imports store; only %v may (declare a small Store interface and let app hand in the store)", pkg, storeImporters)
 		}
-		if slices.Contains(deps, "config") && !slices.Contains(configImporters, pkg) && !slices.Contains(stillReadConfig, pkg) {
+		if slices.Contains(deps, "config") && !slices.Contains(configImporters, pkg) {
 			t.Errorf("%s imports config; only %v may (take the model from org, built once in app)", pkg, configImporters)
-		}
-	}
-	for _, pkg := range stillReadConfig {
-		if !slices.Contains(imports[pkg], "config") {
-			t.Errorf("%s no longer imports config: take it off stillReadConfig", pkg)
 		}
 	}
 }

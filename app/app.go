@@ -113,10 +113,7 @@ func New(o Options) (*App, error) {
 		n, _ := db.Depth()
 		return float64(n)
 	})
-	if err := a.services(); err != nil {
-		db.Close()
-		return nil, err
-	}
+	a.services()
 	if a.Console, err = a.newConsole(); err != nil {
 		db.Close()
 		return nil, err
@@ -143,23 +140,19 @@ func New(o Options) (*App, error) {
 }
 
 // services builds each domain service once, over the store, on the app's
-// clock (incidents read it in the organisation's zone).
-func (a *App) services() error {
-	var err error
-	if a.att, err = attendance.New(a.Config, a.Dir, a.Store, a.now); err != nil {
-		return fmt.Errorf("app: attendance: %w", err)
-	}
-	a.att.Log = a.log
-	if a.desk, err = desk.New(a.Config, a.Dir, a.Store, a.now); err != nil {
-		return fmt.Errorf("app: information desk: %w", err)
-	}
+// clock (incidents read it in the organisation's zone), each with its
+// policy.
+func (a *App) services() {
+	p := a.Config.Policies
+	a.att = attendance.New(p.Attendance, a.Dir, a.Store, a.now)
+	a.att.Log, a.att.Catchup = a.log, p.Schedule.Catchup.Duration
+	a.desk = desk.New(p.Submission, p.Weekly, p.Outing, a.Dir, a.Store, a.now)
 	// 积分, 排名 and the quarterly circular count the classes' attendance
 	// forms too (篇1 第九条).
 	a.desk.Forms = a.att
 	loc := a.Config.Location()
-	a.incidents = incident.NewService(a.Store, incident.PolicyFrom(a.Config.Incident), a.Dir,
+	a.incidents = incident.NewService(a.Store, incident.PolicyFrom(p.Incident), a.Dir,
 		func() time.Time { return a.now().In(loc) })
-	return nil
 }
 
 // deliveries answers handlers.Deliveries from the store's outbox.
@@ -222,7 +215,7 @@ func (a *App) routes() {
 	if a.Console != nil {
 		a.Console.Register(a.mux)
 	}
-	a.mux.Handle("GET /api/export", a.admin(export.Handler(&export.Source{Config: a.Config, Dir: a.Dir, Store: a.Store, Now: a.now})))
+	a.mux.Handle("GET /api/export", a.admin(export.Handler(&export.Source{Policies: a.Config.Policies, Dir: a.Dir, Store: a.Store, Now: a.now})))
 }
 
 // ServeHTTP serves every endpoint.

@@ -26,10 +26,7 @@ const watermarkKey = "scheduler.watermark"
 // own timer (startIncidentClock). The jobs read
 // stored state through the domain services.
 func (a *App) newScheduler() (*scheduler.Engine, error) {
-	cal, err := org.CalendarOf(a.Config)
-	if err != nil {
-		return nil, err
-	}
+	cal := a.Dir.Calendar()
 	att, desk := a.att, a.desk
 	ds := deskSource{desk}
 	deps := scheduler.Deps{

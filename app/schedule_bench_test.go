@@ -60,10 +60,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer a.Close()
-	att, err := attendance.New(cfg, a.Dir, a.Store, a.now)
-	if err != nil {
-		b.Fatal(err)
-	}
+	att := attendance.New(cfg.Attendance, a.Dir, a.Store, a.now)
 	dues := att.Schedule.Between(time.Date(2026, 1, 1, 0, 0, 0, 0, cfg.Location()), end)
 	// Seed a class per goroutine, so that bbolt batches the commits.
 	var wg sync.WaitGroup
@@ -93,10 +90,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := &discard{}
-	dk, err := desk.New(cfg, a.Dir, a.Store, a.now)
-	if err != nil {
-		b.Fatal(err)
-	}
+	dk := desk.New(cfg.Submission, cfg.Weekly, cfg.Outing, a.Dir, a.Store, a.now)
 	src := attendanceSource{att, a.Dir, dk}
 	jobs := scheduler.DefaultJobs(scheduler.Deps{Policies: cfg.Policies, Dir: a.Dir, Calendar: cal, Outbox: out, Now: a.now,
 		Sources: scheduler.Sources{Attendance: src, Summaries: src}})

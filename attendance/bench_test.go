@@ -123,10 +123,7 @@ func benchSummary(b *testing.B, period string) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	att, err := attendance.New(cfg, dir, db, time.Now)
-	if err != nil {
-		b.Fatal(err)
-	}
+	att := attendance.New(cfg.Attendance, dir, db, time.Now)
 	p, err := org.ParsePeriod(period, att.Location())
 	if err != nil {
 		b.Fatal(err)

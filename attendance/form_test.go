@@ -95,7 +95,7 @@ func TestScheduleBetween(t *testing.T) {
 			"7月2日(周四)17:00 7月6日(周一)17:00 7月9日(周四)17:00 9月3日(周四)17:00 9月7日(周一)17:00"},
 		{"other due days and time", []func(*config.Config){func(c *config.Config) {
 			c.Attendance.DueWeekdays = []int{5}
-			c.Attendance.DueTime = config.ClockTime{Hour: 12}
+			c.Attendance.DueTime = org.ClockTime{Hour: 12}
 		}}, "2026-11-01", "2026-11-16", "11月6日(周五)12:00 11月13日(周五)12:00"},
 	}
 	for _, c := range cases {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/org"
 )
 
 // Discipline levels (篇2 第四条), mildest first; "" is none.
@@ -39,8 +39,8 @@ type Thresholds struct {
 	DayHours        int // class hours in one school day (leave or 旷课 given in days)
 }
 
-// ThresholdsOf reads the thresholds from the [attendance] section.
-func ThresholdsOf(a config.Attendance) Thresholds {
+// ThresholdsOf reads the thresholds from the attendance policy.
+func ThresholdsOf(a org.AttendancePolicy) Thresholds {
 	return Thresholds{YellowHours: a.YellowHours, CriticizeHours: a.CriticizeHours,
 		DisciplineHours: a.DisciplineHours, DisciplineDays: a.DisciplineDays, DayHours: a.DayHours}
 }

@@ -3,7 +3,6 @@ package attendance
 import (
 	"time"
 
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
 )
 
@@ -27,8 +26,8 @@ const searchDays = 400
 // than any run of holidays and weekends.
 const moveSlack = 31
 
-// NewSchedule builds the schedule of the [attendance] section on a calendar.
-func NewSchedule(a config.Attendance, cal *org.Calendar) *Schedule {
+// NewSchedule builds the schedule of the attendance policy on a calendar.
+func NewSchedule(a org.AttendancePolicy, cal *org.Calendar) *Schedule {
 	s := &Schedule{cal: cal, loc: cal.Location(), hour: a.DueTime.Hour, minute: a.DueTime.Minute}
 	for _, d := range a.DueWeekdays {
 		if d >= 0 && d < 7 {

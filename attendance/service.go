@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
 )
 
@@ -127,8 +126,9 @@ type Service struct {
 	// ([attendance] cadres_see_levels).
 	CadresSeeLevels bool
 	// Catchup: an absence that became overdue this long or longer before
-	// the absence clock runs (the server was down) is not pushed ([schedule]
-	// catchup); 0 means every overdue absence is.
+	// the absence clock runs (the server was down) is not pushed (the
+	// scheduler's catch-up, [schedule] catchup); 0 means every overdue
+	// absence is.
 	Catchup time.Duration
 	// Log is told of what the absence clock skipped; nil means slog.Default().
 	Log *slog.Logger
@@ -137,20 +137,15 @@ type Service struct {
 	MaxHours int
 }
 
-// New builds the service from the configuration.
-func New(c *config.Config, dir *org.Directory, st Store, now func() time.Time) (*Service, error) {
-	cal, err := org.CalendarOf(c)
-	if err != nil {
-		return nil, fmt.Errorf("attendance: %w", err)
-	}
+// New builds the service of the attendance policy over the directory's
+// calendar (Catchup and Log are set by whoever runs the absence clock).
+func New(p org.AttendancePolicy, dir *org.Directory, st Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{Dir: dir, Store: st, Schedule: NewSchedule(c.Attendance, cal),
-		Thresholds: ThresholdsOf(c.Attendance), Now: now,
-		ExplainWithin: c.Attendance.ExplainWithin.Duration, Leaders: c.Attendance.AbsenceLeaders,
-		CadresSeeLevels: c.Attendance.CadresSeeLevels, Catchup: c.Schedule.Catchup.Duration,
-		MaxHours: c.Attendance.MaxHoursPerForm}, nil
+	return &Service{Dir: dir, Store: st, Schedule: NewSchedule(p, dir.Calendar()), Thresholds: ThresholdsOf(p), Now: now,
+		ExplainWithin: p.ExplainWithin.Duration, Leaders: p.AbsenceLeaders, CadresSeeLevels: p.CadresSeeLevels,
+		MaxHours: p.MaxHoursPerForm}
 }
 
 // Location is the organisation's time zone.

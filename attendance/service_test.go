@@ -36,10 +36,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f.db = db
-	f.att, err = attendance.New(cfg, dir, db, func() time.Time { return f.now })
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.att = attendance.New(cfg.Attendance, dir, db, func() time.Time { return f.now })
 	return f
 }
 

@@ -27,10 +27,8 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00") // not yet due, already on time
 	f.submit("cadre-g1c2", "g1c2", "2026-11-03 08:00") // completes the 2nd late
 
-	dk, err := desk.New(demoConfig(t), f.dir, f.db, func() time.Time { return f.now })
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := demoConfig(t)
+	dk := desk.New(c.Submission, c.Weekly, c.Outing, f.dir, f.db, func() time.Time { return f.now })
 	p, err := org.ParsePeriod("2026-11", shanghai)
 	if err != nil {
 		t.Fatal(err)

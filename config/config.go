@@ -157,13 +157,3 @@ func isDate(s string) bool {
 	_, err := time.Parse("2006-01-02", s)
 	return err == nil
 }
-
-// The sections' former names, while package report still says them (issue
-// 15 takes them off once report takes org's policies).
-type (
-	Attendance = org.AttendancePolicy
-	Submission = org.SubmissionPolicy
-	Weekly     = org.WeeklyPolicy
-	Outing     = org.OutingPolicy
-	ClockTime  = org.ClockTime
-)

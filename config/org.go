@@ -97,7 +97,7 @@ func (c *Config) Unit(id string) (*org.Unit, bool) {
 }
 
 // Organisation is the file's organisation in org's terms (org.Source):
-// New and CalendarOf read it.
+// org.New and org.CalendarOf read it.
 func (c *Config) Organisation() org.Organisation {
 	o := org.Organisation{Name: c.Org.Name, Units: c.Units, Groups: c.Groups, Students: map[string][]org.Student{},
 		Calendar: org.CalendarConfig{Location: c.Location(), Policy: c.Org.HolidayPolicy,

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
 )
 
@@ -77,22 +76,19 @@ type Service struct {
 	Dir         *org.Directory
 	Store       Store
 	Policy      *InfoPolicy
-	Week        config.Weekly
-	OutingTimes config.Outing
+	Week        org.WeeklyPolicy
+	OutingTimes org.OutingPolicy
 	Now         func() time.Time
 	// Forms counts the classes' attendance forms for the statistics and the
 	// circular (Stats.Forms); nil leaves them out.
 	Forms FormCounter
 }
 
-// New builds the desk from the configuration.
-func New(c *config.Config, dir *org.Directory, st Store, now func() time.Time) (*Service, error) {
-	cal, err := org.CalendarOf(c)
-	if err != nil {
-		return nil, fmt.Errorf("desk: %w", err)
-	}
-	return &Service{Dir: dir, Store: st, Policy: NewInfoPolicy(c.Submission, cal), Week: c.Weekly,
-		OutingTimes: c.Outing, Now: now}, nil
+// New builds the desk of the submission, weekly-report and outing policies
+// over the directory's calendar.
+func New(sub org.SubmissionPolicy, week org.WeeklyPolicy, out org.OutingPolicy, dir *org.Directory, st Store,
+	now func() time.Time) *Service {
+	return &Service{Dir: dir, Store: st, Policy: NewInfoPolicy(sub, dir.Calendar()), Week: week, OutingTimes: out, Now: now}
 }
 
 // DefaultCategory is the category of an item sent without one.

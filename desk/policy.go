@@ -3,34 +3,26 @@ package desk
 import (
 	"time"
 
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
 )
 
-// InfoPolicy is the [submission] section on the working-day calendar: the
-// monthly deadlines, quotas, rewards and penalty. It is immutable.
+// InfoPolicy is the organisation's submission policy on its working-day
+// calendar: the monthly deadlines, quotas, rewards and penalty. It is
+// immutable.
 //
 // A monthly deadline is the due day of the month (a day past the month's end
 // means its last day), moved off a non-working day by holiday_policy; the
 // whole deadline day counts. The scheduler's reminders find the same day (org.DayOfMonth
 // moved by the calendar).
 type InfoPolicy struct {
-	DueDay, MediaDueDay int
-	Quota               map[string]int // items per officer per month by unit category
-	QuarterResearch     int            // 调研 items per officer per quarter
-	Reward              map[string]int // yuan by highest adoption level
-	Penalty             int            // yuan per item below the monthly quota
-	PointsFrom          string         // first month penalties apply; "" = month of the first item
-	StatWithin          time.Duration  // a 统计 item is due at the office this long after its data
-	Cal                 *org.Calendar
-	Loc                 *time.Location
+	org.SubmissionPolicy
+	Cal *org.Calendar
+	Loc *time.Location
 }
 
-// NewInfoPolicy binds the [submission] section to the calendar.
-func NewInfoPolicy(s config.Submission, cal *org.Calendar) *InfoPolicy {
-	return &InfoPolicy{DueDay: s.DueDay, MediaDueDay: s.MediaDueDay, Quota: s.Quota,
-		QuarterResearch: s.QuarterResearch, Reward: s.Reward, Penalty: s.Penalty, PointsFrom: s.PointsFrom,
-		StatWithin: s.StatisticsWithin.Duration, Cal: cal, Loc: cal.Location()}
+// NewInfoPolicy binds the submission policy to the calendar.
+func NewInfoPolicy(s org.SubmissionPolicy, cal *org.Calendar) *InfoPolicy {
+	return &InfoPolicy{SubmissionPolicy: s, Cal: cal, Loc: cal.Location()}
 }
 
 // monthStart is the first instant of month "2026-11" (zero when malformed).

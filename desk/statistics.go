@@ -71,7 +71,7 @@ func (p *InfoPolicy) setStat(a *Article, dataAt *time.Time) {
 		t := a.CreatedAt
 		a.DataAt = &t
 	}
-	due := a.DataAt.Add(p.StatWithin)
+	due := a.DataAt.Add(p.StatisticsWithin.Duration)
 	a.StatDue = &due
 }
 

@@ -158,7 +158,7 @@ func (a *Archive) XLSX(w io.Writer) error {
 	name := a.src.Dir.Name
 	label := org.PeriodLabel(a.Period)
 	b.sheet("好人好事", fmt.Sprintf("%s 好人好事（%s）", name, label), goodDeedHeader, goodDeedWidths)
-	loc := a.src.Config.Location()
+	loc := a.src.loc()
 	for i, g := range a.GoodDeeds {
 		b.row(dataRow+i, []any{g.ID, g.ReporterName, g.UnitName, g.At.In(loc).Format("2006-01-02 15:04"), g.Text})
 	}

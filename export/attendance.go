@@ -23,15 +23,12 @@ type attendanceExport struct {
 }
 
 func attendanceDocument(src *Source, p org.Period) (Document, error) {
-	att, err := attendance.New(src.Config, src.Dir, src.Store, src.Now)
-	if err != nil {
-		return nil, err
-	}
+	att := attendance.New(src.Policies.Attendance, src.Dir, src.Store, src.Now)
 	s, err := att.Summary(p, src.classes(), src.now())
 	if err != nil {
 		return nil, err
 	}
-	x := &attendanceExport{src: src, s: s, loc: src.Config.Location(), causes: map[string][]string{}}
+	x := &attendanceExport{src: src, s: s, loc: src.loc(), causes: map[string][]string{}}
 	for _, f := range s.Forms {
 		for _, e := range f.Live() {
 			for _, fu := range e.Followups {
@@ -216,7 +213,7 @@ func itemOf(r attendance.Row) itemJSON {
 // JSON writes the export of SPEC §10.1 (indented), a form, student or
 // class at a time.
 func (x *attendanceExport) JSON(w io.Writer) error {
-	a := x.src.Config.Attendance
+	a := x.src.Policies.Attendance
 	j := newJSON(w)
 	j.field("kind", "attendance")
 	j.field("period", x.s.Period.Name)

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/attendance"
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/org"
 )
 
@@ -30,10 +29,10 @@ type Store interface {
 // Source is where exports read from: a running app's or a stopped server's
 // store opened read-only.
 type Source struct {
-	Config *config.Config
-	Dir    *org.Directory
-	Store  Store
-	Now    func() time.Time // judges open/missing; time.Now when nil
+	Policies org.Policies // the rules the attendance and desk services apply
+	Dir      *org.Directory
+	Store    Store
+	Now      func() time.Time // judges open/missing; time.Now when nil
 	// Classes limits the attendance export to these classes (the web
 	// console's viewer's scope); nil: every class.
 	Classes []*org.Unit
@@ -45,6 +44,9 @@ func (s *Source) classes() []*org.Unit {
 	}
 	return s.Dir.Classes()
 }
+
+// loc is the organisation's time zone.
+func (s *Source) loc() *time.Location { return s.Dir.Calendar().Location() }
 
 func (s *Source) now() time.Time {
 	if s.Now == nil {
@@ -121,7 +123,7 @@ func build(src *Source, what, period string) (Document, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %q (known: %s)", ErrKind, what, strings.Join(Kinds(), ", "))
 	}
-	p, err := org.ParsePeriod(period, src.Config.Location())
+	p, err := org.ParsePeriod(period, src.loc())
 	if err != nil {
 		return nil, err
 	}

@@ -215,7 +215,7 @@ func TestIncidentsKindOverTheStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	src := &export.Source{Config: cfg, Dir: dir, Store: db,
+	src := &export.Source{Policies: cfg.Policies, Dir: dir, Store: db,
 		Now: func() time.Time { return time.Date(2026, 11, 30, 0, 0, 0, 0, cst) }}
 	var buf bytes.Buffer
 	if err := export.Write(src, "incidents", "2026-11", export.JSON, &buf); err != nil {

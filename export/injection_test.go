@@ -46,10 +46,7 @@ func hostileSource(t *testing.T) *export.Source {
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, cst)
 	clock := func() time.Time { return now }
-	dk, err := desk.New(cfg, dir, db, clock)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dk := desk.New(cfg.Submission, cfg.Weekly, cfg.Outing, dir, db, clock)
 	ctx := context.Background()
 	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
 	day := time.Date(2026, 11, 10, 9, 0, 0, 0, cst)
@@ -63,7 +60,7 @@ func hostileSource(t *testing.T) *export.Source {
 	if _, err := dk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", h[0], day); err != nil {
 		t.Fatal(err)
 	}
-	return &export.Source{Config: cfg, Dir: dir, Store: db, Now: clock}
+	return &export.Source{Policies: cfg.Policies, Dir: dir, Store: db, Now: clock}
 }
 
 func TestExportsNeutraliseFormulas(t *testing.T) {

@@ -19,10 +19,7 @@ type Points struct {
 }
 
 func pointsDocument(src *Source, p org.Period) (Document, error) {
-	dk, err := deskOf(src)
-	if err != nil {
-		return nil, err
-	}
+	dk := deskOf(src)
 	arts, _, _, err := dk.Load()
 	if err != nil {
 		return nil, err

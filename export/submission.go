@@ -19,17 +19,14 @@ type DeskRecords interface {
 }
 
 // deskOf builds the information desk over the source.
-func deskOf(src *Source) (*desk.Service, error) {
-	return desk.New(src.Config, src.Dir, src.Store, src.now)
+func deskOf(src *Source) *desk.Service {
+	p := src.Policies
+	return desk.New(p.Submission, p.Weekly, p.Outing, src.Dir, src.Store, src.now)
 }
 
 // deskData loads every item, weekly report and good deed (desk.Service.Load).
 func deskData(src *Source) (arts []*desk.Article, weeks []*desk.Weekly, deeds []*desk.GoodDeed, err error) {
-	dk, err := deskOf(src)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return dk.Load()
+	return deskOf(src).Load()
 }
 
 // inPeriod reports whether an item belongs to the period: by the month it
@@ -107,7 +104,7 @@ func (s *Submissions) cells(a *desk.Article) []any {
 	}
 	submitted := ""
 	if a.SubmittedAt != nil {
-		submitted = a.SubmittedAt.In(s.src.Config.Location()).Format("2006-01-02 15:04")
+		submitted = a.SubmittedAt.In(s.src.loc()).Format("2006-01-02 15:04")
 	}
 	late := ""
 	if a.Late {
@@ -115,7 +112,7 @@ func (s *Submissions) cells(a *desk.Article) []any {
 	}
 	data := ""
 	if a.DataAt != nil {
-		data = a.DataAt.In(s.src.Config.Location()).Format("2006-01-02 15:04")
+		data = a.DataAt.In(s.src.loc()).Format("2006-01-02 15:04")
 	}
 	return []any{a.ID, a.UnitName, a.SubmitterName, a.Title, a.Category, a.Author, a.Reviewer,
 		desk.StatusNames[a.Status], submitted, a.CountedMonth, late, a.HighestLevel(), strings.Join(ads, "；"), a.RegNo, a.Reason,
@@ -179,10 +176,7 @@ type WeeklyMissing struct {
 }
 
 func weeklyDocument(src *Source, p org.Period) (Document, error) {
-	dk, err := deskOf(src)
-	if err != nil {
-		return nil, err
-	}
+	dk := deskOf(src)
 	_, weeks, _, err := dk.Load()
 	if err != nil {
 		return nil, err
@@ -211,7 +205,7 @@ var weeklyHeader = []string{"编号", "部门", "报送人", "周（周一）", 
 var weeklyWidths = []float64{7, 12, 10, 12, 17, 17, 10, 60}
 
 func (x *Weekly) rows() [][]any {
-	loc := x.src.Config.Location()
+	loc := x.src.loc()
 	var out [][]any
 	for _, w := range x.Reports {
 		state := "按时"

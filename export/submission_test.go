@@ -38,10 +38,7 @@ func deskFixture(t *testing.T) *export.Source {
 	}
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, cst)
-	dk, err := desk.New(cfg, dir, db, func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
+	dk := desk.New(cfg.Submission, cfg.Weekly, cfg.Outing, dir, db, func() time.Time { return now })
 	ctx := context.Background()
 	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
 	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, cst) }
@@ -76,7 +73,7 @@ func deskFixture(t *testing.T) *export.Source {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
-	return &export.Source{Config: cfg, Dir: dir, Store: db, Now: func() time.Time { return now }}
+	return &export.Source{Policies: cfg.Policies, Dir: dir, Store: db, Now: func() time.Time { return now }}
 }
 
 func TestSubmissionsJSONContract(t *testing.T) {

@@ -158,7 +158,7 @@ func (d *infoDesk) statLine(a *desk.Article) string {
 	}
 	loc := d.desk.Policy.Loc
 	stamp := func(t time.Time) string { t = t.In(loc); return org.DayLabel(t) + t.Format(" 15:04") }
-	line := sprintf(msgStatDue, stamp(*a.DataAt), org.Span(d.desk.Policy.StatWithin), stamp(*a.StatDue), d.h.Dir.OfficeName())
+	line := sprintf(msgStatDue, stamp(*a.DataAt), org.Span(d.desk.Policy.StatisticsWithin.Duration), stamp(*a.StatDue), d.h.Dir.OfficeName())
 	arrived, _ := a.Arrived()
 	switch a.StatStateAt(d.h.Now()) {
 	case desk.StatOnTime:

@@ -117,10 +117,7 @@ func parallel(n int, job func(i int) error) error {
 }
 
 func fillForms(ctx context.Context, c *config.Config, d *org.Directory, db *store.DB, now func() time.Time, o FillOptions) (int, error) {
-	att, err := attendance.New(c, d, db, now)
-	if err != nil {
-		return 0, err
-	}
+	att := attendance.New(c.Attendance, d, db, now)
 	dues := att.Schedule.Between(o.From, o.To)
 	type job struct {
 		cadre, teacher *org.Member
@@ -158,7 +155,7 @@ func fillForms(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 			}
 		}
 	}
-	err = parallel(len(jobs), func(i int) error {
+	err := parallel(len(jobs), func(i int) error {
 		j := jobs[i]
 		res, err := att.Submit(ctx, attendance.Message{Member: j.cadre, Unit: j.unit, At: j.at, Rows: j.rows, Text: "考勤"})
 		if err != nil {
@@ -192,13 +189,10 @@ func fillItems(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 	if o.Items == 0 || len(officers) == 0 {
 		return 0, nil
 	}
-	dk, err := desk.New(c, d, db, now)
-	if err != nil {
-		return 0, err
-	}
+	dk := desk.New(c.Submission, c.Weekly, c.Outing, d, db, now)
 	step := o.To.Sub(o.From) / time.Duration(o.Items)
 	body := strings.Repeat("本周我校组织开展校园安全隐患排查，覆盖教学楼、宿舍、食堂等重点区域，发现问题已当场整改。", 4)
-	err = parallel(o.Items, func(i int) error {
+	err := parallel(o.Items, func(i int) error {
 		m := officers[i%len(officers)]
 		f := desk.Fields{Title: fmt.Sprintf("我校开展第%d次安全隐患排查", i+1), Category: "动态", Body: body,
 			Author: m.Name, Reviewer: "审核人"}

@@ -126,10 +126,12 @@ type Source interface {
 	Organisation() Organisation
 }
 
-// Directory is the organisation's members, units, rosters and groups.
-// It is read-only after New and safe for concurrent use.
+// Directory is the organisation's members, units, rosters and groups, and
+// its working-day calendar. It is read-only after New and safe for
+// concurrent use.
 type Directory struct {
 	Name     string
+	calendar *Calendar
 	units    []*Unit
 	unitByID map[string]*Unit
 	members  []*Member
@@ -147,11 +149,17 @@ func CalendarOf(src Source) (*Calendar, error) {
 	return NewCalendar(src.Organisation().Calendar)
 }
 
-// New builds the directory of an organisation, reading its roster files.
+// New builds the directory of an organisation and its calendar, reading
+// its roster files.
 func New(src Source) (*Directory, error) {
 	o := src.Organisation()
+	cal, err := NewCalendar(o.Calendar)
+	if err != nil {
+		return nil, err
+	}
 	d := &Directory{
 		Name:     o.Name,
+		calendar: cal,
 		unitByID: map[string]*Unit{},
 		byID:     map[string]*Member{},
 		byUser:   map[string]*Member{},
@@ -227,6 +235,9 @@ func readRoster(path string) ([]Student, error) {
 		out = append(out, s)
 	}
 }
+
+// Calendar is the organisation's working-day calendar.
+func (d *Directory) Calendar() *Calendar { return d.calendar }
 
 // Member returns the member with the id.
 func (d *Directory) Member(id string) (*Member, bool) {

@@ -93,7 +93,7 @@ func exportFrom(cfg *config.Config, db *store.DB, what, period, format string, w
 	if err != nil {
 		return err
 	}
-	return export.Write(&export.Source{Config: cfg, Dir: dir, Store: db, Now: time.Now}, what, period, format, w)
+	return export.Write(&export.Source{Policies: cfg.Policies, Dir: dir, Store: db, Now: time.Now}, what, period, format, w)
 }
 
 func fetchExport(server, token, what, period, format string, w io.Writer) error {

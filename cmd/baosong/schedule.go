@@ -46,10 +46,7 @@ func runSchedule(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cal, err := org.CalendarOf(cfg)
-	if err != nil {
-		return err
-	}
+	cal := dir.Calendar()
 	e, err := scheduler.New(scheduler.Options{Location: cal.Location()})
 	if err != nil {
 		return err
