@@ -23,7 +23,7 @@ type brokenQueue struct {
 	reads  atomic.Int64
 }
 
-func (q *brokenQueue) Due(time.Time, int) ([]outbox.Item, error) {
+func (q *brokenQueue) Scan(time.Time, int, func(uint64, bot.Recipient) bool) ([]outbox.Item, error) {
 	q.reads.Add(1)
 	if q.panics {
 		panic("assertion failed: Page expected to be: 16, but self identifies as 7097813307239017862")
@@ -143,9 +143,9 @@ type countingQueue struct {
 	reads atomic.Int64
 }
 
-func (q *countingQueue) Due(now time.Time, limit int) ([]outbox.Item, error) {
+func (q *countingQueue) Scan(now time.Time, limit int, skip func(uint64, bot.Recipient) bool) ([]outbox.Item, error) {
 	q.reads.Add(1)
-	return q.DB.Due(now, limit)
+	return q.DB.Scan(now, limit, skip)
 }
 
 // A panic outside the notifier (here in the digest) is not a crash and not

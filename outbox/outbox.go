@@ -30,7 +30,11 @@ type Item struct {
 
 // Queue is the part of the store the loop needs.
 type Queue interface {
-	Due(now time.Time, limit int) ([]Item, error)
+	// Scan lists up to limit queued pushes whose next attempt is due, most
+	// urgent and earliest due first. It asks skip first about each due push
+	// it comes to, by seq and recipient, and does not read those skipped;
+	// they count towards limit.
+	Scan(now time.Time, limit int, skip func(seq uint64, to bot.Recipient) bool) ([]Item, error)
 	NextDue() (time.Time, error)
 	Delivered(seqs ...uint64) error
 	Retry(seq uint64, at time.Time, cause error) error
@@ -137,7 +141,23 @@ func (l *Loop) Run(ctx context.Context) {
 	l.broken = make(chan error, 1)
 	faults := 0
 	for ctx.Err() == nil {
-		items, err := l.due(batch)
+		// The scan passes over the pushes in flight and those of a
+		// recipient in flight (left behind: waiting) without reading them,
+		// so that it costs what it can start, not the backlog.
+		waiting := map[string]bool{}
+		seen := 0
+		skip := func(seq uint64, to bot.Recipient) bool {
+			seen++
+			if flying[seq] {
+				return true
+			}
+			if q := l.queue(seq, to); busy[q] {
+				waiting[q] = true
+				return true
+			}
+			return false
+		}
+		items, err := l.due(batch, skip)
 		if err != nil {
 			faults++
 			wait := min(Backoff(faults), PauseMax)
@@ -158,7 +178,7 @@ func (l *Loop) Run(ctx context.Context) {
 			continue
 		}
 		faults = 0
-		units, waiting := l.plan(items, busy, flying)
+		units := l.plan(items, waiting)
 		for _, u := range units {
 			for _, to := range u.to {
 				busy[to] = true
@@ -179,13 +199,12 @@ func (l *Loop) Run(ctx context.Context) {
 				}
 			}()
 		}
-		if len(items) == batch && len(units) > 0 {
-			continue
-		}
 		// Scan again when something new is queued (unless every worker is
 		// busy: then when one is free), when a recipient whose pushes were
-		// left behind is free, or when the next push falls due (while
-		// pushes are in flight, their stale due times do not count: Poll).
+		// left behind is free (any unit, when the scan stopped at its
+		// limit), or when the next push falls due (while pushes are in
+		// flight, their stale due times do not count: Poll).
+		more := seen == batch
 		for again := false; !again && ctx.Err() == nil; {
 			wait := l.Poll
 			if len(busy) == 0 {
@@ -204,6 +223,7 @@ func (l *Loop) Run(ctx context.Context) {
 				again = true
 			case u := <-done:
 				finished(u)
+				again = more
 				for _, to := range u.to {
 					again = again || waiting[to]
 				}
@@ -217,14 +237,14 @@ func (l *Loop) Run(ctx context.Context) {
 
 // due reads the due pushes. A panic (bbolt on a damaged page) is an error,
 // and so is a worker's failure to record an outcome since the last read.
-func (l *Loop) due(limit int) (items []Item, err error) {
+func (l *Loop) due(limit int, skip func(uint64, bot.Recipient) bool) (items []Item, err error) {
 	select {
 	case err := <-l.broken:
 		return nil, err
 	default:
 	}
 	err = safely(func() error {
-		items, err = l.Queue.Due(l.Now(), limit)
+		items, err = l.Queue.Scan(l.Now(), limit, skip)
 		return err
 	})
 	return items, err
@@ -278,26 +298,27 @@ type unit struct {
 	batch bool
 }
 
-// plan sorts the due pushes into units, skipping those in flight (flying)
-// and leaving the others of recipients in flight (busy) for later; waiting
-// names the recipients it left behind.
-func (l *Loop) plan(items []Item, busy map[string]bool, flying map[uint64]bool) (units []*unit, waiting map[string]bool) {
+// queue names the queue of a recipient whose pushes go out one after the
+// other (Serial), or else the push's own.
+func (l *Loop) queue(seq uint64, to bot.Recipient) string {
+	if l.Serial != nil && !l.Serial(to) {
+		return "\x00" + strconv.FormatUint(seq, 10) // a unit of its own
+	}
+	return to.String()
+}
+
+// plan sorts the due pushes into units, one per queue at a time; it adds
+// the queues it leaves behind to waiting.
+func (l *Loop) plan(items []Item, waiting map[string]bool) (units []*unit) {
 	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Or(cmp.Compare(a.Notification.Priority, b.Notification.Priority), cmp.Compare(a.Seq, b.Seq))
 	})
 	_, canBatch := l.Notifier.(bot.Batcher)
 	of := map[string]*unit{}      // recipient → its unit in this plan
 	batches := map[string]*unit{} // batch name → unit
-	waiting = map[string]bool{}
 	for _, it := range items {
-		if flying[it.Seq] {
-			continue
-		}
-		to := it.Notification.To.String()
-		if l.Serial != nil && !l.Serial(it.Notification.To) {
-			to = "\x00" + strconv.FormatUint(it.Seq, 10) // a unit of its own
-		}
-		if u := of[to]; busy[to] || (u != nil && u.batch) {
+		to := l.queue(it.Seq, it.Notification.To)
+		if u := of[to]; u != nil && u.batch {
 			waiting[to] = true // one unit per recipient at a time
 			continue
 		} else if u != nil {
@@ -320,7 +341,7 @@ func (l *Loop) plan(items []Item, busy map[string]bool, flying map[uint64]bool) 
 		u.to = append(u.to, to)
 		of[to] = u
 	}
-	return units, waiting
+	return units
 }
 
 // run delivers a unit. A recipient's pushes stop at the first that is to be

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -351,4 +352,82 @@ func TestPacedPushWaitsForTheFreeSlotOnly(t *testing.T) {
 		clock.Advance(3 * time.Second)
 	}
 	waitFor(t, "the paced push to be delivered in the fifth slot", func() bool { d, _ := db.Depth(); return d == 0 })
+}
+
+// readingQueue records the pushes each scan of the loop reads.
+type readingQueue struct {
+	*store.DB
+	mu    sync.Mutex
+	scans int
+	read  map[uint64]int // seq → times read
+}
+
+func (q *readingQueue) Scan(now time.Time, limit int, skip func(uint64, bot.Recipient) bool) ([]outbox.Item, error) {
+	items, err := q.DB.Scan(now, limit, skip)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.scans++
+	for _, it := range items {
+		q.read[it.Seq]++
+	}
+	return items, err
+}
+
+func (q *readingQueue) state() (scans int, read map[uint64]int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.scans, maps.Clone(q.read)
+}
+
+// A scan reads only the pushes the loop can start: not one in flight, not
+// those queued behind it for the same recipient, however often the loop
+// scans (here at each of 20 pushes queued one by one, and every 5 ms). Each
+// push is read once, and the held-up recipient still gets its pushes in
+// order once the first is through.
+func TestScanReadsOnlyWhatTheLoopCanStart(t *testing.T) {
+	clock, db := openAt(t)
+	rec := &recorder{release: make(chan struct{})}
+	q := &readingQueue{DB: db, read: map[uint64]int{}}
+	runLoop(t, &outbox.Loop{Queue: q, Notifier: rec, Now: clock.Now, Poll: 5 * time.Millisecond})
+	slow := bot.Recipient{Member: "slow"}
+	enqueue := func(to bot.Recipient, text string) {
+		t.Helper()
+		if _, err := db.Enqueue(bot.Notification{To: to, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enqueue(slow, "slow 1") // seq 1, held in flight by the notifier
+	waitFor(t, "the first push in flight", func() bool { _, read := q.state(); return read[1] == 1 })
+	var want []string
+	for i := 1; i <= 10; i++ {
+		enqueue(slow, fmt.Sprintf("slow %d", i+1))
+		enqueue(bot.Recipient{Member: fmt.Sprintf("m%d", i)}, fmt.Sprintf("other %d", i))
+		want = append(want, fmt.Sprintf("other %d", i))
+	}
+	waitFor(t, "the pushes to the others", func() bool { return len(rec.got()) == 10 })
+	before, _ := q.state()
+	waitFor(t, "ten more scans", func() bool { scans, _ := q.state(); return scans >= before+10 })
+	_, read := q.state()
+	for seq, n := range read {
+		if n != 1 {
+			t.Errorf("push %d read by %d scans, want 1", seq, n)
+		}
+	}
+	for seq := uint64(2); seq <= 20; seq += 2 {
+		if read[seq] != 0 {
+			t.Errorf("push %d (slow) read while the first push to slow is in flight", seq)
+		}
+	}
+	close(rec.release)
+	for i := 1; i <= 11; i++ {
+		want = append(want, fmt.Sprintf("slow %d", i))
+	}
+	waitFor(t, "every push", func() bool { d, _ := db.Depth(); return d == 0 })
+	if got := rec.got(); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) ||
+		!slices.Equal(slices.DeleteFunc(got, func(s string) bool { return s[0] != 's' }), want[10:]) {
+		t.Errorf("delivered %v, want the others and then slow 1…11 in order", rec.got())
+	}
+	if _, read := q.state(); len(read) != 21 || slices.ContainsFunc(slices.Collect(maps.Values(read)), func(n int) bool { return n != 1 }) {
+		t.Errorf("pushes read: %v, want each of the 21 once", read)
+	}
 }

@@ -18,8 +18,10 @@ var (
 	// bucketOutbox: outbox seq → JSON outbox.Item. Pushes not yet delivered.
 	bucketOutbox = []byte("outbox")
 	// bucketOutboxDue: priority (1 byte: Notification.Priority + 128) + due time (unix nanos) +
-	// outbox seq → empty. The outbox by urgency and due time: the loop reads what is due, most
-	// urgent first, and when the next push is due without decoding the backlog.
+	// outbox seq → recipient ('m' + member id or 'g' + group name). The outbox by urgency and due
+	// time: the loop reads what is due, most urgent first, and when the next push is due without
+	// decoding the backlog, and passes over the pushes in flight or behind their recipient's
+	// without reading them (Scan).
 	bucketOutboxDue = []byte("outbox_due")
 	// bucketOutboxTo: recipient (bot.Recipient.String()) + 0x00 + outbox seq → due time (unix nanos,
 	// 8 bytes) + 1 byte (1: it waits for a retry, its own or an older push's). The pushes waiting for each recipient: a retry holds them all until it (Retry), and a

@@ -66,7 +66,7 @@ func putQueued(tx kvTx, it *outbox.Item) error {
 	if err := tx.Bucket(bucketOutbox).Put(u64(it.Seq), raw); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(it), nil); err != nil {
+	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(it), dueValue(it.Notification.To)); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketOutboxTo).Put(toKey(it.Notification.To, it.Seq), toValue(it))
@@ -151,31 +151,44 @@ func (s *DB) Wake() <-chan struct{} { return s.wake }
 // order. It reads the due index, so a long backlog waiting for later costs
 // nothing, and a backlog of reminders does not hide an alert.
 func (s *DB) Due(now time.Time, limit int) ([]outbox.Item, error) {
+	return s.Scan(now, limit, nil)
+}
+
+// Scan is Due for the delivery loop: skip (when not nil) is asked first
+// about each due push the scan comes to, by its seq and recipient as the
+// due index has them, and the pushes it skips (in flight, or waiting
+// behind their recipient's) are not read. They count towards limit, so
+// that the loop looks at no more than limit pushes at a time.
+func (s *DB) Scan(now time.Time, limit int, skip func(seq uint64, to bot.Recipient) bool) ([]outbox.Item, error) {
 	var out []outbox.Item
 	end := nanos(now)
 	err := s.kv.View(func(tx kvTx) error {
 		b := tx.Bucket(bucketOutbox)
 		c := tx.Bucket(bucketOutboxDue).Cursor()
-		for k, _ := c.First(); k != nil && len(out) < limit; {
+		seen := 0
+		for k, v := c.First(); k != nil && seen < limit; {
 			switch {
 			case len(k) != 17:
-				k, _ = c.Next()
+				k, v = c.Next()
 				continue
 			case bytes.Compare(k[1:9], end) > 0: // this priority's others are later
 				if k[0] == 255 {
 					return nil
 				}
-				k, _ = c.Seek([]byte{k[0] + 1})
+				k, v = c.Seek([]byte{k[0] + 1})
 				continue
 			}
-			if raw := b.Get(k[9:]); raw != nil {
-				var it outbox.Item
-				if err := json.Unmarshal(raw, &it); err != nil {
-					return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k[9:]), err)
+			seen++
+			if skip == nil || !skip(binary.BigEndian.Uint64(k[9:]), dueRecipient(v)) {
+				if raw := b.Get(k[9:]); raw != nil {
+					var it outbox.Item
+					if err := json.Unmarshal(raw, &it); err != nil {
+						return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k[9:]), err)
+					}
+					out = append(out, it)
 				}
-				out = append(out, it)
 			}
-			k, _ = c.Next()
+			k, v = c.Next()
 		}
 		return nil
 	})
@@ -206,6 +219,27 @@ func (s *DB) NextDue() (time.Time, error) {
 func dueKey(it *outbox.Item) []byte {
 	p := byte(min(max(it.Notification.Priority, -128), 127) + 128)
 	return binary.BigEndian.AppendUint64(append([]byte{p}, nanos(it.NextAt)...), it.Seq)
+}
+
+// dueValue is the due index value of a queued push: its recipient, 'm' and
+// the member or 'g' and the group, so that a scan can pass over the pushes
+// of a recipient without reading them.
+func dueValue(to bot.Recipient) []byte {
+	if to.Group != "" {
+		return append([]byte{'g'}, to.Group...)
+	}
+	return append([]byte{'m'}, to.Member...)
+}
+
+// dueRecipient reads a due index value (dueValue).
+func dueRecipient(v []byte) bot.Recipient {
+	switch {
+	case len(v) == 0:
+		return bot.Recipient{}
+	case v[0] == 'g':
+		return bot.Recipient{Group: string(v[1:])}
+	}
+	return bot.Recipient{Member: string(v[1:])}
 }
 
 // nanos encodes a time as 8 bytes that sort in time order: unix nanos,
@@ -256,7 +290,8 @@ func indexOutboxTo(tx kvTx) error {
 }
 
 // indexOutbox builds the due index of the queued pushes (schema 1 → 2;
-// again from 5 → 6, when its keys took the priority).
+// again from 5 → 6, when its keys took the priority, and from 6 → 7, when
+// its values took the recipient).
 func indexOutbox(tx kvTx) error {
 	if err := tx.DeleteBucket(bucketOutboxDue); err != nil { // init created it
 		return err
@@ -271,7 +306,7 @@ func indexOutbox(tx kvTx) error {
 			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
 		}
 		it.Seq = binary.BigEndian.Uint64(k)
-		return due.Put(dueKey(&it), nil)
+		return due.Put(dueKey(&it), dueValue(it.Notification.To))
 	})
 }
 

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -182,5 +184,107 @@ func TestOutboxDueByPriority(t *testing.T) {
 	}
 	if next, _ := db.NextDue(); !next.Equal(now.Add(-time.Minute)) {
 		t.Errorf("next due %v, want the reminders' time", next)
+	}
+}
+
+// The loop's scan passes over the pushes it cannot start (in flight, or
+// behind their recipient's push in flight) by the due index alone: it does
+// not read them (here they are unreadable), it tells skip whom each is for,
+// and they count towards the limit.
+func TestScanDoesNotReadSkippedPushes(t *testing.T) {
+	now := time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC)
+	db, err := OpenTest(t.TempDir(), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	busy, free, group := bot.Recipient{Member: "teacher-g1c1"}, bot.Recipient{Member: "teacher-g1c2"}, bot.Recipient{Group: "ddg"}
+	if _, err := db.Enqueue(
+		bot.Notification{Text: "in flight", To: busy},                                     // seq 1
+		bot.Notification{Text: "behind it", To: busy},                                     // seq 2
+		bot.Notification{Text: "to the group", To: group},                                 // seq 3
+		bot.Notification{Text: "to another", To: free},                                    // seq 4
+		bot.Notification{Text: "later", To: free, At: now.Add(time.Hour)},                 // seq 5
+		bot.Notification{Text: "alert", To: busy, Priority: bot.PriorityAlert},            // seq 6
+		bot.Notification{Text: "alert to another", To: free, Priority: bot.PriorityAlert}, // seq 7
+	); err != nil {
+		t.Fatal(err)
+	}
+	err = db.kv.Update(func(tx kvTx) error { // what the scan must not read
+		for _, seq := range []uint64{1, 2, 6} {
+			if err := tx.Bucket(bucketOutbox).Put(u64(seq), []byte("{not json")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := func(limit int) (got []string, asked map[uint64]bot.Recipient) {
+		t.Helper()
+		asked = map[uint64]bot.Recipient{}
+		items, err := db.Scan(now, limit, func(seq uint64, to bot.Recipient) bool {
+			asked[seq] = to
+			return to == busy
+		})
+		if err != nil {
+			t.Fatalf("Scan(limit %d): %v", limit, err)
+		}
+		for _, it := range items {
+			got = append(got, fmt.Sprintf("%d %s", it.Seq, it.Notification.Text))
+		}
+		return got, asked
+	}
+	got, asked := scan(10)
+	if want := []string{"3 to the group", "4 to another", "7 alert to another"}; !slices.Equal(got, want) {
+		t.Errorf("Scan = %v, want %v", got, want)
+	}
+	wantAsked := map[uint64]bot.Recipient{1: busy, 2: busy, 3: group, 4: free, 6: busy, 7: free}
+	if !maps.Equal(asked, wantAsked) {
+		t.Errorf("skip was asked about %v, want %v (the due pushes, not the later one)", asked, wantAsked)
+	}
+	// Most urgent first, then queue order: 6 and 7, then 1 and 2 (skipped, counted), then 3.
+	if got, _ := scan(5); !slices.Equal(got, []string{"3 to the group", "7 alert to another"}) {
+		t.Errorf("Scan(limit 5) = %v, want the free alert and seq 3 (the skipped count towards the limit)", got)
+	}
+	if _, err := db.Due(now, 10); err == nil {
+		t.Error("Due without skip read the unreadable pushes without an error: the test proves nothing")
+	}
+}
+
+// A database of schema 6 (due index without recipients) gets them at open.
+func TestMigrateOutboxDueRecipients(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC)
+	db, err := OpenTest(dir, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := bot.Recipient{Group: "ddg"}
+	if _, err := db.Enqueue(bot.Notification{Text: "one", To: to}); err != nil {
+		t.Fatal(err)
+	}
+	err = db.kv.Update(func(tx kvTx) error {
+		due := tx.Bucket(bucketOutboxDue)
+		k, _ := due.Cursor().First()
+		if err := due.Put(bytes.Clone(k), nil); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(6))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = OpenTest(dir, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var asked []bot.Recipient
+	items, err := db.Scan(now, 10, func(_ uint64, to bot.Recipient) bool { asked = append(asked, to); return false })
+	if err != nil || len(items) != 1 || !slices.Equal(asked, []bot.Recipient{to}) {
+		t.Errorf("after migration: %d due, skip asked about %v (want %v), %v", len(items), asked, to, err)
 	}
 }

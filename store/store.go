@@ -25,7 +25,7 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(kvTx) error{
@@ -34,6 +34,7 @@ var migrations = map[uint64]func(kvTx) error{
 	3: summarizeMonths, // each student's attendance month record
 	4: indexOutboxTo,   // the outbox by recipient
 	5: indexOutbox,     // the due index by priority
+	6: indexOutbox,     // the due index with each push's recipient
 }
 
 // ErrLocked means another process holds the database.
