@@ -118,7 +118,7 @@ func New(o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.Handlers = handlers.New(handlers.Deps{Dir: dir, Policies: o.Config.Policies, Location: o.Config.Location(), Attendance: a.att, Desk: a.desk,
+	a.Handlers = handlers.New(handlers.Deps{Dir: dir, Policies: o.Config.Policies, Attendance: a.att, Desk: a.desk,
 		Incidents: a.incidents, Deliveries: deliveries{db}, Now: o.Now, Log: o.Log, Console: a.loginLinks(),
 		Count: func(name string) {
 			a.Metrics.Rejections.WithLabelValues(name).Inc()

@@ -30,7 +30,7 @@ func (a *App) newScheduler() (*scheduler.Engine, error) {
 	att, desk := a.att, a.desk
 	ds := deskSource{desk}
 	deps := scheduler.Deps{
-		Policies: a.Config.Policies, Dir: a.Dir, Calendar: cal, Outbox: a.Store, Now: a.now,
+		Policies: a.Config.Policies, Dir: a.Dir, Outbox: a.Store, Now: a.now,
 		Sources: scheduler.Sources{
 			Attendance: attendanceSource{att, a.Dir, desk}, Summaries: attendanceSource{att, a.Dir, desk},
 			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk, Outings: ds, Statistics: ds,

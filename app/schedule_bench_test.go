@@ -85,14 +85,10 @@ func BenchmarkOverdueListYear(b *testing.B) {
 	for err := range errs {
 		b.Fatal(err)
 	}
-	cal, err := org.CalendarOf(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
 	out := &discard{}
 	dk := desk.New(cfg.Submission, cfg.Weekly, cfg.Outing, a.Dir, a.Store, a.now)
 	src := attendanceSource{att, a.Dir, dk}
-	jobs := scheduler.DefaultJobs(scheduler.Deps{Policies: cfg.Policies, Dir: a.Dir, Calendar: cal, Outbox: out, Now: a.now,
+	jobs := scheduler.DefaultJobs(scheduler.Deps{Policies: cfg.Policies, Dir: a.Dir, Outbox: out, Now: a.now,
 		Sources: scheduler.Sources{Attendance: src, Summaries: src}})
 	var overdue scheduler.Job
 	for _, j := range jobs {

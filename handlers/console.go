@@ -30,7 +30,7 @@ func (h *Handlers) consoleLink(_ context.Context, m *bot.Message) (*bot.Reply, e
 	if err != nil {
 		return nil, err
 	}
-	r := bot.Text(sprintf(msgConsoleLink, url, exp.In(h.Location).Format("15:04")))
+	r := bot.Text(sprintf(msgConsoleLink, url, exp.In(h.Dir.Calendar().Location()).Format("15:04")))
 	r.Forget = true
 	return r, nil
 }

@@ -26,9 +26,7 @@ type Deps struct {
 	// Policies are the organisation's rules: the handlers read who may
 	// report an incident and its extra keywords, and the day grade leads
 	// confirm the monthly summary by.
-	Policies org.Policies
-	// Location is the organisation's time zone; replies write times in it.
-	Location   *time.Location
+	Policies   org.Policies
 	Attendance *attendance.Service
 	Desk       *desk.Service
 	Incidents  *incident.Service

@@ -418,7 +418,7 @@ func (d *incidentDesk) at(m *bot.Message) time.Time {
 	if at.IsZero() {
 		at = d.h.Now()
 	}
-	return at.In(d.h.Location)
+	return at.In(d.h.Dir.Calendar().Location())
 }
 
 // names lists the members with a role.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/config"
@@ -103,5 +104,44 @@ func TestRosterFile(t *testing.T) {
 	r := d.Roster("c1")
 	if len(r) != 3 || r[0].Name != "张三" || r[0].No != "23" || r[2].Name != "李四" {
 		t.Errorf("roster: %+v", r)
+	}
+}
+
+// organisation is a Source written in org's own terms, without a
+// configuration file.
+type organisation org.Organisation
+
+func (o organisation) Organisation() org.Organisation { return org.Organisation(o) }
+
+// New needs no configuration file: it fills in what the file may leave out
+// (channel, platform user ids, a department's quota category) and builds the
+// calendar once, in the organisation's zone.
+func TestNewFromTheModelAlone(t *testing.T) {
+	urumqi, err := time.LoadLocation("Asia/Urumqi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := org.New(organisation{Name: "一中",
+		Units:    []org.Unit{{ID: "c1", Name: "初一(1)班", Kind: org.Class, Grade: "初一"}, {ID: "jw", Name: "教务处", Kind: org.Dept}},
+		Members:  []org.Member{{ID: "t1", Name: "刘老师", Roles: []string{org.Teacher}, Units: []string{"c1"}}},
+		Students: map[string][]org.Student{"c1": {{Name: "张三"}}},
+		Calendar: org.CalendarConfig{Location: urumqi, Workdays: []string{"2026-11-07"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := d.ByUser("wecom", "t1")
+	if !ok || m.Channel != "local" || m.DingTalkUser != "t1" {
+		t.Errorf("defaults of a member: %+v %v", m, ok)
+	}
+	if u, _ := d.Unit("jw"); u.Category != "机关" {
+		t.Errorf("category of a department without one: %q", u.Category)
+	}
+	if !d.OnRoster("c1", "张三") || d.OnRoster("c1", "李四") {
+		t.Error("roster of the students listed")
+	}
+	cal := d.Calendar()
+	if cal.Location() != urumqi || !cal.IsWorkday(time.Date(2026, 11, 7, 12, 0, 0, 0, urumqi)) {
+		t.Errorf("calendar: %v, 2026-11-07 (a Saturday made a working day) workday %v", cal.Location(),
+			cal.IsWorkday(time.Date(2026, 11, 7, 12, 0, 0, 0, urumqi)))
 	}
 }

@@ -100,12 +100,11 @@ type Sources struct {
 // wired.
 var ErrNoSource = errors.New("scheduler: no source wired for this job")
 
-// Deps are what the default jobs need. Policies, Dir and Calendar suffice
+// Deps are what the default jobs need. Policies and Dir (with its calendar) suffice
 // to plan (Describe); running needs Outbox and the Sources.
 type Deps struct {
 	Policies org.Policies
 	Dir      *org.Directory
-	Calendar *org.Calendar
 	Outbox   Outbox
 	Sources  Sources
 	// Now is the program's one clock, read to drop a reminder caught up
@@ -168,7 +167,7 @@ func DefaultJobs(d Deps) []Job {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	j := &jobs{Deps: d, rules: NewRules(d.Policies, d.Calendar), who: newAudience(d.Dir), families: map[string][]defaultJob{}}
+	j := &jobs{Deps: d, rules: NewRules(d.Policies, d.Dir.Calendar()), who: newAudience(d.Dir), families: map[string][]defaultJob{}}
 	var defs []defaultJob
 	defs = append(defs, j.attendanceJobs()...)
 	defs = append(defs, j.summaryJobs()...)

@@ -82,13 +82,13 @@ func BenchmarkPlanMonthDefaultJobs(b *testing.B) {
 	b.Run("build+plan", func(b *testing.B) {
 		n, active := 0, 0
 		for b.Loop() {
-			n, active = plan(planEngine(b, Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal}))
+			n, active = plan(planEngine(b, Deps{Policies: cfg.Policies, Dir: dir}))
 		}
 		b.ReportMetric(float64(n), "firings/op")
 		b.ReportMetric(float64(active), "active/op")
 	})
 	b.Run("plan", func(b *testing.B) {
-		e := planEngine(b, Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal})
+		e := planEngine(b, Deps{Policies: cfg.Policies, Dir: dir})
 		for b.Loop() {
 			plan(e)
 		}

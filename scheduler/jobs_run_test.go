@@ -137,15 +137,15 @@ func jobByName(t *testing.T, d Deps, name string) Job {
 func fixedClock(at time.Time) func() time.Time { return func() time.Time { return at } }
 
 func TestJobNamesAgreeWithConfig(t *testing.T) {
-	cfg, dir, cal := demo(t, func(c *config.Config) {
+	cfg, dir, _ := demo(t, func(c *config.Config) {
 		c.Attendance.Reminders = []org.ClockTime{{Hour: 7, Minute: 45}, {Hour: 16, Minute: 30}}
 		c.Schedule.InfoRemindDays = []int{7, 2, 1}
 	})
 	var names []string
-	for _, j := range DefaultJobs(Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal}) {
+	for _, j := range DefaultJobs(Deps{Policies: cfg.Policies, Dir: dir}) {
 		names = append(names, j.Name)
 	}
-	for _, j := range StatisticsJobs(Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal}) {
+	for _, j := range StatisticsJobs(Deps{Policies: cfg.Policies, Dir: dir}) {
 		names = append(names, j.Name)
 	}
 	names = append(names, JobIncidentClock, JobAbsenceClock)
@@ -160,7 +160,7 @@ func TestJobNamesAgreeWithConfig(t *testing.T) {
 	if p := cfg.Validate(); len(p) > 0 {
 		t.Errorf("switching every job off: %v", p)
 	}
-	if got := Enabled(DefaultJobs(Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal}), cfg.Schedule.Off); len(got) != 0 {
+	if got := Enabled(DefaultJobs(Deps{Policies: cfg.Policies, Dir: dir}), cfg.Schedule.Off); len(got) != 0 {
 		t.Errorf("Enabled left %d jobs", len(got))
 	}
 	cfg.Schedule.Off = []string{"attendance-remind-1500"}
@@ -170,12 +170,12 @@ func TestJobNamesAgreeWithConfig(t *testing.T) {
 }
 
 func TestAttendanceReminderSkipsClassesThatSubmitted(t *testing.T) {
-	cfg, dir, cal := demo(t)
+	cfg, dir, _ := demo(t)
 	state := &fakeState{missing: []string{"g1c2", "g2c1", "nonexistent"}}
 	out := &memOutbox{}
 	at := cst(t, "2026-11-26 16:30:00")
 	var sent []int
-	d := Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal, Outbox: out, Sources: state.sources(), Now: fixedClock(at),
+	d := Deps{Policies: cfg.Policies, Dir: dir, Outbox: out, Sources: state.sources(), Now: fixedClock(at),
 		Sent: func(job string, n int) { sent = append(sent, n) }, Log: (&logBuffer{}).logger()}
 	job := jobByName(t, d, "attendance-remind-1630")
 	if err := job.Task(context.Background(), at); err != nil {
@@ -238,9 +238,9 @@ func TestAttendanceReminderSkipsClassesThatSubmitted(t *testing.T) {
 }
 
 func TestAttendanceReminderAfterTheDeadlineIsDropped(t *testing.T) {
-	cfg, dir, cal := demo(t)
+	cfg, dir, _ := demo(t)
 	out := &memOutbox{}
-	d := Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal, Outbox: out,
+	d := Deps{Policies: cfg.Policies, Dir: dir, Outbox: out,
 		Sources: (&fakeState{missing: []string{"g1c2"}}).sources(), Now: fixedClock(cst(t, "2026-11-26 17:00:00"))}
 	if err := jobByName(t, d, "attendance-remind-1630").Task(context.Background(), cst(t, "2026-11-26 16:30:00")); err != nil {
 		t.Fatal(err)
@@ -251,12 +251,12 @@ func TestAttendanceReminderAfterTheDeadlineIsDropped(t *testing.T) {
 }
 
 func TestOverdueList(t *testing.T) {
-	cfg, dir, cal := demo(t, func(c *config.Config) {
+	cfg, dir, _ := demo(t, func(c *config.Config) {
 		c.Groups = append(c.Groups, org.Group{Name: "高一年级群", Channel: "local", Mention: []string{"lead-g1"}, Grades: []string{"高一"}})
 	})
 	out := &memOutbox{}
 	at := cst(t, "2026-11-26 17:05:00")
-	d := Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal, Outbox: out,
+	d := Deps{Policies: cfg.Policies, Dir: dir, Outbox: out,
 		Sources: (&fakeState{missing: []string{"g1c2", "g2c1", "g2c2"}}).sources(), Now: fixedClock(at)}
 	if err := jobByName(t, d, JobAttendanceOverdue).Task(context.Background(), at); err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestOverdueList(t *testing.T) {
 }
 
 func TestMonthlyAndSubmissionJobs(t *testing.T) {
-	cfg, dir, cal := demo(t)
+	cfg, dir, _ := demo(t)
 	state := &fakeState{
 		unconfirmed: []string{"高二"},
 		below:       []Shortfall{{Member: "officer-2", Counted: 1, Quota: 2}},
@@ -319,7 +319,7 @@ func TestMonthlyAndSubmissionJobs(t *testing.T) {
 		t.Run(tt.job, func(t *testing.T) {
 			out := &memOutbox{}
 			at := cst(t, tt.at)
-			d := Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal, Outbox: out, Sources: state.sources(), Now: fixedClock(at)}
+			d := Deps{Policies: cfg.Policies, Dir: dir, Outbox: out, Sources: state.sources(), Now: fixedClock(at)}
 			job := jobByName(t, d, tt.job)
 			if desc := job.Describe(at); desc.Skip {
 				t.Fatalf("Describe says the firing at %s does nothing", tt.at)
@@ -345,9 +345,9 @@ func TestMonthlyAndSubmissionJobs(t *testing.T) {
 }
 
 func TestSourceMissingOrFailing(t *testing.T) {
-	cfg, dir, cal := demo(t)
+	cfg, dir, _ := demo(t)
 	at := cst(t, "2026-11-26 16:30:00")
-	d := Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal, Outbox: &memOutbox{}, Now: fixedClock(at)}
+	d := Deps{Policies: cfg.Policies, Dir: dir, Outbox: &memOutbox{}, Now: fixedClock(at)}
 	if err := jobByName(t, d, "attendance-remind-1630").Task(context.Background(), at); !errors.Is(err, ErrNoSource) {
 		t.Errorf("no source: %v", err)
 	}
@@ -437,13 +437,13 @@ func queuedKeys(t *testing.T, db *store.DB) []string {
 // pushes were queued, and restarted at 16:40: the firing is caught up and
 // queues the two others, and nothing twice. A third start queues nothing.
 func TestRestartInTheMiddleOfAFiring(t *testing.T) {
-	cfg, dir, cal := demo(t, func(c *config.Config) { c.Attendance.Reminders = []org.ClockTime{{Hour: 16, Minute: 30}} })
+	cfg, dir, _ := demo(t, func(c *config.Config) { c.Attendance.Reminders = []org.ClockTime{{Hour: 16, Minute: 30}} })
 	data := t.TempDir()
 	state := &fakeState{missing: []string{"g1c2", "g2c1"}}
 	fired := cst(t, "2026-11-26 16:30:00")
 
 	db := openStore(t, data, fixedClock(fired))
-	d := Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal, Outbox: &crashingOutbox{db: db, limit: 2}, Sources: state.sources()}
+	d := Deps{Policies: cfg.Policies, Dir: dir, Outbox: &crashingOutbox{db: db, limit: 2}, Sources: state.sources()}
 	logs := runEngine(t, d, fired, time.Time{})
 	if !strings.Contains(logs.String(), "process killed") {
 		t.Errorf("the crash was not logged:\n%s", logs)
@@ -458,7 +458,7 @@ func TestRestartInTheMiddleOfAFiring(t *testing.T) {
 	for _, restart := range []string{"2026-11-26 16:40:00", "2026-11-26 16:50:00"} {
 		db = openStore(t, data, fixedClock(cst(t, restart)))
 		counts := map[string]int{}
-		d = Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal, Outbox: db, Sources: state.sources(),
+		d = Deps{Policies: cfg.Policies, Dir: dir, Outbox: db, Sources: state.sources(),
 			Sent: func(job string, n int) { counts[job] += n }}
 		runEngine(t, d, cst(t, restart), time.Time{})
 		want := []string{
@@ -485,7 +485,7 @@ func TestRestartInTheMiddleOfAFiring(t *testing.T) {
 // After downtime: a firing less than catchup ago is run once, late; an
 // older one is logged and skipped.
 func TestCatchupWindow(t *testing.T) {
-	cfg, dir, cal := demo(t)
+	cfg, dir, _ := demo(t)
 	state := &fakeState{below: []Shortfall{{Member: "officer-2", Counted: 0, Quota: 2}}, missing: []string{"g1c2"}}
 	for _, tt := range []struct {
 		start string
@@ -512,7 +512,7 @@ func TestCatchupWindow(t *testing.T) {
 			db := openStore(t, t.TempDir(), fixedClock(now))
 			defer db.Close()
 			// The previous process was last seen a day before.
-			logs := runEngine(t, Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal, Outbox: db, Sources: state.sources()},
+			logs := runEngine(t, Deps{Policies: cfg.Policies, Dir: dir, Outbox: db, Sources: state.sources()},
 				now, now.AddDate(0, 0, -1))
 			if got := queuedKeys(t, db); !slices.Equal(got, tt.want) {
 				t.Errorf("queued %q, want %q", got, tt.want)

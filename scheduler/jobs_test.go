@@ -42,7 +42,7 @@ func demo(t testing.TB, opts ...func(*config.Config)) (*config.Config, *org.Dire
 // planEngine holds the default jobs, for planning only.
 func planEngine(t testing.TB, d Deps) *Engine {
 	t.Helper()
-	e, err := New(Options{Location: d.Calendar.Location()})
+	e, err := New(Options{Location: d.Dir.Calendar().Location()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,8 +74,8 @@ func yearPlan(e *Engine, from, to time.Time) []string {
 }
 
 func TestYearPlanGolden(t *testing.T) {
-	cfg, dir, cal := demo(t)
-	e := planEngine(t, Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal})
+	cfg, dir, _ := demo(t)
+	e := planEngine(t, Deps{Policies: cfg.Policies, Dir: dir})
 	got := strings.Join(yearPlan(e, cst(t, "2026-01-01 00:00:00"), cst(t, "2027-01-01 00:00:00")), "\n") + "\n"
 	const golden = "testdata/plan-2026.golden"
 	if *update {

@@ -51,7 +51,7 @@ func runSchedule(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	jobs := scheduler.Enabled(scheduler.DefaultJobs(scheduler.Deps{Policies: cfg.Policies, Dir: dir, Calendar: cal}), cfg.Schedule.Off)
+	jobs := scheduler.Enabled(scheduler.DefaultJobs(scheduler.Deps{Policies: cfg.Policies, Dir: dir}), cfg.Schedule.Off)
 	for _, j := range jobs {
 		if err := e.Add(j); err != nil {
 			return err
