@@ -215,7 +215,7 @@ func (a *App) routes() {
 	if a.Console != nil {
 		a.Console.Register(a.mux)
 	}
-	a.mux.Handle("GET /api/export", a.admin(export.Handler(&export.Source{Policies: a.Config.Policies, Dir: a.Dir, Store: a.Store, Now: a.now})))
+	a.mux.Handle("GET /api/export", a.admin(export.Handler(a.exportSource())))
 }
 
 // ServeHTTP serves every endpoint.

@@ -18,7 +18,7 @@ func (a *App) newConsole() (*console.Console, error) {
 		return nil, nil
 	}
 	att, desk := a.att, a.desk
-	src := export.Source{Policies: a.Config.Policies, Dir: a.Dir, Store: a.Store, Now: a.now}
+	src := *a.exportSource()
 	return console.New(console.Deps{Dir: a.Dir, Schedule: att.Schedule, Forms: att, Incidents: a.incidents,
 		Desk: desk, Policy: desk.Policy, Plan: plan{a}, Now: a.now, PublicURL: a.Config.PublicURL(), Log: a.log,
 		History: func(id string) ([]console.Change, error) {

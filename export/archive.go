@@ -66,31 +66,23 @@ func archiveDocument(src *Source, p org.Period) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _, deeds, err := deskData(src)
+	r, err := src.desk()
 	if err != nil {
 		return nil, err
 	}
 	a := &Archive{Kind: "archive", Period: p.Name, Submissions: subs.(*Submissions), Points: pts.(*Points),
 		Weekly: wk.(*Weekly), GoodDeeds: []*desk.GoodDeed{}, Outings: []*desk.Outing{}, Attendance: []json.RawMessage{},
 		Incidents: []json.RawMessage{}, MediaSums: []*desk.MediaSummary{}, src: src}
-	for _, g := range deeds {
+	for _, g := range r.deeds {
 		if !g.At.Before(p.From) && g.At.Before(p.To) {
 			a.GoodDeeds = append(a.GoodDeeds, g)
 		}
 	}
-	first, last := p.From.Format(time.DateOnly), p.To.AddDate(0, 0, -1).Format(time.DateOnly)
-	err = src.Store.ViewDesk(func(tx desk.Tx) error {
-		all, err := tx.Outings()
-		for _, o := range all {
-			if o.Date >= first && o.Date <= last {
-				a.Outings = append(a.Outings, o)
-			}
-		}
-		return err
-	})
+	outings, err := src.Desk.Outings(p.From, p.To.AddDate(0, 0, -1), false)
 	if err != nil {
 		return nil, err
 	}
+	a.Outings = append(a.Outings, outings...)
 	for prefix, dst := range map[string]*[]json.RawMessage{"A": &a.Attendance, "E": &a.Incidents} {
 		raws, err := src.Store.Records(prefix)
 		if err != nil {
@@ -102,15 +94,12 @@ func archiveDocument(src *Source, p org.Period) (Document, error) {
 			}
 		}
 	}
-	err = src.Store.ViewDesk(func(tx desk.Tx) error {
-		all, err := tx.MediaSummaries("")
-		for _, s := range all {
-			if m, perr := time.ParseInLocation("2006-01", s.Month, p.From.Location()); perr == nil && !m.Before(p.From) && m.Before(p.To) {
-				a.MediaSums = append(a.MediaSums, s)
-			}
+	sums, err := src.Desk.MediaSummaries("")
+	for _, s := range sums {
+		if m, perr := time.ParseInLocation("2006-01", s.Month, p.From.Location()); perr == nil && !m.Before(p.From) && m.Before(p.To) {
+			a.MediaSums = append(a.MediaSums, s)
 		}
-		return err
-	})
+	}
 	return a, err
 }
 

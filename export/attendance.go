@@ -23,8 +23,7 @@ type attendanceExport struct {
 }
 
 func attendanceDocument(src *Source, p org.Period) (Document, error) {
-	att := attendance.New(src.Policies.Attendance, src.Dir, src.Store, src.Now)
-	s, err := att.Summary(p, src.classes(), src.now())
+	s, err := src.Attendance.Summary(p, src.classes(), src.now())
 	if err != nil {
 		return nil, err
 	}

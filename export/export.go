@@ -6,6 +6,7 @@
 package export
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,29 +14,39 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/baosong/baosong/attendance"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/org"
 )
 
-// Store is what the exports read: one embedded interface per record kind.
+// Store is what the exports read straight from the store (store.DB): the
+// incidents, and the raw records of every kind for the archive.
 type Store interface {
-	attendance.Store
 	incidentSource
-	DeskRecords
+	Records(prefix string) ([]json.RawMessage, error)
 }
 
-// Source is where exports read from: a running app's or a stopped server's
-// store opened read-only.
+// Source is where exports read from: the services of a running app, or of
+// a stopped server's store opened read-only, built once by the wiring
+// (app); an export never builds its own.
 type Source struct {
-	Policies org.Policies // the rules the attendance and desk services apply
-	Dir      *org.Directory
-	Store    Store
-	Now      func() time.Time // judges open/missing; time.Now when nil
+	Policies   org.Policies // the rules the attendance export states beside its counts
+	Dir        *org.Directory
+	Attendance *attendance.Service
+	Desk       *desk.Service
+	Store      Store
+	Now        func() time.Time // judges open/missing; time.Now when nil
 	// Classes limits the attendance export to these classes (the web
 	// console's viewer's scope); nil: every class.
 	Classes []*org.Unit
+
+	// desk reads the information desk's records for one export, once
+	// however many of its documents use them (the archive: four); set by
+	// build.
+	desk func() (deskRecords, error)
 }
 
 func (s *Source) classes() []*org.Unit {
@@ -127,7 +138,12 @@ func build(src *Source, what, period string) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := b(src, p)
+	x := *src // this export's own view of the source
+	x.desk = sync.OnceValues(func() (r deskRecords, err error) {
+		r.arts, r.weeks, r.deeds, err = src.Desk.Load()
+		return r, err
+	})
+	doc, err := b(&x, p)
 	if err != nil {
 		return nil, fmt.Errorf("export: %s %s: %w", what, p.Name, err)
 	}

@@ -60,7 +60,7 @@ func hostileSource(t *testing.T) *export.Source {
 	if _, err := dk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", h[0], day); err != nil {
 		t.Fatal(err)
 	}
-	return &export.Source{Policies: cfg.Policies, Dir: dir, Store: db, Now: clock}
+	return &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: clock}
 }
 
 func TestExportsNeutraliseFormulas(t *testing.T) {

@@ -19,12 +19,11 @@ type Points struct {
 }
 
 func pointsDocument(src *Source, p org.Period) (Document, error) {
-	dk := deskOf(src)
-	arts, _, _, err := dk.Load()
+	r, err := src.desk()
 	if err != nil {
 		return nil, err
 	}
-	rows := dk.Policy.Points(src.Dir, arts, p.From, p.To, src.now())
+	rows := src.Desk.Policy.Points(src.Dir, r.arts, p.From, p.To, src.now())
 	return &Points{Kind: "points", Period: p.Name, Members: rows, Units: desk.UnitTotals(rows), src: src}, nil
 }
 

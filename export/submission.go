@@ -11,22 +11,12 @@ import (
 	"github.com/baosong/baosong/org"
 )
 
-// DeskRecords is what the information exports read: the desk's records and
-// the raw records of every kind (for the archive). *store.DB implements it.
-type DeskRecords interface {
-	desk.Store
-	Records(prefix string) ([]json.RawMessage, error)
-}
-
-// deskOf builds the information desk over the source.
-func deskOf(src *Source) *desk.Service {
-	p := src.Policies
-	return desk.New(p.Submission, p.Weekly, p.Outing, src.Dir, src.Store, src.now)
-}
-
-// deskData loads every item, weekly report and good deed (desk.Service.Load).
-func deskData(src *Source) (arts []*desk.Article, weeks []*desk.Weekly, deeds []*desk.GoodDeed, err error) {
-	return deskOf(src).Load()
+// deskRecords are every item, weekly report and good deed of the
+// information desk (desk.Service.Load), as one export reads them.
+type deskRecords struct {
+	arts  []*desk.Article
+	weeks []*desk.Weekly
+	deeds []*desk.GoodDeed
 }
 
 // inPeriod reports whether an item belongs to the period: by the month it
@@ -49,13 +39,13 @@ type Submissions struct {
 }
 
 func submissionsDocument(src *Source, p org.Period) (Document, error) {
-	arts, _, _, err := deskData(src)
+	r, err := src.desk()
 	if err != nil {
 		return nil, err
 	}
 	doc := &Submissions{Kind: "submissions", Period: p.Name, Items: []*desk.Article{}, src: src}
 	now := src.now()
-	for _, a := range arts {
+	for _, a := range r.arts {
 		if inPeriod(a, p) {
 			c := *a                          // the loaded items are shared with other reads
 			c.StatState = a.StatStateAt(now) // a 统计 item not yet at the office may have become overdue
@@ -176,22 +166,21 @@ type WeeklyMissing struct {
 }
 
 func weeklyDocument(src *Source, p org.Period) (Document, error) {
-	dk := deskOf(src)
-	_, weeks, _, err := dk.Load()
+	r, err := src.desk()
 	if err != nil {
 		return nil, err
 	}
 	doc := &Weekly{Kind: "weekly", Period: p.Name, Reports: []*desk.Weekly{}, Missing: []WeeklyMissing{}, src: src}
-	for _, w := range weeks {
+	for _, w := range r.weeks {
 		if !w.Due.Before(p.From) && w.Due.Before(p.To) {
 			doc.Reports = append(doc.Reports, w)
 		}
 	}
-	for _, wd := range dk.WeeksDue(p.From, p.To) {
+	for _, wd := range src.Desk.WeeksDue(p.From, p.To) {
 		if wd.Due.After(src.now()) {
 			break
 		}
-		for _, u := range desk.WeeklyMissingOf(dk.Departments(), weeks, wd.Monday) {
+		for _, u := range desk.WeeklyMissingOf(src.Desk.Departments(), r.weeks, wd.Monday) {
 			doc.Missing = append(doc.Missing, WeeklyMissing{Week: wd.Monday.Format(time.DateOnly), Unit: u, Due: wd.Due})
 		}
 	}

@@ -73,7 +73,7 @@ func deskFixture(t *testing.T) *export.Source {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
-	return &export.Source{Policies: cfg.Policies, Dir: dir, Store: db, Now: func() time.Time { return now }}
+	return &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: func() time.Time { return now }}
 }
 
 func TestSubmissionsJSONContract(t *testing.T) {

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/export"
-	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/store"
 )
 
@@ -89,11 +89,11 @@ func exportLocal(cfg *config.Config, data, what, period, format string, w io.Wri
 }
 
 func exportFrom(cfg *config.Config, db *store.DB, what, period, format string, w io.Writer) error {
-	dir, err := org.New(cfg)
+	src, err := app.ExportSource(cfg, db, time.Now)
 	if err != nil {
 		return err
 	}
-	return export.Write(&export.Source{Policies: cfg.Policies, Dir: dir, Store: db, Now: time.Now}, what, period, format, w)
+	return export.Write(src, what, period, format, w)
 }
 
 func fetchExport(server, token, what, period, format string, w io.Writer) error {
