@@ -88,12 +88,20 @@ func (e *pgEngine) Update(fn func(kvTx) error) error { return e.w.do(fn) }
 
 func (e *pgEngine) Batch(fn func(kvTx) error) error { return e.w.do(fn) }
 
+// pgWrite begins a write transaction. Every write transaction locks the
+// table against the others (readers go on): the nodes sharing a database
+// write one after the other, as a node's own writes already do (committer),
+// instead of failing to serialize on the keys they all write (sequences,
+// counters, indexes) and retrying. The lock comes before the transaction's
+// snapshot (LOCK TABLE takes none), so a write sees every write before it.
+var pgWrite = pgx.TxOptions{BeginQuery: `BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE baosong_kv IN SHARE ROW EXCLUSIVE MODE`}
+
 // serializable runs fn in one SERIALIZABLE transaction, again while
 // PostgreSQL cannot serialize it with concurrent ones.
 func (e *pgEngine) serializable(fn func(kvTx) error) error {
 	var err error
 	for try := range pgAttempts {
-		if err = e.once(pgx.TxOptions{IsoLevel: pgx.Serializable}, fn); !retryable(err) {
+		if err = e.once(pgWrite, fn); !retryable(err) {
 			break
 		}
 		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << min(try, 7))))

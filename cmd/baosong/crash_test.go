@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -148,42 +149,7 @@ func TestCrashSafetyKill9(t *testing.T) {
 		t.Errorf("outbox holds %d pushes, %d failed: %+v", depth, len(failed), failed)
 	}
 
-	// Every form is stored exactly once, under the id its reply named.
-	forms := map[int64]*sentMessage{} // by message time
-	for _, m := range gen.all() {
-		if m.form {
-			forms[m.at.Unix()] = m
-		}
-	}
-	stored := map[int64]attendance.Entry{}     // by message time
-	entryByID := map[string]attendance.Entry{} // by record id
-	for _, e := range entries {
-		entryByID[e.ID] = e
-		m := forms[e.At.Unix()]
-		if m == nil {
-			t.Errorf("record %s (%s) matches no form sent", e.ID, e.At)
-			continue
-		}
-		if prev, dup := stored[e.At.Unix()]; dup {
-			t.Errorf("form %s stored twice: %s and %s", m.id, prev.ID, e.ID)
-		}
-		stored[e.At.Unix()] = e
-	}
-	unnamed := 0 // forms whose first answer came after a kill cut their handling short
-	for _, m := range forms {
-		e, ok := stored[m.at.Unix()]
-		if !ok {
-			t.Errorf("form %s (%s) acknowledged but not stored; reply:\n%s", m.id, m.text, *m.reply)
-			continue
-		}
-		switch id := recordID.FindString(*m.reply); {
-		case id == e.ID:
-		case id == "" && *m.reply == bot.TextDuplicate && !m.ackedUnderLoad:
-			unnamed++
-		default:
-			t.Errorf("form %s stored as %s, acknowledged as:\n%s", m.id, e.ID, *m.reply)
-		}
-	}
+	entryByID, unnamed := storedOnce(t, gen, entries)
 
 	// Every absence notice reached its teacher: exactly once in a local
 	// inbox, at least once (counted) at the WeCom API; nothing else arrived.
@@ -267,6 +233,49 @@ func TestCrashSafetyKill9(t *testing.T) {
 		kills, gen.sent(), acked, len(entries), pushes, len(office), len(received), wecomPushes, wecomDup, unnamed, bot.TextDuplicate)
 }
 
+// storedOnce checks that every acknowledged form is stored exactly once,
+// under the id its reply named; it returns the records by id and how many
+// forms were first answered after a kill cut their handling short.
+func storedOnce(t *testing.T, gen *crashLoad, entries []attendance.Entry) (map[string]attendance.Entry, int) {
+	t.Helper()
+	forms := map[int64]*sentMessage{} // by message time
+	for _, m := range gen.all() {
+		if m.form {
+			forms[m.at.Unix()] = m
+		}
+	}
+	stored := map[int64]attendance.Entry{}     // by message time
+	entryByID := map[string]attendance.Entry{} // by record id
+	for _, e := range entries {
+		entryByID[e.ID] = e
+		m := forms[e.At.Unix()]
+		if m == nil {
+			t.Errorf("record %s (%s) matches no form sent", e.ID, e.At)
+			continue
+		}
+		if prev, dup := stored[e.At.Unix()]; dup {
+			t.Errorf("form %s stored twice: %s and %s", m.id, prev.ID, e.ID)
+		}
+		stored[e.At.Unix()] = e
+	}
+	unnamed := 0 // forms whose first answer came after a kill cut their handling short
+	for _, m := range forms {
+		e, ok := stored[m.at.Unix()]
+		if !ok {
+			t.Errorf("form %s (%s) acknowledged but not stored; reply:\n%s", m.id, m.text, *m.reply)
+			continue
+		}
+		switch id := recordID.FindString(*m.reply); {
+		case id == e.ID:
+		case id == "" && *m.reply == bot.TextDuplicate && !m.ackedUnderLoad:
+			unnamed++
+		default:
+			t.Errorf("form %s stored as %s, acknowledged as:\n%s", m.id, e.ID, *m.reply)
+		}
+	}
+	return entryByID, unnamed
+}
+
 var (
 	recordID = regexp.MustCompile(`\bA\d+\b`)
 	noticeID = regexp.MustCompile(`报表 (A\d+)（`)
@@ -340,7 +349,8 @@ type crashServer struct {
 	t               *testing.T
 	bin, config     string
 	data            string
-	start           time.Time // the server clock runs on from crashClock across restarts
+	start           time.Time // the server clock runs on from clock across restarts
+	clock           time.Time // the server's time at start; crashClock when zero
 	cmd             *exec.Cmd
 	stderr          *bytes.Buffer
 	runs            int
@@ -355,7 +365,11 @@ var crashClock = time.Date(2026, 11, 25, 10, 0, 0, 0, time.FixedZone("CST", 8*36
 func (s *crashServer) run() string {
 	s.t.Helper()
 	s.runs++
-	now := crashClock.Add(time.Since(s.start)).Format(time.RFC3339)
+	clock := s.clock
+	if clock.IsZero() {
+		clock = crashClock
+	}
+	now := clock.Add(time.Since(s.start)).Format(time.RFC3339)
 	cmd := exec.Command(s.bin, "serve", "-insecure-loopback", "-config", s.config, "-listen", "127.0.0.1:0", "-data", s.data, "-now", now)
 	s.stderr = &bytes.Buffer{}
 	cmd.Stderr = &syncWriter{w: s.stderr}
@@ -469,10 +483,13 @@ func readInbox(t *testing.T, client *http.Client, base, member string) []local.M
 			t.Fatal(err)
 		}
 		var out local.InboxResponse
-		err = json.NewDecoder(resp.Body).Decode(&out)
+		raw, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err == nil {
+			err = json.Unmarshal(raw, &out)
+		}
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("inbox of %s: HTTP %d %v: %s", member, resp.StatusCode, err, raw)
 		}
 		if len(out.Messages) == 0 {
 			return all
@@ -510,6 +527,7 @@ type crashLoad struct {
 	mu       sync.Mutex
 	rnd      *rand.Rand
 	students map[string][]string // class → roster
+	classes  int                 // the messages come from the first classes; all 24 when 0
 	msgs     []*sentMessage
 }
 
@@ -528,7 +546,7 @@ func (g *crashLoad) next() *sentMessage {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	n := len(g.msgs)
-	class := g.rnd.IntN(24)
+	class := g.rnd.IntN(cmp.Or(g.classes, 24))
 	cid := loadgen.ClassID(class)
 	m := &sentMessage{id: fmt.Sprintf("crash-%d", n), from: "cadre-" + cid, at: formBase.Add(time.Duration(n) * time.Second)}
 	switch r := g.rnd.IntN(10); {
