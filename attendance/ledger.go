@@ -94,20 +94,13 @@ func (t *Tally) Any() bool {
 	return t.ReportedHours+t.Nights+t.DaysLeft+t.LateReturns+t.LeaveHours+t.LeaveDays+t.PendingLeaves > 0
 }
 
-// absentHours is what a 旷课 row counts: its hours, or its days in hours.
-func (th Thresholds) absentHours(r Row) int {
-	if r.Hours > 0 {
-		return r.Hours
-	}
-	return r.Days * th.DayHours
-}
-
 // Ledger totals the forms per student (the forms of one month make the
 // monthly ledger of 篇2 第四条) and sets each student's level. Withdrawn
 // entries count for nothing. An approved leave (one with an approver) covers
 // 旷课 hours of the same student in the same form, up to its hours (days ×
 // DayHours); leave never covers 夜不归宿 or 擅自离校. Students come by unit in
-// the order the forms list them, then by first appearance.
+// the order the forms list them, then by first appearance. Rows count as
+// count says, as they do in the store's month records (StudentMonth).
 func Ledger(forms []*Form, th Thresholds) []*Tally {
 	type key struct{ unit, who string }
 	byKey := map[key]*Tally{}
@@ -123,43 +116,24 @@ func Ledger(forms []*Form, th Thresholds) []*Tally {
 		return t
 	}
 	for _, f := range forms {
-		reported := map[*Tally]int{}
-		leave := map[*Tally]int{}
+		parts := map[*Tally]FormPart{}
 		for _, e := range f.Entries {
 			if e.Withdrawn {
 				continue
 			}
 			for _, r := range e.Rows {
 				t := get(f.Unit, r)
-				switch r.Type {
-				case Absent:
-					h := th.absentHours(r)
-					t.ReportedHours += h
-					reported[t] += h
-				case NightAway:
-					t.Nights += max(r.Days, 1)
-				case LeftSchool:
-					t.DaysLeft += r.Days
-				case LateReturn:
-					t.LateReturns++
-				case Leave:
-					t.LeaveHours += r.Hours
-					t.LeaveDays += r.Days
-					if r.Approver == "" {
-						t.PendingLeaves++
-					} else {
-						leave[t] += r.Hours + r.Days*th.DayHours
-					}
-				}
+				c, p := count(r)
+				c.addTo(t, th)
+				parts[t] = parts[t].plus(p)
 			}
 		}
-		for t, h := range reported {
-			t.CoveredHours += min(h, leave[t])
+		for t, p := range parts {
+			t.CoveredHours += p.covered(th)
 		}
 	}
 	for _, t := range out {
-		t.AbsentHours = t.ReportedHours - t.CoveredHours
-		t.Level = th.Level(t.AbsentHours, t.DaysLeft)
+		t.settle(th)
 	}
 	unitOrder := map[string]int{}
 	for _, f := range forms {
@@ -169,6 +143,12 @@ func Ledger(forms []*Form, th Thresholds) []*Tally {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return unitOrder[out[i].Unit] < unitOrder[out[j].Unit] })
 	return out
+}
+
+// settle sets what follows from the totals: the hours that count and the level.
+func (t *Tally) settle(th Thresholds) {
+	t.AbsentHours = t.ReportedHours - t.CoveredHours
+	t.Level = th.Level(t.AbsentHours, t.DaysLeft)
 }
 
 // Crossing is a level a student reached in a month.

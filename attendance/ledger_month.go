@@ -6,23 +6,82 @@ import (
 	"time"
 )
 
+// Counts are a student's rows added up as reported, independent of the
+// thresholds: 旷课 is kept in hours and in days (rows without hours), since
+// days become hours only with the thresholds' DayHours.
+type Counts struct {
+	AbsentHours   int `json:"ah,omitempty"` // 旷课 rows' hours
+	AbsentDays    int `json:"ad,omitempty"` // 旷课 rows' days (rows without hours)
+	Nights        int `json:"n,omitempty"`  // 夜不归宿
+	DaysLeft      int `json:"dl,omitempty"` // 擅自离校 days
+	LateReturns   int `json:"lr,omitempty"` // 晚归
+	LeaveHours    int `json:"lh,omitempty"` // 请假 hours
+	LeaveDays     int `json:"ld,omitempty"` // 请假 days
+	PendingLeaves int `json:"pl,omitempty"` // 请假 without approver
+}
+
+// count is the one place that says what a row counts: toward the student's
+// totals (c), and toward the form's part (p: 旷课 and approved leave, which
+// may cover it). Ledger and the store's month records both count with it.
+func count(r Row) (c Counts, p FormPart) {
+	switch r.Type {
+	case Absent: // its hours, or else its days
+		if r.Hours > 0 {
+			c.AbsentHours = r.Hours
+		} else {
+			c.AbsentDays = r.Days
+		}
+		p.AbsentHours, p.AbsentDays = c.AbsentHours, c.AbsentDays
+	case NightAway:
+		c.Nights = max(r.Days, 1)
+	case LeftSchool:
+		c.DaysLeft = r.Days
+	case LateReturn:
+		c.LateReturns = 1
+	case Leave:
+		c.LeaveHours, c.LeaveDays = r.Hours, r.Days
+		if r.Approver == "" {
+			c.PendingLeaves = 1
+		} else {
+			p.LeaveHours, p.LeaveDays = r.Hours, r.Days
+		}
+	}
+	return c, p
+}
+
+// add adds d to c.
+func (c *Counts) add(d Counts) {
+	c.AbsentHours += d.AbsentHours
+	c.AbsentDays += d.AbsentDays
+	c.Nights += d.Nights
+	c.DaysLeft += d.DaysLeft
+	c.LateReturns += d.LateReturns
+	c.LeaveHours += d.LeaveHours
+	c.LeaveDays += d.LeaveDays
+	c.PendingLeaves += d.PendingLeaves
+}
+
+// addTo adds the counts to a tally, 旷课 days as DayHours each.
+func (c Counts) addTo(t *Tally, th Thresholds) {
+	t.ReportedHours += c.AbsentHours + c.AbsentDays*th.DayHours
+	t.Nights += c.Nights
+	t.DaysLeft += c.DaysLeft
+	t.LateReturns += c.LateReturns
+	t.LeaveHours += c.LeaveHours
+	t.LeaveDays += c.LeaveDays
+	t.PendingLeaves += c.PendingLeaves
+}
+
 // StudentMonth is what one student's month ledger needs, kept by the store
 // next to the student index (one record per class, student and month) so
 // that a threshold check reads one record however many entries named the
-// student this month. Everything is kept as reported, independent of the
-// thresholds: coverage of 旷课 by leave depends on DayHours, so the forms
-// where both meet are kept apart (Mixed).
+// student this month. Everything is kept as reported (Counts); coverage of
+// 旷课 by leave depends on DayHours, so the forms where both meet are kept
+// apart (Mixed).
 type StudentMonth struct {
-	AbsentHours   int        `json:"ah,omitempty"` // 旷课 rows' hours
-	AbsentDays    int        `json:"ad,omitempty"` // 旷课 rows' days (rows without hours)
-	Nights        int        `json:"n,omitempty"`  // 夜不归宿
-	DaysLeft      int        `json:"dl,omitempty"` // 擅自离校 days
-	LateReturns   int        `json:"lr,omitempty"` // 晚归
-	LeaveHours    int        `json:"lh,omitempty"` // 请假 hours
-	LeaveDays     int        `json:"ld,omitempty"` // 请假 days
-	PendingLeaves int        `json:"pl,omitempty"` // 请假 without approver
-	Mixed         []FormPart `json:"mx,omitempty"` // forms with both 旷课 and approved leave, by due
-	First         Place      `json:"f"`            // where the ledger first meets the student
+	Counts
+	Mixed []FormPart `json:"mx,omitempty"` // forms with both 旷课 and approved leave, by due
+	First Place      `json:"f"`            // where the ledger first meets the student
 }
 
 // FormPart is one student's 旷课 and approved leave in one form.
@@ -69,32 +128,9 @@ func (m *StudentMonth) Add(e *Entry, student string) {
 		if p := (Place{e.Due.Unix(), n, i}); m.Empty() || p.less(m.First) {
 			m.First = p
 		}
-		switch r.Type {
-		case Absent:
-			m.AbsentHours, m.AbsentDays = addAbsent(m.AbsentHours, m.AbsentDays, r)
-		case NightAway:
-			m.Nights += max(r.Days, 1)
-		case LeftSchool:
-			m.DaysLeft += r.Days
-		case LateReturn:
-			m.LateReturns++
-		case Leave:
-			m.LeaveHours += r.Hours
-			m.LeaveDays += r.Days
-			if r.Approver == "" {
-				m.PendingLeaves++
-			}
-		}
+		c, _ := count(r)
+		m.add(c)
 	}
-}
-
-// addAbsent adds a 旷课 row as Thresholds.absentHours counts it: its hours,
-// or else its days.
-func addAbsent(hours, days int, r Row) (int, int) {
-	if r.Hours > 0 {
-		return hours + r.Hours, days
-	}
-	return hours, days + r.Days
 }
 
 // PartOf sums the student's 旷课 and approved leave in the live entries of
@@ -106,19 +142,27 @@ func PartOf(due time.Time, es []*Entry, student string) (p FormPart, ok bool) {
 			continue
 		}
 		for _, r := range e.Rows {
-			if r.Who() != student {
-				continue
-			}
-			switch {
-			case r.Type == Absent:
-				p.AbsentHours, p.AbsentDays = addAbsent(p.AbsentHours, p.AbsentDays, r)
-			case r.Type == Leave && r.Approver != "":
-				p.LeaveHours += r.Hours
-				p.LeaveDays += r.Days
+			if r.Who() == student {
+				_, q := count(r)
+				p = p.plus(q)
 			}
 		}
 	}
 	return p, p.mixed()
+}
+
+// plus is the part with q's hours and days added (the due stays p's).
+func (p FormPart) plus(q FormPart) FormPart {
+	p.AbsentHours += q.AbsentHours
+	p.AbsentDays += q.AbsentDays
+	p.LeaveHours += q.LeaveHours
+	p.LeaveDays += q.LeaveDays
+	return p
+}
+
+// covered is how many 旷课 hours the part's approved leave covers.
+func (p FormPart) covered(th Thresholds) int {
+	return min(p.AbsentHours+p.AbsentDays*th.DayHours, p.LeaveHours+p.LeaveDays*th.DayHours)
 }
 
 // mixed reports whether the part has both 旷课 and approved leave.
@@ -129,10 +173,7 @@ func (p FormPart) mixed() bool {
 // Add is the part after e, a new entry of the form, is added; ok as PartOf.
 func (p FormPart) Add(e *Entry, student string) (FormPart, bool) {
 	q, _ := PartOf(e.Due, []*Entry{e}, student)
-	p.AbsentHours += q.AbsentHours
-	p.AbsentDays += q.AbsentDays
-	p.LeaveHours += q.LeaveHours
-	p.LeaveDays += q.LeaveDays
+	p = p.plus(q)
 	return p, p.mixed()
 }
 
@@ -186,13 +227,11 @@ func SummarizeMonth(es []*Entry, student string) StudentMonth {
 // Tally is the student's ledger line for the month, as Ledger computes it
 // from the month's forms.
 func (m *StudentMonth) Tally(unit, student string, th Thresholds) *Tally {
-	t := &Tally{Unit: unit, Student: student, Nights: m.Nights, DaysLeft: m.DaysLeft, LateReturns: m.LateReturns,
-		LeaveHours: m.LeaveHours, LeaveDays: m.LeaveDays, PendingLeaves: m.PendingLeaves,
-		ReportedHours: m.AbsentHours + m.AbsentDays*th.DayHours}
+	t := &Tally{Unit: unit, Student: student}
+	m.addTo(t, th)
 	for _, p := range m.Mixed {
-		t.CoveredHours += min(p.AbsentHours+p.AbsentDays*th.DayHours, p.LeaveHours+p.LeaveDays*th.DayHours)
+		t.CoveredHours += p.covered(th)
 	}
-	t.AbsentHours = t.ReportedHours - t.CoveredHours
-	t.Level = th.Level(t.AbsentHours, t.DaysLeft)
+	t.settle(th)
 	return t
 }
