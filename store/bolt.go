@@ -16,7 +16,19 @@ type boltEngine struct {
 	w  *committer
 }
 
+// The file is mapped 1 GiB at a time and grows 64 MiB at a time. bbolt
+// remaps the file when it outgrows the map, which waits for every read in
+// progress and holds up new ones and the commit (a 242 ms stall was seen in
+// a soak while the map doubled), and growing the file costs a truncate and
+// an fsync: done rarely, neither holds up requests. The map is address
+// space, not memory; a file smaller than the step grows only as needed.
+const (
+	boltMmapSize  = 1 << 30
+	boltAllocSize = 64 << 20
+)
+
 func newBolt(db *bolt.DB) *boltEngine {
+	db.AllocSize = boltAllocSize
 	e := &boltEngine{db: db}
 	e.w = &committer{update: e.Update, max: 1000}
 	return e

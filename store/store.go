@@ -77,7 +77,7 @@ func Open(dir string, o Options) (*DB, error) {
 		}
 	}
 	path := filepath.Join(dir, "baosong.db")
-	b, err := openBolt(path, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly})
+	b, err := openBolt(path, &bolt.Options{Timeout: o.Timeout, ReadOnly: o.ReadOnly, InitialMmapSize: boltMmapSize})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s", ErrLocked, path)
 	}
