@@ -7,6 +7,7 @@ import (
 
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/desk"
+	"github.com/baosong/baosong/org"
 )
 
 // Outing notices (篇10): 外出 by a teacher or the office, the reminder to
@@ -135,7 +136,7 @@ func TestOutingNoticeEndToEnd(t *testing.T) {
 
 // withTwoClasses adds 钱老师, the class teacher of both 高二 classes.
 func withTwoClasses(c *config.Config) {
-	c.Members = append(c.Members, config.Member{ID: "teacher-two", Name: "钱老师", Roles: []string{"teacher"},
+	c.Members = append(c.Members, org.Member{ID: "teacher-two", Name: "钱老师", Roles: []string{"teacher"},
 		Units: []string{"g2c1", "g2c2"}, Channel: "local"})
 }
 

@@ -36,19 +36,19 @@ func BenchmarkOverdueListYear(b *testing.B) {
 	cfg.Units, cfg.Members, cfg.Students, cfg.Groups = nil, nil, nil, nil
 	for g := range 6 {
 		grade := fmt.Sprintf("G%d", g)
-		cfg.Members = append(cfg.Members, config.Member{ID: fmt.Sprintf("lead-%d", g), Name: "组长",
+		cfg.Members = append(cfg.Members, org.Member{ID: fmt.Sprintf("lead-%d", g), Name: "组长",
 			Roles: []string{"grade_lead"}, Grades: []string{grade}})
 		for c := range 10 {
 			id := fmt.Sprintf("g%dc%d", g, c)
 			cfg.Units = append(cfg.Units, org.Unit{ID: id, Name: id + "班", Kind: "class", Grade: grade})
 			cfg.Members = append(cfg.Members,
-				config.Member{ID: "cadre-" + id, Name: "班长", Roles: []string{"cadre"}, Units: []string{id}},
-				config.Member{ID: "teacher-" + id, Name: "老师", Roles: []string{"teacher"}, Units: []string{id}})
+				org.Member{ID: "cadre-" + id, Name: "班长", Roles: []string{"cadre"}, Units: []string{id}},
+				org.Member{ID: "teacher-" + id, Name: "老师", Roles: []string{"teacher"}, Units: []string{id}})
 		}
 	}
 	cfg.Units = append(cfg.Units, org.Unit{ID: "office", Name: "政教处", Kind: "dept"})
-	cfg.Members = append(cfg.Members, config.Member{ID: "office-1", Name: "主任", Roles: []string{"office"}, Units: []string{"office"}},
-		config.Member{ID: "leader-1", Name: "校长", Roles: []string{"leader"}})
+	cfg.Members = append(cfg.Members, org.Member{ID: "office-1", Name: "主任", Roles: []string{"office"}, Units: []string{"office"}},
+		org.Member{ID: "leader-1", Name: "校长", Roles: []string{"leader"}})
 	cfg.Incident.Levels = []org.IncidentLevel{{Members: []string{"leader-1"}}}
 	if p := cfg.Validate(); len(p) > 0 {
 		b.Fatal(p)

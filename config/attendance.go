@@ -74,7 +74,7 @@ func (c *Config) validateAttendance(add func(string, ...any)) {
 }
 
 // member finds a [[member]] by id.
-func (c *Config) member(id string) (*Member, bool) {
+func (c *Config) member(id string) (*org.Member, bool) {
 	for i := range c.Members {
 		if c.Members[i].ID == id {
 			return &c.Members[i], true

@@ -23,7 +23,7 @@ type Config struct {
 	Store    Store        `toml:"store"`
 	Org      Org          `toml:"org"`
 	Units    []org.Unit   `toml:"unit"`
-	Members  []Member     `toml:"member"`
+	Members  []org.Member `toml:"member"`
 	Students []Student    `toml:"student"`
 	Rosters  []org.Roster `toml:"roster"`
 	Groups   []org.Group  `toml:"group"`
@@ -58,10 +58,8 @@ func Parse(data []byte, dir string) (*Config, error) {
 		return nil, Problems{fmt.Sprintf("TOML 语法错误: %v", err)}
 	}
 	c.undecoded = md.Undecoded()
-	for i := range c.Members {
-		if m := &c.Members[i]; m.Unit != "" && !contains(m.Units, m.Unit) {
-			m.Units = append([]string{m.Unit}, m.Units...)
-		}
+	if err := c.addMemberUnit(data); err != nil {
+		return nil, Problems{fmt.Sprintf("TOML 语法错误: %v", err)}
 	}
 	if p := c.Validate(); len(p) > 0 {
 		return c, p

@@ -88,7 +88,7 @@ func TestChangesAfterValidateAreSeen(t *testing.T) {
 			Kind: "class", Grade: "高三"})
 	}
 	c.Students = append(c.Students, config.Student{Unit: "g3c1", Name: "钱一"})
-	c.Members = append(c.Members, config.Member{ID: "lead-g3", Name: "高三年级组长", Roles: []string{"grade_lead"},
+	c.Members = append(c.Members, org.Member{ID: "lead-g3", Name: "高三年级组长", Roles: []string{"grade_lead"},
 		Grades: []string{"高三"}})
 	c.Org.TimeZone = "Asia/Urumqi"
 	if p := c.Validate(); len(p) > 0 {
@@ -140,5 +140,20 @@ func TestStoreDSNFile(t *testing.T) {
 	}
 	if !c.Postgres() || c.StoreDSN() != "postgres://baosong:s3cret@db:5432/baosong" {
 		t.Errorf("postgres %v, dsn %q", c.Postgres(), c.StoreDSN())
+	}
+}
+
+// unit is read apart from the other keys of a [[member]]; a key no member
+// has is still reported, with every other problem.
+func TestMemberUnitIsKnownOtherKeysAreNot(t *testing.T) {
+	cfg := "[[unit]]\nid=\"c1\"\nname=\"一班\"\nkind=\"class\"\ngrade=\"初一\"\n" +
+		"[[member]]\nid=\"t\"\nname=\"老师\"\nroles=[\"teacher\"]\nunit=\"c1\"\nunits=[\"c1\"]\nwechat=\"t\"\n" +
+		"[[member]]\nid=\"l\"\nname=\"领导\"\nroles=[\"leader\"]\n[[incident.level]]\nmembers=[\"l\"]\n"
+	c, err := config.Parse([]byte(cfg), ".")
+	if err == nil || !strings.Contains(err.Error(), "未知的配置项 member.wechat") || strings.Contains(err.Error(), "member.unit") {
+		t.Fatalf("problems: %v", err)
+	}
+	if got := c.Members[0].Units; len(got) != 1 || got[0] != "c1" {
+		t.Errorf("units = %v (unit and units name the same class)", got)
 	}
 }

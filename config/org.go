@@ -2,8 +2,11 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/baosong/baosong/org"
 )
@@ -47,19 +50,26 @@ func (c *Config) validateOrg(add func(string, ...any)) {
 	}
 }
 
-// Member is a [[member]] of the directory: org.Member as the file writes
-// it (unit or units; the defaults are filled in by org.New).
-type Member struct {
-	ID           string   `toml:"id"`
-	Name         string   `toml:"name"`
-	Roles        []string `toml:"roles"`
-	Units        []string `toml:"units"`
-	Unit         string   `toml:"unit"`   // one unit, the same as units = ["…"] (SPEC §9 says unit(s))
-	Grades       []string `toml:"grades"` // grade leads: the grades they lead
-	Mobile       string   `toml:"mobile"`
-	Channel      string   `toml:"channel"` // local | wecom | dingtalk
-	WeComUser    string   `toml:"wecom_user"`
-	DingTalkUser string   `toml:"dingtalk_user"`
+// addMemberUnit reads the key unit of each [[member]] of data: one unit,
+// the same as units = ["…"] (SPEC §9 says unit(s)). org.Member has one list
+// of units, so the key is read apart, added to Units and not reported as
+// unknown.
+func (c *Config) addMemberUnit(data []byte) error {
+	var file struct {
+		Members []struct {
+			Unit string `toml:"unit"`
+		} `toml:"member"`
+	}
+	if _, err := toml.Decode(string(data), &file); err != nil {
+		return err
+	}
+	c.undecoded = slices.DeleteFunc(c.undecoded, func(k toml.Key) bool { return k.String() == "member.unit" })
+	for i, f := range file.Members {
+		if m := &c.Members[i]; f.Unit != "" && !contains(m.Units, f.Unit) {
+			m.Units = append([]string{f.Unit}, m.Units...)
+		}
+	}
+	return nil
 }
 
 // Student is a [[student]] of a class roster: an org.Student and its class.
@@ -99,13 +109,9 @@ func (c *Config) Unit(id string) (*org.Unit, bool) {
 // Organisation is the file's organisation in org's terms (org.Source):
 // org.New and org.CalendarOf read it.
 func (c *Config) Organisation() org.Organisation {
-	o := org.Organisation{Name: c.Org.Name, Units: c.Units, Groups: c.Groups, Students: map[string][]org.Student{},
-		Calendar: org.CalendarConfig{Location: c.Location(), Policy: c.Org.HolidayPolicy,
-			Workdays: c.Org.Workdays, Holidays: c.Org.Holidays, Vacations: c.Org.Vacations}}
-	for _, m := range c.Members {
-		o.Members = append(o.Members, org.Member{ID: m.ID, Name: m.Name, Roles: m.Roles, Units: m.Units, Grades: m.Grades,
-			Mobile: m.Mobile, Channel: m.Channel, WeComUser: m.WeComUser, DingTalkUser: m.DingTalkUser})
-	}
+	o := org.Organisation{Name: c.Org.Name, Units: c.Units, Members: c.Members, Groups: c.Groups,
+		Students: map[string][]org.Student{}, Calendar: org.CalendarConfig{Location: c.Location(),
+			Policy: c.Org.HolidayPolicy, Workdays: c.Org.Workdays, Holidays: c.Org.Holidays, Vacations: c.Org.Vacations}}
 	for _, s := range c.Students {
 		o.Students[s.Unit] = append(o.Students[s.Unit], org.Student{Name: s.Name, No: s.No})
 	}

@@ -132,7 +132,7 @@ func newPopulation(c *config.Config) (*population, error) {
 
 // userOf is the id the member is known by on the channel used (wecom user id
 // or member id; the local hook takes member ids).
-func userOf(m config.Member, c *config.Config) string {
+func userOf(m org.Member, c *config.Config) string {
 	if c.WeCom.Enabled && m.WeComUser != "" {
 		return m.WeComUser
 	}

@@ -51,16 +51,19 @@ type Unit struct {
 	Category string `toml:"category"`
 }
 
-// Member is a person in the directory.
+// Member is a person in the directory: a [[member]] of the file (whose key
+// unit, one unit, config adds to Units). New fills in what the file may
+// leave out: channel local, platform user ids = the member id.
 type Member struct {
-	ID, Name     string
-	Roles        []string
-	Units        []string // classes or department
-	Grades       []string // grade leads
-	Mobile       string
-	Channel      string // where pushes go: local, wecom, dingtalk
-	WeComUser    string
-	DingTalkUser string
+	ID           string   `toml:"id"`
+	Name         string   `toml:"name"`
+	Roles        []string `toml:"roles"`
+	Units        []string `toml:"units"`  // classes or department
+	Grades       []string `toml:"grades"` // grade leads: the grades they lead
+	Mobile       string   `toml:"mobile"`
+	Channel      string   `toml:"channel"` // where pushes go: local, wecom, dingtalk
+	WeComUser    string   `toml:"wecom_user"`
+	DingTalkUser string   `toml:"dingtalk_user"`
 }
 
 // Has reports whether the member has any of the roles.
@@ -113,7 +116,7 @@ type Roster struct {
 type Organisation struct {
 	Name     string
 	Units    []Unit
-	Members  []Member // New fills in the defaults (channel local, platform user ids = member id)
+	Members  []Member
 	Students map[string][]Student
 	Rosters  []Roster // the files' paths as they are opened
 	Groups   []Group

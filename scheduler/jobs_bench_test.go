@@ -17,18 +17,18 @@ func bigOrg(b *testing.B) (*config.Config, *org.Directory, *org.Calendar) {
 	b.Helper()
 	cfg, _, _ := demo(b)
 	cfg.Units, cfg.Members, cfg.Students, cfg.Groups = nil, nil, nil, nil
-	add := func(m config.Member) { cfg.Members = append(cfg.Members, m) }
+	add := func(m org.Member) { cfg.Members = append(cfg.Members, m) }
 	for g := range 10 {
 		grade := fmt.Sprintf("G%d", g)
-		add(config.Member{ID: fmt.Sprintf("lead-%d", g), Name: "组长", Roles: []string{"grade_lead"}, Grades: []string{grade}})
+		add(org.Member{ID: fmt.Sprintf("lead-%d", g), Name: "组长", Roles: []string{"grade_lead"}, Grades: []string{grade}})
 		cfg.Groups = append(cfg.Groups, org.Group{Name: grade + "群", Channel: "local", Grades: []string{grade},
 			Mention: []string{fmt.Sprintf("lead-%d", g)}})
 		for c := range 50 {
 			id := fmt.Sprintf("g%dc%d", g, c)
 			cfg.Units = append(cfg.Units, org.Unit{ID: id, Name: id + "班", Kind: "class", Grade: grade})
-			add(config.Member{ID: "teacher-" + id, Name: "老师", Roles: []string{"teacher"}, Units: []string{id}})
+			add(org.Member{ID: "teacher-" + id, Name: "老师", Roles: []string{"teacher"}, Units: []string{id}})
 			for k := range 18 {
-				add(config.Member{ID: fmt.Sprintf("cadre-%s-%d", id, k), Name: "班干部", Roles: []string{"cadre"}, Units: []string{id}})
+				add(org.Member{ID: fmt.Sprintf("cadre-%s-%d", id, k), Name: "班干部", Roles: []string{"cadre"}, Units: []string{id}})
 			}
 		}
 	}
@@ -36,13 +36,13 @@ func bigOrg(b *testing.B) (*config.Config, *org.Directory, *org.Calendar) {
 		id := fmt.Sprintf("dept%d", d)
 		cfg.Units = append(cfg.Units, org.Unit{ID: id, Name: id, Kind: "dept"})
 		for k := range 9 {
-			add(config.Member{ID: fmt.Sprintf("officer-%s-%d", id, k), Name: "信息员", Roles: []string{"officer"}, Units: []string{id}})
+			add(org.Member{ID: fmt.Sprintf("officer-%s-%d", id, k), Name: "信息员", Roles: []string{"officer"}, Units: []string{id}})
 		}
 	}
 	cfg.Units = append(cfg.Units, org.Unit{ID: "office", Name: "政教处", Kind: "dept"})
 	for k := range 20 {
-		add(config.Member{ID: fmt.Sprintf("office-%d", k), Name: "办公室", Roles: []string{"office"}, Units: []string{"office"}})
-		add(config.Member{ID: fmt.Sprintf("leader-%d", k), Name: "领导", Roles: []string{"leader"}})
+		add(org.Member{ID: fmt.Sprintf("office-%d", k), Name: "办公室", Roles: []string{"office"}, Units: []string{"office"}})
+		add(org.Member{ID: fmt.Sprintf("leader-%d", k), Name: "领导", Roles: []string{"leader"}})
 	}
 	cfg.Incident.Levels = []org.IncidentLevel{{Members: []string{"leader-0"}}}
 	if p := cfg.Validate(); len(p) > 0 {
