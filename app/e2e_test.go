@@ -63,6 +63,18 @@ func skipOnPostgres(t *testing.T, why string) {
 	}
 }
 
+// onPostgres puts the store on PostgreSQL when BAOSONG_TEST_PG is set: the
+// same test on PostgreSQL, the data directory its schema.
+func onPostgres(t testing.TB, c *config.Config, data string) {
+	if pg := pgtest.Env(); pg != "" {
+		dsn, err := pgtest.DSN(pg, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Store = config.Store{Driver: "postgres", DSN: dsn}
+	}
+}
+
 func startTestApp(t *testing.T, data string, now time.Time, opts ...option) *testApp {
 	t.Helper()
 	ta := &testApp{t: t, data: data, now: now}
@@ -74,13 +86,7 @@ func startTestApp(t *testing.T, data string, now time.Time, opts ...option) *tes
 			return ta.now
 		}
 	}
-	if pg := pgtest.Env(); pg != "" { // the same test on PostgreSQL, the data directory its schema
-		dsn, err := pgtest.DSN(pg, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts = append(opts, func(c *config.Config) { c.Store = config.Store{Driver: "postgres", DSN: dsn} })
-	}
+	opts = append(opts, func(c *config.Config) { onPostgres(t, c, data) })
 	a, err := app.New(app.Options{Config: demoConfig(t, opts...), Data: data, Now: clock,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -79,7 +79,9 @@ func newStreamBench(b testing.TB) *streamBench {
 		AgentID: 1, APIBase: api.URL, Mode: config.ModeStream, StreamBase: sb.gw.Srv.URL}
 	loc := cfg.Location()
 	end := time.Date(2027, 7, 20, 12, 0, 0, 0, loc)
-	a, err := app.New(app.Options{Config: cfg, Data: b.TempDir(), Now: func() time.Time { return end },
+	data := b.TempDir()
+	onPostgres(b, cfg, data)
+	a, err := app.New(app.Options{Config: cfg, Data: data, Now: func() time.Time { return end },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
