@@ -144,9 +144,9 @@ func New(o Options) (*App, error) {
 // policy.
 func (a *App) services() {
 	p := a.Config.Policies
-	a.att = attendance.New(p.Attendance, a.Dir, a.Store, a.now)
+	a.att = attendance.New(p.Attendance, p.Outing, a.Dir, a.Store, a.now)
 	a.att.Log, a.att.Catchup = a.log, p.Schedule.Catchup.Duration
-	a.desk = desk.New(p.Submission, p.Weekly, p.Outing, a.Dir, a.Store, a.now)
+	a.desk = desk.New(p.Submission, p.Weekly, a.Dir, a.Store, a.now)
 	// 积分, 排名 and the quarterly circular count the classes' attendance
 	// forms too (篇1 第九条).
 	a.desk.Forms = a.att

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
-	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/org"
 )
 
@@ -15,10 +15,10 @@ import (
 // office's 18:00 list of the unconfirmed ones.
 
 // outing reads an outing notice straight from the store.
-func outing(t *testing.T, ta *testApp, id string) *desk.Outing {
+func outing(t *testing.T, ta *testApp, id string) *attendance.Outing {
 	t.Helper()
-	var o *desk.Outing
-	err := ta.Store.ViewDesk(func(tx desk.Tx) error {
+	var o *attendance.Outing
+	err := ta.Store.ViewAttendance(func(tx attendance.Tx) error {
 		var err error
 		o, err = tx.Outing(id)
 		return err

@@ -45,7 +45,7 @@ func BenchmarkAttendanceFormSpread(b *testing.B) {
 	}
 	a.Start()
 	defer a.Close()
-	att := attendance.New(cfg.Attendance, a.Dir, a.Store, func() time.Time { return end })
+	att := attendance.New(cfg.Attendance, cfg.Outing, a.Dir, a.Store, func() time.Time { return end })
 	dues := att.Schedule.Between(time.Date(2026, 9, 1, 0, 0, 0, 0, loc), time.Date(2027, 7, 10, 0, 0, 0, 0, loc))
 	body := func(i int64) string {
 		c, n := i%int64(len(cadres)), int(i/int64(len(cadres)))

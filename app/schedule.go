@@ -28,12 +28,12 @@ const watermarkKey = "scheduler.watermark"
 func (a *App) newScheduler() (*scheduler.Engine, error) {
 	cal := a.Dir.Calendar()
 	att, desk := a.att, a.desk
-	ds := deskSource{desk}
+	ds, as := deskSource{desk}, attendanceSource{att, a.Dir, desk}
 	deps := scheduler.Deps{
 		Policies: a.Config.Policies, Dir: a.Dir, Outbox: a.Store, Now: a.now,
 		Sources: scheduler.Sources{
-			Attendance: attendanceSource{att, a.Dir, desk}, Summaries: attendanceSource{att, a.Dir, desk},
-			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk, Outings: ds, Statistics: ds,
+			Attendance: as, Summaries: as, Outings: as,
+			Quotas: ds, Media: desk, Research: desk, Rankings: ds, Weekly: desk, Statistics: ds,
 		},
 		Sent: func(job string, n int) { a.Metrics.Reminders.WithLabelValues(job).Add(float64(n)) }, Log: a.log,
 	}
@@ -120,6 +120,20 @@ type attendanceSource struct {
 	att  *attendance.Service
 	dir  *org.Directory
 	desk *desk.Service
+}
+
+// UnnotifiedOutings lists the outings of [from, to] whose guardians no class
+// teacher has confirmed notifying.
+func (s attendanceSource) UnnotifiedOutings(_ context.Context, from, to time.Time) ([]scheduler.Outing, error) {
+	list, err := s.att.Outings(from, to, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scheduler.Outing, len(list))
+	for i, o := range list {
+		out[i] = scheduler.Outing{ID: o.ID, Unit: o.Unit, Brief: o.Brief(s.att.Location())}
+	}
+	return out, nil
 }
 
 // MissingClasses lists the classes with no live entry in the form due at due.
@@ -225,20 +239,6 @@ func (d deskSource) RankingPushes(ctx context.Context, job, period string, quart
 		units = append(units, u.ID)
 	}
 	return d.CircularPushes(job, period, text, units), nil
-}
-
-// UnnotifiedOutings lists the outings of [from, to] whose guardians no class
-// teacher has confirmed notifying.
-func (d deskSource) UnnotifiedOutings(_ context.Context, from, to time.Time) ([]scheduler.Outing, error) {
-	list, err := d.Outings(from, to, true)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]scheduler.Outing, len(list))
-	for i, o := range list {
-		out[i] = scheduler.Outing{ID: o.ID, Unit: o.Unit, Brief: o.Brief(d.Policy.Loc)}
-	}
-	return out, nil
 }
 
 // StatisticsOpen lists the 统计 items not yet at the office, with who holds

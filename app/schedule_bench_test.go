@@ -60,7 +60,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer a.Close()
-	att := attendance.New(cfg.Attendance, a.Dir, a.Store, a.now)
+	att := attendance.New(cfg.Attendance, cfg.Outing, a.Dir, a.Store, a.now)
 	dues := att.Schedule.Between(time.Date(2026, 1, 1, 0, 0, 0, 0, cfg.Location()), end)
 	// Seed a class per goroutine, so that bbolt batches the commits.
 	var wg sync.WaitGroup
@@ -86,7 +86,7 @@ func BenchmarkOverdueListYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := &discard{}
-	dk := desk.New(cfg.Submission, cfg.Weekly, cfg.Outing, a.Dir, a.Store, a.now)
+	dk := desk.New(cfg.Submission, cfg.Weekly, a.Dir, a.Store, a.now)
 	src := attendanceSource{att, a.Dir, dk}
 	jobs := scheduler.DefaultJobs(scheduler.Deps{Policies: cfg.Policies, Dir: a.Dir, Outbox: out, Now: a.now,
 		Sources: scheduler.Sources{Attendance: src, Summaries: src}})

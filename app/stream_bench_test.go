@@ -89,7 +89,7 @@ func newStreamBench(b testing.TB) *streamBench {
 	a.Start()
 	b.Cleanup(func() { a.Close() })
 	sb.app = a
-	att := attendance.New(cfg.Attendance, a.Dir, a.Store, func() time.Time { return end })
+	att := attendance.New(cfg.Attendance, cfg.Outing, a.Dir, a.Store, func() time.Time { return end })
 	dues := att.Schedule.Between(time.Date(2026, 9, 1, 0, 0, 0, 0, loc), time.Date(2027, 7, 10, 0, 0, 0, 0, loc))
 	// As BenchmarkAttendanceFormSpread: each cadre's messages dated before
 	// successive due times, so that forms hold a few entries as in a school.

@@ -256,7 +256,7 @@ func TestWeeklyGoodDeedAndMediaSummary(t *testing.T) {
 	r = ta.say("officer-2", "周报 补充：本周大事")
 	mustContain(t, r, "W2", "11月23日—11月29日这一周", "按时")
 	mustContain(t, ta.say("head-general", "周报 x"), "需要信息员身份")
-	dk := desk.New(ta.Config.Submission, ta.Config.Weekly, ta.Config.Outing, ta.Dir, ta.Store, time.Now)
+	dk := desk.New(ta.Config.Submission, ta.Config.Weekly, ta.Dir, ta.Store, time.Now)
 	missing, err := dk.WeeklyMissing(t.Context(), at(11, 16, 0, 0))
 	if err != nil || strings.Join(missing, ",") != "office" {
 		t.Errorf("weekly missing = %v, %v", missing, err)

@@ -123,7 +123,7 @@ func benchSummary(b *testing.B, period string) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	att := attendance.New(cfg.Attendance, dir, db, time.Now)
+	att := attendance.New(cfg.Attendance, cfg.Outing, dir, db, time.Now)
 	p, err := org.ParsePeriod(period, att.Location())
 	if err != nil {
 		b.Fatal(err)

@@ -1,7 +1,8 @@
 // Package attendance holds the attendance rules of baosong: the forms
 // classes owe (《日常信息报表》, 篇2, 篇3, 篇10), the entries that fill them, the
-// monthly discipline ledger and summary, the follow-up of abnormal absences
-// and the approval of leave. Rules are pure functions over records; the
+// monthly discipline ledger and summary, the follow-up of abnormal absences,
+// the approval of leave, and the outing notices that tell guardians where
+// their children are (篇10 第3条). Rules are pure functions over records; the
 // Service runs them inside one transaction of its Store.
 //
 // It knows nothing of the information desk (package desk), which reads the

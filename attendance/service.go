@@ -62,6 +62,14 @@ type Tx interface {
 	// DeleteConfirmation removes a grade's confirmation of a month (重开汇总)
 	// and records that in its history at at.
 	DeleteConfirmation(period, grade string, at time.Time) error
+	// NewOutingID allocates the next outing notice id: O1, O2 …
+	NewOutingID() (string, error)
+	// PutOuting stores an outing notice and records action in its history.
+	PutOuting(o *Outing, action string) error
+	// Outing loads an outing notice (O3, #O3, o3); ErrNoOuting when absent.
+	Outing(id string) (*Outing, error)
+	// Outings lists every outing notice in id order.
+	Outings() ([]*Outing, error)
 	// Enqueue queues pushes in this transaction; a Key already queued is skipped.
 	Enqueue(ns ...bot.Notification) error
 	// Queued reports whether a push key was ever queued.
@@ -135,17 +143,20 @@ type Service struct {
 	// MaxHours is the most class hours one row may count ([attendance]
 	// max_hours_per_form); 0: no limit.
 	MaxHours int
+	// OutingTimes are when outing notices are reminded and overdue ([outing]).
+	OutingTimes org.OutingPolicy
 }
 
-// New builds the service of the attendance policy over the directory's
-// calendar (Catchup and Log are set by whoever runs the absence clock).
-func New(p org.AttendancePolicy, dir *org.Directory, st Store, now func() time.Time) *Service {
+// New builds the service of the attendance and outing policies over the
+// directory's calendar (Catchup and Log are set by whoever runs the absence
+// clock).
+func New(p org.AttendancePolicy, out org.OutingPolicy, dir *org.Directory, st Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	return &Service{Dir: dir, Store: st, Schedule: NewSchedule(p, dir.Calendar()), Thresholds: ThresholdsOf(p), Now: now,
 		ExplainWithin: p.ExplainWithin.Duration, Leaders: p.AbsenceLeaders, CadresSeeLevels: p.CadresSeeLevels,
-		MaxHours: p.MaxHoursPerForm}
+		MaxHours: p.MaxHoursPerForm, OutingTimes: out}
 }
 
 // Location is the organisation's time zone.

@@ -36,7 +36,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f.db = db
-	f.att = attendance.New(cfg.Attendance, dir, db, func() time.Time { return f.now })
+	f.att = attendance.New(cfg.Attendance, cfg.Outing, dir, db, func() time.Time { return f.now })
 	return f
 }
 

@@ -28,7 +28,7 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 	f.submit("cadre-g1c2", "g1c2", "2026-11-03 08:00") // completes the 2nd late
 
 	c := demoConfig(t)
-	dk := desk.New(c.Submission, c.Weekly, c.Outing, f.dir, f.db, func() time.Time { return f.now })
+	dk := desk.New(c.Submission, c.Weekly, f.dir, f.db, func() time.Time { return f.now })
 	p, err := org.ParsePeriod("2026-11", shanghai)
 	if err != nil {
 		t.Fatal(err)

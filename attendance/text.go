@@ -42,6 +42,15 @@ const (
 	noticeCovered         = "%s 的缺勤原因已随 %s 查明（%s），无需再次回复。"
 )
 
+// The Chinese texts of the pushes about outing notices (篇10).
+const (
+	outingTitle       = "外出活动"
+	outingOfficeTitle = "信息报送" // the office hears of outings under the desk's title, as before
+	pushOutingOffice  = "【外出登记】%s登记外出活动：%s（编号 %s）。"
+	pushOutingTeacher = "【外出活动】%s已登记外出活动：%s（编号 %s）。请最迟于%s通知学生家长（监护人），通知后回复“已通知 %s”。"
+	pushOutingUrgent  = "【紧急外出】%s已登记紧急外出活动：%s（编号 %s）。请立即通知学生家长（监护人），通知后回复“已通知 %s”。"
+)
+
 // FormLabel names a form by its due time: 11月26日(周四)17:00.
 func FormLabel(due time.Time, loc *time.Location) string {
 	d := due.In(loc)

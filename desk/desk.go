@@ -1,7 +1,7 @@
 // Package desk is the information desk of baosong: information items and
 // their review chain (投稿, 通过, 采用, 签发; 篇1, 篇6, 篇7), points and the
-// circular, statistics items, weekly department reports, good deeds, media
-// summaries and outing notices. Its pure rules are the package functions and
+// circular, statistics items, weekly department reports, good deeds and
+// media summaries. Its pure rules are the package functions and
 // InfoPolicy; the Service loads, applies and stores through its Store.
 //
 // The desk depends on attendance in one place only: the circular counts the
@@ -19,8 +19,8 @@ import (
 	"github.com/baosong/baosong/org"
 )
 
-// Store persists information items, weekly reports, good deeds,
-// outing notices and media summaries. Package store implements it.
+// Store persists information items, weekly reports, good deeds and media
+// summaries. Package store implements it.
 type Store interface {
 	// UpdateDesk runs fn in one durable transaction; fn may run more than
 	// once and must only act through tx. A retried platform message fails
@@ -32,7 +32,7 @@ type Store interface {
 
 // Tx is what the rules read and write inside one transaction.
 type Tx interface {
-	// NewID allocates the next id of a kind: "S" → S1, "W" → W1, "G" → G1, "O" → O1.
+	// NewID allocates the next id of a kind: "S" → S1, "W" → W1, "G" → G1.
 	NewID(prefix string) (string, error)
 	// Article loads an item (S5, #S5, s5); ErrNoArticle when absent.
 	Article(id string) (*Article, error)
@@ -47,12 +47,6 @@ type Tx interface {
 	PutWeekly(w *Weekly, action string) error
 	// Weeklies lists every weekly report in id order.
 	Weeklies() ([]*Weekly, error)
-	// PutOuting stores an outing notice and records action in its history.
-	PutOuting(o *Outing, action string) error
-	// Outing loads an outing notice (O3, #O3, o3); ErrNoOuting when absent.
-	Outing(id string) (*Outing, error)
-	// Outings lists every outing notice in id order.
-	Outings() ([]*Outing, error)
 	// PutGoodDeed stores a good-deed report and records action in its history.
 	PutGoodDeed(g *GoodDeed, action string) error
 	// GoodDeeds lists every good-deed report in id order.
@@ -73,22 +67,20 @@ type Tx interface {
 // with its history and pushes. Its pure rules are the package functions
 // and InfoPolicy; the Service only loads, applies and stores.
 type Service struct {
-	Dir         *org.Directory
-	Store       Store
-	Policy      *InfoPolicy
-	Week        org.WeeklyPolicy
-	OutingTimes org.OutingPolicy
-	Now         func() time.Time
+	Dir    *org.Directory
+	Store  Store
+	Policy *InfoPolicy
+	Week   org.WeeklyPolicy
+	Now    func() time.Time
 	// Forms counts the classes' attendance forms for the statistics and the
 	// circular (Stats.Forms); nil leaves them out.
 	Forms FormCounter
 }
 
-// New builds the desk of the submission, weekly-report and outing policies
-// over the directory's calendar.
-func New(sub org.SubmissionPolicy, week org.WeeklyPolicy, out org.OutingPolicy, dir *org.Directory, st Store,
-	now func() time.Time) *Service {
-	return &Service{Dir: dir, Store: st, Policy: NewInfoPolicy(sub, dir.Calendar()), Week: week, OutingTimes: out, Now: now}
+// New builds the desk of the submission and weekly-report policies over the
+// directory's calendar.
+func New(sub org.SubmissionPolicy, week org.WeeklyPolicy, dir *org.Directory, st Store, now func() time.Time) *Service {
+	return &Service{Dir: dir, Store: st, Policy: NewInfoPolicy(sub, dir.Calendar()), Week: week, Now: now}
 }
 
 // DefaultCategory is the category of an item sent without one.

@@ -16,10 +16,3 @@ const (
 	pushGoodDeed         = "【好人好事】%s（%s）报告：%s（编号 %s）"
 	pushMediaSummary     = "【媒体采用汇总】%s %s：\n%s"
 )
-
-// The Chinese texts of the pushes about outing notices (篇10).
-const (
-	pushOutingOffice  = "【外出登记】%s登记外出活动：%s（编号 %s）。"
-	pushOutingTeacher = "【外出活动】%s已登记外出活动：%s（编号 %s）。请最迟于%s通知学生家长（监护人），通知后回复“已通知 %s”。"
-	pushOutingUrgent  = "【紧急外出】%s已登记紧急外出活动：%s（编号 %s）。请立即通知学生家长（监护人），通知后回复“已通知 %s”。"
-)

@@ -33,7 +33,7 @@ func TestWeeklyReportsOverAHoliday(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	dk := desk.New(cfg.Submission, cfg.Weekly, cfg.Outing, dir, db, func() time.Time { return now })
+	dk := desk.New(cfg.Submission, cfg.Weekly, dir, db, func() time.Time { return now })
 	if got := dk.WeeklyDue(at("2026-12-07")); !got.Equal(at("2026-12-04 12:00")) {
 		t.Fatalf("due of the week of 7 December = %v, want Friday the 4th 12:00", got)
 	}

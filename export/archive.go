@@ -16,6 +16,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/org"
 )
@@ -28,7 +29,7 @@ type Archive struct {
 	Points      *Points              `json:"points"`
 	Weekly      *Weekly              `json:"weekly"`
 	GoodDeeds   []*desk.GoodDeed     `json:"good_deeds"`
-	Outings     []*desk.Outing       `json:"outings"` // by the outing's day
+	Outings     []*attendance.Outing `json:"outings"` // by the outing's day
 	Attendance  []json.RawMessage    `json:"attendance"`
 	Incidents   []json.RawMessage    `json:"incidents"`
 	MediaSums   []*desk.MediaSummary `json:"media_summaries"`
@@ -71,14 +72,14 @@ func archiveDocument(src *Source, p org.Period) (Document, error) {
 		return nil, err
 	}
 	a := &Archive{Kind: "archive", Period: p.Name, Submissions: subs.(*Submissions), Points: pts.(*Points),
-		Weekly: wk.(*Weekly), GoodDeeds: []*desk.GoodDeed{}, Outings: []*desk.Outing{}, Attendance: []json.RawMessage{},
+		Weekly: wk.(*Weekly), GoodDeeds: []*desk.GoodDeed{}, Outings: []*attendance.Outing{}, Attendance: []json.RawMessage{},
 		Incidents: []json.RawMessage{}, MediaSums: []*desk.MediaSummary{}, src: src}
 	for _, g := range r.deeds {
 		if !g.At.Before(p.From) && g.At.Before(p.To) {
 			a.GoodDeeds = append(a.GoodDeeds, g)
 		}
 	}
-	outings, err := src.Desk.Outings(p.From, p.To.AddDate(0, 0, -1), false)
+	outings, err := src.Attendance.Outings(p.From, p.To.AddDate(0, 0, -1), false)
 	if err != nil {
 		return nil, err
 	}

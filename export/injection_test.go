@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/baosong/baosong"
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/export"
@@ -46,7 +47,7 @@ func hostileSource(t *testing.T) *export.Source {
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, cst)
 	clock := func() time.Time { return now }
-	dk := desk.New(cfg.Submission, cfg.Weekly, cfg.Outing, dir, db, clock)
+	dk := desk.New(cfg.Submission, cfg.Weekly, dir, db, clock)
 	ctx := context.Background()
 	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
 	day := time.Date(2026, 11, 10, 9, 0, 0, 0, cst)
@@ -60,7 +61,8 @@ func hostileSource(t *testing.T) *export.Source {
 	if _, err := dk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", h[0], day); err != nil {
 		t.Fatal(err)
 	}
-	return &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: clock}
+	return &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: clock,
+		Attendance: attendance.New(cfg.Attendance, cfg.Outing, dir, db, clock)}
 }
 
 func TestExportsNeutraliseFormulas(t *testing.T) {

@@ -40,7 +40,7 @@ func TestArchiveReadsTheDeskOnce(t *testing.T) {
 	src := deskFixture(t)
 	cs := &countingStore{DB: src.Store.(*store.DB)}
 	p := src.Policies
-	dk := desk.New(p.Submission, p.Weekly, p.Outing, src.Dir, cs, src.Now)
+	dk := desk.New(p.Submission, p.Weekly, src.Dir, cs, src.Now)
 	src.Desk = dk
 	for _, format := range []string{export.XLSX, export.JSON} {
 		before := cs.items.Load()

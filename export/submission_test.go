@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/baosong/baosong"
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/export"
@@ -38,7 +39,7 @@ func deskFixture(t *testing.T) *export.Source {
 	}
 	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, cst)
-	dk := desk.New(cfg.Submission, cfg.Weekly, cfg.Outing, dir, db, func() time.Time { return now })
+	dk := desk.New(cfg.Submission, cfg.Weekly, dir, db, func() time.Time { return now })
 	ctx := context.Background()
 	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
 	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, cst) }
@@ -73,7 +74,8 @@ func deskFixture(t *testing.T) *export.Source {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
-	return &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: func() time.Time { return now }}
+	return &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: func() time.Time { return now },
+		Attendance: attendance.New(cfg.Attendance, cfg.Outing, dir, db, func() time.Time { return now })}
 }
 
 func TestSubmissionsJSONContract(t *testing.T) {

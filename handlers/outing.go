@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
-	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/handlers/parse"
 	"github.com/baosong/baosong/org"
 )
@@ -17,10 +17,10 @@ import (
 // 社会实践, 研学) by a teacher for their own class or by the office for any
 // class; 已通知 O3 by a class teacher once the guardians are told. The
 // rules (one working day ahead unless 紧急, the reminder, the office's
-// list) are desk.Service's.
+// list) are attendance.Service's.
 type outings struct {
 	*Handlers
-	desk    *desk.Service
+	att     *attendance.Service
 	classes map[parse.ClassRef]string
 }
 
@@ -28,7 +28,7 @@ type outings struct {
 var outingKinds = []string{"春游", "秋游", "社会实践", "研学"}
 
 func (h *Handlers) outingIntents() []intent {
-	o := &outings{Handlers: h, desk: h.Desk, classes: classIndex(h.Dir)}
+	o := &outings{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, o.recent)
 	return []intent{
 		h.newIntent("outing", []string{org.Teacher, org.Office}, o.register,
@@ -44,7 +44,7 @@ func (o *outings) at(m *bot.Message) time.Time {
 	if t.IsZero() {
 		t = o.Now()
 	}
-	return t.In(o.desk.Policy.Loc)
+	return t.In(o.att.Location())
 }
 
 func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -67,23 +67,23 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	if refusal != nil {
 		return refusal, nil
 	}
-	out, err := o.desk.RegisterOuting(ctx, mem, desk.OutingPlan{Unit: unit, Day: n.Day, Time: n.Time, Place: n.Place,
+	out, err := o.att.RegisterOuting(ctx, mem, attendance.OutingPlan{Unit: unit, Day: n.Day, Time: n.Time, Place: n.Place,
 		Activity: n.Activity, Students: n.Students, Urgent: n.Urgent, Text: strings.TrimSpace(m.Text)}, now)
-	var late *desk.OutingTooLateError
+	var late *attendance.OutingTooLateError
 	switch {
 	case errors.As(err, &late):
-		d := late.Deadline.In(o.desk.Policy.Loc)
+		d := late.Deadline.In(o.att.Location())
 		return bot.Text(sprintf(msgOutingTooLate, org.DayLabel(n.Day), org.DayLabel(d), d.Format("15:04"))), nil
-	case errors.Is(err, desk.ErrOutingPast):
+	case errors.Is(err, attendance.ErrOutingPast):
 		return bot.Text(sprintf(msgOutingPast, org.DayLabel(n.Day))), nil
-	case errors.Is(err, desk.ErrOutingNotYours):
+	case errors.Is(err, attendance.ErrOutingNotYours):
 		return o.notYours(mem, unit), nil
-	case errors.Is(err, desk.ErrNoActivity):
+	case errors.Is(err, attendance.ErrNoActivity):
 		return bot.Text(msgOutingNoWhat), nil
 	case err != nil:
 		return nil, err
 	}
-	loc := o.desk.Policy.Loc
+	loc := o.att.Location()
 	var b strings.Builder
 	fmt.Fprintf(&b, msgOutingReceived, out.ID, out.Brief(loc))
 	teachers := []string{msgOutingNoTeacher}
@@ -98,7 +98,7 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	} else {
 		r := out.RemindAt.In(loc)
 		fmt.Fprintf(&b, msgOutingRemind, strings.Join(teachers, "、"), org.DayLabel(r), r.Format("15:04"), out.ID,
-			o.desk.OutingTimes.OverdueAt)
+			o.att.OutingTimes.OverdueAt)
 	}
 	if len(out.Pushed) > 0 {
 		fmt.Fprintf(&b, msgOutingTold, o.memberNames(out.Pushed))
@@ -149,13 +149,13 @@ func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 		}
 		return bot.Text(text), nil
 	}
-	out, again, err := o.desk.ConfirmOuting(ctx, mem, id, o.at(m))
-	loc := o.desk.Policy.Loc
+	out, again, err := o.att.ConfirmOuting(ctx, mem, id, o.at(m))
+	loc := o.att.Location()
 	switch {
-	case errors.Is(err, desk.ErrNoOuting):
+	case errors.Is(err, attendance.ErrNoOuting):
 		return bot.Text(sprintf(msgOutingNoSuch, id)), nil
-	case errors.Is(err, desk.ErrNotOutingHolder):
-		cur, lerr := o.desk.Outing(id)
+	case errors.Is(err, attendance.ErrNotOutingHolder):
+		cur, lerr := o.att.Outing(id)
 		if lerr != nil {
 			return nil, lerr
 		}
@@ -172,14 +172,14 @@ func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 // pending lists the member's classes' upcoming unconfirmed outings.
 func (o *outings) pending(mem *org.Member) string {
 	today := o.Now()
-	list, err := o.desk.Outings(today, today.AddDate(1, 0, 0), true)
+	list, err := o.att.Outings(today, today.AddDate(1, 0, 0), true)
 	if err != nil {
 		return ""
 	}
 	var out []string
 	for _, x := range list {
 		if mem.In(x.Unit) {
-			out = append(out, x.ID+" "+x.Brief(o.desk.Policy.Loc))
+			out = append(out, x.ID+" "+x.Brief(o.att.Location()))
 		}
 	}
 	return strings.Join(out, "；")
@@ -187,7 +187,7 @@ func (o *outings) pending(mem *org.Member) string {
 
 // recent lists the member's outing notices for 我的.
 func (o *outings) recent(mem *org.Member, limit int) ([]string, error) {
-	list, err := o.desk.RecentOutings(mem, limit)
+	list, err := o.att.RecentOutings(mem, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (o *outings) recent(mem *org.Member, limit int) ([]string, error) {
 		if x.NotifiedAt != nil {
 			state = "已通知家长"
 		}
-		out[i] = fmt.Sprintf("%s 外出 %s %s", x.ID, x.Brief(o.desk.Policy.Loc), state)
+		out[i] = fmt.Sprintf("%s 外出 %s %s", x.ID, x.Brief(o.att.Location()), state)
 	}
 	return out, nil
 }

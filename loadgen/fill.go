@@ -117,7 +117,7 @@ func parallel(n int, job func(i int) error) error {
 }
 
 func fillForms(ctx context.Context, c *config.Config, d *org.Directory, db *store.DB, now func() time.Time, o FillOptions) (int, error) {
-	att := attendance.New(c.Attendance, d, db, now)
+	att := attendance.New(c.Attendance, c.Outing, d, db, now)
 	dues := att.Schedule.Between(o.From, o.To)
 	type job struct {
 		cadre, teacher *org.Member
@@ -189,7 +189,7 @@ func fillItems(ctx context.Context, c *config.Config, d *org.Directory, db *stor
 	if o.Items == 0 || len(officers) == 0 {
 		return 0, nil
 	}
-	dk := desk.New(c.Submission, c.Weekly, c.Outing, d, db, now)
+	dk := desk.New(c.Submission, c.Weekly, d, db, now)
 	step := o.To.Sub(o.From) / time.Duration(o.Items)
 	body := strings.Repeat("本周我校组织开展校园安全隐患排查，覆盖教学楼、宿舍、食堂等重点区域，发现问题已当场整改。", 4)
 	err := parallel(o.Items, func(i int) error {

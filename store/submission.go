@@ -28,8 +28,8 @@ func (s *DB) ViewDesk(fn func(desk.Tx) error) error {
 	return s.view(func(t *Tx) error { return fn(deskTx{t: t, cache: &s.articles}) })
 }
 
-// deskTx is desk.Tx over a store transaction. Items, weekly reports,
-// good deeds and outing notices live in the S, W, G and O record buckets;
+// deskTx is desk.Tx over a store transaction. Items, weekly reports and
+// good deeds live in the S, W and G record buckets;
 // media summaries in bucketMediaSummary. cache is nil in a write
 // transaction, which may hold items of its own not committed yet.
 type deskTx struct {
@@ -116,7 +116,7 @@ var _ desk.Tx = deskTx{}
 
 func (d deskTx) NewID(prefix string) (string, error) {
 	switch prefix {
-	case "S", "W", "G", "O":
+	case "S", "W", "G":
 		return d.t.NextID(prefix)
 	}
 	return "", fmt.Errorf("store: no desk records with prefix %q", prefix)
@@ -175,28 +175,6 @@ func (d deskTx) PutGoodDeed(g *desk.GoodDeed, action string) error {
 }
 
 func (d deskTx) GoodDeeds() ([]*desk.GoodDeed, error) { return collect[desk.GoodDeed](d.t, "G") }
-
-func (d deskTx) PutOuting(o *desk.Outing, action string) error {
-	if err := d.t.Put(o.ID, o); err != nil {
-		return err
-	}
-	return d.t.Record(o.ID, action, o.Date+" "+o.Activity, o.At)
-}
-
-func (d deskTx) Outing(id string) (*desk.Outing, error) {
-	if p, _, ok := ParseID(id); !ok || p != "O" {
-		return nil, desk.ErrNoOuting
-	}
-	o := new(desk.Outing)
-	if err := d.t.Get(id, o); errors.Is(err, ErrNotFound) {
-		return nil, desk.ErrNoOuting
-	} else if err != nil {
-		return nil, err
-	}
-	return o, nil
-}
-
-func (d deskTx) Outings() ([]*desk.Outing, error) { return collect[desk.Outing](d.t, "O") }
 
 func (d deskTx) PutMediaSummary(m *desk.MediaSummary) error {
 	raw, err := json.Marshal(m)

@@ -1,4 +1,4 @@
-package desk
+package attendance
 
 // Outing notices (外出, O<n>; 篇10 第3条: 学校组织学生外出活动，班主任至少提前
 // 一天通知家长). A teacher registers an outing of their own class, the office
@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,12 +28,11 @@ import (
 
 // Refusals of an outing notice.
 var (
-	ErrNoOuting        = errors.New("desk: no such outing notice")
-	ErrOutingPast      = errors.New("desk: the outing's day has passed")
-	ErrOutingNotYours  = errors.New("desk: a teacher registers outings of their own class only")
-	ErrNotOutingHolder = errors.New("desk: only a class teacher of the outing's class confirms it")
-	ErrNoActivity      = errors.New("desk: the outing names no activity")
-	ErrNotAClass       = errors.New("desk: an outing is registered for a class")
+	ErrNoOuting        = errors.New("attendance: no such outing notice")
+	ErrOutingPast      = errors.New("attendance: the outing's day has passed")
+	ErrOutingNotYours  = errors.New("attendance: a teacher registers outings of their own class only")
+	ErrNotOutingHolder = errors.New("attendance: only a class teacher of the outing's class confirms it")
+	ErrNoActivity      = errors.New("attendance: the outing names no activity")
 )
 
 // OutingTooLateError refuses a non-urgent outing registered after its
@@ -40,7 +40,7 @@ var (
 type OutingTooLateError struct{ Deadline time.Time }
 
 func (e *OutingTooLateError) Error() string {
-	return "desk: outing registered after " + e.Deadline.Format(time.DateTime) + " without 紧急"
+	return "attendance: outing registered after " + e.Deadline.Format(time.DateTime) + " without 紧急"
 }
 
 // OutingPlan is what a registration says about an outing.
@@ -86,24 +86,27 @@ func (o *Outing) Day(loc *time.Location) time.Time {
 
 // OutingRemindAt is the reminder of an outing on day: [outing] remind_at on
 // the last working day before it.
-func (d *Service) OutingRemindAt(day time.Time) time.Time {
-	day = d.Policy.midnight(day)
-	return d.OutingTimes.RemindAt.On(d.Policy.Cal.AddWorkdays(day, -1), d.Policy.Loc)
+func (a *Service) OutingRemindAt(day time.Time) time.Time {
+	day = a.Schedule.startOfDay(day)
+	return a.OutingTimes.RemindAt.On(a.Schedule.Calendar().AddWorkdays(day, -1), a.Location())
 }
 
 // RegisterOuting records an outing notice and tells the office (when a
 // teacher registers it) and the class's other teachers; an urgent one
 // registered after its reminder time reminds them at once.
-func (d *Service) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, at time.Time) (*Outing, error) {
-	at = d.at(at).In(d.Policy.Loc)
-	day := d.Policy.midnight(p.Day)
-	if u, ok := d.Dir.Unit(p.Unit); !ok || u.Kind != org.Class {
+func (a *Service) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, at time.Time) (*Outing, error) {
+	if at.IsZero() {
+		at = a.Now()
+	}
+	at = at.In(a.Location())
+	day := a.Schedule.startOfDay(p.Day)
+	if u, ok := a.Dir.Unit(p.Unit); !ok || u.Kind != org.Class {
 		return nil, ErrNotAClass
 	}
 	switch {
 	case strings.TrimSpace(p.Activity) == "" && strings.TrimSpace(p.Place) == "":
 		return nil, ErrNoActivity
-	case day.Before(d.Policy.midnight(at)):
+	case day.Before(a.Schedule.startOfDay(at)):
 		return nil, ErrOutingPast
 	case !m.Has(org.Office) && !(m.Has(org.Teacher) && m.In(p.Unit)):
 		return nil, ErrOutingNotYours
@@ -111,35 +114,42 @@ func (d *Service) RegisterOuting(ctx context.Context, m *org.Member, p OutingPla
 	if p.Activity == "" {
 		p.Activity = "外出活动" // only the place was given
 	}
-	remind := d.OutingRemindAt(day)
+	remind := a.OutingRemindAt(day)
 	late := !at.Before(remind)
 	if late && !p.Urgent {
 		return nil, &OutingTooLateError{Deadline: remind}
 	}
 	var out *Outing
-	err := d.Store.UpdateDesk(ctx, func(tx Tx) error {
-		id, err := tx.NewID("O")
+	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
+		id, err := tx.NewOutingID()
 		if err != nil {
 			return err
 		}
-		o := &Outing{ID: id, Unit: p.Unit, UnitName: d.Dir.UnitName(p.Unit), Submitter: m.ID, SubmitterName: m.Name,
+		o := &Outing{ID: id, Unit: p.Unit, UnitName: a.Dir.UnitName(p.Unit), Submitter: m.ID, SubmitterName: m.Name,
 			Date: day.Format(time.DateOnly), Time: p.Time, Place: p.Place, Activity: p.Activity, Students: p.Students,
 			Urgent: p.Urgent, Text: p.Text, At: at, RemindAt: remind}
 		var pushes []bot.Notification
-		if !m.Has(org.Office) {
-			pushes = d.officeNotices(id, sprintf(pushOutingOffice, m.Name, o.Brief(d.Policy.Loc), id))
-		}
-		ask := sprintf(pushOutingTeacher, m.Name, o.Brief(d.Policy.Loc), id, org.DayLabel(remind), id)
-		if late {
-			ask = sprintf(pushOutingUrgent, m.Name, o.Brief(d.Policy.Loc), id, id)
-		}
-		for _, t := range d.Dir.InUnit(p.Unit, org.Teacher) {
-			if t.ID != m.ID {
-				pushes = append(pushes, bot.Notification{Key: id + "|" + t.ID, To: bot.Recipient{Member: t.ID},
-					Title: "外出活动", Text: ask})
+		tell := func(to []*org.Member, title, text string) {
+			for _, r := range to {
+				if r.ID != m.ID {
+					pushes = append(pushes, bot.Notification{Key: id + "|" + r.ID, To: bot.Recipient{Member: r.ID},
+						Title: title, Text: text})
+				}
 			}
 		}
-		o.Pushed = recipients(pushes)
+		if !m.Has(org.Office) {
+			tell(a.Dir.WithRole(org.Office), outingOfficeTitle, fmt.Sprintf(pushOutingOffice, m.Name, o.Brief(a.Location()), id))
+		}
+		ask := fmt.Sprintf(pushOutingTeacher, m.Name, o.Brief(a.Location()), id, org.DayLabel(remind), id)
+		if late {
+			ask = fmt.Sprintf(pushOutingUrgent, m.Name, o.Brief(a.Location()), id, id)
+		}
+		tell(a.Dir.InUnit(p.Unit, org.Teacher), outingTitle, ask)
+		for _, n := range pushes {
+			o.Pushed = append(o.Pushed, n.To.Member)
+		}
+		slices.Sort(o.Pushed)
+		o.Pushed = slices.Compact(o.Pushed)
 		action := "登记外出"
 		if p.Urgent {
 			action = "登记外出（紧急）"
@@ -159,9 +169,11 @@ func (d *Service) RegisterOuting(ctx context.Context, m *org.Member, p OutingPla
 // ConfirmOuting records that a class teacher notified the guardians
 // (已通知 O3). Confirming again changes nothing: again is true and the
 // outing says when it was first confirmed.
-func (d *Service) ConfirmOuting(ctx context.Context, m *org.Member, id string, at time.Time) (o *Outing, again bool, err error) {
-	at = d.at(at)
-	err = d.Store.UpdateDesk(ctx, func(tx Tx) error {
+func (a *Service) ConfirmOuting(ctx context.Context, m *org.Member, id string, at time.Time) (o *Outing, again bool, err error) {
+	if at.IsZero() {
+		at = a.Now()
+	}
+	err = a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		o, again = nil, false
 		cur, err := tx.Outing(id)
 		if err != nil {
@@ -182,9 +194,9 @@ func (d *Service) ConfirmOuting(ctx context.Context, m *org.Member, id string, a
 }
 
 // Outing loads one outing notice.
-func (d *Service) Outing(id string) (*Outing, error) {
+func (a *Service) Outing(id string) (*Outing, error) {
 	var o *Outing
-	err := d.Store.ViewDesk(func(tx Tx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		var err error
 		o, err = tx.Outing(id)
 		return err
@@ -194,10 +206,10 @@ func (d *Service) Outing(id string) (*Outing, error) {
 
 // Outings lists the outing notices whose day lies in [from, to] (days), in
 // id order; unconfirmed keeps only those no class teacher has confirmed.
-func (d *Service) Outings(from, to time.Time, unconfirmed bool) ([]*Outing, error) {
-	first, last := d.Policy.midnight(from).Format(time.DateOnly), d.Policy.midnight(to).Format(time.DateOnly)
+func (a *Service) Outings(from, to time.Time, unconfirmed bool) ([]*Outing, error) {
+	first, last := a.Schedule.startOfDay(from).Format(time.DateOnly), a.Schedule.startOfDay(to).Format(time.DateOnly)
 	var out []*Outing
-	err := d.Store.ViewDesk(func(tx Tx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		all, err := tx.Outings()
 		for _, o := range all {
 			if o.Date >= first && o.Date <= last && (!unconfirmed || o.NotifiedAt == nil) {
@@ -229,17 +241,11 @@ func (o *Outing) Brief(loc *time.Location) string {
 	return strings.TrimSpace(s)
 }
 
-// midnight is the start of t's day in the policy's zone.
-func (p *InfoPolicy) midnight(t time.Time) time.Time {
-	t = t.In(p.Loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, p.Loc)
-}
-
 // RecentOutings lists, newest first, at most limit outing notices that m
 // registered or whose class m teaches (they confirm notifying the guardians).
-func (d *Service) RecentOutings(m *org.Member, limit int) ([]*Outing, error) {
+func (a *Service) RecentOutings(m *org.Member, limit int) ([]*Outing, error) {
 	var out []*Outing
-	err := d.Store.ViewDesk(func(tx Tx) error {
+	err := a.Store.ViewAttendance(func(tx Tx) error {
 		all, err := tx.Outings()
 		for i := len(all) - 1; i >= 0 && len(out) < limit; i-- {
 			if o := all[i]; o.Submitter == m.ID || (m.Has(org.Teacher) && m.In(o.Unit)) {
