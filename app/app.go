@@ -200,6 +200,9 @@ func (a *App) channelOf(r bot.Recipient) string {
 		return ""
 	}
 	if m, ok := a.Dir.Member(r.Member); ok {
+		if m.Channel == bot.WeCom && a.Config.WeComBot.Enabled && !a.Config.WeCom.Enabled {
+			return wecombot.Channel // without the app only the AI bot reaches a member ([wecom.robots] reach groups)
+		}
 		return m.Channel
 	}
 	return ""

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 // the app. platforms wires every adapter the same way, so a new mode is
 // one more builder.
 type adapter struct {
-	notify map[string]bot.Notifier // by the channel it reaches; a channel an earlier adapter reaches keeps that one
+	notify map[string]bot.Notifier // by the channel it reaches (channelOf)
 	hooks  map[string]http.Handler // its callbacks, by ServeMux pattern
 	wait   func()                  // until callback work that outlived its HTTP answer is done; nil: none
 	// A long connection (SPEC §14): its state, for /healthz?verbose=1, and
@@ -39,11 +40,7 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 		if err != nil {
 			return err
 		}
-		for channel, n := range ad.notify {
-			if by[channel] == nil {
-				by[channel] = n
-			}
-		}
+		maps.Copy(by, ad.notify)
 		for pattern, h := range ad.hooks {
 			a.mux.Handle(pattern, h)
 		}
@@ -70,11 +67,14 @@ func (a *App) options(channel string) ([]platform.Option, error) {
 		platform.WithLate(a.late), platform.WithHTTPClient(a.httpc)}, nil
 }
 
-// appAdapter builds a platform configured with an app (enabled) or group
-// robots alone: its client, the notifier of channel, and when the app is
-// enabled, whatever receive adds to the adapter to hear it.
-func appAdapter[C bot.Notifier](a *App, channel string, enabled, robots bool, client func(opts []platform.Option) (C, error),
-	receive func(ad *adapter, c C, opts []platform.Option) error) (adapter, error) {
+// appAdapter builds a platform configured with an app (enabled) or with
+// group robots alone, from its configuration cfg: its client, the notifier
+// of channel, and when the app is enabled its callback, which receive
+// puts to work (its route, or the long connection it answers).
+func appAdapter[Cfg any, C bot.Notifier, CB interface{ Wait() }](a *App, channel string, enabled, robots bool, cfg Cfg,
+	newClient func(Cfg, platform.Directory, ...platform.Option) (C, error),
+	newCallback func(Cfg, bot.Handler, ...platform.Option) (CB, error),
+	receive func(ad *adapter, client C, cb CB) error) (adapter, error) {
 	if !enabled && !robots {
 		return adapter{}, nil
 	}
@@ -82,14 +82,20 @@ func appAdapter[C bot.Notifier](a *App, channel string, enabled, robots bool, cl
 	if err != nil {
 		return adapter{}, err
 	}
-	c, err := client(opts)
+	client, err := newClient(cfg, platformDir{a, channel}, opts...)
 	if err != nil {
 		return adapter{}, err
 	}
-	ad := adapter{notify: map[string]bot.Notifier{channel: c}}
-	if enabled {
-		err = receive(&ad, c, opts)
+	ad := adapter{notify: map[string]bot.Notifier{channel: client}}
+	if !enabled {
+		return ad, nil
 	}
+	cb, err := newCallback(cfg, a.Bot, opts...)
+	if err != nil {
+		return adapter{}, err
+	}
+	ad.wait = cb.Wait
+	err = receive(&ad, client, cb)
 	return ad, err
 }
 
@@ -98,17 +104,10 @@ func (a *App) wecom() (adapter, error) {
 	w := a.Config.WeCom
 	cfg := wecom.Config{CorpID: w.CorpID, AgentID: w.AgentID, Secret: a.Config.WeComSecret(), Token: w.Token,
 		EncodingAESKey: w.EncodingAESKey, APIBase: w.APIBase, Robots: w.Robots}
-	return appAdapter(a, bot.WeCom, w.Enabled, len(w.Robots) > 0,
-		func(opts []platform.Option) (*wecom.Client, error) {
-			return wecom.NewClient(cfg, platformDir{a, bot.WeCom}, opts...)
-		},
-		func(ad *adapter, client *wecom.Client, opts []platform.Option) error {
-			cb, err := wecom.NewCallback(cfg, a.Bot, opts...)
-			if err != nil {
-				return err
-			}
+	return appAdapter(a, bot.WeCom, w.Enabled, len(w.Robots) > 0, cfg, wecom.NewClient, wecom.NewCallback,
+		func(ad *adapter, client *wecom.Client, cb *wecom.Callback) error {
 			cb.UpdateCards(client.UpdateCard)
-			ad.hooks, ad.wait = map[string]http.Handler{"/hook/wecom": cb}, cb.Wait
+			ad.hooks = map[string]http.Handler{"/hook/wecom": cb}
 			return nil
 		})
 }
@@ -124,16 +123,8 @@ func (a *App) dingtalk() (adapter, error) {
 	}
 	cfg := dingtalk.Config{AppKey: d.AppKey, AppSecret: a.Config.DingTalkSecret(), AgentID: d.AgentID,
 		APIBase: d.APIBase, Robots: robots}
-	return appAdapter(a, bot.DingTalk, d.Enabled, len(d.Robots) > 0,
-		func(opts []platform.Option) (*dingtalk.Client, error) {
-			return dingtalk.NewClient(cfg, platformDir{a, bot.DingTalk}, opts...)
-		},
-		func(ad *adapter, _ *dingtalk.Client, opts []platform.Option) error {
-			cb, err := dingtalk.NewCallback(cfg, a.Bot, opts...)
-			if err != nil {
-				return err
-			}
-			ad.wait = cb.Wait
+	return appAdapter(a, bot.DingTalk, d.Enabled, len(d.Robots) > 0, cfg, dingtalk.NewClient, dingtalk.NewCallback,
+		func(ad *adapter, _ *dingtalk.Client, cb *dingtalk.Callback) (err error) {
 			if d.Mode != config.ModeStream {
 				ad.hooks = map[string]http.Handler{"POST /hook/dingtalk": cb}
 				return nil
@@ -157,9 +148,10 @@ func (a *App) dingtalk() (adapter, error) {
 // wecomBot opens the WeCom AI-bot long connection (SPEC §14): the members
 // of channel wecom talk to the same bot, with the same dedupe and replies
 // as through the app's callback. Pushes to them go through the AI bot only
-// when [wecom] is not configured: the app reaches every member, the AI bot
-// only those who have opened a chat with it. Pushes to a group with a
-// chatid and no robot always go through the AI bot.
+// when the [wecom] app is not enabled (channelOf): the app reaches every
+// member, the AI bot only those who have opened a chat with it, group
+// robots none. Pushes to a group with a chatid and no robot always go
+// through the AI bot.
 func (a *App) wecomBot() (adapter, error) {
 	const channel = wecombot.Channel
 	b := a.Config.WeComBot
@@ -179,8 +171,7 @@ func (a *App) wecomBot() (adapter, error) {
 	if err != nil {
 		return adapter{}, err
 	}
-	return adapter{notify: map[string]bot.Notifier{bot.WeCom: c, channel: c}, // channel: groups known only by their chat id (channelOf)
-		link: link, run: func(ctx context.Context) { _ = c.Run(ctx) }}, nil
+	return adapter{notify: map[string]bot.Notifier{channel: c}, link: link, run: func(ctx context.Context) { _ = c.Run(ctx) }}, nil
 }
 
 // late queues, through the outbox, a reply that was ready after the

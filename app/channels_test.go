@@ -11,6 +11,8 @@ import (
 	"github.com/baosong/baosong/bot/dingstream/streamtest"
 	"github.com/baosong/baosong/bot/wecombot/aibottest"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/loadgen"
+	"github.com/baosong/baosong/org"
 )
 
 // A school that turns every mode on at once — the WeCom app on /hook/wecom,
@@ -74,5 +76,39 @@ func TestEveryPlatformModeAtOnce(t *testing.T) {
 	s.settle()
 	for _, f := range ws.Frames("aibot_send_msg") {
 		t.Errorf("a push went through the AI bot although the WeCom app is on: %v", f.Body)
+	}
+}
+
+// A school without a public address talks to the WeCom AI bot and keeps
+// its duty group's robot for alerts ([wecom.robots], no [wecom] app): the
+// absence notice to a WeCom class teacher reaches them through the AI bot
+// (the robots cannot reach a member), and the incident alert goes to the
+// duty group through its robot — neither is given up as undeliverable.
+func TestWeComAIBotBesideGroupRobots(t *testing.T) {
+	fake := &loadgen.FakeWeCom{}
+	api := httptest.NewServer(fake)
+	defer api.Close()
+	s := newAIBotApp(t, []string{"teacher-g1c1"}, func(c *config.Config) {
+		c.WeCom = config.WeCom{APIBase: api.URL, Robots: map[string]string{"duty": "robot-key"}}
+		c.Groups = append(c.Groups, org.Group{Name: "值班群", Channel: "wecom", Robot: "duty"})
+		c.Incident.Levels[0].Groups = []string{"值班群"}
+	})
+	mustContain(t, s.say("cadre-g1c1", "考勤 旷课：张三2节"), "A1", "张三")
+	s.ws.Wait("the absence notice through the AI bot", func() bool {
+		for _, f := range s.ws.Frames("aibot_send_msg") {
+			if f.Body["chatid"] == "teacher-g1c1" && strings.Contains(fmt.Sprint(f.Body), "张三") {
+				return true
+			}
+		}
+		return false
+	})
+	mustContain(t, s.say("teacher-g1c2", foodReport), "已收到急报 E1")
+	waitFor(t, "the alert through the duty group's robot", func() bool {
+		_, robots := fake.Counts()
+		return robots >= 1
+	}, func() string { return fmt.Sprint("queued: ", s.queued()) })
+	s.settle()
+	for _, it := range s.queued() {
+		t.Errorf("still queued (failed or retrying): %+v", it)
 	}
 }
