@@ -1,11 +1,3 @@
-// Package desk is the information desk of baosong: information items and
-// their review chain (投稿, 通过, 采用, 签发; 篇1, 篇6, 篇7), points and the
-// circular, statistics items, weekly department reports, good deeds and
-// media summaries. Its pure rules are the package functions and
-// InfoPolicy; the Service loads, applies and stores through its Store.
-//
-// The desk depends on attendance in one place only: the circular counts the
-// classes' attendance forms through FormCounter.
 package desk
 
 import (
