@@ -213,3 +213,24 @@ func TestOutingUrgentAndWeekend(t *testing.T) {
 		t.Errorf("the teacher who registered O2 was pushed about it: %+v", ta.inbox("teacher-g2c1"))
 	}
 }
+
+// TestOutingReminderNamesTheOffice: the reminder tells the class teacher
+// which office hears of an unconfirmed outing by the office's own unit
+// name, not a fixed "政教处/办公室" (a school whose office is called
+// 学生发展中心 must not read of a 政教处 it does not have).
+func TestOutingReminderNamesTheOffice(t *testing.T) {
+	renamed := func(c *config.Config) {
+		for i := range c.Units {
+			if c.Units[i].ID == "office" {
+				c.Units[i].Name = "学生发展中心"
+			}
+		}
+	}
+	ta := newTestApp(t, dec(7, 10, 0, 0), renamed) // Monday
+	mustContain(t, ta.say("teacher-g1c1", "外出 高一(1)班 12月10日 参观科技馆"), "已登记外出活动 O1")
+
+	ta.setNow(dec(9, 15, 0, 1)) // Wednesday 15:00, the working day before
+	text := ta.waitInbox("teacher-g1c1", "【外出提醒】12月10日（周四）的外出活动", "O1 高一(1)班",
+		"通知后请回复“已通知 O1”；今天 18:00前未确认的将报学生发展中心。")
+	mustNotContain(t, text, "政教处", "办公室")
+}

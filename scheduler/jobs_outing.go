@@ -72,7 +72,9 @@ func (j *jobs) unnotified(ctx context.Context, o Occasion) ([]Outing, error) {
 	return j.Sources.Outings.UnnotifiedOutings(ctx, o.Start, last)
 }
 
-// outingRemind: one push per class teacher listing their classes' outings.
+// outingRemind: one push per class teacher listing their classes' outings;
+// it names the office by its unit (Directory.OfficeName), the one the
+// overdue list goes to.
 func (j *jobs) outingRemind(ctx context.Context, o Occasion, _ time.Time) ([]bot.Notification, error) {
 	list, err := j.unnotified(ctx, o)
 	if err != nil {
@@ -92,8 +94,8 @@ func (j *jobs) outingRemind(ctx context.Context, o Occasion, _ time.Time) ([]bot
 	var out []bot.Notification
 	for _, t := range order {
 		out = append(out, toMembers([]string{t}, "外出提醒", fmt.Sprintf(
-			"【外出提醒】%s的外出活动请今天通知学生家长（监护人），告知外出的时间、地点和安全要求：\n%s\n通知后请回复“已通知 %s”；今天%s前未确认的将报政教处/办公室。",
-			o.Label, strings.Join(lines[t], "\n"), first[t], clock(o.Deadline)))...)
+			"【外出提醒】%s的外出活动请今天通知学生家长（监护人），告知外出的时间、地点和安全要求：\n%s\n通知后请回复“已通知 %s”；今天%s前未确认的将报%s。",
+			o.Label, strings.Join(lines[t], "\n"), first[t], clock(o.Deadline), j.Dir.OfficeName()))...)
 	}
 	return out, nil
 }
