@@ -224,7 +224,7 @@ func ttaBars(list []*incident.Incident, now time.Time, loc *time.Location) ([]ba
 		}
 		h := float64(m) / float64(top) * chartH
 		bars = append(bars, bar{X: x(i, chartMonths) - bw/2, Y: chartH - h, W: bw, H: h, Color: "#2563eb",
-			Tip: labels[i] + " 中位数 " + span(m)})
+			Tip: labels[i] + " 中位数 " + org.Span(m)})
 	}
-	return bars, labels, span(top)
+	return bars, labels, org.Span(top)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/incident"
+	"github.com/baosong/baosong/org"
 )
 
 // listDays is how far back the 急报 page lists closed incidents.
@@ -66,9 +67,9 @@ func (c *Console) incident(r *http.Request, v *viewer) (string, string, any, err
 	d := &incidentData{incidentRow: c.incidentRow(inc, now), Text: inc.Text, Place: inc.Place,
 		Reported: inc.ReportedAt.In(c.loc).Format("2006-01-02 15:04")}
 	if inc.Acked() {
-		d.TTA = span(inc.AckedAt.Sub(inc.ReportedAt))
+		d.TTA = org.Span(inc.AckedAt.Sub(inc.ReportedAt))
 	} else if !inc.Closed {
-		d.TTA = "未确认（已 " + span(now.Sub(inc.ReportedAt)) + "）"
+		d.TTA = "未确认（已 " + org.Span(now.Sub(inc.ReportedAt)) + "）"
 	}
 	for _, e := range inc.Timeline {
 		by := ""

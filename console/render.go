@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/baosong/baosong/org"
 )
 
 //go:embed templates
@@ -173,23 +175,11 @@ func (c *Console) fail(w http.ResponseWriter, err error) {
 	c.render(w, http.StatusInternalServerError, "message", view{Title: "报送看板", Data: msgFailed})
 }
 
-// since writes how long ago t was: 35 分钟前, 3 小时 5 分钟前.
+// since writes how long ago t was (org.Span): 35 分钟前, 3 小时 5 分前.
 func since(now, t time.Time) string {
 	d := now.Sub(t)
 	if d < 0 {
 		d = 0
 	}
-	return span(d) + "前"
-}
-
-// span writes a duration in hours and minutes.
-func span(d time.Duration) string {
-	m := int(d.Round(time.Minute) / time.Minute)
-	switch {
-	case m < 60:
-		return fmt.Sprintf("%d 分钟", m)
-	case m%60 == 0:
-		return fmt.Sprintf("%d 小时", m/60)
-	}
-	return fmt.Sprintf("%d 小时 %d 分钟", m/60, m%60)
+	return org.Span(d) + "前"
 }

@@ -34,7 +34,7 @@ func (c *Console) incidentRow(inc *incident.Incident, now time.Time) incidentRow
 		r.Summary = string(rs[:60]) + "…"
 	}
 	if inc.Acked() {
-		r.Acked = c.Dir.MemberName(inc.AckedBy) + "（" + span(inc.AckedAt.Sub(inc.ReportedAt)) + "后确认）"
+		r.Acked = c.Dir.MemberName(inc.AckedBy) + "（" + org.Span(inc.AckedAt.Sub(inc.ReportedAt)) + "后确认）"
 	}
 	switch incident.WrittenState(inc, now) {
 	case incident.WrittenOnTime:
@@ -44,7 +44,7 @@ func (c *Console) incidentRow(inc *incident.Incident, now time.Time) incidentRow
 	case incident.WrittenMissing:
 		r.Written, r.WrittenLate = "书面报告逾期未交（应于 "+inc.WrittenDue.In(c.loc).Format("01-02 15:04")+" 前）", true
 	default:
-		r.Written = "书面报告 " + span(inc.WrittenDue.Sub(now)) + "后到期（" + inc.WrittenDue.In(c.loc).Format("15:04") + "）"
+		r.Written = "书面报告 " + org.Span(inc.WrittenDue.Sub(now)) + "后到期（" + inc.WrittenDue.In(c.loc).Format("15:04") + "）"
 	}
 	return r
 }

@@ -537,34 +537,13 @@ func understood(inc *incident.Incident) string {
 	if inc.Place != "" {
 		parts = append(parts, "地点 "+inc.Place)
 	}
-	if harm := people(inc.Facts); harm != "" {
+	if harm := inc.Facts.Casualties("、"); harm != "" {
 		parts = append(parts, harm)
 	}
 	if inc.LossKnown {
 		parts = append(parts, sprintf("损失%d元", inc.LossYuan))
 	}
 	return strings.Join(parts, "｜")
-}
-
-func people(f incident.Facts) string {
-	if f.NoHarm {
-		return "无人员伤亡"
-	}
-	var out []string
-	for _, c := range []struct {
-		n     int
-		label string
-	}{{f.Dead, "死亡"}, {f.Missing, "失踪"}, {f.Injured, "受伤"}, {f.SeriouslyInjured, "其中重伤"},
-		{f.Ill, "身体不适"}, {f.Hospitalised, "住院"}} {
-		if c.n > 0 {
-			out = append(out, sprintf("%s%d人", c.label, c.n))
-		}
-	}
-	s := strings.Join(out, "、")
-	if s != "" && f.CountsApprox {
-		s += "（约数）"
-	}
-	return s
 }
 
 func reporterName(inc *incident.Incident) string {

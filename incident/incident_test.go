@@ -504,3 +504,25 @@ func TestPolicyValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestCasualties: the one writer of the people harmed, for the 急报 reply
+// (joined by 、) and the written report (by ，).
+func TestCasualties(t *testing.T) {
+	for _, c := range []struct {
+		f         Facts
+		sep, want string
+	}{
+		{Facts{}, "、", ""},
+		{Facts{NoHarm: true}, "、", "无人员伤亡"},
+		{Facts{Ill: 3, Hospitalised: 2}, "、", "身体不适3人、住院2人"},
+		{Facts{Ill: 3, Hospitalised: 2}, "，", "身体不适3人，住院2人"},
+		{Facts{Injured: 5, SeriouslyInjured: 1, CountsApprox: true}, "、", "受伤5人、其中重伤1人（约数）"},
+		{Facts{Dead: 1, Missing: 2}, "，", "死亡1人，失踪2人"},
+		// A later count outweighs an earlier "no one hurt".
+		{Facts{NoHarm: true, Injured: 1}, "、", "受伤1人"},
+	} {
+		if got := c.f.Casualties(c.sep); got != c.want {
+			t.Errorf("%+v.Casualties(%q) = %q, want %q", c.f, c.sep, got, c.want)
+		}
+	}
+}

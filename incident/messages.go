@@ -192,7 +192,7 @@ func UpwardReport(inc *Incident, school, reporterName, unitName string) string {
 			fmt.Fprintf(&b, "　　%s %s：%s\n", e.At.Format("1月2日15:04"), e.Type, e.Text)
 		}
 	}
-	line("伤亡", casualties(inc.Facts))
+	line("伤亡", orText(inc.Facts.Casualties("，"), unknown))
 	line("损失", loss(inc.Facts))
 	line("已采取措施", orText(inc.Measures, unknown))
 	line("请求援助", orText(inc.Help, none))
@@ -241,9 +241,13 @@ func when(inc *Incident) string {
 	return s
 }
 
-func casualties(f Facts) string {
+// Casualties writes the people harmed as replies and the written report
+// say it: 死亡1人、受伤3人、其中重伤1人 (joined by sep), with （约数） when
+// the counts are estimates, or 无人员伤亡 when the facts say no one was
+// harmed and count nobody; "" when they say nothing of it.
+func (f Facts) Casualties(sep string) string {
 	if !f.HarmKnown() {
-		return unknown
+		return ""
 	}
 	if f.NoHarm && f.Dead+f.Missing+f.Injured+f.Ill+f.Hospitalised == 0 {
 		return "无人员伤亡"
@@ -260,7 +264,7 @@ func casualties(f Facts) string {
 	add(f.SeriouslyInjured, "其中重伤")
 	add(f.Ill, "身体不适")
 	add(f.Hospitalised, "住院")
-	s := strings.Join(parts, "，")
+	s := strings.Join(parts, sep)
 	if f.CountsApprox {
 		s += "（约数）"
 	}
