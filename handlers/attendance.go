@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
@@ -327,26 +326,9 @@ func rowsOf(items []parse.Item) []attendance.Row {
 	return out
 }
 
-// splitID reads a record id at the start of a command's body: "A12 …",
-// "#A12", "ａ１２". ok is false when the body starts with none.
-func splitID(body string) (id, rest string, ok bool) {
-	s := strings.TrimLeft(parse.Normalize(body), "#＃ ")
-	if s == "" || !('A' <= s[0] && s[0] <= 'Z' || 'a' <= s[0] && s[0] <= 'z') {
-		return "", body, false
-	}
-	i := 1
-	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-		i++
-	}
-	if i == 1 {
-		return "", body, false
-	}
-	return strings.ToUpper(s[:i]), strings.TrimLeft(s[i:], " ,，:：、;；"), true
-}
-
 // entryID reads the A-id of 更正/撤回, or phrases why it cannot.
 func entryID(body, command string) (id, rest string, refusal *bot.Reply) {
-	id, rest, ok := splitID(body)
+	id, rest, ok := parse.LeadingID(body)
 	if !ok {
 		return "", "", bot.Text(sprintf(msgAttIDUsage, command, command))
 	}
@@ -356,24 +338,17 @@ func entryID(body, command string) (id, rest string, refusal *bot.Reply) {
 	return id, rest, nil
 }
 
-// latestWords name the sender's latest entry instead of its id: 撤回上一条,
-// 更正上一条 旷课：张三1节.
-var latestWords = []string{"上一条", "上条", "刚才那条", "刚才的", "刚才", "最后一条", "最新一条"}
-
 // entryRef reads the entry a 更正/撤回 is about: its id, or a word for the
 // sender's latest attendance entry; rest is what follows.
 func (a *attendanceDesk) entryRef(m *bot.Message, command string) (id, rest string, refusal *bot.Reply) {
-	body := strings.TrimSpace(m.Body)
-	for _, w := range latestWords {
-		if after, ok := strings.CutPrefix(body, w); ok {
-			es, err := a.att.Recent(m.Member, 1)
-			if err != nil || len(es) == 0 {
-				return "", "", bot.Text(sprintf(msgAttNoLatest, command))
-			}
-			return es[0].ID, strings.TrimLeft(after, " ,，:：、;；"), nil
+	if after, ok := parse.Latest(m.Body); ok {
+		es, err := a.att.Recent(m.Member, 1)
+		if err != nil || len(es) == 0 {
+			return "", "", bot.Text(sprintf(msgAttNoLatest, command))
 		}
+		return es[0].ID, after, nil
 	}
-	return entryID(body, command)
+	return entryID(m.Body, command)
 }
 
 func (a *attendanceDesk) correct(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -488,21 +463,29 @@ func (a *attendanceDesk) formUnits(forms []*attendance.Form) string {
 	return strings.Join(names, "、")
 }
 
-// query reads the period and the classes a 统计/预警/确认汇总 asks about: the
-// words of the body are a month (11月, 2026年11月, 2026-11, 本月, 上月, or
-// 2026Q4 and 2026), class names and grade names, each optional; classes
-// outside the sender's scope are refused.
+// query reads the period and the classes a 统计/预警/确认汇总/重开汇总 asks
+// about (parse.ReadQuery: class names, grade names and a period, each
+// optional; def when no period is named); classes outside the sender's
+// scope are refused.
 func (a *attendanceDesk) query(mem *org.Member, body string, now time.Time, def org.Period) (org.Period, []*org.Unit, *bot.Reply) {
+	loc := a.att.Location()
+	q, err := parse.ReadQuery(body, now.In(loc), a.Dir.Grades())
+	if we := (*parse.WordError)(nil); errors.As(err, &we) {
+		return def, nil, bot.Text(sprintf(msgAttBadMonth, we.Word))
+	}
 	p := def
+	if q.Period != "" {
+		if p, err = org.ParsePeriod(q.Period, loc); err != nil {
+			return def, nil, bot.Text(sprintf(msgAttBadMonth, q.Period))
+		}
+	}
 	scope := a.Dir.Scope(mem)
 	var pick []*org.Unit
-	for _, w := range strings.FieldsFunc(parse.Normalize(body), func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",，、;；", r)
-	}) {
-		if ref, ok := parse.ParseClass(w); ok {
-			id, known := a.classes[ref]
+	for _, w := range q.Units {
+		if w.Class != nil {
+			id, known := a.classes[*w.Class]
 			if !known {
-				return p, nil, bot.Text(sprintf(msgAttUnknownClass, w))
+				return p, nil, bot.Text(sprintf(msgAttUnknownClass, w.Text))
 			}
 			if !a.Dir.CanSee(mem, id) {
 				return p, nil, bot.Text(sprintf(msgAttNotInScope, a.Dir.UnitName(id)))
@@ -511,73 +494,21 @@ func (a *attendanceDesk) query(mem *org.Member, body string, now time.Time, def 
 			pick = append(pick, u)
 			continue
 		}
-		if grade := a.grade(w); grade != "" {
-			n := 0
-			for _, u := range scope {
-				if u.Grade == grade {
-					pick = append(pick, u)
-					n++
-				}
+		n := 0
+		for _, u := range scope {
+			if u.Grade == w.Grade {
+				pick = append(pick, u)
+				n++
 			}
-			if n == 0 {
-				return p, nil, bot.Text(sprintf(msgAttNotInScope, grade))
-			}
-			continue
 		}
-		period, ok := monthWord(w, now, a.att.Location())
-		if !ok {
-			return p, nil, bot.Text(sprintf(msgAttBadMonth, w))
+		if n == 0 {
+			return p, nil, bot.Text(sprintf(msgAttNotInScope, w.Grade))
 		}
-		p = period
 	}
 	if len(pick) == 0 {
 		pick = scope
 	}
 	return p, pick, nil
-}
-
-func (a *attendanceDesk) grade(w string) string {
-	for _, g := range a.Dir.Grades() {
-		if w == g || w == g+"年级" {
-			return g
-		}
-	}
-	return ""
-}
-
-// monthWord reads 11月, 十一月, 2026年11月, 2026-11, 本月, 上月, 2026Q4, 2026.
-// A month without a year is the latest such month not after now.
-func monthWord(w string, now time.Time, loc *time.Location) (org.Period, bool) {
-	now = now.In(loc)
-	w = strings.TrimSuffix(strings.TrimSpace(w), "份")
-	switch w {
-	case "本月", "这个月", "当月":
-		return org.MonthPeriod(now, loc), true
-	case "上月", "上个月":
-		return org.MonthPeriod(now.AddDate(0, 0, -now.Day()), loc), true
-	}
-	if p, err := org.ParsePeriod(w, loc); err == nil {
-		return p, true
-	}
-	body, ok := strings.CutSuffix(w, "月")
-	if !ok {
-		return org.Period{}, false
-	}
-	year := now.Year()
-	if y, rest, found := strings.Cut(body, "年"); found {
-		n, ok := parse.Number(y)
-		if !ok || n < 2000 || n > 2200 {
-			return org.Period{}, false
-		}
-		year, body = n, rest
-	} else if n, ok := parse.Number(body); ok && n > int(now.Month()) {
-		year--
-	}
-	month, ok := parse.Number(body)
-	if !ok || month < 1 || month > 12 {
-		return org.Period{}, false
-	}
-	return org.Month(year, time.Month(month), loc), true
 }
 
 // summaryQuery is a monthly summary asked for in chat: the period and

@@ -3,13 +3,13 @@ package handlers
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/handlers/parse"
 	"github.com/baosong/baosong/org"
 )
 
@@ -39,7 +39,7 @@ func (a *attendanceDesk) answer(ctx context.Context, m *bot.Message, found bool)
 	if !found {
 		command = "未查明"
 	}
-	id, _, refusal := entryID(m.Body, command)
+	id, rest, refusal := entryID(m.Body, command)
 	if refusal != nil {
 		return bot.Text(msgCauseUsage), nil
 	}
@@ -57,7 +57,7 @@ func (a *attendanceDesk) answer(ctx context.Context, m *bot.Message, found bool)
 	if len(e.Followups) == 0 {
 		return bot.Text(sprintf(msgCauseNone, id)), nil
 	}
-	students, other, text := a.pickStudents(e.Unit, followupStudents(e), afterID(m.Body))
+	students, other, text := a.pickStudents(e.Unit, followupStudents(e), rest)
 	if other != "" {
 		return bot.Text(sprintf(msgCauseOther, id, other, strings.Join(followupStudents(e), "、"))), nil
 	}
@@ -141,100 +141,26 @@ func followupStudents(e *attendance.Entry) []string {
 }
 
 // pickStudents reads which of names (as Row.Who) the text after an entry
-// id starts with: one name or several joined by 、，和 or spaces (周八、吴九
-// 去网吧了), each possibly with its student number in any bracket (张三[23],
-// 张三【23】) or without it when that is unambiguous; text is what follows.
-// With one name in the entry it may be left out, unless the text starts
-// with another student of the class roster: other is then that student, who
-// is not in the entry.
+// id names (parse.Students); text is what follows. With one name in the
+// entry it may be left out, unless the text starts with another student
+// of the class roster: other is then that student, who is not in the
+// entry.
 func (a *attendanceDesk) pickStudents(unit string, names []string, rest string) (picked []string, other, text string) {
-	s := rest
-	for {
-		t := strings.TrimLeft(s, " 、，,和及与")
-		best, n := "", 0
-		for _, who := range names {
-			for _, form := range nameForms(who) {
-				if strings.HasPrefix(t, form) && len(form) > n {
-					best, n = who, len(form)
-				}
-			}
-		}
-		if n == 0 || ambiguous(names, t[:n]) {
-			break
-		}
-		if !slices.Contains(picked, best) {
-			picked = append(picked, best)
-		}
-		s = t[n:]
-	}
+	picked, text = parse.Students(rest, names)
 	if len(picked) > 0 {
-		return picked, "", trimCause(s)
+		return picked, "", text
 	}
+	var roster []string
 	for _, st := range a.Dir.Roster(unit) {
-		if strings.HasPrefix(rest, st.Name) && len(st.Name) > len(other) {
-			other = st.Name
-		}
+		roster = append(roster, st.Name)
 	}
-	if other != "" {
+	if other = parse.LeadingName(rest, roster); other != "" {
 		return nil, other, ""
 	}
 	if len(names) == 1 {
-		return names, "", trimCause(rest)
+		return names, "", text
 	}
 	return nil, "", ""
-}
-
-// ambiguous reports a bare name that stands for more than one of names
-// (张三 when the entry has 张三[23] and 张三[45]).
-func ambiguous(names []string, typed string) bool {
-	n := 0
-	for _, who := range names {
-		if slices.Contains(nameForms(who), typed) {
-			n++
-		}
-	}
-	return n > 1
-}
-
-// causeSeps separate a name from the cause.
-const causeSeps = ":：,，、;；。"
-
-func trimCause(s string) string {
-	return strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(s), causeSeps+" "))
-}
-
-// nameForms are the ways a student (as Row.Who: 张三 or 张三[23]) may be
-// written: as stored, with full-width or lenticular brackets, and the bare
-// name.
-func nameForms(who string) []string {
-	name, no, ok := strings.Cut(who, "[")
-	if !ok {
-		return []string{who}
-	}
-	no = strings.TrimSuffix(no, "]")
-	return []string{who, name + "【" + no + "】", name + "［" + no + "］", name}
-}
-
-// afterID is the body after its leading record id (A12, #A12, ａ１２), as
-// typed: the cause keeps its punctuation. "" when the body starts with no id.
-func afterID(body string) string {
-	s := strings.TrimLeft(strings.TrimSpace(body), "#＃ ")
-	end, digits := 0, 0 // bytes of the id read so far, digits among them
-	for j, r := range s {
-		letter := r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ'
-		digit := r >= '0' && r <= '9' || r >= '０' && r <= '９'
-		if !(j == 0 && letter || j > 0 && digit) {
-			break
-		}
-		if digit {
-			digits++
-		}
-		end = j + utf8.RuneLen(r)
-	}
-	if digits == 0 {
-		return ""
-	}
-	return trimCause(s[end:])
 }
 
 // approve answers 批准 A5 赵六 [批准人] and 补请假条 A5 赵六 批准人 刘老师: the
@@ -242,7 +168,7 @@ func afterID(body string) string {
 // approver the teacher approved it; the student may be left out when the
 // entry has one leave, or one still pending.
 func (a *attendanceDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	id, _, refusal := entryID(m.Body, "批准")
+	id, rest, refusal := entryID(m.Body, "批准")
 	if refusal != nil {
 		return bot.Text(msgLeaveUsage), nil
 	}
@@ -258,9 +184,9 @@ func (a *attendanceDesk) approve(ctx context.Context, m *bot.Message) (*bot.Repl
 	if len(students) == 0 {
 		return bot.Text(sprintf(msgLeaveNone, id)), nil
 	}
-	picked, other, text := a.pickStudents(e.Unit, students, afterID(m.Body))
+	picked, other, text := a.pickStudents(e.Unit, students, rest)
 	if pending := attendance.PendingLeaves(e); len(picked) == 0 && other == "" && len(pending) == 1 {
-		picked, text = pending, afterID(m.Body)
+		picked, text = pending, rest
 	}
 	switch {
 	case other != "":
@@ -268,7 +194,7 @@ func (a *attendanceDesk) approve(ctx context.Context, m *bot.Message) (*bot.Repl
 	case len(picked) != 1:
 		return bot.Text(sprintf(msgLeavePick, id, strings.Join(students, "、"), id, students[0])), nil
 	}
-	approver := strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(text, "批准人"), " :：,，"))
+	approver := parse.Approver(text)
 	if approver == "" {
 		approver = a.Dir.MemberName(mem.ID)
 	}

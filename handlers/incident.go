@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -132,7 +131,7 @@ func (d *incidentDesk) notified(ctx context.Context, rep *incident.Reported) str
 // ack handles 收到 E3 / 确认 E3. A bare 收到 acknowledges the one incident
 // alerted to the sender that still waits for it, if there is exactly one.
 func (d *incidentDesk) ack(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	id, _, ok := incidentRef(m.Body)
+	id, _, ok := parse.FindID(m.Body, 'E')
 	if !ok {
 		if strings.TrimSpace(m.Body) != "" {
 			return bot.Text(msgAckNeedID), nil
@@ -166,10 +165,10 @@ func (d *incidentDesk) followUp(ctx context.Context, m *bot.Message) (*bot.Reply
 	if rest, ok := strings.CutPrefix(text, "续报"); ok {
 		text, explicit = rest, true
 	}
-	id, rest, ok := incidentRef(text)
-	if !explicit && !containsAny(text, progressWords...) {
+	id, rest, ok := parse.FindID(text, 'E')
+	if !explicit && !parse.Progress(text) {
 		switch {
-		case ok && slices.Contains(ackWords, rest): // "E3 收到"
+		case ok && parse.Ack(rest): // "E3 收到"
 			m.Body = id
 			return d.h.guarded([]string{org.Leader}, d.ack).Handle(ctx, m)
 		case ok:
@@ -210,8 +209,8 @@ func (d *incidentDesk) amended(inc *incident.Incident) string {
 
 // grade handles 定级 E3 一般|重大|须报上级 [理由]: a leader sets the level.
 func (d *incidentDesk) grade(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	id, rest, ok := incidentRef(m.Body)
-	level, reason, known := gradeLevel(rest)
+	id, rest, ok := parse.FindID(m.Body, 'E')
+	level, reason, known := parse.Severity(rest)
 	if !ok || !known {
 		return bot.Text(msgGradeUsage), nil
 	}
@@ -228,24 +227,9 @@ func (d *incidentDesk) grade(ctx context.Context, m *bot.Message) (*bot.Reply, e
 	return bot.Text(text), nil
 }
 
-// gradeLevel reads the level at the start of s (为/: before it allowed) and
-// the reason after it.
-func gradeLevel(s string) (level, reason string, ok bool) {
-	s = strings.TrimLeft(s, " 为:：")
-	for _, l := range []struct{ word, level string }{
-		{"须报上级", incident.ReportUp}, {"需报上级", incident.ReportUp}, {"报上级", incident.ReportUp},
-		{incident.Major, incident.Major}, {incident.Normal, incident.Normal},
-	} {
-		if rest, found := strings.CutPrefix(s, l.word); found {
-			return l.level, strings.TrimLeft(rest, " \t,，:：、;；。."), true
-		}
-	}
-	return "", "", false
-}
-
 // written handles 书面 E3 …: the written report, on time or late.
 func (d *incidentDesk) written(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	id, rest, ok := incidentRef(m.Body)
+	id, rest, ok := parse.FindID(m.Body, 'E')
 	inc, rest, reply, err := d.target(m, id, ok, rest, m.Body)
 	if inc == nil {
 		return reply, err
@@ -270,7 +254,7 @@ func (d *incidentDesk) written(ctx context.Context, m *bot.Message) (*bot.Reply,
 
 // close handles 结案 E3 ….
 func (d *incidentDesk) close(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	id, rest, ok := incidentRef(m.Body)
+	id, rest, ok := parse.FindID(m.Body, 'E')
 	if !ok {
 		return bot.Text(msgCloseNeedID), nil
 	}
@@ -444,45 +428,6 @@ func (d *incidentDesk) recipients(rs []bot.Recipient) string {
 		}
 	}
 	return strings.Join(out, "、")
-}
-
-// incidentID finds an incident id (E3, #E3, e3, full-width ＃Ｅ３) not glued
-// to a preceding letter or digit.
-var incidentID = regexp.MustCompile(`(?:^|[^A-Za-z0-9Ａ-Ｚａ-ｚ０-９])([#＃]?[EeＥｅ][0-9０-９]{1,9})(?:[^0-9０-９]|$)`)
-
-// incidentRef finds the incident id in s and returns it in canonical form
-// (E3) with the rest of s as typed, separators around the id trimmed.
-func incidentRef(s string) (id, rest string, ok bool) {
-	s = strings.TrimSpace(s)
-	loc := incidentID.FindStringSubmatchIndex(s)
-	if loc == nil {
-		return "", s, false
-	}
-	id = strings.ToUpper(strings.TrimPrefix(parse.Normalize(s[loc[2]:loc[3]]), "#"))
-	const seps = " \t\n,，:：、;；。."
-	before, after := strings.TrimRight(s[:loc[2]], " \t"), strings.TrimLeft(s[loc[3]:], seps)
-	if before == "" {
-		return id, after, true
-	}
-	if after == "" {
-		return id, strings.TrimRight(before, seps), true
-	}
-	return id, before + " " + after, true
-}
-
-// ackWords after an incident id acknowledge it ("E3 收到").
-var ackWords = []string{"收到", "确认", "已收到", "收到了"}
-
-// progressWords make a message that names an incident a 续报 without the word.
-var progressWords = []string{"最新进展", "进展", "截至", "截止", "人数上升至", "上升至", "已出院", "出院"}
-
-func containsAny(s string, words ...string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
 }
 
 func without(rs []bot.Recipient, except string) []bot.Recipient {

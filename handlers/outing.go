@@ -24,16 +24,13 @@ type outings struct {
 	classes map[parse.ClassRef]string
 }
 
-// outingKinds are keywords that also name the activity.
-var outingKinds = []string{"春游", "秋游", "社会实践", "研学"}
-
 func (h *Handlers) outingIntents() []intent {
 	o := &outings{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, o.recent)
 	return []intent{
 		h.newIntent("outing", []string{org.Teacher, org.Office}, o.register,
 			"登记学生外出活动（至少提前一个工作日；班主任前一天通知家长）", msgOutingExample,
-			append([]string{"外出", "外出活动", "组织学生外出", "组织外出"}, outingKinds...)...),
+			append([]string{"外出", "外出活动", "组织学生外出", "组织外出"}, parse.OutingKinds...)...),
 		h.newIntent("outing_notified", []string{org.Teacher}, o.confirm, "确认外出活动已通知学生家长", "已通知 O3",
 			"已通知", "已通知家长"),
 	}
@@ -51,11 +48,8 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	mem := o.member(m)
 	now := o.at(m)
 	n := parse.Outing(m.Body, now)
-	head := parse.Normalize(bot.StripMention(m.Text))
-	for _, k := range outingKinds {
-		if strings.HasPrefix(head, k) {
-			n.Activity = strings.TrimSpace(k + " " + n.Activity)
-		}
+	if k := parse.OutingKind(bot.StripMention(m.Text)); k != "" {
+		n.Activity = strings.TrimSpace(k + " " + n.Activity)
 	}
 	switch {
 	case n.Day.IsZero():
@@ -141,8 +135,8 @@ func (o *outings) notYours(mem *org.Member, unit string) *bot.Reply {
 
 func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := o.member(m)
-	id, _, ok := splitID(m.Body)
-	if !ok || !strings.HasPrefix(id, "O") {
+	id, _, ok := parse.LeadingID(m.Body)
+	if !ok || id[0] != 'O' {
 		text := msgOutingNeedID
 		if pending := o.pending(mem); pending != "" {
 			text += sprintf(msgOutingPending, pending)

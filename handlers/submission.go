@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,13 +26,14 @@ import (
 
 // infoDesk answers the information intents over one desk.Service.
 type infoDesk struct {
-	h    *Handlers
-	desk *desk.Service
+	h       *Handlers
+	desk    *desk.Service
+	classes map[parse.ClassRef]string // class name as parsed → unit id (好人好事 高一(1)班 …)
 }
 
 // submissionIntents also registers the desk's records as a source of 我的.
 func (h *Handlers) submissionIntents() []intent {
-	d := &infoDesk{h: h, desk: h.Desk}
+	d := &infoDesk{h: h, desk: h.Desk, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, d.recent)
 	officer := []string{org.Officer}
 	everyone := []string{org.Cadre, org.Teacher, org.GradeLead, org.Office, org.Officer, org.UnitHead, org.Leader, org.Admin}
@@ -94,32 +93,16 @@ func (d *infoDesk) fieldsOf(a parse.Article, m *bot.Message) (desk.Fields, *bot.
 // readArticle parses the fields, or answers why it cannot.
 func readArticle(text string) (parse.Article, *bot.Reply) {
 	a, err := parse.Submission(text)
+	var fe *parse.FieldError
 	switch {
-	case errors.Is(err, parse.ErrSubmissionCategory):
-		return a, bot.Text(sprintf(msgSubCategory, subQuoted(err), strings.Join(parse.SubmissionCategories, "、")))
-	case errors.Is(err, parse.ErrTitleTooLong):
-		_, detail, _ := strings.Cut(err.Error(), ": ")
-		_, detail, _ = strings.Cut(detail, ": ")
-		return a, bot.Text(sprintf(msgSubTitleLong, detail))
+	case errors.As(err, &fe) && errors.Is(err, parse.ErrSubmissionCategory):
+		return a, bot.Text(sprintf(msgSubCategory, fe.Value, strings.Join(parse.SubmissionCategories, "、")))
+	case errors.As(err, &fe):
+		return a, bot.Text(sprintf(msgSubTitleLong, fe.Value))
 	case err != nil:
 		return a, bot.Text(msgSubTemplate)
 	}
 	return a, nil
-}
-
-// subQuoted extracts the quoted value of a parse error.
-func subQuoted(err error) string {
-	s := err.Error()
-	i := strings.Index(s, `"`)
-	if i < 0 {
-		return s
-	}
-	v, err2 := strconv.QuotedPrefix(s[i:])
-	if err2 != nil {
-		return s
-	}
-	u, _ := strconv.Unquote(v)
-	return u
 }
 
 func (d *infoDesk) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -240,20 +223,6 @@ func subClip(s string, n int) string {
 	return string([]rune(s)[:n]) + "……"
 }
 
-// subIDPattern reads a leading item id: S5, #S5, s5 (after Normalize).
-var subIDPattern = regexp.MustCompile(`^#?[Ss]([0-9]{1,9})(?:[^0-9]|$)`)
-
-// leadingItem splits "S5 rest" into "S5" and the rest.
-func leadingItem(body string) (id, rest string, ok bool) {
-	s := parse.Normalize(body)
-	loc := subIDPattern.FindStringSubmatchIndex(s)
-	if loc == nil {
-		return "", s, false
-	}
-	n := s[loc[2]:loc[3]]
-	return "S" + strings.TrimLeft(n, "0"), strings.TrimLeft(s[loc[3]:], " ,，:：、;；。"), n != "" && strings.Trim(n, "0") != ""
-}
-
 // refuse turns a desk refusal into a reply; other errors go up.
 func (d *infoDesk) refuse(err error, id, verb string) (*bot.Reply, error) {
 	var se *desk.StateError
@@ -289,10 +258,10 @@ func (d *infoDesk) refuse(err error, id, verb string) (*bot.Reply, error) {
 	return nil, err
 }
 
-// withItem reads the item id or asks for it.
+// withItem reads the item id (S5) or asks for it; rest is normalized.
 func withItem(m *bot.Message, example string, fn func(id, rest string) (*bot.Reply, error)) (*bot.Reply, error) {
-	id, rest, ok := leadingItem(m.Body)
-	if !ok {
+	id, rest, ok := parse.LeadingID(parse.Normalize(m.Body))
+	if !ok || id[0] != 'S' {
 		return bot.Text(sprintf(msgSubNeedID, example)), nil
 	}
 	return fn(id, rest)
@@ -368,30 +337,9 @@ func (d *infoDesk) giveBack(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	})
 }
 
-// levelWords maps what people write to adoption levels.
-var levelWords = map[string]string{
-	"内刊": "内刊", "内部刊物": "内刊", "县级": "县级", "县": "县级", "市级": "市级", "市": "市级",
-	"区级": "区级", "区": "区级", "自治区级": "区级", "省级": "省级", "省": "省级",
-	"国家级": "国家级", "国家": "国家级", "中央级": "国家级", "中央": "国家级",
-}
-
-// readAdoption finds the level word among the fields; the rest is the medium.
-func readAdoption(rest string) (level, media string, ok bool) {
-	var others []string
-	for _, f := range strings.Fields(rest) {
-		w := strings.TrimSuffix(strings.TrimSuffix(f, "媒体"), "采用")
-		if lv, hit := levelWords[w]; hit && !ok {
-			level, ok = lv, true
-			continue
-		}
-		others = append(others, f)
-	}
-	return level, strings.Join(others, " "), ok
-}
-
 func (d *infoDesk) adopt(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "采用 S5 市级 今日头条", func(id, rest string) (*bot.Reply, error) {
-		level, media, ok := readAdoption(rest)
+		level, media, ok := parse.Adoption(rest)
 		if !ok {
 			return bot.Text(sprintf(msgSubLevel, id)), nil
 		}
@@ -478,55 +426,24 @@ func (d *infoDesk) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	})
 }
 
-// subPeriod reads 本月, 上月, 本季度, 上季度, 今年, 去年, 11月, 2026年11月,
-// 2026-11, 2026Q4, 2026 ("" is def).
-func (d *infoDesk) subPeriod(s, def string, now time.Time) (org.Period, bool) {
+// period reads the period named in s (parse.Period); none named is this
+// month.
+func (d *infoDesk) period(s string, now time.Time) (org.Period, bool) {
+	if strings.TrimSpace(s) == "" {
+		s = "本月"
+	}
 	loc := d.desk.Policy.Loc
-	s = strings.TrimSpace(parse.Normalize(s))
-	if s == "" {
-		s = def
+	name, ok := parse.Period(s, now.In(loc))
+	if !ok {
+		return org.Period{}, false
 	}
-	now = now.In(loc)
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
-	switch s {
-	case "本月", "这个月", "当月":
-		return org.Month(month.Year(), month.Month(), loc), true
-	case "上月", "上个月":
-		p := month.AddDate(0, -1, 0)
-		return org.Month(p.Year(), p.Month(), loc), true
-	case "本季度", "本季", "这个季度":
-		return d.desk.QuarterPeriod(now), true
-	case "上季度", "上个季度":
-		return d.desk.QuarterPeriod(d.desk.QuarterPeriod(now).From.AddDate(0, -3, 0)), true
-	case "今年", "本年", "本年度", "全年":
-		s = strconv.Itoa(now.Year())
-	case "去年", "上年":
-		s = strconv.Itoa(now.Year() - 1)
-	}
-	if y, rest, ok := strings.Cut(s, "年"); ok && len(y) == 4 {
-		if rest == "" || rest == "度" {
-			s = y
-		} else if mm, ok := strings.CutSuffix(rest, "月"); ok {
-			if n, ok := parse.Number(mm); ok && n >= 1 && n <= 12 {
-				s = fmt.Sprintf("%s-%02d", y, n)
-			}
-		}
-	} else if mm, ok := strings.CutSuffix(s, "月"); ok {
-		if n, ok := parse.Number(mm); ok && n >= 1 && n <= 12 {
-			y := now.Year()
-			if n > int(now.Month()) {
-				y--
-			}
-			s = fmt.Sprintf("%d-%02d", y, n)
-		}
-	}
-	p, err := org.ParsePeriod(s, loc)
+	p, err := org.ParsePeriod(name, loc)
 	return p, err == nil
 }
 
 func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	now := d.at(m)
-	per, ok := d.subPeriod(m.Body, "本月", now)
+	per, ok := d.period(m.Body, now)
 	if !ok {
 		return bot.Text(msgSubPeriod), nil
 	}
@@ -575,7 +492,7 @@ func (d *infoDesk) pointsNote(per org.Period, now time.Time) string {
 }
 
 func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error) {
-	per, ok := d.subPeriod(m.Body, "本月", d.at(m))
+	per, ok := d.period(m.Body, d.at(m))
 	if !ok {
 		return bot.Text(msgSubPeriod), nil
 	}
@@ -590,10 +507,10 @@ func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error
 	now := d.at(m)
 	body := parse.Normalize(m.Body)
 	word, note, _ := strings.Cut(body, " ")
-	per, ok := d.subPeriod(word, "本月", now)
+	per, ok := d.period(word, now)
 	if !ok || len(per.Name) != 7 {
 		// no month given: the whole text is a note on this month's summary
-		per, _ = d.subPeriod("本月", "", now)
+		per, _ = d.period("", now)
 		note = body
 	}
 	mem := d.h.member(m)
@@ -672,11 +589,7 @@ func (d *infoDesk) goodDeed(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	}
 	unit := ""
 	if c, _, ok := parse.LeadingClass(parse.Normalize(text)); ok {
-		for _, u := range d.h.Dir.Classes() {
-			if uc, ok := parse.ParseClass(u.Name); ok && uc == c {
-				unit = u.ID
-			}
-		}
+		unit = d.classes[c]
 	}
 	g, err := d.desk.ReportGoodDeed(ctx, d.h.member(m), unit, text, d.at(m))
 	if err != nil {

@@ -60,6 +60,22 @@ func Outing(text string, ref time.Time) OutingNotice {
 	return o
 }
 
+// OutingKinds are the keywords of an outing that also name its activity.
+var OutingKinds = []string{"春游", "秋游", "社会实践", "研学"}
+
+// OutingKind is the activity the keyword of an outing message names (春游
+// 高一(1)班 下周三 去植物园): one of OutingKinds, "" for 外出 and the others.
+// text is the whole message.
+func OutingKind(text string) string {
+	s := Normalize(text)
+	for _, k := range OutingKinds {
+		if strings.HasPrefix(s, k) {
+			return k
+		}
+	}
+	return ""
+}
+
 // read takes the known pieces off the front of a segment and returns what
 // is left of it as activity text.
 func (o *OutingNotice) read(seg string, ref time.Time) string {

@@ -35,6 +35,17 @@ var (
 	ErrTitleTooLong       = errors.New("parse: title too long")
 )
 
+// FieldError is a field that cannot be taken as typed: Err is
+// ErrSubmissionCategory (Value: the category as typed) or ErrTitleTooLong
+// (Value: how long the title is, 85 字（最多 80 字）).
+type FieldError struct {
+	Err   error
+	Value string
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() + ": " + e.Value }
+func (e *FieldError) Unwrap() error { return e.Err }
+
 // Article is an information item (信息稿件) as typed after 投稿 or 补充 S5.
 // Empty fields were not given.
 type Article struct {
@@ -191,12 +202,12 @@ func Submission(text string) (Article, error) {
 	if a.Category != "" {
 		c, ok := subCategory(a.Category)
 		if !ok {
-			return Article{}, fmt.Errorf("%w: %q（可用：%s）", ErrSubmissionCategory, a.Category, strings.Join(SubmissionCategories, "、"))
+			return Article{}, &FieldError{Err: ErrSubmissionCategory, Value: a.Category}
 		}
 		a.Category = c
 	}
 	if utf8.RuneCountInString(a.Title) > MaxTitleRunes {
-		return Article{}, fmt.Errorf("%w: %d 字（最多 %d 字）", ErrTitleTooLong, utf8.RuneCountInString(a.Title), MaxTitleRunes)
+		return Article{}, &FieldError{Err: ErrTitleTooLong, Value: fmt.Sprintf("%d 字（最多 %d 字）", utf8.RuneCountInString(a.Title), MaxTitleRunes)}
 	}
 	if a.Title == "" && a.Body == "" && a.Author == "" && a.Reviewer == "" && a.Category == "" && a.DataTime == "" {
 		return Article{}, ErrEmptyArticle

@@ -1,8 +1,8 @@
-package handlers
+package parse
 
 import "testing"
 
-func TestConfidentialMarking(t *testing.T) {
+func TestConfidential(t *testing.T) {
 	marked := []string{
 		// At the start of the body, a line or a title.
 		"机密文件 请勿外传",
@@ -66,21 +66,21 @@ func TestConfidentialMarking(t *testing.T) {
 		"高一(1)班3名学生午餐后腹痛，已送县医院",
 	}
 	for _, s := range marked {
-		if !confidentialMarking(s) {
+		if !Confidential(s) {
 			t.Errorf("not seen as a marking: %q", s)
 		}
 	}
 	for _, s := range plain {
-		if confidentialMarking(s) {
+		if Confidential(s) {
 			t.Errorf("taken for a marking: %q", s)
 		}
 	}
 }
 
-// FuzzConfidentialMarking: any text is read without a panic.
-func FuzzConfidentialMarking(f *testing.F) {
+// FuzzConfidential: any text is read without a panic.
+func FuzzConfidential(f *testing.F) {
 	for _, s := range []string{"机密", "密级：", "密级", "秘密★", "内部 资", "\u200b", "不涉密"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) { confidentialMarking(s) })
+	f.Fuzz(func(t *testing.T, s string) { Confidential(s) })
 }
