@@ -97,19 +97,9 @@ func idLetter(s string) (letter rune, size int) {
 // full-width digits, not followed by another digit) and returns the
 // canonical id and the bytes read.
 func idNumber(letter rune, s string) (id string, n int, ok bool) {
-	v, digits := 0, 0
-	for n < len(s) {
-		r, size := utf8.DecodeRuneInString(s[n:])
-		d, ok := arabicDigit(r)
-		if !ok {
-			break
-		}
-		if digits++; digits > maxIDDigits {
-			return "", 0, false
-		}
-		v, n = v*10+d, n+size
-	}
-	if v == 0 {
+	v, after, ok := leadingArabic(s)
+	n = len(s) - len(after)
+	if !ok || v == 0 || utf8.RuneCountInString(s[:n]) > maxIDDigits {
 		return "", 0, false
 	}
 	return string(letter) + strconv.Itoa(v), n, true
