@@ -34,6 +34,11 @@ func TestCommandWordsAsPeopleTypeThem(t *testing.T) {
 		mustNotContain(t, r, "时段无法识别")
 	}
 
+	// 媒体汇总 10 月 …: the month with a space, then the officer's note.
+	r = ta.attAt("officer-2", "2026-11-26 10:04", "媒体汇总 10 月 本月无采用")
+	mustContain(t, r, "已报送 2026年10月媒体采用汇总，共 0 条")
+	ta.waitInbox("office-1", "【媒体采用汇总】孙敏 2026年10月", "本月无采用")
+
 	// 收到 E01 and 续报 ｅ０１: an incident id with a zero in front.
 	ta.attAt("teacher-g1c1", "2026-11-26 12:50", "急报 学生课间在走廊摔倒，膝盖擦伤，已送校医室处理")
 	ta.waitInbox("leader-1", "急报 E1")

@@ -289,7 +289,7 @@ func (d *infoDesk) complete(ctx context.Context, m *bot.Message) (*bot.Reply, er
 				if len(miss) != 1 {
 					return bot.Text(sprintf(msgSubNothing, id)), nil
 				}
-				f = fillOne(miss[0], parse.Normalize(rest))
+				f = fillOne(miss[0], rest)
 			}
 		}
 		ch, err := d.desk.Complete(ctx, mem, id, f, d.at(m))
@@ -505,13 +505,12 @@ func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error
 
 func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	now := d.at(m)
-	body := parse.Normalize(m.Body)
-	word, note, _ := strings.Cut(body, " ")
-	per, ok := d.period(word, now)
-	if !ok || len(per.Name) != 7 {
+	name, note, named := parse.LeadingPeriod(m.Body, now.In(d.desk.Policy.Loc))
+	per, ok := d.period(name, now)
+	if !named || !ok || len(per.Name) != 7 {
 		// no month given: the whole text is a note on this month's summary
 		per, _ = d.period("", now)
-		note = body
+		note = parse.Normalize(m.Body)
 	}
 	mem := d.h.member(m)
 	if mem.Has(org.Officer) {

@@ -168,3 +168,24 @@ func FuzzQuery(f *testing.F) {
 		}
 	})
 }
+
+// 媒体汇总 11月 …: the month, then the officer's note.
+func TestLeadingPeriod(t *testing.T) {
+	now := time.Date(2026, 11, 26, 16, 2, 0, 0, time.FixedZone("CST", 8*3600))
+	for _, c := range []struct {
+		in, name, rest string
+	}{
+		{"11月 另有两篇待刊", "2026-11", "另有两篇待刊"},
+		{"11 月 另有两篇待刊", "2026-11", "另有两篇待刊"},
+		{"十月份", "2026-10", ""},
+		{"２０２６ 年 １０ 月 备注：无", "2026-10", "备注:无"},
+		{"本月 a b c d e", "2026-11", "a b c d e"},
+		{"另有两篇待刊", "", "另有两篇待刊"},
+		{"", "", ""},
+	} {
+		name, rest, ok := LeadingPeriod(c.in, now)
+		if name != c.name || rest != c.rest || ok != (c.name != "") {
+			t.Errorf("LeadingPeriod(%q) = %q, %q, %v; want %q, %q", c.in, name, rest, ok, c.name, c.rest)
+		}
+	}
+}

@@ -77,3 +77,17 @@ func queryPeriod(words []string, now time.Time) (n int, name string) {
 	}
 	return 0, ""
 }
+
+// LeadingPeriod reads a period (see Period) from the first words of s, as
+// in 媒体汇总 11月 本月另有两篇待刊 or 媒体汇总 11 月 …: its name, and the
+// rest of s (normalized) after those words. ok is false when s does not
+// start with one; rest is then all of s, normalized.
+func LeadingPeriod(s string, now time.Time) (name, rest string, ok bool) {
+	s = Normalize(s)
+	words := strings.SplitN(s, " ", 5)
+	n, name := queryPeriod(words[:min(len(words), 4)], now)
+	if n == 0 {
+		return "", s, false
+	}
+	return name, strings.Join(words[n:], " "), true
+}
