@@ -1,6 +1,9 @@
 // Package parse reads the Chinese chat language of baosong: numerals, dates,
-// class names and the attendance form. It is pure (standard library only),
-// never panics, and is fuzzed.
+// class names, record ids, periods, the small words of commands, the
+// confidential marking, and the attendance, incident, outing and
+// submission texts. It is pure (standard library only), never panics, and
+// is fuzzed; the handlers only route, authorize, call services and phrase
+// replies.
 package parse
 
 import "unicode/utf8"
