@@ -19,13 +19,14 @@ func TestMain(m *testing.M) {
 	if dsn == "" {
 		fmt.Println("store:", pgtest.Skipped)
 	} else if code == 0 {
-		if err := pgtest.DropAll(dsn); err != nil {
-			fmt.Println("store: BAOSONG_TEST_PG:", err)
-			os.Exit(1)
-		}
 		fmt.Println("store: the store tests again, on PostgreSQL")
 		testPG = dsn
-		code = m.Run()
+		if code = m.Run(); code == 0 { // a failed run's schemas stay, to be looked at
+			if err := pgtest.Drop(dsn); err != nil {
+				fmt.Println("store: BAOSONG_TEST_PG:", err)
+				code = 1
+			}
+		}
 	}
 	os.Exit(code)
 }

@@ -42,10 +42,16 @@ func TestFailoverTwoNodes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the real binary")
 	}
-	dsn, err := pgtest.DSN(dsn, t.TempDir())
+	base := dsn
+	dsn, err := pgtest.DSN(base, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() {
+		if !t.Failed() { // a failed run's schema stays, to be looked at
+			_ = pgtest.Drop(base)
+		}
+	}()
 	bin := buildBinary(t)
 	api := &countingWeCom{got: map[string]int{}}
 	apiSrv := httptest.NewServer(api)
@@ -150,6 +156,23 @@ func TestFailoverTwoNodes(t *testing.T) {
 	time.Sleep(time.Until(start.Add(24 * time.Second)))
 	stopLoad()
 	wg.Wait()
+	db, err := store.OpenPostgres(dsn, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		inc, err := db.Incident("E1") // round 4 falls due 20 s after the report, after the second kill
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rounds, _ := escalation(inc); slices.Contains(rounds, 4) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("escalation round 4 not sent: %v", inc.Sent)
+		}
+	}
 	ack := &sentMessage{id: "ack-1", from: "leader-2", at: clock, text: "收到 E1"}
 	gen.send(context.Background(), client, urls[0], ack)
 	if ack.reply == nil || !strings.Contains(*ack.reply, "已确认急报 E1") {
@@ -190,11 +213,6 @@ func TestFailoverTwoNodes(t *testing.T) {
 		n.stop()
 	}
 
-	db, err := store.OpenPostgres(dsn, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var entries []attendance.Entry
 	if err := db.View(func(tx *store.Tx) error {
 		return store.Each(tx, "A", func(e *attendance.Entry) bool { entries = append(entries, *e); return true })

@@ -9,6 +9,8 @@ import (
 	"hash/fnv"
 	"net/url"
 	"os"
+	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -34,6 +36,11 @@ func DSN(dsn, key string) (string, error) {
 	if _, err := c.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
 		return "", err
 	}
+	made.Lock()
+	if !slices.Contains(made.schemas, schema) {
+		made.schemas = append(made.schemas, schema)
+	}
+	made.Unlock()
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "", err
@@ -44,24 +51,31 @@ func DSN(dsn, key string) (string, error) {
 	return u.String(), nil
 }
 
-// DropAll removes the schemas of earlier runs.
-func DropAll(dsn string) error {
+// made lists the schemas DSN created in this process.
+var made struct {
+	sync.Mutex
+	schemas []string
+}
+
+// Drop removes the schemas this process made. Those of other test
+// processes stay: they may be running (go test ./... runs packages side by
+// side, helpers share a server), and dropping their schemas fails them.
+func Drop(dsn string) error {
+	made.Lock()
+	names := made.schemas
+	made.schemas = nil
+	made.Unlock()
+	if len(names) == 0 {
+		return nil
+	}
 	ctx := context.Background()
 	c, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer c.Close(ctx)
-	rows, err := c.Query(ctx, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'baosong_test_%'`)
-	if err != nil {
-		return err
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
 	for _, n := range names {
-		if _, err := c.Exec(ctx, `DROP SCHEMA `+n+` CASCADE`); err != nil {
+		if _, err := c.Exec(ctx, `DROP SCHEMA IF EXISTS `+n+` CASCADE`); err != nil {
 			return err
 		}
 	}
