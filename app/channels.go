@@ -123,7 +123,12 @@ func (a *App) dingtalk() (adapter, error) {
 	}
 	cfg := dingtalk.Config{AppKey: d.AppKey, AppSecret: a.Config.DingTalkSecret(), AgentID: d.AgentID,
 		APIBase: d.APIBase, Robots: robots}
-	return appAdapter(a, bot.DingTalk, d.Enabled, len(d.Robots) > 0, cfg, dingtalk.NewClient, dingtalk.NewCallback,
+	// The signs used are kept in the store: a replay to another node, or
+	// after a restart, is refused too.
+	newCallback := func(cfg dingtalk.Config, h bot.Handler, opts ...platform.Option) (*dingtalk.Callback, error) {
+		return dingtalk.NewCallback(cfg, h, a.Store, opts...)
+	}
+	return appAdapter(a, bot.DingTalk, d.Enabled, len(d.Robots) > 0, cfg, dingtalk.NewClient, newCallback,
 		func(ad *adapter, _ *dingtalk.Client, cb *dingtalk.Callback) (err error) {
 			if d.Mode != config.ModeStream {
 				ad.hooks = map[string]http.Handler{"POST /hook/dingtalk": cb}

@@ -20,7 +20,7 @@ func (a *App) newConsole() (*console.Console, error) {
 	att, desk := a.att, a.desk
 	src := *a.exportSource()
 	return console.New(console.Deps{Dir: a.Dir, Schedule: att.Schedule, Forms: att, Incidents: a.incidents,
-		Desk: desk, Policy: desk.Policy, Plan: plan{a}, Now: a.now, PublicURL: a.Config.PublicURL(), Log: a.log,
+		Desk: desk, Policy: desk.Policy, Plan: plan{a}, Tokens: a.Store, Now: a.now, PublicURL: a.Config.PublicURL(), Log: a.log,
 		History: func(id string) ([]console.Change, error) {
 			hs, err := a.Store.HistoryOf(id)
 			out := make([]console.Change, len(hs))

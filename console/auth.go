@@ -5,12 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/baosong/baosong/org"
@@ -24,113 +23,123 @@ const (
 	CookieName = "baosong_session"
 )
 
-// auth keeps the pending login links (their SHA-256 only, so a memory dump
-// or a log line never yields a usable link) and signs session cookies with
-// a key drawn at start. Both live in memory: a restart voids the links
-// still pending and the sessions (members send 看板 again), which is what a
-// ten-minute link and a read-only console can afford; nothing is written to
-// the database.
-type auth struct {
-	now     func() time.Time
-	key     []byte
-	mu      sync.Mutex
-	pending map[[32]byte]pendingLink
+// Tokens keeps the login links and sessions where every node serving the
+// console sees them (the store): a key holds a member id until it expires.
+// Every node answers the same for a link or a cookie, a restart keeps the
+// sessions, and a logout ends the session on all of them.
+type Tokens interface {
+	// Bind gives key the value until the instant unless key is bound already
+	// (then it reports whether to the same value).
+	Bind(key string, value []byte, until time.Time) (bool, error)
+	// Lookup is key's value while it has not expired.
+	Lookup(key string) ([]byte, bool, error)
+	// Take is key's value while it has not expired, and deletes the key.
+	Take(key string) ([]byte, bool, error)
+	// Drop deletes key.
+	Drop(key string) error
 }
 
-type pendingLink struct {
-	member  string
-	expires time.Time
+// auth issues the login links and the sessions: each a 128-bit random
+// token, kept in Tokens by its SHA-256 only, so the database or a dump of
+// it never yields a usable link or cookie.
+type auth struct {
+	now    func() time.Time
+	tokens Tokens
 }
 
 var errLink = errors.New("console: login link unknown, used or expired")
 
-func newAuth(now func() time.Time) (*auth, error) {
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, fmt.Errorf("console: session key: %w", err)
-	}
-	return &auth{now: now, key: key, pending: map[[32]byte]pendingLink{}}, nil
+// The keys of links and sessions in Tokens.
+const (
+	linkKey    = "console|link|"
+	sessionKey = "console|session|"
+)
+
+// tokenKey is where a token is kept: the kind and the token's hash.
+func tokenKey(kind string, raw []byte) string {
+	h := sha256.Sum256(raw)
+	return kind + hex.EncodeToString(h[:])
 }
 
-// issue draws a 128-bit token for the member and keeps its hash.
-func (a *auth) issue(member string) (string, time.Time, error) {
+// grant draws a token and binds its key to the member until ttl from now.
+func (a *auth) grant(kind, member string, ttl time.Duration) (string, time.Time, error) {
 	raw := make([]byte, 16)
 	if _, err := rand.Read(raw); err != nil {
-		return "", time.Time{}, fmt.Errorf("console: login token: %w", err)
+		return "", time.Time{}, fmt.Errorf("console: token: %w", err)
 	}
-	now := a.now()
-	exp := now.Add(LinkTTL)
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for h, p := range a.pending { // forget expired links as new ones come
-		if !now.Before(p.expires) {
-			delete(a.pending, h)
-		}
+	exp := a.now().Add(ttl)
+	ok, err := a.tokens.Bind(tokenKey(kind, raw), []byte(member), exp)
+	if err == nil && !ok { // 128 random bits met a live token: never in practice
+		err = errors.New("console: token drawn twice")
 	}
-	a.pending[sha256.Sum256(raw)] = pendingLink{member: member, expires: exp}
+	if err != nil {
+		return "", time.Time{}, err
+	}
 	return base64.RawURLEncoding.EncodeToString(raw), exp, nil
 }
 
-// redeem spends a token: the member it was issued to, once, before it expires.
-func (a *auth) redeem(token string) (string, error) {
+// decode reads a token as the browser sent it; nil when it cannot be one.
+func decode(token string) []byte {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(raw) != 16 {
+		return nil
+	}
+	return raw
+}
+
+// issue draws a login link's token for the member.
+func (a *auth) issue(member string) (string, time.Time, error) {
+	return a.grant(linkKey, member, LinkTTL)
+}
+
+// redeem spends a token: the member it was issued to, once, before it
+// expires, whichever node issued it.
+func (a *auth) redeem(token string) (string, error) {
+	raw := decode(token)
+	if raw == nil {
 		return "", errLink
 	}
-	h := sha256.Sum256(raw)
-	a.mu.Lock()
-	p, ok := a.pending[h]
-	delete(a.pending, h)
-	a.mu.Unlock()
-	if !ok || !a.now().Before(p.expires) {
-		return "", errLink
-	}
-	return p.member, nil
-}
-
-// session is a signed cookie value: member, expiry (unix seconds) and a
-// random nonce, then the HMAC-SHA256 of those under the key.
-func (a *auth) session(member string) (string, time.Time, error) {
-	nonce := make([]byte, 12)
-	if _, err := rand.Read(nonce); err != nil {
-		return "", time.Time{}, fmt.Errorf("console: session nonce: %w", err)
-	}
-	exp := a.now().Add(SessionTTL)
-	body := base64.RawURLEncoding.EncodeToString([]byte(member)) + "." + strconv.FormatInt(exp.Unix(), 10) +
-		"." + base64.RawURLEncoding.EncodeToString(nonce)
-	return body + "." + a.sign(body), exp, nil
-}
-
-func (a *auth) sign(s string) string {
-	m := hmac.New(sha256.New, a.key)
-	m.Write([]byte(s))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
-// member checks a cookie value and returns its member.
-func (a *auth) member(v string) (string, bool) {
-	i := strings.LastIndexByte(v, '.')
-	if i < 0 || !hmac.Equal([]byte(a.sign(v[:i])), []byte(v[i+1:])) {
-		return "", false
-	}
-	parts := strings.Split(v[:i], ".")
-	if len(parts) != 3 {
-		return "", false
-	}
-	exp, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil || !a.now().Before(time.Unix(exp, 0)) {
-		return "", false
-	}
-	id, err := base64.RawURLEncoding.DecodeString(parts[0])
+	member, ok, err := a.tokens.Take(tokenKey(linkKey, raw))
 	if err != nil {
-		return "", false
+		return "", err
 	}
-	return string(id), true
+	if !ok {
+		return "", errLink
+	}
+	return string(member), nil
 }
 
-// csrf is the logout form's token: bound to the session cookie, so a page
-// of another site cannot forge the POST.
-func (a *auth) csrf(cookie string) string { return a.sign("logout|" + cookie) }
+// session starts a session of the member: the cookie's value.
+func (a *auth) session(member string) (string, time.Time, error) {
+	return a.grant(sessionKey, member, SessionTTL)
+}
+
+// member is the member of a live session cookie; "" when there is none.
+func (a *auth) member(cookie string) (string, error) {
+	raw := decode(cookie)
+	if raw == nil {
+		return "", nil
+	}
+	member, _, err := a.tokens.Lookup(tokenKey(sessionKey, raw))
+	return string(member), err
+}
+
+// end ends the session of a cookie, on every node.
+func (a *auth) end(cookie string) error {
+	raw := decode(cookie)
+	if raw == nil {
+		return nil
+	}
+	return a.tokens.Drop(tokenKey(sessionKey, raw))
+}
+
+// csrf is the logout form's token: derived from the session cookie, which
+// another site cannot read, so a page of another site cannot forge the
+// POST; any node derives the same.
+func (a *auth) csrf(cookie string) string {
+	h := sha256.Sum256([]byte("logout\x00" + cookie))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
 
 // viewer is the logged-in member of a request, with their cookie.
 type viewer struct {
@@ -138,20 +147,36 @@ type viewer struct {
 	cookie string
 }
 
-func (c *Console) viewer(r *http.Request) (*viewer, bool) {
+// viewer is the member whose session cookie r carries; nil when none is
+// live (no cookie, unknown, expired or ended, or a member no longer in the
+// directory); an error when the store cannot say.
+func (c *Console) viewer(r *http.Request) (*viewer, error) {
 	ck, err := r.Cookie(CookieName)
 	if err != nil {
-		return nil, false
+		return nil, nil
 	}
-	id, ok := c.auth.member(ck.Value)
-	if !ok {
-		return nil, false
+	id, err := c.auth.member(ck.Value)
+	if err != nil || id == "" {
+		return nil, err
 	}
 	m, ok := c.Dir.Member(id) // a member removed from the directory is out at once
 	if !ok {
-		return nil, false
+		return nil, nil
 	}
-	return &viewer{Member: m, cookie: ck.Value}, true
+	return &viewer{Member: m, cookie: ck.Value}, nil
+}
+
+// signedIn is the viewer of r; without one it answers r itself (401 asking
+// to log in; 500 when the store failed) and returns nil.
+func (c *Console) signedIn(w http.ResponseWriter, r *http.Request) *viewer {
+	v, err := c.viewer(r)
+	switch {
+	case err != nil:
+		c.fail(w, err)
+	case v == nil:
+		c.refuse(w, http.StatusUnauthorized, msgLoginFirst)
+	}
+	return v
 }
 
 // setCookie sets the session cookie for SessionTTL. Max-Age, not Expires:
@@ -170,8 +195,12 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 			err = errLink
 		}
 	}
-	if err != nil {
+	if errors.Is(err, errLink) {
 		c.refuse(w, http.StatusForbidden, msgLinkRefused)
+		return
+	}
+	if err != nil {
+		c.fail(w, err)
 		return
 	}
 	v, _, err := c.auth.session(id)
@@ -183,11 +212,20 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// logout ends the session: a POST carrying the token of the session's form.
+// logout ends the session, on every node: a POST carrying the token of the
+// session's form.
 func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
-	v, ok := c.viewer(r)
-	if !ok || !hmac.Equal([]byte(r.PostFormValue("token")), []byte(c.auth.csrf(v.cookie))) {
+	v, err := c.viewer(r)
+	if err != nil {
+		c.fail(w, err)
+		return
+	}
+	if v == nil || !hmac.Equal([]byte(r.PostFormValue("token")), []byte(c.auth.csrf(v.cookie))) {
 		c.refuse(w, http.StatusForbidden, msgLogoutRefused)
+		return
+	}
+	if err := c.auth.end(v.cookie); err != nil {
+		c.fail(w, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,

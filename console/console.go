@@ -1,8 +1,9 @@
 // Package console is the web console for leaders and the office (SPEC §15):
 // server-rendered pages (html/template, phone first, Chinese) over the same
 // services the chat handlers use, never the store. A member logs in with a
-// one-time link sent in chat (看板); the session cookie carries who they
-// are, and their role and scope decide every query, as in chat.
+// one-time link sent in chat (看板); the session cookie names a session kept
+// with the links in Tokens (the store, so every node knows it), and the
+// member's role and scope decide every query, as in chat.
 //
 // The console reads; actions stay in chat.
 package console
@@ -65,6 +66,7 @@ type Deps struct {
 	Plan      Planner
 	Export    Export
 	History   func(id string) ([]Change, error) // a record's history, oldest first
+	Tokens    Tokens                            // the login links and sessions
 	Now       func() time.Time
 	// PublicURL is where members' browsers reach the server
 	// ([server] public_url): the login link's host.
@@ -89,15 +91,11 @@ func New(d Deps) (*Console, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	a, err := newAuth(d.Now)
-	if err != nil {
-		return nil, err
-	}
 	p, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	return &Console{Deps: d, loc: d.Schedule.Location(), auth: a, pages: p,
+	return &Console{Deps: d, loc: d.Schedule.Location(), auth: &auth{now: d.Now, tokens: d.Tokens}, pages: p,
 		static: http.FileServerFS(staticFS)}, nil
 }
 

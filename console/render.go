@@ -86,9 +86,8 @@ type handler func(r *http.Request, v *viewer) (name, title string, data any, err
 // page wraps a handler: the session first, then the page in the layout.
 func (c *Console) page(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, ok := c.viewer(r)
-		if !ok {
-			c.refuse(w, http.StatusUnauthorized, msgLoginFirst)
+		v := c.signedIn(w, r)
+		if v == nil {
 			return
 		}
 		name, title, data, err := h(r, v)

@@ -32,14 +32,14 @@ func (c *Console) schedule(_ *http.Request, _ *viewer) (string, string, any, err
 // attendance of their classes; incidents, items, points, weekly reports and
 // the archive to the roles that see all of them.
 func (c *Console) download(w http.ResponseWriter, r *http.Request) {
-	v, ok := c.viewer(r)
-	if !ok {
-		c.refuse(w, http.StatusUnauthorized, msgLoginFirst)
+	v := c.signedIn(w, r)
+	if v == nil {
 		return
 	}
 	q := r.URL.Query()
 	what, period := q.Get("what"), q.Get("period")
 	var classes []*org.Unit
+	var ok bool
 	switch what {
 	case "attendance":
 		classes = c.classes(v.Member)

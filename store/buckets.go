@@ -71,6 +71,13 @@ var (
 	// clock (incident.Clock) still has something to do for (escalation or written-report steps pending).
 	bucketIncidentActive = []byte("incident_active")
 
+	// bucketExpiring: key → expiry (unix nanos, 8 bytes) + value. Short-lived state every node
+	// decides the same way (expiring.go): the console's login links and sessions by the hash of
+	// their token, the DingTalk signs already used.
+	bucketExpiring = []byte("expiring")
+	// bucketExpiringAt: expiry (unix nanos) + key → empty. The expiring keys by expiry, to prune.
+	bucketExpiringAt = []byte("expiring_at")
+
 	// bucketMediaSummary: month (2026-11) + 0x00 + member id → JSON desk.MediaSummary (媒体汇总, 篇6).
 	bucketMediaSummary = []byte("media_summary")
 )
@@ -85,6 +92,7 @@ var allBuckets = [][]byte{
 	bucketAttendanceCause,
 	bucketIncidentActive,
 	bucketMediaSummary,
+	bucketExpiring, bucketExpiringAt,
 }
 
 // recordBuckets maps a typed id prefix to the bucket of its records.

@@ -45,10 +45,11 @@ const textSentPrivate = "已私信回复您，请查看工作通知。"
 //
 // Status codes: 401 for a missing or bad sign, for a timestamp more than
 // an hour off and for a signed timestamp reused for another message (see
-// signs; nothing processed), 400 for malformed JSON, 413 for bodies
-// over MaxBody, 405 for other methods. Each rejection is counted by reason
-// (baosong_channel_rejected_total: too_large, malformed, signature, stale,
-// replay, method).
+// Signs; nothing processed), 400 for malformed JSON, 413 for bodies
+// over MaxBody, 405 for other methods, 503 when the signs used cannot be
+// read (the platform delivers the message again). Each rejection is counted
+// by reason (baosong_channel_rejected_total: too_large, malformed,
+// signature, stale, replay, method).
 type Callback struct {
 	secret string
 	host   *url.URL // the API host: session replies go nowhere else
@@ -56,30 +57,34 @@ type Callback struct {
 	o      platform.Options
 	api    *platform.API
 	work   platform.Work
-	signs  signs
+	signs  Signs
 }
 
-// NewCallback builds the callback. It fails without an AppSecret or a
-// handler. Options used: platform.WithBudget (default
+// NewCallback builds the callback; signs remembers the signed timestamps
+// used (see Signs). It fails without an AppSecret, a handler or signs.
+// Options used: platform.WithBudget (default
 // platform.DefaultBudget, after which the callback acknowledges; the reply
 // is posted when ready either way), WithLate (how a reply the
 // sessionWebhook cannot carry goes out: expired, failed, or a group
 // message answered privately; without it such replies are logged and
 // dropped), WithClock, WithLogger, WithMetrics, WithHTTPClient (session
 // replies).
-func NewCallback(cfg Config, h bot.Handler, opts ...platform.Option) (*Callback, error) {
+func NewCallback(cfg Config, h bot.Handler, signs Signs, opts ...platform.Option) (*Callback, error) {
 	if cfg.AppSecret == "" {
 		return nil, errors.New("dingtalk: callback needs app_secret")
 	}
 	if h == nil {
 		return nil, errors.New("dingtalk: callback needs a handler")
 	}
+	if signs == nil {
+		return nil, errors.New("dingtalk: callback needs a memory of the signs used")
+	}
 	host, err := url.Parse(cfg.apiBase())
 	if err != nil {
 		return nil, fmt.Errorf("dingtalk: api_base: %w", err)
 	}
 	o := platform.Build(bot.DingTalk, opts)
-	return &Callback{secret: cfg.AppSecret, host: host, h: h, o: o, api: o.API()}, nil
+	return &Callback{secret: cfg.AppSecret, host: host, h: h, o: o, api: o.API(), signs: signs}, nil
 }
 
 // Wait blocks until work that outlived its HTTP answer (handlers, reply
@@ -143,7 +148,13 @@ func (c *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.o.Reject(w, http.StatusBadRequest, "malformed")
 		return
 	}
-	if !c.signs.use(ms, in.MsgID, in.SenderStaffID, in.Text.Content, c.o.Now()) {
+	first, err := c.use(ms, &in)
+	if err != nil { // unknown whether it is a replay: the platform delivers it again
+		c.o.Logger.Error("dingtalk: remember the sign", "err", err)
+		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+		return
+	}
+	if !first {
 		c.o.Reject(w, http.StatusUnauthorized, "replay")
 		return
 	}

@@ -47,6 +47,7 @@ type callbackEnv struct {
 	clock *platformtest.Clock
 	late  *lateRec
 	m     *platform.Metrics
+	signs *memSigns
 }
 
 func newCallbackEnv(t *testing.T, h bot.Handler, opts ...platform.Option) callbackEnv {
@@ -55,12 +56,13 @@ func newCallbackEnv(t *testing.T, h bot.Handler, opts ...platform.Option) callba
 	late := &lateRec{}
 	m := platformtest.Metrics(t, bot.DingTalk)
 	base := []platform.Option{platform.WithClock(clock.Now), platform.WithLate(late.hook), platform.WithMetrics(m)}
+	signs := &memSigns{}
 	cb, err := NewCallback(Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 1, APIBase: f.Srv.URL}, h,
-		append(base, opts...)...)
+		signs, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return callbackEnv{f: f, cb: cb, clock: clock, late: late, m: m}
+	return callbackEnv{f: f, cb: cb, clock: clock, late: late, m: m, signs: signs}
 }
 
 // body is a DingTalk callback body; fields override the defaults.
@@ -331,10 +333,13 @@ func TestCallbackWithinTheHourIsAccepted(t *testing.T) {
 }
 
 func TestNewCallbackNeeds(t *testing.T) {
-	if _, err := NewCallback(Config{AppKey: "k"}, &platformtest.Recorder{}); err == nil {
+	if _, err := NewCallback(Config{AppKey: "k"}, &platformtest.Recorder{}, &memSigns{}); err == nil {
 		t.Error("NewCallback without app_secret succeeded")
 	}
-	if _, err := NewCallback(Config{AppSecret: "s"}, nil); err == nil {
+	if _, err := NewCallback(Config{AppSecret: "s"}, nil, &memSigns{}); err == nil {
 		t.Error("NewCallback without handler succeeded")
+	}
+	if _, err := NewCallback(Config{AppSecret: "s"}, &platformtest.Recorder{}, nil); err == nil {
+		t.Error("NewCallback without signs succeeded")
 	}
 }

@@ -30,7 +30,7 @@ func FuzzCallback(f *testing.F) {
 	now := func() time.Time { return testNow }
 	cb, err := NewCallback(Config{AppSecret: fakeAppSecret, APIBase: srv.URL},
 		bot.HandlerFunc(func(_ context.Context, m *bot.Message) (*bot.Reply, error) { return bot.Text(m.Text), nil }),
-		platform.WithClock(now), platform.WithLate(func(context.Context, *bot.Message, *bot.Reply) {}))
+		&memSigns{}, platform.WithClock(now), platform.WithLate(func(context.Context, *bot.Message, *bot.Reply) {}))
 	if err != nil {
 		f.Fatal(err)
 	}

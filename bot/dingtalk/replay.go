@@ -2,11 +2,14 @@ package dingtalk
 
 import (
 	"crypto/sha256"
-	"sync"
+	"strconv"
 	"time"
 )
 
-// signs remembers which message each signed timestamp was used for.
+// Signs remembers which message each signed timestamp was used for, where
+// every node receiving callbacks sees it (the store): one node's memory
+// would let a replay through the other node, or through the same node
+// after a restart.
 //
 // DingTalk's sign covers the timestamp only, not the body: a captured
 // (timestamp, sign) pair would otherwise carry any body, from any sender,
@@ -16,45 +19,24 @@ import (
 // and anything else under that timestamp is a replay. Two different
 // messages that DingTalk signed in the same millisecond cannot be told from
 // a replay: the second is refused too (rare at a school's message rate;
-// the refusal is counted as "replay"). The memory is per process.
-type signs struct {
-	mu    sync.Mutex
-	owner map[int64][16]byte // timestamp (ms) → digest (SHA-256, first half) of msgId, sender, text
-	swept time.Time
+// the refusal is counted as "replay").
+type Signs interface {
+	// Bind gives key the value until the instant unless key is bound
+	// already (then it reports whether to the same value).
+	Bind(key string, value []byte, until time.Time) (bool, error)
 }
 
-// use records that the timestamp ms signed the message; it reports false
-// when the timestamp already signed another one.
-func (s *signs) use(ms int64, msgID, sender, text string, now time.Time) bool {
+// signKey is where the message a timestamp (ms) signed is kept.
+func signKey(ms int64) string { return "dingtalk|sign|" + strconv.FormatInt(ms, 10) }
+
+// use records that the timestamp ms signed the message, until the
+// timestamp leaves the validity window; it reports false when the
+// timestamp already signed another one.
+func (c *Callback) use(ms int64, in *inbound) (bool, error) {
 	h := sha256.New()
-	for _, part := range []string{msgID, sender, text} {
+	for _, part := range []string{in.MsgID, in.SenderStaffID, in.Text.Content} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	var digest [16]byte
-	copy(digest[:], h.Sum(nil))
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if now.Sub(s.swept) > time.Minute {
-		s.sweep(now)
-	}
-	if s.owner == nil {
-		s.owner = map[int64][16]byte{}
-	}
-	if prev, ok := s.owner[ms]; ok {
-		return prev == digest
-	}
-	s.owner[ms] = digest
-	return true
-}
-
-// sweep forgets timestamps no longer within the validity window.
-func (s *signs) sweep(now time.Time) {
-	for ms := range s.owner {
-		if skew := now.Sub(time.UnixMilli(ms)); skew > maxSkew || skew < -maxSkew {
-			delete(s.owner, ms)
-		}
-	}
-	s.swept = now
+	return c.signs.Bind(signKey(ms), h.Sum(nil)[:16], time.UnixMilli(ms).Add(maxSkew))
 }
