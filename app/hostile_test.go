@@ -39,6 +39,7 @@ const hostileDingSecret = "dingtalk-app-secret"
 type hostileApp struct {
 	*testApp
 	wecomAPI *loadgen.FakeWeCom
+	wecomURL string
 	ding     *fakeDingTalk
 	dingURL  string
 	client   *http.Client // every request has a deadline: nothing may hang
@@ -53,10 +54,18 @@ func newHostileApp(t *testing.T) *hostileApp {
 	ding := &fakeDingTalk{}
 	dingSrv := httptest.NewServer(ding)
 	t.Cleanup(dingSrv.Close)
-	ta := newTestApp(t, authzNow, quiet, withWeCom(weSrv.URL, "leader-1", "office-1"), func(c *config.Config) {
-		c.DingTalk = config.DingTalk{Enabled: true, AppKey: "dingkey", AppSecret: hostileDingSecret, AgentID: 1, APIBase: dingSrv.URL}
+	h := &hostileApp{wecomAPI: we, ding: ding, dingURL: dingSrv.URL, wecomURL: weSrv.URL}
+	return h.node(t, t.TempDir())
+}
+
+// node starts another app on the store of data, against the same fake
+// platform APIs: another node of a cluster, or the app after a restart.
+func (h *hostileApp) node(t *testing.T, data string) *hostileApp {
+	t.Helper()
+	ta := startTestApp(t, data, authzNow, quiet, withWeCom(h.wecomURL, "leader-1", "office-1"), func(c *config.Config) {
+		c.DingTalk = config.DingTalk{Enabled: true, AppKey: "dingkey", AppSecret: hostileDingSecret, AgentID: 1, APIBase: h.dingURL}
 	})
-	return &hostileApp{testApp: ta, wecomAPI: we, ding: ding, dingURL: dingSrv.URL,
+	return &hostileApp{testApp: ta, wecomAPI: h.wecomAPI, wecomURL: h.wecomURL, ding: h.ding, dingURL: h.dingURL,
 		client: &http.Client{Timeout: 10 * time.Second}}
 }
 
