@@ -17,7 +17,7 @@ func newClock(t time.Time) *clock {
 	return c
 }
 
-func (c *clock) now() time.Time { return time.Unix(0, c.ns.Load()) }
+func (c *clock) now() time.Time  { return time.Unix(0, c.ns.Load()) }
 func (c *clock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
 
 // nodes opens n handles on one store: n processes on one PostgreSQL
