@@ -124,7 +124,9 @@ func nonce() string {
 // RateLimit allows each member perMinute messages in any sliding minute;
 // more get a polite reply that Dedupe forgets (and reject is told). perMinute 0
 // disables it. It belongs inside Dedupe: a platform's retry of a message
-// already handled gets its stored reply and counts for nothing.
+// already handled gets its stored reply and counts for nothing. The count
+// is this process's: with several nodes a member may send perMinute through
+// each (flood control, not accounting; README "Running more than one node").
 func RateLimit(perMinute int, now func() time.Time, reject func(reason string)) Middleware {
 	if perMinute <= 0 {
 		return func(next Handler) Handler { return next }
