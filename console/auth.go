@@ -78,13 +78,14 @@ func (a *auth) grant(kind, member string, ttl time.Duration) (string, time.Time,
 	return base64.RawURLEncoding.EncodeToString(raw), exp, nil
 }
 
-// decode reads a token as the browser sent it; nil when it cannot be one.
-func decode(token string) []byte {
+// keyOf is tokenKey of a token as the browser sent it; false when it cannot
+// be a token.
+func keyOf(kind, token string) (string, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(raw) != 16 {
-		return nil
+		return "", false
 	}
-	return raw
+	return tokenKey(kind, raw), true
 }
 
 // issue draws a login link's token for the member.
@@ -95,11 +96,11 @@ func (a *auth) issue(member string) (string, time.Time, error) {
 // redeem spends a token: the member it was issued to, once, before it
 // expires, whichever node issued it.
 func (a *auth) redeem(token string) (string, error) {
-	raw := decode(token)
-	if raw == nil {
+	key, ok := keyOf(linkKey, token)
+	if !ok {
 		return "", errLink
 	}
-	member, ok, err := a.tokens.Take(tokenKey(linkKey, raw))
+	member, ok, err := a.tokens.Take(key)
 	if err != nil {
 		return "", err
 	}
@@ -116,21 +117,21 @@ func (a *auth) session(member string) (string, time.Time, error) {
 
 // member is the member of a live session cookie; "" when there is none.
 func (a *auth) member(cookie string) (string, error) {
-	raw := decode(cookie)
-	if raw == nil {
+	key, ok := keyOf(sessionKey, cookie)
+	if !ok {
 		return "", nil
 	}
-	member, _, err := a.tokens.Lookup(tokenKey(sessionKey, raw))
+	member, _, err := a.tokens.Lookup(key)
 	return string(member), err
 }
 
 // end ends the session of a cookie, on every node.
 func (a *auth) end(cookie string) error {
-	raw := decode(cookie)
-	if raw == nil {
+	key, ok := keyOf(sessionKey, cookie)
+	if !ok {
 		return nil
 	}
-	return a.tokens.Drop(tokenKey(sessionKey, raw))
+	return a.tokens.Drop(key)
 }
 
 // csrf is the logout form's token: derived from the session cookie, which
