@@ -15,11 +15,10 @@ const (
 	pathSession    = "sessionWebhook" // a label: the session URL is a secret
 )
 
-// DingTalk errcodes handled by name. 40014/42001 and 40089 are widely
-// reported but not confirmed (docs/protocols.md §5).
+// DingTalk errcodes handled by name. 40089 and the token's 40014/42001
+// (platform.CodeTokenInvalid, CodeTokenExpired) are widely reported but
+// not confirmed (docs/protocols.md §5).
 const (
-	codeInvalidToken  = 40014
-	codeTokenExpired  = 42001
 	codeInvalidSecret = 40089
 	codeIPNotAllowed  = 60020
 	codeWrapped       = 88 // carries the real code in sub_code
@@ -38,27 +37,17 @@ var codes = platform.Codes{
 
 // apiResult is the union of the answers used here.
 type apiResult struct {
-	ErrCode     int    `json:"errcode"`
-	ErrMsg      string `json:"errmsg"`
-	SubCode     string `json:"sub_code"`
-	AccessToken string `json:"access_token"`
-	ExpiresIn   int    `json:"expires_in"`
+	platform.Answer
+	SubCode string `json:"sub_code"`
 }
 
-// tokenInvalid reports an access token DingTalk no longer accepts.
-func (r apiResult) tokenInvalid() bool {
-	switch r.ErrCode {
-	case codeInvalidToken, codeTokenExpired:
-		return true
-	case codeWrapped:
-		return r.SubCode == fmt.Sprint(codeInvalidToken) || r.SubCode == fmt.Sprint(codeTokenExpired)
+// TokenRefused reports an access token DingTalk no longer accepts, also
+// when errcode 88 wraps the refusal.
+func (r apiResult) TokenRefused() bool {
+	if r.ErrCode == codeWrapped {
+		return r.SubCode == fmt.Sprint(platform.CodeTokenInvalid) || r.SubCode == fmt.Sprint(platform.CodeTokenExpired)
 	}
-	return false
-}
-
-// err is the answer's errcode classified for the outbox.
-func (r apiResult) err(o platform.Options, path string) error {
-	return codes.Error(o, path, r.ErrCode, r.ErrMsg)
+	return r.Answer.TokenRefused()
 }
 
 type textContent struct {

@@ -266,9 +266,9 @@ func (c *Callback) postSession(ctx context.Context, hook string, msg robotMessag
 	if err != nil {
 		return fmt.Errorf("dingtalk: encode session reply: %w", err)
 	}
-	var res apiResult
+	var res platform.Answer
 	if err := c.api.Do(ctx, http.MethodPost, hook, pathSession, body, &res); err != nil {
 		return err
 	}
-	return res.err(c.o, pathSession)
+	return codes.Error(c.o, pathSession, res.ErrCode, res.ErrMsg)
 }

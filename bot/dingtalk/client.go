@@ -2,9 +2,7 @@ package dingtalk
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -48,31 +46,32 @@ type Directory = platform.Directory
 // cached, dropped and re-fetched once on 40014/42001, and never appears
 // in errors or logs.
 type Client struct {
-	cfg    Config
-	dir    Directory
-	o      platform.Options
-	api    *platform.API
-	robots *platform.Limiter // by robot name
-	token  *platform.Token
+	cfg Config
+	p   *platform.Pusher
 }
 
 // NewClient builds a client. The app fields of cfg are needed only for
 // member pushes, the robots only for group pushes. Options used:
 // platform.WithHTTPClient, WithClock, WithLogger, WithMetrics.
 func NewClient(cfg Config, dir Directory, opts ...platform.Option) (*Client, error) {
-	if dir == nil {
-		return nil, errors.New("dingtalk: client needs a directory")
+	q := url.Values{"appkey": {cfg.AppKey}, "appsecret": {cfg.AppSecret}}
+	p, err := platform.NewPusher(platform.Platform{
+		Channel: bot.DingTalk, Name: "DingTalk", AppFields: "app_key, app_secret, agent_id", Codes: codes,
+		TokenURL: cfg.apiBase() + pathToken + "?" + q.Encode(), TokenPath: pathToken,
+		RobotPath:      pathRobot,
+		RobotURL:       func(robot string, now time.Time) (string, bool) { return cfg.robotURL(robot, now.UnixMilli()) },
+		RobotPerMinute: robotPerMinute,
+	}, dir, opts)
+	if err != nil {
+		return nil, err
 	}
-	c := &Client{cfg: cfg, dir: dir, o: platform.Build(bot.DingTalk, opts), robots: platform.NewLimiter(robotPerMinute, time.Minute)}
-	c.api = c.o.API()
-	c.token = platform.NewToken(c.o, c.fetchToken)
-	return c, nil
+	return &Client{cfg: cfg, p: p}, nil
 }
 
 // Notify delivers one push to a member (work notification) or a group
 // (custom robot).
 func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
-	return platform.Notify(ctx, n, c.o, c.notifyGroup, c.NotifyMany)
+	return platform.Notify(ctx, n, c.p.O, platform.ToGroup(c.p, c.robotMessages), c.NotifyMany)
 }
 
 // NotifyMany sends n's text (n.To is ignored) to many members: one work
@@ -80,18 +79,9 @@ func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
 // result for members[i]. A chunk that fails after its first part was sent
 // is retried whole (DingTalk drops the repeated part).
 func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []string) []error {
-	f := platform.NewFanout(members)
-	defer f.Count(c.o.Metrics)
-	if !c.cfg.appConfigured() {
-		return f.Fail(bot.Permanent(errors.New("dingtalk: app not configured (app_key, app_secret, agent_id)")))
-	}
 	msgs := c.notices(n)
-	if len(msgs) == 0 {
-		return f.Fail(bot.Permanent(errors.New("dingtalk: empty notification")))
-	}
-	users := f.Resolve(c.dir.UserID, func(m string) error {
-		return bot.Permanent(fmt.Errorf("dingtalk: member %s has no DingTalk userid", m))
-	})
+	f, users := c.p.Fanout(members, c.cfg.appConfigured(), len(msgs))
+	defer f.Count(c.p.O.Metrics)
 	for chunk := range slices.Chunk(users, maxUsersPerCall) {
 		f.Set(c.sendNotices(ctx, chunk, msgs), chunk...)
 	}
@@ -111,7 +101,7 @@ func (c *Client) sendNotices(ctx context.Context, users []string, msgs []robotMe
 		if err != nil {
 			return bot.Permanent(fmt.Errorf("dingtalk: encode work notification: %w", err))
 		}
-		if err := c.callApp(ctx, body); err != nil {
+		if _, err := platform.PostApp[apiResult](ctx, c.p, c.cfg.apiBase(), pathWorkNotice, body); err != nil {
 			return err
 		}
 	}
@@ -126,7 +116,7 @@ func (c *Client) notices(n bot.Notification) []robotMessage {
 	}
 	at := n.At
 	if at.IsZero() {
-		at = c.o.Now()
+		at = c.p.O.Now()
 	}
 	stamp := at.In(china).Format("\n（1月2日 15:04）")
 	var msgs []robotMessage
@@ -190,38 +180,6 @@ func mdTitle(n bot.Notification) string {
 	return line
 }
 
-func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
-	robot, mention, ok := c.dir.Group(n.To.Group)
-	if !ok {
-		return bot.Permanent(fmt.Errorf("dingtalk: unknown group %q", n.To.Group))
-	}
-	if _, ok := c.cfg.robotURL(robot, 0); !ok {
-		return bot.Permanent(fmt.Errorf("dingtalk: group %q: unknown robot %q", n.To.Group, robot))
-	}
-	msgs := c.robotMessages(n, slices.Concat(mention, n.Mention))
-	if len(msgs) == 0 {
-		return bot.Permanent(errors.New("dingtalk: empty notification"))
-	}
-	if err := c.robots.Take(robot, len(msgs), c.o.Now(), "dingtalk: robot "+robot); err != nil {
-		return err
-	}
-	for _, m := range msgs {
-		body, err := platform.EncodeJSON(m)
-		if err != nil {
-			return bot.Permanent(fmt.Errorf("dingtalk: encode robot message: %w", err))
-		}
-		hook, _ := c.cfg.robotURL(robot, c.o.Now().UnixMilli()) // signed per request
-		var res apiResult
-		if err := c.api.Do(ctx, http.MethodPost, hook, pathRobot, body, &res); err != nil {
-			return fmt.Errorf("dingtalk: robot %s: %w", robot, err)
-		}
-		if err := res.err(c.o, pathRobot); err != nil {
-			return fmt.Errorf("dingtalk: robot %s: %w", robot, err)
-		}
-	}
-	return nil
-}
-
 // robotMessages renders a group push. Mentions go on the first part, by
 // mobile when known, else by userid, and are written into the text too
 // ("@138…"), which DingTalk needs to render them.
@@ -237,10 +195,10 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 			continue
 		}
 		seen[m] = true
-		if mobile := c.dir.Mobile(m); mobile != "" {
+		if mobile := c.p.Dir.Mobile(m); mobile != "" {
 			at.AtMobiles = append(at.AtMobiles, mobile)
 			tags = append(tags, "@"+mobile)
-		} else if uid := c.dir.UserID(m); uid != "" {
+		} else if uid := c.p.Dir.UserID(m); uid != "" {
 			at.AtUserIDs = append(at.AtUserIDs, uid)
 			tags = append(tags, "@"+uid)
 		}
@@ -265,27 +223,4 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 		msgs = append(msgs, m)
 	}
 	return msgs
-}
-
-// callApp posts a work notification with the cached token, re-fetching
-// the token once when DingTalk rejects it.
-func (c *Client) callApp(ctx context.Context, body []byte) error {
-	return c.token.Use(ctx, func(tok string) (bool, error) {
-		var res apiResult
-		u := c.cfg.apiBase() + pathWorkNotice + "?access_token=" + url.QueryEscape(tok)
-		if err := c.api.Do(ctx, http.MethodPost, u, pathWorkNotice, body, &res); err != nil {
-			return false, err
-		}
-		return res.tokenInvalid(), res.err(c.o, pathWorkNotice)
-	})
-}
-
-// fetchToken calls gettoken.
-func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
-	q := url.Values{"appkey": {c.cfg.AppKey}, "appsecret": {c.cfg.AppSecret}}
-	var res apiResult
-	if err := c.api.Do(ctx, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
-		return "", 0, err
-	}
-	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, res.err(c.o, pathToken)
 }

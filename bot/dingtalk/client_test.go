@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -25,23 +24,15 @@ type clientEnv struct {
 }
 
 func newClientEnv(t *testing.T, opts ...platform.Option) clientEnv {
-	clock := platformtest.NewClock(testNow)
-	f := newFakeDingTalk(t, clock.Now)
-	var log bytes.Buffer
-	m := platformtest.Metrics(t, bot.DingTalk)
+	p := platformtest.NewPush(t, bot.DingTalk, testNow, opts...)
+	f := newFakeDingTalk(t, p.Clock.Now)
 	cfg := Config{AppKey: fakeAppKey, AppSecret: fakeAppSecret, AgentID: 2819000001, APIBase: f.Srv.URL,
 		Robots: map[string]Robot{"office": {Webhook: fakeRobotToken, Secret: fakeRobotSecret}}}
-	d := platformtest.Dir{
-		Mobiles: map[string]string{"leader-1": "13800000001"},
-		Groups:  map[string][]string{"全体班主任": {"office", "leader-1"}, "ghost": {"no-such-robot"}},
-		NoUser:  map[string]bool{"nobody": true},
-	}
-	base := []platform.Option{platform.WithClock(clock.Now), platform.WithLogger(slog.New(slog.NewTextHandler(&log, nil))), platform.WithMetrics(m)}
-	c, err := NewClient(cfg, d, append(base, opts...)...)
+	c, err := NewClient(cfg, p.Dir, p.Opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return clientEnv{f: f, c: c, clock: clock, log: &log, m: m}
+	return clientEnv{f: f, c: c, clock: p.Clock, log: p.Log, m: p.M}
 }
 
 func toMember(m, text string) bot.Notification {
@@ -167,12 +158,7 @@ func TestClientErrorClasses(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if bot.IsPermanent(err) != tt.permanent {
-				t.Errorf("permanent = %v, want %v (%v)", bot.IsPermanent(err), tt.permanent, err)
-			}
-			if d, ok := bot.RetryDelay(err); ok != (tt.retry != 0) || d != tt.retry {
-				t.Errorf("retry delay = %v %v, want %v", d, ok, tt.retry)
-			}
+			platformtest.Classified(t, err, tt.permanent, tt.retry)
 			if tt.log != "" && !strings.Contains(e.log.String(), tt.log) {
 				t.Errorf("log %q does not name %q", e.log, tt.log)
 			}

@@ -2,9 +2,7 @@ package wecom
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -38,11 +36,9 @@ const (
 // WeCom errcodes handled by name.
 const (
 	codeInvalidSecret  = 40001
-	codeInvalidToken   = 40014
 	codeInvalidChars   = 40033
 	codeInvalidSecret2 = 40091
 	codeMissingToken   = 41001
-	codeTokenExpired   = 42001
 	codeTooLong        = 45002
 	codeRateLimited    = 45009
 	codeIPNotTrusted   = 60020
@@ -84,36 +80,31 @@ type Directory = platform.Directory
 // or logs.
 type Client struct {
 	cfg     Config
-	dir     Directory
-	o       platform.Options
-	api     *platform.API
+	p       *platform.Pusher
 	members *platform.Limiter // by userid
-	robots  *platform.Limiter // by webhook
-	token   *platform.Token
 }
 
 // NewClient builds a client. The app fields of cfg are needed only for
 // member pushes, the robots only for group pushes. Options used:
 // platform.WithHTTPClient, WithClock, WithLogger, WithMetrics.
 func NewClient(cfg Config, dir Directory, opts ...platform.Option) (*Client, error) {
-	if dir == nil {
-		return nil, errors.New("wecom: client needs a directory")
+	q := url.Values{"corpid": {cfg.CorpID}, "corpsecret": {cfg.Secret}}
+	p, err := platform.NewPusher(platform.Platform{
+		Channel: bot.WeCom, Name: "WeCom", AppFields: "corp_id, agent_id, secret", Codes: codes,
+		TokenURL: cfg.apiBase() + pathToken + "?" + q.Encode(), TokenPath: pathToken,
+		RobotPath:      pathWebhook,
+		RobotURL:       func(robot string, _ time.Time) (string, bool) { return cfg.robotURL(robot) },
+		RobotPerMinute: robotPerMinute,
+	}, dir, opts)
+	if err != nil {
+		return nil, err
 	}
-	c := &Client{
-		cfg:     cfg,
-		dir:     dir,
-		o:       platform.Build(bot.WeCom, opts),
-		members: platform.NewLimiter(memberPerMinute, time.Minute),
-		robots:  platform.NewLimiter(robotPerMinute, time.Minute),
-	}
-	c.api = c.o.API()
-	c.token = platform.NewToken(c.o, c.fetchToken)
-	return c, nil
+	return &Client{cfg: cfg, p: p, members: platform.NewLimiter(memberPerMinute, time.Minute)}, nil
 }
 
 // Notify delivers one push to a member (app message) or a group (robot).
 func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
-	return platform.Notify(ctx, n, c.o, c.notifyGroup, c.NotifyMany)
+	return platform.Notify(ctx, n, c.p.O, platform.ToGroup(c.p, c.robotMessages), c.NotifyMany)
 }
 
 // NotifyMany sends n's text (n.To is ignored) to many members with as few
@@ -123,20 +114,12 @@ func (c *Client) Notify(ctx context.Context, n bot.Notification) error {
 // (the member got 30 messages in the last minute, or 45009) or a plain error.
 // A chunk that fails after its first part was sent is retried whole.
 func (c *Client) NotifyMany(ctx context.Context, n bot.Notification, members []string) []error {
-	f := platform.NewFanout(members)
-	defer f.Count(c.o.Metrics)
-	if !c.cfg.appConfigured() {
-		return f.Fail(bot.Permanent(errors.New("wecom: app not configured (corp_id, agent_id, secret)")))
-	}
 	msgs := c.appMessages(n)
-	if len(msgs) == 0 {
-		return f.Fail(bot.Permanent(errors.New("wecom: empty notification")))
-	}
-	now := c.o.Now()
+	f, users := c.p.Fanout(members, c.cfg.appConfigured(), len(msgs))
+	defer f.Count(c.p.O.Metrics)
+	now := c.p.O.Now()
 	var send []string
-	for _, uid := range f.Resolve(c.dir.UserID, func(m string) error {
-		return bot.Permanent(fmt.Errorf("wecom: member %s has no WeCom userid", m))
-	}) {
+	for _, uid := range users {
 		if err := c.members.Take(uid, len(msgs), now, "wecom: member "+f.Member(uid)); err != nil {
 			f.Set(err, uid)
 			continue
@@ -163,7 +146,7 @@ func (c *Client) sendChunk(ctx context.Context, users []string, msgs []appMessag
 		if err != nil {
 			return nil, bot.Permanent(fmt.Errorf("wecom: encode app message: %w", err))
 		}
-		res, err := c.callApp(ctx, pathSend, body)
+		res, err := platform.PostApp[apiResult](ctx, c.p, c.cfg.apiBase(), pathSend, body)
 		if err != nil {
 			return nil, err
 		}
@@ -239,38 +222,6 @@ type robotMessage struct {
 	Markdown *content   `json:"markdown,omitempty"`
 }
 
-func (c *Client) notifyGroup(ctx context.Context, n bot.Notification) error {
-	robot, mention, ok := c.dir.Group(n.To.Group)
-	if !ok {
-		return bot.Permanent(fmt.Errorf("wecom: unknown group %q", n.To.Group))
-	}
-	hook, ok := c.cfg.robotURL(robot)
-	if !ok {
-		return bot.Permanent(fmt.Errorf("wecom: group %q: unknown robot %q", n.To.Group, robot))
-	}
-	msgs := c.robotMessages(n, slices.Concat(mention, n.Mention))
-	if len(msgs) == 0 {
-		return bot.Permanent(errors.New("wecom: empty notification"))
-	}
-	if err := c.robots.Take(hook, len(msgs), c.o.Now(), "wecom: robot "+robot); err != nil {
-		return err
-	}
-	for _, m := range msgs {
-		body, err := platform.EncodeJSON(m)
-		if err != nil {
-			return bot.Permanent(fmt.Errorf("wecom: encode robot message: %w", err))
-		}
-		var res apiResult
-		if err := c.api.Do(ctx, http.MethodPost, hook, pathWebhook, body, &res); err != nil {
-			return fmt.Errorf("wecom: robot %s: %w", robot, err)
-		}
-		if err := res.err(c.o, pathWebhook); err != nil {
-			return fmt.Errorf("wecom: robot %s: %w", robot, err)
-		}
-	}
-	return nil
-}
-
 // robotMessages renders a group push. Texts @mention by mobile when known,
 // else by userid, on the first part; markdown ignores mention lists, so
 // members with a userid are mentioned as <@userid> at the end.
@@ -285,7 +236,7 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 			continue
 		}
 		seen[m] = true
-		mobile, uid := c.dir.Mobile(m), c.dir.UserID(m)
+		mobile, uid := c.p.Dir.Mobile(m), c.p.Dir.UserID(m)
 		switch {
 		case n.Markdown && uid != "":
 			userIDs = append(userIDs, uid)
@@ -318,32 +269,8 @@ func (c *Client) robotMessages(n bot.Notification, mention []string) []robotMess
 
 // apiResult is the union of the answers used here.
 type apiResult struct {
-	ErrCode     int    `json:"errcode"`
-	ErrMsg      string `json:"errmsg"`
-	AccessToken string `json:"access_token"`
-	ExpiresIn   int    `json:"expires_in"`
+	platform.Answer
 	InvalidUser string `json:"invaliduser"`
-}
-
-// err is the answer's errcode classified for the outbox.
-func (r apiResult) err(o platform.Options, path string) error {
-	return codes.Error(o, path, r.ErrCode, r.ErrMsg)
-}
-
-// callApp posts body to an app API path with the cached token,
-// re-fetching the token once on 40014/42001.
-func (c *Client) callApp(ctx context.Context, path string, body []byte) (apiResult, error) {
-	var res apiResult
-	err := c.token.Use(ctx, func(tok string) (bool, error) {
-		res = apiResult{}
-		u := c.cfg.apiBase() + path + "?access_token=" + url.QueryEscape(tok)
-		if err := c.api.Do(ctx, http.MethodPost, u, path, body, &res); err != nil {
-			return false, err
-		}
-		stale := res.ErrCode == codeInvalidToken || res.ErrCode == codeTokenExpired
-		return stale, res.err(c.o, path)
-	})
-	return res, err
 }
 
 // UpdateCard marks the button user clicked on a template card (the click's
@@ -368,16 +295,6 @@ func (c *Client) UpdateCard(ctx context.Context, user, responseCode string, rep 
 	if err != nil {
 		return err
 	}
-	_, err = c.callApp(ctx, pathCard, body)
+	_, err = platform.PostApp[apiResult](ctx, c.p, c.cfg.apiBase(), pathCard, body)
 	return err
-}
-
-// fetchToken calls gettoken.
-func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
-	q := url.Values{"corpid": {c.cfg.CorpID}, "corpsecret": {c.cfg.Secret}}
-	var res apiResult
-	if err := c.api.Do(ctx, http.MethodGet, c.cfg.apiBase()+pathToken+"?"+q.Encode(), pathToken, nil, &res); err != nil {
-		return "", 0, err
-	}
-	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, res.err(c.o, pathToken)
 }

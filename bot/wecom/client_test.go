@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -89,25 +88,14 @@ type clientEnv struct {
 
 func newClientEnv(t *testing.T, opts ...platform.Option) clientEnv {
 	f := newFakeWeCom(t)
-	clock := platformtest.NewClock(testNow)
-	var log bytes.Buffer
-	m := platformtest.Metrics(t, bot.WeCom)
+	p := platformtest.NewPush(t, bot.WeCom, testNow, opts...)
 	cfg := Config{CorpID: testCorp, AgentID: 1000002, Secret: fakeSecret, Token: testToken, EncodingAESKey: vecKey,
 		APIBase: f.Srv.URL, Robots: map[string]string{"office": fakeRobotKey}}
-	d := platformtest.Dir{
-		Mobiles: map[string]string{"leader-1": "13800000001"},
-		Groups: map[string][]string{
-			"全体班主任": {"office", "leader-1"},
-			"ghost": {"no-such-robot"},
-		},
-		NoUser: map[string]bool{"nobody": true},
-	}
-	base := []platform.Option{platform.WithClock(clock.Now), platform.WithLogger(slog.New(slog.NewTextHandler(&log, nil))), platform.WithMetrics(m)}
-	c, err := NewClient(cfg, d, append(base, opts...)...)
+	c, err := NewClient(cfg, p.Dir, p.Opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return clientEnv{f: f, c: c, clock: clock, log: &log, m: m}
+	return clientEnv{f: f, c: c, clock: p.Clock, log: p.Log, m: p.M}
 }
 
 func toMember(m, text string) bot.Notification {
@@ -252,13 +240,7 @@ func TestNotifyErrorClasses(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if bot.IsPermanent(err) != tt.permanent {
-				t.Errorf("permanent = %v, want %v (%v)", bot.IsPermanent(err), tt.permanent, err)
-			}
-			d, ok := bot.RetryDelay(err)
-			if ok != (tt.retry != 0) || d != tt.retry {
-				t.Errorf("retry delay = %v %v, want %v", d, ok, tt.retry)
-			}
+			platformtest.Classified(t, err, tt.permanent, tt.retry)
 			if tt.log != "" && !strings.Contains(e.log.String(), tt.log) {
 				t.Errorf("log %q does not name %q", e.log, tt.log)
 			}
