@@ -1,8 +1,8 @@
 // Package platform is what every chat-platform adapter (bot/wecom,
 // bot/dingtalk) shares: functional options, the push client's core
 // (Pusher: the API answer every call carries, the app call with its
-// access token, the fan-out to members, the push to a group's robot), the channel's Prometheus
-// counters, the Directory a client resolves members with, routing and
+// access token, the fan-out to members, the push to a group's robot),
+// the channel's Prometheus counters, the Directory a client resolves members with, routing and
 // fanning out a push (Notify, Fanout), per-key pacing (Limiter), splitting
 // a text at a byte limit on rune boundaries (Split), the callback's body
 // limit, rejections and reply budget (ReadBody, Reject, Handle, Work), the
