@@ -11,12 +11,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
 // Credentials the gateway accepts.
@@ -38,12 +39,12 @@ type Ack struct {
 type Gateway struct {
 	Srv *httptest.Server
 	t   testing.TB
+	ws  *platformtest.WS
 
 	mu       sync.Mutex
 	tickets  map[string]bool // issued, not yet used
 	issued   int
 	opens    []time.Time
-	conns    []*websocket.Conn
 	current  *websocket.Conn
 	pending  map[string]string // messageId → frame, sent and not acked
 	order    []string          // pending ids in sending order
@@ -64,15 +65,8 @@ func New(t testing.TB) *Gateway {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1.0/gateway/connections/open", g.open)
 	mux.HandleFunc("GET /connect", g.connect)
-	g.Srv = httptest.NewServer(mux)
-	t.Cleanup(func() {
-		g.mu.Lock()
-		for _, c := range g.conns {
-			_ = c.CloseNow()
-		}
-		g.mu.Unlock()
-		g.Srv.Close()
-	})
+	g.ws = platformtest.NewWS(t, mux)
+	g.Srv = g.ws.Srv
 	return g
 }
 
@@ -119,7 +113,7 @@ func (g *Gateway) open(w http.ResponseWriter, r *http.Request) {
 	ticket := fmt.Sprintf("ticket-%d", g.issued)
 	g.tickets[ticket] = true
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]string{"endpoint": "ws" + strings.TrimPrefix(g.Srv.URL, "http") + "/connect", "ticket": ticket})
+	_ = json.NewEncoder(w).Encode(map[string]string{"endpoint": g.ws.URL("/connect"), "ticket": ticket})
 }
 
 func (g *Gateway) connect(w http.ResponseWriter, r *http.Request) {
@@ -132,13 +126,12 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad ticket", http.StatusForbidden)
 		return
 	}
-	c, err := websocket.Accept(w, r, nil)
+	c, err := g.ws.Accept(w, r)
 	if err != nil {
 		return
 	}
 	c.SetReadLimit(1 << 20)
 	g.mu.Lock()
-	g.conns = append(g.conns, c)
 	g.current = c
 	g.mu.Unlock()
 	g.connedCh <- struct{}{}
@@ -189,11 +182,7 @@ func (g *Gateway) Opens() []time.Time {
 }
 
 // Connections is how many websockets were accepted.
-func (g *Gateway) Connections() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.conns)
-}
+func (g *Gateway) Connections() int { return g.ws.Accepted() }
 
 // WaitConnected waits for the n-th accepted websocket (1-based).
 func (g *Gateway) WaitConnected(n int) {

@@ -10,13 +10,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
 // Credentials the server accepts.
@@ -39,8 +39,8 @@ func (f Frame) ReqID() string { s, _ := f.Headers["req_id"].(string); return s }
 
 // Server is the fake. Create it with New.
 type Server struct {
-	t   testing.TB
-	srv *httptest.Server
+	t  testing.TB
+	ws *platformtest.WS
 
 	mu       sync.Mutex
 	changed  chan struct{} // closed and replaced on every recorded change
@@ -58,20 +58,12 @@ type Server struct {
 // New starts the server; it closes with the test.
 func New(t testing.TB) *Server {
 	s := &Server{t: t, changed: make(chan struct{})}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.accept))
-	t.Cleanup(func() {
-		s.mu.Lock()
-		if s.conn != nil {
-			_ = s.conn.CloseNow()
-		}
-		s.mu.Unlock()
-		s.srv.Close()
-	})
+	s.ws = platformtest.NewWS(t, http.HandlerFunc(s.accept))
 	return s
 }
 
 // URL is the ws:// address for [wecom_bot] ws_url.
-func (s *Server) URL() string { return "ws" + strings.TrimPrefix(s.srv.URL, "http") }
+func (s *Server) URL() string { return s.ws.URL("") }
 
 // Refuse makes subscriptions fail (errcode 40001) or succeed again.
 func (s *Server) Refuse(r bool) { s.mu.Lock(); s.refuse = r; s.mu.Unlock() }
@@ -89,7 +81,7 @@ func (s *Server) OnReply(f func(Frame)) { s.mu.Lock(); s.onReply = f; s.mu.Unloc
 func (s *Server) notify() { close(s.changed); s.changed = make(chan struct{}) }
 
 func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
-	conn, err := websocket.Accept(w, r, nil)
+	conn, err := s.ws.Accept(w, r)
 	if err != nil {
 		return
 	}
