@@ -70,28 +70,11 @@ func TestCrashSafetyKill9(t *testing.T) {
 	for cycle := range kills {
 		url := sv.run()
 		ctx, cancel := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		pace := time.NewTicker(3 * time.Millisecond) // ≈ 330 messages/s in all
-		for range 6 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					select {
-					case <-ctx.Done():
-						return
-					case <-pace.C:
-					}
-					gen.send(ctx, client, url, gen.next())
-				}
-			}()
-		}
-		wait := time.NewTimer(time.Duration(50+rnd.IntN(550)) * time.Millisecond)
-		<-wait.C
+		wait := gen.drive(ctx, client, func(int) string { return url })
+		<-time.After(time.Duration(50+rnd.IntN(550)) * time.Millisecond)
 		sv.kill() // while requests are in flight and pushes are going out
 		cancel()
-		wg.Wait()
-		pace.Stop()
+		wait()
 		t.Logf("cycle %d: %d messages sent, %d acknowledged so far", cycle+1, gen.sent(), gen.acked())
 	}
 
@@ -600,6 +583,28 @@ func (g *crashLoad) send(ctx context.Context, c *http.Client, base string, m *se
 	g.mu.Lock()
 	m.reply = &reply
 	g.mu.Unlock()
+}
+
+// drive sends new messages from 6 clients, ≈ 330 a second in all, client
+// w to url(w), until ctx ends; the returned wait waits for the clients.
+func (g *crashLoad) drive(ctx context.Context, c *http.Client, url func(w int) string) (wait func()) {
+	var wg sync.WaitGroup
+	pace := time.NewTicker(3 * time.Millisecond)
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-pace.C:
+				}
+				g.send(ctx, c, url(w), g.next())
+			}
+		}()
+	}
+	return func() { wg.Wait(); pace.Stop() }
 }
 
 func (g *crashLoad) all() []*sentMessage {

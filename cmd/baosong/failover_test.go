@@ -98,28 +98,13 @@ func TestFailoverTwoNodes(t *testing.T) {
 
 	// Load through both nodes while the leader is killed twice.
 	ctx, stopLoad := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	up := urls
-	pace := time.NewTicker(3 * time.Millisecond)
-	defer pace.Stop()
-	for w := range 6 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-pace.C:
-				}
-				mu.Lock()
-				url := up[w%2]
-				mu.Unlock()
-				gen.send(ctx, client, url, gen.next())
-			}
-		}()
-	}
+	wait := gen.drive(ctx, client, func(w int) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return up[w%2]
+	})
 	var takeovers []time.Duration
 	failover := func(at time.Duration) {
 		time.Sleep(time.Until(start.Add(at)))
@@ -155,7 +140,7 @@ func TestFailoverTwoNodes(t *testing.T) {
 	failover(19 * time.Second) // between rounds 3 and 4
 	time.Sleep(time.Until(start.Add(24 * time.Second)))
 	stopLoad()
-	wg.Wait()
+	wait()
 	db, err := store.OpenPostgres(dsn, store.Options{})
 	if err != nil {
 		t.Fatal(err)
