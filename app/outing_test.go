@@ -49,7 +49,7 @@ func TestOutingNoticeEndToEnd(t *testing.T) {
 	// A class teacher registers an outing of their class three days ahead.
 	r := ta.say("teacher-g1c1", "外出 高一(1)班 12月10日 参观科技馆")
 	mustContain(t, r, "已登记外出活动 O1：高一(1)班 12月10日（周四） 参观科技馆", "班主任（刘老师）将于12月9日（周三） 15:00 收到提醒",
-		"已通知 O1", "18:00 前未确认的将报政教处/办公室", "已告知：政教处郑主任")
+		"已通知 O1", "18:00 前未确认的将报政教处。", "已告知：政教处郑主任")
 	ta.waitInbox("office-1", "【外出登记】刘老师登记外出活动", "参观科技馆", "O1")
 	o1 := outing(t, ta, "O1")
 	if o1.Unit != "g1c1" || o1.Date != "2026-12-10" || o1.Submitter != "teacher-g1c1" || o1.Activity != "参观科技馆" ||
@@ -151,7 +151,7 @@ func TestOutingRefusalsStoreNothing(t *testing.T) {
 		{"teacher-g1c1", "外出 高一(1)班 今天下午 参观科技馆", "最迟应于12月8日（周二） 15:00 前登记"},
 		{"teacher-g1c1", "外出 高一(1)班 12月7日 参观科技馆", "外出日期 12月7日（周一） 已过，外出活动未登记"},
 		{"teacher-g1c1", "外出 高三(5)班 12月20日 参观科技馆", "没有找到班级“高三(5)班”，外出活动未登记"},
-		{"teacher-g1c1", "外出 高一(2)班 12月20日 参观科技馆", "您只能登记本班（高一(1)班）的外出活动；高一(2)班的外出活动请由该班班主任或政教处/办公室登记"},
+		{"teacher-g1c1", "外出 高一(2)班 12月20日 参观科技馆", "您只能登记本班（高一(1)班）的外出活动；高一(2)班的外出活动请由该班班主任或政教处登记。"},
 		{"cadre-g1c1", "外出 高一(1)班 12月20日 参观科技馆", "需要班主任、政教处/办公室身份"},
 		{"lead-g1", "春游 高一(1)班 12月20日 去植物园", "需要班主任、政教处/办公室身份"},
 		{"officer-1", "外出 高一(1)班 12月20日 参观科技馆", "需要班主任、政教处/办公室身份"},
@@ -214,11 +214,11 @@ func TestOutingUrgentAndWeekend(t *testing.T) {
 	}
 }
 
-// TestOutingReminderNamesTheOffice: the reminder tells the class teacher
-// which office hears of an unconfirmed outing by the office's own unit
-// name, not a fixed "政教处/办公室" (a school whose office is called
-// 学生发展中心 must not read of a 政教处 it does not have).
-func TestOutingReminderNamesTheOffice(t *testing.T) {
+// TestOutingRepliesAndReminderNameTheOffice: the reply to 外出 and the
+// reminder tell the teacher which office hears of an unconfirmed outing by
+// the office's own unit name, not a fixed "政教处/办公室" (a school whose
+// office is called 学生发展中心 must not read of a 政教处 it does not have).
+func TestOutingRepliesAndReminderNameTheOffice(t *testing.T) {
 	renamed := func(c *config.Config) {
 		for i := range c.Units {
 			if c.Units[i].ID == "office" {
@@ -227,7 +227,10 @@ func TestOutingReminderNamesTheOffice(t *testing.T) {
 		}
 	}
 	ta := newTestApp(t, dec(7, 10, 0, 0), renamed) // Monday
-	mustContain(t, ta.say("teacher-g1c1", "外出 高一(1)班 12月10日 参观科技馆"), "已登记外出活动 O1")
+	reply := ta.say("teacher-g1c1", "外出 高一(1)班 12月10日 参观科技馆")
+	mustContain(t, reply, "已登记外出活动 O1", "18:00 前未确认的将报学生发展中心。")
+	mustNotContain(t, reply, "政教处/办公室")
+	mustContain(t, ta.say("teacher-g1c1", "外出 高一(2)班 12月10日 参观科技馆"), "请由该班班主任或学生发展中心登记。")
 
 	ta.setNow(dec(9, 15, 0, 1)) // Wednesday 15:00, the working day before
 	text := ta.waitInbox("teacher-g1c1", "【外出提醒】12月10日（周四）的外出活动", "O1 高一(1)班",

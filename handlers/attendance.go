@@ -56,16 +56,6 @@ func (h *Handlers) attendanceIntents() []intent {
 	}
 }
 
-// msgTime is the message time in the organisation's zone (now when the
-// channel gave none).
-func (a *attendanceDesk) msgTime(m *bot.Message) time.Time {
-	t := m.At
-	if t.IsZero() {
-		t = a.Now()
-	}
-	return t.In(a.att.Location())
-}
-
 // unrouted takes a form sent without a keyword (今天全勤, 张三今天没来) from
 // those who may submit one, when it reads whole; other messages are not
 // its business (nil reply).

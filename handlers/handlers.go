@@ -106,6 +106,16 @@ func (h *Handlers) Intents() []string {
 	return out
 }
 
+// msgTime is when a message was sent, in the organisation's zone (now
+// when the channel gave no time).
+func (h *Handlers) msgTime(m *bot.Message) time.Time {
+	t := m.At
+	if t.IsZero() {
+		t = h.Now()
+	}
+	return t.In(h.Dir.Calendar().Location())
+}
+
 // member returns the sender (set by the Lookup middleware).
 func (h *Handlers) member(m *bot.Message) *org.Member {
 	mem, ok := h.Dir.Member(m.Member)

@@ -58,7 +58,7 @@ func (d *incidentDesk) report(ctx context.Context, m *bot.Message) (*bot.Reply, 
 	if strings.HasPrefix(bot.StripMention(m.Text), "隐患") {
 		parsed = "隐患 " + body // the keyword sets the kind
 	}
-	r, err := parse.Incident(parsed, d.at(m), d.cats)
+	r, err := parse.Incident(parsed, d.h.msgTime(m), d.cats)
 	if errors.Is(err, parse.ErrEmptyIncident) {
 		return bot.Text(msgIncidentUsage), nil
 	}
@@ -148,7 +148,7 @@ func (d *incidentDesk) ack(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	inc, err := d.svc.Ack(ctx, m.Member, id)
 	switch {
 	case errors.Is(err, incident.ErrAlreadyAcked):
-		return bot.Text(sprintf(msgAckedBefore, inc.ID, d.h.Dir.MemberName(inc.AckedBy), stamp(*inc.AckedAt, d.at(m)))), nil
+		return bot.Text(sprintf(msgAckedBefore, inc.ID, d.h.Dir.MemberName(inc.AckedBy), stamp(*inc.AckedAt, d.h.msgTime(m)))), nil
 	case err != nil:
 		return d.refusal(err, id)
 	}
@@ -317,7 +317,7 @@ func (d *incidentDesk) target(m *bot.Message, id string, named bool, rest, whole
 		return nil, "", r, err
 	}
 	if inc.Closed {
-		return nil, "", bot.Text(sprintf(msgIncidentClosed, inc.ID, stamp(*inc.ClosedAt, d.at(m)))), nil
+		return nil, "", bot.Text(sprintf(msgIncidentClosed, inc.ID, stamp(*inc.ClosedAt, d.h.msgTime(m)))), nil
 	}
 	return inc, rest, nil, nil
 }
@@ -360,7 +360,7 @@ func (d *incidentDesk) refusal(err error, id string) (*bot.Reply, error) {
 // reader reads a follow-up or written report against the facts known when
 // the Service applies it (counts change only as the text states them).
 func (d *incidentDesk) reader(text string, m *bot.Message) incident.Reader {
-	at := d.at(m)
+	at := d.h.msgTime(m)
 	return func(known incident.Facts) incident.Facts {
 		r, err := parse.IncidentUpdate(text, at, d.cats, parse.IncidentReport(known))
 		if err != nil {
@@ -395,14 +395,6 @@ func (d *incidentDesk) line(inc *incident.Incident, now time.Time) string {
 		unit = reporterName(inc)
 	}
 	return sprintf(msgLine, inc.ID, inc.ReportedAt.Format("1月2日15:04"), unit, category(inc), inc.Severity, ack, written)
-}
-
-func (d *incidentDesk) at(m *bot.Message) time.Time {
-	at := m.At
-	if at.IsZero() {
-		at = d.h.Now()
-	}
-	return at.In(d.h.Dir.Calendar().Location())
 }
 
 // names lists the members with a role.

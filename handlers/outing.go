@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
@@ -36,17 +35,9 @@ func (h *Handlers) outingIntents() []intent {
 	}
 }
 
-func (o *outings) at(m *bot.Message) time.Time {
-	t := m.At
-	if t.IsZero() {
-		t = o.Now()
-	}
-	return t.In(o.att.Location())
-}
-
 func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := o.member(m)
-	now := o.at(m)
+	now := o.msgTime(m)
 	n := parse.Outing(m.Body, now)
 	if k := parse.OutingKind(bot.StripMention(m.Text)); k != "" {
 		n.Activity = strings.TrimSpace(k + " " + n.Activity)
@@ -80,7 +71,7 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	loc := o.att.Location()
 	var b strings.Builder
 	fmt.Fprintf(&b, msgOutingReceived, out.ID, out.Brief(loc))
-	teachers := []string{msgOutingNoTeacher}
+	teachers := []string{sprintf(msgOutingNoTeacher, o.Dir.OfficeName())}
 	if ts := o.Dir.InUnit(out.Unit, org.Teacher); len(ts) > 0 {
 		teachers = teachers[:0]
 		for _, t := range ts {
@@ -92,7 +83,7 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	} else {
 		r := out.RemindAt.In(loc)
 		fmt.Fprintf(&b, msgOutingRemind, strings.Join(teachers, "、"), org.DayLabel(r), r.Format("15:04"), out.ID,
-			o.att.OutingTimes.OverdueAt)
+			o.att.OutingTimes.OverdueAt, o.Dir.OfficeName())
 	}
 	if len(out.Pushed) > 0 {
 		fmt.Fprintf(&b, msgOutingTold, o.memberNames(out.Pushed))
@@ -130,7 +121,7 @@ func (o *outings) notYours(mem *org.Member, unit string) *bot.Reply {
 	if own == "" {
 		return bot.Text(msgOutingNoClass)
 	}
-	return bot.Text(sprintf(msgOutingNotYours, own, o.Dir.UnitName(unit)))
+	return bot.Text(sprintf(msgOutingNotYours, own, o.Dir.UnitName(unit), o.Dir.OfficeName()))
 }
 
 func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
@@ -143,7 +134,7 @@ func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 		}
 		return bot.Text(text), nil
 	}
-	out, again, err := o.att.ConfirmOuting(ctx, mem, id, o.at(m))
+	out, again, err := o.att.ConfirmOuting(ctx, mem, id, o.msgTime(m))
 	loc := o.att.Location()
 	switch {
 	case errors.Is(err, attendance.ErrNoOuting):

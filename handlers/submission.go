@@ -58,15 +58,6 @@ func (h *Handlers) submissionIntents() []intent {
 	}
 }
 
-// at is the message time in the organisation's zone.
-func (d *infoDesk) at(m *bot.Message) time.Time {
-	t := m.At
-	if t.IsZero() {
-		t = d.h.Now()
-	}
-	return t.In(d.desk.Policy.Loc)
-}
-
 // fieldsOf turns the typed fields into the desk's, reading the 数据时间 of a
 // statistics item against the message time; refusal says why it cannot.
 // A 数据时间 without a category makes the item a statistics one.
@@ -75,7 +66,7 @@ func (d *infoDesk) fieldsOf(a parse.Article, m *bot.Message) (desk.Fields, *bot.
 	if a.DataTime == "" {
 		return f, nil
 	}
-	sent := d.at(m)
+	sent := d.h.msgTime(m)
 	t, ok := parse.DateTime(a.DataTime, sent)
 	if !ok {
 		return f, bot.Text(sprintf(msgStatDataTime, a.DataTime))
@@ -126,7 +117,7 @@ func (d *infoDesk) submitAs(ctx context.Context, m *bot.Message, category string
 	if refusal != nil {
 		return refusal, nil
 	}
-	ch, err := d.desk.Submit(ctx, d.h.member(m), f, d.at(m))
+	ch, err := d.desk.Submit(ctx, d.h.member(m), f, d.h.msgTime(m))
 	if err != nil {
 		return d.refuse(err, "", "投稿")
 	}
@@ -292,7 +283,7 @@ func (d *infoDesk) complete(ctx context.Context, m *bot.Message) (*bot.Reply, er
 				f = fillOne(miss[0], rest)
 			}
 		}
-		ch, err := d.desk.Complete(ctx, mem, id, f, d.at(m))
+		ch, err := d.desk.Complete(ctx, mem, id, f, d.h.msgTime(m))
 		if err != nil {
 			return d.refuse(err, id, "补充")
 		}
@@ -314,7 +305,7 @@ func fillOne(label, v string) desk.Fields {
 
 func (d *infoDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "通过 S5", func(id, _ string) (*bot.Reply, error) {
-		ch, err := d.desk.Approve(ctx, d.h.member(m), id, d.at(m))
+		ch, err := d.desk.Approve(ctx, d.h.member(m), id, d.h.msgTime(m))
 		if err != nil {
 			return d.refuse(err, id, "通过")
 		}
@@ -328,7 +319,7 @@ func (d *infoDesk) giveBack(ctx context.Context, m *bot.Message) (*bot.Reply, er
 		if reason == "" {
 			return bot.Text(sprintf(msgSubNeedReason, id)), nil
 		}
-		ch, err := d.desk.Return(ctx, d.h.member(m), id, reason, d.at(m))
+		ch, err := d.desk.Return(ctx, d.h.member(m), id, reason, d.h.msgTime(m))
 		if err != nil {
 			return d.refuse(err, id, "退回")
 		}
@@ -343,7 +334,7 @@ func (d *infoDesk) adopt(ctx context.Context, m *bot.Message) (*bot.Reply, error
 		if !ok {
 			return bot.Text(sprintf(msgSubLevel, id)), nil
 		}
-		ch, err := d.desk.Adopt(ctx, d.h.member(m), id, level, media, d.at(m))
+		ch, err := d.desk.Adopt(ctx, d.h.member(m), id, level, media, d.h.msgTime(m))
 		if errors.Is(err, desk.ErrSameAdoption) {
 			return bot.Text(sprintf(msgSubSameAdopt, id, strings.TrimSpace(level+" "+media))), nil
 		}
@@ -363,7 +354,7 @@ func (d *infoDesk) adopt(ctx context.Context, m *bot.Message) (*bot.Reply, error
 
 func (d *infoDesk) reject(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "不采用 S5 内容重复", func(id, reason string) (*bot.Reply, error) {
-		ch, err := d.desk.Reject(ctx, d.h.member(m), id, reason, d.at(m))
+		ch, err := d.desk.Reject(ctx, d.h.member(m), id, reason, d.h.msgTime(m))
 		if err != nil {
 			return d.refuse(err, id, "不采用")
 		}
@@ -378,7 +369,7 @@ func (d *infoDesk) reject(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 
 func (d *infoDesk) sign(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "签发 S5", func(id, _ string) (*bot.Reply, error) {
-		ch, err := d.desk.Sign(ctx, d.h.member(m), id, d.at(m))
+		ch, err := d.desk.Sign(ctx, d.h.member(m), id, d.h.msgTime(m))
 		if err != nil {
 			return d.refuse(err, id, "签发")
 		}
@@ -442,7 +433,7 @@ func (d *infoDesk) period(s string, now time.Time) (org.Period, bool) {
 }
 
 func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error) {
-	now := d.at(m)
+	now := d.h.msgTime(m)
 	per, ok := d.period(m.Body, now)
 	if !ok {
 		return bot.Text(msgSubPeriod), nil
@@ -492,7 +483,7 @@ func (d *infoDesk) pointsNote(per org.Period, now time.Time) string {
 }
 
 func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error) {
-	per, ok := d.period(m.Body, d.at(m))
+	per, ok := d.period(m.Body, d.h.msgTime(m))
 	if !ok {
 		return bot.Text(msgSubPeriod), nil
 	}
@@ -504,7 +495,7 @@ func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error
 }
 
 func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	now := d.at(m)
+	now := d.h.msgTime(m)
 	name, note, named := parse.LeadingPeriod(m.Body, now.In(d.desk.Policy.Loc))
 	per, ok := d.period(name, now)
 	if !named || !ok || len(per.Name) != 7 {
@@ -560,7 +551,7 @@ func (d *infoDesk) weekly(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 	if text == "" {
 		return bot.Text(msgWeeklyEmpty), nil
 	}
-	w, err := d.desk.SubmitWeekly(ctx, d.h.member(m), text, d.at(m))
+	w, err := d.desk.SubmitWeekly(ctx, d.h.member(m), text, d.h.msgTime(m))
 	if err != nil {
 		return d.refuse(err, "", "报送")
 	}
@@ -590,7 +581,7 @@ func (d *infoDesk) goodDeed(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	if c, _, ok := parse.LeadingClass(parse.Normalize(text)); ok {
 		unit = d.classes[c]
 	}
-	g, err := d.desk.ReportGoodDeed(ctx, d.h.member(m), unit, text, d.at(m))
+	g, err := d.desk.ReportGoodDeed(ctx, d.h.member(m), unit, text, d.h.msgTime(m))
 	if err != nil {
 		return nil, err
 	}
