@@ -61,14 +61,14 @@ var (
 // Followup is the class teacher's follow-up of one student's abnormal
 // absence in an entry.
 type Followup struct {
-	Student  string    `json:"student"`            // as Row.Who
-	Since    time.Time `json:"since"`              // when the teacher was asked (the message that recorded it)
-	State    string    `json:"state"`              // CausePending, CauseFound, CauseNotFound, CauseOverdue
-	Cause    string    `json:"cause,omitempty"`    // 查明: the cause; 未查明: the teacher's note
-	By       string    `json:"by,omitempty"`       // member who answered last
-	At       time.Time `json:"at,omitempty"`       // when they answered
-	Reported time.Time `json:"reported,omitempty"` // reported to the office and leaders (未查明 or overdue); zero when not
-	Answers  int       `json:"answers,omitempty"`  // 查明 answers so far
+	Student  string    `json:"student"`           // as Row.Who
+	Since    time.Time `json:"since"`             // when the teacher was asked (the message that recorded it)
+	State    string    `json:"state"`             // CausePending, CauseFound, CauseNotFound, CauseOverdue
+	Cause    string    `json:"cause,omitempty"`   // 查明: the cause; 未查明: the teacher's note
+	By       string    `json:"by,omitempty"`      // member who answered last
+	At       time.Time `json:"at,omitzero"`       // when they answered
+	Reported time.Time `json:"reported,omitzero"` // reported to the office and leaders (未查明 or overdue); zero when not
+	Answers  int       `json:"answers,omitempty"` // 查明 answers so far
 	// Via is the entry of the same form whose 查明 of the student covers
 	// this one ("" when answered here): a 查明 covers the student for the form.
 	Via string `json:"via,omitempty"`

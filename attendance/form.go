@@ -125,8 +125,8 @@ type Entry struct {
 	Date      string    `json:"date,omitempty"` // explicit date named in the message, 2006-01-02
 	Rows      []Row     `json:"rows"`
 	Withdrawn bool      `json:"withdrawn,omitempty"`
-	Revision  int       `json:"rev,omitempty"`     // corrections applied
-	ChangedAt time.Time `json:"changed,omitempty"` // last correction or withdrawal
+	Revision  int       `json:"rev,omitempty"`    // corrections applied
+	ChangedAt time.Time `json:"changed,omitzero"` // last correction or withdrawal
 	// Followups are the class teacher's follow-ups of the abnormal absences
 	// the entry records, one per student (篇3; see attendance_followup.go).
 	Followups []Followup `json:"followups,omitempty"`

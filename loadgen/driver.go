@@ -75,8 +75,9 @@ func (r *Result) Percentile(q float64) time.Duration {
 func (r *Result) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sent %d, ok %d, errors %d in %.1fs: %.0f msgs/s\n", r.Sent, r.OK, r.Sent-r.OK, r.Elapsed.Seconds(), r.Throughput)
-	fmt.Fprintf(&b, "latency p50 %v  p90 %v  p99 %v  max %v\n", r.Percentile(.5).Round(time.Microsecond),
-		r.Percentile(.9).Round(time.Microsecond), r.Percentile(.99).Round(time.Microsecond), r.Percentile(1).Round(time.Microsecond))
+	fmt.Fprintf(&b, "latency p50 %v  p90 %v  p99 %v  p99.9 %v  max %v\n", r.Percentile(.5).Round(time.Microsecond),
+		r.Percentile(.9).Round(time.Microsecond), r.Percentile(.99).Round(time.Microsecond), r.Percentile(.999).Round(time.Microsecond),
+		r.Percentile(1).Round(time.Microsecond))
 	kinds := make([]string, 0, len(r.ByKind))
 	for k := range r.ByKind {
 		kinds = append(kinds, k)

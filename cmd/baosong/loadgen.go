@@ -34,6 +34,7 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 	dur := fs.Duration("d", 10*time.Second, "how long to send")
 	mix := fs.String("mix", "85,14,1", "attendance,query,incident shares")
 	token := fs.String("token", os.Getenv("BAOSONG_TOKEN"), "local_token of the server")
+	footprint := fs.String("footprint", "", "print the bytes a stopped server's database (a data directory, bbolt:DIR or postgres:DSN) holds per attendance entry, by bucket, and exit")
 	spread := fs.Bool("spread", false, "date each attendance form two hours before a random due time of the last ended school year "+
 		"(the local hook's \"at\", WeCom's CreateTime) instead of now, so that each class form gets a few entries as in a school")
 	if err := parseFlags(fs, args); err != nil {
@@ -50,6 +51,9 @@ func runLoadgen(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "wrote %s: %d classes, %d students, %d staff\n", *gen, *classes, *classes**students, *staff)
 		return f.Close()
+	}
+	if *footprint != "" {
+		return loadgen.Footprint(stdout, *footprint)
 	}
 	m, err := parseMix(*mix)
 	if err != nil {
