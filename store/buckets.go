@@ -11,7 +11,8 @@ var (
 	bucketSeq = []byte("seq")
 	// bucketHistory: record id + 0x00 + seq → JSON History. Every change to a record.
 	bucketHistory = []byte("history")
-	// bucketDedupe: message key (channel|message id) → JSON dedupeEntry.
+	// bucketDedupe: message key (channel|message id) → JSON dedupeEntry, or once it keeps the
+	// replies, the entry packed with its replies compressed (see dedupePacked).
 	bucketDedupe = []byte("dedupe")
 	// bucketDedupeAt: unix-nanos + message key → empty. Index for the 7-day purge.
 	bucketDedupeAt = []byte("dedupe_at")

@@ -2,10 +2,14 @@ package store
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/baosong/baosong/bot"
@@ -31,19 +35,23 @@ func (t *Tx) claim() error {
 	}
 	b := t.bucket(bucketDedupe)
 	if raw := b.Get([]byte(c.Key)); raw != nil {
-		var e dedupeEntry
-		if json.Unmarshal(raw, &e) == nil && e.Nonce == c.Nonce && !e.Done {
+		if e, err := decodeDedupe(raw); err == nil && e.Nonce == c.Nonce && !e.Done {
 			return nil
 		}
 		return bot.ErrDuplicate
 	}
-	return putDedupe(t.tx, c.Key, dedupeEntry{At: t.Now(), Nonce: c.Nonce})
+	return putDedupe(t.tx, c.Key, dedupeEntry{At: t.Now(), Nonce: c.Nonce}, nil)
 }
 
-func putDedupe(tx kvTx, key string, e dedupeEntry) error {
+// putDedupe stores an entry; replies, when not nil, are its replies packed
+// (packReplies) and take the place of e.Replies.
+func putDedupe(tx kvTx, key string, e dedupeEntry, replies []byte) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return err
+	}
+	if replies != nil {
+		raw = append(binary.AppendUvarint([]byte{dedupePacked}, uint64(len(raw))), append(raw, replies...)...)
 	}
 	if err := tx.Bucket(bucketDedupe).Put([]byte(key), raw); err != nil {
 		return err
@@ -61,8 +69,8 @@ func (s *DB) Seen(_ context.Context, key string) (h bot.Handled, found bool, err
 		if raw == nil {
 			return nil
 		}
-		var e dedupeEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
+		e, err := decodeDedupe(raw)
+		if err != nil {
 			return err
 		}
 		found, h = true, bot.Handled{Replies: e.Replies, Records: e.Records}
@@ -83,8 +91,8 @@ func (t *Tx) noteRecord(id string) error {
 	if raw == nil {
 		return nil
 	}
-	var e dedupeEntry
-	if err := json.Unmarshal(raw, &e); err != nil || e.Done || slices.Contains(e.Records, id) {
+	e, err := decodeDedupe(raw)
+	if err != nil || e.Done || slices.Contains(e.Records, id) {
 		return err
 	}
 	e.Records = append(e.Records, id)
@@ -97,30 +105,28 @@ func (t *Tx) noteRecord(id string) error {
 
 // Remember durably stores the replies given to a message, closing its claim.
 // It does not overwrite the replies of a handling that finished first.
+// The replies are packed before the transaction, outside the serialized
+// commit.
 func (s *DB) Remember(ctx context.Context, key string, replies []string) error {
+	packed, err := packReplies(replies)
+	if err != nil {
+		return err
+	}
 	at := s.now()
 	return s.batch(func(tx kvTx) error {
-		b := tx.Bucket(bucketDedupe)
-		if raw := b.Get([]byte(key)); raw != nil {
-			var e dedupeEntry
-			if json.Unmarshal(raw, &e) == nil {
+		var records []string
+		if raw := tx.Bucket(bucketDedupe).Get([]byte(key)); raw != nil {
+			if e, err := decodeDedupe(raw); err == nil {
 				if e.Done {
 					return nil
 				}
 				if c, ok := bot.ClaimFrom(ctx); ok && e.Nonce != "" && e.Nonce != c.Nonce {
 					return nil
 				}
-				at = e.At
+				at, records = e.At, e.Records
 			}
 		}
-		var records []string
-		if raw := b.Get([]byte(key)); raw != nil {
-			var e dedupeEntry
-			if json.Unmarshal(raw, &e) == nil {
-				records = e.Records
-			}
-		}
-		return putDedupe(tx, key, dedupeEntry{At: at, Replies: replies, Records: records, Done: true})
+		return putDedupe(tx, key, dedupeEntry{At: at, Records: records, Done: true}, packed)
 	})
 }
 
@@ -136,8 +142,7 @@ func (s *DB) PurgeDedupe() (int, error) {
 			key := string(k[8:])
 			// Only drop the entry if this index row is its latest timestamp.
 			if raw := b.Get([]byte(key)); raw != nil {
-				var e dedupeEntry
-				if json.Unmarshal(raw, &e) == nil && binary.BigEndian.Uint64(k[:8]) == uint64(e.At.UnixNano()) {
+				if e, err := decodeDedupe(raw); err == nil && binary.BigEndian.Uint64(k[:8]) == uint64(e.At.UnixNano()) {
 					if err := b.Delete([]byte(key)); err != nil {
 						return err
 					}
@@ -151,4 +156,78 @@ func (s *DB) PurgeDedupe() (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// A dedupe entry is stored as its JSON, or, once it keeps the replies
+// (Remember), packed: dedupePacked, the length of the entry's JSON without
+// the replies (uvarint), that JSON, then the replies' JSON compressed with
+// flate against dedupeDict. The replies are most of what a message leaves
+// behind for the 7 days a redelivery may come (a form's reply of 600 bytes
+// takes about 200).
+const dedupePacked = 1
+
+// dedupeDict is the dictionary the replies are compressed against: the
+// words of the replies to attendance forms, the commonest message, with the
+// most frequent last. Entries packed with it can only be read with it: a
+// different dictionary needs a new leading byte (dedupePacked).
+const dedupeDict = `已收到急报 已收到信息 书面报告 周报 好人好事 外出 未查明 查明 原因 。
+晚归：夜不归宿：擅自离校：请假：病假 事假 批准人班主任 待补请假条
+["已收到 A：高一(1)班 高二(1)班 高三(1)班 12月7日(周一)17:00截止的日常信息报表（按时）。\n无异常\n旷课：节、节\n
+已通知班主任（班主任）及时联系家长。\n本期报表已有 条（最近的是 A、A），内容合并计算；如有重复，可“撤回 编号”。\n
+如需修改：更正 A 后写全部内容，如 更正 A 旷课：节；撤回：撤回 A"]`
+
+var (
+	packers = sync.Pool{New: func() any {
+		w, err := flate.NewWriterDict(nil, 4, []byte(dedupeDict))
+		if err != nil {
+			panic(err) // only for a bad level
+		}
+		return w
+	}}
+	unpackers = sync.Pool{New: func() any { return flate.NewReaderDict(nil, []byte(dedupeDict)) }}
+)
+
+// packReplies compresses replies for a packed dedupe entry.
+func packReplies(replies []string) ([]byte, error) {
+	raw, err := json.Marshal(replies)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	w := packers.Get().(*flate.Writer)
+	defer packers.Put(w)
+	w.Reset(&out)
+	if _, err := w.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// decodeDedupe reads a stored dedupe entry, packed or not.
+func decodeDedupe(raw []byte) (dedupeEntry, error) {
+	var e dedupeEntry
+	if len(raw) == 0 || raw[0] != dedupePacked {
+		return e, json.Unmarshal(raw, &e)
+	}
+	n, size := binary.Uvarint(raw[1:])
+	if size <= 0 || uint64(len(raw)-1-size) < n {
+		return e, errors.New("store: a damaged dedupe entry")
+	}
+	head, packed := raw[1+size:1+size+int(n)], raw[1+size+int(n):]
+	if err := json.Unmarshal(head, &e); err != nil {
+		return e, err
+	}
+	r := unpackers.Get().(io.ReadCloser)
+	defer unpackers.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(packed), []byte(dedupeDict)); err != nil {
+		return e, err
+	}
+	replies, err := io.ReadAll(r)
+	if err != nil {
+		return e, err
+	}
+	return e, json.Unmarshal(replies, &e.Replies)
 }
