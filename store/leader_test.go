@@ -97,6 +97,24 @@ func TestLeadFailover(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("a push queued through b did not wake a's outbox loop")
 	}
+	// A request on b that waits for that push (the reply to 急报 says who
+	// has it) learns of its delivery by a's loop at once, not at its wait's end.
+	items, err := a.Due(time.Now(), 10)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("due on a: %v %v", items, err)
+	}
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		if err := a.Delivered(items[0].Seq); err != nil {
+			t.Error(err)
+		}
+	}()
+	asked := time.Now()
+	d, err := b.AwaitDelivery(context.Background(), 5*time.Second, "k1")
+	if err != nil || len(d.Waiting) != 0 || time.Since(asked) > 2*time.Second {
+		t.Errorf("b waited %v for a push a delivered after 50 ms: %+v %v", time.Since(asked), d, err)
+	}
+
 	due := time.Date(2026, 11, 26, 8, 0, 4, 0, time.UTC)
 	if _, err := b.CreateIncident(context.Background(), func(id string) (*incident.Incident, incident.Change, error) {
 		return &incident.Incident{ID: id}, incident.Change{Next: due}, nil
