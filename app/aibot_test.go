@@ -28,7 +28,15 @@ type aibotApp struct {
 func newAIBotApp(t *testing.T, onWeCom []string, opts ...option) *aibotApp {
 	t.Helper()
 	ws := aibottest.New(t)
-	bot := func(c *config.Config) {
+	s := &aibotApp{ws: ws, testApp: newTestApp(t, time.Time{}, append([]option{withAIBot(ws, onWeCom)}, opts...)...)}
+	ws.WaitConnected(1)
+	return s
+}
+
+// withAIBot enables the AI bot on the fake ws; the members onWeCom take
+// their pushes on WeCom.
+func withAIBot(ws *aibottest.Server, onWeCom []string) option {
+	return func(c *config.Config) {
 		c.WeComBot = config.WeComBot{Enabled: true, BotID: aibottest.BotID, Secret: aibottest.Secret, WSURL: ws.URL()}
 		for i := range c.Members {
 			if slices.Contains(onWeCom, c.Members[i].ID) {
@@ -36,9 +44,6 @@ func newAIBotApp(t *testing.T, onWeCom []string, opts ...option) *aibotApp {
 			}
 		}
 	}
-	s := &aibotApp{ws: ws, testApp: newTestApp(t, time.Time{}, append([]option{bot}, opts...)...)}
-	ws.WaitConnected(1)
-	return s
 }
 
 // stored is what the store remembers of a WeCom message: its records, and

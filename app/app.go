@@ -77,7 +77,10 @@ type App struct {
 	wg        sync.WaitGroup
 	waiters   []func()                    // platform callbacks' work still running after their HTTP answer
 	runners   []func(ctx context.Context) // long connections to platforms (SPEC §14), run from Start until Close
-	links     []*platform.Link            // their state, for /healthz?verbose=1
+	// leaderRuns are the long connections a platform allows one of (the
+	// WeCom AI bot): run by the leader while it leads.
+	leaderRuns []func(ctx context.Context)
+	links      []*platform.Link // the state of both, for /healthz?verbose=1
 }
 
 // openStore opens the store the configuration names: the bbolt file in the
@@ -326,9 +329,9 @@ func (a *App) Start() {
 }
 
 // lead starts the work one node does for all — the outbox loop, the
-// incident clock, the scheduler (with the absence clock) and the
-// housekeeping — and returns what stops it: the loops at once, the
-// scheduler waiting for running jobs.
+// incident clock, the scheduler (with the absence clock), the housekeeping
+// and the long connections a platform allows one of — and returns what
+// stops it: the loops at once, the scheduler waiting for running jobs.
 func (a *App) lead() (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -348,6 +351,9 @@ func (a *App) lead() (stop func()) {
 	run(a.housekeeping)
 	a.startIncidentClock(run)
 	a.startScheduler(run)
+	for _, r := range a.leaderRuns {
+		run(r)
+	}
 	a.log.Info("leader: this node runs the scheduler, the clocks and the outbox", "store", a.Store.Path())
 	return func() {
 		cancel()

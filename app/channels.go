@@ -26,6 +26,10 @@ type adapter struct {
 	// the connection, run from Start until Close. nil: none.
 	link *platform.Link
 	run  func(ctx context.Context)
+	// one: the platform keeps one live connection per bot and a second
+	// takes it over (the WeCom AI bot), so only the leader runs it: two
+	// nodes would take it from each other (SPEC §16).
+	one bool
 }
 
 // platforms wires the configured platforms, in this order: WeCom (the app
@@ -49,7 +53,11 @@ func (a *App) platforms(by map[string]bot.Notifier) error {
 		}
 		if ad.run != nil {
 			a.links = append(a.links, ad.link)
-			a.runners = append(a.runners, ad.run)
+			if ad.one {
+				a.leaderRuns = append(a.leaderRuns, ad.run)
+			} else {
+				a.runners = append(a.runners, ad.run)
+			}
 		}
 	}
 	return nil
@@ -176,7 +184,7 @@ func (a *App) wecomBot() (adapter, error) {
 	if err != nil {
 		return adapter{}, err
 	}
-	return adapter{notify: map[string]bot.Notifier{channel: c}, link: link, run: func(ctx context.Context) { _ = c.Run(ctx) }}, nil
+	return adapter{notify: map[string]bot.Notifier{channel: c}, link: link, run: func(ctx context.Context) { _ = c.Run(ctx) }, one: true}, nil
 }
 
 // late queues, through the outbox, a reply that was ready after the

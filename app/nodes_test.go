@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -194,5 +195,33 @@ func TestNodesDedupeAndFirstAckAcrossNodes(t *testing.T) {
 	}
 	if won != 1 {
 		t.Errorf("%d acknowledgements won:\n%s\n---\n%s", won, replies[0], replies[1])
+	}
+}
+
+// WeCom keeps one live connection per AI bot: a second subscription takes
+// it over. Of two nodes only the leader connects (they would otherwise
+// take the bot from each other, and the one taken over stops for good);
+// when the leader stops, the other node connects and answers.
+func TestNodesWeComAIBotOneConnection(t *testing.T) {
+	if pgtest.Env() == "" {
+		t.Skip(pgtest.Skipped)
+	}
+	a := newAIBotApp(t, nil)
+	b := startTestApp(t, a.data, time.Time{}, withAIBot(a.ws, nil))
+	mustContain(t, a.ws.WaitReply(a.ws.Message("msg-1", "cadre-g1c1", "考勤 旷课：李四1节")), "A1")
+	if b.Store.Leading() {
+		t.Fatal("the second node leads")
+	}
+	if n := len(a.ws.Subscriptions()); n != 1 {
+		t.Errorf("%d subscriptions with two nodes up, want the leader's alone", n)
+	}
+
+	start := time.Now()
+	a.stop()
+	a.ws.WaitConnected(2)
+	t.Logf("the other node connected %v after the leader stopped", time.Since(start).Round(time.Millisecond))
+	mustContain(t, a.ws.WaitReply(a.ws.Message("msg-2", "cadre-g1c2", "考勤 全勤")), "A2")
+	if _, found, err := b.Store.Seen(context.Background(), "wecom|cadre-g1c2|msg-2"); err != nil || !found {
+		t.Errorf("the other node's answer left no record: %v %v", found, err)
 	}
 }
