@@ -108,7 +108,7 @@ func (c *candidate) try(ctx context.Context) bool {
 	}
 	var won bool
 	err := c.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2)`, pgLockClass, c.e.lockID).Scan(&won)
-	if err == nil && won {
+	if err == nil && won && c.e.channel != "" {
 		_, err = c.conn.Exec(ctx, `LISTEN `+pgx.Identifier{c.e.channel}.Sanitize())
 	}
 	if err != nil {
@@ -120,7 +120,9 @@ func (c *candidate) try(ctx context.Context) bool {
 
 // hold keeps the lock until ctx ends or the connection is lost, passing on
 // the other processes' announcements; a quiet connection is pinged every
-// electEvery.
+// electEvery. Without announcements (a database without NOTIFY) the
+// leader's loops are woken every electEvery instead, to read what the
+// others stored.
 func (c *candidate) hold(ctx context.Context) {
 	for ctx.Err() == nil {
 		wctx, cancel := context.WithTimeout(ctx, electEvery)
@@ -133,6 +135,10 @@ func (c *candidate) hold(ctx context.Context) {
 		case ctx.Err() != nil:
 			return
 		case pgconn.Timeout(err):
+			if c.e.channel == "" {
+				c.db.signal()
+				c.db.incidentDue(c.db.now())
+			}
 			pctx, cancel := context.WithTimeout(ctx, electEvery)
 			err = c.conn.Ping(pctx)
 			cancel()
@@ -172,6 +178,9 @@ func (e *pgEngine) identify(ctx context.Context) error {
 	h.Write([]byte(schema))
 	e.lockID = int32(h.Sum32())
 	e.channel = fmt.Sprintf("baosong_%08x", h.Sum32())
+	if _, err := e.pool.Exec(ctx, `SELECT pg_notify($1, '')`, e.channel); err != nil {
+		e.channel = "" // a PostgreSQL-compatible database without NOTIFY: the leader polls (hold)
+	}
 	return nil
 }
 
@@ -186,7 +195,7 @@ const (
 // transaction stored work for it (the notification goes out when the
 // transaction commits, and not at all when it rolls back).
 func (t *Tx) announce(payload string) {
-	if p, ok := t.tx.(*pgTx); ok && !t.db.leading.Load() {
+	if p, ok := t.tx.(*pgTx); ok && p.channel != "" && !t.db.leading.Load() {
 		p.pending.Queue(`SELECT pg_notify($1, $2)`, p.channel, payload)
 	}
 }

@@ -154,3 +154,49 @@ func TestLeadFailover(t *testing.T) {
 	<-adone
 	within(t, ta.stops, time.Second, "a stops at the end")
 }
+
+// On a PostgreSQL-compatible database without NOTIFY the leader still
+// learns, within about a second, of the pushes and incident steps the
+// other processes stored.
+func TestLeadWithoutNotify(t *testing.T) {
+	if testPG == "" {
+		t.Skip("two processes on one database: PostgreSQL only")
+	}
+	dir := t.TempDir()
+	var dbs [2]*DB
+	for i := range dbs {
+		db, err := OpenTest(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		db.kv.(*pgEngine).channel = "" // as identify leaves it there
+		dbs[i] = db
+	}
+	a, b := dbs[0], dbs[1]
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a.Lead(ctx, newTerm().start)
+	b.Lead(ctx, newTerm().start)
+	if !a.Leading() || b.Leading() {
+		t.Fatalf("a leads %v, b leads %v", a.Leading(), b.Leading())
+	}
+	for len(a.Wake()) > 0 {
+		<-a.Wake()
+	}
+	if _, err := b.Enqueue(bot.Notification{Key: "k1", To: bot.Recipient{Member: "office-1"}, Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CreateIncident(context.Background(), func(id string) (*incident.Incident, incident.Change, error) {
+		return &incident.Incident{ID: id}, incident.Change{Next: time.Now()}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for what, ch := range map[string]<-chan struct{}{"outbox loop": a.Wake(), "incident clock": a.IncidentsChanged()} {
+		select {
+		case <-ch:
+		case <-time.After(3 * time.Second):
+			t.Errorf("a's %s not woken", what)
+		}
+	}
+}
