@@ -2,7 +2,9 @@ package config
 
 import (
 	"encoding/base64"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/baosong/baosong/bot/platform"
@@ -133,9 +135,35 @@ func (c *Config) validatePlatforms(add func(string, ...any)) {
 			add("[%s] %s 应为 http:// 或 https:// 开头的完整地址", p.section, p.key)
 		}
 	}
-	for name, r := range d.Robots {
-		if !strings.HasPrefix(r.Webhook, "http") {
-			add("[dingtalk.robots.%s] webhook 应为完整的 URL", name)
+	// The one check of the group robots (the adapters take them as they
+	// are): a webhook is its full URL, or the key (WeCom) or access_token
+	// (DingTalk) alone; never printed, it is a secret.
+	for _, name := range slices.Sorted(maps.Keys(w.Robots)) {
+		if err := platform.CheckRobot(name, w.Robots[name], wecomRobot); err != nil {
+			add("[wecom] %v", err)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(d.Robots)) {
+		r := d.Robots[name]
+		if err := platform.CheckRobot(name, r.Webhook, dingtalkRobot); err != nil {
+			add("[dingtalk] %v", err)
+		}
+		if strings.TrimSpace(r.Secret) != r.Secret {
+			add("[dingtalk] robots.%s: secret 前后有空格", name)
 		}
 	}
 }
+
+// How the problems of a group robot's webhook are worded.
+var (
+	wecomRobot = platform.RobotWords{
+		Empty:    "webhook key 为空",
+		BadURL:   "webhook 地址不是有效的 http(s) URL",
+		BadToken: "webhook key 含有 key 不会有的字符（请填 key 本身或完整的 webhook URL）",
+	}
+	dingtalkRobot = platform.RobotWords{
+		Empty:    "webhook 为空",
+		BadURL:   "webhook 地址不是有效的 http(s) URL",
+		BadToken: "webhook 既不是完整的 URL，也不是 access_token",
+	}
+)

@@ -10,9 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"maps"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/baosong/baosong/bot/platform"
@@ -29,6 +27,9 @@ type Robot struct {
 
 // Config is the [dingtalk] section. The app fields (AppKey, AppSecret,
 // AgentID) are all-or-nothing: a deployment may use group robots alone.
+//
+// The file is checked where it is read (package config, also by
+// baosong check-config); the adapter takes the values as they are.
 type Config struct {
 	AppKey    string // the robot app's AppKey (gettoken)
 	AppSecret string // its AppSecret: gettoken and the callback's sign
@@ -39,45 +40,6 @@ type Config struct {
 
 func (c Config) appConfigured() bool {
 	return c.AppKey != "" || c.AppSecret != "" || c.AgentID != 0
-}
-
-// Validate lists every problem in c. Secrets never appear in the errors.
-func (c Config) Validate() []error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("dingtalk: "+format, args...)) }
-	if c.appConfigured() {
-		if strings.TrimSpace(c.AppKey) == "" {
-			bad("app_key is empty")
-		}
-		if strings.TrimSpace(c.AppSecret) == "" {
-			bad("app_secret is empty")
-		}
-		if c.AgentID <= 0 {
-			bad("agent_id must be a positive integer, got %d", c.AgentID)
-		}
-	}
-	if c.APIBase != "" {
-		if err := platform.CheckHTTPURL(c.APIBase); err != nil {
-			bad("api_base: %v", err)
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(c.Robots)) {
-		r := c.Robots[name]
-		if err := platform.CheckRobot(name, r.Webhook, robotWords); err != nil {
-			bad("%v", err)
-		}
-		if r.Secret != "" && strings.TrimSpace(r.Secret) != r.Secret {
-			bad("robots.%s: secret has surrounding spaces", name)
-		}
-	}
-	return errs
-}
-
-// robotWords word the problems of a [dingtalk.robots] webhook.
-var robotWords = platform.RobotWords{
-	Empty:    "webhook is empty",
-	BadURL:   "webhook is not a valid http(s) URL",
-	BadToken: "webhook is neither a URL nor an access_token",
 }
 
 func (c Config) apiBase() string { return platform.BaseURL(c.APIBase, DefaultAPIBase) }

@@ -3,8 +3,6 @@ package dingtalk
 import (
 	"net/url"
 	"testing"
-
-	"github.com/baosong/baosong/bot/platform/platformtest"
 )
 
 // The DingTalk HMAC vector of docs/protocols.md §3.1, reproduced there with
@@ -50,35 +48,5 @@ func TestRobotURL(t *testing.T) {
 	u, err := url.Parse(got)
 	if err != nil || u.Query().Get("sign") != signature("SECabc", "1700000000000") || u.Query().Get("access_token") != "tok" {
 		t.Errorf("signed bare webhook = %s", got)
-	}
-}
-
-func TestValidate(t *testing.T) {
-	valid := func() Config {
-		return Config{AppKey: "dingkey", AppSecret: "app-s3cret", AgentID: 2819000000,
-			Robots: map[string]Robot{"office": {Webhook: "https://oapi.dingtalk.com/robot/send?access_token=x", Secret: "SECxyz"}}}
-	}
-	tests := []struct {
-		name   string
-		modify func(*Config)
-		want   []string
-	}{
-		{"valid", func(*Config) {}, nil},
-		{"robots only", func(c *Config) { *c = Config{Robots: map[string]Robot{"g": {Webhook: "tok"}}} }, nil},
-		{"empty", func(c *Config) { *c = Config{} }, nil},
-		{"partial app", func(c *Config) { *c = Config{AppKey: "k"} }, []string{"app_secret is empty", "agent_id"}},
-		{"agent zero", func(c *Config) { c.AgentID = 0 }, []string{"agent_id must be a positive integer, got 0"}},
-		{"api base", func(c *Config) { c.APIBase = "oapi.dingtalk.com" }, []string{"api_base"}},
-		{"robot no webhook", func(c *Config) { c.Robots["b"] = Robot{Secret: "SEC1"} }, []string{"robots.b: webhook is empty"}},
-		{"robot bad url", func(c *Config) { c.Robots["b"] = Robot{Webhook: "https://"} }, []string{"robots.b: webhook is not"}},
-		{"robot junk", func(c *Config) { c.Robots["b"] = Robot{Webhook: "a b"} }, []string{"robots.b: webhook is neither"}},
-		{"robot secret spaces", func(c *Config) { c.Robots["b"] = Robot{Webhook: "t", Secret: " SEC1"} }, []string{"surrounding spaces"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := valid()
-			tt.modify(&c)
-			platformtest.Problems(t, c.Validate(), tt.want, "s3cret", "SEC1")
-		})
 	}
 }

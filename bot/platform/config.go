@@ -28,9 +28,9 @@ func BaseURL(base, def string) string {
 	return strings.TrimRight(base, "/")
 }
 
-// RobotWords are how an adapter words the problems of a group robot's
-// webhook: empty, a URL that is not http(s), or a bare token with
-// characters no token has.
+// RobotWords are how the configuration check words the problems of a
+// group robot's webhook: empty, a URL that is not http(s), or a bare token
+// with characters no token has.
 type RobotWords struct{ Empty, BadURL, BadToken string }
 
 // CheckRobot reports what is wrong with the robot name whose webhook is

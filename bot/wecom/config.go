@@ -12,9 +12,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 
 	"github.com/baosong/baosong/bot/platform"
 )
@@ -25,6 +22,9 @@ const DefaultAPIBase = "https://qyapi.weixin.qq.com"
 // Config is the [wecom] section. The app fields (CorpID, AgentID, Secret,
 // Token, EncodingAESKey) are all-or-nothing: a deployment may use group
 // robots alone.
+//
+// The file is checked where it is read (package config, also by
+// baosong check-config); the adapter takes the values as they are.
 type Config struct {
 	CorpID         string // 企业ID; also the receiveid inside every ciphertext
 	AgentID        int    // the self-built app's AgentId
@@ -44,45 +44,6 @@ func (c Config) appConfigured() bool {
 	return c.CorpID != "" || c.AgentID != 0 || c.Secret != "" || c.Token != "" || c.EncodingAESKey != ""
 }
 
-// Validate lists every problem in c. Secrets never appear in the errors.
-func (c Config) Validate() []error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("wecom: "+format, args...)) }
-	if c.appConfigured() {
-		if strings.TrimSpace(c.CorpID) == "" {
-			bad("corp_id is empty")
-		}
-		if c.AgentID <= 0 {
-			bad("agent_id must be a positive integer, got %d", c.AgentID)
-		}
-		if strings.TrimSpace(c.Secret) == "" {
-			bad("secret is empty")
-		}
-		if strings.TrimSpace(c.Token) == "" {
-			bad("token is empty")
-		}
-		if _, err := decodeAESKey(c.EncodingAESKey); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if c.APIBase != "" {
-		if err := platform.CheckHTTPURL(c.APIBase); err != nil {
-			bad("api_base: %v", err)
-		}
-	}
-	if c.CardURL != "" {
-		if err := platform.CheckHTTPURL(c.CardURL); err != nil {
-			bad("card_url: %v", err)
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(c.Robots)) {
-		if err := platform.CheckRobot(name, c.Robots[name], robotWords); err != nil {
-			bad("%v", err)
-		}
-	}
-	return errs
-}
-
 // decodeAESKey checks and decodes an EncodingAESKey: 43 characters of
 // base64 that decode (with one "=" appended) to a 32-byte AES key.
 func decodeAESKey(s string) ([]byte, error) {
@@ -97,13 +58,6 @@ func decodeAESKey(s string) ([]byte, error) {
 }
 
 func (c Config) apiBase() string { return platform.BaseURL(c.APIBase, DefaultAPIBase) }
-
-// robotWords word the problems of a [wecom.robots] webhook key.
-var robotWords = platform.RobotWords{
-	Empty:    "webhook key is empty",
-	BadURL:   "webhook URL is not a valid http(s) URL",
-	BadToken: "webhook key has characters a key cannot have (give the key or the full URL)",
-}
 
 // robotURL returns the webhook URL of the named robot.
 func (c Config) robotURL(name string) (string, bool) {

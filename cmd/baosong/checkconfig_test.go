@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,5 +114,48 @@ func TestOpenTokensWithAPlatformWarnAndServeRefuses(t *testing.T) {
 		`local_token = ""`, `local_token = "LOCAL-TOKEN-4"`}, enableDingTalk...)...)
 	if code := run([]string{"check-config", "-config", path}, &out, &errs); code != 0 || strings.Contains(out.String(), "警告") {
 		t.Errorf("with tokens: exit %d\n%s", code, out.String())
+	}
+}
+
+// The admin pastes group robots the way the platforms show them: a WeCom
+// key, a DingTalk access_token alone (the adapter builds the URL). A key
+// pasted with a stray query, or an empty DingTalk webhook, is refused by
+// check-config and by serve, named by section and robot, the key unquoted;
+// the well-formed ones pass.
+func TestCheckConfigRobots(t *testing.T) {
+	good := []string{
+		`# grade1 = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"`, `grade1 = "ROBOT-KEY-6"`,
+		"# [dingtalk.robots.office]", "[dingtalk.robots.office]",
+		`# webhook = "https://oapi.dingtalk.com/robot/send?access_token=..."`, `webhook = "ROBOT-TOKEN-7"`,
+		`# secret = "SEC..."`, `secret = "SEC-ROBOT-8"`,
+	}
+	var out, errs bytes.Buffer
+	if code := run([]string{"check-config", "-config", configFile(t, good...)}, &out, &errs); code != 0 {
+		t.Fatalf("a key and a bare access_token: exit %d\n%s%s", code, out.String(), errs.String())
+	}
+
+	bad := slices.Clone(good)
+	bad[1] = `grade1 = "ROBOT-KEY-6&debug=1"`
+	bad[5] = `webhook = " "`
+	path := configFile(t, bad...)
+	out.Reset()
+	if code := run([]string{"check-config", "-config", path}, &out, &errs); code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out.String())
+	}
+	for _, want := range []string{"[wecom] robots.grade1: webhook key 含有 key 不会有的字符", "[dingtalk] robots.office: webhook 为空"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check-config does not say %q:\n%s", want, out.String())
+		}
+	}
+	var sout, serrs bytes.Buffer
+	if code := run([]string{"serve", "-config", path, "-data", t.TempDir(), "-listen", "127.0.0.1:0"}, &sout, &serrs); code != 1 ||
+		!strings.Contains(serrs.String()+sout.String(), "robots.grade1") {
+		t.Fatalf("serve: exit %d, want 1 naming the robot:\n%s%s", code, sout.String(), serrs.String())
+	}
+	all := out.String() + errs.String() + sout.String() + serrs.String()
+	for _, s := range []string{"ROBOT-KEY-6", "SEC-ROBOT-8"} {
+		if strings.Contains(all, s) {
+			t.Errorf("the output shows the secret %q:\n%s", s, all)
+		}
 	}
 }

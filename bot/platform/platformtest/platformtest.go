@@ -128,22 +128,3 @@ func NoSecrets(t testing.TB, s string, secrets ...string) {
 		}
 	}
 }
-
-// Problems checks the errors of a Config's Validate: one per want, in
-// order, each containing its want, none containing a secret.
-func Problems(t testing.TB, errs []error, want []string, secrets ...string) {
-	t.Helper()
-	if len(errs) != len(want) {
-		t.Fatalf("errors = %v, want %d matching %q", errs, len(want), want)
-	}
-	for i, err := range errs {
-		if !strings.Contains(err.Error(), want[i]) {
-			t.Errorf("error %d = %q, want it to contain %q", i, err, want[i])
-		}
-		for _, secret := range secrets {
-			if strings.Contains(err.Error(), secret) {
-				t.Errorf("error %q leaks a secret", err)
-			}
-		}
-	}
-}
