@@ -126,17 +126,9 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 	classes := map[string]bool{}
 	grades := map[string]bool{}
 	for i, u := range c.Units {
-		where := fmt.Sprintf("[[unit]] %q", u.ID)
-		if u.ID == "" {
-			add("[[unit]] 第 %d 项缺少 id", i+1)
+		where, ok := identify(add, units, "unit", i, u.ID, u.Name)
+		if !ok {
 			continue
-		}
-		if units[u.ID] {
-			add("%s 的 id 重复", where)
-		}
-		units[u.ID] = true
-		if u.Name == "" {
-			add("%s 缺少 name", where)
 		}
 		switch u.Kind {
 		case "class":
@@ -152,17 +144,9 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 	}
 	members := map[string]bool{}
 	for i, m := range c.Members {
-		where := fmt.Sprintf("[[member]] %q", m.ID)
-		if m.ID == "" {
-			add("[[member]] 第 %d 项缺少 id", i+1)
+		where, ok := identify(add, members, "member", i, m.ID, m.Name)
+		if !ok {
 			continue
-		}
-		if members[m.ID] {
-			add("%s 的 id 重复", where)
-		}
-		members[m.ID] = true
-		if m.Name == "" {
-			add("%s 缺少 name", where)
 		}
 		if len(m.Roles) == 0 {
 			add("%s 没有角色 roles", where)
@@ -172,15 +156,11 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 				add("%s 的角色 %q 未知（可用：%s）", where, r, strings.Join(Roles, "、"))
 			}
 		}
-		for _, u := range m.Units {
-			if !units[u] {
-				add("%s 所在单位 %q 不存在", where, u)
-			}
+		for _, u := range unknown(m.Units, units) {
+			add("%s 所在单位 %q 不存在", where, u)
 		}
-		for _, g := range m.Grades {
-			if !grades[g] {
-				add("%s 负责的年级 %q 没有班级", where, g)
-			}
+		for _, g := range unknown(m.Grades, grades) {
+			add("%s 负责的年级 %q 没有班级", where, g)
 		}
 		if m.Channel != "" && !contains(Channels, m.Channel) {
 			add("%s 的 channel %q 无效，应为 local、wecom 或 dingtalk", where, m.Channel)
@@ -253,15 +233,11 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 		if g.ChatID != "" && g.Channel != "wecom" {
 			add("%s 的 chatid 只用于 channel = \"wecom\" 的群", where)
 		}
-		for _, m := range g.Mention {
-			if !members[m] {
-				add("%s 要 @ 的成员 %q 不存在", where, m)
-			}
+		for _, m := range unknown(g.Mention, members) {
+			add("%s 要 @ 的成员 %q 不存在", where, m)
 		}
-		for _, u := range g.Units {
-			if !units[u] {
-				add("%s 的单位 %q 不存在", where, u)
-			}
+		for _, u := range unknown(g.Units, units) {
+			add("%s 的单位 %q 不存在", where, u)
 		}
 	}
 	c.checkMemberRefs(members, groups, add)
@@ -277,17 +253,43 @@ func (c *Config) GroupExists(name string) bool {
 	return false
 }
 
+// identify checks the id and name of the i-th [[kind]] entry: a missing
+// id (ok false: the entry cannot be checked further), a repeated one (ids
+// records those seen), a missing name. where is how messages name it.
+func identify(add func(string, ...any), ids map[string]bool, kind string, i int, id, name string) (where string, ok bool) {
+	if id == "" {
+		add("[[%s]] 第 %d 项缺少 id", kind, i+1)
+		return "", false
+	}
+	where = fmt.Sprintf("[[%s]] %q", kind, id)
+	if ids[id] {
+		add("%s 的 id 重复", where)
+	}
+	ids[id] = true
+	if name == "" {
+		add("%s 缺少 name", where)
+	}
+	return where, true
+}
+
+// unknown is the refs not in known, in their order.
+func unknown(refs []string, known map[string]bool) []string {
+	var out []string
+	for _, r := range refs {
+		if !known[r] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func (c *Config) checkMemberRefs(members, groups map[string]bool, add func(string, ...any)) {
 	for i, l := range c.Incident.Levels {
-		for _, m := range l.Members {
-			if !members[m] {
-				add("[[incident.level]] 第 %d 级的成员 %q 不存在", i, m)
-			}
+		for _, m := range unknown(l.Members, members) {
+			add("[[incident.level]] 第 %d 级的成员 %q 不存在", i, m)
 		}
-		for _, g := range l.Groups {
-			if !groups[g] {
-				add("[[incident.level]] 第 %d 级的群 %q 不存在", i, g)
-			}
+		for _, g := range unknown(l.Groups, groups) {
+			add("[[incident.level]] 第 %d 级的群 %q 不存在", i, g)
 		}
 	}
 }
