@@ -243,16 +243,6 @@ func (c *Config) validateDirectory(add func(string, ...any)) {
 	c.checkMemberRefs(members, groups, add)
 }
 
-// GroupExists reports whether a [[group]] of that name is configured.
-func (c *Config) GroupExists(name string) bool {
-	for _, g := range c.Groups {
-		if g.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // identify checks the id and name of the i-th [[kind]] entry: a missing
 // id (ok false: the entry cannot be checked further), a repeated one (ids
 // records those seen), a missing name. where is how messages name it.
