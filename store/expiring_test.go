@@ -211,3 +211,32 @@ func TestBindPrunesExpired(t *testing.T) {
 		t.Errorf("a live key was pruned: %s", got)
 	}
 }
+
+// BenchmarkBind is the cost a DingTalk callback adds to bind its sign (one
+// durable write): serial, and with concurrent callbacks sharing commits.
+func BenchmarkBind(b *testing.B) {
+	db, err := OpenTest(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	until := time.Now().Add(time.Hour)
+	var n atomic.Int64
+	b.Run("serial", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.Bind(fmt.Sprint("dingtalk|sign|", n.Add(1)), []byte("0123456789abcdef"), until); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := db.Bind(fmt.Sprint("dingtalk|sign|", n.Add(1)), []byte("0123456789abcdef"), until); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	})
+}
