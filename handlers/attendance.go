@@ -14,9 +14,9 @@ import (
 	"github.com/baosong/baosong/org"
 )
 
-// attendanceDesk is the intent family of the 《日常信息报表》 (篇2, 篇3, 篇10):
+// attendanceChat is the intent family of the 《日常信息报表》 (篇2, 篇3, 篇10):
 // 考勤 and its items, 更正, 撤回, 未交, 统计, 预警, 确认汇总, 重开汇总.
-type attendanceDesk struct {
+type attendanceChat struct {
 	*Handlers
 	att     *attendance.Service
 	classes map[parse.ClassRef]string // class name as parsed → unit id
@@ -34,7 +34,7 @@ var attendanceItemWords = []string{"无异常", "全勤", "零报告", "旷课",
 const maxEarlierListed = attendance.RecentEntries - 1
 
 func (h *Handlers) attendanceIntents() []intent {
-	a := &attendanceDesk{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
+	a := &attendanceChat{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, a.recent)
 	h.unrouted = append(h.unrouted, a.unrouted)
 	submit := []string{org.Cadre, org.Teacher}
@@ -59,7 +59,7 @@ func (h *Handlers) attendanceIntents() []intent {
 // unrouted takes a form sent without a keyword (今天全勤, 张三今天没来) from
 // those who may submit one, when it reads whole; other messages are not
 // its business (nil reply).
-func (a *attendanceDesk) unrouted(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) unrouted(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	if !a.member(m).Has(org.Cadre, org.Teacher) {
 		return nil, nil
 	}
@@ -71,7 +71,7 @@ func (a *attendanceDesk) unrouted(ctx context.Context, m *bot.Message) (*bot.Rep
 	return a.submit(ctx, m)
 }
 
-func (a *attendanceDesk) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := a.member(m)
 	at := a.msgTime(m)
 	text := m.Body
@@ -155,7 +155,7 @@ func howTo(e *attendance.Entry) string {
 // one type, or a name is not on the class roster. It shows what was
 // understood and what was not, and asks for the whole form again; nil when
 // the form is whole.
-func (a *attendanceDesk) notWhole(form *parse.AttendanceForm, unit string) *bot.Reply {
+func (a *attendanceChat) notWhole(form *parse.AttendanceForm, unit string) *bot.Reply {
 	rows := rowsOf(form.Items)
 	unknown := a.att.OffRoster(unit, rows)
 	if form.Whole() && len(unknown) == 0 {
@@ -193,7 +193,7 @@ func (a *attendanceDesk) notWhole(form *parse.AttendanceForm, unit string) *bot.
 // see levels: a cadre's reply does not name a classmate's level unless
 // [attendance] cadres_see_levels). A form with unread pieces or names off
 // the roster never gets this far: see notWhole.
-func (a *attendanceDesk) warningsOf(mem *org.Member, res *attendance.Result) []string {
+func (a *attendanceChat) warningsOf(mem *org.Member, res *attendance.Result) []string {
 	var lines []string
 	if len(res.Notified) > 0 {
 		lines = append(lines, sprintf(msgAttNotified, a.memberNames(res.Notified)))
@@ -234,7 +234,7 @@ func unreadable(err error) *bot.Reply {
 }
 
 // refusal phrases the errors a user can cause; nil for the others.
-func (a *attendanceDesk) refusal(err error, id string) *bot.Reply {
+func (a *attendanceChat) refusal(err error, id string) *bot.Reply {
 	switch {
 	case err == nil:
 		return nil
@@ -281,7 +281,7 @@ func errIfNoReply(r *bot.Reply, err error) error {
 
 // unitFor picks the class a member submits for: the one named, which must
 // be theirs, or their only class.
-func (a *attendanceDesk) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
+func (a *attendanceChat) unitFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
 	own := a.ownClasses(mem)
 	if ref != nil {
 		id, ok := a.classes[*ref]
@@ -330,7 +330,7 @@ func entryID(body, command string) (id, rest string, refusal *bot.Reply) {
 
 // entryRef reads the entry a 更正/撤回 is about: its id, or a word for the
 // sender's latest attendance entry; rest is what follows.
-func (a *attendanceDesk) entryRef(m *bot.Message, command string) (id, rest string, refusal *bot.Reply) {
+func (a *attendanceChat) entryRef(m *bot.Message, command string) (id, rest string, refusal *bot.Reply) {
 	if after, ok := parse.Latest(m.Body); ok {
 		es, err := a.att.Recent(m.Member, 1)
 		if err != nil || len(es) == 0 {
@@ -341,7 +341,7 @@ func (a *attendanceDesk) entryRef(m *bot.Message, command string) (id, rest stri
 	return entryID(m.Body, command)
 }
 
-func (a *attendanceDesk) correct(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) correct(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, rest, refusal := a.entryRef(m, "更正")
 	if refusal != nil {
 		return refusal, nil
@@ -379,7 +379,7 @@ func (a *attendanceDesk) correct(ctx context.Context, m *bot.Message) (*bot.Repl
 	return bot.Text(strings.Join(lines, "\n")), nil
 }
 
-func (a *attendanceDesk) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) withdraw(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, _, refusal := a.entryRef(m, "撤回")
 	if refusal != nil {
 		return refusal, nil
@@ -408,7 +408,7 @@ func (a *attendanceDesk) withdraw(ctx context.Context, m *bot.Message) (*bot.Rep
 
 // missing answers 未交: the classes in the sender's scope without the form
 // of the latest due time, and those that have not yet sent the current one.
-func (a *attendanceDesk) missing(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) missing(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := a.member(m)
 	now := a.msgTime(m)
 	scope := a.Dir.Scope(mem)
@@ -445,7 +445,7 @@ func (a *attendanceDesk) missing(_ context.Context, m *bot.Message) (*bot.Reply,
 	return bot.Text(strings.Join(lines, "\n")), nil
 }
 
-func (a *attendanceDesk) formUnits(forms []*attendance.Form) string {
+func (a *attendanceChat) formUnits(forms []*attendance.Form) string {
 	names := make([]string, len(forms))
 	for i, f := range forms {
 		names[i] = a.Dir.UnitName(f.Unit)
@@ -457,7 +457,7 @@ func (a *attendanceDesk) formUnits(forms []*attendance.Form) string {
 // about (parse.ReadQuery: class names, grade names and a period, each
 // optional; def when no period is named); classes outside the sender's
 // scope are refused.
-func (a *attendanceDesk) query(mem *org.Member, body string, now time.Time, def org.Period) (org.Period, []*org.Unit, *bot.Reply) {
+func (a *attendanceChat) query(mem *org.Member, body string, now time.Time, def org.Period) (org.Period, []*org.Unit, *bot.Reply) {
 	loc := a.att.Location()
 	q, err := parse.ReadQuery(body, now.In(loc), a.Dir.Grades())
 	if we := (*parse.WordError)(nil); errors.As(err, &we) {
@@ -512,7 +512,7 @@ type summaryQuery struct {
 
 // summary builds the summary a query asks for within the sender's scope; a
 // refusal or an empty scope comes back as the reply instead.
-func (a *attendanceDesk) summary(m *bot.Message) (q summaryQuery, reply *bot.Reply, err error) {
+func (a *attendanceChat) summary(m *bot.Message) (q summaryQuery, reply *bot.Reply, err error) {
 	q.Now = a.msgTime(m)
 	q.Period, q.Classes, reply = a.query(a.member(m), m.Body, q.Now, org.MonthPeriod(q.Now, a.att.Location()))
 	if reply == nil && len(q.Classes) == 0 {
@@ -525,7 +525,7 @@ func (a *attendanceDesk) summary(m *bot.Message) (q summaryQuery, reply *bot.Rep
 	return q, nil, err
 }
 
-func (a *attendanceDesk) stats(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) stats(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	s, reply, err := a.summary(m)
 	if reply != nil || err != nil {
 		return reply, err
@@ -556,7 +556,7 @@ func (a *attendanceDesk) stats(_ context.Context, m *bot.Message) (*bot.Reply, e
 	return bot.Text(texts...), nil
 }
 
-func (a *attendanceDesk) confirmLine(p org.Period, g *attendance.GradeSummary) string {
+func (a *attendanceChat) confirmLine(p org.Period, g *attendance.GradeSummary) string {
 	if !p.To.Equal(p.From.AddDate(0, 1, 0)) {
 		return ""
 	}
@@ -584,7 +584,7 @@ func tallyLine(t *attendance.Tally, level bool) string {
 	return line
 }
 
-func (a *attendanceDesk) warnings(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) warnings(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	s, reply, err := a.summary(m)
 	if reply != nil || err != nil {
 		return reply, err
@@ -615,7 +615,7 @@ func scopeLabel(classes []*org.Unit) string {
 
 // confirm answers 确认汇总: the grade lead confirms each of their grades'
 // summary for a month that is over (by default the previous month).
-func (a *attendanceDesk) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := a.member(m)
 	now := a.msgTime(m)
 	loc := a.att.Location()
@@ -663,7 +663,7 @@ func (a *attendanceDesk) confirm(ctx context.Context, m *bot.Message) (*bot.Repl
 // reopen answers 重开汇总 (the office): it removes the confirmation of the
 // month (by default the previous one) for the grades named, or for every
 // grade, so that the month's forms may be completed and corrected again.
-func (a *attendanceDesk) reopen(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) reopen(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := a.member(m)
 	now := a.msgTime(m)
 	loc := a.att.Location()
@@ -693,7 +693,7 @@ func (a *attendanceDesk) reopen(ctx context.Context, m *bot.Message) (*bot.Reply
 }
 
 // recent is the 我的 source of attendance entries.
-func (a *attendanceDesk) recent(mem *org.Member, limit int) ([]string, error) {
+func (a *attendanceChat) recent(mem *org.Member, limit int) ([]string, error) {
 	es, err := a.att.Recent(mem.ID, limit)
 	if err != nil {
 		return nil, err

@@ -26,15 +26,15 @@ var (
 	causeNotFoundWords = []string{"未查明", "未查清", "没查明", "查不明", "原因不明"}
 )
 
-func (a *attendanceDesk) causeFound(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) causeFound(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return a.answer(ctx, m, true)
 }
 
-func (a *attendanceDesk) causeNotFound(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) causeNotFound(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return a.answer(ctx, m, false)
 }
 
-func (a *attendanceDesk) answer(ctx context.Context, m *bot.Message, found bool) (*bot.Reply, error) {
+func (a *attendanceChat) answer(ctx context.Context, m *bot.Message, found bool) (*bot.Reply, error) {
 	command := "查明"
 	if !found {
 		command = "未查明"
@@ -80,7 +80,7 @@ func (a *attendanceDesk) answer(ctx context.Context, m *bot.Message, found bool)
 }
 
 // answerOne records the answer for one student of the entry and phrases it.
-func (a *attendanceDesk) answerOne(ctx context.Context, mem *org.Member, id, student, text string, found bool, at time.Time) (string, error) {
+func (a *attendanceChat) answerOne(ctx context.Context, mem *org.Member, id, student, text string, found bool, at time.Time) (string, error) {
 	res, err := a.att.Answer(ctx, attendance.Answer{Member: mem, Entry: id, Student: student, Found: found, Text: text, At: at})
 	if refusal := a.causeRefusal(err, id, student); refusal != nil || err != nil {
 		if refusal != nil {
@@ -114,7 +114,7 @@ func (a *attendanceDesk) answerOne(ctx context.Context, mem *org.Member, id, stu
 }
 
 // causeRefusal phrases the errors a 查明/未查明 can meet; nil for the others.
-func (a *attendanceDesk) causeRefusal(err error, id, student string) *bot.Reply {
+func (a *attendanceChat) causeRefusal(err error, id, student string) *bot.Reply {
 	switch {
 	case err == nil:
 		return nil
@@ -145,7 +145,7 @@ func followupStudents(e *attendance.Entry) []string {
 // entry it may be left out, unless the text starts with another student
 // of the class roster: other is then that student, who is not in the
 // entry.
-func (a *attendanceDesk) pickStudents(unit string, names []string, rest string) (picked []string, other, text string) {
+func (a *attendanceChat) pickStudents(unit string, names []string, rest string) (picked []string, other, text string) {
 	picked, text = parse.Students(rest, names)
 	if len(picked) > 0 {
 		return picked, "", text
@@ -167,7 +167,7 @@ func (a *attendanceDesk) pickStudents(unit string, names []string, rest string) 
 // class teacher completes a leave flagged 待补请假条 (SPEC §5.1). Without an
 // approver the teacher approved it; the student may be left out when the
 // entry has one leave, or one still pending.
-func (a *attendanceDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (a *attendanceChat) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, rest, refusal := entryID(m.Body, "批准")
 	if refusal != nil {
 		return bot.Text(msgLeaveUsage), nil
