@@ -109,7 +109,7 @@ func BenchmarkWeComAttendanceForm(b *testing.B) {
 		roster := a.Dir.Roster(u.ID)
 		name := func(k int) string { return roster[k%len(roster)].Name }
 		text := fmt.Sprintf("考勤 旷课：%s2节，%s一节；晚归：%s；夜不归宿：无", name(n), name(n+17), name(n+31))
-		q, body, err := loadgen.WeComCallback(cfg.WeCom, "cadre-"+u.ID, text, uint64(7_000_000+i), time.Now())
+		q, body, err := loadgen.WeComCallback(cfg.WeCom, "cadre-"+u.ID, text, uint64(7_000_000+i), time.Now(), time.Now())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -38,11 +38,21 @@ func withWeCom(api string, members ...string) option {
 // wecomSay posts an encrypted callback and returns the decrypted passive reply.
 func (ta *testApp) wecomSay(from, text string, msgID uint64) string {
 	ta.t.Helper()
-	q, body, err := loadgen.WeComCallback(ta.Config.WeCom, from, text, msgID, time.Now())
+	q, body, err := loadgen.WeComCallback(ta.Config.WeCom, from, text, msgID, time.Now(), time.Now())
 	if err != nil {
 		ta.t.Fatal(err)
 	}
 	return ta.wecomPost(q, body)
+}
+
+// wecomCardClick is the encrypted app callback of a click by from on the
+// button key of template card taskID (event template_card_event), at at.
+func wecomCardClick(w config.WeCom, from, key, taskID, responseCode string, at time.Time) (url.Values, string, error) {
+	plain := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
+		"<CreateTime>%d</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>"+
+		"<EventKey><![CDATA[%s]]></EventKey><TaskId><![CDATA[%s]]></TaskId><CardType><![CDATA[button_interaction]]></CardType>"+
+		"<ResponseCode><![CDATA[%s]]></ResponseCode><AgentID>%d</AgentID></xml>", w.CorpID, from, at.Unix(), key, taskID, responseCode, w.AgentID)
+	return loadgen.SealWeCom(w, plain, at)
 }
 
 // wecomPost posts an encrypted callback and returns the decrypted passive reply.
@@ -107,7 +117,7 @@ func TestWeComEndToEnd(t *testing.T) {
 		mustContain(t, k, "teacher-g1c1|", "张三", "请及时联系家长")
 	}
 	// A bad signature is refused and stores nothing.
-	q, body, _ := loadgen.WeComCallback(ta.Config.WeCom, "cadre-g1c1", "考勤 全勤", 7003, time.Now())
+	q, body, _ := loadgen.WeComCallback(ta.Config.WeCom, "cadre-g1c1", "考勤 全勤", 7003, time.Now(), time.Now())
 	q.Set("msg_signature", "0000")
 	resp, err := http.Post(ta.srv.URL+"/hook/wecom?"+q.Encode(), "text/xml", strings.NewReader(body))
 	if err != nil {
@@ -189,7 +199,7 @@ func TestWeComAppIncidentCardButtons(t *testing.T) {
 	mustContain(t, fmt.Sprint(card["main_title"], card["sub_title_text"]), "E1", "腹痛")
 	task := card["task_id"].(string)
 	click := func(user, key, code string) string {
-		q, body, err := loadgen.WeComCardClick(ta.Config.WeCom, user, key, task, code, time.Now())
+		q, body, err := wecomCardClick(ta.Config.WeCom, user, key, task, code, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -408,7 +408,7 @@ func localSender(o Options) func(message, string) error {
 func wecomSender(o Options, c *config.Config) func(message, string) error {
 	return func(m message, id string) error {
 		now := time.Now()
-		q, body, err := weComCallback(c.WeCom, m.from, m.text, hash(id), now, cmp.Or(m.at, now))
+		q, body, err := WeComCallback(c.WeCom, m.from, m.text, hash(id), now, cmp.Or(m.at, now))
 		if err != nil {
 			return fmt.Errorf("encrypt: %w", err)
 		}
@@ -423,33 +423,20 @@ func wecomSender(o Options, c *config.Config) func(message, string) error {
 }
 
 // WeComCallback builds the query and body of a WeCom text-message callback
-// exactly as WeCom sends it: the XML encrypted with the EncodingAESKey and
-// receiveid = CorpID, and msg_signature over token, timestamp, nonce and
-// the ciphertext.
-func WeComCallback(w config.WeCom, from, text string, msgID uint64, at time.Time) (url.Values, string, error) {
-	return weComCallback(w, from, text, msgID, at, at)
-}
-
-// weComCallback signs the callback at now, for a message created at created.
-func weComCallback(w config.WeCom, from, text string, msgID uint64, now, created time.Time) (url.Values, string, error) {
+// exactly as WeCom sends it, signed at now for a message created at
+// created: the XML encrypted with the EncodingAESKey and receiveid =
+// CorpID, and msg_signature over token, timestamp, nonce and the
+// ciphertext.
+func WeComCallback(w config.WeCom, from, text string, msgID uint64, now, created time.Time) (url.Values, string, error) {
 	plain := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
 		"<CreateTime>%d</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content>"+
 		"<MsgId>%d</MsgId><AgentID>%d</AgentID></xml>", w.CorpID, from, created.Unix(), text, msgID, w.AgentID)
-	return sealWeCom(w, plain, now)
+	return SealWeCom(w, plain, now)
 }
 
-// WeComCardClick is the encrypted app callback of a click by from on the
-// button key of template card taskID (event template_card_event), at at.
-func WeComCardClick(w config.WeCom, from, key, taskID, responseCode string, at time.Time) (url.Values, string, error) {
-	plain := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
-		"<CreateTime>%d</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>"+
-		"<EventKey><![CDATA[%s]]></EventKey><TaskId><![CDATA[%s]]></TaskId><CardType><![CDATA[button_interaction]]></CardType>"+
-		"<ResponseCode><![CDATA[%s]]></ResponseCode><AgentID>%d</AgentID></xml>", w.CorpID, from, at.Unix(), key, taskID, responseCode, w.AgentID)
-	return sealWeCom(w, plain, at)
-}
-
-// sealWeCom encrypts and signs a callback's plaintext at now, as WeCom does.
-func sealWeCom(w config.WeCom, plain string, now time.Time) (url.Values, string, error) {
+// SealWeCom encrypts and signs a callback's plaintext XML at now, as
+// WeCom does: the query and the body to post to /hook/wecom.
+func SealWeCom(w config.WeCom, plain string, now time.Time) (url.Values, string, error) {
 	ts := strconv.FormatInt(now.Unix(), 10)
 	random := make([]byte, 16)
 	_, _ = crand.Read(random)

@@ -120,17 +120,6 @@ func (r *Rules) AttendanceDue(at time.Time) (Occasion, bool) {
 	return o, found
 }
 
-// AttendanceDues lists the attendance forms due in [from, to), in order.
-func (r *Rules) AttendanceDues(from, to time.Time) []Occasion {
-	var out []Occasion
-	for d := r.midnight(from); d.Before(to); d = d.AddDate(0, 0, 1) {
-		if o, ok := r.AttendanceDue(d); ok && !o.Deadline.Before(from) && o.Deadline.Before(to) {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
 func (r *Rules) dueWeekday(w time.Weekday) bool {
 	for _, d := range r.att.DueWeekdays {
 		if time.Weekday(d) == w {
