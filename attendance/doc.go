@@ -14,7 +14,9 @@
 // read it (attendance.Message; the word "submission" belongs to the
 // information desk); once accepted it is an Entry (A<n>); a Form is one
 // class's window and the entries attributed to it; a Row is one line of a
-// form (one student, one type); a Tally is a student's totals over forms
+// form (one student, one type; the parser's parse.Row, which the JSON
+// exports list as "items" as SPEC §10.1 has it, while in code an item is
+// always an information item of the desk); a Tally is a student's totals over forms
 // and Counts what the rows add up to before the thresholds apply; an
 // Outing is an outing notice (O<n>). The Service does the work through its
 // Store, one Tx per change.

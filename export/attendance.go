@@ -83,13 +83,13 @@ type formJSON struct {
 }
 
 type entryJSON struct {
-	ID        string     `json:"id"`
-	Submitter string     `json:"submitter"`
-	At        string     `json:"at"`
-	Withdrawn bool       `json:"withdrawn"`
-	Date      string     `json:"date,omitempty"`     // a date named in the message
-	Revision  int        `json:"revision,omitempty"` // corrections applied
-	Items     []itemJSON `json:"items"`
+	ID        string    `json:"id"`
+	Submitter string    `json:"submitter"`
+	At        string    `json:"at"`
+	Withdrawn bool      `json:"withdrawn"`
+	Date      string    `json:"date,omitempty"`     // a date named in the message
+	Revision  int       `json:"revision,omitempty"` // corrections applied
+	Rows      []rowJSON `json:"items"`
 	// Followups are the class teacher's answers about the entry's abnormal
 	// absences (篇3): state pending, found (查明), not_found (未查明) or overdue.
 	Followups []followupJSON `json:"followups,omitempty"`
@@ -104,7 +104,7 @@ type followupJSON struct {
 	Reported string `json:"reported_at,omitempty"`
 }
 
-type itemJSON struct {
+type rowJSON struct {
 	Type      string `json:"type"`
 	Student   string `json:"student"`
 	StudentNo string `json:"student_no,omitempty"`
@@ -181,9 +181,9 @@ func (x *attendanceExport) form(f *attendance.Form) formJSON {
 	}
 	for _, e := range f.Entries {
 		ej := entryJSON{ID: e.ID, Submitter: e.Submitter, At: x.stamp(e.At), Withdrawn: e.Withdrawn,
-			Date: e.Date, Revision: e.Revision, Items: []itemJSON{}}
+			Date: e.Date, Revision: e.Revision, Rows: []rowJSON{}}
 		for _, r := range e.Rows {
-			ej.Items = append(ej.Items, itemOf(r))
+			ej.Rows = append(ej.Rows, rowOf(r))
 		}
 		for _, f := range e.Followups {
 			ej.Followups = append(ej.Followups, followupJSON{Student: f.Student, State: f.State, Cause: f.Cause, By: f.By,
@@ -194,8 +194,8 @@ func (x *attendanceExport) form(f *attendance.Form) formJSON {
 	return fj
 }
 
-func itemOf(r attendance.Row) itemJSON {
-	it := itemJSON{Type: r.Type, Student: r.Student, StudentNo: r.No, Time: r.Time, Reason: r.Reason, Approver: r.Approver}
+func rowOf(r attendance.Row) rowJSON {
+	it := rowJSON{Type: r.Type, Student: r.Student, StudentNo: r.No, Time: r.Time, Reason: r.Reason, Approver: r.Approver}
 	switch r.Type {
 	case attendance.NightAway:
 		if r.Days > 1 {

@@ -22,10 +22,10 @@ type attendanceChat struct {
 	classes map[parse.ClassRef]string // class name as parsed → unit id
 }
 
-// attendanceItemWords start a form without 考勤 (SPEC §4's examples
+// attendanceRowWords start a form without 考勤 (SPEC §4's examples
 // "请假 赵六 3节 …", "擅自离校 孙七 2天"); the parser reads them from the whole
 // text. 正常 alone is not a keyword: too common a word to mean a form.
-var attendanceItemWords = []string{"无异常", "全勤", "零报告", "旷课", "缺课", "逃课", "晚归", "迟归",
+var attendanceRowWords = []string{"无异常", "全勤", "零报告", "旷课", "缺课", "逃课", "晚归", "迟归",
 	"夜不归宿", "夜不归家", "彻夜未归", "请假", "擅自离校", "私自离校", "离校未归"}
 
 // maxEarlierListed is how many earlier entries of the form a reply lists by
@@ -42,7 +42,7 @@ func (h *Handlers) attendanceIntents() []intent {
 	view := []string{org.Teacher, org.GradeLead, org.Office, org.Admin}
 	explain := []string{org.Teacher, org.Office, org.Admin}
 	return []intent{
-		h.newIntent("attendance", submit, a.submit, "报送本班日常信息报表（旷课、晚归、夜不归宿、请假、擅自离校，或无异常）", "考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无", append([]string{"考勤", "日报", "报表", "日常信息"}, attendanceItemWords...)...),
+		h.newIntent("attendance", submit, a.submit, "报送本班日常信息报表（旷课、晚归、夜不归宿、请假、擅自离校，或无异常）", "考勤 旷课：张三2节，李四一节；晚归：王五；夜不归宿：无", append([]string{"考勤", "日报", "报表", "日常信息"}, attendanceRowWords...)...),
 		h.newIntent("attendance_correct", change, a.correct, "更正一条考勤（替换其全部内容）", "更正 A12 旷课：张三2节", "更正"),
 		h.newIntent("attendance_withdraw", change, a.withdraw, "撤回一条考勤", "撤回 A12", "撤回"),
 		h.newIntent("leave_approve", []string{org.Teacher}, a.approve, "补全待补请假条的请假（批准人不写即为您本人）", "批准 A5 赵六 刘老师", "批准", "补请假条", "补假条"),
@@ -75,7 +75,7 @@ func (a *attendanceChat) submit(ctx context.Context, m *bot.Message) (*bot.Reply
 	mem := a.member(m)
 	at := a.msgTime(m)
 	text := m.Body
-	if full := bot.StripMention(m.Text); startsWithAny(full, attendanceItemWords) {
+	if full := bot.StripMention(m.Text); startsWithAny(full, attendanceRowWords) {
 		text = full
 	}
 	form, err := parse.Attendance(text, at)
@@ -89,7 +89,7 @@ func (a *attendanceChat) submit(ctx context.Context, m *bot.Message) (*bot.Reply
 	if r := a.notWhole(form, unit); r != nil {
 		return r, nil
 	}
-	s := attendance.Message{Member: mem, Unit: unit, At: at, Rows: rowsOf(form.Items), Text: m.Text}
+	s := attendance.Message{Member: mem, Unit: unit, At: at, Rows: rowsOf(form.Rows), Text: m.Text}
 	if form.Date != nil {
 		s.Date = *form.Date
 	}
@@ -156,7 +156,7 @@ func howTo(e *attendance.Entry) string {
 // understood and what was not, and asks for the whole form again; nil when
 // the form is whole.
 func (a *attendanceChat) notWhole(form *parse.AttendanceForm, unit string) *bot.Reply {
-	rows := rowsOf(form.Items)
+	rows := rowsOf(form.Rows)
 	unknown := a.att.OffRoster(unit, rows)
 	if form.Whole() && len(unknown) == 0 {
 		return nil
@@ -307,7 +307,7 @@ func (a *attendanceChat) unitFor(mem *org.Member, ref *parse.ClassRef) (string, 
 	return "", bot.Text(sprintf(msgAttPickClass, a.unitNames(own), a.Dir.UnitName(own[1])))
 }
 
-func rowsOf(items []parse.Item) []attendance.Row {
+func rowsOf(items []parse.Row) []attendance.Row {
 	out := make([]attendance.Row, len(items))
 	for i, it := range items {
 		out[i] = attendance.Row{Type: it.Type, Student: it.Student, No: it.StudentNo, Hours: it.Hours, Days: it.Days,
@@ -361,7 +361,7 @@ func (a *attendanceChat) correct(ctx context.Context, m *bot.Message) (*bot.Repl
 	if r := a.notWhole(form, old.Unit); r != nil {
 		return r, nil
 	}
-	res, err := a.att.Correct(ctx, a.member(m), id, rowsOf(form.Items), at, m.Text)
+	res, err := a.att.Correct(ctx, a.member(m), id, rowsOf(form.Rows), at, m.Text)
 	if refusal := a.refusal(err, id); refusal != nil || err != nil {
 		return refusal, errIfNoReply(refusal, err)
 	}

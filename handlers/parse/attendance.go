@@ -16,36 +16,36 @@ type AttendanceForm struct {
 	// When a message names several dates, the first counts.
 	Date *time.Time `json:"date,omitempty"`
 	// Nothing is set when the message reports nothing (无异常, 全勤, 正常,
-	// 零报告, 无, 夜不归宿：无, 无旷课、晚归、夜不归宿情况 …) and has no items.
+	// 零报告, 无, 夜不归宿：无, 无旷课、晚归、夜不归宿情况 …) and has no rows.
 	Nothing bool `json:"nothing,omitempty"`
-	// Items are the reported students, in message order; never nil.
-	Items []Item `json:"items"`
+	// Rows are the reported students, in message order; never nil.
+	Rows []Row `json:"items"`
 	// Unread lists the pieces of the message (text between separators) that
 	// could not be understood, as typed, so that the reply can say so. A
 	// form is returned with Unread set when something else was read.
 	Unread []string `json:"unread,omitempty"`
 	// Repeated names the students reported twice with the same type (张三2节，
-	// 张三3节): one item or two events? A form with Unread or Repeated is
+	// 张三3节): one row or two events? A form with Unread or Repeated is
 	// not to be stored as it stands (see Whole).
 	Repeated []string `json:"repeated,omitempty"`
 }
 
-// Whole reports whether every piece of the message was attributed to an
-// item or to "nothing to report", each student once per type: only such a
+// Whole reports whether every piece of the message was attributed to a
+// row or to "nothing to report", each student once per type: only such a
 // form may be stored (SPEC §5.1).
 func (f *AttendanceForm) Whole() bool { return len(f.Unread) == 0 && len(f.Repeated) == 0 }
 
-// Item is one student's entry in a form.
+// Row is one student's entry in a form.
 //
-// Defaults, so that the ledger never sees an item without its measure:
+// Defaults, so that the ledger never sees a row without its measure:
 // 旷课 without hours or days counts 1 hour (one class missed is the least an
 // entry can mean); 擅自离校 without days counts 1 day. 夜不归宿 counts one
-// night per item unless a number of nights is given (张三夜不归宿2晚, Days 2).
+// night per row unless a number of nights is given (张三夜不归宿2晚, Days 2).
 // 请假 without hours or days has neither. 旷课 given in days (旷课一天) keeps
 // Days and no Hours: how many hours a day is worth is the ledger's rule.
 // 半天 counts halfDayHours (4) hours; 次 counts hours for 旷课 and days for
 // 夜不归宿 and 擅自离校.
-type Item struct {
+type Row struct {
 	Type      string `json:"type"` // Absent, LateReturn, NightAway, Leave or LeftSchool
 	Student   string `json:"student"`
 	StudentNo string `json:"student_no,omitempty"` // 张三[23], 张三【23】
@@ -82,9 +82,9 @@ func (e *ParseError) Unwrap() error { return ErrUnreadable }
 // after it, is tolerated); ref is the message time, whose location is the
 // organisation's time zone and which resolves 今天, 周四 and dates without a
 // year. It returns a form, or a *ParseError wrapping ErrUnreadable when
-// neither an item nor a "nothing to report" could be read; never both.
+// neither a row nor a "nothing to report" could be read; never both.
 //
-// The language: items name a type (旷课, 晚归, 夜不归宿, 请假, 擅自离校 and
+// The language: rows name a type (旷课, 晚归, 夜不归宿, 请假, 擅自离校 and
 // their synonyms) and students, in either order: 旷课：张三2节，李四一节 or
 // 张三旷课2节 or 张三、李四旷课. A type before the names is a label that holds
 // until the next type; a sentence (ended by ；。 or a line break) without any
@@ -112,7 +112,7 @@ const (
 
 // attEntry is a student being read.
 type attEntry struct {
-	Item
+	Row
 	src       attSource
 	lab       *attLabel // the label the type came from
 	times     int       // a count in 次, resolved by type
@@ -321,7 +321,7 @@ func (f *attReader) name(t attToken) {
 		f.candidate += t.text // 班主任张华批准
 		return
 	}
-	e := &attEntry{Item: Item{Student: t.text}, sentence: f.sentence, piece: t.piece, listed: f.lastSep == tList}
+	e := &attEntry{Row: Row{Student: t.text}, sentence: f.sentence, piece: t.piece, listed: f.lastSep == tList}
 	if f.lab != nil && !f.neg {
 		e.Type, e.Reason, e.src, e.lab, e.inherited = f.lab.typ, f.lab.reason, f.lab.src, f.lab, f.lab.reason
 		f.lab.used = true
@@ -375,7 +375,7 @@ func (f *attReader) typeWord(k int) {
 			e.dropLabel() // 晚归：张三旷课 — the student's own word wins
 			e.setType(t)
 		default:
-			// 张三旷课2节、晚归: a second item for the same student
+			// 张三旷课2节、晚归: a second row for the same student
 			f.another(e, t, e.piece)
 		}
 		f.lab = &attLabel{typ: t.typ, reason: t.reason, src: srcInherited, piece: t.piece, used: true}
@@ -601,10 +601,10 @@ func (f *attReader) restOfSentenceHas(k int, kind attKind) bool {
 	return false
 }
 
-// another starts a second item of e's student, of t's type, in piece: the
-// item the reader goes on with.
+// another starts a second row of e's student, of t's type, in piece: the
+// row the reader goes on with.
 func (f *attReader) another(e *attEntry, t attToken, piece int) {
-	second := &attEntry{Item: Item{Student: e.Student, StudentNo: e.StudentNo}, sentence: e.sentence, piece: piece}
+	second := &attEntry{Row: Row{Student: e.Student, StudentNo: e.StudentNo}, sentence: e.sentence, piece: piece}
 	second.setType(t)
 	f.entries = append(f.entries, second)
 	f.cur = second
@@ -732,8 +732,8 @@ func (e *attEntry) infer() bool {
 	return true
 }
 
-// finish applies the label's quantity and the defaults documented on Item.
-func (e *attEntry) finish() Item {
+// finish applies the label's quantity and the defaults documented on Row.
+func (e *attEntry) finish() Row {
 	if l := e.lab; l != nil && e.Hours == 0 && e.Days == 0 && e.times == 0 {
 		e.Hours, e.Days = l.hours, l.days
 	}
@@ -759,7 +759,7 @@ func (e *attEntry) finish() Item {
 		}
 		e.Time = fmt.Sprintf("%02d:%02d", h, c.Minute)
 	}
-	return e.Item
+	return e.Row
 }
 
 // fullCount reports a message that gives the same number of students
@@ -811,13 +811,13 @@ func (f *attReader) result() (*AttendanceForm, error) {
 	}
 	for _, e := range f.entries {
 		if e.Type == LateReturn && (e.times > 1 || e.Hours > 0 || e.Days > 0) {
-			f.unread[e.piece] = true // 晚归2次: one item is one late return
+			f.unread[e.piece] = true // 晚归2次: one row is one late return
 		}
 	}
-	form.Items = []Item{}
+	form.Rows = []Row{}
 	for _, e := range f.entries {
 		if !f.unread[e.piece] {
-			form.Items = append(form.Items, e.finish())
+			form.Rows = append(form.Rows, e.finish())
 		}
 	}
 	for _, l := range f.labels {
@@ -831,15 +831,15 @@ func (f *attReader) result() (*AttendanceForm, error) {
 		}
 	}
 	seen := map[[3]string]bool{}
-	for _, it := range form.Items {
+	for _, it := range form.Rows {
 		k := [3]string{it.Type, it.Student, it.StudentNo}
 		if seen[k] && !slices.Contains(form.Repeated, it.Student) {
 			form.Repeated = append(form.Repeated, it.Student)
 		}
 		seen[k] = true
 	}
-	form.Nothing = len(form.Items) == 0 && (f.nothing || f.sawNeg || f.fullCount())
-	if len(form.Items) == 0 && !form.Nothing {
+	form.Nothing = len(form.Rows) == 0 && (f.nothing || f.sawNeg || f.fullCount())
+	if len(form.Rows) == 0 && !form.Nothing {
 		hint := "未填写考勤内容"
 		if len(f.heads) == 2 && f.heads[1] < f.heads[0] && len(form.Unread) == 0 {
 			hint = fmt.Sprintf("应到%d人、实到%d人，缺勤的学生未写明", f.heads[0], f.heads[1])

@@ -62,16 +62,16 @@ func checkAttendance(t testing.TB, input string, form *AttendanceForm, err error
 		}
 		return
 	}
-	if form.Items == nil {
-		t.Fatalf("Attendance(%q): Items is nil", input)
+	if form.Rows == nil {
+		t.Fatalf("Attendance(%q): Rows is nil", input)
 	}
-	if form.Nothing && len(form.Items) > 0 {
-		t.Fatalf("Attendance(%q): Nothing with %d items", input, len(form.Items))
+	if form.Nothing && len(form.Rows) > 0 {
+		t.Fatalf("Attendance(%q): Nothing with %d items", input, len(form.Rows))
 	}
-	if !form.Nothing && len(form.Items) == 0 {
+	if !form.Nothing && len(form.Rows) == 0 {
 		t.Fatalf("Attendance(%q): neither items nor Nothing", input)
 	}
-	for _, it := range form.Items {
+	for _, it := range form.Rows {
 		if !slices.Contains([]string{Absent, LateReturn, NightAway, Leave, LeftSchool}, it.Type) {
 			t.Fatalf("Attendance(%q): item type %q", input, it.Type)
 		}
@@ -118,8 +118,8 @@ func TestAttendanceTolerance(t *testing.T) {
 			t.Errorf("Attendance(%q): %v", in, err)
 			continue
 		}
-		if !slices.Equal(got.Items, want.Items) || len(got.Unread) > 0 {
-			t.Errorf("Attendance(%q) = %+v (unread %q); want %+v", in, got.Items, got.Unread, want.Items)
+		if !slices.Equal(got.Rows, want.Rows) || len(got.Unread) > 0 {
+			t.Errorf("Attendance(%q) = %+v (unread %q); want %+v", in, got.Rows, got.Unread, want.Rows)
 		}
 	}
 }
