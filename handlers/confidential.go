@@ -43,7 +43,7 @@ func (h *Handlers) guardConfidential(in intent) bot.Handler {
 // the pushes carry only who to phone. The severity is what an empty report
 // gets (一般); the leader who phones sets it with 定级.
 func (h *Handlers) withheldIncident(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
-	d := &incidentDesk{h: h, svc: h.Incidents}
+	d := &incidentChat{h: h, svc: h.Incidents}
 	mem := h.member(m)
 	phone := ""
 	if mem.Mobile != "" {

@@ -21,8 +21,8 @@ import (
 // show the same lines: h.incidentLines). 我的 shows the sender's incidents,
 // and to leaders and the office the open ones.
 
-// incidentDesk answers the incident intents over one Service.
-type incidentDesk struct {
+// incidentChat answers the incident intents over one Service.
+type incidentChat struct {
 	h    *Handlers
 	svc  *incident.Service
 	cats parse.Categories
@@ -30,7 +30,7 @@ type incidentDesk struct {
 
 // incidentIntents also registers the incidents as a source of 我的.
 func (h *Handlers) incidentIntents() []intent {
-	d := &incidentDesk{h: h, svc: h.Incidents, cats: parse.DefaultCategories()}
+	d := &incidentChat{h: h, svc: h.Incidents, cats: parse.DefaultCategories()}
 	for name, words := range h.Policies.Incident.Categories {
 		d.cats[name] = append(slices.Clone(d.cats[name]), words...)
 	}
@@ -52,7 +52,7 @@ func (h *Handlers) incidentIntents() []intent {
 
 // report handles 急报: parse, record, alert level 0, answer with what was
 // understood and what is still to do.
-func (d *incidentDesk) report(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *incidentChat) report(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	body := strings.TrimSpace(m.Body)
 	parsed := body
 	if strings.HasPrefix(bot.StripMention(m.Text), "隐患") {
@@ -92,7 +92,7 @@ const alertWait = time.Second
 
 // notified says who has the first alert and who is still being notified:
 // 已通知 only for pushes delivered before the reply.
-func (d *incidentDesk) notified(ctx context.Context, rep *incident.Reported) string {
+func (d *incidentChat) notified(ctx context.Context, rep *incident.Reported) string {
 	if len(rep.Alerted) == 0 {
 		return sprintf(msgIncidentNotified, msgNobody)
 	}
@@ -130,7 +130,7 @@ func (d *incidentDesk) notified(ctx context.Context, rep *incident.Reported) str
 
 // ack handles 收到 E3 / 确认 E3. A bare 收到 acknowledges the one incident
 // alerted to the sender that still waits for it, if there is exactly one.
-func (d *incidentDesk) ack(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *incidentChat) ack(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, _, ok := parse.FindID(m.Body, 'E')
 	if !ok {
 		if strings.TrimSpace(m.Body) != "" {
@@ -159,7 +159,7 @@ func (d *incidentDesk) ack(ctx context.Context, m *bot.Message) (*bot.Reply, err
 
 // followUp handles 续报 E3 … and messages that name an incident with a
 // progress word (E3 最新进展：…; 截至15时，E3 …).
-func (d *incidentDesk) followUp(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *incidentChat) followUp(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	text := bot.StripMention(m.Text)
 	explicit := false
 	if rest, ok := strings.CutPrefix(text, "续报"); ok {
@@ -193,7 +193,7 @@ func (d *incidentDesk) followUp(ctx context.Context, m *bot.Message) (*bot.Reply
 // amended tells what the last follow-up or written report changed, the
 // level with its reason, and, when the facts now rank lower than the level
 // (which only a leader lowers), how a leader would lower it.
-func (d *incidentDesk) amended(inc *incident.Incident) string {
+func (d *incidentChat) amended(inc *incident.Incident) string {
 	var b strings.Builder
 	if changes := inc.Timeline[len(inc.Timeline)-1].Changes; len(changes) > 0 {
 		fmt.Fprintf(&b, msgChanges, strings.Join(changes, "；"))
@@ -208,7 +208,7 @@ func (d *incidentDesk) amended(inc *incident.Incident) string {
 }
 
 // grade handles 定级 E3 一般|重大|须报上级 [理由]: a leader sets the level.
-func (d *incidentDesk) grade(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *incidentChat) grade(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, rest, ok := parse.FindID(m.Body, 'E')
 	level, reason, known := parse.Severity(rest)
 	if !ok || !known {
@@ -228,7 +228,7 @@ func (d *incidentDesk) grade(ctx context.Context, m *bot.Message) (*bot.Reply, e
 }
 
 // written handles 书面 E3 …: the written report, on time or late.
-func (d *incidentDesk) written(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *incidentChat) written(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, rest, ok := parse.FindID(m.Body, 'E')
 	inc, rest, reply, err := d.target(m, id, ok, rest, m.Body)
 	if inc == nil {
@@ -253,7 +253,7 @@ func (d *incidentDesk) written(ctx context.Context, m *bot.Message) (*bot.Reply,
 }
 
 // close handles 结案 E3 ….
-func (d *incidentDesk) close(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *incidentChat) close(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	id, rest, ok := parse.FindID(m.Body, 'E')
 	if !ok {
 		return bot.Text(msgCloseNeedID), nil
@@ -266,7 +266,7 @@ func (d *incidentDesk) close(ctx context.Context, m *bot.Message) (*bot.Reply, e
 }
 
 // list handles 急报列表: the open incidents.
-func (d *incidentDesk) list(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *incidentChat) list(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	open, err := d.svc.Open(20)
 	if err != nil {
 		return nil, err
@@ -292,7 +292,7 @@ func (h *Handlers) incidentLines(mem *org.Member, limit int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &incidentDesk{h: h, svc: h.Incidents}
+	d := &incidentChat{h: h, svc: h.Incidents}
 	out := make([]string, len(list))
 	for i, inc := range list {
 		out[i] = d.line(inc, h.Now())
@@ -302,7 +302,7 @@ func (h *Handlers) incidentLines(mem *org.Member, limit int) ([]string, error) {
 
 // target finds the incident a follow-up or written report is about: the id
 // named, or else the sender's only open incident (the reply names it).
-func (d *incidentDesk) target(m *bot.Message, id string, named bool, rest, whole string) (*incident.Incident, string, *bot.Reply, error) {
+func (d *incidentChat) target(m *bot.Message, id string, named bool, rest, whole string) (*incident.Incident, string, *bot.Reply, error) {
 	if !named {
 		mine, err := d.waiting(func(inc *incident.Incident) bool { return inc.Reporter == m.Member })
 		if err != nil || len(mine) != 1 {
@@ -323,12 +323,12 @@ func (d *incidentDesk) target(m *bot.Message, id string, named bool, rest, whole
 }
 
 // waiting lists the open incidents (newest first) that keep accepts.
-func (d *incidentDesk) waiting(keep func(*incident.Incident) bool) ([]*incident.Incident, error) {
+func (d *incidentChat) waiting(keep func(*incident.Incident) bool) ([]*incident.Incident, error) {
 	return d.svc.Latest(10, func(inc *incident.Incident) bool { return !inc.Closed && keep(inc) })
 }
 
 // pick answers when no single incident was meant: none, or which one.
-func (d *incidentDesk) pick(list []*incident.Incident, err error, none, which string) (*bot.Reply, error) {
+func (d *incidentChat) pick(list []*incident.Incident, err error, none, which string) (*bot.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -343,7 +343,7 @@ func (d *incidentDesk) pick(list []*incident.Incident, err error, none, which st
 }
 
 // refusal turns the Service's errors into polite replies.
-func (d *incidentDesk) refusal(err error, id string) (*bot.Reply, error) {
+func (d *incidentChat) refusal(err error, id string) (*bot.Reply, error) {
 	switch {
 	case errors.Is(err, incident.ErrNotFound):
 		return bot.Text(sprintf(msgIncidentNotFound, id)), nil
@@ -359,7 +359,7 @@ func (d *incidentDesk) refusal(err error, id string) (*bot.Reply, error) {
 
 // reader reads a follow-up or written report against the facts known when
 // the Service applies it (counts change only as the text states them).
-func (d *incidentDesk) reader(text string, m *bot.Message) incident.Reader {
+func (d *incidentChat) reader(text string, m *bot.Message) incident.Reader {
 	at := d.h.msgTime(m)
 	return func(known incident.Facts) incident.Facts {
 		r, err := parse.IncidentUpdate(text, at, d.cats, parse.IncidentReport(known))
@@ -371,7 +371,7 @@ func (d *incidentDesk) reader(text string, m *bot.Message) incident.Reader {
 }
 
 // line is one incident in a list.
-func (d *incidentDesk) line(inc *incident.Incident, now time.Time) string {
+func (d *incidentChat) line(inc *incident.Incident, now time.Time) string {
 	ack := msgLineUnacked
 	if inc.Acked() {
 		ack = sprintf(msgLineAcked, d.h.Dir.MemberName(inc.AckedBy))
@@ -398,7 +398,7 @@ func (d *incidentDesk) line(inc *incident.Incident, now time.Time) string {
 }
 
 // names lists the members with a role.
-func (d *incidentDesk) names(role string) string {
+func (d *incidentChat) names(role string) string {
 	var out []string
 	for _, mem := range d.h.Dir.WithRole(role) {
 		out = append(out, mem.Name)
@@ -407,7 +407,7 @@ func (d *incidentDesk) names(role string) string {
 }
 
 // recipients names members and groups for a reply.
-func (d *incidentDesk) recipients(rs []bot.Recipient) string {
+func (d *incidentChat) recipients(rs []bot.Recipient) string {
 	if len(rs) == 0 {
 		return msgNobody
 	}

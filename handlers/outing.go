@@ -17,14 +17,14 @@ import (
 // class; 已通知 O3 by a class teacher once the guardians are told. The
 // rules (one working day ahead unless 紧急, the reminder, the office's
 // list) are attendance.Service's.
-type outings struct {
+type outingChat struct {
 	*Handlers
 	att     *attendance.Service
 	classes map[parse.ClassRef]string
 }
 
 func (h *Handlers) outingIntents() []intent {
-	o := &outings{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
+	o := &outingChat{Handlers: h, att: h.Attendance, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, o.recent)
 	return []intent{
 		h.newIntent("outing", []string{org.Teacher, org.Office}, o.register,
@@ -35,7 +35,7 @@ func (h *Handlers) outingIntents() []intent {
 	}
 }
 
-func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (o *outingChat) register(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := o.member(m)
 	now := o.msgTime(m)
 	n := parse.Outing(m.Body, now)
@@ -93,7 +93,7 @@ func (o *outings) register(ctx context.Context, m *bot.Message) (*bot.Reply, err
 
 // classFor picks the outing's class: the one named (a teacher's own, any
 // for the office), or a teacher's only class.
-func (o *outings) classFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
+func (o *outingChat) classFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.Reply) {
 	own := o.ownClasses(mem)
 	if ref != nil {
 		id, ok := o.classes[*ref]
@@ -116,7 +116,7 @@ func (o *outings) classFor(mem *org.Member, ref *parse.ClassRef) (string, *bot.R
 	return "", bot.Text(msgOutingNoClass)
 }
 
-func (o *outings) notYours(mem *org.Member, unit string) *bot.Reply {
+func (o *outingChat) notYours(mem *org.Member, unit string) *bot.Reply {
 	own := o.unitNames(o.ownClasses(mem))
 	if own == "" {
 		return bot.Text(msgOutingNoClass)
@@ -124,7 +124,7 @@ func (o *outings) notYours(mem *org.Member, unit string) *bot.Reply {
 	return bot.Text(sprintf(msgOutingNotYours, own, o.Dir.UnitName(unit), o.Dir.OfficeName()))
 }
 
-func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (o *outingChat) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	mem := o.member(m)
 	id, _, ok := parse.LeadingID(m.Body)
 	if !ok || id[0] != 'O' {
@@ -155,7 +155,7 @@ func (o *outings) confirm(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 }
 
 // pending lists the member's classes' upcoming unconfirmed outings.
-func (o *outings) pending(mem *org.Member) string {
+func (o *outingChat) pending(mem *org.Member) string {
 	today := o.Now()
 	list, err := o.att.Outings(today, today.AddDate(1, 0, 0), true)
 	if err != nil {
@@ -171,7 +171,7 @@ func (o *outings) pending(mem *org.Member) string {
 }
 
 // recent lists the member's outing notices for 我的.
-func (o *outings) recent(mem *org.Member, limit int) ([]string, error) {
+func (o *outingChat) recent(mem *org.Member, limit int) ([]string, error) {
 	list, err := o.att.RecentOutings(mem, limit)
 	if err != nil {
 		return nil, err

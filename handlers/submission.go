@@ -24,8 +24,8 @@ import (
 // Units without a unit head (the demo's 政教处) send their items straight
 // to the office.
 
-// infoDesk answers the information intents over one desk.Service.
-type infoDesk struct {
+// deskChat answers the information intents over one desk.Service.
+type deskChat struct {
 	h       *Handlers
 	desk    *desk.Service
 	classes map[parse.ClassRef]string // class name as parsed → unit id (好人好事 高一(1)班 …)
@@ -33,7 +33,7 @@ type infoDesk struct {
 
 // submissionIntents also registers the desk's records as a source of 我的.
 func (h *Handlers) submissionIntents() []intent {
-	d := &infoDesk{h: h, desk: h.Desk, classes: classIndex(h.Dir)}
+	d := &deskChat{h: h, desk: h.Desk, classes: classIndex(h.Dir)}
 	h.recent = append(h.recent, d.recent)
 	officer := []string{org.Officer}
 	everyone := []string{org.Cadre, org.Teacher, org.GradeLead, org.Office, org.Officer, org.UnitHead, org.Leader, org.Admin}
@@ -61,7 +61,7 @@ func (h *Handlers) submissionIntents() []intent {
 // fieldsOf turns the typed fields into the desk's, reading the 数据时间 of a
 // statistics item against the message time; refusal says why it cannot.
 // A 数据时间 without a category makes the item a statistics one.
-func (d *infoDesk) fieldsOf(a parse.Article, m *bot.Message) (desk.Fields, *bot.Reply) {
+func (d *deskChat) fieldsOf(a parse.Article, m *bot.Message) (desk.Fields, *bot.Reply) {
 	f := desk.Fields{Title: a.Title, Category: a.Category, Body: a.Body, Author: a.Author, Reviewer: a.Reviewer}
 	if a.DataTime == "" {
 		return f, nil
@@ -96,16 +96,16 @@ func readArticle(text string) (parse.Article, *bot.Reply) {
 	return a, nil
 }
 
-func (d *infoDesk) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) submit(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return d.submitAs(ctx, m, "")
 }
 
 // submitStat is 统计信息 …: an item whose category defaults to 统计.
-func (d *infoDesk) submitStat(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) submitStat(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return d.submitAs(ctx, m, desk.StatCategory)
 }
 
-func (d *infoDesk) submitAs(ctx context.Context, m *bot.Message, category string) (*bot.Reply, error) {
+func (d *deskChat) submitAs(ctx context.Context, m *bot.Message, category string) (*bot.Reply, error) {
 	a, refusal := readArticle(m.Body)
 	if refusal != nil {
 		return refusal, nil
@@ -126,7 +126,7 @@ func (d *infoDesk) submitAs(ctx context.Context, m *bot.Message, category string
 
 // statLine is a statistics item's due time and where it stands; "" for
 // other items.
-func (d *infoDesk) statLine(a *desk.Article) string {
+func (d *deskChat) statLine(a *desk.Article) string {
 	if a.StatDue == nil {
 		return ""
 	}
@@ -147,7 +147,7 @@ func (d *infoDesk) statLine(a *desk.Article) string {
 
 // echo answers a submission or completion: status, fields, month, what is
 // missing, who was told.
-func (d *infoDesk) echo(ch *desk.Change, defaultCat bool) string {
+func (d *deskChat) echo(ch *desk.Change, defaultCat bool) string {
 	a := ch.Article
 	var b strings.Builder
 	fmt.Fprintf(&b, msgSubReceived, a.ID, d.statusLine(a))
@@ -176,7 +176,7 @@ func (d *infoDesk) echo(ch *desk.Change, defaultCat bool) string {
 	return b.String()
 }
 
-func (d *infoDesk) statusLine(a *desk.Article) string {
+func (d *deskChat) statusLine(a *desk.Article) string {
 	switch a.Status {
 	case desk.Draft:
 		return msgSubDraft
@@ -193,7 +193,7 @@ func (d *infoDesk) statusLine(a *desk.Article) string {
 	return desk.StatusNames[a.Status]
 }
 
-func (d *infoDesk) names(ids []string) string { return d.h.memberNames(ids) }
+func (d *deskChat) names(ids []string) string { return d.h.memberNames(ids) }
 
 func orDash(s string) string {
 	if s == "" {
@@ -215,7 +215,7 @@ func subClip(s string, n int) string {
 }
 
 // refuse turns a desk refusal into a reply; other errors go up.
-func (d *infoDesk) refuse(err error, id, verb string) (*bot.Reply, error) {
+func (d *deskChat) refuse(err error, id, verb string) (*bot.Reply, error) {
 	var se *desk.StateError
 	switch {
 	case errors.Is(err, desk.ErrNoArticle):
@@ -258,7 +258,7 @@ func withItem(m *bot.Message, example string, fn func(id, rest string) (*bot.Rep
 	return fn(id, rest)
 }
 
-func (d *infoDesk) complete(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) complete(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "补充 S5 撰稿：马丽 审核：周强", func(id, rest string) (*bot.Reply, error) {
 		mem := d.h.member(m)
 		var f desk.Fields
@@ -303,7 +303,7 @@ func fillOne(label, v string) desk.Fields {
 	return desk.Fields{Reviewer: v}
 }
 
-func (d *infoDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) approve(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "通过 S5", func(id, _ string) (*bot.Reply, error) {
 		ch, err := d.desk.Approve(ctx, d.h.member(m), id, d.h.msgTime(m))
 		if err != nil {
@@ -314,7 +314,7 @@ func (d *infoDesk) approve(ctx context.Context, m *bot.Message) (*bot.Reply, err
 	})
 }
 
-func (d *infoDesk) giveBack(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) giveBack(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "退回 S5 数据需核实", func(id, reason string) (*bot.Reply, error) {
 		if reason == "" {
 			return bot.Text(sprintf(msgSubNeedReason, id)), nil
@@ -328,7 +328,7 @@ func (d *infoDesk) giveBack(ctx context.Context, m *bot.Message) (*bot.Reply, er
 	})
 }
 
-func (d *infoDesk) adopt(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) adopt(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "采用 S5 市级 今日头条", func(id, rest string) (*bot.Reply, error) {
 		level, media, ok := parse.Adoption(rest)
 		if !ok {
@@ -352,7 +352,7 @@ func (d *infoDesk) adopt(ctx context.Context, m *bot.Message) (*bot.Reply, error
 	})
 }
 
-func (d *infoDesk) reject(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) reject(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "不采用 S5 内容重复", func(id, reason string) (*bot.Reply, error) {
 		ch, err := d.desk.Reject(ctx, d.h.member(m), id, reason, d.h.msgTime(m))
 		if err != nil {
@@ -367,7 +367,7 @@ func (d *infoDesk) reject(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 	})
 }
 
-func (d *infoDesk) sign(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) sign(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "签发 S5", func(id, _ string) (*bot.Reply, error) {
 		ch, err := d.desk.Sign(ctx, d.h.member(m), id, d.h.msgTime(m))
 		if err != nil {
@@ -380,7 +380,7 @@ func (d *infoDesk) sign(ctx context.Context, m *bot.Message) (*bot.Reply, error)
 
 // show answers 稿件 S5: the item and its steps, to those who may see it:
 // its submitter, its unit's members, the office and leaders.
-func (d *infoDesk) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	return withItem(m, "稿件 S5", func(id, _ string) (*bot.Reply, error) {
 		a, err := d.desk.Article(id)
 		if err != nil {
@@ -419,7 +419,7 @@ func (d *infoDesk) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 
 // period reads the period named in s (parse.Period); none named is this
 // month.
-func (d *infoDesk) period(s string, now time.Time) (org.Period, bool) {
+func (d *deskChat) period(s string, now time.Time) (org.Period, bool) {
 	if strings.TrimSpace(s) == "" {
 		s = "本月"
 	}
@@ -432,7 +432,7 @@ func (d *infoDesk) period(s string, now time.Time) (org.Period, bool) {
 	return p, err == nil
 }
 
-func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) points(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	now := d.h.msgTime(m)
 	per, ok := d.period(m.Body, now)
 	if !ok {
@@ -472,7 +472,7 @@ func (d *infoDesk) points(_ context.Context, m *bot.Message) (*bot.Reply, error)
 // pointsNote says why the figures of an unsettled period may change: the
 // current month's deadline has not passed (no fine yet), or it has and the
 // month settles at its close.
-func (d *infoDesk) pointsNote(per org.Period, now time.Time) string {
+func (d *deskChat) pointsNote(per org.Period, now time.Time) string {
 	p := d.desk.Policy
 	month := now.In(p.Loc).Format("2006-01")
 	day, _ := p.InfoDeadline(month)
@@ -482,7 +482,7 @@ func (d *infoDesk) pointsNote(per org.Period, now time.Time) string {
 	return sprintf(msgSubUnsettled, org.DayLabel(p.Close(month).AddDate(0, 0, -1)))
 }
 
-func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 	per, ok := d.period(m.Body, d.h.msgTime(m))
 	if !ok {
 		return bot.Text(msgSubPeriod), nil
@@ -494,7 +494,7 @@ func (d *infoDesk) ranking(_ context.Context, m *bot.Message) (*bot.Reply, error
 	return bot.Text(bot.SplitText(s.Circular(d.h.Dir.Name), bot.MaxTextBytes)...), nil
 }
 
-func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) media(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	now := d.h.msgTime(m)
 	name, note, named := parse.LeadingPeriod(m.Body, now.In(d.desk.Policy.Loc))
 	per, ok := d.period(name, now)
@@ -538,7 +538,7 @@ func (d *infoDesk) media(ctx context.Context, m *bot.Message) (*bot.Reply, error
 	return bot.Text(bot.SplitText(b.String(), bot.MaxTextBytes)...), nil
 }
 
-func (d *infoDesk) officeIDs() []string {
+func (d *deskChat) officeIDs() []string {
 	var out []string
 	for _, m := range d.h.Dir.WithRole(org.Office) {
 		out = append(out, m.ID)
@@ -546,7 +546,7 @@ func (d *infoDesk) officeIDs() []string {
 	return out
 }
 
-func (d *infoDesk) weekly(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) weekly(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	text := strings.TrimSpace(m.Body)
 	if text == "" {
 		return bot.Text(msgWeeklyEmpty), nil
@@ -564,7 +564,7 @@ func (d *infoDesk) weekly(ctx context.Context, m *bot.Message) (*bot.Reply, erro
 }
 
 // weekLabel names the week a report covers: 10月26日—11月1日这一周.
-func (d *infoDesk) weekLabel(w *desk.Weekly) string {
+func (d *deskChat) weekLabel(w *desk.Weekly) string {
 	monday, err := time.ParseInLocation(time.DateOnly, w.Week, d.desk.Policy.Loc)
 	if err != nil {
 		return w.Week
@@ -572,7 +572,7 @@ func (d *infoDesk) weekLabel(w *desk.Weekly) string {
 	return d.desk.WeekLabel(monday)
 }
 
-func (d *infoDesk) goodDeed(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
+func (d *deskChat) goodDeed(ctx context.Context, m *bot.Message) (*bot.Reply, error) {
 	text := strings.TrimSpace(m.Body)
 	if text == "" {
 		return bot.Text(msgDeedEmpty), nil
@@ -589,7 +589,7 @@ func (d *infoDesk) goodDeed(ctx context.Context, m *bot.Message) (*bot.Reply, er
 }
 
 // recent lists the member's latest items, weekly reports and good deeds for 我的.
-func (d *infoDesk) recent(mem *org.Member, limit int) ([]string, error) {
+func (d *deskChat) recent(mem *org.Member, limit int) ([]string, error) {
 	arts, weeks, deeds, err := d.desk.Recent(mem.ID, limit)
 	if err != nil {
 		return nil, err
