@@ -62,7 +62,7 @@ var (
 // absence in an entry.
 type Followup struct {
 	Student  string    `json:"student"`           // as Row.Who
-	Since    time.Time `json:"since"`             // when the teacher was asked (the message that recorded it)
+	Since    time.Time `json:"since,omitzero"`    // when the teacher was asked (the message that recorded it)
 	State    string    `json:"state"`             // CausePending, CauseFound, CauseNotFound, CauseOverdue
 	Cause    string    `json:"cause,omitempty"`   // 查明: the cause; 未查明: the teacher's note
 	By       string    `json:"by,omitempty"`      // member who answered last

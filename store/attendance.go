@@ -55,7 +55,26 @@ func (a attendanceTx) entry(n uint64) (*attendance.Entry, error) {
 	if err := json.Unmarshal(raw, e); err != nil {
 		return nil, fmt.Errorf("store: decode A%d: %w", n, err)
 	}
+	for i, f := range e.Followups {
+		if f.Since.IsZero() {
+			e.Followups[i].Since = e.At
+		}
+	}
 	return e, nil
+}
+
+// encodeEntry is an entry as stored: its JSON without the time a follow-up
+// was asked when it is the entry's own message time (nearly always); entry
+// puts it back.
+func encodeEntry(e *attendance.Entry) ([]byte, error) {
+	s := *e
+	s.Followups = slices.Clone(e.Followups)
+	for i, f := range s.Followups {
+		if f.Since.Equal(e.At) {
+			s.Followups[i].Since = time.Time{}
+		}
+	}
+	return json.Marshal(&s)
 }
 
 // formKey is unit + 0x00 + due (unix seconds) [+ entry number].
@@ -506,7 +525,7 @@ func (a attendanceTx) PutEntry(e *attendance.Entry, action, detail string, at ti
 			}
 		}
 	}
-	raw, err := json.Marshal(e)
+	raw, err := encodeEntry(e)
 	if err != nil {
 		return fmt.Errorf("store: encode %s: %w", e.ID, err)
 	}
