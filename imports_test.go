@@ -14,9 +14,10 @@ const module = "github.com/baosong/baosong"
 // through the services' own Store interfaces. The configuration file is
 // read by the wiring and the load generator only: it decodes into org's
 // model and policies, and app hands each service the policy it needs.
+// internal/testorg is tests' own: the demo organisation and a real store.
 var (
-	storeImporters  = []string{"app", "cmd/baosong", "loadgen"}
-	configImporters = []string{"app", "cmd/baosong", "loadgen"}
+	storeImporters  = []string{"app", "cmd/baosong", "loadgen", "internal/testorg"}
+	configImporters = []string{"app", "cmd/baosong", "loadgen", "internal/testorg"}
 )
 
 // TestImports keeps those rules over every package of the module (tests

@@ -13,13 +13,14 @@ import (
 
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/internal/testorg"
 )
 
 // BenchmarkLocalHook measures a help message through the local hook's HTTP
 // handler with its durable (fsynced) dedupe write, from parallel clients.
 func BenchmarkLocalHook(b *testing.B) {
 	noLimit := func(c *config.Config) { c.Server.RatePerMinute = 0 }
-	a, err := app.New(app.Options{Config: demoConfig(b, noLimit), Data: b.TempDir(),
+	a, err := app.New(app.Options{Config: testorg.Config(b, noLimit), Data: b.TempDir(),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)

@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/internal/pgtest"
+	"github.com/baosong/baosong/internal/testorg"
 )
 
 // testApp is a running app over a real store in a temp dir, behind a real
@@ -31,28 +31,13 @@ type testApp struct {
 }
 
 // option adjusts the demo configuration before the app starts.
-type option func(*config.Config)
+type option = func(*config.Config)
 
 // newTestApp starts the demo organisation. The clock is fixed at now (move it
 // with setNow) unless now is zero.
 func newTestApp(t *testing.T, now time.Time, opts ...option) *testApp {
 	t.Helper()
 	return startTestApp(t, t.TempDir(), now, opts...)
-}
-
-func demoConfig(t testing.TB, opts ...option) *config.Config {
-	t.Helper()
-	cfg, err := config.Parse(baosong.ExampleConfig, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range opts {
-		o(cfg)
-	}
-	if p := cfg.Validate(); len(p) > 0 {
-		t.Fatal(p)
-	}
-	return cfg
 }
 
 // skipOnPostgres skips a test of the bbolt store itself when the app tests
@@ -87,7 +72,7 @@ func startTestApp(t *testing.T, data string, now time.Time, opts ...option) *tes
 		}
 	}
 	opts = append(opts, func(c *config.Config) { onPostgres(t, c, data) })
-	a, err := app.New(app.Options{Config: demoConfig(t, opts...), Data: data, Now: clock,
+	a, err := app.New(app.Options{Config: testorg.Config(t, opts...), Data: data, Now: clock,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/outbox"
 )
@@ -174,7 +175,7 @@ func startAppWithHTTP(t *testing.T, now time.Time, httpc *http.Client, opts ...o
 		defer ta.mu.Unlock()
 		return ta.now
 	}
-	a, err := app.New(app.Options{Config: demoConfig(t, opts...), Data: ta.data, Now: clock, HTTPClient: httpc,
+	a, err := app.New(app.Options{Config: testorg.Config(t, opts...), Data: ta.data, Now: clock, HTTPClient: httpc,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

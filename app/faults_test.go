@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/baosong/baosong/app"
+	"github.com/baosong/baosong/internal/testorg"
 )
 
 // mountTmpfs mounts a small tmpfs for the test, or skips when this machine
@@ -55,7 +56,7 @@ func TestReadOnlyDataDirRefusesToStart(t *testing.T) {
 		t.Skipf("cannot mount tmpfs: %v %s", err, out)
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", "-l", dir).Run() })
-	_, err := app.New(app.Options{Config: demoConfig(t), Data: dir})
+	_, err := app.New(app.Options{Config: testorg.Config(t), Data: dir})
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "baosong.db")) || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("err = %v", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/incident"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 )
 
@@ -232,7 +233,7 @@ func BenchmarkIncidentToFirstPush(b *testing.B) {
 	defer fake.Close()
 
 	noLimit := func(c *config.Config) { c.Server.RatePerMinute = 0 }
-	a, err := app.New(app.Options{Config: demoConfig(b, noLimit), Data: b.TempDir(),
+	a, err := app.New(app.Options{Config: testorg.Config(b, noLimit), Data: b.TempDir(),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)

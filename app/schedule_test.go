@@ -18,6 +18,7 @@ import (
 	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
@@ -146,11 +147,8 @@ func TestOverdueListInGroup(t *testing.T) {
 // its day, under every holiday policy.
 func TestAttendanceDuesAgreeWithTheForms(t *testing.T) {
 	for _, policy := range []string{"before", "after", "keep"} {
-		cfg := demoConfig(t, func(c *config.Config) { c.Org.HolidayPolicy = policy })
-		cal, err := org.CalendarOf(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg := testorg.Config(t, func(c *config.Config) { c.Org.HolidayPolicy = policy })
+		cal := testorg.Calendar(t, cfg)
 		from := time.Date(2026, 1, 1, 0, 0, 0, 0, cal.Location())
 		to := from.AddDate(2, 0, 0)
 		var ours, theirs []string

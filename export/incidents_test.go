@@ -15,12 +15,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/baosong/baosong"
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/export"
 	"github.com/baosong/baosong/incident"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -195,19 +193,9 @@ func TestIncidentsCSVAndXLSX(t *testing.T) {
 
 // -what incidents through export.Write, over a real store.
 func TestIncidentsKindOverTheStore(t *testing.T) {
-	cfg, err := config.Parse(baosong.ExampleConfig, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := org.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	cfg := testorg.Config(t)
+	dir := testorg.Directory(t, cfg)
+	db := testorg.Store(t, nil)
 	for _, inc := range sampleIncidents() {
 		if _, err := db.CreateIncident(context.Background(), func(id string) (*incident.Incident, incident.Change, error) {
 			return inc, incident.Change{Action: "report"}, nil

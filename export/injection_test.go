@@ -10,13 +10,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/attendance"
-	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/export"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/store"
 )
 
 // Formulas typed in chat (an item's title, author and body, a weekly
@@ -32,19 +30,9 @@ var hostileCells = []string{
 
 func hostileSource(t *testing.T) *export.Source {
 	t.Helper()
-	cfg, err := config.Parse(baosong.ExampleConfig, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := org.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	cfg := testorg.Config(t)
+	dir := testorg.Directory(t, cfg)
+	db := testorg.Store(t, nil)
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, cst)
 	clock := func() time.Time { return now }
 	dk := desk.New(cfg.Submission, cfg.Weekly, dir, db, clock)

@@ -6,22 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 )
 
 func demo(t *testing.T) *org.Directory {
 	t.Helper()
-	c, err := config.Parse(baosong.ExampleConfig, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := org.New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return testorg.Directory(t, testorg.Config(t))
 }
 
 func TestScopes(t *testing.T) {

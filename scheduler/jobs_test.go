@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 )
 
@@ -18,25 +18,8 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // demo is the demo organisation, adjusted by opts before validation.
 func demo(t testing.TB, opts ...func(*config.Config)) (*config.Config, *org.Directory, *org.Calendar) {
 	t.Helper()
-	cfg, err := config.Parse(baosong.ExampleConfig, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range opts {
-		o(cfg)
-	}
-	if p := cfg.Validate(); len(p) > 0 {
-		t.Fatal(p)
-	}
-	dir, err := org.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := org.CalendarOf(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg, dir, cal
+	cfg := testorg.Config(t, opts...)
+	return cfg, testorg.Directory(t, cfg), testorg.Calendar(t, cfg)
 }
 
 // planEngine holds the default jobs, for planning only.
