@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong"
 	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/config"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 )
 
@@ -35,29 +35,10 @@ func at(s string) time.Time {
 	return t
 }
 
-func demoConfig(t testing.TB, opts ...func(*config.Config)) *config.Config {
-	t.Helper()
-	cfg, err := config.Parse(baosong.ExampleConfig, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range opts {
-		o(cfg)
-	}
-	if p := cfg.Validate(); len(p) > 0 {
-		t.Fatal(p)
-	}
-	return cfg
-}
-
 func schedule(t testing.TB, opts ...func(*config.Config)) *attendance.Schedule {
 	t.Helper()
-	cfg := demoConfig(t, opts...)
-	cal, err := org.CalendarOf(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return attendance.NewSchedule(cfg.Attendance, cal)
+	cfg := testorg.Config(t, opts...)
+	return attendance.NewSchedule(cfg.Attendance, testorg.Calendar(t, cfg))
 }
 
 func policy(p string) func(*config.Config) { return func(c *config.Config) { c.Org.HolidayPolicy = p } }
@@ -243,7 +224,7 @@ func absent(who string, h int) attendance.Row {
 }
 
 func TestLedger(t *testing.T) {
-	th := attendance.ThresholdsOf(demoConfig(t).Attendance)
+	th := attendance.ThresholdsOf(testorg.Config(t).Attendance)
 	leave := func(who string, h, d int, approver string) attendance.Row {
 		return attendance.Row{Type: attendance.Leave, Student: who, Hours: h, Days: d, Approver: approver}
 	}

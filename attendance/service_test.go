@@ -10,6 +10,7 @@ import (
 
 	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/store"
 )
@@ -24,19 +25,11 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	cfg := demoConfig(t)
-	dir, err := org.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := testorg.Config(t)
+	dir := testorg.Directory(t, cfg)
 	f := &fixture{t: t, dir: dir, now: at("2026-11-26 12:00")}
-	db, err := store.Open(t.TempDir(), store.Options{Now: func() time.Time { return f.now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	f.db = db
-	f.att = attendance.New(cfg.Attendance, cfg.Outing, dir, db, func() time.Time { return f.now })
+	f.db = testorg.Store(t, func() time.Time { return f.now })
+	f.att = attendance.New(cfg.Attendance, cfg.Outing, dir, f.db, func() time.Time { return f.now })
 	return f
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/desk"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 )
 
@@ -27,7 +28,7 @@ func TestCircularCountsAttendanceForms(t *testing.T) {
 	f.submit("cadre-g1c1", "g1c1", "2026-11-26 10:00") // not yet due, already on time
 	f.submit("cadre-g1c2", "g1c2", "2026-11-03 08:00") // completes the 2nd late
 
-	c := demoConfig(t)
+	c := testorg.Config(t)
 	dk := desk.New(c.Submission, c.Weekly, f.dir, f.db, func() time.Time { return f.now })
 	p, err := org.ParsePeriod("2026-11", shanghai)
 	if err != nil {

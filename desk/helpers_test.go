@@ -1,12 +1,6 @@
 package desk_test
 
-import (
-	"testing"
-	"time"
-
-	"github.com/baosong/baosong"
-	"github.com/baosong/baosong/config"
-)
+import "time"
 
 // at reads "2026-11-26 16:02" or "2026-11-26" in Shanghai.
 func at(s string) time.Time {
@@ -18,20 +12,4 @@ func at(s string) time.Time {
 		}
 	}
 	panic(err)
-}
-
-// demoConfig is the example configuration after opts.
-func demoConfig(t testing.TB, opts ...func(*config.Config)) *config.Config {
-	t.Helper()
-	cfg, err := config.Parse(baosong.ExampleConfig, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range opts {
-		o(cfg)
-	}
-	if p := cfg.Validate(); len(p) > 0 {
-		t.Fatal(p)
-	}
-	return cfg
 }

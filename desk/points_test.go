@@ -7,22 +7,15 @@ import (
 
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/desk"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 )
 
 // infoPolicy is the demo [submission] section on the demo calendar.
 func infoPolicy(t testing.TB, opts ...func(*config.Config)) (*desk.InfoPolicy, *org.Directory) {
 	t.Helper()
-	cfg := demoConfig(t, opts...)
-	cal, err := org.CalendarOf(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := org.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return desk.NewInfoPolicy(cfg.Submission, cal), dir
+	cfg := testorg.Config(t, opts...)
+	return desk.NewInfoPolicy(cfg.Submission, testorg.Calendar(t, cfg)), testorg.Directory(t, cfg)
 }
 
 func TestCountedMonthAndClose(t *testing.T) {

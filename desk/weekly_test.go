@@ -8,9 +8,8 @@ import (
 
 	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/desk"
-	"github.com/baosong/baosong/org"
+	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/scheduler"
-	"github.com/baosong/baosong/store"
 )
 
 // Two weekly deadlines that the holiday policy moves onto one day (a school
@@ -18,21 +17,14 @@ import (
 // named "这两周", as the scheduler's reminder names it; a report after them
 // completes that one, not a week that was never due on its own.
 func TestWeeklyReportsOverAHoliday(t *testing.T) {
-	cfg := demoConfig(t, func(c *config.Config) {
+	cfg := testorg.Config(t, func(c *config.Config) {
 		for _, d := range []string{"07", "08", "09", "10", "11", "14"} {
 			c.Org.Holidays = append(c.Org.Holidays, "2026-12-"+d+" 校庆假")
 		}
 	})
-	dir, err := org.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := testorg.Directory(t, cfg)
 	now := at("2026-12-04 10:00")
-	db, err := store.Open(t.TempDir(), store.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testorg.Store(t, func() time.Time { return now })
 	dk := desk.New(cfg.Submission, cfg.Weekly, dir, db, func() time.Time { return now })
 	if got := dk.WeeklyDue(at("2026-12-07")); !got.Equal(at("2026-12-04 12:00")) {
 		t.Fatalf("due of the week of 7 December = %v, want Friday the 4th 12:00", got)
@@ -48,11 +40,7 @@ func TestWeeklyReportsOverAHoliday(t *testing.T) {
 		t.Errorf("WeekLabel = %q", got)
 	}
 	// The reminder and the overdue list of the 4th say the same.
-	cal, err := org.CalendarOf(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, ok := scheduler.NewRules(cfg.Policies, cal).WeeklyDue(at("2026-12-04"))
+	o, ok := scheduler.NewRules(cfg.Policies, testorg.Calendar(t, cfg)).WeeklyDue(at("2026-12-04"))
 	if !ok || !o.Start.Equal(at("2026-11-30")) || o.Label != dk.WeekLabel(at("2026-11-30")) || !o.Deadline.Equal(at("2026-12-04 12:00")) {
 		t.Errorf("scheduler occasion = %+v", o)
 	}
