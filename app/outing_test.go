@@ -219,14 +219,7 @@ func TestOutingUrgentAndWeekend(t *testing.T) {
 // the office's own unit name, not a fixed "政教处/办公室" (a school whose
 // office is called 学生发展中心 must not read of a 政教处 it does not have).
 func TestOutingRepliesAndReminderNameTheOffice(t *testing.T) {
-	renamed := func(c *config.Config) {
-		for i := range c.Units {
-			if c.Units[i].ID == "office" {
-				c.Units[i].Name = "学生发展中心"
-			}
-		}
-	}
-	ta := newTestApp(t, dec(7, 10, 0, 0), renamed) // Monday
+	ta := newTestApp(t, dec(7, 10, 0, 0), officeNamed("学生发展中心")) // Monday
 	reply := ta.say("teacher-g1c1", "外出 高一(1)班 12月10日 参观科技馆")
 	mustContain(t, reply, "已登记外出活动 O1", "18:00 前未确认的将报学生发展中心。")
 	mustNotContain(t, reply, "政教处/办公室")

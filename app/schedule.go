@@ -251,7 +251,7 @@ func (d deskSource) StatisticsOpen(ctx context.Context) ([]scheduler.StatItem, e
 	out := make([]scheduler.StatItem, len(arts))
 	for i, a := range arts {
 		out[i] = scheduler.StatItem{ID: a.ID, Title: a.Title, Unit: a.UnitName, Submitter: a.Submitter,
-			Holders: d.Holders(a), Status: "“" + desk.StatusNames[a.Status] + "”", DataAt: *a.DataAt, Due: *a.StatDue}
+			Holders: d.Holders(a), Status: "“" + desk.StatusName(a.Status, d.Dir.OfficeName()) + "”", DataAt: *a.DataAt, Due: *a.StatDue}
 	}
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/baosong/baosong/config"
 	"github.com/baosong/baosong/desk"
 )
 
@@ -276,4 +277,45 @@ func TestWeeklyGoodDeedAndMediaSummary(t *testing.T) {
 	mustContain(t, r, "2026年11月媒体采用汇总（截止 11月27日（周五））", "孙敏（已报送", "马丽（未报送）")
 	mustContain(t, ta.say("officer-1", "我的"), "您还没有记录")
 	mustContain(t, ta.say("cadre-g1c1", "我的"), "G1 好人好事")
+}
+
+// officeNamed renames the demo's office unit (政教处), for tests that the
+// office is named by its unit.
+func officeNamed(name string) func(*config.Config) {
+	return func(c *config.Config) {
+		for i := range c.Units {
+			if c.Units[i].ID == "office" {
+				c.Units[i].Name = name
+			}
+		}
+	}
+}
+
+// An approved item waits for the office by its unit's name (学生发展中心
+// here), not a fixed 办公室: in 稿件, 我的, a refusal and the export.
+func TestApprovedItemNamesTheOffice(t *testing.T) {
+	ta := newTestApp(t, at(11, 10, 9, 0), officeNamed("学生发展中心"))
+	mustContain(t, ta.say("officer-2", fullItem), "已收到信息 S1", "待周强审核")
+	mustContain(t, ta.say("head-general", "通过 S1"), "已通过 S1")
+	ta.waitInbox("office-1", "S1", "周强已审核通过")
+	if a := article(t, ta, "S1"); a.Status != desk.Approved {
+		t.Fatalf("S1 = %s", a.Status)
+	}
+	const label = "已审核，待学生发展中心采用"
+	replies := []string{
+		ta.say("officer-2", "稿件 S1"),
+		ta.say("officer-2", "我的"),
+		ta.say("leader-1", "签发 S1"),
+		string(ta.exportRaw("submissions", "2026-11", "csv")),
+	}
+	mustContain(t, replies[0], "S1《我局开展防汛应急演练》 "+label)
+	mustContain(t, replies[1], "S1 信息《我局开展防汛应急演练》"+label)
+	mustContain(t, replies[2], "当前状态为“"+label+"”，不能签发")
+	mustContain(t, replies[3], ","+label+",")
+	for _, r := range replies {
+		mustNotContain(t, r, "待办公室采用")
+	}
+	if a := article(t, ta, "S1"); a.Status != desk.Approved || a.RegNo != "" {
+		t.Errorf("the refused 签发 changed S1: %+v", a)
+	}
 }

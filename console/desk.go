@@ -52,7 +52,7 @@ func (c *Console) desk(r *http.Request, v *viewer) (string, string, any, error) 
 		d.Items = append(d.Items, a)
 	}
 	for _, s := range statusOrder {
-		d.Pipeline = append(d.Pipeline, count{Name: s, Label: desk.StatusNames[s], N: byStatus[s]})
+		d.Pipeline = append(d.Pipeline, count{Name: s, Label: desk.StatusName(s, c.Dir.OfficeName()), N: byStatus[s]})
 	}
 	for _, l := range desk.AdoptionLevels {
 		d.Levels = append(d.Levels, count{Name: l, Label: l, N: byLevel[l]})

@@ -46,10 +46,20 @@ const (
 	Signed    = "signed"
 )
 
-// StatusNames are the statuses as replies say them.
-var StatusNames = map[string]string{
-	Draft: "草稿（待补充）", Submitted: "待单位负责人审核", Approved: "已审核，待办公室采用", Returned: "已退回",
+// statusNames are the statuses as replies say them; an approved item's
+// names the office (StatusName).
+var statusNames = map[string]string{
+	Draft: "草稿（待补充）", Submitted: "待单位负责人审核", Approved: "已审核，待%s采用", Returned: "已退回",
 	Adopted: "已采用", Rejected: "不采用", Signed: "已签发",
+}
+
+// StatusName is a status as replies say it, the office named by its unit
+// (org.Directory.OfficeName: 已审核，待政教处采用).
+func StatusName(status, office string) string {
+	if status == Approved {
+		return fmt.Sprintf(statusNames[status], office)
+	}
+	return statusNames[status]
 }
 
 // Adoption levels (篇6), lowest first. 区级 and 省级 are one level.

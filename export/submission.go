@@ -105,7 +105,7 @@ func (s *Submissions) cells(a *desk.Article) []any {
 		data = a.DataAt.In(s.src.loc()).Format("2006-01-02 15:04")
 	}
 	return []any{a.ID, a.UnitName, a.SubmitterName, a.Title, a.Category, a.Author, a.Reviewer,
-		desk.StatusNames[a.Status], submitted, a.CountedMonth, late, a.HighestLevel(), strings.Join(ads, "；"), a.RegNo, a.Reason,
+		desk.StatusName(a.Status, s.src.Dir.OfficeName()), submitted, a.CountedMonth, late, a.HighestLevel(), strings.Join(ads, "；"), a.RegNo, a.Reason,
 		data, statStates[a.StatState]}
 }
 

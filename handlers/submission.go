@@ -190,7 +190,7 @@ func (d *deskChat) statusLine(a *desk.Article) string {
 	case desk.Approved:
 		return sprintf(msgSubToOffice, a.UnitName, d.h.Dir.OfficeName())
 	}
-	return desk.StatusNames[a.Status]
+	return desk.StatusName(a.Status, d.h.Dir.OfficeName())
 }
 
 func (d *deskChat) names(ids []string) string { return d.h.memberNames(ids) }
@@ -225,7 +225,7 @@ func (d *deskChat) refuse(err error, id, verb string) (*bot.Reply, error) {
 		if verb == "签发" && lerr == nil && a.Status == desk.Signed {
 			return bot.Text(sprintf(msgSubSignedBefore, a.ID, a.SignedAt.In(d.desk.Policy.Loc).Format("2006-01-02 15:04"), a.RegNo)), nil
 		}
-		return bot.Text(sprintf(msgSubState, se.ID, desk.StatusNames[se.Status], verb)), nil
+		return bot.Text(sprintf(msgSubState, se.ID, desk.StatusName(se.Status, d.h.Dir.OfficeName()), verb)), nil
 	case errors.Is(err, desk.ErrNotUnitHead):
 		unit := ""
 		if a, lerr := d.desk.Article(id); lerr == nil {
@@ -238,7 +238,7 @@ func (d *deskChat) refuse(err error, id, verb string) (*bot.Reply, error) {
 			return nil, lerr
 		}
 		who := map[string]string{desk.Submitted: "单位负责人", desk.Approved: d.h.Dir.OfficeName(), desk.Adopted: "分管领导"}[a.Status]
-		return bot.Text(sprintf(msgSubNotAllowed, a.ID, desk.StatusNames[a.Status], who)), nil
+		return bot.Text(sprintf(msgSubNotAllowed, a.ID, desk.StatusName(a.Status, d.h.Dir.OfficeName()), who)), nil
 	case errors.Is(err, desk.ErrNotSubmitter):
 		return bot.Text(msgSubNotSubmitter), nil
 	case errors.Is(err, desk.ErrNoDeptUnit):
@@ -392,7 +392,7 @@ func (d *deskChat) show(_ context.Context, m *bot.Message) (*bot.Reply, error) {
 		}
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s《%s》 %s\n单位：%s  报送：%s\n类别：%s  撰稿：%s  审核：%s", a.ID, a.Title,
-			desk.StatusNames[a.Status], a.UnitName, a.SubmitterName, a.Category, orDash(a.Author), orDash(a.Reviewer))
+			desk.StatusName(a.Status, d.h.Dir.OfficeName()), a.UnitName, a.SubmitterName, a.Category, orDash(a.Author), orDash(a.Reviewer))
 		if a.CountedMonth != "" {
 			fmt.Fprintf(&b, "\n计入：%s", org.MonthLabel(a.CountedMonth))
 			if a.Late {
@@ -597,7 +597,7 @@ func (d *deskChat) recent(mem *org.Member, limit int) ([]string, error) {
 	var out []string
 	loc := d.desk.Policy.Loc
 	for _, a := range arts {
-		line := fmt.Sprintf("%s 信息《%s》%s", a.ID, a.Title, desk.StatusNames[a.Status])
+		line := fmt.Sprintf("%s 信息《%s》%s", a.ID, a.Title, desk.StatusName(a.Status, d.h.Dir.OfficeName()))
 		if a.RegNo != "" {
 			line += " " + a.RegNo
 		}
