@@ -119,6 +119,57 @@ func TestIncidentWorkbookNamesPeople(t *testing.T) {
 	}
 }
 
+// The year's archive has a 急报 sheet too: it names people as the 急报
+// workbook does (李校长 confirmed and closed E1, 刘老师 reported it), never
+// by their member ids; the archive's JSON keeps the stored record as is.
+func TestArchiveIncidentSheetNamesPeople(t *testing.T) {
+	ta := newTestApp(t, incidentT0, fastIncidents)
+	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1")
+	ta.setNow(incidentT0.Add(2*time.Minute + 20*time.Second))
+	ta.waitInbox("leader-2", "急报升级 E1")
+	mustContain(t, ta.say("leader-2", "收到 E1"), "已确认急报 E1")
+	mustContain(t, ta.say("leader-2", "结案 E1 学生均已康复返校"), "已结案")
+	f, err := excelize.OpenReader(bytes.NewReader(ta.exportRaw("archive", "2026", "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("急报")
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("急报: %d rows %v", len(rows), err)
+	}
+	mustContain(t, rows[0][0], "示例中学 急报（2026年）")
+	head, e1 := rows[1], rows[2]
+	col := func(name string) string {
+		i := slices.Index(head, name)
+		if i < 0 || i >= len(e1) {
+			t.Fatalf("no column %s in %v", name, head)
+		}
+		return e1[i]
+	}
+	if col("编号") != "E1" || col("报告人") != "刘老师" || col("确认人") != "李校长" || col("结案人") != "李校长" {
+		t.Errorf("names: 报告人 %q 确认人 %q 结案人 %q", col("报告人"), col("确认人"), col("结案人"))
+	}
+	mustContain(t, col("时间线"), "确认 李校长：", "结案 李校长：")
+	for _, r := range rows {
+		for _, c := range r {
+			if strings.Contains(c, "leader-2") {
+				t.Errorf("a cell shows the member id: %q", c)
+			}
+		}
+	}
+	var dump struct {
+		Incidents []struct {
+			AckedBy  string `json:"acked_by"`
+			ClosedBy string `json:"closed_by"`
+		} `json:"incidents"`
+	}
+	ta.exportOf("archive", "2026", &dump)
+	if len(dump.Incidents) != 1 || dump.Incidents[0].AckedBy != "leader-2" || dump.Incidents[0].ClosedBy != "leader-2" {
+		t.Errorf("archive JSON incidents = %+v", dump.Incidents)
+	}
+}
+
 // Issue 14.8: the attendance export carries the class teacher's 查明/未查明
 // answers: in the JSON entries, the grade sheets, 报表明细 and the CSV.
 func TestAttendanceExportCarriesCauses(t *testing.T) {

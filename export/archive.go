@@ -2,9 +2,9 @@ package export
 
 // The annual archive (篇1 第八条(四), 篇8 年底归档): `-what archive -period
 // 2026` as .xlsx is one workbook with a sheet per record kind — 信息稿件,
-// 个人积分, 单位排名, 周报, 好人好事, 外出活动 (by the outing's day), and
-// generic sheets of the raw attendance entries (考勤记录) and incidents
-// (急报) — and as .json the dump of every record of the year (the same -o
+// 个人积分, 单位排名, 周报, 好人好事, 外出活动 (by the outing's day), 急报
+// (the incidents workbook's sheet, people by name) and a generic sheet of
+// the raw attendance entries (考勤记录) — and as .json the dump of every record of the year (the same -o
 // with .json writes it). A record belongs to
 // the year of its time field (at, submitted_at, reported_at, created_at …);
 // information items go by the month they count for.
@@ -34,6 +34,7 @@ type Archive struct {
 	Incidents   []json.RawMessage    `json:"incidents"`
 	MediaSums   []*desk.MediaSummary `json:"media_summaries"`
 	src         *Source
+	incidents   *Incidents // the sheet 急报, as the incidents workbook has it
 }
 
 // archiveTimeFields are the fields that date a raw record, tried in order.
@@ -67,13 +68,17 @@ func archiveDocument(src *Source, p org.Period) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	inc, err := incidentsDocument(src, p)
+	if err != nil {
+		return nil, err
+	}
 	r, err := src.desk()
 	if err != nil {
 		return nil, err
 	}
 	a := &Archive{Kind: "archive", Period: p.Name, Submissions: subs.(*Submissions), Points: pts.(*Points),
 		Weekly: wk.(*Weekly), GoodDeeds: []*desk.GoodDeed{}, Outings: []*attendance.Outing{}, Attendance: []json.RawMessage{},
-		Incidents: []json.RawMessage{}, MediaSums: []*desk.MediaSummary{}, src: src}
+		Incidents: []json.RawMessage{}, MediaSums: []*desk.MediaSummary{}, src: src, incidents: inc.(*Incidents)}
 	for _, g := range r.deeds {
 		if !g.At.Before(p.From) && g.At.Before(p.To) {
 			a.GoodDeeds = append(a.GoodDeeds, g)
@@ -166,7 +171,7 @@ func (a *Archive) XLSX(w io.Writer) error {
 			o.SubmitterName, o.At.In(loc).Format("2006-01-02 15:04"), notified})
 	}
 	rawSheet(b, "考勤记录", fmt.Sprintf("%s 考勤记录（%s）", name, label), a.Attendance)
-	rawSheet(b, "急报", fmt.Sprintf("%s 急报（%s）", name, label), a.Incidents)
+	a.incidents.sheet(b, fmt.Sprintf("%s 急报（%s）", name, label))
 	return b.finish(w, "archive")
 }
 

@@ -195,10 +195,7 @@ func (d *Incidents) CSV(w io.Writer) error {
 // title, column widths and a frozen header; people go by name.
 func (d *Incidents) XLSX(w io.Writer) error {
 	b := newBook()
-	b.sheet("急报", strings.TrimSpace(fmt.Sprintf("%s 急报台账（%s）", d.org, d.Period)), incidentHeader, incidentWidths)
-	for i, r := range d.Incidents {
-		b.row(dataRow+i, toAny(d.cells(r)))
-	}
+	d.sheet(b, strings.TrimSpace(fmt.Sprintf("%s 急报台账（%s）", d.org, d.Period)))
 	b.sheet("时间线", strings.TrimSpace(fmt.Sprintf("%s 急报时间线（%s）", d.org, d.Period)),
 		[]string{"编号", "时间", "类型", "人员", "内容"}, []float64{7, 19, 8, 12, 60})
 	row := dataRow
@@ -209,6 +206,15 @@ func (d *Incidents) XLSX(w io.Writer) error {
 		}
 	}
 	return b.finish(w, "incidents")
+}
+
+// sheet writes the sheet 急报 (of this workbook and of the archive): a row
+// per incident, people by name.
+func (d *Incidents) sheet(b *book, title string) {
+	b.sheet("急报", title, incidentHeader, incidentWidths)
+	for i, r := range d.Incidents {
+		b.row(dataRow+i, toAny(d.cells(r)))
+	}
 }
 
 // incidentCell formats a time for a sheet cell; "" for none.
