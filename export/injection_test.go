@@ -10,11 +10,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/export"
-	"github.com/baosong/baosong/internal/testorg"
-	"github.com/baosong/baosong/org"
 )
 
 // Formulas typed in chat (an item's title, author and body, a weekly
@@ -30,14 +27,8 @@ var hostileCells = []string{
 
 func hostileSource(t *testing.T) *export.Source {
 	t.Helper()
-	cfg := testorg.Config(t)
-	dir := testorg.Directory(t, cfg)
-	db := testorg.Store(t, nil)
-	now := time.Date(2026, 11, 20, 9, 0, 0, 0, cst)
-	clock := func() time.Time { return now }
-	dk := desk.New(cfg.Submission, cfg.Weekly, dir, db, clock)
+	dk, member, src := deskAt(t, time.Date(2026, 11, 20, 9, 0, 0, 0, cst))
 	ctx := context.Background()
-	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
 	day := time.Date(2026, 11, 10, 9, 0, 0, 0, cst)
 	h := hostileCells
 	if _, err := dk.Submit(ctx, member("officer-1"), desk.Fields{Title: h[0], Category: "动态", Body: h[1], Author: h[2], Reviewer: h[3]}, day); err != nil {
@@ -49,8 +40,7 @@ func hostileSource(t *testing.T) *export.Source {
 	if _, err := dk.ReportGoodDeed(ctx, member("cadre-g1c1"), "g1c1", h[0], day); err != nil {
 		t.Fatal(err)
 	}
-	return &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: clock,
-		Attendance: attendance.New(cfg.Attendance, cfg.Outing, dir, db, clock)}
+	return src
 }
 
 func TestExportsNeutraliseFormulas(t *testing.T) {
@@ -82,15 +72,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 		}
 	}
 
-	var buf bytes.Buffer
-	if err := export.Write(src, "archive", "2026", export.XLSX, &buf); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := archive(t, src)
 	found := 0
 	for _, sheet := range f.GetSheetList() {
 		rows, err := f.GetRows(sheet)

@@ -17,19 +17,29 @@ import (
 	"github.com/baosong/baosong/org"
 )
 
+// deskAt is the demo organisation's desk over a real store, its clock
+// standing at now; the way to name a member; and the source the exports
+// read through.
+func deskAt(t *testing.T, now time.Time) (*desk.Service, func(id string) *org.Member, *export.Source) {
+	t.Helper()
+	cfg := testorg.Config(t)
+	dir := testorg.Directory(t, cfg)
+	db := testorg.Store(t, nil)
+	clock := func() time.Time { return now }
+	dk := desk.New(cfg.Submission, cfg.Weekly, dir, db, clock)
+	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
+	return dk, member, &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: clock,
+		Attendance: attendance.New(cfg.Attendance, cfg.Outing, dir, db, clock)}
+}
+
 // deskFixture records, in November 2026: S1 by officer-2 approved, adopted
 // at 县级 and 市级, signed; S2 by officer-1 (straight to the office), late
 // (after Friday the 13th) so counted for December; a weekly report and a
 // good deed. The clock then stands at 2026-12-01, November closed.
 func deskFixture(t *testing.T) *export.Source {
 	t.Helper()
-	cfg := testorg.Config(t)
-	dir := testorg.Directory(t, cfg)
-	db := testorg.Store(t, nil)
-	now := time.Date(2026, 12, 1, 9, 0, 0, 0, cst)
-	dk := desk.New(cfg.Submission, cfg.Weekly, dir, db, func() time.Time { return now })
+	dk, member, src := deskAt(t, time.Date(2026, 12, 1, 9, 0, 0, 0, cst))
 	ctx := context.Background()
-	member := func(id string) *org.Member { m, _ := dir.Member(id); return m }
 	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, cst) }
 	f := desk.Fields{Title: "我局开展防汛应急演练", Category: "动态", Body: "正文", Author: "孙敏", Reviewer: "周强"}
 	steps := []error{
@@ -62,8 +72,7 @@ func deskFixture(t *testing.T) *export.Source {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
-	return &export.Source{Policies: cfg.Policies, Dir: dir, Desk: dk, Store: db, Now: func() time.Time { return now },
-		Attendance: attendance.New(cfg.Attendance, cfg.Outing, dir, db, func() time.Time { return now })}
+	return src
 }
 
 func TestSubmissionsJSONContract(t *testing.T) {
@@ -143,8 +152,9 @@ func TestPointsJSONContract(t *testing.T) {
 	}
 }
 
-func TestSubmissionXLSXReadBack(t *testing.T) {
-	src := deskFixture(t)
+// archive is the 2026 XLSX archive of src, opened; closed with the test.
+func archive(t *testing.T, src *export.Source) *excelize.File {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := export.Write(src, "archive", "2026", export.XLSX, &buf); err != nil {
 		t.Fatal(err)
@@ -153,7 +163,13 @@ func TestSubmissionXLSXReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestSubmissionXLSXReadBack(t *testing.T) {
+	src := deskFixture(t)
+	f := archive(t, src)
 	sheets := strings.Join(f.GetSheetList(), ",")
 	if sheets != "信息稿件,个人积分,单位排名,周报,好人好事,外出活动,考勤记录,急报" {
 		t.Errorf("sheets = %s", sheets)
@@ -181,7 +197,7 @@ func TestSubmissionXLSXReadBack(t *testing.T) {
 		t.Errorf("周报 = %v", weekly)
 	}
 
-	buf.Reset()
+	var buf bytes.Buffer
 	if err := export.Write(src, "archive", "2026", export.JSON, &buf); err != nil {
 		t.Fatal(err)
 	}
