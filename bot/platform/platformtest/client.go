@@ -3,6 +3,7 @@ package platformtest
 import (
 	"bytes"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,10 +36,21 @@ func NewPush(t testing.TB, channel string, now time.Time, opts ...platform.Optio
 	return p
 }
 
-// Classified fails t unless err is permanent as wanted and deferred by
-// retry (0: not a bot.RetryAfter).
+// Logged fails t unless the log names want ("": anything goes).
+func (p Push) Logged(t testing.TB, want string) {
+	t.Helper()
+	if want != "" && !strings.Contains(p.Log.String(), want) {
+		t.Errorf("log %q does not name %q", p.Log, want)
+	}
+}
+
+// Classified fails t unless err is an error, permanent as wanted and
+// deferred by retry (0: not a bot.RetryAfter).
 func Classified(t testing.TB, err error, permanent bool, retry time.Duration) {
 	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
 	if bot.IsPermanent(err) != permanent {
 		t.Errorf("permanent = %v, want %v (%v)", bot.IsPermanent(err), permanent, err)
 	}
