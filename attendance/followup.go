@@ -181,10 +181,7 @@ func (a *Service) Answer(ctx context.Context, x Answer) (*AnswerResult, error) {
 	if x.Found && x.Text == "" {
 		return nil, ErrNoCause
 	}
-	at := x.At
-	if at.IsZero() {
-		at = a.Now()
-	}
+	at := a.at(x.At)
 	at = at.In(a.Location())
 	var res *AnswerResult
 	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {

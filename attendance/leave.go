@@ -39,10 +39,7 @@ type ApprovalResult struct {
 
 // Approve sets the approver of the student's leave rows in the entry.
 func (a *Service) Approve(ctx context.Context, x Approval) (*ApprovalResult, error) {
-	at := x.At
-	if at.IsZero() {
-		at = a.Now()
-	}
+	at := a.at(x.At)
 	at = at.In(a.Location())
 	var res *ApprovalResult
 	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {

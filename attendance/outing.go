@@ -95,10 +95,7 @@ func (a *Service) OutingRemindAt(day time.Time) time.Time {
 // teacher registers it) and the class's other teachers; an urgent one
 // registered after its reminder time reminds them at once.
 func (a *Service) RegisterOuting(ctx context.Context, m *org.Member, p OutingPlan, at time.Time) (*Outing, error) {
-	if at.IsZero() {
-		at = a.Now()
-	}
-	at = at.In(a.Location())
+	at = a.at(at).In(a.Location())
 	day := a.Schedule.startOfDay(p.Day)
 	if u, ok := a.Dir.Unit(p.Unit); !ok || u.Kind != org.Class {
 		return nil, ErrNotAClass
@@ -170,9 +167,7 @@ func (a *Service) RegisterOuting(ctx context.Context, m *org.Member, p OutingPla
 // (已通知 O3). Confirming again changes nothing: again is true and the
 // outing says when it was first confirmed.
 func (a *Service) ConfirmOuting(ctx context.Context, m *org.Member, id string, at time.Time) (o *Outing, again bool, err error) {
-	if at.IsZero() {
-		at = a.Now()
-	}
+	at = a.at(at)
 	err = a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		o, again = nil, false
 		cur, err := tx.Outing(id)

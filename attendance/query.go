@@ -151,9 +151,7 @@ func unitIDs(units []*org.Unit) []string {
 // month that is over, and tells the office. already is true (and nothing
 // changes) when the grade's month was confirmed before.
 func (a *Service) Confirm(ctx context.Context, m *org.Member, p org.Period, grade string, at time.Time) (c *Confirmation, already bool, err error) {
-	if at.IsZero() {
-		at = a.Now()
-	}
+	at = a.at(at)
 	if at.Before(p.To) {
 		return nil, false, ErrMonthOpen
 	}
@@ -192,9 +190,7 @@ func (a *Service) Confirm(ctx context.Context, m *org.Member, p org.Period, grad
 // the grades' leads to confirm again. It returns the confirmations removed,
 // in the grades' order; grades not confirmed are skipped.
 func (a *Service) Reopen(ctx context.Context, m *org.Member, p org.Period, grades []string, at time.Time) ([]*Confirmation, error) {
-	if at.IsZero() {
-		at = a.Now()
-	}
+	at = a.at(at)
 	var out []*Confirmation
 	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		out = out[:0]

@@ -162,6 +162,14 @@ func New(p org.AttendancePolicy, out org.OutingPolicy, dir *org.Directory, st St
 // Location is the organisation's time zone.
 func (a *Service) Location() *time.Location { return a.Schedule.Location() }
 
+// at is the time of an action: t, or now when t is zero.
+func (a *Service) at(t time.Time) time.Time {
+	if t.IsZero() {
+		return a.Now()
+	}
+	return t
+}
+
 // Message is one attendance message as the parser read it; once accepted
 // it is stored as an Entry. (The information desk's "submission" is an
 // item, never this.)
@@ -210,10 +218,7 @@ func (a *Service) Submit(ctx context.Context, s Message) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	at := s.At
-	if at.IsZero() {
-		at = a.Now()
-	}
+	at := a.at(s.At)
 	at = at.In(a.Location())
 	var res *Result
 	err = a.Store.UpdateAttendance(ctx, func(tx Tx) error {
@@ -272,9 +277,7 @@ func (a *Service) Submit(ctx context.Context, s Message) (*Result, error) {
 // Correct replaces an entry's rows (更正 A12 …): by its submitter, a teacher
 // of its class or the office.
 func (a *Service) Correct(ctx context.Context, m *org.Member, id string, rows []Row, at time.Time, text string) (*Result, error) {
-	if at.IsZero() {
-		at = a.Now()
-	}
+	at = a.at(at)
 	var res *Result
 	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		e, err := a.changeable(tx, m, id, at)
@@ -309,9 +312,7 @@ func (a *Service) Correct(ctx context.Context, m *org.Member, id string, rows []
 // Withdraw withdraws an entry (撤回 A12); its history is kept and it counts
 // for nothing. A form whose entries are all withdrawn is missing again.
 func (a *Service) Withdraw(ctx context.Context, m *org.Member, id string, at time.Time) (*Result, error) {
-	if at.IsZero() {
-		at = a.Now()
-	}
+	at = a.at(at)
 	var res *Result
 	err := a.Store.UpdateAttendance(ctx, func(tx Tx) error {
 		e, err := a.changeable(tx, m, id, at)
