@@ -54,10 +54,9 @@ type Client struct {
 // member pushes, the robots only for group pushes. Options used:
 // platform.WithHTTPClient, WithClock, WithLogger, WithMetrics.
 func NewClient(cfg Config, dir Directory, opts ...platform.Option) (*Client, error) {
-	q := url.Values{"appkey": {cfg.AppKey}, "appsecret": {cfg.AppSecret}}
 	p, err := platform.NewPusher(platform.Platform{
 		Channel: bot.DingTalk, Name: "DingTalk", AppFields: "app_key, app_secret, agent_id", Codes: codes,
-		TokenURL: cfg.apiBase() + pathToken + "?" + q.Encode(), TokenPath: pathToken,
+		APIBase: cfg.apiBase(), TokenPath: pathToken, TokenQuery: url.Values{"appkey": {cfg.AppKey}, "appsecret": {cfg.AppSecret}},
 		RobotPath:      pathRobot,
 		RobotURL:       func(robot string, now time.Time) (string, bool) { return cfg.robotURL(robot, now.UnixMilli()) },
 		RobotPerMinute: robotPerMinute,
@@ -101,7 +100,7 @@ func (c *Client) sendNotices(ctx context.Context, users []string, msgs []robotMe
 		if err != nil {
 			return bot.Permanent(fmt.Errorf("dingtalk: encode work notification: %w", err))
 		}
-		if _, err := platform.PostApp[apiResult](ctx, c.p, c.cfg.apiBase(), pathWorkNotice, body); err != nil {
+		if _, err := platform.PostApp[apiResult](ctx, c.p, pathWorkNotice, body); err != nil {
 			return err
 		}
 	}

@@ -48,26 +48,29 @@ type Platform struct {
 	Name      string // how errors name it: "WeCom"
 	AppFields string // the app's fields, named when none is set
 	Codes     Codes  // the errcodes handled by name
-	TokenURL  string // gettoken with the app's credentials
-	TokenPath string // gettoken's path, naming it in errors
-	RobotPath string // the robots' send path, naming their posts in errors
+	APIBase   string // the app API's base URL
+	TokenPath string // gettoken, under APIBase
+	// TokenQuery is gettoken's query: the app's credentials.
+	TokenQuery url.Values
+	RobotPath  string // the robots' send path, naming their posts in errors
 	// RobotURL is the URL of one post at now to the named robot; ok is
 	// false for a robot that is not configured.
 	RobotURL       func(robot string, now time.Time) (u string, ok bool)
 	RobotPerMinute int // messages a group robot takes in a minute
 }
 
-// Pusher is what an adapter's push client is built on: its options, its
-// API client, the directory and the access token, errcodes classified
-// for the outbox, a push's fan-out to members and a push to a group
-// through its robot. It is safe for concurrent use.
+// Pusher is what an adapter's push client is built on: its options and
+// directory, and behind them its API client, access token and errcodes
+// classified for the outbox, a push's fan-out to members (Fanout, PostApp)
+// and a push to a group through its robot (ToGroup). It is safe for
+// concurrent use.
 type Pusher struct {
-	O     Options
-	API   *API
-	Dir   Directory
-	Token *Token
+	O   Options
+	Dir Directory
 
 	pf     Platform
+	api    *API
+	token  *Token
 	robots *Limiter // by robot name
 }
 
@@ -78,15 +81,15 @@ func NewPusher(pf Platform, dir Directory, opts []Option) (*Pusher, error) {
 		return nil, errors.New(pf.Channel + ": client needs a directory")
 	}
 	o := Build(pf.Channel, opts)
-	p := &Pusher{O: o, API: o.API(), Dir: dir, pf: pf, robots: NewLimiter(pf.RobotPerMinute, time.Minute)}
-	p.Token = NewToken(o, p.fetchToken)
+	p := &Pusher{O: o, Dir: dir, pf: pf, api: o.API(), robots: NewLimiter(pf.RobotPerMinute, time.Minute)}
+	p.token = NewToken(o, p.fetchToken)
 	return p, nil
 }
 
-// Call sends one request (see API.Do), decodes the answer into res and
+// call sends one request (see API.Do), decodes the answer into res and
 // classifies its errcode on path.
-func (p *Pusher) Call(ctx context.Context, method, rawURL, path string, body []byte, res Reply) error {
-	if err := p.API.Do(ctx, method, rawURL, path, body, res); err != nil {
+func (p *Pusher) call(ctx context.Context, method, rawURL, path string, body []byte, res Reply) error {
+	if err := p.api.Do(ctx, method, rawURL, path, body, res); err != nil {
 		return err
 	}
 	return p.check(path, res)
@@ -100,24 +103,25 @@ func (p *Pusher) check(path string, res Reply) error {
 // fetchToken calls gettoken.
 func (p *Pusher) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	var res Answer
-	if err := p.API.Do(ctx, http.MethodGet, p.pf.TokenURL, p.pf.TokenPath, nil, &res); err != nil {
+	u := p.pf.APIBase + p.pf.TokenPath + "?" + p.pf.TokenQuery.Encode()
+	if err := p.api.Do(ctx, http.MethodGet, u, p.pf.TokenPath, nil, &res); err != nil {
 		return "", 0, err
 	}
 	return res.AccessToken, time.Duration(res.ExpiresIn) * time.Second, p.check(p.pf.TokenPath, res)
 }
 
-// PostApp posts body to the app API at base+path with the cached access
-// token and returns the answer, fetching a new token once when the
-// answer refuses it.
+// PostApp posts body to the app API's path with the cached access token
+// and returns the answer, fetching a new token once when the answer
+// refuses it.
 func PostApp[R any, P interface {
 	*R
 	Reply
-}](ctx context.Context, p *Pusher, base, path string, body []byte) (R, error) {
+}](ctx context.Context, p *Pusher, path string, body []byte) (R, error) {
 	var res R
-	err := p.Token.Use(ctx, func(tok string) (bool, error) {
+	err := p.token.Use(ctx, func(tok string) (bool, error) {
 		res = *new(R)
-		u := base + path + "?access_token=" + url.QueryEscape(tok)
-		if err := p.API.Do(ctx, http.MethodPost, u, path, body, P(&res)); err != nil {
+		u := p.pf.APIBase + path + "?access_token=" + url.QueryEscape(tok)
+		if err := p.api.Do(ctx, http.MethodPost, u, path, body, P(&res)); err != nil {
 			return false, err
 		}
 		return P(&res).TokenRefused(), p.check(path, P(&res))
@@ -177,7 +181,7 @@ func ToGroup[M any](p *Pusher, render func(n bot.Notification, mention []string)
 				return bot.Permanent(fmt.Errorf("%s: encode robot message: %w", p.O.Channel, err))
 			}
 			hook, _ := p.pf.RobotURL(robot, p.O.Now()) // DingTalk signs each post
-			if err := p.Call(ctx, http.MethodPost, hook, p.pf.RobotPath, body, &Answer{}); err != nil {
+			if err := p.call(ctx, http.MethodPost, hook, p.pf.RobotPath, body, &Answer{}); err != nil {
 				return fmt.Errorf("%s: %w", who, err)
 			}
 		}

@@ -88,10 +88,9 @@ type Client struct {
 // member pushes, the robots only for group pushes. Options used:
 // platform.WithHTTPClient, WithClock, WithLogger, WithMetrics.
 func NewClient(cfg Config, dir Directory, opts ...platform.Option) (*Client, error) {
-	q := url.Values{"corpid": {cfg.CorpID}, "corpsecret": {cfg.Secret}}
 	p, err := platform.NewPusher(platform.Platform{
 		Channel: bot.WeCom, Name: "WeCom", AppFields: "corp_id, agent_id, secret", Codes: codes,
-		TokenURL: cfg.apiBase() + pathToken + "?" + q.Encode(), TokenPath: pathToken,
+		APIBase: cfg.apiBase(), TokenPath: pathToken, TokenQuery: url.Values{"corpid": {cfg.CorpID}, "corpsecret": {cfg.Secret}},
 		RobotPath:      pathWebhook,
 		RobotURL:       func(robot string, _ time.Time) (string, bool) { return cfg.robotURL(robot) },
 		RobotPerMinute: robotPerMinute,
@@ -146,7 +145,7 @@ func (c *Client) sendChunk(ctx context.Context, users []string, msgs []appMessag
 		if err != nil {
 			return nil, bot.Permanent(fmt.Errorf("wecom: encode app message: %w", err))
 		}
-		res, err := platform.PostApp[apiResult](ctx, c.p, c.cfg.apiBase(), pathSend, body)
+		res, err := platform.PostApp[apiResult](ctx, c.p, pathSend, body)
 		if err != nil {
 			return nil, err
 		}
@@ -295,6 +294,6 @@ func (c *Client) UpdateCard(ctx context.Context, user, responseCode string, rep 
 	if err != nil {
 		return err
 	}
-	_, err = platform.PostApp[apiResult](ctx, c.p, c.cfg.apiBase(), pathCard, body)
+	_, err = platform.PostApp[apiResult](ctx, c.p, pathCard, body)
 	return err
 }
