@@ -1,11 +1,16 @@
 package store
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"os"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/baosong/baosong/internal/pgtest"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // The store's tests are its contract: they run once on bbolt and, when
@@ -48,4 +53,49 @@ func SkipOnPostgres(t *testing.T) {
 	if testPG != "" {
 		t.Skip("a test of the bbolt file")
 	}
+}
+
+// OpenCounting is OpenTest counting the messages the store sends to
+// PostgreSQL, each a round trip (a query, or a batch of them sent
+// together); trips is nil on bbolt.
+func OpenCounting(dir string, o Options) (db *DB, trips *atomic.Int64, err error) {
+	if testPG == "" {
+		db, err = Open(dir, o)
+		return db, nil, err
+	}
+	dsn, err := pgtest.DSN(testPG, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	trips = new(atomic.Int64)
+	dial := cfg.ConnConfig.DialFunc
+	cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		return countingConn{c, trips}, err
+	}
+	e, err := newPostgres(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	db, err = start(e, o)
+	return db, trips, err
+}
+
+// countingConn counts the writes to a connection: pgx sends each query, or
+// each batch of them, in one write and then waits for the answer.
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.n.Add(1)
+	return c.Conn.Write(p)
 }

@@ -57,6 +57,10 @@ func openPostgres(dsn string) (*pgEngine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres dsn: %w", err)
 	}
+	return newPostgres(cfg)
+}
+
+func newPostgres(cfg *pgxpool.Config) (*pgEngine, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
 	defer cancel()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -76,10 +80,7 @@ func openPostgres(dsn string) (*pgEngine, error) {
 	return e, nil
 }
 
-func (e *pgEngine) View(fn func(kvTx) error) error {
-	// A snapshot, like a bbolt read: REPEATABLE READ never fails to serialize.
-	return e.once(pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
-}
+func (e *pgEngine) View(fn func(kvTx) error) error { return e.once(pgRead, fn) }
 
 // Update and Batch share commits like bbolt's (see committer): the writes
 // of one node go to PostgreSQL one group at a time, so they never conflict
@@ -88,13 +89,21 @@ func (e *pgEngine) Update(fn func(kvTx) error) error { return e.w.do(fn) }
 
 func (e *pgEngine) Batch(fn func(kvTx) error) error { return e.w.do(fn) }
 
+// The statements that begin a transaction, sent with its first query.
+//
+// pgRead is a snapshot, like a bbolt read: REPEATABLE READ never fails to
+// serialize.
+//
 // pgWrite begins a write transaction. Every write transaction locks the
 // table against the others (readers go on): the nodes sharing a database
 // write one after the other, as a node's own writes already do (committer),
 // instead of failing to serialize on the keys they all write (sequences,
 // counters, indexes) and retrying. The lock comes before the transaction's
 // snapshot (LOCK TABLE takes none), so a write sees every write before it.
-var pgWrite = pgx.TxOptions{BeginQuery: `BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE baosong_kv IN SHARE ROW EXCLUSIVE MODE`}
+var (
+	pgRead  = []string{`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`}
+	pgWrite = []string{`BEGIN ISOLATION LEVEL SERIALIZABLE`, `LOCK TABLE baosong_kv IN SHARE ROW EXCLUSIVE MODE`}
+)
 
 // serializable runs fn in one SERIALIZABLE transaction, again while
 // PostgreSQL cannot serialize it with concurrent ones.
@@ -137,43 +146,51 @@ func retryable(err error) bool {
 
 // once runs fn in one transaction: committed when fn succeeds, rolled back
 // otherwise. A panic in fn is an error (see guarded).
-func (e *pgEngine) once(opts pgx.TxOptions, fn func(kvTx) error) error {
+//
+// A transaction costs as few round trips as its reads allow: its BEGIN goes
+// with its first read, its writes are queued and go with the next read or
+// with the COMMIT, and a transaction that read and wrote nothing sends
+// nothing.
+func (e *pgEngine) once(begin []string, fn func(kvTx) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
 	defer cancel()
-	tx, err := e.pool.BeginTx(ctx, opts)
+	conn, err := e.pool.Acquire(ctx)
 	if err != nil {
 		return &dbError{err}
 	}
-	t := &pgTx{ctx: ctx, tx: tx, known: map[string]known{}, channel: e.channel}
+	// A connection given back inside a transaction (a failed ROLLBACK) is
+	// closed by the pool, not reused.
+	defer conn.Release()
+	t := &pgTx{ctx: ctx, conn: conn, known: map[string]known{}, channel: e.channel}
+	for _, q := range begin {
+		t.pending.Queue(q)
+	}
 	err = guarded(fn, t)
-	if err == nil {
-		t.flush()
+	if err == nil && (t.sent || t.pending.Len() > len(begin)) {
+		t.commit()
 	}
 	if t.err != nil { // a read failed: that is the cause, whatever fn made of it
 		err = t.err
 	}
-	if err != nil {
-		tx.Rollback(ctx)
-		return err
+	if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
+		conn.Exec(ctx, `ROLLBACK`)
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return &dbError{err}
-	}
-	return nil
+	return err
 }
 
 // pgTx is one transaction. Reads cannot return errors (bbolt's do not fail),
 // so the first failure is kept and fails the transaction.
 //
-// Writes are queued and sent together (one round trip) before the next
-// cursor read and at commit; a Get answers from what the transaction wrote
-// or already read of the key, so it never needs them sent.
+// Statements not yet sent (the BEGIN, writes) are queued and go in one round
+// trip with the next read or the COMMIT; a Get answers from what the
+// transaction wrote or already read of the key, without asking.
 type pgTx struct {
 	ctx     context.Context
-	tx      pgx.Tx
+	conn    *pgxpool.Conn
 	err     error
+	sent    bool             // the BEGIN went to the database
 	gen     int              // counts writes: a cursor fetches again after one
-	pending pgx.Batch        // writes not sent yet
+	pending pgx.Batch        // statements not sent yet
 	known   map[string]known // bucket + 0x00 + key → its value in this transaction
 	channel string           // the engine's announcements to the leader
 }
@@ -190,15 +207,37 @@ func (t *pgTx) write(k string, v known, sql string, args ...any) {
 	t.pending.Queue(sql, args...)
 }
 
-// flush sends the queued writes.
-func (t *pgTx) flush() {
-	if t.pending.Len() == 0 || t.err != nil {
+// send sends the queued statements and the statement last queues (when
+// not nil) in one round trip.
+func (t *pgTx) send(last func(*pgx.Batch)) {
+	if t.err != nil {
 		return
 	}
-	err := t.tx.SendBatch(t.ctx, &t.pending).Close()
+	b := t.pending
 	t.pending = pgx.Batch{}
-	if err != nil {
+	if last != nil {
+		last(&b)
+	}
+	if b.Len() == 0 {
+		return
+	}
+	t.sent = true
+	if err := t.conn.SendBatch(t.ctx, &b).Close(); err != nil {
 		t.fail(err)
+	}
+}
+
+// commit sends the queued statements and the COMMIT.
+func (t *pgTx) commit() {
+	var tag pgconn.CommandTag
+	t.send(func(b *pgx.Batch) {
+		b.Queue(`COMMIT`).Exec(func(ct pgconn.CommandTag) error {
+			tag = ct
+			return nil
+		})
+	})
+	if t.err == nil && tag.String() != "COMMIT" { // an aborted transaction's COMMIT rolls back
+		t.fail(fmt.Errorf("commit: %s", tag))
 	}
 }
 
@@ -214,14 +253,9 @@ func (t *pgTx) Bucket(name []byte) kvBucket { return pgBucket{t, string(name)} }
 func (t *pgTx) CreateBucketIfNotExists([]byte) error { return nil }
 
 func (t *pgTx) DeleteBucket(name []byte) error {
-	t.flush()
 	t.gen++
 	clear(t.known)
-	if t.err == nil {
-		if _, err := t.tx.Exec(t.ctx, `DELETE FROM baosong_kv WHERE bucket = $1`, string(name)); err != nil {
-			t.fail(err)
-		}
-	}
+	t.pending.Queue(`DELETE FROM baosong_kv WHERE bucket = $1`, string(name))
 	return t.err
 }
 
@@ -238,16 +272,24 @@ func (b pgBucket) Get(key []byte) []byte {
 		return k.v
 	}
 	var v []byte
-	err := b.t.tx.QueryRow(b.t.ctx, `SELECT value FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
+	found := false
+	b.t.send(func(q *pgx.Batch) {
+		q.Queue(`SELECT value FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key).QueryRow(func(r pgx.Row) error {
+			err := r.Scan(&v)
+			found = err == nil
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			return err
+		})
+	})
+	switch {
+	case b.t.err != nil:
+		return nil
+	case !found:
 		b.t.known[id] = known{absent: true}
 		return nil
-	}
-	if err != nil {
-		b.t.fail(err)
-		return nil
-	}
-	if v == nil {
+	case v == nil:
 		v = []byte{}
 	}
 	b.t.known[id] = known{v: v}
@@ -318,24 +360,20 @@ func (c *pgCursor) fetch(key []byte, desc, incl bool) (k, v []byte) {
 	if key == nil { // every key: none is empty (bbolt refuses empty keys too)
 		key, op = []byte{}, ">"
 	}
-	c.b.t.flush()
 	c.rows, c.i, c.desc, c.gen = c.rows[:0], 0, desc, c.b.t.gen
-	rows, err := c.b.t.tx.Query(c.b.t.ctx, `SELECT key, value FROM baosong_kv WHERE bucket = $1 AND key `+op+` $2 ORDER BY key `+order+` LIMIT $3`, c.b.name, key, c.size)
-	if err == nil {
-		for rows.Next() {
-			var row [2][]byte
-			if err = rows.Scan(&row[0], &row[1]); err != nil {
-				break
+	c.b.t.send(func(q *pgx.Batch) {
+		q.Queue(`SELECT key, value FROM baosong_kv WHERE bucket = $1 AND key `+op+` $2 ORDER BY key `+order+` LIMIT $3`, c.b.name, key, c.size).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var row [2][]byte
+				if err := rows.Scan(&row[0], &row[1]); err != nil {
+					return err
+				}
+				c.rows = append(c.rows, row)
 			}
-			c.rows = append(c.rows, row)
-		}
-		rows.Close()
-		if err == nil {
-			err = rows.Err()
-		}
-	}
-	if err != nil {
-		c.b.t.fail(err)
+			return rows.Err()
+		})
+	})
+	if c.b.t.err != nil {
 		c.rows = c.rows[:0]
 	}
 	c.full = len(c.rows) == c.size
