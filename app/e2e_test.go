@@ -62,18 +62,27 @@ func onPostgres(t testing.TB, c *config.Config, data string) {
 
 func startTestApp(t *testing.T, data string, now time.Time, opts ...option) *testApp {
 	t.Helper()
-	ta := &testApp{t: t, data: data, now: now}
-	clock := time.Now
+	opts = append(opts, func(c *config.Config) { onPostgres(t, c, data) })
+	return launch(t, app.Options{Data: data}, now, opts...)
+}
+
+// launch starts the app of o behind a real HTTP server: the demo
+// configuration after opts, the clock fixed at now (moved with setNow) or
+// the real one when now is zero, no log.
+func launch(t *testing.T, o app.Options, now time.Time, opts ...option) *testApp {
+	t.Helper()
+	ta := &testApp{t: t, data: o.Data, now: now}
+	o.Now = time.Now
 	if !now.IsZero() {
-		clock = func() time.Time {
+		o.Now = func() time.Time {
 			ta.mu.Lock()
 			defer ta.mu.Unlock()
 			return ta.now
 		}
 	}
-	opts = append(opts, func(c *config.Config) { onPostgres(t, c, data) })
-	a, err := app.New(app.Options{Config: testorg.Config(t, opts...), Data: data, Now: clock,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	o.Config = testorg.Config(t, opts...)
+	o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

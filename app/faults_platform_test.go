@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/baosong/baosong/app"
 	"github.com/baosong/baosong/config"
-	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
 	"github.com/baosong/baosong/outbox"
 )
@@ -166,25 +164,11 @@ func (f *faultyAPI) accept(path string, body []byte) {
 	}
 }
 
-// startAppWithHTTP is startTestApp with the platform API client given.
+// startAppWithHTTP starts the app (on bbolt, in a new data directory) with
+// the platform API client given.
 func startAppWithHTTP(t *testing.T, now time.Time, httpc *http.Client, opts ...option) *testApp {
 	t.Helper()
-	ta := &testApp{t: t, data: t.TempDir(), now: now}
-	clock := func() time.Time {
-		ta.mu.Lock()
-		defer ta.mu.Unlock()
-		return ta.now
-	}
-	a, err := app.New(app.Options{Config: testorg.Config(t, opts...), Data: ta.data, Now: clock, HTTPClient: httpc,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ta.App = a
-	a.Start()
-	ta.srv = httptest.NewServer(a)
-	t.Cleanup(ta.stop)
-	return ta
+	return launch(t, app.Options{Data: t.TempDir(), HTTPClient: httpc}, now, opts...)
 }
 
 // metric reads one unlabelled series from GET /metrics.
