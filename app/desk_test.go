@@ -209,14 +209,21 @@ func TestStatisticsItemWithin24HoursOfItsData(t *testing.T) {
 		t.Errorf("S2 state = %q", a.StatState)
 	}
 
-	// 18 hours after the data: the holder (周强, reviewing) and the
-	// submitter are reminded, once.
+	// 18 hours after the data is 03:00: nobody is pushed in the night. At
+	// 07:30, still before the due time, the holder (周强, reviewing) and
+	// the submitter are reminded, once.
 	ta.setNow(time.Date(2026, 11, 4, 3, 0, 1, 0, cst))
+	ta.waitClock(time.Date(2026, 11, 4, 3, 0, 0, 0, cst))
+	ta.settle()
+	if n := ta.pushes("head-general", "统计信息时效提醒") + ta.pushes("officer-2", "统计信息时效提醒"); n != 0 {
+		t.Errorf("reminded at 03:00: %v", texts(ta.inbox("head-general")))
+	}
+	ta.setNow(time.Date(2026, 11, 4, 7, 30, 1, 0, cst))
 	head := ta.waitInbox("head-general", "统计信息时效提醒", "S1《10月规上工业产值快报》")
-	mustContain(t, head, "11月4日（周三） 09:00 前报到政教处（还剩 6 小时）", "待单位负责人审核")
+	mustContain(t, head, "11月4日（周三） 09:00 前报到政教处（还剩 1 小时 30 分）", "待单位负责人审核")
 	ta.waitInbox("officer-2", "统计信息时效提醒", "S1")
-	ta.setNow(time.Date(2026, 11, 4, 3, 10, 1, 0, cst))
-	ta.waitClock(time.Date(2026, 11, 4, 3, 10, 0, 0, cst))
+	ta.setNow(time.Date(2026, 11, 4, 7, 40, 1, 0, cst))
+	ta.waitClock(time.Date(2026, 11, 4, 7, 40, 0, 0, cst))
 	ta.settle()
 	if n := ta.pushes("head-general", "统计信息时效提醒"); n != 1 {
 		t.Errorf("head reminded %d times", n)
@@ -254,6 +261,48 @@ func TestStatisticsItemWithin24HoursOfItsData(t *testing.T) {
 	mustContain(t, ta.say("office-1", "稿件 S1"), "逾期报到")
 	csv := string(ta.exportRaw("submissions", "2026-11", "csv"))
 	mustContain(t, csv, "数据时间,统计时效", "2026-11-03 09:00,逾期报到", "2026-11-03 10:30,按时")
+}
+
+// Data that came out at 06:00 would be reminded at midnight, and the next
+// morning is past its due time (06:00): the reminder goes at 22:00 the
+// evening before, not at midnight, and not at all if that evening's slot
+// passed before the item was sent (it was sent at 23:00: no push in the
+// night, the office learns of it when overdue).
+func TestStatisticsReminderGoesTheEveningBefore(t *testing.T) {
+	ta := newTestApp(t, time.Date(2026, 11, 3, 10, 0, 0, 0, cst))
+	mustContain(t, ta.say("officer-2", "统计信息 标题：早间客流快报 数据时间：11月3日6时 正文：客流平稳。 撰稿：孙敏 审核：周强"),
+		"已收到信息 S1", "11月4日（周三） 06:00 前")
+	ta.setNow(time.Date(2026, 11, 3, 21, 59, 1, 0, cst))
+	ta.waitClock(time.Date(2026, 11, 3, 21, 59, 0, 0, cst))
+	ta.settle()
+	if n := ta.pushes("head-general", "统计信息时效提醒"); n != 0 {
+		t.Errorf("reminded before 22:00: %v", texts(ta.inbox("head-general")))
+	}
+	ta.setNow(time.Date(2026, 11, 3, 22, 0, 1, 0, cst))
+	head := ta.waitInbox("head-general", "统计信息时效提醒", "S1《早间客流快报》")
+	mustContain(t, head, "数据时间 11月3日（周二） 06:00", "11月4日（周三） 06:00 前报到政教处（还剩 8 小时）")
+	ta.waitInbox("officer-2", "统计信息时效提醒", "S1")
+
+	// Sent at 23:00 with data of 07:00: its slot (22:00) has passed and
+	// the night is no time for a push; it is overdue at 07:00.
+	ta.setNow(time.Date(2026, 11, 3, 23, 0, 0, 0, cst))
+	mustContain(t, ta.say("officer-2", "统计信息 标题：早间用电快报 数据时间：11月3日7时 正文：用电平稳。 撰稿：孙敏 审核：周强"),
+		"已收到信息 S2", "11月4日（周三） 07:00 前")
+	for _, night := range []time.Time{time.Date(2026, 11, 3, 23, 1, 0, 0, cst), time.Date(2026, 11, 4, 1, 0, 0, 0, cst),
+		time.Date(2026, 11, 4, 5, 0, 0, 0, cst)} {
+		ta.setNow(night.Add(time.Second))
+		ta.waitClock(night)
+	}
+	ta.setNow(time.Date(2026, 11, 4, 7, 0, 1, 0, cst))
+	ta.waitInbox("office-1", "统计信息逾期", "S2《早间用电快报》")
+	for _, who := range []string{"head-general", "officer-2"} {
+		if n := ta.pushes(who, "统计信息时效提醒", "S2"); n != 0 {
+			t.Errorf("%s reminded of S2 in the night: %v", who, texts(ta.inbox(who)))
+		}
+	}
+	if a := article(t, ta, "S2"); a.Status != desk.Submitted || a.StatDue == nil || !a.StatDue.Equal(time.Date(2026, 11, 4, 7, 0, 0, 0, cst)) {
+		t.Errorf("S2 = %+v", a)
+	}
 }
 
 // A statistics item sent when its 24 hours have already passed: the reply

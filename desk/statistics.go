@@ -7,7 +7,8 @@ package desk
 // approves it (通过) or, in a unit without a head, when it is sent complete
 // (直送); that first arrival decides on time or late for good. While it has
 // not arrived, whoever holds it (the submitter of a draft or returned item,
-// the unit head of a submitted one) is reminded at statistics_remind (18h),
+// the unit head of a submitted one) is reminded at statistics_remind (18h;
+// by day, see scheduler.remindAt),
 // and at the due time the office is told it is overdue (package scheduler,
 // jobs statistics-remind and statistics-overdue).
 

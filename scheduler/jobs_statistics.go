@@ -42,18 +42,55 @@ type ItemClock struct {
 func ItemClocks(d Deps) []ItemClock {
 	s := d.Policies.Submission
 	return []ItemClock{
-		{JobStatisticsRemind, fmt.Sprintf("统计信息 not at the office %s after its 数据时间 → its holder (submitter or unit head)",
-			org.Span(s.StatisticsRemind.Duration))},
+		{JobStatisticsRemind, fmt.Sprintf("统计信息 not at the office %s after its 数据时间, by day (%s–%s) → its holder (submitter or unit head)",
+			org.Span(s.StatisticsRemind.Duration), remindDayStart, remindDayEnd)},
 		{JobStatisticsOverdue, fmt.Sprintf("统计信息 not at the office %s after its 数据时间 → the office (%d)",
 			org.Span(s.StatisticsWithin.Duration), len(newAudience(d.Dir).office))},
 	}
 }
 
+// The hours of the day in which the statistics reminders go out: a school
+// office is not pushed at 03:00 because data came out at 09:00 the day
+// before (see remindAt).
+var (
+	remindDayStart = org.ClockTime{Hour: 7, Minute: 30}
+	remindDayEnd   = org.ClockTime{Hour: 22}
+)
+
+// remindAt is when the holder of an item due at due is reminded, at is
+// statistics_remind after its data: then if that falls in the day
+// (remindDayStart to remindDayEnd); a night-time one at the next morning's
+// start if that is still before the due time, else at the end of the
+// evening before it.
+func remindAt(at, due time.Time, loc *time.Location) time.Time {
+	at = at.In(loc)
+	switch start, end := remindDayStart.On(at, loc), remindDayEnd.On(at, loc); {
+	case at.Before(start):
+		if start.Before(due) {
+			return start
+		}
+		return remindDayEnd.On(at.AddDate(0, 0, -1), loc)
+	case at.After(end):
+		if next := remindDayStart.On(at.AddDate(0, 0, 1), loc); next.Before(due) {
+			return next
+		}
+		return end
+	}
+	return at
+}
+
+// inRemindDay reports whether t lies in the hours of the reminders.
+func inRemindDay(t time.Time, loc *time.Location) bool {
+	t = t.In(loc)
+	return !t.Before(remindDayStart.On(t, loc)) && !t.After(remindDayEnd.On(t, loc))
+}
+
 // StatisticsJobs are the two clocks of the 24-hour rule: at statistics_remind
-// after its data the holder of an item not yet at the office is reminded
-// once; at its due time the office is told once that it is overdue. Both
-// read the stored items every minute, so a restart misses nothing (a
-// reminder whose due time passed meanwhile gives way to the overdue notice).
+// after its data (moved into the day, remindAt) the holder of an item not
+// yet at the office is reminded once; at its due time the office is told
+// once that it is overdue. Both read the stored items every minute, so a
+// restart misses nothing by day (a reminder whose due time passed meanwhile
+// gives way to the overdue notice; one missed in the night is not sent).
 func StatisticsJobs(d Deps) []Job {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -64,10 +101,11 @@ func StatisticsJobs(d Deps) []Job {
 	j := &jobs{Deps: d, who: newAudience(d.Dir)}
 	remindAfter := d.Policies.Submission.StatisticsRemind.Duration
 	within := d.Policies.Submission.StatisticsWithin.Duration
+	loc := d.Dir.Calendar().Location()
 	stamp := func(t time.Time) string { return dayLabel(t) + clock(t) }
 	return []Job{
 		j.statisticsJob(JobStatisticsRemind, func(it StatItem, now time.Time) []bot.Notification {
-			if now.Before(it.DataAt.Add(remindAfter)) || !now.Before(it.Due) {
+			if now.Before(remindAt(it.DataAt.Add(remindAfter), it.Due, loc)) || !now.Before(it.Due) || !inRemindDay(now, loc) {
 				return nil
 			}
 			left := it.Due.Sub(now).Round(time.Minute)

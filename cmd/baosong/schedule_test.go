@@ -60,7 +60,7 @@ func TestScheduleGolden(t *testing.T) {
 	// the stored items: listed after the table, once.
 	for _, line := range []string{
 		"every minute, over the stored records:",
-		"  statistics-remind    统计信息 not at the office 18 小时 after its 数据时间 → its holder (submitter or unit head)",
+		"  statistics-remind    统计信息 not at the office 18 小时 after its 数据时间, by day (07:30–22:00) → its holder (submitter or unit head)",
 		"  statistics-overdue   统计信息 not at the office 24 小时 after its 数据时间 → the office (1)",
 	} {
 		if !strings.Contains(got, line+"\n") {
