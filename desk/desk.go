@@ -184,7 +184,6 @@ func (d *Service) advance(tx Tx, a *Article, since int, at time.Time) (*Change, 
 			pushes = d.notify(a, ids(d.Dir.WithRole(org.Office)), sprintf(pushToOffice, a.UnitName, a.SubmitterName, a.brief(), a.ID))
 		}
 	}
-	a.StatState = a.StatStateAt(at)
 	if err := tx.PutArticle(a, since); err != nil {
 		return nil, err
 	}
@@ -323,7 +322,6 @@ func (d *Service) change(ctx context.Context, id string, fn func(a *Article) ([]
 			}
 			pushes = append(pushes, ps...)
 		}
-		a.StatState = a.StatStateAt(d.Now())
 		if err := tx.PutArticle(a, since); err != nil {
 			return err
 		}

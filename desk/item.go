@@ -141,11 +141,10 @@ type Article struct {
 	SignedAt      *time.Time `json:"signed_at,omitempty"`
 	Reason        string     `json:"reason,omitempty"` // of the last 退回 or 不采用
 	Steps         []Step     `json:"steps"`
-	// 统计 items only (see statistics.go): when the data came out, when the
-	// item is due at the office, and where it stands (StatPending …).
-	DataAt    *time.Time `json:"data_at,omitempty"`
-	StatDue   *time.Time `json:"stat_due,omitempty"`
-	StatState string     `json:"stat_state,omitempty"`
+	// 统计 items only (see statistics.go): when the data came out and when
+	// the item is due at the office (where it stands is StatStateAt).
+	DataAt  *time.Time `json:"data_at,omitempty"`
+	StatDue *time.Time `json:"stat_due,omitempty"`
 }
 
 // Missing lists the required fields that are empty, as labels.

@@ -22,7 +22,7 @@ import (
 // StatCategory is the category of statistics items.
 const StatCategory = "统计"
 
-// Where a statistics item stands against its due time (Article.StatState).
+// Where a statistics item stands against its due time (Article.StatStateAt).
 const (
 	StatPending = "pending" // not at the office yet, due time not passed
 	StatOverdue = "overdue" // not at the office yet, due time passed

@@ -32,10 +32,19 @@ func inPeriod(a *desk.Article, p org.Period) bool {
 // Submissions is the submissions export (SPEC §10.1; add fields, never
 // rename): the items counted for the period's months, and drafts created in it.
 type Submissions struct {
-	Kind   string          `json:"kind"` // "submissions"
-	Period string          `json:"period"`
-	Items  []*desk.Article `json:"items"`
+	Kind   string `json:"kind"` // "submissions"
+	Period string `json:"period"`
+	Items  []Item `json:"items"`
 	src    *Source
+}
+
+// Item is an information item as the exports write it: the stored item
+// and, for a 统计 item, where it stands at the time of the export
+// (desk.StatPending …), derived from its data time, due time and arrival
+// rather than stored.
+type Item struct {
+	*desk.Article
+	StatState string `json:"stat_state,omitempty"`
 }
 
 func submissionsDocument(src *Source, p org.Period) (Document, error) {
@@ -43,13 +52,11 @@ func submissionsDocument(src *Source, p org.Period) (Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := &Submissions{Kind: "submissions", Period: p.Name, Items: []*desk.Article{}, src: src}
+	doc := &Submissions{Kind: "submissions", Period: p.Name, Items: []Item{}, src: src}
 	now := src.now()
 	for _, a := range r.arts {
 		if inPeriod(a, p) {
-			c := *a                          // the loaded items are shared with other reads
-			c.StatState = a.StatStateAt(now) // a 统计 item not yet at the office may have become overdue
-			doc.Items = append(doc.Items, &c)
+			doc.Items = append(doc.Items, Item{a, a.StatStateAt(now)})
 		}
 	}
 	return doc, nil
@@ -87,7 +94,7 @@ var submissionWidths = []float64{7, 12, 10, 36, 7, 10, 10, 14, 17, 10, 6, 12, 36
 var statStates = map[string]string{desk.StatPending: "待报", desk.StatOverdue: "逾期未报",
 	desk.StatOnTime: "按时", desk.StatLate: "逾期报到"}
 
-func (s *Submissions) cells(a *desk.Article) []any {
+func (s *Submissions) cells(a Item) []any {
 	var ads []string
 	for _, ad := range a.Adoptions {
 		ads = append(ads, strings.TrimSpace(ad.Level+" "+ad.Media))
