@@ -52,10 +52,13 @@ func attBigSchool(tb testing.TB) (*config.Config, []string, []string) {
 	return cfg, cadres, names
 }
 
-// attBenchApp starts the big school over a real store, outbox delivering.
+// attBenchApp starts the big school over a real store (on PostgreSQL with
+// BAOSONG_TEST_PG), outbox delivering.
 func attBenchApp(b *testing.B) (*app.App, func(i int64) string) {
 	cfg, cadres, names := attBigSchool(b)
-	a, err := app.New(app.Options{Config: cfg, Data: b.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	data := b.TempDir()
+	onPostgres(b, cfg, data)
+	a, err := app.New(app.Options{Config: cfg, Data: data, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
