@@ -37,6 +37,7 @@ type pgEngine struct {
 	w       *committer
 	lockID  int32  // the leader's advisory lock, with pgLockClass (leader.go)
 	channel string // where the processes announce work to the leader
+	cache   pgCache
 }
 
 // OpenPostgres opens the store on a PostgreSQL database (a DSN such as
@@ -73,6 +74,10 @@ func newPostgres(cfg *pgxpool.Config) (*pgEngine, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
 	}
+	if err := createWritten(ctx, e); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
+	}
 	if err := e.identify(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
@@ -80,7 +85,7 @@ func newPostgres(cfg *pgxpool.Config) (*pgEngine, error) {
 	return e, nil
 }
 
-func (e *pgEngine) View(fn func(kvTx) error) error { return e.once(pgRead, fn) }
+func (e *pgEngine) View(fn func(kvTx) error) error { return e.once(pgRead, nil, fn) }
 
 // Update and Batch share commits like bbolt's (see committer): the writes
 // of one node go to PostgreSQL one group at a time, so they never conflict
@@ -110,7 +115,7 @@ var (
 func (e *pgEngine) serializable(fn func(kvTx) error) error {
 	var err error
 	for try := range pgAttempts {
-		if err = e.once(pgWrite, fn); !retryable(err) {
+		if err = e.once(pgWrite, &e.cache, fn); !retryable(err) {
 			break
 		}
 		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << min(try, 7))))
@@ -150,8 +155,9 @@ func retryable(err error) bool {
 // A transaction costs as few round trips as its reads allow: its BEGIN goes
 // with its first read, its writes are queued and go with the next read or
 // with the COMMIT, and a transaction that read and wrote nothing sends
-// nothing.
-func (e *pgEngine) once(begin []string, fn func(kvTx) error) error {
+// nothing. A write transaction reads through this process's cache
+// (postgres_cache.go) and leaves its values there when it commits.
+func (e *pgEngine) once(begin []string, cache *pgCache, fn func(kvTx) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
 	defer cancel()
 	conn, err := e.pool.Acquire(ctx)
@@ -165,9 +171,16 @@ func (e *pgEngine) once(begin []string, fn func(kvTx) error) error {
 	for _, q := range begin {
 		t.pending.Queue(q)
 	}
+	if cache != nil {
+		t.stamp(cache)
+	}
+	opening := t.pending.Len()
 	err = guarded(fn, t)
-	if err == nil && (t.sent || t.pending.Len() > len(begin)) {
+	if err == nil && (t.sent || t.pending.Len() > opening) {
 		t.commit()
+		if t.err == nil {
+			t.committed()
+		}
 	}
 	if t.err != nil { // a read failed: that is the cause, whatever fn made of it
 		err = t.err
@@ -193,6 +206,13 @@ type pgTx struct {
 	pending pgx.Batch        // statements not sent yet
 	known   map[string]known // bucket + 0x00 + key → its value in this transaction
 	channel string           // the engine's announcements to the leader
+	// A write transaction's cache (nil in a read-only one), the token it
+	// found and the one it leaves, and whether the cache holds the database
+	// as it found it (0: not decided yet, 1: yes, -1: no).
+	cache       *pgCache
+	prev, token int64
+	current     int8
+	wiped       bool // a bucket was deleted: the cache is out of date
 }
 
 // known is a key's value as this transaction wrote or read it.
@@ -241,6 +261,15 @@ func (t *pgTx) commit() {
 	}
 }
 
+// lookup answers a key from what the transaction wrote or read, or from the
+// cache.
+func (t *pgTx) lookup(id string) (known, bool) {
+	if k, ok := t.known[id]; ok {
+		return k, true
+	}
+	return t.cached(id)
+}
+
 func (t *pgTx) fail(err error) {
 	if t.err == nil {
 		t.err = &dbError{err}
@@ -254,6 +283,7 @@ func (t *pgTx) CreateBucketIfNotExists([]byte) error { return nil }
 
 func (t *pgTx) DeleteBucket(name []byte) error {
 	t.gen++
+	t.wiped = true
 	clear(t.known)
 	t.pending.Queue(`DELETE FROM baosong_kv WHERE bucket = $1`, string(name))
 	return t.err
@@ -268,7 +298,7 @@ func (b pgBucket) id(key []byte) string { return b.name + "\x00" + string(key) }
 
 func (b pgBucket) Get(key []byte) []byte {
 	id := b.id(key)
-	if k, ok := b.t.known[id]; ok {
+	if k, ok := b.t.lookup(id); ok {
 		return k.v
 	}
 	var v []byte
@@ -304,7 +334,7 @@ func (b pgBucket) Put(key, value []byte) error {
 		value = []byte{}
 	}
 	id := b.id(key)
-	if k, ok := b.t.known[id]; !ok || !k.absent {
+	if k, ok := b.t.lookup(id); !ok || !k.absent {
 		b.t.pending.Queue(`DELETE FROM baosong_kv WHERE bucket = $1 AND key = $2`, b.name, key)
 	}
 	b.t.write(id, known{v: value}, `INSERT INTO baosong_kv (bucket, key, value) VALUES ($1, $2, $3)`, b.name, key, value)

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// The values this process's write transactions read and wrote stay known
+// to its next write transaction, which then reads them without asking the
+// database, as long as no other process wrote in between. Every write
+// transaction replaces the token of baosong_written with a random one and
+// reads the one it replaces, in the round trip of its first read (after
+// its LOCK TABLE, so the writes of all processes are in one order and each
+// sees the token of the write before it): when that token is the one this
+// process's cache was left at, the cache holds the database as it is. When
+// another process wrote (or the database was restored from a dump), the
+// tokens differ and the transaction reads from the database alone; at its
+// commit it leaves the cache holding what it read and wrote, at its token.
+// Read-only transactions (View) read from the database, as of their
+// snapshot.
+var pgWrittenSchema = []string{
+	`CREATE TABLE IF NOT EXISTS baosong_written (id integer PRIMARY KEY, token bigint NOT NULL)`,
+	`INSERT INTO baosong_written (id, token) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM baosong_written)`,
+}
+
+// pgCacheMax bounds the bytes the cache holds; past it, it starts over.
+const pgCacheMax = 16 << 20
+
+// pgCache is the values the last write transactions of this process read
+// and wrote, as of the database's token.
+type pgCache struct {
+	mu    sync.Mutex
+	token int64
+	vals  map[string]known
+	size  int
+}
+
+// createWritten creates the token's table and row (two processes starting
+// at once may both insert it: one of them finds the other's).
+func createWritten(ctx context.Context, e *pgEngine) error {
+	for _, q := range pgWrittenSchema {
+		if _, err := e.pool.Exec(ctx, q); err != nil {
+			var pe *pgconn.PgError
+			if !errors.As(err, &pe) || pe.Code != "23505" {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// stamp queues, after a write transaction's BEGIN and LOCK TABLE, the read
+// of the token it replaces and the new token.
+func (t *pgTx) stamp(c *pgCache) {
+	t.cache, t.token = c, rand.Int64()|1
+	t.pending.Queue(`SELECT token FROM baosong_written WHERE id = 1`).QueryRow(func(r pgx.Row) error { return r.Scan(&t.prev) })
+	t.pending.Queue(`UPDATE baosong_written SET token = $1 WHERE id = 1`, t.token)
+}
+
+// cached answers a key from the cache when the cache holds the database as
+// this transaction found it (decided once, at its first look).
+func (t *pgTx) cached(id string) (known, bool) {
+	if t.cache == nil || !t.sent || t.err != nil || t.wiped {
+		return known{}, false
+	}
+	c := t.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.current == 0 {
+		t.current = -1
+		if t.prev == c.token {
+			t.current = 1
+		}
+	}
+	if t.current < 0 {
+		return known{}, false
+	}
+	k, ok := c.vals[id]
+	return k, ok
+}
+
+// committed leaves in the cache what the transaction read and wrote, as of
+// its token: added to the cache when the cache was as the transaction found
+// the database, in place of it otherwise (and after a bucket was deleted).
+func (t *pgTx) committed() {
+	c := t.cache
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.vals == nil || c.token != t.prev || t.wiped || c.size > pgCacheMax {
+		c.vals, c.size = map[string]known{}, 0
+	}
+	for id, k := range t.known {
+		old, had := c.vals[id]
+		if had {
+			c.size -= len(id) + len(old.v)
+		}
+		k.v = bytes.Clone(k.v) // a written value is the caller's
+		c.vals[id] = k
+		c.size += len(id) + len(k.v)
+	}
+	c.token = t.token
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"errors"
+	"testing"
+)
+
+// A write transaction reads what this process's last ones read and wrote
+// without asking PostgreSQL, and never a value another process (or a
+// rolled-back or bucket-deleting transaction) has since changed.
+func TestPostgresCacheFollowsOtherProcesses(t *testing.T) {
+	if testPG == "" {
+		t.Skip("two processes on one PostgreSQL database")
+	}
+	dir := t.TempDir()
+	a, trips, err := OpenCounting(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := OpenTest(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	bucket, key := []byte("cache-test"), []byte("k")
+	put := func(db *DB, v string) {
+		t.Helper()
+		if err := db.kv.Update(func(tx kvTx) error { return tx.Bucket(bucket).Put(key, []byte(v)) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// get reads another key first (the transaction's first read always
+	// goes to the database) and then the key; it returns the key's value
+	// and the round trips of a's transaction.
+	get := func(db *DB) (string, int64) {
+		t.Helper()
+		var got []byte
+		before := trips.Load()
+		err := db.kv.Update(func(tx kvTx) error {
+			tx.Bucket(bucket).Get([]byte("other"))
+			got = tx.Bucket(bucket).Get(key)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == nil {
+			return "<absent>", trips.Load() - before
+		}
+		return string(got), trips.Load() - before
+	}
+	put(a, "1")
+	get(a) // "other" is now known absent too
+	if v, n := get(a); v != "1" || n != 2 {
+		t.Fatalf("a reads its own write: %q in %d round trips, want 1 in 2 (the first read, the commit)", v, n)
+	}
+	put(b, "2")
+	if v, n := get(a); v != "2" || n != 3 {
+		t.Fatalf("after the other process wrote, a reads %q in %d round trips, want 2 from the database in 3", v, n)
+	}
+	if v, n := get(a); v != "2" || n != 2 {
+		t.Fatalf("a reads %q in %d round trips, want 2 from its cache again", v, n)
+	}
+	refused := errors.New("refused")
+	if err := a.kv.Update(func(tx kvTx) error {
+		tx.Bucket(bucket).Put(key, []byte("rolled back"))
+		return refused
+	}); !errors.Is(err, refused) {
+		t.Fatal(err)
+	}
+	if v, _ := get(a); v != "2" {
+		t.Fatalf("after a rolled-back write a reads %q, want 2", v)
+	}
+	err = a.kv.Update(func(tx kvTx) error {
+		tx.Bucket(bucket).Get([]byte("other"))
+		if err := tx.DeleteBucket(bucket); err != nil {
+			return err
+		}
+		if v := tx.Bucket(bucket).Get(key); v != nil {
+			t.Errorf("after deleting the bucket a reads %q in the same transaction", v)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := get(a); v != "<absent>" {
+		t.Fatalf("after deleting the bucket a reads %q", v)
+	}
+	put(a, "3")
+	if err := b.kv.Update(func(tx kvTx) error { return tx.Bucket(bucket).Delete(key) }); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := get(a); v != "<absent>" {
+		t.Fatalf("after the other process deleted the key a reads %q", v)
+	}
+}
