@@ -15,12 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/baosong/baosong/attendance"
 	"github.com/baosong/baosong/bot/local"
 	"github.com/baosong/baosong/config"
-	"github.com/baosong/baosong/internal/testorg"
 	"github.com/baosong/baosong/org"
-	"github.com/baosong/baosong/scheduler"
 	"github.com/baosong/baosong/store"
 )
 
@@ -139,31 +136,6 @@ func TestOverdueListInGroup(t *testing.T) {
 	items, err := ta.Store.Failed(10)
 	if err != nil || len(items) != 0 {
 		t.Errorf("failed pushes: %v %v", items, err)
-	}
-}
-
-// The scheduler's attendance due days and the attendance domain's form
-// windows are the same rule: every form the domain has is reminded of, on
-// its day, under every holiday policy.
-func TestAttendanceDuesAgreeWithTheForms(t *testing.T) {
-	for _, policy := range []string{"before", "after", "keep"} {
-		cfg := testorg.Config(t, func(c *config.Config) { c.Org.HolidayPolicy = policy })
-		cal := testorg.Calendar(t, cfg)
-		from := time.Date(2026, 1, 1, 0, 0, 0, 0, cal.Location())
-		to := from.AddDate(2, 0, 0)
-		var ours, theirs []string
-		rules := scheduler.NewRules(cfg.Policies, cal)
-		for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-			if o, ok := rules.AttendanceDue(d); ok {
-				ours = append(ours, o.Deadline.Format(time.DateTime))
-			}
-		}
-		for _, due := range attendance.NewSchedule(cfg.Attendance, cal).Between(from, to) {
-			theirs = append(theirs, due.Format(time.DateTime))
-		}
-		if strings.Join(ours, ",") != strings.Join(theirs, ",") {
-			t.Errorf("%s: the scheduler has %d due times, the forms %d", policy, len(ours), len(theirs))
-		}
 	}
 }
 

@@ -89,6 +89,45 @@ func TestScheduleBetween(t *testing.T) {
 	}
 }
 
+// The form due on a day (On: the day the scheduler reminds of) is the form
+// Between lists, for every day of two years under each holiday policy, and
+// the moves it names are the due days the policy carried onto it: 国庆's
+// Thursday 10-01 and Monday 10-05 onto Wednesday 9-30 under "before".
+func TestScheduleOnIsBetween(t *testing.T) {
+	for _, p := range []string{"before", "after", "keep"} {
+		s := schedule(t, policy(p))
+		from, to := at("2026-01-01"), at("2028-01-01")
+		var days []time.Time
+		for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+			due, ok := s.On(d.Add(9 * time.Hour))
+			if !ok {
+				continue
+			}
+			days = append(days, due.At)
+			for _, m := range due.Moves {
+				if moved, _ := s.Calendar().Deadline(m.Nominal.Add(17 * time.Hour)); !moved.Equal(due.At) {
+					t.Errorf("%s: %s moved onto %s, the calendar says %s", p, m.Nominal, due.At, moved)
+				}
+			}
+		}
+		if got, want := labels(s, days), labels(s, s.Between(from, to)); got != want {
+			t.Errorf("%s: the days with a form differ from the forms due:\n%s\n%s", p, got, want)
+		}
+	}
+	due, ok := schedule(t).On(at("2026-09-30 08:00"))
+	var moves []string
+	for _, m := range due.Moves {
+		moves = append(moves, m.Nominal.Format("01-02")+" "+m.Reason)
+	}
+	if !ok || !due.At.Equal(at("2026-09-30 17:00")) || strings.Join(moves, "; ") !=
+		"10-01 2026-10-01 is 国庆节: deadline moved to 2026-09-30; 10-05 2026-10-05 is 国庆节: deadline moved to 2026-09-30" {
+		t.Errorf("the form of 9-30 = %v %v, moves %q", due.At, ok, moves)
+	}
+	if _, ok := schedule(t).On(at("2026-10-01 17:00")); ok {
+		t.Error("a form is due on 国庆 10-01")
+	}
+}
+
 func TestScheduleNextPrev(t *testing.T) {
 	s := schedule(t)
 	cases := []struct {

@@ -44,21 +44,49 @@ func (s *Schedule) Location() *time.Location { return s.loc }
 func (s *Schedule) Calendar() *org.Calendar { return s.cal }
 
 // dueOn returns the due time of the nominal due day d (midnight), after the
-// holiday policy; ok is false when d is no due weekday or the due time lies
-// in a vacation.
-func (s *Schedule) dueOn(d time.Time) (time.Time, bool) {
+// holiday policy, and the calendar's reason when the policy moved it; ok is
+// false when d is no due weekday or the due time lies in a vacation.
+func (s *Schedule) dueOn(d time.Time) (due time.Time, reason string, ok bool) {
 	if !s.weekdays[d.Weekday()] {
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
 	nominal := time.Date(d.Year(), d.Month(), d.Day(), s.hour, s.minute, 0, 0, s.loc)
 	if _, vac := s.cal.InVacation(nominal); vac {
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
-	moved, _ := s.cal.Deadline(nominal)
+	moved, reason := s.cal.Deadline(nominal)
 	if _, vac := s.cal.InVacation(moved); vac {
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
-	return moved, true
+	return moved, reason, true
+}
+
+// A Due is the form due on one day: its due time and the nominal due days
+// the holiday policy moved onto it, in order (none when it is on its own
+// day; two moved onto one day make one form).
+type Due struct {
+	At    time.Time
+	Moves []org.Move
+}
+
+// On is the form due on day's date, if any: the one rule of when a form is
+// due, which the scheduler's reminders ask too.
+func (s *Schedule) On(day time.Time) (Due, bool) {
+	day = s.startOfDay(day)
+	var d Due
+	found := false
+	for i := -moveSlack; i <= moveSlack; i++ {
+		nominal := addDays(day, i)
+		due, reason, ok := s.dueOn(nominal)
+		if !ok || !s.startOfDay(due).Equal(day) {
+			continue
+		}
+		d.At, found = due, true
+		if reason != "" {
+			d.Moves = append(d.Moves, org.Move{Nominal: nominal, Reason: reason})
+		}
+	}
+	return d, found
 }
 
 func (s *Schedule) startOfDay(t time.Time) time.Time {
@@ -75,7 +103,7 @@ func (s *Schedule) Next(t time.Time) (time.Time, bool) {
 	// after t (a policy of "after" may carry an earlier day past t).
 	day := addDays(s.startOfDay(t), -moveSlack)
 	for i := 0; i < searchDays+moveSlack; i++ {
-		if due, ok := s.dueOn(addDays(day, i)); ok && !due.Before(t) {
+		if due, _, ok := s.dueOn(addDays(day, i)); ok && !due.Before(t) {
 			return due, true
 		}
 	}
@@ -86,7 +114,7 @@ func (s *Schedule) Next(t time.Time) (time.Time, bool) {
 func (s *Schedule) Prev(t time.Time) (time.Time, bool) {
 	day := addDays(s.startOfDay(t), moveSlack)
 	for i := 0; i < searchDays+moveSlack; i++ {
-		if due, ok := s.dueOn(addDays(day, -i)); ok && due.Before(t) {
+		if due, _, ok := s.dueOn(addDays(day, -i)); ok && due.Before(t) {
 			return due, true
 		}
 	}
@@ -99,7 +127,7 @@ func (s *Schedule) Between(from, to time.Time) []time.Time {
 	last := time.Time{}
 	end := addDays(s.startOfDay(to), moveSlack)
 	for day := addDays(s.startOfDay(from), -moveSlack); !day.After(end); day = addDays(day, 1) {
-		due, ok := s.dueOn(day)
+		due, _, ok := s.dueOn(day)
 		if !ok || due.Before(from) || !due.Before(to) || due.Equal(last) {
 			continue
 		}

@@ -62,7 +62,7 @@ type Service struct {
 	Dir    *org.Directory
 	Store  Store
 	Policy *InfoPolicy
-	Week   org.WeeklyPolicy
+	Weeks  *Weeks // when weekly reports are due
 	Now    func() time.Time
 	// Forms counts the classes' attendance forms for the statistics and the
 	// circular (Stats.Forms); nil leaves them out.
@@ -72,7 +72,8 @@ type Service struct {
 // New builds the desk of the submission and weekly-report policies over the
 // directory's calendar.
 func New(sub org.SubmissionPolicy, week org.WeeklyPolicy, dir *org.Directory, st Store, now func() time.Time) *Service {
-	return &Service{Dir: dir, Store: st, Policy: NewInfoPolicy(sub, dir.Calendar()), Week: week, Now: now}
+	return &Service{Dir: dir, Store: st, Policy: NewInfoPolicy(sub, dir.Calendar()), Weeks: NewWeeks(week, dir.Calendar()),
+		Now: now}
 }
 
 // DefaultCategory is the category of an item sent without one.

@@ -4,7 +4,7 @@ package desk
 // reports the past week's main events and attendance, due on [weekly]
 // weekday (Monday) at due_at (12:00), moved off a non-working day by
 // holiday_policy. A report covers the week before its nominal due day
-// (the same rule as scheduler.Rules.WeeklyDue): a report due Monday
+// (type Weeks, which the scheduler's reminders ask too): a report due Monday
 // 2026-11-30 covers the week starting Monday 2026-11-23. When two weeks'
 // due times fall together (both moved onto one working day), one report
 // covers both and is filed under the earlier week, as the reminder names it.
@@ -39,75 +39,111 @@ type Weekly struct {
 	Late          bool      `json:"late"`
 }
 
-// weekMonday is the Monday starting t's week (midnight).
-func (p *InfoPolicy) weekMonday(t time.Time) time.Time {
-	t = t.In(p.Loc)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, p.Loc)
+// Weeks is the rule of when weekly reports are due (see the file comment):
+// the desk files reports by it and the scheduler reminds by it. It is
+// immutable and safe for concurrent use.
+type Weeks struct {
+	policy org.WeeklyPolicy
+	cal    *org.Calendar
+	loc    *time.Location
+}
+
+// NewWeeks binds the weekly-report policy to the calendar.
+func NewWeeks(p org.WeeklyPolicy, cal *org.Calendar) *Weeks {
+	return &Weeks{policy: p, cal: cal, loc: cal.Location()}
+}
+
+// monday is the Monday starting t's week (midnight).
+func (w *Weeks) monday(t time.Time) time.Time {
+	t = t.In(w.loc)
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, w.loc)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
 
-// WeeklyDue is the due time of the report covering the week starting on
-// monday, after the holiday policy.
-func (d *Service) WeeklyDue(monday time.Time) time.Time {
-	monday = d.Policy.weekMonday(monday)
-	nominal := monday.AddDate(0, 0, 1)
-	for nominal.Weekday() != time.Weekday(d.Week.Weekday) {
+// due is the due time of the report covering the week starting on monday,
+// after the holiday policy, with its nominal day and why it moved ("" when
+// it did not).
+func (w *Weeks) due(monday time.Time) (due, nominal time.Time, reason string) {
+	nominal = w.monday(monday).AddDate(0, 0, 1)
+	for nominal.Weekday() != time.Weekday(w.policy.Weekday) {
 		nominal = nominal.AddDate(0, 0, 1)
 	}
-	due, _ := d.Policy.Cal.Deadline(d.Week.DueAt.On(nominal, d.Policy.Loc))
-	return due
+	due, reason = w.cal.Deadline(w.policy.DueAt.On(nominal, w.loc))
+	return due, nominal, reason
 }
 
 // WeekDue is one weekly report owed by each department: the Monday of the
-// week it covers (the earlier week when two share the due time) and when
-// it is due.
+// week it covers (the earlier week when two share the due time), the
+// Sunday ending the last week it covers, when it is due, and the nominal
+// due days the holiday policy moved onto that time, in order.
 type WeekDue struct {
-	Monday, Due time.Time
+	Monday, Sunday, Due time.Time
+	Moves               []org.Move
 }
 
-// weekDue is the report covering the week of t.
-func (d *Service) weekDue(t time.Time) WeekDue {
-	monday := d.Policy.weekMonday(t)
-	due := d.WeeklyDue(monday)
-	for prev := monday.AddDate(0, 0, -7); d.WeeklyDue(prev).Equal(due); prev = prev.AddDate(0, 0, -7) {
+// Of is the report covering the week of t.
+func (w *Weeks) Of(t time.Time) WeekDue {
+	monday := w.monday(t)
+	due, _, _ := w.due(monday)
+	for prev := monday.AddDate(0, 0, -7); ; prev = prev.AddDate(0, 0, -7) {
+		if d, _, _ := w.due(prev); !d.Equal(due) {
+			break
+		}
 		monday = prev
 	}
-	return WeekDue{Monday: monday, Due: due}
+	wd := WeekDue{Monday: monday, Due: due}
+	for m := monday; ; m = m.AddDate(0, 0, 7) {
+		d, nominal, reason := w.due(m)
+		if !d.Equal(due) {
+			break
+		}
+		wd.Sunday = m.AddDate(0, 0, 6)
+		if reason != "" {
+			wd.Moves = append(wd.Moves, org.Move{Nominal: nominal, Reason: reason})
+		}
+	}
+	return wd
 }
 
-// WeeksDue lists the reports due in [from, to), in order.
-func (d *Service) WeeksDue(from, to time.Time) []WeekDue {
+// Between lists the reports due in [from, to), in order.
+func (w *Weeks) Between(from, to time.Time) []WeekDue {
 	var out []WeekDue
 	// A due time lies within three weeks of its week, holidays included.
-	for m := d.Policy.weekMonday(from).AddDate(0, 0, -21); !m.After(to); m = m.AddDate(0, 0, 7) {
-		w := d.weekDue(m)
-		if w.Monday.Equal(m) && !w.Due.Before(from) && w.Due.Before(to) {
-			out = append(out, w)
+	for m := w.monday(from).AddDate(0, 0, -21); !m.After(to); m = m.AddDate(0, 0, 7) {
+		wd := w.Of(m)
+		if wd.Monday.Equal(m) && !wd.Due.Before(from) && wd.Due.Before(to) {
+			out = append(out, wd)
 		}
 	}
 	return out
 }
 
+// Label names the week(s) the report covers, as the reminder does:
+// "10月26日—11月1日这一周", "11月30日—12月13日这两周".
+func (wd WeekDue) Label() string {
+	n := "一"
+	if wd.Sunday.Sub(wd.Monday) > 7*24*time.Hour {
+		n = "两"
+	}
+	return fmt.Sprintf("%d月%d日—%d月%d日这%s周", wd.Monday.Month(), wd.Monday.Day(), wd.Sunday.Month(), wd.Sunday.Day(), n)
+}
+
+// WeeksDue lists the reports due in [from, to), in order.
+func (d *Service) WeeksDue(from, to time.Time) []WeekDue { return d.Weeks.Between(from, to) }
+
 // WeekLabel names the week(s) a report starting on monday covers, as the
 // reminder does: "10月26日—11月1日这一周".
-func (d *Service) WeekLabel(monday time.Time) string {
-	w := d.weekDue(monday)
-	last, n := w.Monday.AddDate(0, 0, 6), "一"
-	for d.WeeklyDue(last.AddDate(0, 0, 1)).Equal(w.Due) {
-		last, n = last.AddDate(0, 0, 7), "两"
-	}
-	return fmt.Sprintf("%d月%d日—%d月%d日这%s周", w.Monday.Month(), w.Monday.Day(), last.Month(), last.Day(), n)
-}
+func (d *Service) WeekLabel(monday time.Time) string { return d.Weeks.Of(monday).Label() }
 
 // weekOf attributes a report of unit sent at t (see the file comment).
 func (d *Service) weekOf(unit string, t time.Time, prior []*Weekly) (w WeekDue, late bool) {
-	m := d.Policy.weekMonday(t).AddDate(0, 0, -21)
-	next := d.weekDue(m)
+	m := d.Weeks.monday(t).AddDate(0, 0, -21)
+	next := d.Weeks.Of(m)
 	for next.Due.Before(t) {
 		m = m.AddDate(0, 0, 7)
-		next = d.weekDue(m)
+		next = d.Weeks.Of(m)
 	}
-	prev := d.weekDue(next.Monday.AddDate(0, 0, -7))
+	prev := d.Weeks.Of(next.Monday.AddDate(0, 0, -7))
 	t = t.In(d.Policy.Loc)
 	due := next.Due.In(d.Policy.Loc)
 	dueDay := time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, d.Policy.Loc)
@@ -197,7 +233,7 @@ func (d *Service) WeeklyMissing(_ context.Context, monday time.Time) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	return WeeklyMissingOf(d.Departments(), weeks, d.weekDue(monday).Monday), nil
+	return WeeklyMissingOf(d.Departments(), weeks, d.Weeks.Of(monday).Monday), nil
 }
 
 // officeNotices builds one push per office member.

@@ -246,6 +246,14 @@ func (c *Calendar) Deadline(t time.Time) (moved time.Time, reason string) {
 	return c.at(to, t), fmt.Sprintf("%s is %s: deadline moved to %s", date, day.name, to)
 }
 
+// A Move is a deadline the holiday policy moved: its nominal day and the
+// calendar's reason (Deadline's), for the texts that say why a deadline is
+// not on its usual day.
+type Move struct {
+	Nominal time.Time
+	Reason  string
+}
+
 // AddWorkdays counts n working days from d's day, forward for n > 0 and
 // backward for n < 0 ("5 working days before the 15th" is AddWorkdays(the
 // 15th, -5)), d's day itself not counted, and returns that day at d's clock

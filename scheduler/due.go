@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/baosong/baosong/attendance"
+	"github.com/baosong/baosong/desk"
 	"github.com/baosong/baosong/org"
 )
 
@@ -47,9 +49,9 @@ func (o Occasion) DeadlineText() string {
 // calendar day of its argument in the organisation's time zone.
 //
 // The rules, all on the working-day calendar of package org:
-//   - Attendance: a form is due at [attendance] due_time on each due
-//     weekday, not in a school vacation; a due day that is not a working
-//     day moves by holiday_policy (two moving onto one day make one form).
+//   - Attendance: the days the attendance domain's forms are due
+//     (attendance.Schedule: [attendance] due_time on each due weekday, not
+//     in a school vacation, moved by holiday_policy).
 //   - Monthly summary: the 1st covers the month before; the grade leads
 //     confirm by [attendance] confirm_due_day of the month (moved by the
 //     policy, never earlier than the 2nd); the reminder goes out the
@@ -62,23 +64,28 @@ func (o Occasion) DeadlineText() string {
 //   - Quarterly research: the reminder goes out research_remind_days
 //     before the quarter's last day, on the working day before when that
 //     is not one. Ranking: the first working day after the quarter.
-//   - Weekly department report: due on [weekly] weekday at due_at, moved by
-//     the policy; the reminder and the overdue list go out on the day it is
-//     due. The period is the week before the nominal due day.
+//   - Weekly department report: the reports the desk files (desk.Weeks:
+//     due on [weekly] weekday at due_at for the week before, moved by the
+//     policy); the reminder and the overdue list go out on the day it is
+//     due.
 type Rules struct {
-	att  org.AttendancePolicy
-	sub  org.SubmissionPolicy
-	week org.WeeklyPolicy
-	out  org.OutingPolicy
-	sch  org.SchedulePolicy
-	cal  *org.Calendar
-	loc  *time.Location
+	att   org.AttendancePolicy
+	sub   org.SubmissionPolicy
+	out   org.OutingPolicy
+	sch   org.SchedulePolicy
+	forms *attendance.Schedule
+	weeks *desk.Weeks
+	cal   *org.Calendar
+	loc   *time.Location
 }
 
 // NewRules binds the organisation's (validated) policies to its calendar.
+// The attendance and weekly due days are the domains' own rules, built
+// from the same policies, so a reminder is always about a form or report
+// the domain has (planning needs no store).
 func NewRules(p org.Policies, cal *org.Calendar) *Rules {
-	return &Rules{att: p.Attendance, sub: p.Submission, week: p.Weekly, out: p.Outing, sch: p.Schedule,
-		cal: cal, loc: cal.Location()}
+	return &Rules{att: p.Attendance, sub: p.Submission, out: p.Outing, sch: p.Schedule,
+		forms: attendance.NewSchedule(p.Attendance, cal), weeks: desk.NewWeeks(p.Weekly, cal), cal: cal, loc: cal.Location()}
 }
 
 // Calendar is the working-day calendar the rules use.
@@ -86,47 +93,13 @@ func (r *Rules) Calendar() *org.Calendar { return r.cal }
 
 // AttendanceDue is the attendance form due on at's day, if any.
 func (r *Rules) AttendanceDue(at time.Time) (Occasion, bool) {
-	day := r.midnight(at)
-	var o Occasion
-	var moves []time.Time // the nominal due times moved onto this day
-	found := false
-	// A moved deadline lands within a holiday's length of its nominal
-	// day; three weeks either way covers the longest (Spring Festival).
-	for i := -21; i <= 21; i++ {
-		nominal := day.AddDate(0, 0, i)
-		if !r.dueWeekday(nominal.Weekday()) {
-			continue
-		}
-		if _, vac := r.cal.InVacation(nominal); vac {
-			continue
-		}
-		moved, reason := r.cal.Deadline(r.att.DueTime.On(nominal, r.loc))
-		if !sameDay(moved, day) {
-			continue
-		}
-		if _, vac := r.cal.InVacation(moved); vac {
-			continue
-		}
-		if !found {
-			o = Occasion{Period: moved.Format("2006-01-02"), Label: dayLabel(moved), Deadline: moved}
-			found = true
-		}
-		if reason != "" {
-			o.Reason = join(o.Reason, reason, "; ")
-			moves = append(moves, nominal)
-		}
+	due, ok := r.forms.On(at)
+	if !ok {
+		return Occasion{}, false
 	}
-	o.Note = r.moveNote(moves, o.Deadline)
-	return o, found
-}
-
-func (r *Rules) dueWeekday(w time.Weekday) bool {
-	for _, d := range r.att.DueWeekdays {
-		if time.Weekday(d) == w {
-			return true
-		}
-	}
-	return false
+	o := Occasion{Period: due.At.Format("2006-01-02"), Label: dayLabel(due.At), Deadline: due.At}
+	o.Reason, o.Note = r.moved(due.Moves, due.At)
+	return o, true
 }
 
 // SummaryMonth: on the 1st, the monthly summary of the month before, with
@@ -268,43 +241,30 @@ func (r *Rules) quarter(day time.Time, offset int) Occasion {
 	}
 }
 
-// WeeklyDue is the weekly department report due on at's day, if any.
+// WeeklyDue is the weekly department report due on at's day, if any,
+// named by the first week it covers.
 func (r *Rules) WeeklyDue(at time.Time) (Occasion, bool) {
 	day := r.midnight(at)
-	var o Occasion
-	found := false
-	var moves []time.Time // the nominal due days moved onto this day
-	for i := -21; i <= 21; i++ {
-		nominal := day.AddDate(0, 0, i)
-		if nominal.Weekday() != time.Weekday(r.week.Weekday) {
-			continue
-		}
-		moved, reason := r.cal.Deadline(r.week.DueAt.On(nominal, r.loc))
-		if !sameDay(moved, day) {
-			continue
-		}
-		// The report covers the week before the nominal due day; when two
-		// due days move onto one day, one report covers both weeks and is
-		// named by the earlier one.
-		before := nominal.AddDate(0, 0, -1)
-		year, week := before.ISOWeek()
-		monday := before.AddDate(0, 0, -(int(before.Weekday())+6)%7)
-		sunday := monday.AddDate(0, 0, 6)
-		if !found {
-			o = Occasion{Period: fmt.Sprintf("%d-W%02d", year, week), Start: monday, Deadline: moved}
-			found = true
-		}
-		o.Label = fmt.Sprintf("%d月%d日—%d月%d日这一周", o.Start.Month(), o.Start.Day(), sunday.Month(), sunday.Day())
-		if !o.Start.Equal(monday) {
-			o.Label = fmt.Sprintf("%d月%d日—%d月%d日这两周", o.Start.Month(), o.Start.Day(), sunday.Month(), sunday.Day())
-		}
-		if reason != "" {
-			o.Reason = join(o.Reason, reason, "; ")
-			moves = append(moves, nominal)
-		}
+	weeks := r.weeks.Between(day, day.AddDate(0, 0, 1))
+	if len(weeks) == 0 {
+		return Occasion{}, false
 	}
-	o.Note = r.moveNote(moves, o.Deadline)
-	return o, found
+	w := weeks[0]
+	year, week := w.Monday.ISOWeek()
+	o := Occasion{Period: fmt.Sprintf("%d-W%02d", year, week), Label: w.Label(), Start: w.Monday, Deadline: w.Due}
+	o.Reason, o.Note = r.moved(w.Moves, w.Due)
+	return o, true
+}
+
+// moved says why the nominal deadlines of moves lie on moved: the
+// calendar's reasons and the Chinese note.
+func (r *Rules) moved(moves []org.Move, moved time.Time) (reason, note string) {
+	nominals := make([]time.Time, len(moves))
+	for i, m := range moves {
+		reason = join(reason, m.Reason, "; ")
+		nominals[i] = m.Nominal
+	}
+	return reason, r.moveNote(nominals, moved)
 }
 
 // deadline moves a deadline by the policy, saying why in English (the
