@@ -7,16 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// Date reads a whole string as a calendar date relative to ref; see
-// LeadingDate for the forms accepted.
-func Date(s string, ref time.Time) (time.Time, bool) {
-	d, rest, ok := LeadingDate(s, ref)
-	if !ok || rest != "" {
-		return time.Time{}, false
-	}
-	return d, true
-}
-
 // LeadingDate reads a date at the start of s and returns it as midnight in
 // ref's location, with the rest of s. ref is the message time.
 //

@@ -88,13 +88,14 @@ func TestLeadingDate(t *testing.T) {
 	}
 }
 
-func TestDate(t *testing.T) {
+// A date written alone leaves nothing; one run into its text leaves the text.
+func TestLeadingDateWholeOrNot(t *testing.T) {
 	ref := refTime(t)
-	if d, ok := Date("周四", ref); !ok || d.Day() != 26 {
-		t.Errorf("Date(周四) = %v, %v", d, ok)
+	if d, rest, ok := LeadingDate("周四", ref); !ok || d.Day() != 26 || rest != "" {
+		t.Errorf("LeadingDate(周四) = %v, %q, %v", d, rest, ok)
 	}
-	if _, ok := Date("周四全勤", ref); ok {
-		t.Error("Date(周四全勤) accepted trailing text")
+	if d, rest, ok := LeadingDate("周四全勤", ref); !ok || d.Day() != 26 || rest != "全勤" {
+		t.Errorf("LeadingDate(周四全勤) = %v, %q, %v", d, rest, ok)
 	}
 }
 

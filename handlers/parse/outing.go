@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -219,18 +218,4 @@ func leadingPlanDate(s string, ref time.Time) (time.Time, string, bool) {
 		d = d.AddDate(1, 0, 0)
 	}
 	return d, rest, true
-}
-
-// String is the notice as understood, for tests and logs.
-func (o OutingNotice) String() string {
-	class := ""
-	if o.Class != nil {
-		class = o.Class.String()
-	}
-	day := ""
-	if !o.Day.IsZero() {
-		day = o.Day.Format(time.DateOnly)
-	}
-	return fmt.Sprintf("class=%s day=%s time=%s place=%s students=%d urgent=%t activity=%s",
-		class, day, o.Time, o.Place, o.Students, o.Urgent, o.Activity)
 }

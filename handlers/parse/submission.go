@@ -60,21 +60,6 @@ type Article struct {
 	Labeled []string `json:"labeled,omitempty"`
 }
 
-// Missing lists the required fields that are empty (篇6: 撰稿人 and 审核人
-// must be named; an item needs a title and a body). The category is not
-// required: callers default it.
-func (a Article) Missing() []string {
-	var out []string
-	for _, f := range []struct{ label, v string }{
-		{LabelTitle, a.Title}, {LabelBody, a.Body}, {LabelAuthor, a.Author}, {LabelReviewer, a.Reviewer},
-	} {
-		if f.v == "" {
-			out = append(out, f.label)
-		}
-	}
-	return out
-}
-
 // subLabels maps every label word to its canonical field. Longer words are
 // tried first (撰稿人 before 撰稿).
 var subLabels = map[string]string{
