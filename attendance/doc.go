@@ -31,7 +31,8 @@
 // stays), and two due times that move onto the same instant make one form; a
 // due time inside a school vacation is no form at all, so the first form after
 // a vacation covers it. A form's window runs from the previous due time
-// (exclusive) to its own due time (inclusive).
+// (exclusive) to its own due time (inclusive). Schedule is the one place this
+// rule lives: the scheduler's reminders and overdue lists ask Schedule.On.
 //
 // Each accepted message is an Entry (A<n>) of one form (see Attribute):
 // inside a window it belongs to the form due at the window's end; after a due
