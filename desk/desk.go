@@ -35,6 +35,9 @@ type Tx interface {
 	// the items may be shared with other reads: the caller must not change
 	// them (copy one first).
 	Articles() ([]*Article, error)
+	// StatisticsOpen lists the 统计 items not at the office yet (a due
+	// time, no arrival) in id order, by an index: without reading the others.
+	StatisticsOpen() ([]*Article, error)
 	// PutWeekly stores a weekly report and records action in its history.
 	PutWeekly(w *Weekly, action string) error
 	// Weeklies lists every weekly report in id order.

@@ -90,15 +90,11 @@ func (d *Service) Holders(a *Article) []string {
 // StatisticsOpen lists the statistics items that have not reached the
 // office, in id order.
 func (d *Service) StatisticsOpen(_ context.Context) ([]*Article, error) {
-	arts, err := d.Articles()
-	if err != nil {
-		return nil, err
-	}
 	var out []*Article
-	for _, a := range arts {
-		if _, arrived := a.Arrived(); a.StatDue != nil && !arrived {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	err := d.Store.ViewDesk(func(tx Tx) error {
+		var err error
+		out, err = tx.StatisticsOpen()
+		return err
+	})
+	return out, err
 }

@@ -68,6 +68,10 @@ var (
 	// absence whose cause the class teacher has not answered yet (篇3): the absence clock reads them.
 	bucketAttendanceCause = []byte("attendance_cause")
 
+	// bucketSubmissionStat: big-endian number of S<n> → empty. The 统计 items not at the office
+	// yet (desk.Tx.StatisticsOpen): the statistics jobs of every minute read these, not every item.
+	bucketSubmissionStat = []byte("submission_stat")
+
 	// bucketIncidentActive: big-endian number of E<n> → empty. The incidents the incident
 	// clock (incident.Clock) still has something to do for (escalation or written-report steps pending).
 	bucketIncidentActive = []byte("incident_active")
@@ -92,6 +96,7 @@ var allBuckets = [][]byte{
 	bucketAttendanceForm, bucketAttendanceBy, bucketAttendanceConfirm, bucketAttendanceStudent,
 	bucketAttendanceCause,
 	bucketIncidentActive,
+	bucketSubmissionStat,
 	bucketMediaSummary,
 	bucketExpiring, bucketExpiringAt,
 }

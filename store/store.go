@@ -25,7 +25,7 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(kvTx) error{
@@ -35,6 +35,7 @@ var migrations = map[uint64]func(kvTx) error{
 	4: indexOutboxTo,   // the outbox by recipient
 	5: indexOutbox,     // the due index by priority
 	6: indexOutbox,     // the due index with each push's recipient
+	7: indexStatistics, // the open 统计 items
 }
 
 // ErrLocked means another process holds the database.

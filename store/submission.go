@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -139,6 +140,9 @@ func (d deskTx) PutArticle(a *desk.Article, since int) error {
 	if err := d.t.Put(a.ID, a); err != nil {
 		return err
 	}
+	if err := indexStatistic(d.t.bucket(bucketSubmissionStat), a); err != nil {
+		return err
+	}
 	for _, st := range a.Steps[min(max(since, 0), len(a.Steps)):] {
 		detail := st.Status
 		if st.Detail != "" {
@@ -149,6 +153,47 @@ func (d deskTx) PutArticle(a *desk.Article, since int) error {
 		}
 	}
 	return nil
+}
+
+// indexStatistic keeps a 统计 item in bucketSubmissionStat while it has not
+// reached the office.
+func indexStatistic(idx kvBucket, a *desk.Article) error {
+	_, n, ok := ParseID(a.ID)
+	if !ok {
+		return fmt.Errorf("store: information item id %q", a.ID)
+	}
+	if _, arrived := a.Arrived(); a.StatDue != nil && !arrived {
+		return idx.Put(u64(n), nil)
+	}
+	return idx.Delete(u64(n))
+}
+
+// indexStatistics builds the index of the open 统计 items (schema 7 → 8).
+func indexStatistics(tx kvTx) error {
+	idx := tx.Bucket(bucketSubmissionStat)
+	return tx.Bucket(bucketSubmission).ForEach(func(k, raw []byte) error {
+		a := new(desk.Article)
+		if err := json.Unmarshal(raw, a); err != nil {
+			return fmt.Errorf("store: decode S%d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		return indexStatistic(idx, a)
+	})
+}
+
+// StatisticsOpen reads the 统计 items not at the office yet by their index,
+// in id order.
+func (d deskTx) StatisticsOpen() ([]*desk.Article, error) {
+	idx := d.t.bucket(bucketSubmissionStat)
+	if idx == nil { // a read-only database written before the index: nothing runs its clocks
+		return nil, nil
+	}
+	var out []*desk.Article
+	err := idx.ForEach(func(k, _ []byte) error {
+		a, err := d.Article("S" + strconv.FormatUint(binary.BigEndian.Uint64(k), 10))
+		out = append(out, a)
+		return err
+	})
+	return out, err
 }
 
 func (d deskTx) Articles() ([]*desk.Article, error) {
