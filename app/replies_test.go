@@ -61,41 +61,8 @@ func TestUpwardReportIsTitledWithTheSchool(t *testing.T) {
 // Issue 14.8: the 急报 workbook names people (李校长, not leader-2), has
 // column widths and a frozen header.
 func TestIncidentWorkbookNamesPeople(t *testing.T) {
-	ta := newTestApp(t, incidentT0, fastIncidents)
-	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1")
-	ta.setNow(incidentT0.Add(2*time.Minute + 20*time.Second))
-	ta.waitInbox("leader-2", "急报升级 E1")
-	mustContain(t, ta.say("leader-2", "收到 E1"), "已确认急报 E1")
-	mustContain(t, ta.say("leader-2", "结案 E1 学生均已康复返校"), "已结案")
-	f, err := excelize.OpenReader(bytes.NewReader(ta.exportRaw("incidents", "2026-11", "xlsx")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("急报")
-	if err != nil || len(rows) != 3 {
-		t.Fatalf("急报: %d rows %v", len(rows), err)
-	}
-	mustContain(t, rows[0][0], "示例中学 急报台账（2026-11）")
-	head, e1 := rows[1], rows[2]
-	col := func(name string) string {
-		i := slices.Index(head, name)
-		if i < 0 || i >= len(e1) {
-			t.Fatalf("no column %s in %v", name, head)
-		}
-		return e1[i]
-	}
-	if col("编号") != "E1" || col("报告人") != "刘老师" || col("确认人") != "李校长" || col("结案人") != "李校长" {
-		t.Errorf("names: 报告人 %q 确认人 %q 结案人 %q", col("报告人"), col("确认人"), col("结案人"))
-	}
-	mustContain(t, col("时间线"), "确认 李校长：", "结案 李校长：")
-	for _, r := range rows {
-		for _, c := range r {
-			if strings.Contains(c, "leader-2") {
-				t.Errorf("a cell shows the member id: %q", c)
-			}
-		}
-	}
+	ta := closedIncident(t)
+	f := incidentSheetNamesPeople(t, ta.exportRaw("incidents", "2026-11", "xlsx"), "示例中学 急报台账（2026-11）")
 	events, _ := f.GetRows("时间线")
 	found := false
 	for _, r := range events {
@@ -123,41 +90,8 @@ func TestIncidentWorkbookNamesPeople(t *testing.T) {
 // workbook does (李校长 confirmed and closed E1, 刘老师 reported it), never
 // by their member ids; the archive's JSON keeps the stored record as is.
 func TestArchiveIncidentSheetNamesPeople(t *testing.T) {
-	ta := newTestApp(t, incidentT0, fastIncidents)
-	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1")
-	ta.setNow(incidentT0.Add(2*time.Minute + 20*time.Second))
-	ta.waitInbox("leader-2", "急报升级 E1")
-	mustContain(t, ta.say("leader-2", "收到 E1"), "已确认急报 E1")
-	mustContain(t, ta.say("leader-2", "结案 E1 学生均已康复返校"), "已结案")
-	f, err := excelize.OpenReader(bytes.NewReader(ta.exportRaw("archive", "2026", "xlsx")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows("急报")
-	if err != nil || len(rows) != 3 {
-		t.Fatalf("急报: %d rows %v", len(rows), err)
-	}
-	mustContain(t, rows[0][0], "示例中学 急报（2026年）")
-	head, e1 := rows[1], rows[2]
-	col := func(name string) string {
-		i := slices.Index(head, name)
-		if i < 0 || i >= len(e1) {
-			t.Fatalf("no column %s in %v", name, head)
-		}
-		return e1[i]
-	}
-	if col("编号") != "E1" || col("报告人") != "刘老师" || col("确认人") != "李校长" || col("结案人") != "李校长" {
-		t.Errorf("names: 报告人 %q 确认人 %q 结案人 %q", col("报告人"), col("确认人"), col("结案人"))
-	}
-	mustContain(t, col("时间线"), "确认 李校长：", "结案 李校长：")
-	for _, r := range rows {
-		for _, c := range r {
-			if strings.Contains(c, "leader-2") {
-				t.Errorf("a cell shows the member id: %q", c)
-			}
-		}
-	}
+	ta := closedIncident(t)
+	incidentSheetNamesPeople(t, ta.exportRaw("archive", "2026", "xlsx"), "示例中学 急报（2026年）")
 	var dump struct {
 		Incidents []struct {
 			AckedBy  string `json:"acked_by"`
@@ -227,4 +161,53 @@ func TestHolidayReminderSaysTheMoveOnce(t *testing.T) {
 	if n := strings.Count(text, "国庆节"); n != 1 {
 		t.Errorf("国庆节 said %d times:\n%s", n, text)
 	}
+}
+
+// closedIncident runs E1 through its life: 刘老师 reports it, it escalates
+// to 李校长 (leader-2), who acknowledges and closes it.
+func closedIncident(t *testing.T) *testApp {
+	t.Helper()
+	ta := newTestApp(t, incidentT0, fastIncidents)
+	mustContain(t, ta.say("teacher-g1c1", foodReport), "已收到急报 E1")
+	ta.setNow(incidentT0.Add(2*time.Minute + 20*time.Second))
+	ta.waitInbox("leader-2", "急报升级 E1")
+	mustContain(t, ta.say("leader-2", "收到 E1"), "已确认急报 E1")
+	mustContain(t, ta.say("leader-2", "结案 E1 学生均已康复返校"), "已结案")
+	return ta
+}
+
+// incidentSheetNamesPeople opens a workbook and checks its 急报 sheet: the
+// title, E1's row naming 刘老师 and 李校长, and no cell showing a member id.
+func incidentSheetNamesPeople(t *testing.T, raw []byte, title string) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	rows, err := f.GetRows("急报")
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("急报: %d rows %v", len(rows), err)
+	}
+	mustContain(t, rows[0][0], title)
+	head, e1 := rows[1], rows[2]
+	col := func(name string) string {
+		i := slices.Index(head, name)
+		if i < 0 || i >= len(e1) {
+			t.Fatalf("no column %s in %v", name, head)
+		}
+		return e1[i]
+	}
+	if col("编号") != "E1" || col("报告人") != "刘老师" || col("确认人") != "李校长" || col("结案人") != "李校长" {
+		t.Errorf("names: 报告人 %q 确认人 %q 结案人 %q", col("报告人"), col("确认人"), col("结案人"))
+	}
+	mustContain(t, col("时间线"), "确认 李校长：", "结案 李校长：")
+	for _, r := range rows {
+		for _, c := range r {
+			if strings.Contains(c, "leader-2") {
+				t.Errorf("a cell shows the member id: %q", c)
+			}
+		}
+	}
+	return f
 }
