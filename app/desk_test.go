@@ -219,7 +219,6 @@ func TestStatisticsItemWithin24HoursOfItsData(t *testing.T) {
 	// the submitter are reminded, once.
 	ta.setNow(time.Date(2026, 11, 4, 3, 0, 1, 0, cst))
 	ta.waitClock(time.Date(2026, 11, 4, 3, 0, 0, 0, cst))
-	ta.settle()
 	if n := ta.pushes("head-general", "统计信息时效提醒") + ta.pushes("officer-2", "统计信息时效提醒"); n != 0 {
 		t.Errorf("reminded at 03:00: %v", texts(ta.inbox("head-general")))
 	}
@@ -278,7 +277,6 @@ func TestStatisticsReminderGoesTheEveningBefore(t *testing.T) {
 		"已收到信息 S1", "11月4日（周三） 06:00 前")
 	ta.setNow(time.Date(2026, 11, 3, 21, 59, 1, 0, cst))
 	ta.waitClock(time.Date(2026, 11, 3, 21, 59, 0, 0, cst))
-	ta.settle()
 	if n := ta.pushes("head-general", "统计信息时效提醒"); n != 0 {
 		t.Errorf("reminded before 22:00: %v", texts(ta.inbox("head-general")))
 	}
