@@ -89,10 +89,7 @@ func (s *Schedule) On(day time.Time) (Due, bool) {
 	return d, found
 }
 
-func (s *Schedule) startOfDay(t time.Time) time.Time {
-	t = t.In(s.loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc)
-}
+func (s *Schedule) startOfDay(t time.Time) time.Time { return s.cal.Midnight(t) }
 
 func addDays(d time.Time, n int) time.Time { return d.AddDate(0, 0, n) }
 

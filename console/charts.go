@@ -57,8 +57,9 @@ var severityColors = map[string]string{incident.Normal: "#60a5fa", incident.Majo
 // time-to-acknowledge per month.
 func (c *Console) charts(_ *http.Request, v *viewer) (string, string, any, error) {
 	now := c.Now().In(c.loc)
-	first := weekOf(now).AddDate(0, 0, -7*(chartWeeks-1))
-	end := weekOf(now).AddDate(0, 0, 7)
+	monday := c.Schedule.Calendar().Monday(now)
+	first := monday.AddDate(0, 0, -7*(chartWeeks-1))
+	end := monday.AddDate(0, 0, 7)
 	d := &chartsData{}
 	for w := range chartWeeks {
 		d.Weeks = append(d.Weeks, first.AddDate(0, 0, 7*w).Format("01-02"))

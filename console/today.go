@@ -99,12 +99,6 @@ type weeklyLine struct {
 
 var weekdays = []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
-// weekOf is the Monday 00:00 starting t's week.
-func weekOf(t time.Time) time.Time {
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
-	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
-}
-
 func (c *Console) today(r *http.Request, v *viewer) (string, string, any, error) {
 	now := c.Now().In(c.loc)
 	d := &todayData{Month: now.Format("2006-01")}
@@ -114,7 +108,7 @@ func (c *Console) today(r *http.Request, v *viewer) (string, string, any, error)
 	}
 	classes := c.classes(v.Member)
 	d.NoClasses = len(classes) == 0
-	monday := weekOf(now)
+	monday := c.Schedule.Calendar().Monday(now)
 	d.Week = monday.Format("1月2日") + "—" + monday.AddDate(0, 0, 6).Format("1月2日")
 	if !d.NoClasses {
 		if err := c.grid(d, classes, monday, now); err != nil {

@@ -54,11 +54,7 @@ func NewWeeks(p org.WeeklyPolicy, cal *org.Calendar) *Weeks {
 }
 
 // monday is the Monday starting t's week (midnight).
-func (w *Weeks) monday(t time.Time) time.Time {
-	t = t.In(w.loc)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, w.loc)
-	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
-}
+func (w *Weeks) monday(t time.Time) time.Time { return w.cal.Monday(t) }
 
 // due is the due time of the report covering the week starting on monday,
 // after the holiday policy, with its nominal day and why it moved ("" when
@@ -146,7 +142,7 @@ func (d *Service) weekOf(unit string, t time.Time, prior []*Weekly) (w WeekDue, 
 	prev := d.Weeks.Of(next.Monday.AddDate(0, 0, -7))
 	t = t.In(d.Policy.Loc)
 	due := next.Due.In(d.Policy.Loc)
-	dueDay := time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, d.Policy.Loc)
+	dueDay := d.Weeks.cal.Midnight(due)
 	if t.Before(dueDay) && !reported(prior, unit, prev.Monday) {
 		return prev, true
 	}

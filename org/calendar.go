@@ -195,6 +195,19 @@ func NewCalendar(c CalendarConfig) (*Calendar, error) {
 // Location is the organisation's time zone.
 func (c *Calendar) Location() *time.Location { return c.loc }
 
+// Midnight is the start of t's day in the organisation's zone.
+func (c *Calendar) Midnight(t time.Time) time.Time {
+	t = t.In(c.loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, c.loc)
+}
+
+// Monday is the start of the Monday of t's week (weeks run Monday to
+// Sunday) in the organisation's zone.
+func (c *Calendar) Monday(t time.Time) time.Time {
+	d := c.Midnight(t)
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
 // HolidayDataThrough is the last year the holiday library knows; later years
 // have only weekends and overrides until the library is updated.
 func HolidayDataThrough() int {

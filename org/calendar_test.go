@@ -260,6 +260,30 @@ func TestCalendarTimeZone(t *testing.T) {
 	}
 }
 
+// TestCalendarMidnightAndMonday: the day and the week start in the
+// school's zone, whatever zone the time comes in (a platform's UTC
+// timestamp late on Sunday evening is already Monday in Shanghai).
+func TestCalendarMidnightAndMonday(t *testing.T) {
+	cal := newTestCalendar(t, CalendarConfig{})
+	for _, c := range []struct {
+		at               time.Time
+		midnight, monday string
+	}{
+		{calendarTestTime(t, "2026-12-09 15:30"), "2026-12-09 00:00", "2026-12-07 00:00"}, // Wednesday
+		{calendarTestTime(t, "2026-12-07 00:00"), "2026-12-07 00:00", "2026-12-07 00:00"}, // Monday, first instant
+		{calendarTestTime(t, "2026-12-13 23:59"), "2026-12-13 00:00", "2026-12-07 00:00"}, // Sunday belongs to the week before
+		{time.Date(2026, 12, 13, 16, 30, 0, 0, time.UTC), "2026-12-14 00:00", "2026-12-14 00:00"},
+		{calendarTestTime(t, "2027-01-01 08:00"), "2027-01-01 00:00", "2026-12-28 00:00"}, // across the year
+	} {
+		if got := cal.Midnight(c.at); !got.Equal(calendarTestTime(t, c.midnight)) || got.Location() != calendarTestZone {
+			t.Errorf("Midnight(%v) = %v, want %s in Asia/Shanghai", c.at, got, c.midnight)
+		}
+		if got := cal.Monday(c.at); !got.Equal(calendarTestTime(t, c.monday)) || got.Location() != calendarTestZone {
+			t.Errorf("Monday(%v) = %v, want %s in Asia/Shanghai", c.at, got, c.monday)
+		}
+	}
+}
+
 func TestNewCalendarErrors(t *testing.T) {
 	tests := []struct {
 		name string

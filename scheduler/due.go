@@ -317,10 +317,7 @@ func (r *Rules) moveNote(nominals []time.Time, moved time.Time) string {
 }
 
 // midnight is the start of t's day in the organisation's zone.
-func (r *Rules) midnight(t time.Time) time.Time {
-	t = t.In(r.loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, r.loc)
-}
+func (r *Rules) midnight(t time.Time) time.Time { return r.cal.Midnight(t) }
 
 func sameDay(a, b time.Time) bool {
 	b = b.In(a.Location())
