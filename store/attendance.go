@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/baosong/baosong/attendance"
@@ -256,6 +257,52 @@ func studentKey(unit, student string, due time.Time, n uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, n)
 }
 
+// studentRow is an attendance.Row in the student index, where the key
+// names the student: since schema 9 the name is left out (about 20 bytes a
+// row); the number stays, to tell the name from the key's name[no].
+type studentRow struct {
+	Type     string `json:"type"`
+	Student  string `json:"student,omitempty"`
+	No       string `json:"no,omitempty"`
+	Hours    int    `json:"hours,omitempty"`
+	Days     int    `json:"days,omitempty"`
+	Time     string `json:"time,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Approver string `json:"approver,omitempty"`
+}
+
+// encodeStudentRows is the index value of the rows naming who (Row.Who).
+func encodeStudentRows(rows []attendance.Row, who string) ([]byte, error) {
+	var out []studentRow
+	for _, r := range rows {
+		if r.Who() == who {
+			r.Student = ""
+			out = append(out, studentRow(r))
+		}
+	}
+	return json.Marshal(out)
+}
+
+// decodeStudentRows reads an index value of the student who, with or
+// without the names (written before schema 9, they are kept as they are).
+func decodeStudentRows(raw []byte, who string) ([]attendance.Row, error) {
+	var in []studentRow
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil, err
+	}
+	rows := make([]attendance.Row, len(in))
+	for i, r := range in {
+		if r.Student == "" {
+			r.Student = who
+			if r.No != "" {
+				r.Student = strings.TrimSuffix(who, "["+r.No+"]")
+			}
+		}
+		rows[i] = attendance.Row(r)
+	}
+	return rows, nil
+}
+
 // StudentEntries lists, for each live entry of the class naming the student
 // with its due time in [from, to), a partial entry: id, class, due time and
 // only that student's rows (kept in the index, so nothing else is decoded).
@@ -276,9 +323,11 @@ func (a attendanceTx) StudentEntries(unit, student string, from, to time.Time) (
 		n := binary.BigEndian.Uint64(k[len(k)-8:])
 		e := &attendance.Entry{ID: "A" + strconv.FormatUint(n, 10), Unit: unit,
 			Due: time.Unix(int64(binary.BigEndian.Uint64(k[len(prefix):])), 0).In(from.Location())}
-		if err := json.Unmarshal(v, &e.Rows); err != nil {
+		rows, err := decodeStudentRows(v, student)
+		if err != nil {
 			return nil, fmt.Errorf("store: decode student index of %s: %w", e.ID, err)
 		}
+		e.Rows = rows
 		out = append(out, e)
 	}
 	return out, nil
@@ -548,13 +597,7 @@ func (a attendanceTx) PutEntry(e *attendance.Entry, action, detail string, at ti
 	}
 	if !e.Withdrawn {
 		for _, who := range entryStudents(e) {
-			var rows []attendance.Row
-			for _, r := range e.Rows {
-				if r.Who() == who {
-					rows = append(rows, r)
-				}
-			}
-			raw, err := json.Marshal(rows)
+			raw, err := encodeStudentRows(e.Rows, who)
 			if err != nil {
 				return err
 			}

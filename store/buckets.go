@@ -9,10 +9,11 @@ var (
 	// "ver:S" (articlesVersion) counts the writes of information items: the key of the decoded
 	// items a read may reuse (articleCache). A database without it is at version 0.
 	bucketSeq = []byte("seq")
-	// bucketHistory: record id + 0x00 + seq → JSON History. Every change to a record.
+	// bucketHistory: record id + 0x00 + seq → History (encodeHistory; JSON before schema 9).
+	// Every change to a record.
 	bucketHistory = []byte("history")
 	// bucketDedupe: message key (channel|message id) → JSON dedupeEntry, or once it keeps the
-	// replies, the entry packed with its replies compressed (see dedupePacked).
+	// replies, the entry packed with its replies compressed (see dedupeDone).
 	bucketDedupe = []byte("dedupe")
 	// bucketDedupeAt: unix-nanos + message key → empty. Index for the 7-day purge.
 	bucketDedupeAt = []byte("dedupe_at")
@@ -54,7 +55,8 @@ var (
 	// updated with every entry: see encodeSummary.
 	bucketAttendanceForm = []byte("attendance_form")
 	// bucketAttendanceStudent: class unit id + 0x00 + student (name[no]) + 0x00 + due time (unix
-	// seconds) + entry number → JSON of that student's rows in the entry. Live entries naming a
+	// seconds) + entry number → JSON of that student's rows in the entry, without the name the
+	// key holds (studentRow; with it before schema 9). Live entries naming a
 	// student: the monthly ledger of the students of a new entry without reading the whole class.
 	// The student prefix + 'm' + month (2006-01) holds the student's month record
 	// (attendance.StudentMonth, JSON), updated with every entry: see putMonths; the prefix + due time +

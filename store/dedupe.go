@@ -46,12 +46,14 @@ func (t *Tx) claim() error {
 // putDedupe stores an entry; replies, when not nil, are its replies packed
 // (packReplies) and take the place of e.Replies.
 func putDedupe(tx kvTx, key string, e dedupeEntry, replies []byte) error {
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
+	var raw []byte
 	if replies != nil {
-		raw = append(binary.AppendUvarint([]byte{dedupePacked}, uint64(len(raw))), append(raw, replies...)...)
+		raw = packDedupe(e, replies)
+	} else {
+		var err error
+		if raw, err = json.Marshal(e); err != nil {
+			return err
+		}
 	}
 	if err := tx.Bucket(bucketDedupe).Put([]byte(key), raw); err != nil {
 		return err
@@ -159,12 +161,27 @@ func (s *DB) PurgeDedupe() (int, error) {
 }
 
 // A dedupe entry is stored as its JSON, or, once it keeps the replies
-// (Remember), packed: dedupePacked, the length of the entry's JSON without
-// the replies (uvarint), that JSON, then the replies' JSON compressed with
-// flate against dedupeDict. The replies are most of what a message leaves
-// behind for the 7 days a redelivery may come (a form's reply of 600 bytes
-// takes about 200).
-const dedupePacked = 1
+// (Remember), packed: dedupeDone, the time (unix nanos, 8 bytes), the number
+// of records (uvarint) and each record id (uvarint length, bytes), then the
+// replies' JSON compressed with flate against dedupeDict. The replies are
+// most of what a message leaves behind for the 7 days a redelivery may come
+// (a form's reply of 600 bytes takes about 200). Before schema 9 the packed
+// entry was dedupePacked, the length of the entry's JSON without the replies
+// (uvarint), that JSON, then the replies, 60 bytes more; it still reads.
+const (
+	dedupePacked = 1
+	dedupeDone   = 2
+)
+
+// packDedupe is the packed form of a done entry; replies are packReplies'.
+func packDedupe(e dedupeEntry, replies []byte) []byte {
+	raw := binary.BigEndian.AppendUint64([]byte{dedupeDone}, uint64(e.At.UnixNano()))
+	raw = binary.AppendUvarint(raw, uint64(len(e.Records)))
+	for _, id := range e.Records {
+		raw = append(binary.AppendUvarint(raw, uint64(len(id))), id...)
+	}
+	return append(raw, replies...)
+}
 
 // dedupeDict is the dictionary the replies are compressed against: the
 // words of the replies to attendance forms, the commonest message, with the
@@ -209,16 +226,34 @@ func packReplies(replies []string) ([]byte, error) {
 // decodeDedupe reads a stored dedupe entry, packed or not.
 func decodeDedupe(raw []byte) (dedupeEntry, error) {
 	var e dedupeEntry
-	if len(raw) == 0 || raw[0] != dedupePacked {
+	damaged := errors.New("store: a damaged dedupe entry")
+	var packed []byte
+	switch {
+	case len(raw) > 9 && raw[0] == dedupeDone:
+		e.At, e.Done = time.Unix(0, int64(binary.BigEndian.Uint64(raw[1:9]))), true
+		n, size := binary.Uvarint(raw[9:])
+		if size <= 0 || n > uint64(len(raw)) {
+			return e, damaged
+		}
+		packed = raw[9+size:]
+		for range n {
+			l, size := binary.Uvarint(packed)
+			if size <= 0 || uint64(len(packed)-size) < l {
+				return e, damaged
+			}
+			e.Records, packed = append(e.Records, string(packed[size:size+int(l)])), packed[size+int(l):]
+		}
+	case len(raw) > 0 && raw[0] == dedupePacked:
+		n, size := binary.Uvarint(raw[1:])
+		if size <= 0 || uint64(len(raw)-1-size) < n {
+			return e, damaged
+		}
+		if err := json.Unmarshal(raw[1+size:1+size+int(n)], &e); err != nil {
+			return e, err
+		}
+		packed = raw[1+size+int(n):]
+	default:
 		return e, json.Unmarshal(raw, &e)
-	}
-	n, size := binary.Uvarint(raw[1:])
-	if size <= 0 || uint64(len(raw)-1-size) < n {
-		return e, errors.New("store: a damaged dedupe entry")
-	}
-	head, packed := raw[1+size:1+size+int(n)], raw[1+size+int(n):]
-	if err := json.Unmarshal(head, &e); err != nil {
-		return e, err
 	}
 	r := unpackers.Get().(io.ReadCloser)
 	defer unpackers.Put(r)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"slices"
 	"testing"
@@ -13,7 +14,7 @@ import (
 // A handled message keeps its replies packed, about a third of their JSON
 // for a form's reply, and a redelivery reads them back as given; an entry
 // stored as plain JSON (before the replies were packed) reads as before;
-// the purge still finds a packed entry's time.
+// so does one packed by schema 8; the purge still finds a packed entry's time.
 func TestDedupeKeepsRepliesPacked(t *testing.T) {
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	db, err := OpenTest(t.TempDir(), Options{Now: func() time.Time { return now }})
@@ -49,6 +50,24 @@ func TestDedupeKeepsRepliesPacked(t *testing.T) {
 	}
 	if len(stored) > len(plain)*2/5 {
 		t.Errorf("the entry takes %d bytes, its JSON %d: want at most 40%%", len(stored), len(plain))
+	}
+	packed, err := packReplies(replies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head := len(stored) - len(packed); head > 16 { // the time, the record ids
+		t.Errorf("the entry takes %d bytes besides its replies, want ≤ 16", head)
+	}
+
+	// An entry packed by schema 8: its head as JSON, then the replies.
+	head, _ := json.Marshal(dedupeEntry{At: now, Records: []string{"A17"}, Done: true})
+	v7 := append(binary.AppendUvarint([]byte{dedupePacked}, uint64(len(head))), append(head, packed...)...)
+	err = db.batch(func(tx kvTx) error { return tx.Bucket(bucketDedupe).Put([]byte("local|x|v7"), v7) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, found, err := db.Seen(ctx, "local|x|v7"); err != nil || !found || !slices.Equal(h.Replies, replies) || !slices.Equal(h.Records, []string{"A17"}) {
+		t.Errorf("an entry packed by schema 8: %v %+v, %v", found, h, err)
 	}
 
 	// An entry stored as JSON by an older version.

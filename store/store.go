@@ -25,7 +25,7 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(kvTx) error{
@@ -36,6 +36,9 @@ var migrations = map[uint64]func(kvTx) error{
 	5: indexOutbox,     // the due index by priority
 	6: indexOutbox,     // the due index with each push's recipient
 	7: indexStatistics, // the open 统计 items
+	// 8: nothing to convert; from 9 the history, the student index and the
+	// handled messages are written shorter (encodeHistory, encodeStudentRows,
+	// packDedupe), which older programs cannot read, while this one reads both.
 }
 
 // ErrLocked means another process holds the database.
@@ -313,11 +316,45 @@ func (t *Tx) Record(id, action, detail string, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(History{At: at, By: a.Member, Channel: a.Channel, Action: action, Detail: detail})
-	if err != nil {
-		return err
-	}
+	raw := encodeHistory(History{At: at, By: a.Member, Channel: a.Channel, Action: action, Detail: detail})
 	return t.bucket(bucketHistory).Put(append([]byte(id+"\x00"), u64(n)...), raw)
+}
+
+// historyPacked starts a history record written since schema 9: the time
+// (unix nanos, 8 bytes), by, channel and action each as a uvarint length and
+// its bytes, then the detail to the end — about 90 bytes fewer than the JSON
+// of older records (which start with '{' and still read).
+const historyPacked = 1
+
+func encodeHistory(h History) []byte {
+	raw := make([]byte, 0, 9+len(h.By)+len(h.Channel)+len(h.Action)+len(h.Detail)+3)
+	raw = binary.BigEndian.AppendUint64(append(raw, historyPacked), uint64(h.At.UnixNano()))
+	for _, s := range []string{h.By, h.Channel, h.Action} {
+		raw = append(binary.AppendUvarint(raw, uint64(len(s))), s...)
+	}
+	return append(raw, h.Detail...)
+}
+
+func decodeHistory(raw []byte) (History, error) {
+	var h History
+	if len(raw) == 0 || raw[0] != historyPacked {
+		err := json.Unmarshal(raw, &h)
+		return h, err
+	}
+	if len(raw) < 9 {
+		return h, errors.New("store: short history record")
+	}
+	h.At = time.Unix(0, int64(binary.BigEndian.Uint64(raw[1:9])))
+	raw = raw[9:]
+	for _, s := range []*string{&h.By, &h.Channel, &h.Action} {
+		n, w := binary.Uvarint(raw)
+		if w <= 0 || uint64(len(raw)-w) < n {
+			return h, errors.New("store: short history record")
+		}
+		*s, raw = string(raw[w:w+int(n)]), raw[w+int(n):]
+	}
+	h.Detail = string(raw)
+	return h, nil
 }
 
 // HistoryOf lists the changes to a record, oldest first.
@@ -327,9 +364,9 @@ func (s *DB) HistoryOf(id string) ([]History, error) {
 		prefix := []byte(id + "\x00")
 		c := t.bucket(bucketHistory).Cursor()
 		for k, raw := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, raw = c.Next() {
-			var h History
-			if err := json.Unmarshal(raw, &h); err != nil {
-				return err
+			h, err := decodeHistory(raw)
+			if err != nil {
+				return fmt.Errorf("store: decode history of %s: %w", id, err)
 			}
 			out = append(out, h)
 		}
