@@ -103,7 +103,11 @@ func (t *pgTx) committed() {
 		if had {
 			c.size -= len(id) + len(old.v)
 		}
-		k.v = bytes.Clone(k.v) // a written value is the caller's
+		// A written value is the caller's, and a cached one is shared by
+		// the transactions that read it: a copy, with no room to append
+		// into (as bbolt's values, whose appends copy).
+		k.v = bytes.Clone(k.v)
+		k.v = k.v[:len(k.v):len(k.v)]
 		c.vals[id] = k
 		c.size += len(id) + len(k.v)
 	}
