@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -481,7 +482,8 @@ func TestAttendanceExportXLSX(t *testing.T) {
 	cell("报表明细", "C10", "2026-11-23 17:00")
 	cell("报表明细", "E10", "按时")
 	cell("报表明细", "F10", "2026-11-26 16:02")
-	cell("报表明细", "G10", "A1、A2")
+	cell("报表明细", "G2", "条目（报送人）")
+	cell("报表明细", "G10", "A1 陈班长、A2 陈班长")
 	cell("报表明细", "H10", "旷课：张三 2节、张三 9节；请假：赵六 3节 病假 （待补请假条）")
 	for _, sheet := range []string{"总览", "高一", "报表明细"} {
 		if w, err := f.GetColWidth(sheet, "B"); err != nil || w < 10 {
@@ -490,6 +492,84 @@ func TestAttendanceExportXLSX(t *testing.T) {
 	}
 	csv := string(ta.attExportRaw("2026-11", "csv"))
 	mustContain(t, csv, "\ufeff年级,班级,应交,按时", "高一,高一(1)班,9,1,0,7,1,张三,11,0,11,0,0,0,0,0,0,黄牌警示", "高一,高一(2)班,9,0,0,8,1\n", "高二,高二(2)班,9,0,1,7,1,钱二,0,0,0,1,")
+}
+
+// The office opens the year's archive: its 考勤记录 sheet is the attendance
+// workbook's 报表明细 over the year, so it names the class, the cadre who
+// reported and the teacher who followed up, never a member or unit id; the
+// archive's JSON still has the entries exactly as stored.
+func TestArchiveAttendanceSheetNamesPeople(t *testing.T) {
+	ta := newAttApp(t)
+	mustContain(t, ta.attAt("cadre-g1c1", "2026-11-26 10:00", "考勤 旷课：张三2节"), "已收到 A1")
+	mustContain(t, ta.attAt("teacher-g1c1", "2026-11-26 10:05", "查明 A1 张三 发烧在家"), "已记录 A1 张三")
+
+	f, err := excelize.OpenReader(bytes.NewReader(ta.exportRaw("archive", "2026", "xlsx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("考勤记录")
+	if err != nil || len(rows) < 3 {
+		t.Fatalf("考勤记录: %d rows %v", len(rows), err)
+	}
+	mustContain(t, rows[0][0], "示例中学 考勤记录（2026年）")
+	head := rows[1]
+	col := func(r []string, name string) string {
+		i := slices.Index(head, name)
+		if i < 0 {
+			t.Fatalf("no column %s in %v", name, head)
+		}
+		if i < len(r) {
+			return r[i]
+		}
+		return ""
+	}
+	var a1 []string
+	for _, r := range rows[2:] {
+		if strings.Contains(col(r, "条目（报送人）"), "A1") {
+			a1 = r
+		}
+	}
+	if a1 == nil {
+		t.Fatalf("no row holds A1:\n%v", rows)
+	}
+	if col(a1, "年级") != "高一" || col(a1, "班级") != "高一(1)班" || col(a1, "截止时间") != "2026-11-26 17:00" ||
+		col(a1, "状态") != "按时" || col(a1, "条目（报送人）") != "A1 陈班长" {
+		t.Errorf("A1 row %v", a1)
+	}
+	mustContain(t, col(a1, "内容"), "旷课：张三 2节")
+	mustContain(t, col(a1, "缺勤原因"), "A1 张三 已查明：发烧在家（刘老师 11-26 10:05）")
+	for _, r := range rows {
+		for _, c := range r {
+			for _, id := range []string{"cadre-", "teacher-", "g1c1", "submitter", "unit"} {
+				if strings.Contains(c, id) {
+					t.Errorf("a cell shows %q: %q", id, c)
+				}
+			}
+		}
+	}
+	if panes, err := f.GetPanes("考勤记录"); err != nil || !panes.Freeze || panes.YSplit != 2 {
+		t.Errorf("考勤记录 header not frozen: %+v %v", panes, err)
+	}
+	for c, min := range map[string]float64{"B": 12, "G": 20, "H": 40} {
+		if w, err := f.GetColWidth("考勤记录", c); err != nil || w < min {
+			t.Errorf("考勤记录 column %s width %v %v, want ≥ %v", c, w, err, min)
+		}
+	}
+
+	var dump struct {
+		Attendance []json.RawMessage `json:"attendance"`
+	}
+	ta.exportOf("archive", "2026", &dump)
+	stored, err := ta.Store.Records("A")
+	if err != nil || len(stored) != 1 || len(dump.Attendance) != 1 {
+		t.Fatalf("stored %d (%v), archived %d", len(stored), err, len(dump.Attendance))
+	}
+	var got, want bytes.Buffer
+	if json.Compact(&got, dump.Attendance[0]) != nil || json.Compact(&want, stored[0]) != nil || got.String() != want.String() {
+		t.Errorf("archive JSON entry\n%s\nstored\n%s", got.String(), want.String())
+	}
+	mustContain(t, got.String(), `"submitter":"cadre-g1c1"`)
 }
 
 // A platform retry of the same message id stores one entry and sends one notice.

@@ -2,18 +2,18 @@ package export
 
 // The annual archive (篇1 第八条(四), 篇8 年底归档): `-what archive -period
 // 2026` as .xlsx is one workbook with a sheet per record kind — 信息稿件,
-// 个人积分, 单位排名, 周报, 好人好事, 外出活动 (by the outing's day), 急报
-// (the incidents workbook's sheet, people by name) and a generic sheet of
-// the raw attendance entries (考勤记录) — and as .json the dump of every record of the year (the same -o
-// with .json writes it). A record belongs to
-// the year of its time field (at, submitted_at, reported_at, created_at …);
-// information items go by the month they count for.
+// 个人积分, 单位排名, 周报, 好人好事, 外出活动 (by the outing's day), 考勤记录
+// (the attendance workbook's 报表明细 over the year: the forms due in it,
+// people and classes by name) and 急报 (the incidents workbook's sheet) —
+// and as .json the dump of every record of the year (the same -o with .json
+// writes it; the attendance entries and incidents as stored). A record
+// belongs to the year of its time field (at, submitted_at, reported_at,
+// created_at …); information items go by the month they count for.
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"time"
 
 	"github.com/baosong/baosong/attendance"
@@ -34,6 +34,7 @@ type Archive struct {
 	Incidents   []json.RawMessage    `json:"incidents"`
 	MediaSums   []*desk.MediaSummary `json:"media_summaries"`
 	src         *Source
+	period      org.Period
 	incidents   *Incidents // the sheet 急报, as the incidents workbook has it
 }
 
@@ -78,7 +79,7 @@ func archiveDocument(src *Source, p org.Period) (Document, error) {
 	}
 	a := &Archive{Kind: "archive", Period: p.Name, Submissions: subs.(*Submissions), Points: pts.(*Points),
 		Weekly: wk.(*Weekly), GoodDeeds: []*desk.GoodDeed{}, Outings: []*attendance.Outing{}, Attendance: []json.RawMessage{},
-		Incidents: []json.RawMessage{}, MediaSums: []*desk.MediaSummary{}, src: src, incidents: inc.(*Incidents)}
+		Incidents: []json.RawMessage{}, MediaSums: []*desk.MediaSummary{}, src: src, period: p, incidents: inc.(*Incidents)}
 	for _, g := range r.deeds {
 		if !g.At.Before(p.From) && g.At.Before(p.To) {
 			a.GoodDeeds = append(a.GoodDeeds, g)
@@ -146,6 +147,12 @@ var outingWidths = []float64{7, 14, 12, 12, 30, 16, 7, 7, 12, 17, 24}
 
 // XLSX writes one sheet per kind.
 func (a *Archive) XLSX(w io.Writer) error {
+	// The year's forms are summed for the sheet only; the JSON has the entries as stored.
+	doc, err := attendanceDocument(a.src, a.period)
+	if err != nil {
+		return err
+	}
+	att := doc.(*attendanceExport)
 	b := newBook()
 	a.Submissions.sheet(b)
 	a.Points.sheets(b)
@@ -170,56 +177,7 @@ func (a *Archive) XLSX(w io.Writer) error {
 		b.row(dataRow+i, []any{o.ID, o.UnitName, o.Date, o.Time, o.Activity, o.Place, o.Students, urgent,
 			o.SubmitterName, o.At.In(loc).Format("2006-01-02 15:04"), notified})
 	}
-	rawSheet(b, "考勤记录", fmt.Sprintf("%s 考勤记录（%s）", name, label), a.Attendance)
+	att.formsSheet(b, "考勤记录", fmt.Sprintf("%s 考勤记录（%s）", name, label))
 	a.incidents.sheet(b, fmt.Sprintf("%s 急报（%s）", name, label))
 	return b.finish(w, "archive")
-}
-
-// rawSheet writes raw JSON records as a table: a column per top-level field
-// (in first-seen order), nested values as JSON text.
-func rawSheet(b *book, sheet, title string, raws []json.RawMessage) {
-	var cols []string
-	seen := map[string]bool{}
-	var recs []map[string]json.RawMessage
-	for _, r := range raws {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(r, &m) != nil {
-			continue
-		}
-		recs = append(recs, m)
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		if id := "id"; m[id] != nil && !seen[id] {
-			seen[id] = true
-			cols = append(cols, id)
-		}
-		for _, k := range keys {
-			if !seen[k] {
-				seen[k] = true
-				cols = append(cols, k)
-			}
-		}
-	}
-	if len(cols) == 0 {
-		cols = []string{"（无记录）"}
-	}
-	widths := make([]float64, len(cols))
-	for i := range widths {
-		widths[i] = 16
-	}
-	b.sheet(sheet, title, cols, widths)
-	for i, m := range recs {
-		row := make([]any, len(cols))
-		for j, c := range cols {
-			var s string
-			if v, ok := m[c]; ok && json.Unmarshal(v, &s) != nil {
-				s = string(v)
-			}
-			row[j] = s
-		}
-		b.row(dataRow+i, row)
-	}
 }

@@ -313,8 +313,8 @@ var (
 	overviewWidths = []float64{8, 14, 7, 7, 7, 7, 8, 11, 9, 9, 9, 26}
 	gradeHeader    = append([]string{"班级"}, studentHeader...)
 	gradeWidths    = []float64{14, 12, 9, 13, 13, 13, 13, 9, 9, 9, 11, 11, 48}
-	formsHeader    = []string{"年级", "班级", "窗口开始", "截止时间", "状态", "首次报送", "条目", "内容", "缺勤原因"}
-	formsWidths    = []float64{8, 14, 18, 18, 8, 18, 22, 60, 48}
+	formsHeader    = []string{"年级", "班级", "窗口开始", "截止时间", "状态", "首次报送", "条目（报送人）", "内容", "缺勤原因"}
+	formsWidths    = []float64{8, 14, 18, 18, 8, 18, 28, 60, 48}
 )
 
 // XLSX writes the workbook: an overview sheet (总览: one line per class),
@@ -369,18 +369,26 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 		}
 	}
 
-	b.sheet(formsSheet, "日常信息报表明细（"+periodTitle(x.s.Period)+"）", formsHeader, formsWidths)
-	row = dataRow
+	x.formsSheet(b, formsSheet, "日常信息报表明细（"+periodTitle(x.s.Period)+"）")
+	return b.finish(w, "attendance")
+}
+
+// formsSheet writes a sheet of every form of the period (报表明细 here, 考勤记录
+// in the archive): a row per class and due time, its entries with who sent
+// them, their content and the follow-ups, people and classes by name.
+func (x *attendanceExport) formsSheet(b *book, name, title string) {
+	b.sheet(name, title, formsHeader, formsWidths)
+	row := dataRow
 	for _, fm := range x.s.Forms {
 		u := x.unit(fm.Unit)
 		first, _ := fm.FirstAt()
 		var ids []string
 		for _, e := range fm.Entries {
+			id := e.ID + " " + x.src.Dir.MemberName(e.Submitter)
 			if e.Withdrawn {
-				ids = append(ids, e.ID+"(已撤回)")
-			} else {
-				ids = append(ids, e.ID)
+				id += "(已撤回)"
 			}
+			ids = append(ids, id)
 		}
 		content := ""
 		var causes []string
@@ -396,7 +404,6 @@ func (x *attendanceExport) XLSX(w io.Writer) error {
 			stateNames[fm.State(x.s.Now)], x.sheetTime(first), strings.Join(ids, "、"), content, strings.Join(causes, "；")})
 		row++
 	}
-	return b.finish(w, "attendance")
 }
 
 func (x *attendanceExport) sheetTime(t time.Time) string {
