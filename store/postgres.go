@@ -85,7 +85,7 @@ func newPostgres(cfg *pgxpool.Config) (*pgEngine, error) {
 	return e, nil
 }
 
-func (e *pgEngine) View(fn func(kvTx) error) error { return e.once(pgRead, nil, fn) }
+func (e *pgEngine) View(fn func(kvTx) error) error { return e.once(pgRead, fn) }
 
 // Update and Batch share commits like bbolt's (see committer): the writes
 // of one node go to PostgreSQL one group at a time, so they never conflict
@@ -106,16 +106,22 @@ func (e *pgEngine) Batch(fn func(kvTx) error) error { return e.w.do(fn) }
 // counters, indexes) and retrying. The lock comes before the transaction's
 // snapshot (LOCK TABLE takes none), so a write sees every write before it.
 var (
-	pgRead  = []string{`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`}
-	pgWrite = []string{`BEGIN ISOLATION LEVEL SERIALIZABLE`, `LOCK TABLE baosong_kv IN SHARE ROW EXCLUSIVE MODE`}
+	pgRead  = pgBegin{sql: []string{`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`}}
+	pgWrite = pgBegin{sql: []string{`BEGIN ISOLATION LEVEL SERIALIZABLE`, `LOCK TABLE baosong_kv IN SHARE ROW EXCLUSIVE MODE`}, write: true}
 )
+
+// pgBegin is how a transaction begins.
+type pgBegin struct {
+	sql   []string
+	write bool
+}
 
 // serializable runs fn in one SERIALIZABLE transaction, again while
 // PostgreSQL cannot serialize it with concurrent ones.
 func (e *pgEngine) serializable(fn func(kvTx) error) error {
 	var err error
 	for try := range pgAttempts {
-		if err = e.once(pgWrite, &e.cache, fn); !retryable(err) {
+		if err = e.once(pgWrite, fn); !retryable(err) {
 			break
 		}
 		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << min(try, 7))))
@@ -155,9 +161,10 @@ func retryable(err error) bool {
 // A transaction costs as few round trips as its reads allow: its BEGIN goes
 // with its first read, its writes are queued and go with the next read or
 // with the COMMIT, and a transaction that read and wrote nothing sends
-// nothing. A write transaction reads through this process's cache
-// (postgres_cache.go) and leaves its values there when it commits.
-func (e *pgEngine) once(begin []string, cache *pgCache, fn func(kvTx) error) error {
+// nothing. A transaction reads through this process's cache
+// (postgres_cache.go); a write transaction leaves its values there when it
+// commits.
+func (e *pgEngine) once(begin pgBegin, fn func(kvTx) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
 	defer cancel()
 	conn, err := e.pool.Acquire(ctx)
@@ -168,17 +175,15 @@ func (e *pgEngine) once(begin []string, cache *pgCache, fn func(kvTx) error) err
 	// closed by the pool, not reused.
 	defer conn.Release()
 	t := &pgTx{ctx: ctx, conn: conn, known: map[string]known{}, channel: e.channel}
-	for _, q := range begin {
+	for _, q := range begin.sql {
 		t.pending.Queue(q)
 	}
-	if cache != nil {
-		t.stamp(cache)
-	}
+	t.stamp(&e.cache, begin.write)
 	opening := t.pending.Len()
 	err = guarded(fn, t)
 	if err == nil && (t.sent || t.pending.Len() > opening) {
 		t.commit()
-		if t.err == nil {
+		if t.err == nil && begin.write {
 			t.committed()
 		}
 	}
@@ -206,12 +211,10 @@ type pgTx struct {
 	pending pgx.Batch        // statements not sent yet
 	known   map[string]known // bucket + 0x00 + key → its value in this transaction
 	channel string           // the engine's announcements to the leader
-	// A write transaction's cache (nil in a read-only one), the token it
-	// found and the one it leaves, and whether the cache holds the database
-	// as it found it (0: not decided yet, 1: yes, -1: no).
+	// The process's cache, the token the transaction found and the one a
+	// write transaction leaves.
 	cache       *pgCache
 	prev, token int64
-	current     int8
 	wiped       bool // a bucket was deleted: the cache is out of date
 }
 

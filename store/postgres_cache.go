@@ -22,8 +22,9 @@ import (
 // another process wrote (or the database was restored from a dump), the
 // tokens differ and the transaction reads from the database alone; at its
 // commit it leaves the cache holding what it read and wrote, at its token.
-// Read-only transactions (View) read from the database, as of their
-// snapshot.
+// A read-only transaction (View) reads the token with its first read too,
+// in its snapshot, and reads from the cache while the cache is at that
+// token; it leaves nothing in the cache.
 var pgWrittenSchema = []string{
 	`CREATE TABLE IF NOT EXISTS baosong_written (id integer PRIMARY KEY, token bigint NOT NULL)`,
 	`INSERT INTO baosong_written (id, token) SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM baosong_written)`,
@@ -55,30 +56,28 @@ func createWritten(ctx context.Context, e *pgEngine) error {
 	return nil
 }
 
-// stamp queues, after a write transaction's BEGIN and LOCK TABLE, the read
-// of the token it replaces and the new token.
-func (t *pgTx) stamp(c *pgCache) {
-	t.cache, t.token = c, rand.Int64()|1
+// stamp queues, after the transaction's BEGIN (and a write's LOCK TABLE),
+// the read of the token and a write's new token.
+func (t *pgTx) stamp(c *pgCache, write bool) {
+	t.cache = c
 	t.pending.Queue(`SELECT token FROM baosong_written WHERE id = 1`).QueryRow(func(r pgx.Row) error { return r.Scan(&t.prev) })
-	t.pending.Queue(`UPDATE baosong_written SET token = $1 WHERE id = 1`, t.token)
+	if write {
+		t.token = rand.Int64() | 1
+		t.pending.Queue(`UPDATE baosong_written SET token = $1 WHERE id = 1`, t.token)
+	}
 }
 
-// cached answers a key from the cache when the cache holds the database as
-// this transaction found it (decided once, at its first look).
+// cached answers a key from the cache while the cache holds the database
+// as this transaction found it. (A cache's values change only with its
+// token, to a new one.)
 func (t *pgTx) cached(id string) (known, bool) {
-	if t.cache == nil || !t.sent || t.err != nil || t.wiped {
+	if !t.sent || t.err != nil || t.wiped {
 		return known{}, false
 	}
 	c := t.cache
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t.current == 0 {
-		t.current = -1
-		if t.prev == c.token {
-			t.current = 1
-		}
-	}
-	if t.current < 0 {
+	if c.token != t.prev {
 		return known{}, false
 	}
 	k, ok := c.vals[id]

@@ -30,14 +30,15 @@ func TestPostgresCacheFollowsOtherProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// get reads another key first (the transaction's first read always
-	// goes to the database) and then the key; it returns the key's value
-	// and the round trips of a's transaction.
-	get := func(db *DB) (string, int64) {
+	// read reads another key first (the transaction's first read always
+	// goes to the database) and then the key, in a write transaction or a
+	// read-only one; it returns the key's value and the round trips of a's
+	// transaction.
+	read := func(db *DB, in func(func(kvTx) error) error) (string, int64) {
 		t.Helper()
 		var got []byte
 		before := trips.Load()
-		err := db.kv.Update(func(tx kvTx) error {
+		err := in(func(tx kvTx) error {
 			tx.Bucket(bucket).Get([]byte("other"))
 			got = tx.Bucket(bucket).Get(key)
 			return nil
@@ -53,12 +54,21 @@ func TestPostgresCacheFollowsOtherProcesses(t *testing.T) {
 		}
 		return string(got), trips.Load() - before
 	}
+	get := func(db *DB) (string, int64) { return read(db, db.kv.Update) }
+	view := func(db *DB) (string, int64) { return read(db, db.kv.View) }
 	put(a, "1")
-	get(a) // "other" is now known absent too
+	view(a) // the read-only transaction's statements prepared on the connection
+	get(a)  // "other" is now known absent too
 	if v, n := get(a); v != "1" || n != 2 {
 		t.Fatalf("a reads its own write: %q in %d round trips, want 1 in 2 (the first read, the commit)", v, n)
 	}
+	if v, n := view(a); v != "1" || n != 2 {
+		t.Fatalf("a's read-only transaction reads %q in %d round trips, want 1 in 2", v, n)
+	}
 	put(b, "2")
+	if v, n := view(a); v != "2" || n != 3 {
+		t.Fatalf("after the other process wrote, a's read-only transaction reads %q in %d round trips, want 2 from the database in 3", v, n)
+	}
 	if v, n := get(a); v != "2" || n != 3 {
 		t.Fatalf("after the other process wrote, a reads %q in %d round trips, want 2 from the database in 3", v, n)
 	}
@@ -97,5 +107,12 @@ func TestPostgresCacheFollowsOtherProcesses(t *testing.T) {
 	}
 	if v, _ := get(a); v != "<absent>" {
 		t.Fatalf("after the other process deleted the key a reads %q", v)
+	}
+	put(a, "4")
+	if err := b.kv.Update(func(tx kvTx) error { return tx.Bucket(bucket).Put(key, []byte("5")) }); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := view(a); v != "5" {
+		t.Fatalf("after the other process wrote, a's read-only transaction reads %q, want 5", v)
 	}
 }
