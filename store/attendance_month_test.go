@@ -230,23 +230,14 @@ func TestMigrateStudentMonths(t *testing.T) {
 		{"g1c2", "王五", due, 0, 0},
 	}
 	// Make it a schema 3 database: no month records.
-	err = db.kv.Update(func(tx kvTx) error {
+	db = asSchema(t, db, dir, 3, Options{}, func(tx kvTx) error {
 		for _, m := range months {
 			if err := tx.Bucket(bucketAttendanceStudent).Delete(monthKey(m.unit, m.who, m.at)); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(3))
+		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = OpenTest(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	err = db.ViewAttendance(func(tx attendance.Tx) error {
 		for _, m := range months {
 			raw := tx.(attendanceTx).t.bucket(bucketAttendanceStudent).Get(monthKey(m.unit, m.who, m.at))

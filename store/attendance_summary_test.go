@@ -136,23 +136,14 @@ func TestMigrateFormSummaries(t *testing.T) {
 		}
 	}
 	// Make it a schema 2 database: no summaries.
-	err = db.kv.Update(func(tx kvTx) error {
+	db = asSchema(t, db, dir, 2, Options{}, func(tx kvTx) error {
 		for _, f := range forms {
 			if err := tx.Bucket(bucketAttendanceForm).Delete(formKey(f.unit, f.due, 0)); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(2))
+		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = OpenTest(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	err = db.ViewAttendance(func(tx attendance.Tx) error {
 		for _, f := range forms {
 			raw := tx.(attendanceTx).t.bucket(bucketAttendanceForm).Get(formKey(f.unit, f.due, 0))

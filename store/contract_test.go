@@ -48,6 +48,29 @@ func OpenTest(dir string, o Options) (*DB, error) {
 	return OpenPostgres(dsn, o)
 }
 
+// asSchema turns db into a database of an older schema: undo takes away
+// what that schema did not have, the schema number is set back, and the
+// store is closed and opened again so the migrations since run. The
+// reopened store is closed with the test.
+func asSchema(t *testing.T, db *DB, dir string, schema uint64, o Options, undo func(kvTx) error) *DB {
+	t.Helper()
+	err := db.kv.Update(func(tx kvTx) error {
+		if err := undo(tx); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(schema))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = OpenTest(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // SkipOnPostgres skips a test of bbolt itself (its file, its lock).
 func SkipOnPostgres(t *testing.T) {
 	if testPG != "" {

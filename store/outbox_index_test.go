@@ -112,21 +112,9 @@ func TestMigrateOutboxDueIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Make it a schema 1 database: no due index.
-	err = db.kv.Update(func(tx kvTx) error {
-		if err := tx.DeleteBucket(bucketOutboxDue); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(1))
+	db = asSchema(t, db, dir, 1, Options{Now: func() time.Time { return now }}, func(tx kvTx) error {
+		return tx.DeleteBucket(bucketOutboxDue)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = OpenTest(dir, Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	items, err := db.Due(now, 10)
 	if err != nil || len(items) != 1 || items[0].Notification.Text != "one" {
 		t.Errorf("due after migration: %+v, %v", items, err)
@@ -265,23 +253,11 @@ func TestMigrateOutboxDueRecipients(t *testing.T) {
 	if _, err := db.Enqueue(bot.Notification{Text: "one", To: to}); err != nil {
 		t.Fatal(err)
 	}
-	err = db.kv.Update(func(tx kvTx) error {
+	db = asSchema(t, db, dir, 6, Options{Now: func() time.Time { return now }}, func(tx kvTx) error {
 		due := tx.Bucket(bucketOutboxDue)
 		k, _ := due.Cursor().First()
-		if err := due.Put(bytes.Clone(k), nil); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(6))
+		return due.Put(bytes.Clone(k), nil)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = OpenTest(dir, Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var asked []bot.Recipient
 	items, err := db.Scan(now, 10, func(_ uint64, to bot.Recipient) bool { asked = append(asked, to); return false })
 	if err != nil || len(items) != 1 || !slices.Equal(asked, []bot.Recipient{to}) {

@@ -84,25 +84,15 @@ func TestStatisticsOpenReadsOnlyItsIndex(t *testing.T) {
 	}
 
 	// Schema 7: items, no index.
-	if err := db.kv.Update(func(tx kvTx) error {
+	db = asSchema(t, db, dir, 7, Options{}, func(tx kvTx) error {
 		b := tx.Bucket(bucketSubmission)
 		for i, n := range []uint64{2, 3} {
 			if err := b.Put(u64(n), kept[i]); err != nil {
 				return err
 			}
 		}
-		if err := tx.DeleteBucket(bucketSubmissionStat); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put([]byte("schema"), u64(7))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	if db, err = OpenTest(dir, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+		return tx.DeleteBucket(bucketSubmissionStat)
+	})
 	if got := openStatistics(t, db); len(got) != 1 || got[0] != "S4" {
 		t.Errorf("open after the migration = %v, want S4", got)
 	}
