@@ -264,3 +264,39 @@ func TestAbsenceClockAfterDowntime(t *testing.T) {
 	mustContain(t, reply, "已记录 A1 孙七 未查明缺席原因", "政教处郑主任")
 	ta.waitInbox("office-1", "缺勤原因未查明", "孙七", "家长电话无人接听")
 }
+
+// A 查明 covers the student's later entries of the form only while an entry
+// that records it stays: withdrawn or corrected away, the next entry that
+// carries it does; with none left the teacher is asked again.
+func TestACauseCoversTheFormWhileAnEntryKeepsIt(t *testing.T) {
+	ta := startTestApp(t, t.TempDir(), attClock("2026-11-26 12:00"), attNoRateLimit)
+	ta.say("cadre-g1c1", "考勤 旷课：张三2节") // A1
+	ta.setNow(attClock("2026-11-26 12:10"))
+	mustContain(t, ta.say("teacher-g1c1", "查明 A1 张三 发烧在家，家长已知晓"), "已记录 A1 张三 的缺勤原因")
+	ta.setNow(attClock("2026-11-26 12:20"))
+	ta.say("cadre-g1c1", "考勤 旷课：张三1节") // A2, covered
+	ta.setNow(attClock("2026-11-26 12:30"))
+	mustContain(t, ta.say("cadre-g1c1", "撤回 A1"), "已撤回 A1")
+
+	// A1 is gone; A2 still carries the cause, so A3 takes it.
+	ta.setNow(attClock("2026-11-26 12:40"))
+	mustContain(t, ta.say("cadre-g1c1", "考勤 旷课：张三1节、李四1节"), "已收到 A3")
+	mustContain(t, ta.waitInbox("teacher-g1c1", "A3"), "张三 的缺勤原因已随 A1 查明（发烧在家，家长已知晓），无需再次回复")
+	if got := ta.followups("A3"); got != "张三=found via A1：发烧在家，家长已知晓; 李四=pending" {
+		t.Errorf("A3 follow-ups: %s", got)
+	}
+
+	// A2 corrected to name someone else, A3 withdrawn: nothing in the form
+	// records 张三's cause any more.
+	ta.setNow(attClock("2026-11-26 12:50"))
+	mustContain(t, ta.say("cadre-g1c1", "更正 A2 旷课：李四1节"), "A2")
+	mustContain(t, ta.say("cadre-g1c1", "撤回 A3"), "已撤回 A3")
+	ta.setNow(attClock("2026-11-26 13:00"))
+	mustContain(t, ta.say("cadre-g1c1", "考勤 旷课：张三1节"), "已收到 A4")
+	notice := ta.waitInbox("teacher-g1c1", "A4")
+	mustContain(t, notice, "查明 A4 张三 原因")
+	mustNotContain(t, notice, "无需再次回复")
+	if got := ta.followups("A4"); got != "张三=pending" {
+		t.Errorf("A4 follow-ups: %s, want the teacher asked again", got)
+	}
+}

@@ -155,3 +155,41 @@ func BenchmarkAttendanceSummaryMonth(b *testing.B) { benchSummary(b, "2026-11") 
 
 // BenchmarkAttendanceSummaryYear: the same over a school year (SPEC §12: ≤ 300 ms).
 func BenchmarkAttendanceSummaryYear(b *testing.B) { benchSummary(b, "2026") }
+
+// BenchmarkEntryIntoACrowdedForm: one more 旷课 line into a class form that
+// already holds 1,500 entries, each with an absence of one of the class's 50
+// students awaiting its cause (what a load generator pouring every form
+// into the current one builds): a new entry must not cost more as its form
+// fills up.
+func BenchmarkEntryIntoACrowdedForm(b *testing.B) {
+	cfg := bigSchool(b)
+	dir, err := org.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := store.Open(b.TempDir(), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	att := attendance.New(cfg.Attendance, cfg.Outing, dir, db, time.Now)
+	roster := dir.Roster("b1c1")
+	m, _ := dir.Member("cadre-b1c1")
+	at := time.Date(2026, 11, 16, 9, 0, 0, 0, att.Location())
+	submit := func(k int) {
+		_, err := att.Submit(context.Background(), attendance.Message{Member: m, Unit: "b1c1", At: at,
+			Rows: []attendance.Row{{Type: attendance.Absent, Student: roster[k%50].Name, Hours: 1}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	for k := range 1500 {
+		submit(k)
+	}
+	b.ReportAllocs()
+	k := 0
+	for b.Loop() {
+		submit(k)
+		k++
+	}
+}

@@ -36,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -433,22 +434,32 @@ func (a *Service) coverFromForm(tx Tx, e *Entry) error {
 		if f.State != CausePending {
 			continue
 		}
-		others, err := a.formFollowups(tx, e, f.Student)
+		o, err := tx.FormCause(e.Unit, f.Student, e.Due)
 		if err != nil {
 			return err
 		}
-		for _, o := range others {
-			if g, _ := o.Followup(f.Student); g.State == CauseFound {
-				via := g.Via
-				if via == "" {
-					via = o.ID
-				}
-				f.State, f.Cause, f.By, f.At, f.Via = CauseFound, g.Cause, g.By, g.At, via
-				break
-			}
+		if o == nil || o.ID == e.ID {
+			continue
 		}
+		g, _ := o.Followup(f.Student)
+		via := g.Via
+		if via == "" {
+			via = o.ID
+		}
+		f.State, f.Cause, f.By, f.At, f.Via = CauseFound, g.Cause, g.By, g.At, via
 	}
 	return nil
+}
+
+// FoundFor reports whether the entry answers the student's cause for its
+// form: it is live, names the student in a row and its follow-up of the
+// student has the cause found.
+func (e *Entry) FoundFor(student string) bool {
+	if e.Withdrawn {
+		return false
+	}
+	f, ok := e.Followup(student)
+	return ok && f.State == CauseFound && slices.ContainsFunc(e.Rows, func(r Row) bool { return r.Who() == student })
 }
 
 func (a *Service) log() *slog.Logger {

@@ -47,6 +47,11 @@ type Tx interface {
 	// of month, named in month's zone): what PutEntry keeps of the live
 	// entries naming the student with a due time in that month.
 	StudentMonth(unit, student string, month time.Time) (StudentMonth, error)
+	// FormCause reads the live entry of the class's form due at due in
+	// which the student's cause was found (Entry.FoundFor), nil when none:
+	// PutEntry keeps the form's answer for each student, so no entry of the
+	// form is read to find it.
+	FormCause(unit, student string, due time.Time) (*Entry, error)
 	// AwaitingCause lists the entries with a follow-up still pending
 	// (Entry.AwaitsCause), in id order.
 	AwaitingCause() ([]*Entry, error)

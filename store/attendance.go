@@ -413,18 +413,102 @@ func (a attendanceTx) putPart(e *attendance.Entry, student string, isNew bool) (
 	return p, ok, b.Put(key, raw)
 }
 
-// putMonths updates the month records of the students e names (and, for a
-// change, named before) after its student keys were written: a new entry is
-// added to them (its form's part kept under partKey); a change (rare) or a
-// student without a record summarizes the student's month again.
-func (a attendanceTx) putMonths(e *attendance.Entry, before []string, isNew bool) error {
+// causeKey is the student prefix + due time + 'c': the key of the entry
+// that answers the student's cause for that form (Entry.FoundFor), its
+// number big-endian; shorter than the index's entry keys.
+func causeKey(unit, student string, due time.Time) []byte {
+	return append(binary.BigEndian.AppendUint64(studentPrefix(unit, student), uint64(max(due.Unix(), 0))), 'c')
+}
+
+// FormCause reads the entry causeKey names.
+func (a attendanceTx) FormCause(unit, student string, due time.Time) (*attendance.Entry, error) {
 	b := a.t.bucket(bucketAttendanceStudent)
-	who := entryStudents(e)
-	for _, w := range before {
-		if !slices.Contains(who, w) {
-			who = append(who, w)
+	if b == nil {
+		return nil, nil
+	}
+	raw := b.Get(causeKey(unit, student, due))
+	if len(raw) != 8 {
+		return nil, nil
+	}
+	return a.entry(binary.BigEndian.Uint64(raw))
+}
+
+// putCauses keeps the form's answers for the students e names (and, for a
+// change, named before) after e was written: e becomes the answer of a
+// student it answers and who has none; when the entry named as the answer
+// no longer answers (withdrawn or corrected, rare), the form's entries
+// naming the student are read for another.
+func (a attendanceTx) putCauses(e *attendance.Entry, n uint64, who []string) error {
+	b := a.t.bucket(bucketAttendanceStudent)
+	for _, w := range who {
+		key := causeKey(e.Unit, w, e.Due)
+		cur := b.Get(key)
+		switch {
+		case e.FoundFor(w):
+			if cur == nil {
+				if err := b.Put(key, u64(n)); err != nil {
+					return err
+				}
+			}
+		case len(cur) == 8 && binary.BigEndian.Uint64(cur) == n:
+			if err := a.findCause(e.Unit, w, e.Due); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
+}
+
+// findCause sets the student's answer for the form to the first live entry
+// naming the student that answers, or none.
+func (a attendanceTx) findCause(unit, student string, due time.Time) error {
+	b := a.t.bucket(bucketAttendanceStudent)
+	named, err := a.StudentEntries(unit, student, due, due.Add(time.Second))
+	if err != nil {
+		return err
+	}
+	for _, p := range named {
+		n, _ := entryNumber(p.ID)
+		e, err := a.entry(n)
+		if err != nil {
+			return err
+		}
+		if e.FoundFor(student) {
+			return b.Put(causeKey(unit, student, due), u64(n))
+		}
+	}
+	return b.Delete(causeKey(unit, student, due))
+}
+
+// indexCauses is the migration to schema 10: each form's answer for each
+// student whose cause was found, the first such entry.
+func indexCauses(tx kvTx) error {
+	b := tx.Bucket(bucketAttendanceStudent)
+	return tx.Bucket(bucketAttendance).ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			return nil
+		}
+		e := new(attendance.Entry)
+		if err := json.Unmarshal(v, e); err != nil {
+			return fmt.Errorf("store: decode A%d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		for _, w := range entryStudents(e) {
+			if e.FoundFor(w) && b.Get(causeKey(e.Unit, w, e.Due)) == nil {
+				if err := b.Put(causeKey(e.Unit, w, e.Due), k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// putMonths updates the month records of the students who (e's and, for a
+// change, those it named before) after its student keys were written: a new
+// entry is added to them (its form's part kept under partKey); a change
+// (rare) or a student without a record summarizes the student's month again.
+func (a attendanceTx) putMonths(e *attendance.Entry, who []string, isNew bool) error {
+	b := a.t.bucket(bucketAttendanceStudent)
 	for _, w := range who {
 		var part attendance.FormPart
 		var mixed, touched bool
@@ -606,7 +690,16 @@ func (a attendanceTx) PutEntry(e *attendance.Entry, action, detail string, at ti
 			}
 		}
 	}
-	if err := a.putMonths(e, before, isNew); err != nil {
+	who := entryStudents(e)
+	for _, w := range before {
+		if !slices.Contains(who, w) {
+			who = append(who, w)
+		}
+	}
+	if err := a.putMonths(e, who, isNew); err != nil {
+		return err
+	}
+	if err := a.putCauses(e, n, who); err != nil {
 		return err
 	}
 	if cause := a.t.bucket(bucketAttendanceCause); e.AwaitsCause() {

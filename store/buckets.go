@@ -60,7 +60,9 @@ var (
 	// student: the monthly ledger of the students of a new entry without reading the whole class.
 	// The student prefix + 'm' + month (2006-01) holds the student's month record
 	// (attendance.StudentMonth, JSON), updated with every entry: see putMonths; the prefix + due time +
-	// 'p' holds the student's 旷课 and approved leave in that form (attendance.FormPart, JSON): see putPart.
+	// 'p' holds the student's 旷课 and approved leave in that form (attendance.FormPart, JSON): see putPart;
+	// the prefix + due time + 'c' the number of the form's entry that answers the student's cause
+	// (查明, attendance.Entry.FoundFor; from schema 10): see putCauses.
 	bucketAttendanceStudent = []byte("attendance_student")
 	// bucketAttendanceBy: submitter member id + 0x00 + entry number → empty. 我的, newest first.
 	bucketAttendanceBy = []byte("attendance_by")

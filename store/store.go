@@ -25,7 +25,7 @@ import (
 )
 
 // SchemaVersion is the layout version this code writes.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(kvTx) error{
@@ -39,6 +39,7 @@ var migrations = map[uint64]func(kvTx) error{
 	// 8: nothing to convert; from 9 the history, the student index and the
 	// handled messages are written shorter (encodeHistory, encodeStudentRows,
 	// packDedupe), which older programs cannot read, while this one reads both.
+	9: indexCauses, // each form's answer for each student (查明)
 }
 
 // ErrLocked means another process holds the database.
