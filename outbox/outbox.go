@@ -308,15 +308,28 @@ func (l *Loop) queue(seq uint64, to bot.Recipient) string {
 }
 
 // plan sorts the due pushes into units, one per queue at a time; it adds
-// the queues it leaves behind to waiting.
+// the queues it leaves behind to waiting. A push shares a unit with others
+// of its batch (Batch) only when the scan found some: one whose batch it
+// alone is in goes as its recipient's own unit, which takes the recipient's
+// next pushes too, so that a recipient's backlog goes out in one unit rather
+// than one push (and one more scan reading the rest) at a time.
 func (l *Loop) plan(items []Item, waiting map[string]bool) (units []*unit) {
 	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Or(cmp.Compare(a.Notification.Priority, b.Notification.Priority), cmp.Compare(a.Seq, b.Seq))
 	})
-	_, canBatch := l.Notifier.(bot.Batcher)
+	names := make([]string, len(items))
+	shared := map[string]int{} // batch name → pushes of the scan in it
+	if _, canBatch := l.Notifier.(bot.Batcher); canBatch && l.Batch != nil {
+		for i, it := range items {
+			if it.Notification.To.Member != "" && it.Notification.Digest == "" {
+				names[i] = l.Batch(it.Notification)
+				shared[names[i]]++
+			}
+		}
+	}
 	of := map[string]*unit{}      // recipient → its unit in this plan
 	batches := map[string]*unit{} // batch name → unit
-	for _, it := range items {
+	for i, it := range items {
 		to := l.queue(it.Seq, it.Notification.To)
 		if u := of[to]; u != nil && u.batch {
 			waiting[to] = true // one unit per recipient at a time
@@ -325,9 +338,9 @@ func (l *Loop) plan(items []Item, waiting map[string]bool) (units []*unit) {
 			u.items = append(u.items, it)
 			continue
 		}
-		name := ""
-		if canBatch && l.Batch != nil && it.Notification.To.Member != "" && it.Notification.Digest == "" {
-			name = l.Batch(it.Notification)
+		name := names[i]
+		if shared[name] < 2 {
+			name = ""
 		}
 		u := batches[name]
 		if u == nil || name == "" {

@@ -383,12 +383,24 @@ func (q *readingQueue) state() (scans int, read map[uint64]int) {
 // those queued behind it for the same recipient, however often the loop
 // scans (here at each of 20 pushes queued one by one, and every 5 ms). Each
 // push is read once, and the held-up recipient still gets its pushes in
-// order once the first is through.
+// order once the first is through. So too when pushes may be batched by
+// text (as WeCom's are) and every text is different: the held-up
+// recipient's backlog goes out as one unit, not one push per scan.
 func TestScanReadsOnlyWhatTheLoopCanStart(t *testing.T) {
+	for _, batched := range []bool{false, true} {
+		t.Run(fmt.Sprintf("batched=%v", batched), func(t *testing.T) { scanReadsOnlyWhatTheLoopCanStart(t, batched) })
+	}
+}
+
+func scanReadsOnlyWhatTheLoopCanStart(t *testing.T, batched bool) {
 	clock, db := openAt(t)
 	rec := &recorder{release: make(chan struct{})}
 	q := &readingQueue{DB: db, read: map[uint64]int{}}
-	runLoop(t, &outbox.Loop{Queue: q, Notifier: rec, Now: clock.Now, Poll: 5 * time.Millisecond})
+	loop := &outbox.Loop{Queue: q, Notifier: rec, Now: clock.Now, Poll: 5 * time.Millisecond}
+	if batched {
+		loop.Notifier, loop.Batch = batchingRecorder{rec}, func(n bot.Notification) string { return n.Text }
+	}
+	runLoop(t, loop)
 	slow := bot.Recipient{Member: "slow"}
 	enqueue := func(to bot.Recipient, text string) {
 		t.Helper()
@@ -430,4 +442,16 @@ func TestScanReadsOnlyWhatTheLoopCanStart(t *testing.T) {
 	if _, read := q.state(); len(read) != 21 || slices.ContainsFunc(slices.Collect(maps.Values(read)), func(n int) bool { return n != 1 }) {
 		t.Errorf("pushes read: %v, want each of the 21 once", read)
 	}
+}
+
+// batchingRecorder is a recorder that takes batches, one member at a time.
+type batchingRecorder struct{ *recorder }
+
+func (b batchingRecorder) NotifyMany(ctx context.Context, n bot.Notification, members []string) []error {
+	errs := make([]error, len(members))
+	for i, m := range members {
+		n.To = bot.Recipient{Member: m}
+		errs[i] = b.Notify(ctx, n)
+	}
+	return errs
 }
