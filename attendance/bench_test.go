@@ -193,3 +193,49 @@ func BenchmarkEntryIntoACrowdedForm(b *testing.B) {
 		k++
 	}
 }
+
+// BenchmarkAbsenceClockNothingDue: the absence clock's run of every minute
+// while 20,000 absences asked within the last hour wait for their causes
+// (none due yet): it must not read them all.
+func BenchmarkAbsenceClockNothingDue(b *testing.B) {
+	cfg := bigSchool(b)
+	dir, err := org.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db, err := store.Open(b.TempDir(), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	att := attendance.New(cfg.Attendance, cfg.Outing, dir, db, time.Now)
+	now := time.Date(2026, 11, 26, 15, 0, 0, 0, att.Location())
+	due := now.Add(2 * time.Hour)
+	roster := dir.Roster("b1c1")
+	err = db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
+		for i := range 20000 {
+			id, err := tx.NewEntryID()
+			if err != nil {
+				return err
+			}
+			who := roster[i%50].Name
+			asked := now.Add(-time.Duration(i%3600) * time.Second)
+			e := &attendance.Entry{ID: id, Unit: bigClasses(dir)[i%60].ID, Due: due, At: asked, Submitter: "cadre-b1c1",
+				Rows:      []attendance.Row{{Type: attendance.Absent, Student: who, Hours: 1}},
+				Followups: []attendance.Followup{{Student: who, State: attendance.CausePending, Since: asked}}}
+			if err := tx.PutEntry(e, "submit", "", asked); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := att.FollowupTick(context.Background(), now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

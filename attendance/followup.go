@@ -81,15 +81,16 @@ func (r Row) Abnormal() bool {
 	return r.Type == Absent || r.Type == NightAway || r.Type == LeftSchool
 }
 
-// AwaitsCause reports whether a follow-up of the entry waits for its first
-// answer or report.
-func (e *Entry) AwaitsCause() bool {
+// Asked is when the entry's oldest follow-up still waiting for its first
+// answer or report was asked; zero when none waits.
+func (e *Entry) Asked() time.Time {
+	var asked time.Time
 	for _, f := range e.Followups {
-		if f.State == CausePending {
-			return true
+		if f.State == CausePending && (asked.IsZero() || f.Since.Before(asked)) {
+			asked = f.Since
 		}
 	}
-	return false
+	return asked
 }
 
 // Followup finds the entry's follow-up of a student (as Row.Who).
@@ -281,7 +282,7 @@ func (a *Service) Answer(ctx context.Context, x Answer) (*AnswerResult, error) {
 func (a *Service) FollowupTick(ctx context.Context, now time.Time) error {
 	var due []string
 	err := a.Store.ViewAttendance(func(tx Tx) error {
-		es, err := tx.AwaitingCause()
+		es, err := tx.AwaitingCause(now.Add(-a.ExplainWithin))
 		if err != nil {
 			return err
 		}

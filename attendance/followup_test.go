@@ -28,7 +28,7 @@ func (f *fixture) awaiting() []string {
 	f.t.Helper()
 	var ids []string
 	err := f.db.ViewAttendance(func(tx attendance.Tx) error {
-		es, err := tx.AwaitingCause()
+		es, err := tx.AwaitingCause(at("2099-01-01"))
 		for _, e := range es {
 			ids = append(ids, e.ID)
 		}

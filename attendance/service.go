@@ -52,9 +52,10 @@ type Tx interface {
 	// PutEntry keeps the form's answer for each student, so no entry of the
 	// form is read to find it.
 	FormCause(unit, student string, due time.Time) (*Entry, error)
-	// AwaitingCause lists the entries with a follow-up still pending
-	// (Entry.AwaitsCause), in id order.
-	AwaitingCause() ([]*Entry, error)
+	// AwaitingCause lists the entries with a follow-up still pending that
+	// was asked at or before asked (Entry.Asked), the longest waiting
+	// first: the absence clock reads only those it may report.
+	AwaitingCause(asked time.Time) ([]*Entry, error)
 	// MemberEntries lists the entries a member submitted, newest first, at most limit.
 	MemberEntries(member string, limit int) ([]*Entry, error)
 	// PutEntry stores the entry (new or changed; Unit and Due never change)

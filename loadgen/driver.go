@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -329,6 +330,7 @@ func (r *runner) progress(w io.Writer, every time.Duration, start time.Time) fun
 	t := time.NewTicker(every)
 	go func() {
 		var last int64
+		seen := 0 // latencies of earlier lines
 		for {
 			select {
 			case <-done:
@@ -337,9 +339,12 @@ func (r *runner) progress(w io.Writer, every time.Duration, start time.Time) fun
 			}
 			r.mu.Lock()
 			sent, ok := r.sent, r.ok
+			now := &Result{Latencies: slices.Clone(r.latencies[seen:])}
+			seen = len(r.latencies)
 			r.mu.Unlock()
-			fmt.Fprintf(w, "%5.0fs  sent %d  ok %d  %.0f msgs/s now\n", time.Since(start).Seconds(), sent, ok,
-				float64(sent-last)/every.Seconds())
+			slices.Sort(now.Latencies)
+			fmt.Fprintf(w, "%5.0fs  sent %d  ok %d  %.0f msgs/s now  p99 %v  max %v\n", time.Since(start).Seconds(), sent, ok,
+				float64(sent-last)/every.Seconds(), now.Percentile(.99).Round(time.Microsecond), now.Percentile(1).Round(time.Microsecond))
 			last = sent
 		}
 	}()

@@ -433,6 +433,23 @@ func (a attendanceTx) FormCause(unit, student string, due time.Time) (*attendanc
 	return a.entry(binary.BigEndian.Uint64(raw))
 }
 
+// putAsked moves the entry in the cause index from where it was (old: nil
+// for a new entry) to when its oldest pending follow-up was asked, or out.
+func (a attendanceTx) putAsked(old, e *attendance.Entry, n uint64) error {
+	b := a.t.bucket(bucketAttendanceCause)
+	if old != nil {
+		if asked := old.Asked(); !asked.IsZero() {
+			if err := b.Delete(askedKey(asked, n)); err != nil {
+				return err
+			}
+		}
+	}
+	if asked := e.Asked(); !asked.IsZero() {
+		return b.Put(askedKey(asked, n), nil)
+	}
+	return nil
+}
+
 // putCauses keeps the form's answers for the students e names (and, for a
 // change, named before) after e was written: e becomes the answer of a
 // student it answers and who has none; when the entry named as the answer
@@ -481,9 +498,16 @@ func (a attendanceTx) findCause(unit, student string, due time.Time) error {
 }
 
 // indexCauses is the migration to schema 10: each form's answer for each
-// student whose cause was found, the first such entry.
+// student whose cause was found, the first such entry; the cause index by
+// when the entries were asked (it was by entry number).
 func indexCauses(tx kvTx) error {
-	b := tx.Bucket(bucketAttendanceStudent)
+	if err := tx.DeleteBucket(bucketAttendanceCause); err != nil { // init created it
+		return err
+	}
+	if err := tx.CreateBucketIfNotExists(bucketAttendanceCause); err != nil {
+		return err
+	}
+	b, awaiting := tx.Bucket(bucketAttendanceStudent), tx.Bucket(bucketAttendanceCause)
 	return tx.Bucket(bucketAttendance).ForEach(func(k, v []byte) error {
 		if len(k) != 8 {
 			return nil
@@ -498,6 +522,9 @@ func indexCauses(tx kvTx) error {
 					return err
 				}
 			}
+		}
+		if asked := e.Asked(); !asked.IsZero() {
+			return awaiting.Put(askedKey(asked, binary.BigEndian.Uint64(k)), nil)
 		}
 		return nil
 	})
@@ -590,25 +617,32 @@ func summarizeMonths(tx kvTx) error {
 	})
 }
 
-// AwaitingCause reads the entries the cause index lists.
-func (a attendanceTx) AwaitingCause() ([]*attendance.Entry, error) {
+// askedKey is the cause index key of an entry asked at asked: the time
+// (unix nanos) and the entry number, big-endian.
+func askedKey(asked time.Time, n uint64) []byte {
+	return binary.BigEndian.AppendUint64(u64(uint64(max(asked.UnixNano(), 0))), n)
+}
+
+// AwaitingCause reads the entries the cause index lists up to asked.
+func (a attendanceTx) AwaitingCause(asked time.Time) ([]*attendance.Entry, error) {
 	b := a.t.bucket(bucketAttendanceCause)
 	if b == nil { // a read-only database written before the index existed
 		return nil, nil
 	}
+	end := u64(uint64(max(asked.UnixNano(), 0)))
 	var out []*attendance.Entry
-	err := b.ForEach(func(k, _ []byte) error {
-		if len(k) != 8 {
-			return nil
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil && bytes.Compare(k[:min(len(k), 8)], end) <= 0; k, _ = c.Next() {
+		if len(k) != 16 {
+			continue
 		}
-		e, err := a.entry(binary.BigEndian.Uint64(k))
+		e, err := a.entry(binary.BigEndian.Uint64(k[8:]))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out = append(out, e)
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 func (a attendanceTx) MemberEntries(member string, limit int) ([]*attendance.Entry, error) {
@@ -645,10 +679,11 @@ func (a attendanceTx) PutEntry(e *attendance.Entry, action, detail string, at ti
 	}
 	students := a.t.bucket(bucketAttendanceStudent)
 	isNew := a.t.bucket(bucketAttendance).Get(u64(n)) == nil
-	var before []string // the students a changed entry named
-	if !isNew {         // a change: drop the old rows' student keys
-		old, err := a.entry(n)
-		if err != nil {
+	var before []string       // the students a changed entry named
+	var old *attendance.Entry // the entry as it was
+	if !isNew {               // a change: drop the old rows' student keys
+		var err error
+		if old, err = a.entry(n); err != nil {
 			return err
 		}
 		before = entryStudents(old)
@@ -702,11 +737,7 @@ func (a attendanceTx) PutEntry(e *attendance.Entry, action, detail string, at ti
 	if err := a.putCauses(e, n, who); err != nil {
 		return err
 	}
-	if cause := a.t.bucket(bucketAttendanceCause); e.AwaitsCause() {
-		if err := cause.Put(u64(n), nil); err != nil {
-			return err
-		}
-	} else if err := cause.Delete(u64(n)); err != nil {
+	if err := a.putAsked(old, e, n); err != nil {
 		return err
 	}
 	by := binary.BigEndian.AppendUint64(append([]byte(e.Submitter), 0), n)

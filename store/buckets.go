@@ -68,8 +68,10 @@ var (
 	bucketAttendanceBy = []byte("attendance_by")
 	// bucketAttendanceConfirm: month (2026-11) + 0x00 + grade → JSON attendance.Confirmation.
 	bucketAttendanceConfirm = []byte("attendance_confirm")
-	// bucketAttendanceCause: big-endian number of A<n> → empty. The entries with an abnormal
-	// absence whose cause the class teacher has not answered yet (篇3): the absence clock reads them.
+	// bucketAttendanceCause: when asked (unix nanos) + number of A<n>, big-endian → empty. The
+	// entries with an abnormal absence whose cause the class teacher has not answered yet (篇3), by
+	// when the oldest such follow-up was asked (attendance.Entry.Asked; by number before schema
+	// 10): the absence clock reads only those it may report.
 	bucketAttendanceCause = []byte("attendance_cause")
 
 	// bucketSubmissionStat: big-endian number of S<n> → empty. The 统计 items not at the office
