@@ -139,7 +139,9 @@ type Directory struct {
 	unitByID map[string]*Unit
 	members  []*Member
 	byID     map[string]*Member
-	byUser   map[string]*Member // channel|platform user id
+	byUnit   map[string][]*Member // unit id → its members, in directory order
+	byRole   map[string][]*Member // role → the members who have it, in directory order
+	byUser   map[string]*Member   // channel|platform user id
 	rosters  map[string][]Student
 	groups   map[string]*Group
 }
@@ -165,6 +167,8 @@ func New(src Source) (*Directory, error) {
 		calendar: cal,
 		unitByID: map[string]*Unit{},
 		byID:     map[string]*Member{},
+		byUnit:   map[string][]*Member{},
+		byRole:   map[string][]*Member{},
 		byUser:   map[string]*Member{},
 		rosters:  map[string][]Student{},
 		groups:   map[string]*Group{},
@@ -188,6 +192,12 @@ func New(src Source) (*Directory, error) {
 		}
 		d.members = append(d.members, &m)
 		d.byID[m.ID] = &m
+		for _, u := range slices.Compact(slices.Sorted(slices.Values(m.Units))) {
+			d.byUnit[u] = append(d.byUnit[u], &m)
+		}
+		for _, r := range slices.Compact(slices.Sorted(slices.Values(m.Roles))) {
+			d.byRole[r] = append(d.byRole[r], &m)
+		}
 		d.byUser["local|"+m.ID] = &m
 		d.byUser["wecom|"+m.WeComUser] = &m
 		d.byUser["dingtalk|"+m.DingTalkUser] = &m
@@ -266,15 +276,7 @@ func (d *Directory) ByUser(channel, user string) (*Member, bool) {
 func (d *Directory) Members() []*Member { return d.members }
 
 // WithRole lists the members that have the role.
-func (d *Directory) WithRole(role string) []*Member {
-	var out []*Member
-	for _, m := range d.members {
-		if m.Has(role) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+func (d *Directory) WithRole(role string) []*Member { return slices.Clone(d.byRole[role]) }
 
 // Unit returns the unit with the id.
 func (d *Directory) Unit(id string) (*Unit, bool) {
@@ -339,8 +341,8 @@ func (d *Directory) Grades() []string {
 // InUnit lists the members of a unit that have the role ("" for any).
 func (d *Directory) InUnit(unit, role string) []*Member {
 	var out []*Member
-	for _, m := range d.members {
-		if m.In(unit) && (role == "" || m.Has(role)) {
+	for _, m := range d.byUnit[unit] {
+		if role == "" || m.Has(role) {
 			out = append(out, m)
 		}
 	}
@@ -350,14 +352,9 @@ func (d *Directory) InUnit(unit, role string) []*Member {
 // GradeLeads lists the grade leads of a grade.
 func (d *Directory) GradeLeads(grade string) []*Member {
 	var out []*Member
-	for _, m := range d.members {
-		if m.Has(GradeLead) {
-			for _, g := range m.Grades {
-				if g == grade {
-					out = append(out, m)
-					break
-				}
-			}
+	for _, m := range d.byRole[GradeLead] {
+		if slices.Contains(m.Grades, grade) {
+			out = append(out, m)
 		}
 	}
 	return out

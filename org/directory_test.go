@@ -3,6 +3,7 @@ package org_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,5 +136,48 @@ func TestNewFromTheModelAlone(t *testing.T) {
 	if cal.Location() != urumqi || !cal.IsWorkday(time.Date(2026, 11, 7, 12, 0, 0, 0, urumqi)) {
 		t.Errorf("calendar: %v, 2026-11-07 (a Saturday made a working day) workday %v", cal.Location(),
 			cal.IsWorkday(time.Date(2026, 11, 7, 12, 0, 0, 0, urumqi)))
+	}
+}
+
+// The members of a unit and of a role are kept by unit and by role, in
+// directory order, each once however often the config names the unit or
+// the role; the lists handed out are the caller's to change.
+func TestMembersByUnitAndRole(t *testing.T) {
+	d, err := org.New(organisation{Name: "一中",
+		Units: []org.Unit{{ID: "c1", Name: "初一(1)班", Kind: org.Class, Grade: "初一"},
+			{ID: "c2", Name: "初二(1)班", Kind: org.Class, Grade: "初二"}},
+		Members: []org.Member{
+			{ID: "t1", Name: "刘老师", Roles: []string{org.Teacher, org.Teacher}, Units: []string{"c1", "c2", "c1"}},
+			{ID: "l1", Name: "王组长", Roles: []string{org.GradeLead, org.Teacher}, Units: []string{"c2"}, Grades: []string{"初二"}},
+			{ID: "k1", Name: "陈班长", Roles: []string{org.Cadre}, Units: []string{"c1"}},
+			{ID: "t2", Name: "赵老师", Roles: []string{org.Teacher}, Units: []string{"c1"}},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(ms []*org.Member) string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.ID)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, c := range []struct{ got, want string }{
+		{ids(d.InUnit("c1", "")), "t1 k1 t2"},
+		{ids(d.InUnit("c1", org.Teacher)), "t1 t2"},
+		{ids(d.InUnit("c2", org.Teacher)), "t1 l1"},
+		{ids(d.InUnit("c3", "")), ""},
+		{ids(d.WithRole(org.Teacher)), "t1 l1 t2"},
+		{ids(d.GradeLeads("初二")), "l1"},
+		{ids(d.GradeLeads("初一")), ""},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+	teachers := d.WithRole(org.Teacher)
+	teachers[0] = nil
+	if got := ids(d.WithRole(org.Teacher)); got != "t1 l1 t2" {
+		t.Errorf("a caller's change reached the directory: %q", got)
 	}
 }
