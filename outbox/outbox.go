@@ -31,9 +31,10 @@ type Item struct {
 // Queue is the part of the store the loop needs.
 type Queue interface {
 	// Scan lists up to limit queued pushes whose next attempt is due, most
-	// urgent and earliest due first. It asks skip first about each due push
-	// it comes to, by seq and recipient, and does not read those skipped;
-	// they count towards limit.
+	// urgent and earliest due first, a recipient's in the order they are to
+	// go. It asks skip first about each recipient whose first push is due,
+	// by that push's seq and the recipient, and does not read the pushes of
+	// those skipped; they count towards limit.
 	Scan(now time.Time, limit int, skip func(seq uint64, to bot.Recipient) bool) ([]Item, error)
 	NextDue() (time.Time, error)
 	Delivered(seqs ...uint64) error
@@ -141,21 +142,11 @@ func (l *Loop) Run(ctx context.Context) {
 	l.broken = make(chan error, 1)
 	faults := 0
 	for ctx.Err() == nil {
-		// The scan passes over the pushes in flight and those of a
-		// recipient in flight (left behind: waiting) without reading them,
-		// so that it costs what it can start, not the backlog.
-		waiting := map[string]bool{}
-		seen := 0
+		// The scan passes over the pushes in flight and the queues of
+		// recipients in flight without reading them, so that it costs what
+		// it can start, not the backlog.
 		skip := func(seq uint64, to bot.Recipient) bool {
-			seen++
-			if flying[seq] {
-				return true
-			}
-			if q := l.queue(seq, to); busy[q] {
-				waiting[q] = true
-				return true
-			}
-			return false
+			return flying[seq] || busy[l.queue(seq, to)]
 		}
 		items, err := l.due(batch, skip)
 		if err != nil {
@@ -178,7 +169,7 @@ func (l *Loop) Run(ctx context.Context) {
 			continue
 		}
 		faults = 0
-		units := l.plan(items, waiting)
+		units := l.plan(items)
 		for _, u := range units {
 			for _, to := range u.to {
 				busy[to] = true
@@ -200,11 +191,10 @@ func (l *Loop) Run(ctx context.Context) {
 			}()
 		}
 		// Scan again when something new is queued (unless every worker is
-		// busy: then when one is free), when a recipient whose pushes were
-		// left behind is free (any unit, when the scan stopped at its
-		// limit), or when the next push falls due (while pushes are in
-		// flight, their stale due times do not count: Poll).
-		more := seen == batch
+		// busy: then when one is free), when a unit is done (its
+		// recipient's next push is at the head of the queue now), or when
+		// the next push falls due (while pushes are in flight, their stale
+		// due times do not count: Poll).
 		for again := false; !again && ctx.Err() == nil; {
 			wait := l.Poll
 			if len(busy) == 0 {
@@ -223,10 +213,7 @@ func (l *Loop) Run(ctx context.Context) {
 				again = true
 			case u := <-done:
 				finished(u)
-				again = more
-				for _, to := range u.to {
-					again = again || waiting[to]
-				}
+				again = true
 			case <-t.C:
 				again = true
 			}
@@ -307,13 +294,12 @@ func (l *Loop) queue(seq uint64, to bot.Recipient) string {
 	return to.String()
 }
 
-// plan sorts the due pushes into units, one per queue at a time; it adds
-// the queues it leaves behind to waiting. A push shares a unit with others
+// plan sorts the due pushes into units, one per queue at a time. A push shares a unit with others
 // of its batch (Batch) only when the scan found some: one whose batch it
 // alone is in goes as its recipient's own unit, which takes the recipient's
 // next pushes too, so that a recipient's backlog goes out in one unit rather
 // than one push (and one more scan reading the rest) at a time.
-func (l *Loop) plan(items []Item, waiting map[string]bool) (units []*unit) {
+func (l *Loop) plan(items []Item) (units []*unit) {
 	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Or(cmp.Compare(a.Notification.Priority, b.Notification.Priority), cmp.Compare(a.Seq, b.Seq))
 	})
@@ -332,8 +318,7 @@ func (l *Loop) plan(items []Item, waiting map[string]bool) (units []*unit) {
 	for i, it := range items {
 		to := l.queue(it.Seq, it.Notification.To)
 		if u := of[to]; u != nil && u.batch {
-			waiting[to] = true // one unit per recipient at a time
-			continue
+			continue // one unit per recipient at a time: the rest waits
 		} else if u != nil {
 			u.items = append(u.items, it)
 			continue

@@ -279,16 +279,19 @@ func TestRecipientQueueByPriority(t *testing.T) {
 			time.Sleep(2 * time.Millisecond)
 		}
 	}
-	// The group's first push failed: all six wait for its retry in 5 s.
+	// The group's first push failed: all six wait for its retry in 5 s
+	// (none is due now; at the retry all are, the failed one first).
 	waitFor("the group's queue held", func() bool {
-		items, _ := db.Due(now.Add(time.Hour), 100)
-		held := 0
-		for _, it := range items {
-			if it.Notification.To == group && it.NextAt.Equal(now.Add(outbox.Backoff(1))) {
-				held++
+		var texts []string
+		for _, at := range []time.Time{now, now.Add(outbox.Backoff(1))} {
+			items, _ := db.Due(at, 100)
+			for _, it := range items {
+				if it.Notification.To == group {
+					texts = append(texts, fmt.Sprintf("%s %d", it.Notification.Text, it.Attempts))
+				}
 			}
 		}
-		return held == 6
+		return slices.Equal(texts, []string{"reminder 0", "repeat 0", "notice 0", "escalation 0", "alert 1", "second alert 0"})
 	})
 	// A push queued meanwhile waits too.
 	if _, err := db.Enqueue(bot.Notification{To: group, Text: "third alert", Priority: bot.PriorityAlert}); err != nil {

@@ -37,9 +37,6 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 			n.At = t.Now()
 		}
 		it := outbox.Item{Seq: seq, Notification: n, NextAt: n.At}
-		if held := heldUntil(t.tx, n.To); held.After(it.NextAt) {
-			it.NextAt = held // behind the recipient's pushes waiting for a retry
-		}
 		if err := putQueued(t.tx, &it); err != nil {
 			return queued, err
 		}
@@ -57,7 +54,7 @@ func (t *Tx) Enqueue(ns ...bot.Notification) (int, error) {
 	return queued, nil
 }
 
-// putQueued writes a queued push and its due and recipient index entries.
+// putQueued writes a queued push and puts it in its recipient's queue.
 func putQueued(tx kvTx, it *outbox.Item) error {
 	raw, err := json.Marshal(it)
 	if err != nil {
@@ -66,14 +63,58 @@ func putQueued(tx kvTx, it *outbox.Item) error {
 	if err := tx.Bucket(bucketOutbox).Put(u64(it.Seq), raw); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketOutboxDue).Put(dueKey(it), dueValue(it.Notification.To)); err != nil {
-		return err
-	}
-	return tx.Bucket(bucketOutboxTo).Put(toKey(it.Notification.To, it.Seq), toValue(it))
+	return requeue(tx, it.Notification.To, func(q kvBucket) error { return q.Put(toKey(it), toValue(it)) })
 }
 
-// toValue is the recipient index value of a queued push: when it is due,
-// and 1 when it waits for a retry (its own or an older push's), else 0.
+// requeue changes a recipient's queue and keeps the due index on its head:
+// the index holds one entry per recipient, its first push (most urgent,
+// then oldest) when that is due, so that a recipient's backlog costs
+// nothing until it is at the head, and a retry holds the queue by moving
+// one entry. A push that comes to the head past one waiting for its retry
+// (a more urgent one queued meanwhile) waits until then too, so that the
+// recipient gets its pushes in order once the retry is through.
+func requeue(tx kvTx, to bot.Recipient, change func(q kvBucket) error) error {
+	q := tx.Bucket(bucketOutboxTo)
+	prefix := toPrefix(to)
+	k0, v0 := headOf(q, prefix)
+	if err := change(q); err != nil {
+		return err
+	}
+	k1, v1 := headOf(q, prefix)
+	if bytes.Equal(k0, k1) && bytes.Equal(v0, v1) {
+		return nil
+	}
+	due := tx.Bucket(bucketOutboxDue)
+	if k0 != nil {
+		if err := due.Delete(dueKeyOf(len(prefix), k0, v0)); err != nil {
+			return err
+		}
+	}
+	if k1 == nil {
+		return nil
+	}
+	if k0 != nil && !bytes.Equal(k0, k1) && v0[8] == 1 && bytes.Compare(v1[:8], v0[:8]) < 0 && q.Get(k0) != nil {
+		v1 = append(v0[:8:8], 1)
+		if err := q.Put(k1, v1); err != nil {
+			return err
+		}
+	}
+	return due.Put(dueKeyOf(len(prefix), k1, v1), dueValue(to))
+}
+
+// headOf reads (copies of) the first entry of a recipient's queue; nil when
+// the queue is empty.
+func headOf(q kvBucket, prefix []byte) (k, v []byte) {
+	k, v = q.Cursor().Seek(prefix)
+	if !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+9 || len(v) != 9 {
+		return nil, nil
+	}
+	return bytes.Clone(k), bytes.Clone(v)
+}
+
+// toValue is the recipient queue value of a queued push: when it is due,
+// and 1 when it waits for a retry (its own or, at the head, an older
+// push's), else 0.
 func toValue(it *outbox.Item) []byte {
 	waiting := byte(0)
 	if it.NextAt.After(it.Notification.At) {
@@ -82,47 +123,18 @@ func toValue(it *outbox.Item) []byte {
 	return append(nanos(it.NextAt), waiting)
 }
 
-// toKey is the recipient index key of a queued push.
-func toKey(to bot.Recipient, seq uint64) []byte {
-	return append([]byte(to.String()+"\x00"), u64(seq)...)
+// toPrefix is the recipient's part of its queue's keys.
+func toPrefix(to bot.Recipient) []byte { return []byte(to.String() + "\x00") }
+
+// toKey is the recipient queue key of a queued push: the recipient, its
+// priority and its seq, so that the queue is in delivery order.
+func toKey(it *outbox.Item) []byte {
+	return binary.BigEndian.AppendUint64(append(toPrefix(it.Notification.To), priority(it)), it.Seq)
 }
 
-// heldUntil is when the recipient's oldest queued push is due if it waits
-// for a retry: the pushes of a recipient in retry all wait until the retry
-// (see Retry); zero otherwise.
-func heldUntil(tx kvTx, to bot.Recipient) time.Time {
-	prefix := []byte(to.String() + "\x00")
-	k, v := tx.Bucket(bucketOutboxTo).Cursor().Seek(prefix)
-	if !bytes.HasPrefix(k, prefix) || len(v) != 9 || v[8] != 1 {
-		return time.Time{}
-	}
-	return time.Unix(0, int64(binary.BigEndian.Uint64(v)))
-}
-
-// hold makes every other push queued for to wait until at (those due
-// sooner): a retry to a recipient holds its queue, so that the pushes go
-// out together, in order, once it is through.
-func hold(tx kvTx, to bot.Recipient, at time.Time, except uint64) error {
-	prefix := []byte(to.String() + "\x00")
-	due := nanos(at)
-	var held []uint64
-	c := tx.Bucket(bucketOutboxTo).Cursor()
-	for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if seq := binary.BigEndian.Uint64(k[len(prefix):]); seq != except && len(v) == 9 && bytes.Compare(v[:8], due) < 0 {
-			held = append(held, seq)
-		}
-	}
-	for _, seq := range held {
-		it, err := unqueue(tx, seq)
-		if err != nil || it == nil {
-			return err
-		}
-		it.NextAt = at
-		if err := putQueued(tx, it); err != nil {
-			return err
-		}
-	}
-	return nil
+// priority is a push's priority as one byte that sorts most urgent first.
+func priority(it *outbox.Item) byte {
+	return byte(min(max(it.Notification.Priority, -128), 127) + 128)
 }
 
 // Queued reports whether a notification key was ever queued.
@@ -155,15 +167,18 @@ func (s *DB) Due(now time.Time, limit int) ([]outbox.Item, error) {
 }
 
 // Scan is Due for the delivery loop: skip (when not nil) is asked first
-// about each due push the scan comes to, by its seq and recipient as the
-// due index has them, and the pushes it skips (in flight, or waiting
-// behind their recipient's) are not read. They count towards limit, so
-// that the loop looks at no more than limit pushes at a time.
+// about each recipient whose queue's head is due, by the head's seq and the
+// recipient as the due index has them, and the queues it skips (in flight)
+// are not read. Of the others it reads the head and the due pushes behind
+// it in the queue's order, up to behind pushes: a backlog behind the head
+// is read only as far as it can go now. The heads, skipped or not, count
+// towards limit, so that the loop looks at no more than limit queues at a
+// time.
 func (s *DB) Scan(now time.Time, limit int, skip func(seq uint64, to bot.Recipient) bool) ([]outbox.Item, error) {
 	var out []outbox.Item
 	end := nanos(now)
 	err := s.kv.View(func(tx kvTx) error {
-		b := tx.Bucket(bucketOutbox)
+		b, q := tx.Bucket(bucketOutbox), tx.Bucket(bucketOutboxTo)
 		c := tx.Bucket(bucketOutboxDue).Cursor()
 		seen := 0
 		for k, v := c.First(); k != nil && seen < limit; {
@@ -179,13 +194,25 @@ func (s *DB) Scan(now time.Time, limit int, skip func(seq uint64, to bot.Recipie
 				continue
 			}
 			seen++
-			if skip == nil || !skip(binary.BigEndian.Uint64(k[9:]), dueRecipient(v)) {
-				if raw := b.Get(k[9:]); raw != nil {
+			to := dueRecipient(v)
+			if skip == nil || !skip(binary.BigEndian.Uint64(k[9:]), to) {
+				prefix := toPrefix(to)
+				qc := q.Cursor()
+				n := 0
+				for qk, qv := qc.Seek(prefix); bytes.HasPrefix(qk, prefix) && len(qk) == len(prefix)+9 && len(qv) == 9 &&
+					bytes.Compare(qv[:8], end) <= 0 && n < behind; qk, qv = qc.Next() {
+					seq := qk[len(prefix)+1:]
+					raw := b.Get(seq)
+					if raw == nil {
+						break
+					}
 					var it outbox.Item
 					if err := json.Unmarshal(raw, &it); err != nil {
-						return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k[9:]), err)
+						return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(seq), err)
 					}
+					it.NextAt = time.Unix(0, int64(binary.BigEndian.Uint64(qv)))
 					out = append(out, it)
+					n++
 				}
 			}
 			k, v = c.Next()
@@ -195,6 +222,10 @@ func (s *DB) Scan(now time.Time, limit int, skip func(seq uint64, to bot.Recipie
 	slices.SortFunc(out, func(a, b outbox.Item) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, err
 }
+
+// behind is the most pushes of one recipient a scan reads: the head of the
+// queue and those behind it that can go with it.
+const behind = 32
 
 // NextDue returns when the earliest queued push is due (zero when none).
 func (s *DB) NextDue() (time.Time, error) {
@@ -214,11 +245,12 @@ func (s *DB) NextDue() (time.Time, error) {
 	return next, err
 }
 
-// dueKey is the due index key of a queued push: its priority (one byte,
-// most urgent first), when it is due (nanos) and its seq.
-func dueKey(it *outbox.Item) []byte {
-	p := byte(min(max(it.Notification.Priority, -128), 127) + 128)
-	return binary.BigEndian.AppendUint64(append([]byte{p}, nanos(it.NextAt)...), it.Seq)
+// dueKeyOf is the due index key of the push at the head of a queue, from
+// its queue key and value (the recipient's prefix is p bytes): its
+// priority (one byte, most urgent first), when it is due (nanos) and its
+// seq.
+func dueKeyOf(p int, k, v []byte) []byte {
+	return append(append([]byte{k[p]}, v[:8]...), k[p+1:]...)
 }
 
 // dueValue is the due index value of a queued push: its recipient, 'm' and
@@ -256,8 +288,8 @@ func nanos(at time.Time) []byte {
 	return u64(uint64(n))
 }
 
-// unqueue takes a push out of the outbox and its due index; nil when it
-// was not queued (already delivered).
+// unqueue takes a push out of the outbox and its recipient's queue; nil
+// when it was not queued (already delivered).
 func unqueue(tx kvTx, seq uint64) (*outbox.Item, error) {
 	b := tx.Bucket(bucketOutbox)
 	raw := b.Get(u64(seq))
@@ -268,45 +300,38 @@ func unqueue(tx kvTx, seq uint64) (*outbox.Item, error) {
 	if err := json.Unmarshal(raw, it); err != nil {
 		return nil, fmt.Errorf("store: outbox %d: %w", seq, err)
 	}
-	if err := tx.Bucket(bucketOutboxDue).Delete(dueKey(it)); err != nil {
-		return nil, err
-	}
-	if err := tx.Bucket(bucketOutboxTo).Delete(toKey(it.Notification.To, seq)); err != nil {
+	err := requeue(tx, it.Notification.To, func(q kvBucket) error {
+		if v := q.Get(toKey(it)); len(v) == 9 { // where it stood (a head may wait longer than it says)
+			it.NextAt = time.Unix(0, int64(binary.BigEndian.Uint64(v)))
+		}
+		return q.Delete(toKey(it))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return it, b.Delete(u64(seq))
 }
 
-// indexOutboxTo builds the recipient index of the queued pushes (schema 4 → 5).
-func indexOutboxTo(tx kvTx) error {
-	idx := tx.Bucket(bucketOutboxTo)
-	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
-		var it outbox.Item
-		if err := json.Unmarshal(raw, &it); err != nil {
-			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
-		}
-		return idx.Put(toKey(it.Notification.To, binary.BigEndian.Uint64(k)), toValue(&it))
-	})
-}
-
-// indexOutbox builds the due index of the queued pushes (schema 1 → 2;
-// again from 5 → 6, when its keys took the priority, and from 6 → 7, when
-// its values took the recipient).
+// indexOutbox builds the outbox's indexes again from the queued pushes:
+// each recipient's queue and the due index of their heads (the layout of
+// schema 10; the older layouts of schemas 1, 4, 5 and 6 are built by the
+// same step).
 func indexOutbox(tx kvTx) error {
-	if err := tx.DeleteBucket(bucketOutboxDue); err != nil { // init created it
-		return err
+	for _, name := range [][]byte{bucketOutboxDue, bucketOutboxTo} {
+		if err := tx.DeleteBucket(name); err != nil { // init created it
+			return err
+		}
+		if err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
 	}
-	if err := tx.CreateBucketIfNotExists(bucketOutboxDue); err != nil {
-		return err
-	}
-	due := tx.Bucket(bucketOutboxDue)
 	return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
 		var it outbox.Item
 		if err := json.Unmarshal(raw, &it); err != nil {
 			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
 		}
 		it.Seq = binary.BigEndian.Uint64(k)
-		return due.Put(dueKey(&it), dueValue(it.Notification.To))
+		return requeue(tx, it.Notification.To, func(q kvBucket) error { return q.Put(toKey(&it), toValue(&it)) })
 	})
 }
 
@@ -335,18 +360,14 @@ func (s *DB) Delivered(seqs ...uint64) error {
 }
 
 // Retry records a failed attempt and when to try again. The recipient's
-// other queued pushes wait until then too, so that they follow it in order
-// (see Enqueue and outbox.Loop).
+// other queued pushes wait behind it (see requeue and outbox.Loop).
 func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
 	return s.settle(func(tx kvTx) error {
 		it, err := failedAttempt(tx, seq, cause, at)
 		if it == nil || err != nil {
 			return err
 		}
-		if err := putQueued(tx, it); err != nil {
-			return err
-		}
-		return hold(tx, it.Notification.To, at, seq)
+		return putQueued(tx, it)
 	})
 }
 

@@ -3,14 +3,17 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/baosong/baosong/bot"
+	"github.com/baosong/baosong/outbox"
 )
 
 // The due index follows every change of the outbox: what Due and NextDue
@@ -48,8 +51,8 @@ func TestOutboxDueIndex(t *testing.T) {
 		limit int
 		want  []uint64
 	}{
-		{10, []uint64{1, 3, 4}}, // due ones, in queue order
-		{1, []uint64{3}},        // the earliest due first when there are more than the limit
+		{10, []uint64{1, 3}}, // due ones, in queue order; 4 waits behind 2 (due in an hour)
+		{1, []uint64{3}},     // the earliest due first when there are more than the limit
 		{2, []uint64{1, 3}},
 	} {
 		if got := seqs(tc.limit); !slices.Equal(got, tc.want) {
@@ -175,10 +178,12 @@ func TestOutboxDueByPriority(t *testing.T) {
 	}
 }
 
-// The loop's scan passes over the pushes it cannot start (in flight, or
-// behind their recipient's push in flight) by the due index alone: it does
-// not read them (here they are unreadable), it tells skip whom each is for,
-// and they count towards the limit.
+// The loop's scan passes over the recipients it cannot serve (a push to
+// them in flight) by the due index alone: it does not read their pushes
+// (here they are unreadable), it tells skip whom each queue is for, and
+// they count towards the limit. Of a recipient it serves it reads the due
+// pushes of its queue in order, the most urgent first, and stops at one not
+// due yet.
 func TestScanDoesNotReadSkippedPushes(t *testing.T) {
 	now := time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC)
 	db, err := OpenTest(t.TempDir(), Options{Now: func() time.Time { return now }})
@@ -228,13 +233,14 @@ func TestScanDoesNotReadSkippedPushes(t *testing.T) {
 	if want := []string{"3 to the group", "4 to another", "7 alert to another"}; !slices.Equal(got, want) {
 		t.Errorf("Scan = %v, want %v", got, want)
 	}
-	wantAsked := map[uint64]bot.Recipient{1: busy, 2: busy, 3: group, 4: free, 6: busy, 7: free}
+	wantAsked := map[uint64]bot.Recipient{3: group, 6: busy, 7: free}
 	if !maps.Equal(asked, wantAsked) {
-		t.Errorf("skip was asked about %v, want %v (the due pushes, not the later one)", asked, wantAsked)
+		t.Errorf("skip was asked about %v, want %v (each queue's first push)", asked, wantAsked)
 	}
-	// Most urgent first, then queue order: 6 and 7, then 1 and 2 (skipped, counted), then 3.
-	if got, _ := scan(5); !slices.Equal(got, []string{"3 to the group", "7 alert to another"}) {
-		t.Errorf("Scan(limit 5) = %v, want the free alert and seq 3 (the skipped count towards the limit)", got)
+	// Most urgent first: the queues of busy (6, skipped, counted) and free
+	// (7, then 4 behind it), then the group's, beyond the limit.
+	if got, _ := scan(2); !slices.Equal(got, []string{"4 to another", "7 alert to another"}) {
+		t.Errorf("Scan(limit 2) = %v, want the free queue only (the skipped count towards the limit)", got)
 	}
 	if _, err := db.Due(now, 10); err == nil {
 		t.Error("Due without skip read the unreadable pushes without an error: the test proves nothing")
@@ -262,5 +268,118 @@ func TestMigrateOutboxDueRecipients(t *testing.T) {
 	items, err := db.Scan(now, 10, func(_ uint64, to bot.Recipient) bool { asked = append(asked, to); return false })
 	if err != nil || len(items) != 1 || !slices.Equal(asked, []bot.Recipient{to}) {
 		t.Errorf("after migration: %d due, skip asked about %v (want %v), %v", len(items), asked, to, err)
+	}
+}
+
+// Each recipient's pushes wait in one queue, most urgent then oldest first,
+// and only its head is in the due index: a retry holds the whole queue by
+// moving that one entry; a more urgent push queued while the head waits
+// for its retry waits with it and then goes first; a delivery brings the
+// next push to the head. A schema 9 database (every push in the due index,
+// the queues by seq alone) is converted at open.
+func TestOutboxQueuePerRecipient(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC)
+	opts := Options{Now: func() time.Time { return now }}
+	db, err := OpenTest(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, other := bot.Recipient{Member: "lead-g1"}, bot.Recipient{Member: "office-1"}
+	var ns []bot.Notification
+	for i := range 40 {
+		ns = append(ns, bot.Notification{To: lead, Text: fmt.Sprintf("notice %d", i+1)}) // seq 1…40
+	}
+	ns = append(ns, bot.Notification{To: other, Text: "to the office"}) // seq 41
+	if _, err := db.Enqueue(ns...); err != nil {
+		t.Fatal(err)
+	}
+	due := func(db *DB, at time.Time) string {
+		t.Helper()
+		items, err := db.Due(at, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, it := range items {
+			out = append(out, fmt.Sprintf("%d@%s", it.Seq, it.NextAt.Sub(now)))
+		}
+		return strings.Join(out, " ")
+	}
+	heads := func(db *DB) int {
+		t.Helper()
+		n := 0
+		_ = db.View(func(t *Tx) error {
+			return t.tx.Bucket(bucketOutboxDue).ForEach(func(_, _ []byte) error { n++; return nil })
+		})
+		return n
+	}
+	var first32 []string
+	for seq := 1; seq <= 32; seq++ {
+		first32 = append(first32, fmt.Sprintf("%d@0s", seq))
+	}
+	if got, want := due(db, now), strings.Join(first32, " ")+" 41@0s"; got != want {
+		t.Errorf("due: %s, want the lead's first 32 (a scan reads no more of one queue) and the office's", got)
+	}
+	if n := heads(db); n != 2 {
+		t.Errorf("%d entries in the due index, want one per recipient", n)
+	}
+	// The lead's first push is deferred: the 39 behind it wait too.
+	retry := now.Add(2 * time.Second)
+	if err := db.Retry(1, retry, errors.New("paced")); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(db, now); got != "41@0s" {
+		t.Errorf("due after the retry: %s, want only the office's", got)
+	}
+	// An alert to the lead meanwhile: more urgent, so first, but it waits
+	// for the retry too.
+	if _, err := db.Enqueue(bot.Notification{To: lead, Text: "alert", Priority: bot.PriorityAlert}); err != nil { // seq 42
+		t.Fatal(err)
+	}
+	if got := due(db, now.Add(time.Second)); got != "41@0s" {
+		t.Errorf("due with the alert queued: %s, want only the office's", got)
+	}
+	if got := due(db, retry); !strings.HasPrefix(got, "1@2s 2@0s 3@0s") || !strings.HasSuffix(got, "41@0s 42@2s") {
+		t.Errorf("due at the retry: %s, want the alert (42) at the head, then 1, then the others", got)
+	}
+	items, _ := db.Due(retry, 100)
+	if err := db.Delivered(42, 1, 41); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(db, now); !strings.HasPrefix(got, "2@0s 3@0s") || len(items) != 33 {
+		t.Errorf("due after the deliveries: %s (%d before)", got, len(items))
+	}
+	if n := heads(db); n != 1 {
+		t.Errorf("%d entries in the due index, want the lead's head", n)
+	}
+	want := due(db, now)
+
+	// The same queue as schema 9 kept it: every push in the due index,
+	// the recipient index by seq.
+	db = asSchema(t, db, dir, 9, opts, func(tx kvTx) error {
+		if err := tx.DeleteBucket(bucketOutboxTo); err != nil {
+			return err
+		}
+		if err := tx.CreateBucketIfNotExists(bucketOutboxTo); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketOutbox).ForEach(func(k, raw []byte) error {
+			var it outbox.Item
+			if err := json.Unmarshal(raw, &it); err != nil {
+				return err
+			}
+			old := append([]byte{priority(&it)}, nanos(it.NextAt)...)
+			if err := tx.Bucket(bucketOutboxDue).Put(append(old, k...), dueValue(it.Notification.To)); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketOutboxTo).Put(append(toPrefix(it.Notification.To), k...), toValue(&it))
+		})
+	})
+	if got := due(db, now); got != want {
+		t.Errorf("due after the migration: %s, want %s", got, want)
+	}
+	if n := heads(db); n != 1 {
+		t.Errorf("%d entries in the due index after the migration, want 1", n)
 	}
 }

@@ -29,17 +29,23 @@ const SchemaVersion = 10
 
 // migrations[v] upgrades a database from schema v to v+1.
 var migrations = map[uint64]func(kvTx) error{
-	1: indexOutbox,     // the outbox due index
+	// 1, 4, 5, 6: the outbox's indexes (due index, recipient queues, the
+	// due index by priority, with recipients), built again in their
+	// present layout by 9.
 	2: summarizeForms,  // each attendance form's summary
 	3: summarizeMonths, // each student's attendance month record
-	4: indexOutboxTo,   // the outbox by recipient
-	5: indexOutbox,     // the due index by priority
-	6: indexOutbox,     // the due index with each push's recipient
 	7: indexStatistics, // the open 统计 items
 	// 8: nothing to convert; from 9 the history, the student index and the
 	// handled messages are written shorter (encodeHistory, encodeStudentRows,
 	// packDedupe), which older programs cannot read, while this one reads both.
-	9: indexCauses, // each form's answer for each student (查明)
+	9: func(tx kvTx) error { // each form's answer for each student (查明), the
+		// cause index by when asked, the outbox by recipient with the due
+		// index on each recipient's head
+		if err := indexCauses(tx); err != nil {
+			return err
+		}
+		return indexOutbox(tx)
+	},
 }
 
 // ErrLocked means another process holds the database.
