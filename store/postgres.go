@@ -70,11 +70,7 @@ func newPostgres(cfg *pgxpool.Config) (*pgEngine, error) {
 	}
 	e := &pgEngine{pool: pool, where: fmt.Sprintf("postgres://%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)}
 	e.w = &committer{update: e.serializable, max: 1000}
-	if _, err := pool.Exec(ctx, pgSchema); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
-	}
-	if err := createWritten(ctx, e); err != nil {
+	if err := create(ctx, e, append([]string{pgSchema}, pgWrittenSchema...)...); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("store: postgres %s: %w", e.where, err)
 	}

@@ -3,12 +3,10 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
 	"math/rand/v2"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The values this process's write transactions read and wrote stay known
@@ -42,19 +40,28 @@ type pgCache struct {
 	size  int
 }
 
-// createWritten creates the token's table and row (two processes starting
-// at once may both insert it: one of them finds the other's).
-func createWritten(ctx context.Context, e *pgEngine) error {
-	for _, q := range pgWrittenSchema {
-		if _, err := e.pool.Exec(ctx, q); err != nil {
-			var pe *pgconn.PgError
-			if !errors.As(err, &pe) || pe.Code != "23505" {
+// create runs statements that create what is missing (CREATE … IF NOT
+// EXISTS, INSERT … WHERE NOT EXISTS) in one transaction under an advisory
+// lock: processes starting at once on an empty database would otherwise
+// race, and PostgreSQL refuses the losers of concurrent CREATE TABLE IF NOT
+// EXISTS (a duplicate type or catalogue row) instead of finding the table.
+func create(ctx context.Context, e *pgEngine, qs ...string) error {
+	return pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pgCreateLock); err != nil {
+			return err
+		}
+		for _, q := range qs {
+			if _, err := tx.Exec(ctx, q); err != nil {
 				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
+
+// pgCreateLock is the advisory lock (one 64-bit key: apart from the
+// leader's two-key lock) held while creating the tables ("baosongC").
+const pgCreateLock int64 = 0x62616f736f6e6743
 
 // stamp queues, after the transaction's BEGIN (and a write's LOCK TABLE),
 // the read of the token and a write's new token.

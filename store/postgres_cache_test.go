@@ -116,3 +116,32 @@ func TestPostgresCacheFollowsOtherProcesses(t *testing.T) {
 		t.Fatalf("after the other process wrote, a's read-only transaction reads %q, want 5", v)
 	}
 }
+
+// Nodes started together on an empty database (a deployment's first start)
+// all open it: PostgreSQL refuses all but one of concurrent CREATE TABLE IF
+// NOT EXISTS with a unique violation, which means the table is there.
+func TestPostgresNodesStartTogether(t *testing.T) {
+	if testPG == "" {
+		t.Skip("processes on one PostgreSQL database")
+	}
+	for round := range 5 {
+		dir := t.TempDir()
+		errs := make(chan error, 6)
+		dbs := make(chan *DB, 6)
+		for range 6 {
+			go func() {
+				db, err := OpenTest(dir, Options{})
+				errs <- err
+				dbs <- db
+			}()
+		}
+		for range 6 {
+			if err := <-errs; err != nil {
+				t.Errorf("round %d: a node could not open the empty database: %v", round, err)
+			}
+			if db := <-dbs; db != nil {
+				db.Close()
+			}
+		}
+	}
+}

@@ -33,14 +33,14 @@ func DSN(dsn, key string) (string, error) {
 		return "", err
 	}
 	defer c.Close(ctx)
+	made.Lock() // one at a time: concurrent CREATE SCHEMA IF NOT EXISTS of one name fail
+	defer made.Unlock()
 	if _, err := c.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
 		return "", err
 	}
-	made.Lock()
 	if !slices.Contains(made.schemas, schema) {
 		made.schemas = append(made.schemas, schema)
 	}
-	made.Unlock()
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "", err
