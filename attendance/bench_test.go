@@ -112,7 +112,9 @@ func fillForms(tb testing.TB, att *attendance.Service, dir *org.Directory, from,
 	return n
 }
 
-func benchSummary(b *testing.B, period string) {
+// bigService is the attendance service of bigSchool on a store of its own
+// (closed with the benchmark).
+func bigService(b *testing.B) (*attendance.Service, *org.Directory, *store.DB) {
 	cfg := bigSchool(b)
 	dir, err := org.New(cfg)
 	if err != nil {
@@ -122,8 +124,12 @@ func benchSummary(b *testing.B, period string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	att := attendance.New(cfg.Attendance, cfg.Outing, dir, db, time.Now)
+	b.Cleanup(func() { db.Close() })
+	return attendance.New(cfg.Attendance, cfg.Outing, dir, db, time.Now), dir, db
+}
+
+func benchSummary(b *testing.B, period string) {
+	att, dir, _ := bigService(b)
 	p, err := org.ParsePeriod(period, att.Location())
 	if err != nil {
 		b.Fatal(err)
@@ -162,17 +168,7 @@ func BenchmarkAttendanceSummaryYear(b *testing.B) { benchSummary(b, "2026") }
 // into the current one builds): a new entry must not cost more as its form
 // fills up.
 func BenchmarkEntryIntoACrowdedForm(b *testing.B) {
-	cfg := bigSchool(b)
-	dir, err := org.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := store.Open(b.TempDir(), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	att := attendance.New(cfg.Attendance, cfg.Outing, dir, db, time.Now)
+	att, dir, _ := bigService(b)
 	roster := dir.Roster("b1c1")
 	m, _ := dir.Member("cadre-b1c1")
 	at := time.Date(2026, 11, 16, 9, 0, 0, 0, att.Location())
@@ -198,21 +194,11 @@ func BenchmarkEntryIntoACrowdedForm(b *testing.B) {
 // while 20,000 absences asked within the last hour wait for their causes
 // (none due yet): it must not read them all.
 func BenchmarkAbsenceClockNothingDue(b *testing.B) {
-	cfg := bigSchool(b)
-	dir, err := org.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := store.Open(b.TempDir(), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	att := attendance.New(cfg.Attendance, cfg.Outing, dir, db, time.Now)
+	att, dir, db := bigService(b)
 	now := time.Date(2026, 11, 26, 15, 0, 0, 0, att.Location())
 	due := now.Add(2 * time.Hour)
 	roster := dir.Roster("b1c1")
-	err = db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
+	err := db.UpdateAttendance(context.Background(), func(tx attendance.Tx) error {
 		for i := range 20000 {
 			id, err := tx.NewEntryID()
 			if err != nil {

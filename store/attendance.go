@@ -508,14 +508,7 @@ func indexCauses(tx kvTx) error {
 		return err
 	}
 	b, awaiting := tx.Bucket(bucketAttendanceStudent), tx.Bucket(bucketAttendanceCause)
-	return tx.Bucket(bucketAttendance).ForEach(func(k, v []byte) error {
-		if len(k) != 8 {
-			return nil
-		}
-		e := new(attendance.Entry)
-		if err := json.Unmarshal(v, e); err != nil {
-			return fmt.Errorf("store: decode A%d: %w", binary.BigEndian.Uint64(k), err)
-		}
+	return eachEntry(tx, func(k []byte, e *attendance.Entry) error {
 		for _, w := range entryStudents(e) {
 			if e.FoundFor(w) && b.Get(causeKey(e.Unit, w, e.Due)) == nil {
 				if err := b.Put(causeKey(e.Unit, w, e.Due), k); err != nil {
@@ -577,13 +570,9 @@ func (a attendanceTx) putMonths(e *attendance.Entry, who []string, isNew bool) e
 	return nil
 }
 
-// summarizeMonths is the migration to schema 4: a month record for every
-// (class, student, month) the live entries name.
-func summarizeMonths(tx kvTx) error {
-	a := attendanceTx{&Tx{tx: tx}}
-	type month struct{ unit, who, name string }
-	seen := map[month]bool{}
-	b := tx.Bucket(bucketAttendanceStudent)
+// eachEntry calls fn with every stored attendance entry, decoded, and its
+// key (for the migrations).
+func eachEntry(tx kvTx, fn func(k []byte, e *attendance.Entry) error) error {
 	return tx.Bucket(bucketAttendance).ForEach(func(k, v []byte) error {
 		if len(k) != 8 {
 			return nil
@@ -592,6 +581,18 @@ func summarizeMonths(tx kvTx) error {
 		if err := json.Unmarshal(v, e); err != nil {
 			return fmt.Errorf("store: decode A%d: %w", binary.BigEndian.Uint64(k), err)
 		}
+		return fn(k, e)
+	})
+}
+
+// summarizeMonths is the migration to schema 4: a month record for every
+// (class, student, month) the live entries name.
+func summarizeMonths(tx kvTx) error {
+	a := attendanceTx{&Tx{tx: tx}}
+	type month struct{ unit, who, name string }
+	seen := map[month]bool{}
+	b := tx.Bucket(bucketAttendanceStudent)
+	return eachEntry(tx, func(_ []byte, e *attendance.Entry) error {
 		if e.Withdrawn {
 			return nil
 		}
