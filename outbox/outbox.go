@@ -294,11 +294,12 @@ func (l *Loop) queue(seq uint64, to bot.Recipient) string {
 	return to.String()
 }
 
-// plan sorts the due pushes into units, one per queue at a time. A push shares a unit with others
-// of its batch (Batch) only when the scan found some: one whose batch it
-// alone is in goes as its recipient's own unit, which takes the recipient's
-// next pushes too, so that a recipient's backlog goes out in one unit rather
-// than one push (and one more scan reading the rest) at a time.
+// plan sorts the due pushes into units, one per queue at a time. A push
+// shares a unit with others of its batch (Batch) only when the scan found
+// some: one whose batch it alone is in goes as its recipient's own unit,
+// which takes the recipient's next pushes too, so that a recipient's backlog
+// goes out in one unit rather than one push (and one more scan reading the
+// rest) at a time.
 func (l *Loop) plan(items []Item) (units []*unit) {
 	slices.SortStableFunc(items, func(a, b Item) int {
 		return cmp.Or(cmp.Compare(a.Notification.Priority, b.Notification.Priority), cmp.Compare(a.Seq, b.Seq))

@@ -507,19 +507,13 @@ func indexCauses(tx kvTx) error {
 	if err := tx.CreateBucketIfNotExists(bucketAttendanceCause); err != nil {
 		return err
 	}
-	b, awaiting := tx.Bucket(bucketAttendanceStudent), tx.Bucket(bucketAttendanceCause)
-	return eachEntry(tx, func(k []byte, e *attendance.Entry) error {
-		for _, w := range entryStudents(e) {
-			if e.FoundFor(w) && b.Get(causeKey(e.Unit, w, e.Due)) == nil {
-				if err := b.Put(causeKey(e.Unit, w, e.Due), k); err != nil {
-					return err
-				}
-			}
+	a := attendanceTx{&Tx{tx: tx}}
+	return eachEntry(tx, func(k []byte, e *attendance.Entry) error { // as PutEntry keeps them, in id order
+		n := binary.BigEndian.Uint64(k)
+		if err := a.putCauses(e, n, entryStudents(e)); err != nil {
+			return err
 		}
-		if asked := e.Asked(); !asked.IsZero() {
-			return awaiting.Put(askedKey(asked, binary.BigEndian.Uint64(k)), nil)
-		}
-		return nil
+		return a.putAsked(nil, e, n)
 	})
 }
 
