@@ -454,10 +454,14 @@ func (a attendanceTx) putAsked(old, e *attendance.Entry, n uint64) error {
 // change, named before) after e was written: e becomes the answer of a
 // student it answers and who has none; when the entry named as the answer
 // no longer answers (withdrawn or corrected, rare), the form's entries
-// naming the student are read for another.
-func (a attendanceTx) putCauses(e *attendance.Entry, n uint64, who []string) error {
+// naming the student are read for another. A new entry is nobody's answer
+// yet, so only those it answers are looked up.
+func (a attendanceTx) putCauses(e *attendance.Entry, n uint64, who []string, isNew bool) error {
 	b := a.t.bucket(bucketAttendanceStudent)
 	for _, w := range who {
+		if isNew && !e.FoundFor(w) {
+			continue
+		}
 		key := causeKey(e.Unit, w, e.Due)
 		cur := b.Get(key)
 		switch {
@@ -510,7 +514,7 @@ func indexCauses(tx kvTx) error {
 	a := attendanceTx{&Tx{tx: tx}}
 	return eachEntry(tx, func(k []byte, e *attendance.Entry) error { // as PutEntry keeps them, in id order
 		n := binary.BigEndian.Uint64(k)
-		if err := a.putCauses(e, n, entryStudents(e)); err != nil {
+		if err := a.putCauses(e, n, entryStudents(e), true); err != nil {
 			return err
 		}
 		return a.putAsked(nil, e, n)
@@ -729,7 +733,7 @@ func (a attendanceTx) PutEntry(e *attendance.Entry, action, detail string, at ti
 	if err := a.putMonths(e, who, isNew); err != nil {
 		return err
 	}
-	if err := a.putCauses(e, n, who); err != nil {
+	if err := a.putCauses(e, n, who, isNew); err != nil {
 		return err
 	}
 	if err := a.putAsked(old, e, n); err != nil {

@@ -63,26 +63,29 @@ func putQueued(tx kvTx, it *outbox.Item) error {
 	if err := tx.Bucket(bucketOutbox).Put(u64(it.Seq), raw); err != nil {
 		return err
 	}
-	return requeue(tx, it.Notification.To, func(q kvBucket) error { return q.Put(toKey(it), toValue(it)) })
+	return queuePush(tx, it)
 }
 
-// requeue changes a recipient's queue and keeps the due index on its head:
-// the index holds one entry per recipient, its first push (most urgent,
-// then oldest) when that is due, so that a recipient's backlog costs
-// nothing until it is at the head, and a retry holds the queue by moving
-// one entry. A push that comes to the head past one waiting for its retry
-// (a more urgent one queued meanwhile) waits until then too, so that the
-// recipient gets its pushes in order once the retry is through.
-func requeue(tx kvTx, to bot.Recipient, change func(q kvBucket) error) error {
+// queuePush puts a push in its recipient's queue and keeps the due index on
+// the queue's head: the index holds one entry per recipient, its first push
+// (most urgent, then oldest) when that is due, so that a recipient's backlog
+// costs nothing until it is at the head, and a retry holds the queue by
+// moving one entry. A push that comes to the head past one waiting for its
+// retry (a more urgent one queued meanwhile) waits until then too, so that
+// the recipient gets its pushes in order once the retry is through.
+func queuePush(tx kvTx, it *outbox.Item) error {
 	q := tx.Bucket(bucketOutboxTo)
-	prefix := toPrefix(to)
+	prefix := toPrefix(it.Notification.To)
+	k, v := toKey(it), toValue(it)
 	k0, v0 := headOf(q, prefix)
-	if err := change(q); err != nil {
-		return err
+	if k0 != nil && bytes.Compare(k, k0) > 0 { // behind the head
+		return q.Put(k, v)
 	}
-	k1, v1 := headOf(q, prefix)
-	if bytes.Equal(k0, k1) && bytes.Equal(v0, v1) {
-		return nil
+	if k0 != nil && !bytes.Equal(k, k0) && v0[8] == 1 && bytes.Compare(v[:8], v0[:8]) < 0 {
+		v = append(v0[:8:8], 1)
+	}
+	if err := q.Put(k, v); err != nil {
+		return err
 	}
 	due := tx.Bucket(bucketOutboxDue)
 	if k0 != nil {
@@ -90,16 +93,34 @@ func requeue(tx kvTx, to bot.Recipient, change func(q kvBucket) error) error {
 			return err
 		}
 	}
-	if k1 == nil {
+	return due.Put(dueKeyOf(len(prefix), k, v), dueValue(it.Notification.To))
+}
+
+// unqueuePush takes a push out of its recipient's queue, setting its NextAt
+// to where it stood there (a head may wait longer than the push says); when
+// it was the head, the next push becomes the head.
+func unqueuePush(tx kvTx, it *outbox.Item) error {
+	q, due := tx.Bucket(bucketOutboxTo), tx.Bucket(bucketOutboxDue)
+	prefix, k := toPrefix(it.Notification.To), toKey(it)
+	v := bytes.Clone(q.Get(k))
+	if len(v) != 9 {
 		return nil
 	}
-	if k0 != nil && !bytes.Equal(k0, k1) && v0[8] == 1 && bytes.Compare(v1[:8], v0[:8]) < 0 && q.Get(k0) != nil {
-		v1 = append(v0[:8:8], 1)
-		if err := q.Put(k1, v1); err != nil {
-			return err
-		}
+	it.NextAt = time.Unix(0, int64(binary.BigEndian.Uint64(v)))
+	if err := q.Delete(k); err != nil {
+		return err
 	}
-	return due.Put(dueKeyOf(len(prefix), k1, v1), dueValue(to))
+	head := dueKeyOf(len(prefix), k, v)
+	if due.Get(head) == nil { // behind the head: the head stays
+		return nil
+	}
+	if err := due.Delete(head); err != nil {
+		return err
+	}
+	if k1, v1 := headOf(q, prefix); k1 != nil {
+		return due.Put(dueKeyOf(len(prefix), k1, v1), dueValue(it.Notification.To))
+	}
+	return nil
 }
 
 // headOf reads (copies of) the first entry of a recipient's queue; nil when
@@ -300,13 +321,7 @@ func unqueue(tx kvTx, seq uint64) (*outbox.Item, error) {
 	if err := json.Unmarshal(raw, it); err != nil {
 		return nil, fmt.Errorf("store: outbox %d: %w", seq, err)
 	}
-	err := requeue(tx, it.Notification.To, func(q kvBucket) error {
-		if v := q.Get(toKey(it)); len(v) == 9 { // where it stood (a head may wait longer than it says)
-			it.NextAt = time.Unix(0, int64(binary.BigEndian.Uint64(v)))
-		}
-		return q.Delete(toKey(it))
-	})
-	if err != nil {
+	if err := unqueuePush(tx, it); err != nil {
 		return nil, err
 	}
 	return it, b.Delete(u64(seq))
@@ -331,7 +346,7 @@ func indexOutbox(tx kvTx) error {
 			return fmt.Errorf("store: outbox %d: %w", binary.BigEndian.Uint64(k), err)
 		}
 		it.Seq = binary.BigEndian.Uint64(k)
-		return requeue(tx, it.Notification.To, func(q kvBucket) error { return q.Put(toKey(&it), toValue(&it)) })
+		return queuePush(tx, &it)
 	})
 }
 
@@ -360,7 +375,7 @@ func (s *DB) Delivered(seqs ...uint64) error {
 }
 
 // Retry records a failed attempt and when to try again. The recipient's
-// other queued pushes wait behind it (see requeue and outbox.Loop).
+// other queued pushes wait behind it (see queuePush and outbox.Loop).
 func (s *DB) Retry(seq uint64, at time.Time, cause error) error {
 	return s.settle(func(tx kvTx) error {
 		it, err := failedAttempt(tx, seq, cause, at)
